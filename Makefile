@@ -1,0 +1,88 @@
+# dossier: build, test, demo. `make demo` and `make check` install what is
+# missing (scripts/install-deps.sh), so a fresh Debian 12 needs nothing else.
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share/dossier
+MANDIR ?= $(PREFIX)/share/man
+DESTDIR ?=
+BUILDDIR ?= build
+PKG_CONFIG ?= pkg-config
+PKGS := libcmark-gfm libxml-2.0 libzip lua5.4 yaml-0.1 jansson libsodium
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+WARNINGS := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+            -Wpointer-arith -Wformat=2 -Wno-unused-parameter
+ifeq ($(WERROR),1)
+WARNINGS += -Werror
+endif
+ifeq ($(SANITIZE),1)
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+endif
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
+PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lcmark-gfm-extensions
+ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARNINGS) $(SANFLAGS) $(PKG_CFLAGS) $(CPPFLAGS) $(CFLAGS)
+ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
+
+SRCS := $(sort $(shell find generator -name '*.c' ! -name main.c))
+OBJS := $(SRCS:%.c=$(BUILDDIR)/%.o)
+LIB := $(BUILDDIR)/libdossier.a
+BIN := $(BUILDDIR)/dossier
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILDDIR)/tests/%)
+
+EXAMPLE ?= examples/infusion-pump
+
+.PHONY: all deps test-deps demo check test install uninstall clean docs bench format
+
+all: $(BIN)
+
+deps:
+	@sh scripts/install-deps.sh
+
+test-deps:
+	@sh scripts/install-deps.sh --test
+
+$(BUILDDIR)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(LIB): $(OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BIN): $(BUILDDIR)/generator/main.o $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+
+$(BUILDDIR)/tests/%: tests/unit/%.c tests/unit/test.h $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Igenerator -o $@ $< $(LIB) $(ALL_LDFLAGS) $(PKG_LIBS) -lm
+
+demo: deps
+	$(MAKE) all
+	$(BIN) build $(EXAMPLE) -o output/$(notdir $(EXAMPLE))
+	@echo "open output/$(notdir $(EXAMPLE))/index.html"
+
+check: test-deps
+	$(MAKE) all unit
+	BUILDDIR=$(BUILDDIR) sh tests/run.sh
+
+unit: $(UNIT_BINS)
+
+install: $(BIN)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/dossier
+	cp -R lua-templates schemas $(DESTDIR)$(DATADIR)/
+	install -m 644 docs/dossier.1 $(DESTDIR)$(MANDIR)/man1/dossier.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/dossier $(DESTDIR)$(MANDIR)/man1/dossier.1
+	rm -rf $(DESTDIR)$(DATADIR)
+
+format:
+	clang-format -i $$(find generator tests/unit -name '*.[ch]')
+
+clean:
+	rm -rf $(BUILDDIR) build-asan output tests/tmp
+
+-include $(OBJS:.o=.d) $(BUILDDIR)/generator/main.d

@@ -1,0 +1,153 @@
+/* base.h: the layer every stage stands on: arena, strings, string builder,
+ * source locations, diagnostics, files, dates and natural ID order.
+ * Implemented in arena.c, strbuf.c, diag.c, fs.c, util.c.
+ * Out of memory aborts with a message, so no caller checks for NULL. */
+#ifndef DOSSIER_BASE_H
+#define DOSSIER_BASE_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#if defined(__GNUC__)
+#define PRINTF_LIKE(a, b) __attribute__((format(printf, a, b)))
+#define NORETURN __attribute__((noreturn))
+#else
+#define PRINTF_LIKE(a, b)
+#define NORETURN
+#endif
+
+/* Exit codes of the tool, documented once here and in docs/dossier.1. */
+enum {
+    EXIT_CLEAN = 0,    /* no finding at or above the failing level */
+    EXIT_FINDINGS = 1, /* findings at or above the failing level */
+    EXIT_USAGE = 2,    /* usage, I/O or other system error */
+    EXIT_TEMPLATE = 3, /* a template failed: syntax, runtime, sandbox */
+};
+
+/* ---- arena.c ---------------------------------------------------------- */
+
+/* A bump allocator: everything allocated from it lives until arena_free.
+ * One arena per run owns the model; scratch arenas are reset per file. */
+typedef struct ArenaBlock ArenaBlock;
+typedef struct Arena {
+    ArenaBlock *head;
+    size_t total; /* bytes handed out, for the benchmark */
+} Arena;
+
+void arena_init(Arena *a);
+void arena_free(Arena *a);
+/* Returns zeroed memory aligned for any type; never NULL. */
+void *arena_alloc(Arena *a, size_t size);
+/* Copies n bytes and a terminating NUL into the arena. */
+char *arena_strndup(Arena *a, const char *s, size_t n);
+char *arena_strdup(Arena *a, const char *s);
+char *arena_printf(Arena *a, const char *fmt, ...) PRINTF_LIKE(2, 3);
+/* Grows an arena-owned array: returns a copy of old with room for newcap items. */
+void *arena_grow(Arena *a, void *old, size_t oldcap, size_t newcap, size_t itemsize);
+
+/* Heap helpers that abort on out of memory (for library-adjacent code). */
+void *xmalloc(size_t n);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+NORETURN void die(const char *fmt, ...) PRINTF_LIKE(1, 2);
+
+/* ---- strbuf.c --------------------------------------------------------- */
+
+/* A growable byte buffer on the C heap; always NUL-terminated. */
+typedef struct StrBuf {
+    char *data;
+    size_t len, cap;
+} StrBuf;
+
+void sb_init(StrBuf *sb);
+void sb_free(StrBuf *sb);
+void sb_reset(StrBuf *sb);
+void sb_append(StrBuf *sb, const char *s, size_t n);
+void sb_puts(StrBuf *sb, const char *s);
+void sb_putc(StrBuf *sb, char c);
+void sb_printf(StrBuf *sb, const char *fmt, ...) PRINTF_LIKE(2, 3);
+void sb_vprintf(StrBuf *sb, const char *fmt, va_list ap);
+/* Escapers append s (n bytes) escaped for the named context. */
+void sb_escape_html(StrBuf *sb, const char *s, size_t n);
+void sb_escape_xml(StrBuf *sb, const char *s, size_t n);
+void sb_escape_json(StrBuf *sb, const char *s, size_t n); /* without quotes */
+void sb_json_string(StrBuf *sb, const char *s);           /* with quotes */
+void sb_escape_csv(StrBuf *sb, const char *s);            /* RFC 4180 field */
+
+/* ---- diag.c ----------------------------------------------------------- */
+
+/* Where a loaded value came from. path is relative to the dossier root
+ * when inside it; line and col are 1-based, 0 when unknown. */
+typedef struct SrcLoc {
+    const char *path;
+    int line, col;
+} SrcLoc;
+
+typedef enum Severity { SEV_NOTE = 0, SEV_WARNING = 1, SEV_ERROR = 2, SEV_NONE = 3 } Severity;
+
+/* One finding: a problem in the input or a gap in the dossier. */
+typedef struct Finding {
+    SrcLoc loc;
+    Severity severity;
+    const char *rule;    /* stable rule ID, see check/rules.c */
+    const char *message; /* one sentence, no trailing period */
+    const char *record;  /* ID of the record concerned, or NULL */
+} Finding;
+
+/* The one sink every stage reports into. Owns copies of everything. */
+typedef struct Diag {
+    Arena arena;
+    Finding *items;
+    size_t n, cap;
+    const char *root; /* dossier root, to shorten paths */
+} Diag;
+
+void diag_init(Diag *d);
+void diag_free(Diag *d);
+/* Records a finding; path in loc is copied. */
+void diag_add(Diag *d, Severity sev, SrcLoc loc, const char *rule, const char *record,
+              const char *fmt, ...) PRINTF_LIKE(6, 7);
+void diag_vadd(Diag *d, Severity sev, SrcLoc loc, const char *rule, const char *record,
+               const char *fmt, va_list ap);
+size_t diag_count(const Diag *d, Severity at_least);
+/* Sorts findings by path, line, column, rule, message: the output order. */
+void diag_sort(Diag *d);
+const char *severity_name(Severity s);
+/* Parses "error", "warning", "note", "none"; returns false if unknown. */
+bool severity_parse(const char *s, Severity *out);
+
+/* ---- fs.c ------------------------------------------------------------- */
+
+/* Reads a whole file into a heap buffer (NUL-terminated). Returns false and
+ * sets errno on failure; *len gets the size. Refuses files over max bytes. */
+bool fs_read(const char *path, size_t max, char **data, size_t *len);
+/* Lists regular files below dir (recursively, not following symlinks),
+ * paths relative to dir, sorted bytewise. Returns count; *out is arena-owned. */
+size_t fs_list(Arena *a, const char *dir, const char ***out);
+bool fs_is_dir(const char *path);
+bool fs_is_file(const char *path);
+/* mkdir -p; returns false with errno set. */
+bool fs_mkdirs(const char *path);
+/* rm -rf; returns false with errno set on the first failure. */
+bool fs_remove_tree(const char *path);
+/* Joins two path parts with one slash. Arena-owned. */
+char *fs_join(Arena *a, const char *dir, const char *name);
+/* Directory part of path (arena-owned), "." if none. */
+char *fs_dirname(Arena *a, const char *path);
+
+/* ---- util.c ----------------------------------------------------------- */
+
+/* Compares IDs in natural order: THR-2 < THR-10, then bytewise. */
+int id_compare(const char *a, const char *b);
+/* True when s looks like a record ID: PREFIX-rest, PREFIX upper letters. */
+bool id_shaped(const char *s, size_t n);
+/* Parses YYYY-MM-DD into days since 1970-01-01; false if not a real date. */
+bool date_parse(const char *s, int64_t *days);
+/* Formats days since epoch as YYYY-MM-DD into buf (at least 11 bytes). */
+void date_format(int64_t days, char *buf);
+/* FNV-1a, for hash tables only (never for integrity: see emit/). */
+uint64_t hash_bytes(const char *s, size_t n);
+
+#endif

@@ -1,0 +1,169 @@
+/* fs.c: the file system as the pipeline needs it: whole-file reads with a
+ * size limit, sorted recursive listings that never follow links, mkdir -p
+ * and rm -rf. Part of base/. */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base.h"
+
+bool fs_read(const char *path, size_t max, char **data, size_t *len) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) return false;
+    struct stat st;
+    if (fstat(fd, &st) != 0) goto fail;
+    if (!S_ISREG(st.st_mode)) {
+        errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+        goto fail;
+    }
+    if ((size_t)st.st_size > max) {
+        errno = EFBIG;
+        goto fail;
+    }
+    size_t cap = (size_t)st.st_size + 1, n = 0;
+    char *buf = xmalloc(cap);
+    for (;;) {
+        if (n + 1 >= cap) {
+            if (cap > max + 1) {
+                free(buf);
+                errno = EFBIG;
+                goto fail;
+            }
+            cap *= 2;
+            buf = xrealloc(buf, cap);
+        }
+        ssize_t r = read(fd, buf + n, cap - n - 1);
+        if (r < 0) {
+            if (errno == EINTR) continue;
+            int e = errno;
+            free(buf);
+            errno = e;
+            goto fail;
+        }
+        if (r == 0) break;
+        n += (size_t)r;
+    }
+    close(fd);
+    buf[n] = 0;
+    *data = buf;
+    *len = n;
+    return true;
+fail: {
+    int e = errno;
+    close(fd);
+    errno = e;
+    return false;
+}
+}
+
+typedef struct List {
+    Arena *a;
+    const char **items;
+    size_t n, cap;
+} List;
+
+static void list_walk(List *l, const char *base, const char *rel) {
+    char *dir = rel[0] ? fs_join(l->a, base, rel) : (char *)base;
+    DIR *d = opendir(dir);
+    if (!d) return;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.') continue; /* ., .., and hidden files */
+        char *sub = rel[0] ? fs_join(l->a, rel, e->d_name) : arena_strdup(l->a, e->d_name);
+        struct stat st;
+        if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
+        if (S_ISDIR(st.st_mode)) {
+            list_walk(l, base, sub);
+        } else if (S_ISREG(st.st_mode)) {
+            if (l->n == l->cap) {
+                size_t cap = l->cap ? l->cap * 2 : 64;
+                l->items = arena_grow(l->a, l->items, l->cap, cap, sizeof *l->items);
+                l->cap = cap;
+            }
+            l->items[l->n++] = sub;
+        }
+    }
+    closedir(d);
+}
+
+static int cmp_str(const void *a, const void *b) {
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+size_t fs_list(Arena *a, const char *dir, const char ***out) {
+    List l = {a, NULL, 0, 0};
+    list_walk(&l, dir, "");
+    if (l.n > 1) qsort(l.items, l.n, sizeof *l.items, cmp_str);
+    *out = l.items;
+    return l.n;
+}
+
+bool fs_is_dir(const char *path) {
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+bool fs_is_file(const char *path) {
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+bool fs_mkdirs(const char *path) {
+    char *p = xstrdup(path);
+    for (char *s = p + 1; *s; s++) {
+        if (*s != '/') continue;
+        *s = 0;
+        if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+            int e = errno;
+            free(p);
+            errno = e;
+            return false;
+        }
+        *s = '/';
+    }
+    bool ok = mkdir(p, 0777) == 0 || errno == EEXIST;
+    int e = errno;
+    free(p);
+    errno = e;
+    return ok;
+}
+
+bool fs_remove_tree(const char *path) {
+    struct stat st;
+    if (lstat(path, &st) != 0) return errno == ENOENT;
+    if (!S_ISDIR(st.st_mode)) return unlink(path) == 0;
+    DIR *d = opendir(path);
+    if (!d) return false;
+    bool ok = true;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+        size_t n = strlen(path) + strlen(e->d_name) + 2;
+        char *sub = xmalloc(n);
+        snprintf(sub, n, "%s/%s", path, e->d_name);
+        if (!fs_remove_tree(sub)) ok = false;
+        free(sub);
+    }
+    closedir(d);
+    if (rmdir(path) != 0) ok = false;
+    return ok;
+}
+
+char *fs_join(Arena *a, const char *dir, const char *name) {
+    size_t n = strlen(dir);
+    if (n && dir[n - 1] == '/') return arena_printf(a, "%s%s", dir, name);
+    return arena_printf(a, "%s/%s", dir, name);
+}
+
+char *fs_dirname(Arena *a, const char *path) {
+    const char *slash = strrchr(path, '/');
+    if (!slash) return arena_strdup(a, ".");
+    if (slash == path) return arena_strdup(a, "/");
+    return arena_strndup(a, path, (size_t)(slash - path));
+}

@@ -1,0 +1,92 @@
+/* util.c: natural ID order, ID shapes, calendar dates, and the FNV-1a hash
+ * for in-memory tables. Part of base/. */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base.h"
+
+int id_compare(const char *a, const char *b) {
+    const char *pa = a, *pb = b;
+    while (*pa && *pb) {
+        if (isdigit((unsigned char)*pa) && isdigit((unsigned char)*pb)) {
+            while (*pa == '0' && isdigit((unsigned char)pa[1])) pa++;
+            while (*pb == '0' && isdigit((unsigned char)pb[1])) pb++;
+            size_t na = 0, nb = 0;
+            while (isdigit((unsigned char)pa[na])) na++;
+            while (isdigit((unsigned char)pb[nb])) nb++;
+            if (na != nb) return na < nb ? -1 : 1;
+            int c = memcmp(pa, pb, na);
+            if (c) return c;
+            pa += na;
+            pb += nb;
+            continue;
+        }
+        if (*pa != *pb) return (unsigned char)*pa < (unsigned char)*pb ? -1 : 1;
+        pa++;
+        pb++;
+    }
+    if (*pa || *pb) return *pa ? 1 : -1;
+    return strcmp(a, b); /* THR-01 and THR-1: a total order all the same */
+}
+
+bool id_shaped(const char *s, size_t n) {
+    size_t i = 0;
+    while (i < n && s[i] >= 'A' && s[i] <= 'Z') i++;
+    if (i < 2 || i >= n || s[i] != '-') return false;
+    i++;
+    if (i >= n || !isalnum((unsigned char)s[i])) return false;
+    for (; i < n; i++)
+        if (!isalnum((unsigned char)s[i]) && s[i] != '-' && s[i] != '.' && s[i] != '_')
+            return false;
+    return isalnum((unsigned char)s[n - 1]);
+}
+
+/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar. */
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    unsigned yoe = (unsigned)(y - era * 400);
+    unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (int64_t)doe - 719468;
+}
+
+bool date_parse(const char *s, int64_t *days) {
+    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-') return false;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && !isdigit((unsigned char)s[i])) return false;
+    int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+    int m = (s[5] - '0') * 10 + (s[6] - '0');
+    int d = (s[8] - '0') * 10 + (s[9] - '0');
+    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (m < 1 || m > 12 || d < 1) return false;
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    int max = mdays[m - 1] + (m == 2 && leap);
+    if (d > max) return false;
+    *days = days_from_civil(y, (unsigned)m, (unsigned)d);
+    return true;
+}
+
+void date_format(int64_t z, char *buf) {
+    z += 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    unsigned doe = (unsigned)(z - era * 146097);
+    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t y = (int64_t)yoe + era * 400;
+    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    unsigned mp = (5 * doy + 2) / 153;
+    unsigned d = doy - (153 * mp + 2) / 5 + 1;
+    unsigned m = mp < 10 ? mp + 3 : mp - 9;
+    y += m <= 2;
+    snprintf(buf, 11, "%04d-%02u-%02u", (int)y, m, d);
+}
+
+uint64_t hash_bytes(const char *s, size_t n) {
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}

@@ -1,0 +1,36 @@
+/* emit.h: the emit stage's file side. An OutDir is a temporary folder
+ * beside the final output; files are written into it and the whole folder
+ * is moved into place only on outdir_commit, so a failed build leaves the
+ * earlier output untouched. Implemented in outdir.c. */
+#ifndef DOSSIER_EMIT_H
+#define DOSSIER_EMIT_H
+
+#include "../base/base.h"
+
+typedef struct OutFile {
+    const char *path; /* relative to the output root */
+    size_t size;
+} OutFile;
+
+typedef struct OutDir {
+    Arena arena;
+    char *final_path;
+    char *tmp_path;
+    OutFile *files;
+    size_t nfiles, cap;
+} OutDir;
+
+/* Creates a fresh temporary folder beside final_path. Returns NULL with a
+ * message on stderr if it cannot. The caller frees with commit or abort. */
+OutDir *outdir_begin(const char *final_path);
+/* Writes one file; relpath must be relative, with no "..", "." or empty
+ * parts. Returns false with a message on stderr on any failure. */
+bool outdir_write(OutDir *o, const char *relpath, const void *data, size_t len);
+/* Moves the temporary folder into place (the previous output is removed
+ * only after the new one is in place) and frees o. False on failure, in
+ * which case the previous output is still there. */
+bool outdir_commit(OutDir *o);
+/* Removes the temporary folder and frees o. */
+void outdir_abort(OutDir *o);
+
+#endif

@@ -1,0 +1,41 @@
+/* load.h: the load stage. Reads the dossier folder (dossier.xml, Markdown
+ * records with YAML front matter, the project's XML record files) into the
+ * model, keeping file:line:col for every value. Implemented in dossier.c
+ * (the folder walk and dossier.xml), frontmatter.c (YAML via libyaml),
+ * xmlrecords.c (XML records via libxml2) and typing.c (values against the
+ * record-type schema). Problems go to the diagnostics sink; loading goes on
+ * past a bad file so every problem is reported at once. */
+#ifndef DOSSIER_LOAD_H
+#define DOSSIER_LOAD_H
+
+#include "../base/base.h"
+#include "../model/model.h"
+
+typedef struct LoadOptions {
+    const char *schema_dir; /* where dossier.xsd and records-file.xsd live */
+    size_t max_file_size;   /* bytes; larger files are refused */
+} LoadOptions;
+
+/* Loads everything below root into m (which the caller initialised) and
+ * finishes the model. Returns false on a system error (already reported);
+ * input problems are findings in d and still return true. */
+bool load_dossier(Model *m, Diag *d, const LoadOptions *o);
+
+/* Splits a Markdown file into YAML front matter and body and parses the
+ * front matter into a VAL_MAP. Returns NULL (with findings) when the front
+ * matter is missing or broken. *body / *body_line get the prose. */
+Value *frontmatter_parse(Arena *a, Diag *d, const char *path, const char *text, size_t len,
+                         const char **body, size_t *body_len, int *body_line);
+
+/* Types the loaded map v as a record of type t (fields checked against the
+ * schema, unknown fields and bad values reported). Returns NULL if the
+ * record has no usable id. */
+Record *typing_record(Arena *a, Diag *d, const RecordType *t, const char *path, const Value *v,
+                      SrcLoc where);
+
+/* Loads one XML file of records (root <records>), validated against the
+ * records-file schema. Records are added to m. */
+void xmlrecords_load(Model *m, Diag *d, const LoadOptions *o, const char *path,
+                     const char *relpath);
+
+#endif

@@ -1,0 +1,211 @@
+/* model.h: the record types (read from schemas/records.xml), loaded values,
+ * typed records, links and backlinks: the traceability graph.
+ * Implemented in schema.c (record-type definitions), value.c (loaded values),
+ * model.c (index, links, backlinks, freezing) and prose.c (IDs in Markdown).
+ * After model_finish the model is frozen: later stages only read it. */
+#ifndef DOSSIER_MODEL_H
+#define DOSSIER_MODEL_H
+
+#include "../base/base.h"
+
+/* ---- value.c: what a loader produced, before typing --------------------- */
+
+typedef enum ValueKind { VAL_NULL, VAL_SCALAR, VAL_LIST, VAL_MAP } ValueKind;
+
+/* A loaded value with its location. Scalars keep their text; lists keep
+ * items; maps keep keys (in input order) and items. Arena-owned. */
+typedef struct Value {
+    ValueKind kind;
+    SrcLoc loc;
+    const char *text; /* VAL_SCALAR: the scalar's text, NUL-terminated */
+    size_t len;       /* VAL_SCALAR: bytes in text */
+    size_t n;         /* VAL_LIST, VAL_MAP: number of items */
+    struct Value **items;
+    const char **keys;    /* VAL_MAP: key per item */
+    SrcLoc *key_locs;     /* VAL_MAP: location of each key */
+} Value;
+
+Value *value_new(Arena *a, ValueKind kind, SrcLoc loc);
+Value *value_scalar(Arena *a, SrcLoc loc, const char *text, size_t len);
+/* Appends to a list or map (key NULL for lists); grows in the arena. */
+void value_push(Arena *a, Value *v, const char *key, SrcLoc key_loc, Value *item);
+/* Looks a key up in a map; NULL if absent or v is not a map. */
+const Value *value_get(const Value *v, const char *key);
+
+/* ---- schema.c: record types, defined once in schemas/records.xml -------- */
+
+typedef enum FieldKind {
+    FK_STRING, /* one line of text */
+    FK_TEXT,   /* prose, Markdown */
+    FK_DATE,   /* YYYY-MM-DD */
+    FK_INT,
+    FK_NUMBER,
+    FK_BOOL,
+    FK_ENUM,   /* one of values */
+    FK_LINK,   /* one ID of target type(s) */
+    FK_LINKS,  /* a list of IDs of target type(s) */
+    FK_LIST,   /* a list of strings */
+    FK_ENTRY,  /* a map with sub-fields */
+    FK_ENTRIES /* a list of maps with sub-fields */
+} FieldKind;
+
+typedef struct RecordType RecordType;
+
+typedef struct FieldDef {
+    const char *name;
+    FieldKind kind;
+    bool required;
+    bool internal;           /* never reaches a public output */
+    const char *doc;         /* one sentence for the record reference */
+    const char **values;     /* FK_ENUM: allowed values */
+    size_t nvalues;
+    const char **targets;    /* FK_LINK(S): allowed target type names */
+    size_t ntargets;
+    const char *inverse;     /* FK_LINK(S): name of the link seen from the target */
+    const char *pattern;     /* FK_STRING: optional shape, documented */
+    struct FieldDef *sub;    /* FK_ENTRY/FK_ENTRIES: sub-fields */
+    size_t nsub;
+    int index;               /* position in its type's field array */
+} FieldDef;
+
+struct RecordType {
+    const char *name;   /* "threat" */
+    const char *title;  /* "Threat" */
+    const char *plural; /* "threats": also the folder records live in */
+    const char **prefixes; /* "THR-"; vulnerability has "CVE-" and "VUL-" */
+    size_t nprefixes;
+    const char *doc;
+    FieldDef *fields;   /* common fields first, then the type's own */
+    size_t nfields;
+    int index;          /* position in Schema.types */
+};
+
+typedef struct Schema {
+    RecordType *types;
+    size_t ntypes;
+} Schema;
+
+/* Reads and validates schemas/records.xml (against records-schema.xsd beside it).
+ * Problems go to diag; returns false if the schema is unusable. Arena-owned. */
+bool schema_load(Arena *a, Diag *d, const char *path, Schema *out);
+const RecordType *schema_type(const Schema *s, const char *name);
+/* The type whose folder (plural) is name, or NULL. */
+const RecordType *schema_type_by_folder(const Schema *s, const char *folder);
+/* The type whose ID prefix starts id, or NULL. */
+const RecordType *schema_type_for_id(const Schema *s, const char *id);
+const FieldDef *schema_field(const RecordType *t, const char *name);
+const FieldDef *schema_subfield(const FieldDef *f, const char *name);
+const char *field_kind_name(FieldKind k);
+
+/* ---- model.c: records, links, index -------------------------------------- */
+
+typedef struct Record Record;
+
+/* A link from one record to another, as written (or as the inverse of one
+ * written on the other side). */
+typedef struct Link {
+    Record *from;
+    const FieldDef *field; /* the field on from's type that holds it */
+    Record *to;
+    SrcLoc loc;            /* where the ID was written */
+    bool prose;            /* a [ID] reference inside Markdown, field NULL */
+} Link;
+
+/* A typed field value of a record; value keeps the loaded form and location. */
+typedef struct FieldValue {
+    const FieldDef *def;
+    const Value *value;
+} FieldValue;
+
+struct Record {
+    const RecordType *type;
+    const char *id;
+    const char *title;
+    const char *path;      /* source file, relative to the dossier root */
+    SrcLoc loc;            /* where the record starts (its id) */
+    FieldValue *fields;    /* one slot per type field, value NULL when absent */
+    const char *body;      /* Markdown prose, may be "" */
+    size_t body_len;
+    int body_line;         /* line of the body's first line in path */
+    void *body_doc;        /* cmark_node* of the parsed body (prose.c) */
+    bool internal;         /* the whole record is internal */
+    Link **out;            /* links from this record, sorted */
+    size_t nout;
+    Link **in;             /* links to this record (backlinks), sorted */
+    size_t nin;
+};
+
+/* Product-level facts from dossier.xml. Strings are arena-owned, may be NULL. */
+typedef struct Contact {
+    const char *role, *name, *email, *url, *phone;
+} Contact;
+
+typedef struct Justification {
+    const char *kind;  /* "control-category" or "architecture-view" */
+    const char *name;  /* category or view kind */
+    const char *state; /* "not-applicable", "unknown", "manual" */
+    const char *reason;
+    SrcLoc loc;
+} Justification;
+
+typedef struct Product {
+    const char *name, *version, *description, *intended_use, *use_environment;
+    const char *manufacturer, *manufacturer_address, *manufacturer_url;
+    const char *cyber_device;         /* "yes" / "no" (524B(c) determination) */
+    const char *cyber_device_reason;
+    const char *date;                 /* the dossier's date, YYYY-MM-DD */
+    const char *cvd_policy_url;
+    const char **models;
+    size_t nmodels;
+    Contact *contacts;
+    size_t ncontacts;
+    Justification *justifications;
+    size_t njustifications;
+    SrcLoc loc;
+} Product;
+
+typedef struct Model {
+    Arena *arena;
+    const Schema *schema;
+    const char *root;      /* the dossier folder as given */
+    Product product;
+    Record **records;      /* all records, sorted by id */
+    size_t nrecords;
+    Record ***by_type;     /* per schema type index: records of that type, sorted */
+    size_t *nby_type;
+    Link **links;          /* every link, sorted by from, field, to */
+    size_t nlinks;
+    int64_t build_date;    /* days since epoch: SOURCE_DATE_EPOCH or product.date */
+    /* the ID index (open addressing), private to model.c */
+    Record **slots;
+    size_t nslots;
+    bool frozen;
+} Model;
+
+void model_init(Model *m, Arena *a, const Schema *s, const char *root);
+/* Adds a record; a duplicate ID is reported to diag and the record dropped.
+ * The model takes the record (arena-owned). */
+void model_add(Model *m, Diag *d, Record *r);
+/* Resolves every link field, builds inverses and backlinks, parses prose,
+ * sorts everything and freezes the model. Problems go to diag. */
+void model_finish(Model *m, Diag *d);
+Record *model_find(const Model *m, const char *id);
+/* The value of a field by name, or NULL when absent. */
+const Value *record_field(const Record *r, const char *name);
+/* The scalar text of a field, or NULL when absent or not a scalar. */
+const char *record_str(const Record *r, const char *name);
+/* Records of a type (sorted by id); *n gets the count. */
+Record **model_of_type(const Model *m, const char *type, size_t *n);
+/* The name a link has when seen from the record at from_side ("mitigated_by"
+ * from the threat, "mitigates" from the control). */
+const char *link_name(const Link *l, bool from_side);
+
+/* ---- prose.c: IDs inside Markdown ----------------------------------------- */
+
+/* Parses r->body with cmark-gfm, with a link reference definition appended
+ * for every known ID (URL "dossier:ID"), records prose links and reports
+ * bracketed ID-shaped tokens that name no record. */
+void prose_parse(Model *m, Diag *d, Record *r);
+void prose_free(Model *m);
+
+#endif

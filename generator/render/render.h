@@ -1,0 +1,28 @@
+/* render.h: the render stage. One Lua 5.4 state per run, sandboxed: the
+ * frozen model is built once as read-only tables, templates (text with
+ * embedded Lua) are compiled once and looked up first in the dossier's
+ * templates/ then in lua-templates/. An output (site, bundle, ...) is a
+ * folder of templates whose main.lua decides which files to write.
+ * Implemented in lua_state.c (sandbox, limits), template.c (compiler),
+ * luamodel.c (the model as tables), markdown.c (cmark-gfm to safe HTML). */
+#ifndef DOSSIER_RENDER_H
+#define DOSSIER_RENDER_H
+
+#include "../base/base.h"
+#include "../emit/emit.h"
+#include "../model/model.h"
+
+typedef struct RenderOptions {
+    const char *user_templates;    /* <dossier>/templates, may not exist */
+    const char *default_templates; /* lua-templates/ of the installation */
+    const char *output;            /* output folder name: "site" */
+    long instruction_budget;       /* VM instructions per output; 0 = default */
+    size_t memory_cap;             /* bytes of Lua heap; 0 = default */
+} RenderOptions;
+
+/* Renders one output of m (with the findings in d) into o. Returns
+ * EXIT_CLEAN, EXIT_TEMPLATE (template error: reported on stderr as
+ * template-path:line: message) or EXIT_USAGE (I/O error, reported). */
+int render_output(const Model *m, const Diag *d, const RenderOptions *opts, OutDir *o);
+
+#endif
