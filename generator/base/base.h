@@ -145,7 +145,7 @@ int id_compare(const char *a, const char *b);
 bool id_shaped(const char *s, size_t n);
 /* Parses YYYY-MM-DD into days since 1970-01-01; false if not a real date. */
 bool date_parse(const char *s, int64_t *days);
-/* Formats days since epoch as YYYY-MM-DD into buf (at least 11 bytes). */
+/* Formats days since epoch as YYYY-MM-DD into buf (at least 16 bytes). */
 void date_format(int64_t days, char *buf);
 /* FNV-1a, for hash tables only (never for integrity: see emit/). */
 uint64_t hash_bytes(const char *s, size_t n);

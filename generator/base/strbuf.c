@@ -1,6 +1,7 @@
 /* strbuf.c: a growable string on the heap and the context escapers (HTML,
  * XML, JSON, CSV) every output uses. Part of base/. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base.h"

@@ -79,7 +79,8 @@ void date_format(int64_t z, char *buf) {
     unsigned d = doy - (153 * mp + 2) / 5 + 1;
     unsigned m = mp < 10 ? mp + 3 : mp - 9;
     y += m <= 2;
-    snprintf(buf, 11, "%04d-%02u-%02u", (int)y, m, d);
+    if (y < 0 || y > 9999) y = 0; /* outside what a record can hold */
+    snprintf(buf, 16, "%04d-%02u-%02u", (int)y, m % 100, d % 100);
 }
 
 uint64_t hash_bytes(const char *s, size_t n) {

@@ -179,6 +179,8 @@ typedef struct Model {
     /* the ID index (open addressing), private to model.c */
     Record **slots;
     size_t nslots;
+    Link **prose_links; /* found by prose.c, merged by model_finish */
+    size_t nprose_links, prose_cap;
     bool frozen;
 } Model;
 
@@ -206,6 +208,8 @@ const char *link_name(const Link *l, bool from_side);
  * for every known ID (URL "dossier:ID"), records prose links and reports
  * bracketed ID-shaped tokens that name no record. */
 void prose_parse(Model *m, Diag *d, Record *r);
+/* Records a [ID] reference found in prose (for prose.c, before freezing). */
+void model_link_prose(Model *m, Record *from, Record *to, SrcLoc loc);
 void prose_free(Model *m);
 
 #endif

@@ -1,0 +1,261 @@
+/* model.c: records, the ID index, links and backlinks. model_finish turns
+ * the loaded records into the frozen traceability graph: every link field
+ * resolved and typed, links written on either side unified, backlinks
+ * built, everything sorted. Part of model/. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+
+void model_init(Model *m, Arena *a, const Schema *s, const char *root) {
+    memset(m, 0, sizeof *m);
+    m->arena = a;
+    m->schema = s;
+    m->root = root;
+    m->nslots = 1024;
+    m->slots = arena_alloc(a, m->nslots * sizeof *m->slots);
+}
+
+static size_t slot_of(const Model *m, const char *id) {
+    size_t mask = m->nslots - 1;
+    size_t i = (size_t)hash_bytes(id, strlen(id)) & mask;
+    while (m->slots[i] && strcmp(m->slots[i]->id, id) != 0) i = (i + 1) & mask;
+    return i;
+}
+
+Record *model_find(const Model *m, const char *id) {
+    if (!id) return NULL;
+    return m->slots[slot_of(m, id)];
+}
+
+static void index_grow(Model *m) {
+    Record **old = m->slots;
+    size_t n = m->nslots;
+    m->nslots *= 2;
+    m->slots = arena_alloc(m->arena, m->nslots * sizeof *m->slots);
+    for (size_t i = 0; i < n; i++)
+        if (old[i]) m->slots[slot_of(m, old[i]->id)] = old[i];
+}
+
+void model_add(Model *m, Diag *d, Record *r) {
+    if (m->frozen) die("internal error: model_add after model_finish");
+    size_t slot = slot_of(m, r->id);
+    Record *prev = m->slots[slot];
+    if (prev) {
+        diag_add(d, SEV_ERROR, r->loc, "unique-id", r->id, "duplicate ID %s: already defined at %s:%d",
+                 r->id, prev->loc.path, prev->loc.line);
+        return;
+    }
+    m->slots[slot] = r;
+    if (m->nrecords == 0 || (m->nrecords & (m->nrecords - 1)) == 0) {
+        size_t cap = m->nrecords ? m->nrecords * 2 : 64;
+        m->records = arena_grow(m->arena, m->records, m->nrecords, cap, sizeof *m->records);
+    }
+    m->records[m->nrecords++] = r;
+    if (m->nrecords * 2 > m->nslots) index_grow(m);
+}
+
+const Value *record_field(const Record *r, const char *name) {
+    const FieldDef *f = schema_field(r->type, name);
+    return f ? r->fields[f->index].value : NULL;
+}
+
+const char *record_str(const Record *r, const char *name) {
+    const Value *v = record_field(r, name);
+    return v && v->kind == VAL_SCALAR ? v->text : NULL;
+}
+
+Record **model_of_type(const Model *m, const char *type, size_t *n) {
+    const RecordType *t = schema_type(m->schema, type);
+    if (!t || !m->by_type) {
+        *n = 0;
+        return NULL;
+    }
+    *n = m->nby_type[t->index];
+    return m->by_type[t->index];
+}
+
+const char *link_name(const Link *l, bool from_side) {
+    if (l->prose) return from_side ? "mentions" : "mentioned_by";
+    if (from_side) return l->field->name;
+    return l->field->inverse ? l->field->inverse : "linked_from";
+}
+
+/* ---- building the graph --------------------------------------------------- */
+
+typedef struct LinkList {
+    Link **items;
+    size_t n, cap;
+} LinkList;
+
+static void links_push(Arena *a, LinkList *l, Link *link) {
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 256;
+        l->items = arena_grow(a, l->items, l->cap, cap, sizeof *l->items);
+        l->cap = cap;
+    }
+    l->items[l->n++] = link;
+}
+
+static bool type_allowed(const FieldDef *f, const RecordType *t) {
+    for (size_t i = 0; i < f->ntargets; i++)
+        if (strcmp(f->targets[i], t->name) == 0) return true;
+    return false;
+}
+
+/* The field on t that is the inverse of f, when both sides declare the link. */
+static const FieldDef *inverse_field(const FieldDef *f, const RecordType *t) {
+    if (!f->inverse) return NULL;
+    const FieldDef *g = schema_field(t, f->inverse);
+    if (g && g->inverse && strcmp(g->inverse, f->name) == 0) return g;
+    return NULL;
+}
+
+/* A link declared on both sides (test.verifies and control.verified_by) is
+ * stored once, in the direction whose "type.field" sorts first. */
+static void canonicalise(Link *l) {
+    const FieldDef *g = inverse_field(l->field, l->to->type);
+    if (!g) return;
+    int c = strcmp(l->from->type->name, l->to->type->name);
+    if (c == 0) c = strcmp(l->field->name, g->name);
+    if (c > 0) {
+        Record *t = l->from;
+        l->from = l->to;
+        l->to = t;
+        l->field = g;
+    }
+}
+
+static void resolve_one(Model *m, Diag *d, LinkList *all, Record *r, const FieldDef *f, const Value *v) {
+    if (v->kind != VAL_SCALAR) return; /* typing reported it */
+    Record *to = model_find(m, v->text);
+    if (!to) {
+        diag_add(d, SEV_ERROR, v->loc, "dangling-link", r->id, "%s: %s names no record", f->name, v->text);
+        return;
+    }
+    if (!type_allowed(f, to->type)) {
+        StrBuf want;
+        sb_init(&want);
+        for (size_t i = 0; i < f->ntargets; i++) sb_printf(&want, "%s%s", i ? " or " : "", f->targets[i]);
+        diag_add(d, SEV_ERROR, v->loc, "link-type", r->id, "%s: %s is a %s, expected a %s", f->name,
+                 to->id, to->type->name, want.data);
+        sb_free(&want);
+        return;
+    }
+    Link *l = arena_alloc(m->arena, sizeof *l);
+    l->from = r;
+    l->field = f;
+    l->to = to;
+    l->loc = v->loc;
+    canonicalise(l);
+    links_push(m->arena, all, l);
+}
+
+static int cmp_record(const void *a, const void *b) {
+    return id_compare((*(Record *const *)a)->id, (*(Record *const *)b)->id);
+}
+
+static int cmp_link(const void *pa, const void *pb) {
+    const Link *a = *(Link *const *)pa, *b = *(Link *const *)pb;
+    int c = id_compare(a->from->id, b->from->id);
+    if (c) return c;
+    if (a->prose != b->prose) return a->prose ? 1 : -1;
+    if (!a->prose && (c = strcmp(a->field->name, b->field->name))) return c;
+    if ((c = id_compare(a->to->id, b->to->id))) return c;
+    /* the first place written wins among duplicates */
+    if ((c = strcmp(a->loc.path, b->loc.path))) return c;
+    return a->loc.line - b->loc.line;
+}
+
+static bool same_link(const Link *a, const Link *b) {
+    return a->from == b->from && a->to == b->to && a->prose == b->prose && a->field == b->field;
+}
+
+static int cmp_out(const void *pa, const void *pb) {
+    const Link *a = *(Link *const *)pa, *b = *(Link *const *)pb;
+    int c = strcmp(link_name(a, true), link_name(b, true));
+    return c ? c : id_compare(a->to->id, b->to->id);
+}
+
+static int cmp_in(const void *pa, const void *pb) {
+    const Link *a = *(Link *const *)pa, *b = *(Link *const *)pb;
+    int c = strcmp(link_name(a, false), link_name(b, false));
+    return c ? c : id_compare(a->from->id, b->from->id);
+}
+
+void model_link_prose(Model *m, Record *from, Record *to, SrcLoc loc) {
+    Link *l = arena_alloc(m->arena, sizeof *l);
+    l->from = from;
+    l->to = to;
+    l->loc = loc;
+    l->prose = true;
+    LinkList pending = {m->prose_links, m->nprose_links, m->prose_cap};
+    links_push(m->arena, &pending, l);
+    m->prose_links = pending.items;
+    m->nprose_links = pending.n;
+    m->prose_cap = pending.cap;
+}
+
+void model_finish(Model *m, Diag *d) {
+    Arena *a = m->arena;
+    qsort(m->records, m->nrecords, sizeof *m->records, cmp_record);
+
+    size_t ntypes = m->schema->ntypes;
+    m->nby_type = arena_alloc(a, ntypes * sizeof *m->nby_type);
+    m->by_type = arena_alloc(a, ntypes * sizeof *m->by_type);
+    for (size_t i = 0; i < m->nrecords; i++) m->nby_type[m->records[i]->type->index]++;
+    for (size_t t = 0; t < ntypes; t++) {
+        m->by_type[t] = arena_alloc(a, (m->nby_type[t] + 1) * sizeof **m->by_type);
+        m->nby_type[t] = 0;
+    }
+    for (size_t i = 0; i < m->nrecords; i++) {
+        Record *r = m->records[i];
+        m->by_type[r->type->index][m->nby_type[r->type->index]++] = r;
+    }
+
+    LinkList all = {0};
+    for (size_t i = 0; i < m->nrecords; i++) {
+        Record *r = m->records[i];
+        for (size_t f = 0; f < r->type->nfields; f++) {
+            const FieldDef *fd = &r->type->fields[f];
+            const Value *v = r->fields[f].value;
+            if (!v || (fd->kind != FK_LINK && fd->kind != FK_LINKS)) continue;
+            if (v->kind == VAL_LIST)
+                for (size_t k = 0; k < v->n; k++) resolve_one(m, d, &all, r, fd, v->items[k]);
+            else
+                resolve_one(m, d, &all, r, fd, v);
+        }
+    }
+
+    for (size_t i = 0; i < m->nrecords; i++) prose_parse(m, d, m->records[i]);
+    for (size_t i = 0; i < m->nprose_links; i++) links_push(a, &all, m->prose_links[i]);
+
+    qsort(all.items, all.n, sizeof *all.items, cmp_link);
+    size_t n = 0;
+    for (size_t i = 0; i < all.n; i++)
+        if (n == 0 || !same_link(all.items[n - 1], all.items[i])) all.items[n++] = all.items[i];
+    m->links = all.items;
+    m->nlinks = n;
+
+    for (size_t i = 0; i < n; i++) {
+        m->links[i]->from->nout++;
+        m->links[i]->to->nin++;
+    }
+    for (size_t i = 0; i < m->nrecords; i++) {
+        Record *r = m->records[i];
+        r->out = arena_alloc(a, (r->nout + 1) * sizeof *r->out);
+        r->in = arena_alloc(a, (r->nin + 1) * sizeof *r->in);
+        r->nout = r->nin = 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        Link *l = m->links[i];
+        l->from->out[l->from->nout++] = l;
+        l->to->in[l->to->nin++] = l;
+    }
+    for (size_t i = 0; i < m->nrecords; i++) {
+        Record *r = m->records[i];
+        qsort(r->out, r->nout, sizeof *r->out, cmp_out);
+        qsort(r->in, r->nin, sizeof *r->in, cmp_in);
+    }
+    m->frozen = true;
+}

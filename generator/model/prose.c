@@ -1,0 +1,128 @@
+/* prose.c: IDs inside Markdown. Before a body is parsed, a link reference
+ * definition is appended for each known ID it mentions, so [THR-004] and
+ * [the replay][THR-004] become links (URL "dossier:THR-004") by cmark-gfm's
+ * own rules; a bracketed ID-shaped token left as text names no record.
+ * Part of model/; the parsed documents are rendered by render/markdown.c. */
+#include <string.h>
+
+#include <cmark-gfm-core-extensions.h>
+#include <cmark-gfm.h>
+
+#include "model.h"
+
+typedef struct Mention {
+    const char *id; /* arena copy of the token inside the brackets */
+    SrcLoc loc;
+} Mention;
+
+/* Finds every [TOKEN] in the body whose TOKEN is shaped like an ID. */
+static size_t scan_mentions(Arena *a, const Record *r, Mention **out) {
+    size_t n = 0, cap = 0;
+    Mention *items = NULL;
+    int line = r->body_line, col = 1;
+    const char *s = r->body, *end = r->body + r->body_len;
+    for (const char *p = s; p < end; p++) {
+        if (*p == '\n') {
+            line++;
+            col = 1;
+            continue;
+        }
+        if (*p == '[') {
+            const char *q = p + 1;
+            while (q < end && q - p < 80 && *q != ']' && *q != '[' && *q != '\n' && *q != ' ') q++;
+            if (q < end && *q == ']' && id_shaped(p + 1, (size_t)(q - p - 1))) {
+                if (n == cap) {
+                    size_t nc = cap ? cap * 2 : 8;
+                    items = arena_grow(a, items, cap, nc, sizeof *items);
+                    cap = nc;
+                }
+                items[n].id = arena_strndup(a, p + 1, (size_t)(q - p - 1));
+                items[n].loc = (SrcLoc){r->path, line, col};
+                n++;
+            }
+        }
+        col++;
+    }
+    *out = items;
+    return n;
+}
+
+static const Mention *mention_of(const Mention *ms, size_t n, const char *id, size_t len) {
+    for (size_t i = 0; i < n; i++)
+        if (strlen(ms[i].id) == len && memcmp(ms[i].id, id, len) == 0) return &ms[i];
+    return NULL;
+}
+
+static void attach_extensions(cmark_parser *p) {
+    static const char *const names[] = {"table", "strikethrough", "autolink", "tasklist"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        cmark_syntax_extension *e = cmark_find_syntax_extension(names[i]);
+        if (e) cmark_parser_attach_syntax_extension(p, e);
+    }
+}
+
+/* Reports [ID] tokens left in a text node: they named no record. */
+static void check_text(Model *m, Diag *d, Record *r, const Mention *ms, size_t nms, const char *text) {
+    for (const char *p = strchr(text, '['); p; p = strchr(p + 1, '[')) {
+        const char *q = strchr(p + 1, ']');
+        if (!q) break;
+        size_t len = (size_t)(q - p - 1);
+        if (!id_shaped(p + 1, len)) continue;
+        const Mention *mt = mention_of(ms, nms, p + 1, len);
+        char *id = arena_strndup(m->arena, p + 1, len);
+        if (model_find(m, id)) continue;
+        diag_add(d, SEV_ERROR, mt ? mt->loc : r->loc, "dangling-ref", r->id,
+                 "reference [%s] in the prose names no record", id);
+    }
+}
+
+void prose_parse(Model *m, Diag *d, Record *r) {
+    if (!r->body || r->body_len == 0) return;
+    cmark_gfm_core_extensions_ensure_registered();
+    Mention *ms = NULL;
+    size_t nms = scan_mentions(m->arena, r, &ms);
+
+    StrBuf src;
+    sb_init(&src);
+    sb_append(&src, r->body, r->body_len);
+    sb_puts(&src, "\n\n");
+    for (size_t i = 0; i < nms; i++) {
+        if (!model_find(m, ms[i].id) || mention_of(ms, i, ms[i].id, strlen(ms[i].id))) continue;
+        sb_printf(&src, "[%s]: dossier:%s\n", ms[i].id, ms[i].id);
+    }
+    cmark_parser *parser = cmark_parser_new(CMARK_OPT_DEFAULT);
+    attach_extensions(parser);
+    cmark_parser_feed(parser, src.data, src.len);
+    cmark_node *doc = cmark_parser_finish(parser);
+    cmark_parser_free(parser);
+    sb_free(&src);
+    cmark_consolidate_text_nodes(doc);
+
+    cmark_iter *it = cmark_iter_new(doc);
+    cmark_event_type ev;
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        if (ev != CMARK_EVENT_ENTER) continue;
+        cmark_node *node = cmark_iter_get_node(it);
+        cmark_node_type type = cmark_node_get_type(node);
+        if (type == CMARK_NODE_LINK) {
+            const char *url = cmark_node_get_url(node);
+            if (url && strncmp(url, "dossier:", 8) == 0) {
+                Record *to = model_find(m, url + 8);
+                const Mention *mt = mention_of(ms, nms, url + 8, strlen(url + 8));
+                if (to && to != r) model_link_prose(m, r, to, mt ? mt->loc : r->loc);
+            }
+        } else if (type == CMARK_NODE_TEXT) {
+            const char *lit = cmark_node_get_literal(node);
+            if (lit && strchr(lit, '[')) check_text(m, d, r, ms, nms, lit);
+        }
+    }
+    cmark_iter_free(it);
+    r->body_doc = doc;
+}
+
+void prose_free(Model *m) {
+    for (size_t i = 0; i < m->nrecords; i++) {
+        if (m->records[i]->body_doc) cmark_node_free(m->records[i]->body_doc);
+        m->records[i]->body_doc = NULL;
+    }
+}
