@@ -33,9 +33,4 @@ Value *frontmatter_parse(Arena *a, Diag *d, const char *path, const char *text, 
 Record *typing_record(Arena *a, Diag *d, const RecordType *t, const char *path, const Value *v,
                       SrcLoc where);
 
-/* Loads one XML file of records (root <records>), validated against the
- * records-file schema. Records are added to m. */
-void xmlrecords_load(Model *m, Diag *d, const LoadOptions *o, const char *path,
-                     const char *relpath);
-
 #endif

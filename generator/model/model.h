@@ -97,6 +97,13 @@ const FieldDef *schema_field(const RecordType *t, const char *name);
 const FieldDef *schema_subfield(const FieldDef *f, const char *name);
 const char *field_kind_name(FieldKind k);
 
+/* ---- schema_out.c: what is written from the schema ------------------------ */
+
+/* The XSD of XML record files (schemas/records-file.xsd). */
+void schema_write_xsd(StrBuf *sb, const Schema *s);
+/* The record reference (docs/records.md). */
+void schema_write_markdown(StrBuf *sb, const Schema *s);
+
 /* ---- model.c: records, links, index -------------------------------------- */
 
 typedef struct Record Record;

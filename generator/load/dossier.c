@@ -1,0 +1,259 @@
+/* dossier.c: the load stage's entry point. Walks the dossier folder in
+ * sorted order, reads dossier.xml (validated against schemas/dossier.xsd),
+ * every Markdown record and every XML record file, and reports each file
+ * it cannot place. Part of load/. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+
+#include "load.h"
+#include "xml.h"
+
+/* Where a file is invalid UTF-8 or holds a NUL byte; false if it is clean. */
+static bool bad_text(const char *s, size_t n, SrcLoc *loc) {
+    int line = 1, col = 1;
+    for (size_t i = 0; i < n;) {
+        unsigned char c = (unsigned char)s[i];
+        size_t need = 0;
+        bool ok = c != 0;
+        if (c >= 0x80) {
+            if (c >= 0xC2 && c <= 0xDF) need = 1;
+            else if ((c & 0xF0) == 0xE0) need = 2;
+            else if (c >= 0xF0 && c <= 0xF4) need = 3;
+            else ok = false;
+            if (i + need >= n) ok = false;
+            for (size_t k = 1; ok && k <= need; k++)
+                if (((unsigned char)s[i + k] & 0xC0) != 0x80) ok = false;
+        }
+        if (!ok) {
+            loc->line = line;
+            loc->col = col;
+            return true;
+        }
+        if (c == '\n') {
+            line++;
+            col = 1;
+        } else {
+            col++;
+        }
+        i += need + 1;
+    }
+    return false;
+}
+
+static void load_markdown(Model *m, Diag *d, const LoadOptions *o, const RecordType *t, const char *path,
+                          const char *relpath) {
+    char *data;
+    size_t len;
+    SrcLoc loc = {relpath, 0, 0};
+    if (!fs_read(path, o->max_file_size, &data, &len)) {
+        diag_add(d, SEV_ERROR, loc, "file-read", NULL, "cannot read: %s", errno == EFBIG ? "file too large" : strerror(errno));
+        return;
+    }
+    if (bad_text(data, len, &loc)) {
+        diag_add(d, SEV_ERROR, loc, "file-read", NULL, "not UTF-8 text (invalid byte or NUL here)");
+        free(data);
+        return;
+    }
+    const char *body;
+    size_t body_len;
+    int body_line;
+    Value *v = frontmatter_parse(m->arena, d, relpath, data, len, &body, &body_len, &body_line);
+    if (v) {
+        SrcLoc where = {relpath, 1, 1};
+        Record *r = typing_record(m->arena, d, t, relpath, v, where);
+        if (r) {
+            r->body = arena_strndup(m->arena, body, body_len);
+            r->body_len = body_len;
+            r->body_line = body_line;
+            const char *base = strrchr(relpath, '/');
+            base = base ? base + 1 : relpath;
+            size_t idlen = strlen(r->id);
+            if (strncmp(base, r->id, idlen) != 0 || strcmp(base + idlen, ".md") != 0)
+                diag_add(d, SEV_WARNING, r->loc, "record-location", r->id,
+                         "record %s is in %s; name the file %s.md so reviewers find it", r->id, base, r->id);
+            model_add(m, d, r);
+        }
+    }
+    free(data);
+}
+
+static const char *elem_text(Arena *a, xmlNode *parent, const char *name) {
+    for (xmlNode *c = parent ? parent->children : NULL; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE && strcmp((const char *)c->name, name) == 0) return xml_text(a, c, NULL);
+    return NULL;
+}
+
+static xmlNode *child(xmlNode *parent, const char *name) {
+    for (xmlNode *c = parent ? parent->children : NULL; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE && strcmp((const char *)c->name, name) == 0) return c;
+    return NULL;
+}
+
+static const char *prop(Arena *a, xmlNode *n, const char *name) {
+    xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
+    if (!v) return NULL;
+    const char *s = arena_strdup(a, (const char *)v);
+    xmlFree(v);
+    return s;
+}
+
+static size_t count_children(xmlNode *n, const char *name) {
+    size_t k = 0;
+    for (xmlNode *c = n ? n->children : NULL; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE && strcmp((const char *)c->name, name) == 0) k++;
+    return k;
+}
+
+/* Reads the product facts of a valid dossier.xml. */
+static void read_product(Model *m, Diag *d, xmlNode *root, const char *relpath) {
+    Arena *a = m->arena;
+    Product *p = &m->product;
+    p->loc = (SrcLoc){relpath, (int)xmlGetLineNo(root), 0};
+    p->date = prop(a, root, "date");
+    xmlNode *prod = child(root, "product");
+    p->name = elem_text(a, prod, "name");
+    p->version = elem_text(a, prod, "version");
+    p->description = elem_text(a, prod, "description");
+    p->intended_use = elem_text(a, prod, "intendedUse");
+    p->use_environment = elem_text(a, prod, "useEnvironment");
+    xmlNode *cyber = child(prod, "cyberDevice");
+    if (cyber) {
+        p->cyber_device = prop(a, cyber, "value");
+        p->cyber_device_reason = xml_text(a, cyber, NULL);
+    }
+    xmlNode *models = child(prod, "models");
+    p->nmodels = count_children(models, "model");
+    p->models = arena_alloc(a, (p->nmodels + 1) * sizeof *p->models);
+    size_t i = 0;
+    for (xmlNode *c = models ? models->children : NULL; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE) p->models[i++] = xml_text(a, c, NULL);
+    xmlNode *man = child(root, "manufacturer");
+    p->manufacturer = elem_text(a, man, "name");
+    p->manufacturer_address = elem_text(a, man, "address");
+    p->manufacturer_url = elem_text(a, man, "url");
+    xmlNode *cvd = child(root, "cvd");
+    if (cvd) p->cvd_policy_url = prop(a, cvd, "policy");
+    xmlNode *contacts = child(root, "contacts");
+    p->ncontacts = count_children(contacts, "contact");
+    p->contacts = arena_alloc(a, (p->ncontacts + 1) * sizeof *p->contacts);
+    i = 0;
+    for (xmlNode *c = contacts ? contacts->children : NULL; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE) continue;
+        Contact *ct = &p->contacts[i++];
+        ct->role = prop(a, c, "role");
+        ct->name = prop(a, c, "name");
+        ct->email = prop(a, c, "email");
+        ct->url = prop(a, c, "url");
+        ct->phone = prop(a, c, "phone");
+    }
+    xmlNode *just = child(root, "justifications");
+    p->njustifications = count_children(just, "justify");
+    p->justifications = arena_alloc(a, (p->njustifications + 1) * sizeof *p->justifications);
+    i = 0;
+    for (xmlNode *c = just ? just->children : NULL; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE) continue;
+        Justification *j = &p->justifications[i++];
+        j->kind = prop(a, c, "kind");
+        j->name = prop(a, c, "name");
+        j->state = prop(a, c, "state");
+        j->reason = xml_text(a, c, NULL);
+        j->loc = (SrcLoc){relpath, (int)xmlGetLineNo(c), 0};
+    }
+    xmlNode *releases = child(root, "releases");
+    for (xmlNode *c = releases ? releases->children : NULL; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE) continue;
+        Record *r = xml_record(m, d, relpath, c);
+        if (r) model_add(m, d, r);
+    }
+}
+
+static bool load_product(Model *m, Diag *d, const LoadOptions *o, xmlSchema *xsd) {
+    const char *path = fs_join(m->arena, m->root, "dossier.xml");
+    SrcLoc loc = {"dossier.xml", 0, 0};
+    char *data;
+    size_t len;
+    if (!fs_read(path, o->max_file_size, &data, &len)) {
+        diag_add(d, SEV_ERROR, loc, "file-read", NULL, "cannot read dossier.xml: %s (every dossier needs one; "
+                 "`dossier new DIR` writes a start)", strerror(errno));
+        return false;
+    }
+    xmlDoc *doc = xml_parse(d, "dossier.xml", data, len);
+    free(data);
+    if (!doc) return false;
+    xmlNode *root = xmlDocGetRootElement(doc);
+    bool ok = root && strcmp((const char *)root->name, "dossier") == 0 && root->ns &&
+              strcmp((const char *)root->ns->href, DOSSIER_NS) == 0;
+    if (!ok) {
+        loc.line = root ? (int)xmlGetLineNo(root) : 1;
+        diag_add(d, SEV_ERROR, loc, "xml-schema", NULL, "expected a <dossier xmlns=\"%s\"> root element", DOSSIER_NS);
+    } else if ((ok = xml_validate(d, "dossier.xml", xsd, doc))) {
+        read_product(m, d, root, "dossier.xml");
+    }
+    xmlFreeDoc(doc);
+    return ok;
+}
+
+/* Files the later stages or other loaders own; not an unknown file. */
+static bool reserved(const char *rel) {
+    static const char *const exact[] = {"dossier.xml", "mds2.xml", "whitepaper.md", "README.md"};
+    static const char *const dirs[] = {"templates/", "sbom/", "vex/", "tests/results/", "evidence/", "diagrams/"};
+    for (size_t i = 0; i < sizeof exact / sizeof exact[0]; i++)
+        if (strcmp(rel, exact[i]) == 0) return true;
+    for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++)
+        if (strncmp(rel, dirs[i], strlen(dirs[i])) == 0) return true;
+    return false;
+}
+
+static bool ends_with(const char *s, const char *suffix) {
+    size_t n = strlen(s), k = strlen(suffix);
+    return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+bool load_dossier(Model *m, Diag *d, const LoadOptions *o) {
+    if (!fs_is_dir(m->root)) {
+        diag_add(d, SEV_ERROR, (SrcLoc){m->root, 0, 0}, "file-read", NULL, "not a dossier folder");
+        return false;
+    }
+    xmlInitParser();
+    Arena *a = m->arena;
+    xmlSchema *dossier_xsd = xml_schema_load(fs_join(a, o->schema_dir, "dossier.xsd"));
+    xmlSchema *records_xsd = xml_schema_load(fs_join(a, o->schema_dir, "records-file.xsd"));
+    if (!dossier_xsd || !records_xsd) {
+        if (dossier_xsd) xmlSchemaFree(dossier_xsd);
+        if (records_xsd) xmlSchemaFree(records_xsd);
+        fprintf(stderr, "dossier: cannot read the XSDs in %s\n", o->schema_dir);
+        return false;
+    }
+    load_product(m, d, o, dossier_xsd);
+
+    const char **files;
+    size_t n = fs_list(a, m->root, &files);
+    for (size_t i = 0; i < n; i++) {
+        const char *rel = files[i];
+        const char *path = fs_join(a, m->root, rel);
+        const char *slash = strchr(rel, '/');
+        const RecordType *t = NULL;
+        if (slash) {
+            char *folder = arena_strndup(a, rel, (size_t)(slash - rel));
+            t = schema_type_by_folder(m->schema, folder);
+        }
+        if (reserved(rel)) continue;
+        if (t && ends_with(rel, ".md")) {
+            load_markdown(m, d, o, t, path, rel);
+        } else if (ends_with(rel, ".xml") && (t || strncmp(rel, "records/", 8) == 0)) {
+            xmlrecords_load(m, d, records_xsd, o->max_file_size, path, rel);
+        } else if (ends_with(rel, ".md") || ends_with(rel, ".xml") || ends_with(rel, ".yaml") ||
+                   ends_with(rel, ".yml")) {
+            diag_add(d, SEV_NOTE, (SrcLoc){rel, 0, 0}, "unknown-file", NULL,
+                     "not read: records go in a type's folder (threats/, controls/, ...) or records/");
+        }
+    }
+    xmlSchemaFree(dossier_xsd);
+    xmlSchemaFree(records_xsd);
+    model_finish(m, d);
+    return true;
+}

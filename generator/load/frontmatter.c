@@ -1,0 +1,199 @@
+/* frontmatter.c: splits a Markdown record into YAML front matter and body,
+ * and turns the front matter into loaded values with file:line:col through
+ * libyaml's event parser. Aliases are refused (no alias bombs), nesting is
+ * bounded. Part of load/. */
+#include <string.h>
+
+#include <yaml.h>
+
+#include "load.h"
+
+enum { MAX_DEPTH = 32 };
+
+typedef struct YamlCtx {
+    Arena *a;
+    Diag *d;
+    const char *path;
+    int line0; /* file line of the front matter's first line, minus one */
+    yaml_parser_t parser;
+    bool failed;
+} YamlCtx;
+
+static SrcLoc mark_loc(const YamlCtx *c, yaml_mark_t mk) {
+    return (SrcLoc){c->path, c->line0 + (int)mk.line + 1, (int)mk.column + 1};
+}
+
+static void syntax_error(YamlCtx *c) {
+    yaml_parser_t *p = &c->parser;
+    SrcLoc loc = mark_loc(c, p->problem_mark);
+    if (p->error == YAML_MEMORY_ERROR) die("out of memory parsing YAML");
+    if (p->context)
+        diag_add(c->d, SEV_ERROR, loc, "yaml-syntax", NULL, "front matter: %s %s", p->problem, p->context);
+    else
+        diag_add(c->d, SEV_ERROR, loc, "yaml-syntax", NULL, "front matter: %s",
+                 p->problem ? p->problem : "not valid YAML");
+    c->failed = true;
+}
+
+static bool next(YamlCtx *c, yaml_event_t *ev) {
+    if (!yaml_parser_parse(&c->parser, ev)) {
+        syntax_error(c);
+        return false;
+    }
+    return true;
+}
+
+static Value *parse_node(YamlCtx *c, yaml_event_t *ev, int depth);
+
+/* Parses the items of a sequence or mapping until its end event. */
+static Value *parse_collection(YamlCtx *c, Value *v, yaml_event_type_t end, int depth) {
+    for (;;) {
+        yaml_event_t ev;
+        if (!next(c, &ev)) return NULL;
+        if (ev.type == end) {
+            yaml_event_delete(&ev);
+            return v;
+        }
+        if (v->kind == VAL_LIST) {
+            Value *item = parse_node(c, &ev, depth + 1);
+            if (!item) return NULL;
+            value_push(c->a, v, NULL, item->loc, item);
+            continue;
+        }
+        /* a mapping: ev is the key */
+        SrcLoc kloc = mark_loc(c, ev.start_mark);
+        if (ev.type != YAML_SCALAR_EVENT) {
+            diag_add(c->d, SEV_ERROR, kloc, "yaml-syntax", NULL, "front matter: a key must be a plain name");
+            yaml_event_delete(&ev);
+            c->failed = true;
+            return NULL;
+        }
+        char *key = arena_strndup(c->a, (const char *)ev.data.scalar.value, ev.data.scalar.length);
+        yaml_event_delete(&ev);
+        for (size_t i = 0; i < v->n; i++)
+            if (strcmp(v->keys[i], key) == 0) {
+                diag_add(c->d, SEV_ERROR, kloc, "yaml-syntax", NULL,
+                         "front matter: key '%s' appears twice (first at line %d)", key, v->key_locs[i].line);
+                c->failed = true;
+                return NULL;
+            }
+        yaml_event_t vev;
+        if (!next(c, &vev)) return NULL;
+        Value *item = parse_node(c, &vev, depth + 1);
+        if (!item) return NULL;
+        value_push(c->a, v, key, kloc, item);
+    }
+}
+
+/* Turns the node starting with ev into a value; consumes ev. */
+static Value *parse_node(YamlCtx *c, yaml_event_t *ev, int depth) {
+    SrcLoc loc = mark_loc(c, ev->start_mark);
+    Value *v = NULL;
+    if (depth > MAX_DEPTH) {
+        diag_add(c->d, SEV_ERROR, loc, "yaml-syntax", NULL, "front matter: nested deeper than %d levels", MAX_DEPTH);
+        c->failed = true;
+        yaml_event_delete(ev);
+        return NULL;
+    }
+    switch (ev->type) {
+    case YAML_SCALAR_EVENT: {
+        const char *s = (const char *)ev->data.scalar.value;
+        size_t n = ev->data.scalar.length;
+        bool plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+        if (plain && (n == 0 || strcmp(s, "~") == 0 || strcmp(s, "null") == 0))
+            v = value_new(c->a, VAL_NULL, loc);
+        else
+            v = value_scalar(c->a, loc, s, n);
+        yaml_event_delete(ev);
+        return v;
+    }
+    case YAML_SEQUENCE_START_EVENT:
+        yaml_event_delete(ev);
+        return parse_collection(c, value_new(c->a, VAL_LIST, loc), YAML_SEQUENCE_END_EVENT, depth);
+    case YAML_MAPPING_START_EVENT:
+        yaml_event_delete(ev);
+        return parse_collection(c, value_new(c->a, VAL_MAP, loc), YAML_MAPPING_END_EVENT, depth);
+    case YAML_ALIAS_EVENT:
+        diag_add(c->d, SEV_ERROR, loc, "yaml-syntax", NULL,
+                 "front matter: aliases (*name) are not allowed; write the value out");
+        break;
+    default:
+        diag_add(c->d, SEV_ERROR, loc, "yaml-syntax", NULL, "front matter: unexpected YAML structure");
+        break;
+    }
+    c->failed = true;
+    yaml_event_delete(ev);
+    return NULL;
+}
+
+/* Finds the line that closes the front matter ("---" or "..."); returns a
+ * pointer to its start or NULL. *lines gets the lines before it. */
+static const char *find_close(const char *s, const char *end, int *lines) {
+    int n = 0;
+    for (const char *p = s; p < end;) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *le = nl ? nl : end;
+        size_t len = (size_t)(le - p);
+        if (len && p[len - 1] == '\r') len--;
+        if (len == 3 && (memcmp(p, "---", 3) == 0 || memcmp(p, "...", 3) == 0)) {
+            *lines = n;
+            return p;
+        }
+        n++;
+        if (!nl) break;
+        p = nl + 1;
+    }
+    return NULL;
+}
+
+Value *frontmatter_parse(Arena *a, Diag *d, const char *path, const char *text, size_t len,
+                         const char **body, size_t *body_len, int *body_line) {
+    const char *end = text + len;
+    SrcLoc top = {path, 1, 1};
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) text += 3; /* a BOM */
+    if (!(end - text >= 4 && memcmp(text, "---", 3) == 0 && (text[3] == '\n' || text[3] == '\r'))) {
+        diag_add(d, SEV_ERROR, top, "front-matter", NULL,
+                 "expected YAML front matter: the file must start with a line '---'");
+        return NULL;
+    }
+    const char *fm = (const char *)memchr(text, '\n', (size_t)(end - text)) + 1;
+    int lines = 0;
+    const char *close = find_close(fm, end, &lines);
+    if (!close) {
+        diag_add(d, SEV_ERROR, top, "front-matter",
+                 NULL, "front matter is not closed: expected a line '---' after the fields");
+        return NULL;
+    }
+    const char *after = memchr(close, '\n', (size_t)(end - close));
+    *body = after ? after + 1 : end;
+    *body_len = (size_t)(end - *body);
+    *body_line = lines + 3;
+
+    YamlCtx c = {.a = a, .d = d, .path = path, .line0 = 1};
+    if (!yaml_parser_initialize(&c.parser)) die("out of memory initialising libyaml");
+    yaml_parser_set_input_string(&c.parser, (const unsigned char *)fm, (size_t)(close - fm));
+    yaml_parser_set_encoding(&c.parser, YAML_UTF8_ENCODING);
+    Value *root = NULL;
+    yaml_event_t ev;
+    /* stream start, document start, then the root node */
+    if (next(&c, &ev)) {
+        yaml_event_delete(&ev);
+        if (next(&c, &ev)) {
+            if (ev.type == YAML_STREAM_END_EVENT) {
+                yaml_event_delete(&ev);
+                root = value_new(a, VAL_MAP, top); /* empty front matter */
+            } else {
+                yaml_event_delete(&ev);
+                if (next(&c, &ev)) root = parse_node(&c, &ev, 0);
+            }
+        }
+    }
+    yaml_parser_delete(&c.parser);
+    if (!root || c.failed) return NULL;
+    if (root->kind != VAL_MAP) {
+        diag_add(d, SEV_ERROR, root->loc, "front-matter", NULL,
+                 "front matter must be a mapping of field names to values");
+        return NULL;
+    }
+    return root;
+}

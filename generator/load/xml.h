@@ -1,0 +1,29 @@
+/* xml.h: libxml2 helpers shared inside load/ (xmlrecords.c implements them,
+ * dossier.c uses them). Only load/ includes libxml2 headers. */
+#ifndef DOSSIER_LOAD_XML_H
+#define DOSSIER_LOAD_XML_H
+
+#include <libxml/tree.h>
+#include <libxml/xmlschemas.h>
+
+#include "load.h"
+
+#define RECORDS_NS "urn:dossier:records:1"
+#define DOSSIER_NS "urn:dossier:1"
+
+/* Parses XML with no network, DTD or entity expansion; errors become
+ * findings under relpath. Returns NULL when the document is unusable. */
+xmlDoc *xml_parse(Diag *d, const char *relpath, const char *data, size_t len);
+/* Compiles an XSD; NULL if it cannot be read (the caller reports). */
+xmlSchema *xml_schema_load(const char *xsd_path);
+/* Validates doc; every problem becomes an xml-schema finding. */
+bool xml_validate(Diag *d, const char *relpath, xmlSchema *schema, xmlDoc *doc);
+/* The element's text, dedented; *first_line gets the line it starts on. */
+char *xml_text(Arena *a, xmlNode *n, int *first_line);
+/* A record element (<threat id="...">) typed against the schema, or NULL. */
+Record *xml_record(Model *m, Diag *d, const char *path, xmlNode *n);
+/* Loads a <records> file into m, validated against records_xsd. */
+void xmlrecords_load(Model *m, Diag *d, xmlSchema *records_xsd, size_t max_size, const char *path,
+                     const char *relpath);
+
+#endif
