@@ -1,0 +1,498 @@
+/* main.c: the command line. Parses options and runs the pipeline
+ * load -> model -> check -> render -> emit for each command; the exit codes
+ * are those of base.h (0 clean, 1 findings, 2 usage or system, 3 template). */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdarg.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/base.h"
+#include "base/rules.h"
+#include "check/check.h"
+#include "emit/emit.h"
+#include "load/load.h"
+#include "model/model.h"
+#include "render/render.h"
+
+#ifndef DOSSIER_VERSION
+#define DOSSIER_VERSION "0.1.0"
+#endif
+#ifndef DOSSIER_DATADIR
+#define DOSSIER_DATADIR "/usr/local/share/dossier"
+#endif
+
+enum { MAX_FILE = 64 * 1024 * 1024 };
+
+typedef struct Options {
+    const char *command;
+    const char *dir;
+    const char *out;
+    const char *id;
+    const char *only;
+    ReportFormat format;
+    Severity fail_on;
+    int verbosity; /* 0 quiet, 1 normal, 2 verbose */
+    bool xsd, markdown;
+} Options;
+
+static const char usage_text[] =
+    "usage: dossier COMMAND [options]\n"
+    "\n"
+    "commands:\n"
+    "  check [DIR]            check the dossier in DIR (default .) and print findings\n"
+    "  build [DIR] [-o OUT]   check, then write the site into OUT (default output/<name>)\n"
+    "  trace ID [DIR]         print the chain up and down from a record\n"
+    "  new DIR                write a small valid dossier to start from\n"
+    "  schema --markdown|--xsd  print the record reference or the XML record schema\n"
+    "  rules --markdown       print the rule reference\n"
+    "\n"
+    "options:\n"
+    "  --format text|json|sarif|junit   findings format of check (default text)\n"
+    "  --fail-on error|warning|note|none  lowest severity that fails (default error)\n"
+    "  -o, --output DIR       output folder of build\n"
+    "  --only LIST            outputs to build, comma-separated (default: site)\n"
+    "  -q, --quiet            print nothing but errors\n"
+    "  -v, --verbose          print progress and timings\n"
+    "  -h, --help             this text;  --version  the version\n"
+    "\n"
+    "exit status: 0 clean, 1 findings at or above --fail-on, 2 usage or system error,\n"
+    "3 template error. See dossier(1).\n";
+
+static int usage_error(const char *fmt, ...) PRINTF_LIKE(1, 2);
+
+static int usage_error(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("dossier: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputs("\nTry 'dossier --help'.\n", stderr);
+    va_end(ap);
+    return EXIT_USAGE;
+}
+
+/* Matches "--flag VALUE" or "--flag=VALUE" at argv[*i]; 1 matched, 0 not,
+ * -1 the value is missing. */
+static int take_value(int argc, char **argv, int *i, const char *flag, const char **val) {
+    const char *a = argv[*i];
+    size_t n = strlen(flag);
+    if (strncmp(a, flag, n) == 0 && a[n] == '=') {
+        *val = a + n + 1;
+        return 1;
+    }
+    if (strcmp(a, flag) != 0) return 0;
+    if (*i + 1 >= argc) {
+        usage_error("%s needs a value", flag);
+        return -1;
+    }
+    *val = argv[++*i];
+    return 1;
+}
+
+/* The installation's data folder: lua-templates/, schemas/, examples/.
+ * DOSSIER_DATADIR in the environment wins; then the source tree the binary
+ * was built in (build/dossier); then <prefix>/share/dossier. */
+static const char *find_datadir(Arena *a) {
+    const char *env = getenv("DOSSIER_DATADIR");
+    if (env && *env) return env;
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = 0;
+        char *bindir = fs_dirname(a, exe);
+        const char *candidates[] = {fs_join(a, bindir, ".."), fs_join(a, bindir, "../share/dossier")};
+        for (size_t i = 0; i < 2; i++)
+            if (fs_is_file(fs_join(a, candidates[i], "schemas/records.xml"))) return candidates[i];
+    }
+    return DOSSIER_DATADIR;
+}
+
+static bool parse_args(int argc, char **argv, Options *o) {
+    o->format = REPORT_TEXT;
+    o->fail_on = SEV_ERROR;
+    o->verbosity = 1;
+    const char *positional[2] = {NULL, NULL};
+    size_t npos = 0;
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i];
+        const char *val = NULL;
+        int f = 0, fo = 0, out = 0, only = 0;
+        if ((f = take_value(argc, argv, &i, "--format", &val)) < 0 ||
+            (!f && (fo = take_value(argc, argv, &i, "--fail-on", &val)) < 0) ||
+            (!f && !fo && (out = take_value(argc, argv, &i, "--output", &val)) < 0) ||
+            (!f && !fo && !out && (out = take_value(argc, argv, &i, "-o", &val)) < 0) ||
+            (!f && !fo && !out && (only = take_value(argc, argv, &i, "--only", &val)) < 0))
+            return false;
+        if (f) {
+            if (!report_format_parse(val, &o->format)) {
+                usage_error("unknown format '%s' (text, json, sarif or junit)", val);
+                return false;
+            }
+        } else if (fo) {
+            if (!severity_parse(val, &o->fail_on)) {
+                usage_error("unknown level '%s' (error, warning, note or none)", val);
+                return false;
+            }
+        } else if (out) {
+            o->out = val;
+        } else if (only) {
+            o->only = val;
+        } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+            o->verbosity = 0;
+        } else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
+            o->verbosity = 2;
+        } else if (strcmp(a, "--xsd") == 0) {
+            o->xsd = true;
+        } else if (strcmp(a, "--markdown") == 0) {
+            o->markdown = true;
+        } else if (a[0] == '-' && a[1]) {
+            usage_error("unknown option '%s'", a);
+            return false;
+        } else if (npos < 2) {
+            positional[npos++] = a;
+        } else {
+            usage_error("unexpected argument '%s'", a);
+            return false;
+        }
+    }
+    if (strcmp(o->command, "trace") == 0) {
+        o->id = positional[0];
+        o->dir = positional[1];
+        if (!o->id) {
+            usage_error("trace needs a record ID");
+            return false;
+        }
+    } else {
+        o->dir = positional[0];
+        if (positional[1]) {
+            usage_error("unexpected argument '%s'", positional[1]);
+            return false;
+        }
+    }
+    if (!o->dir) o->dir = ".";
+    return true;
+}
+
+/* Everything one run holds: the arena that owns the model, the findings. */
+typedef struct Run {
+    Arena arena;
+    Schema schema;
+    Model model;
+    Diag diag;
+    const char *datadir;
+} Run;
+
+static void progress(const Options *o, const char *what) {
+    if (o->verbosity >= 2 || (o->verbosity == 1 && isatty(2))) fprintf(stderr, "dossier: %s\n", what);
+}
+
+/* The one build date: SOURCE_DATE_EPOCH when set, else the dossier's date. */
+static bool set_build_date(Model *m) {
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    if (sde && *sde) {
+        char *end;
+        errno = 0;
+        long long secs = strtoll(sde, &end, 10);
+        if (*end || errno || secs < 0) {
+            fprintf(stderr, "dossier: SOURCE_DATE_EPOCH must be whole seconds since 1970, not '%s'\n", sde);
+            return false;
+        }
+        m->build_date = secs / 86400;
+        return true;
+    }
+    if (m->product.date && date_parse(m->product.date, &m->build_date)) return true;
+    fprintf(stderr, "dossier: no build date: set SOURCE_DATE_EPOCH or the date attribute of dossier.xml\n");
+    return false;
+}
+
+/* load -> model -> check. Returns false on a system error. */
+static void print_load_failure(const Diag *d) {
+    for (size_t i = 0; i < d->n; i++)
+        fprintf(stderr, "%s:%d: %s: [%s] %s\n", d->items[i].loc.path ? d->items[i].loc.path : "dossier",
+                d->items[i].loc.line, severity_name(d->items[i].severity), d->items[i].rule,
+                d->items[i].message);
+}
+
+static bool run_pipeline(Run *run, const Options *o) {
+    arena_init(&run->arena);
+    diag_init(&run->diag);
+    run->datadir = find_datadir(&run->arena);
+    const char *schemas = fs_join(&run->arena, run->datadir, "schemas");
+    if (!schema_load(&run->arena, &run->diag, fs_join(&run->arena, schemas, "records.xml"), &run->schema)) {
+        print_load_failure(&run->diag);
+        return false;
+    }
+    model_init(&run->model, &run->arena, &run->schema, o->dir);
+    LoadOptions lo = {schemas, MAX_FILE};
+    progress(o, "loading records");
+    if (!load_dossier(&run->model, &run->diag, &lo)) {
+        print_load_failure(&run->diag);
+        return false;
+    }
+    if (!set_build_date(&run->model)) return false;
+    progress(o, "checking");
+    check_run(&run->model, &run->diag);
+    diag_sort(&run->diag);
+    return true;
+}
+
+static void run_free(Run *run) {
+    prose_free(&run->model);
+    diag_free(&run->diag);
+    arena_free(&run->arena);
+}
+
+static void print_summary(const Diag *d, const Options *o) {
+    if (o->verbosity == 0) return;
+    size_t e = 0, w = 0, n = 0;
+    for (size_t i = 0; i < d->n; i++) {
+        Severity s = d->items[i].severity;
+        if (s == SEV_ERROR) e++;
+        else if (s == SEV_WARNING) w++;
+        else n++;
+    }
+    fprintf(stderr, "dossier: %zu error%s, %zu warning%s, %zu note%s\n", e, e == 1 ? "" : "s", w, w == 1 ? "" : "s",
+            n, n == 1 ? "" : "s");
+}
+
+static int cmd_check(const Options *o) {
+    Run run;
+    if (!run_pipeline(&run, o)) {
+        run_free(&run);
+        return EXIT_USAGE;
+    }
+    StrBuf sb;
+    sb_init(&sb);
+    report_write(&sb, &run.diag, o->format, o->dir, SEV_NOTE);
+    fwrite(sb.data ? sb.data : "", 1, sb.len, stdout);
+    sb_free(&sb);
+    print_summary(&run.diag, o);
+    int rc = o->fail_on != SEV_NONE && diag_count(&run.diag, o->fail_on) ? EXIT_FINDINGS : EXIT_CLEAN;
+    run_free(&run);
+    return rc;
+}
+
+static const char *default_output(Arena *a, const char *dir) {
+    char *real = realpath(dir, NULL);
+    const char *name = real ? strrchr(real, '/') : NULL;
+    const char *out = arena_printf(a, "output/%s", name && name[1] ? name + 1 : "dossier");
+    free(real);
+    return out;
+}
+
+static int cmd_build(const Options *o) {
+    Run run;
+    if (!run_pipeline(&run, o)) {
+        run_free(&run);
+        return EXIT_USAGE;
+    }
+    StrBuf sb;
+    sb_init(&sb);
+    report_write(&sb, &run.diag, REPORT_TEXT, o->dir, o->verbosity >= 1 ? SEV_WARNING : SEV_ERROR);
+    fwrite(sb.data ? sb.data : "", 1, sb.len, stderr);
+    sb_free(&sb);
+    print_summary(&run.diag, o);
+    if (o->fail_on != SEV_NONE && diag_count(&run.diag, o->fail_on)) {
+        fprintf(stderr, "dossier: build stopped: findings at level %s or above; nothing was written "
+                        "(--fail-on none builds anyway, for review)\n", severity_name(o->fail_on));
+        run_free(&run);
+        return EXIT_FINDINGS;
+    }
+    if (o->only && strcmp(o->only, "site") != 0) {
+        fprintf(stderr, "dossier: --only: only 'site' can be built so far, not '%s'\n", o->only);
+        run_free(&run);
+        return EXIT_USAGE;
+    }
+    const char *out = o->out ? o->out : default_output(&run.arena, o->dir);
+    OutDir *od = outdir_begin(out);
+    if (!od) {
+        run_free(&run);
+        return EXIT_USAGE;
+    }
+    RenderOptions ro = {
+        .user_templates = fs_join(&run.arena, o->dir, "templates"),
+        .default_templates = fs_join(&run.arena, run.datadir, "lua-templates"),
+        .output = "site",
+    };
+    progress(o, "rendering the site");
+    int rc = render_output(&run.model, &run.diag, &ro, od);
+    if (rc != EXIT_CLEAN) {
+        outdir_abort(od);
+        fprintf(stderr, "dossier: build failed; %s was left as it was\n", out);
+        run_free(&run);
+        return rc;
+    }
+    size_t nfiles = od->nfiles;
+    if (!outdir_commit(od)) {
+        run_free(&run);
+        return EXIT_USAGE;
+    }
+    if (o->verbosity >= 1) fprintf(stderr, "dossier: wrote %zu files to %s\n", nfiles, out);
+    run_free(&run);
+    return EXIT_CLEAN;
+}
+
+/* Prints the links of r in one direction, depth first, each record once. */
+static void trace_walk(const Record *r, bool down, int depth, const Record **seen, size_t *nseen) {
+    if (depth > 12) return;
+    size_t n = down ? r->nout : r->nin;
+    for (size_t i = 0; i < n; i++) {
+        const Link *l = down ? r->out[i] : r->in[i];
+        if (l->prose) continue;
+        const Record *next = down ? l->to : l->from;
+        bool again = false;
+        for (size_t k = 0; k < *nseen; k++)
+            if (seen[k] == next) again = true;
+        printf("%*s%s %s  %s  (%s:%d)%s\n", depth * 2, "", link_name(l, down), next->id, next->title,
+               next->loc.path, next->loc.line, again ? "  [shown above]" : "");
+        if (again) continue;
+        seen[(*nseen)++] = next;
+        trace_walk(next, down, depth + 1, seen, nseen);
+    }
+}
+
+static int cmd_trace(const Options *o) {
+    Run run;
+    if (!run_pipeline(&run, o)) {
+        run_free(&run);
+        return EXIT_USAGE;
+    }
+    const Record *r = model_find(&run.model, o->id);
+    if (!r) {
+        fprintf(stderr, "dossier: no record %s in %s\n", o->id, o->dir);
+        run_free(&run);
+        return EXIT_USAGE;
+    }
+    const Record **seen = arena_alloc(&run.arena, (run.model.nrecords + 1) * sizeof *seen);
+    size_t nseen = 1;
+    seen[0] = r;
+    printf("%s  %s  [%s]  (%s:%d)\n", r->id, r->title, r->type->name, r->loc.path, r->loc.line);
+    printf("down:\n");
+    trace_walk(r, true, 1, seen, &nseen);
+    nseen = 1;
+    printf("up:\n");
+    trace_walk(r, false, 1, seen, &nseen);
+    for (size_t i = 0; i < run.diag.n; i++) {
+        const Finding *f = &run.diag.items[i];
+        if (f->record && strcmp(f->record, r->id) == 0)
+            printf("finding: %s: [%s] %s\n", severity_name(f->severity), f->rule, f->message);
+    }
+    run_free(&run);
+    return EXIT_CLEAN;
+}
+
+static int copy_tree(Arena *a, const char *from, const char *to) {
+    const char **files;
+    size_t n = fs_list(a, from, &files);
+    if (n == 0) {
+        fprintf(stderr, "dossier: nothing to copy in %s\n", from);
+        return EXIT_USAGE;
+    }
+    for (size_t i = 0; i < n; i++) {
+        char *data;
+        size_t len;
+        const char *src = fs_join(a, from, files[i]);
+        const char *dst = fs_join(a, to, files[i]);
+        if (!fs_read(src, MAX_FILE, &data, &len)) {
+            fprintf(stderr, "dossier: cannot read %s: %s\n", src, strerror(errno));
+            return EXIT_USAGE;
+        }
+        FILE *f = NULL;
+        bool ok = fs_mkdirs(fs_dirname(a, dst)) && (f = fopen(dst, "wx")) && fwrite(data, 1, len, f) == len;
+        if (f && fclose(f) != 0) ok = false;
+        free(data);
+        if (!ok) {
+            fprintf(stderr, "dossier: cannot write %s: %s\n", dst, strerror(errno));
+            return EXIT_USAGE;
+        }
+    }
+    return EXIT_CLEAN;
+}
+
+static int cmd_new(const Options *o) {
+    Arena a;
+    arena_init(&a);
+    int rc = EXIT_USAGE;
+    if (!o->dir || strcmp(o->dir, ".") == 0) {
+        usage_error("new needs the folder to create");
+    } else if (access(o->dir, F_OK) == 0) {
+        fprintf(stderr, "dossier: %s already exists; new writes only into a new folder\n", o->dir);
+    } else {
+        rc = copy_tree(&a, fs_join(&a, find_datadir(&a), "examples/minimal"), o->dir);
+        if (rc == EXIT_CLEAN && o->verbosity)
+            fprintf(stderr, "dossier: wrote a new dossier to %s; next: dossier check %s\n", o->dir, o->dir);
+    }
+    arena_free(&a);
+    return rc;
+}
+
+static int cmd_schema(const Options *o) {
+    Arena a;
+    Diag d;
+    Schema s;
+    arena_init(&a);
+    diag_init(&d);
+    int rc = EXIT_USAGE;
+    if (o->xsd == o->markdown) {
+        usage_error("schema takes one of --xsd or --markdown");
+    } else if (schema_load(&a, &d, fs_join(&a, find_datadir(&a), "schemas/records.xml"), &s)) {
+        StrBuf sb;
+        sb_init(&sb);
+        if (o->xsd) schema_write_xsd(&sb, &s);
+        else schema_write_markdown(&sb, &s);
+        fwrite(sb.data, 1, sb.len, stdout);
+        sb_free(&sb);
+        rc = EXIT_CLEAN;
+    } else {
+        fprintf(stderr, "dossier: the record-type schema is broken\n");
+    }
+    diag_free(&d);
+    arena_free(&a);
+    return rc;
+}
+
+static int cmd_rules(const Options *o) {
+    if (!o->markdown) return usage_error("rules takes --markdown");
+    StrBuf sb;
+    sb_init(&sb);
+    rules_markdown(&sb);
+    fwrite(sb.data, 1, sb.len, stdout);
+    sb_free(&sb);
+    return EXIT_CLEAN;
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2) {
+        fputs(usage_text, stderr);
+        return EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
+        fputs(usage_text, stdout);
+        return EXIT_CLEAN;
+    }
+    if (strcmp(cmd, "--version") == 0) {
+        printf("dossier %s\n", DOSSIER_VERSION);
+        return EXIT_CLEAN;
+    }
+    for (int i = 2; i < argc; i++)
+        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+            fputs(usage_text, stdout);
+            return EXIT_CLEAN;
+        }
+    Options o = {.command = cmd};
+    static const struct {
+        const char *name;
+        int (*fn)(const Options *);
+    } commands[] = {{"check", cmd_check}, {"build", cmd_build}, {"trace", cmd_trace},
+                    {"new", cmd_new},     {"schema", cmd_schema}, {"rules", cmd_rules}};
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(cmd, commands[i].name) == 0) {
+            if (!parse_args(argc, argv, &o)) return EXIT_USAGE;
+            return commands[i].fn(&o);
+        }
+    return usage_error("unknown command '%s'", cmd);
+}
