@@ -33,7 +33,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILDDIR)/tests/%)
 
 EXAMPLE ?= examples/infusion-pump
 
-.PHONY: all deps test-deps demo check test install uninstall clean docs bench format
+.PHONY: all deps test-deps demo check unit install uninstall clean regen format
 
 all: $(BIN)
 
@@ -78,6 +78,12 @@ install: $(BIN)
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/dossier $(DESTDIR)$(MANDIR)/man1/dossier.1
 	rm -rf $(DESTDIR)$(DATADIR)
+
+# Files written from one definition: the record schema and the rule table.
+regen: $(BIN)
+	$(BIN) schema --xsd >schemas/records-file.xsd
+	$(BIN) schema --markdown >docs/records.md
+	$(BIN) rules --markdown >docs/rules.md
 
 format:
 	clang-format -i $$(find generator tests/unit -name '*.[ch]')

@@ -81,7 +81,7 @@ static void xsd_fields(StrBuf *sb, const FieldDef *defs, size_t n, bool skip_id,
 
 void schema_write_xsd(StrBuf *sb, const Schema *s) {
     sb_puts(sb, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                "<!-- Written by `dossier schema --xsd` from schemas/records.xml: do not edit. -->\n"
+                "<!-- Written from schemas/records.xml by `dossier schema` (xsd form): do not edit. -->\n"
                 "<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\"\n"
                 "           xmlns:d=\"urn:dossier:records:1\" targetNamespace=\"urn:dossier:records:1\"\n"
                 "           elementFormDefault=\"qualified\">\n"
