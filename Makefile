@@ -73,6 +73,8 @@ install: $(BIN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/dossier
 	cp -R lua-templates schemas $(DESTDIR)$(DATADIR)/
+	install -d $(DESTDIR)$(DATADIR)/examples
+	cp -R examples/minimal $(DESTDIR)$(DATADIR)/examples/
 	install -m 644 docs/dossier.1 $(DESTDIR)$(MANDIR)/man1/dossier.1
 
 uninstall:
