@@ -17,5 +17,8 @@ extern const Rule rule_table[];
 extern const size_t rule_count;
 /* The rule with that ID, or NULL. */
 const Rule *rule_find(const char *id);
+/* Appends the rule reference (docs/rules.md) as Markdown to sb: one table
+ * per stage, in table order. */
+void rules_markdown(StrBuf *sb);
 
 #endif

@@ -11,15 +11,68 @@
 #include "../base/rules.h"
 #include "../model/model.h"
 
-/* Runs every rule over m, adding findings to d. */
+/* Runs every rule over m (frozen), adding findings to d. Rules that measure
+ * against the build date are skipped when m->build_date is not after 1970. */
 void check_run(const Model *m, Diag *d);
+
+/* ---- check.c: what every family of rules shares ------------------------- */
+
+/* The state of one run of the rules. */
+typedef struct Check {
+    const Model *m;
+    Diag *d;
+    bool has_build_date; /* m->build_date is a real date */
+} Check;
+
+/* Adds a finding of rule (which must be in rule_table, at its default
+ * severity) at loc, about record r (may be NULL). */
+void check_finding(Check *c, const char *rule, SrcLoc loc, const Record *r, const char *fmt, ...)
+    PRINTF_LIKE(5, 6);
+/* v's location when v has one, else where r starts: the line to edit. */
+SrcLoc check_loc(const Record *r, const Value *v);
+/* The text of a scalar that holds more than blanks, else NULL. */
+const char *check_text(const Value *v);
+/* True with *days set when v is a scalar holding a real date. */
+bool check_date(const Value *v, int64_t *days);
+/* The records linked to r under the link name (as seen from r, either
+ * direction; prose mentions excluded), one per call: start with *pos = 0;
+ * NULL at the end. */
+Record *check_linked(const Record *r, const char *name, size_t *pos);
+/* Records of a type, sorted by ID; *n gets the count. */
+Record **check_records(const Check *c, const char *type, size_t *n);
+/* The index of value in an enum field's list, or -1. */
+int check_enum_index(const FieldDef *f, const char *value);
+
+/* A short list for a message ("CTL-1 planned, CTL-2 not-applicable"): the
+ * first five items, then "and N more". Zero-initialise; free after use. */
+typedef struct CheckList {
+    StrBuf sb;
+    size_t n;
+} CheckList;
+void check_list_add(CheckList *l, const char *fmt, ...) PRINTF_LIKE(2, 3);
+/* The list so far, owned by l. */
+const char *check_list_text(CheckList *l);
+void check_list_free(CheckList *l);
+
+/* ---- rules_*.c: one family of rules each ------------------------------- */
+
+void rules_threat_check(Check *c);     /* threat-* */
+void rules_control_check(Check *c);    /* control-*, test-* */
+void rules_coverage_check(Check *c);   /* control-category, architecture-view, justification-*, view-* */
+void rules_postmarket_check(Check *c); /* vulnerabilities, signals, anomalies */
+void rules_record_check(Check *c);     /* dates and internal_fields of every record */
+
+/* ---- report.c: the findings as text, JSON, SARIF 2.1.0 or JUnit XML ---- */
 
 typedef enum ReportFormat { REPORT_TEXT, REPORT_JSON, REPORT_SARIF, REPORT_JUNIT } ReportFormat;
 
+/* Parses "text", "json", "sarif", "junit"; false if unknown. */
 bool report_format_parse(const char *s, ReportFormat *out);
-/* Writes the findings of d (sorted) in the given format to sb. root is the
- * dossier folder as given on the command line (for SARIF's base URI).
- * min is the lowest severity shown. */
+/* Appends the findings of d at or above min to sb in format f, sorted by
+ * path, line, column, rule, message (d itself is left as it is). root is the
+ * dossier folder as given on the command line: SARIF paths are written
+ * relative to the working directory when root is relative, else relative to
+ * root. Strings that are not valid UTF-8 are repaired with U+FFFD. */
 void report_write(StrBuf *sb, const Diag *d, ReportFormat f, const char *root, Severity min);
 
 #endif

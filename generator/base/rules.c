@@ -1,0 +1,175 @@
+/* rules.c: the one table of every rule a finding can carry, from the load,
+ * model and check stages, and the rule reference written from it
+ * (docs/rules.md, `dossier rules --markdown`). Part of base/; a stage that
+ * adds a rule adds its row here first. */
+#include <string.h>
+
+#include "rules.h"
+
+const Rule rule_table[] = {
+    /* load: reading the dossier folder */
+    {"file-read", SEV_ERROR, "load", "A file cannot be read, is too large, or is not UTF-8."},
+    {"yaml-syntax", SEV_ERROR, "load", "The YAML front matter of a Markdown record is not well-formed."},
+    {"front-matter", SEV_ERROR, "load", "A Markdown record has no front matter, or it is not a mapping."},
+    {"xml-syntax", SEV_ERROR, "load", "An XML file is not well-formed."},
+    {"xml-schema", SEV_ERROR, "load", "An XML file fails its XSD."},
+    {"record-location", SEV_WARNING, "load",
+     "A record's file name or folder does not match its ID or type."},
+    {"unknown-file", SEV_NOTE, "load", "A file in the dossier that no loader reads."},
+
+    /* model: typing records and resolving links */
+    {"unknown-field", SEV_ERROR, "model", "A field the record type does not define."},
+    {"required-field", SEV_ERROR, "model", "A required field is missing."},
+    {"field-type", SEV_ERROR, "model",
+     "A value of the wrong kind: not a date, not a number, a list where one value is expected."},
+    {"enum-value", SEV_ERROR, "model", "A value outside the field's list of allowed values."},
+    {"id-prefix", SEV_ERROR, "model", "An ID does not start with its record type's prefix."},
+    {"unique-id", SEV_ERROR, "model", "Two records have the same ID."},
+    {"dangling-link", SEV_ERROR, "model", "A link field names no record."},
+    {"link-type", SEV_ERROR, "model", "A link names a record of a type the field does not allow."},
+    {"dangling-ref", SEV_ERROR, "model", "A [ID] reference in prose names no record."},
+
+    /* check, rules_threat.c */
+    {"threat-mitigated", SEV_ERROR, "check",
+     "A threat is neither mitigated by an implemented or partial control (mitigated_by) nor has "
+     "its risk accepted (accepted); planned and not-applicable controls do not mitigate."},
+    {"threat-acceptance", SEV_ERROR, "check",
+     "A risk acceptance lacks its rationale, owner or a valid date, or is dated after the build "
+     "date."},
+    {"threat-post-mitigation", SEV_WARNING, "check",
+     "A mitigated threat does not give its exploitability with the controls in place "
+     "(exploitability_post)."},
+    {"threat-residual-risk", SEV_ERROR, "check",
+     "A threat's residual risk is not acceptable (risk: not-acceptable) and the risk is not "
+     "accepted."},
+
+    /* check, rules_control.c */
+    {"control-reason", SEV_ERROR, "check",
+     "A control that is partial, planned or not-applicable does not say why (reason)."},
+    {"control-verified", SEV_ERROR, "check",
+     "An implemented or partial control has no test whose latest result is pass: no test, no "
+     "results, a latest result of fail, error, skipped or not-run, or manual without a note."},
+    {"control-manual", SEV_WARNING, "check",
+     "A control is verified only by a manual result: the evidence its note names must be "
+     "attached; a manual result is never a pass."},
+    {"control-traced", SEV_NOTE, "check", "An implemented, partial or planned control mitigates no threat."},
+    {"test-result-reason", SEV_WARNING, "check",
+     "A test result of manual, skipped or not-run has no note saying why or what evidence to "
+     "attach."},
+    {"test-tool-version", SEV_WARNING, "check", "A test names its tool but not the tool's version."},
+    {"test-traced", SEV_NOTE, "check", "A test verifies no control and exercises no threat."},
+
+    /* check, rules_coverage.c */
+    {"control-category", SEV_ERROR, "check",
+     "One of the eight FDA security control categories has no implemented control and no "
+     "justification in dossier.xml."},
+    {"architecture-view", SEV_ERROR, "check",
+     "One of the four FDA architecture views has no view record and no justification in "
+     "dossier.xml."},
+    {"justification-reason", SEV_ERROR, "check", "A justification in dossier.xml gives no reason."},
+    {"justification-state", SEV_WARNING, "check",
+     "A justification's state is unknown or manual: it stays a finding until someone resolves "
+     "it."},
+    {"justification-invalid", SEV_ERROR, "check",
+     "A justification names an unknown kind, category, view or state, or repeats an earlier one."},
+    {"justification-unused", SEV_NOTE, "check",
+     "A justification for a category or view that records already cover."},
+    {"view-content", SEV_WARNING, "check", "An architecture view has no diagram or no explanatory prose."},
+
+    /* check, rules_postmarket.c */
+    {"vex-justification", SEV_ERROR, "check",
+     "A vulnerability marked not_affected gives no vex_justification."},
+    {"vulnerability-assessment", SEV_ERROR, "check",
+     "A vulnerability not marked not_affected lacks its exploitability, patient-harm severity or "
+     "risk (controlled or uncontrolled)."},
+    {"vulnerability-unknown", SEV_WARNING, "check",
+     "A vulnerability's exploitability, severity or risk is unknown, or its VEX state is "
+     "under_investigation: an open assessment, never a silent pass."},
+    {"uncontrolled-communicated", SEV_ERROR, "check",
+     "An uncontrolled-risk vulnerability was not communicated to customers within 30 days of "
+     "discovery (FDA postmarket guidance), measured against the build date."},
+    {"uncontrolled-fixed", SEV_ERROR, "check",
+     "An uncontrolled-risk vulnerability was not fixed within 60 days of discovery (FDA "
+     "postmarket guidance), measured against the build date."},
+    {"uncontrolled-due", SEV_NOTE, "check",
+     "An uncontrolled-risk vulnerability's 30-day communication or 60-day fix is still open; the "
+     "finding gives the due date."},
+    {"signal-triage", SEV_WARNING, "check",
+     "A surveillance signal is not triaged yet, or its triage (not-applicable, duplicate, "
+     "monitoring) gives no reason."},
+    {"signal-raised", SEV_WARNING, "check",
+     "A signal triaged as raised names no vulnerability (raises)."},
+    {"anomaly-cwe", SEV_WARNING, "check", "An unresolved anomaly gives no CWE."},
+
+    /* check, rules_record.c */
+    {"date-after-build", SEV_WARNING, "check",
+     "The date of something that already happened (a test run, a discovery, a communication) is "
+     "after the build date."},
+    {"date-order", SEV_WARNING, "check",
+     "Dates of one record are out of order: communicated or fixed before discovered, triaged "
+     "before received, an incident step before its detection."},
+    {"internal-fields", SEV_ERROR, "check", "internal_fields names a field the record type does not have."},
+};
+
+const size_t rule_count = sizeof rule_table / sizeof rule_table[0];
+
+const Rule *rule_find(const char *id) {
+    if (!id) return NULL;
+    for (size_t i = 0; i < rule_count; i++)
+        if (strcmp(rule_table[i].id, id) == 0) return &rule_table[i];
+    return NULL;
+}
+
+/* Appends s for a Markdown table cell: a | would end the cell. */
+static void cell(StrBuf *sb, const char *s) {
+    for (; *s; s++) {
+        if (*s == '|') sb_putc(sb, '\\');
+        sb_putc(sb, *s);
+    }
+}
+
+void rules_markdown(StrBuf *sb) {
+    static const struct {
+        const char *stage, *title, *intro;
+    } stages[] = {
+        {"load", "Load", "Reading the dossier folder: files, YAML front matter, XML records."},
+        {"model", "Model", "Typing records against schemas/records.xml and resolving links."},
+        {"check", "Check", "Rules over the complete model: what traceable means."},
+    };
+    sb_puts(sb, "# Rules\n\n"
+                "<!-- Written by `dossier rules --markdown` from generator/base/rules.c; "
+                "edit the table there, not this file. -->\n\n"
+                "Every finding `dossier check` reports names one of these rules. A finding is an\n"
+                "error, a warning or a note; findings at or above the failing level (errors by\n"
+                "default) make `dossier check` exit 1. Rule IDs are stable: CI filters and\n"
+                "suppressions may rely on them.\n\n"
+                "\"Unknown\", \"not applicable\" and \"manual\" are explicit states: they carry a\n"
+                "reason, and unknown or manual states stay findings until someone resolves them.\n"
+                "Date rules measure against the build date (`SOURCE_DATE_EPOCH` when set, else\n"
+                "the date in dossier.xml), never the clock.\n");
+    for (size_t s = 0; s < sizeof stages / sizeof stages[0]; s++) {
+        sb_printf(sb, "\n## %s\n\n%s\n\n| rule | severity | meaning |\n|---|---|---|\n", stages[s].title,
+                  stages[s].intro);
+        for (size_t i = 0; i < rule_count; i++) {
+            const Rule *r = &rule_table[i];
+            if (strcmp(r->stage, stages[s].stage) != 0) continue;
+            sb_printf(sb, "| `%s` | %s | ", r->id, severity_name(r->severity));
+            cell(sb, r->meaning);
+            sb_puts(sb, " |\n");
+        }
+    }
+    sb_puts(sb, "\n## Reports\n\n"
+                "`dossier check --format` writes the same findings in four forms:\n\n"
+                "- `text`: `path:line:col: severity: [rule] message`, one finding a line (the\n"
+                "  GNU form editors jump to); `:col` or `:line:col` is left out when unknown.\n"
+                "- `json`: `{\"version\", \"findings\": [{path, line, column, severity, rule,\n"
+                "  message, record}], \"summary\": {error, warning, note}}`; line and column are\n"
+                "  0 when unknown, path and record null.\n"
+                "- `sarif`: SARIF 2.1.0 with every rule above in `tool.driver.rules`. A path is\n"
+                "  relative to `SRCROOT`: the folder dossier ran in when the dossier was given\n"
+                "  as a relative path (in CI, the repository root, so code scanning shows each\n"
+                "  finding on its line), else the dossier folder itself.\n"
+                "- `junit`: one test suite per rule, so a clean run shows a passing test for\n"
+                "  every rule. An error is a failing test case, a warning a skipped one (shown,\n"
+                "  not failing), a note a passing one with the message in its output.\n");
+}

@@ -1,0 +1,93 @@
+/* check.c: runs every family of rules over the frozen model, and the helpers
+ * they share: findings at the rule's severity, locations, scalar text and
+ * dates, links seen from either side. Part of check/; reads no files. */
+#include <assert.h>
+#include <ctype.h>
+#include <string.h>
+
+#include "check.h"
+
+void check_run(const Model *m, Diag *d) {
+    Check c = {.m = m, .d = d, .has_build_date = m->build_date > 0};
+    rules_threat_check(&c);
+    rules_control_check(&c);
+    rules_coverage_check(&c);
+    rules_postmarket_check(&c);
+    rules_record_check(&c);
+}
+
+void check_finding(Check *c, const char *rule, SrcLoc loc, const Record *r, const char *fmt, ...) {
+    const Rule *def = rule_find(rule);
+    assert(def && "every rule is in rule_table");
+    if (!loc.path && r) loc.path = r->path;
+    va_list ap;
+    va_start(ap, fmt);
+    diag_vadd(c->d, def ? def->severity : SEV_ERROR, loc, rule, r ? r->id : NULL, fmt, ap);
+    va_end(ap);
+}
+
+SrcLoc check_loc(const Record *r, const Value *v) {
+    if (v && v->loc.path) return v->loc;
+    SrcLoc loc = r->loc;
+    if (!loc.path) loc.path = r->path;
+    return loc;
+}
+
+const char *check_text(const Value *v) {
+    if (!v || v->kind != VAL_SCALAR || !v->text) return NULL;
+    for (size_t i = 0; i < v->len; i++)
+        if (!isspace((unsigned char)v->text[i])) return v->text;
+    return NULL;
+}
+
+bool check_date(const Value *v, int64_t *days) {
+    return v && v->kind == VAL_SCALAR && v->text && date_parse(v->text, days);
+}
+
+Record *check_linked(const Record *r, const char *name, size_t *pos) {
+    while (*pos < r->nout) {
+        const Link *l = r->out[(*pos)++];
+        if (!l->prose && strcmp(link_name(l, true), name) == 0) return l->to;
+    }
+    while (*pos < r->nout + r->nin) {
+        const Link *l = r->in[(*pos)++ - r->nout];
+        if (!l->prose && strcmp(link_name(l, false), name) == 0) return l->from;
+    }
+    return NULL;
+}
+
+Record **check_records(const Check *c, const char *type, size_t *n) {
+    return model_of_type(c->m, type, n);
+}
+
+int check_enum_index(const FieldDef *f, const char *value) {
+    if (!f || !value) return -1;
+    for (size_t i = 0; i < f->nvalues; i++)
+        if (strcmp(f->values[i], value) == 0) return (int)i;
+    return -1;
+}
+
+enum { LIST_SHOWN = 5 };
+
+void check_list_add(CheckList *l, const char *fmt, ...) {
+    if (l->n++ >= LIST_SHOWN) return;
+    if (l->n > 1) sb_puts(&l->sb, ", ");
+    va_list ap;
+    va_start(ap, fmt);
+    sb_vprintf(&l->sb, fmt, ap);
+    va_end(ap);
+}
+
+const char *check_list_text(CheckList *l) {
+    if (!l->sb.data) sb_puts(&l->sb, "");
+    if (l->n > LIST_SHOWN) {
+        sb_printf(&l->sb, " and %zu more", l->n - LIST_SHOWN);
+        l->n = LIST_SHOWN; /* said once */
+    }
+    return l->sb.data;
+}
+
+void check_list_free(CheckList *l) {
+    sb_free(&l->sb);
+    l->n = 0;
+}

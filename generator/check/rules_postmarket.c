@@ -1,0 +1,133 @@
+/* rules_postmarket.c: vulnerabilities (assessment, VEX, the FDA 30/60-day
+ * timelines for uncontrolled risk, measured against the build date),
+ * surveillance signals and unresolved anomalies. Part of check/. */
+#include <inttypes.h>
+#include <string.h>
+
+#include "check.h"
+
+static bool is(const char *s, const char *want) { return s && strcmp(s, want) == 0; }
+
+/* A date and where it was written, when a record gives one. */
+typedef struct When {
+    bool known;
+    int64_t days;
+    SrcLoc loc;
+    const char *via; /* the linked record that gave the date, or NULL */
+} When;
+
+/* The record's own date field, else the earliest date field of the records
+ * linked under link (an advisory's publication, a release's date). */
+static When when_done(const Record *r, const char *field, const char *link, const char *link_field) {
+    When w = {0};
+    const Value *v = record_field(r, field);
+    if (check_date(v, &w.days)) {
+        w.known = true;
+        w.loc = check_loc(r, v);
+        return w;
+    }
+    size_t pos = 0;
+    const Record *other;
+    while ((other = check_linked(r, link, &pos))) {
+        const Value *ov = record_field(other, link_field);
+        int64_t days;
+        if (!check_date(ov, &days) || (w.known && days >= w.days)) continue;
+        w.known = true;
+        w.days = days;
+        w.loc = check_loc(other, ov);
+        w.via = other->id;
+    }
+    return w;
+}
+
+/* One FDA deadline: done within limit days of discovery, or still open. */
+static void deadline(Check *c, const Record *r, int64_t discovered, int limit, When w, const char *rule,
+                     const char *what) {
+    int64_t due = discovered + limit;
+    char due_s[16], done_s[16], build_s[16];
+    date_format(due, due_s);
+    if (w.known) {
+        if (w.days <= due) return;
+        date_format(w.days, done_s);
+        check_finding(c, rule, w.loc, r,
+                      "%s has uncontrolled risk and was %s on %s%s%s, %" PRId64
+                      " days after discovery; the limit is %d days (%s)",
+                      r->id, what, done_s, w.via ? " by " : "", w.via ? w.via : "", w.days - discovered, limit,
+                      due_s);
+        return;
+    }
+    if (!c->has_build_date) return;
+    SrcLoc loc = check_loc(r, record_field(r, "risk"));
+    date_format(c->m->build_date, build_s);
+    if (c->m->build_date > due)
+        check_finding(c, rule, loc, r, "%s has uncontrolled risk and is not %s %d days after discovery (due %s, build date %s)",
+                      r->id, what, limit, due_s, build_s);
+    else
+        check_finding(c, "uncontrolled-due", loc, r, "%s has uncontrolled risk: to be %s by %s (%d days after discovery)",
+                      r->id, what, due_s, limit);
+}
+
+static void check_vulnerability(Check *c, const Record *r) {
+    const Value *vex_v = record_field(r, "vex_state");
+    const char *vex = check_text(vex_v);
+    if (is(vex, "not_affected") && !record_field(r, "vex_justification"))
+        check_finding(c, "vex-justification", check_loc(r, vex_v), r,
+                      "%s is not_affected but gives no vex_justification", r->id);
+    if (is(vex, "under_investigation"))
+        check_finding(c, "vulnerability-unknown", check_loc(r, vex_v), r,
+                      "%s is under_investigation: an open assessment", r->id);
+
+    static const char *const assessed[] = {"exploitability", "severity", "risk"};
+    CheckList missing = {0};
+    for (size_t i = 0; i < sizeof assessed / sizeof assessed[0]; i++) {
+        const Value *v = record_field(r, assessed[i]);
+        if (!v)
+            check_list_add(&missing, "%s", assessed[i]);
+        else if (is(check_text(v), "unknown"))
+            check_finding(c, "vulnerability-unknown", check_loc(r, v), r,
+                          "%s: %s is unknown; assess it, or say in the record's prose why it cannot be assessed yet",
+                          r->id, assessed[i]);
+    }
+    if (missing.n && !is(vex, "not_affected"))
+        check_finding(c, "vulnerability-assessment", check_loc(r, NULL), r,
+                      "%s has no %s: assess it, or mark it not_affected with a justification", r->id,
+                      check_list_text(&missing));
+    check_list_free(&missing);
+
+    int64_t discovered;
+    if (!is(record_str(r, "risk"), "uncontrolled") || !check_date(record_field(r, "discovered"), &discovered))
+        return;
+    deadline(c, r, discovered, 30, when_done(r, "communicated", "advisories", "published"),
+             "uncontrolled-communicated", "communicated to customers");
+    deadline(c, r, discovered, 60, when_done(r, "fixed", "fixed_in", "date"), "uncontrolled-fixed", "fixed");
+}
+
+static void check_signal(Check *c, const Record *r) {
+    const Value *triage_v = record_field(r, "triage");
+    const char *triage = check_text(triage_v);
+    const char *received = record_str(r, "received");
+    if (is(triage, "new"))
+        check_finding(c, "signal-triage", check_loc(r, triage_v), r, "%s (received %s) is not triaged yet", r->id,
+                      received ? received : "on an unknown date");
+    if ((is(triage, "not-applicable") || is(triage, "duplicate") || is(triage, "monitoring")) &&
+        !check_text(record_field(r, "reason")))
+        check_finding(c, "signal-triage", check_loc(r, triage_v), r, "%s is triaged as %s but gives no reason",
+                      r->id, triage);
+    size_t pos = 0;
+    if (is(triage, "raised") && !check_linked(r, "raises", &pos))
+        check_finding(c, "signal-raised", check_loc(r, triage_v), r,
+                      "%s is triaged as raised but names no vulnerability (raises)", r->id);
+}
+
+void rules_postmarket_check(Check *c) {
+    size_t n;
+    Record **recs = check_records(c, "vulnerability", &n);
+    for (size_t i = 0; i < n; i++) check_vulnerability(c, recs[i]);
+    recs = check_records(c, "signal", &n);
+    for (size_t i = 0; i < n; i++) check_signal(c, recs[i]);
+    recs = check_records(c, "anomaly", &n);
+    for (size_t i = 0; i < n; i++)
+        if (!record_field(recs[i], "cwe"))
+            check_finding(c, "anomaly-cwe", check_loc(recs[i], NULL), recs[i],
+                          "%s gives no CWE for the anomaly (the FDA asks for its CWE category)", recs[i]->id);
+}
