@@ -1,0 +1,40 @@
+#!/bin/sh
+# Golden tests: examples/minimal builds to exactly the tree kept in
+# tests/golden/minimal, and every example builds to the same bytes twice.
+# UPDATE=1 rewrites the golden tree after a deliberate change.
+. "$(dirname "$0")/../lib.sh"
+
+for ex in minimal infusion-pump; do
+    expect_exit "$ex: check is clean" 0 "$DOSSIER" check "$ROOT/examples/$ex"
+    expect_exit "$ex: first build" 0 "$DOSSIER" build "$ROOT/examples/$ex" -o "$TMP/$ex-1"
+    expect_exit "$ex: second build" 0 "$DOSSIER" build "$ROOT/examples/$ex" -o "$TMP/$ex-2"
+    if diff -r "$TMP/$ex-1" "$TMP/$ex-2" >"$TMP/diff" 2>&1; then
+        ok "$ex: two builds give the same bytes"
+    else
+        fail "$ex: two builds give the same bytes" "$(head -5 "$TMP/diff")"
+    fi
+done
+
+# A different SOURCE_DATE_EPOCH may change the dates shown, nothing else may vary.
+golden="$ROOT/tests/golden/minimal"
+if [ "${UPDATE:-}" = 1 ]; then
+    rm -rf "$golden" && cp -R "$TMP/minimal-1" "$golden"
+    skip "minimal: matches the golden tree" "UPDATE=1 rewrote tests/golden/minimal"
+elif [ ! -d "$golden" ]; then
+    fail "minimal: matches the golden tree" "tests/golden/minimal is missing: run UPDATE=1 sh tests/cases/golden.sh"
+elif diff -r "$golden" "$TMP/minimal-1" >"$TMP/diff" 2>&1; then
+    ok "minimal: matches the golden tree"
+else
+    fail "minimal: matches the golden tree" "$(head -20 "$TMP/diff")"
+fi
+
+# Every file the site links to exists (relative links only).
+missing=0
+for f in $(cd "$TMP/infusion-pump-1" && find . -name '*.html'); do
+    dir=$(dirname "$f")
+    for href in $(grep -o 'href="[^"#:]*' "$TMP/infusion-pump-1/$f" | sed 's/^href="//' | sort -u); do
+        [ -z "$href" ] && continue
+        [ -e "$TMP/infusion-pump-1/$dir/$href" ] || { missing=$((missing + 1)); echo "# $f -> $href" >>"$TMP/missing"; }
+    done
+done
+if [ "$missing" -eq 0 ]; then ok "infusion-pump: every relative link resolves"; else fail "infusion-pump: every relative link resolves" "$missing broken" "$(head -5 "$TMP/missing")"; fi
