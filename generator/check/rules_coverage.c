@@ -96,8 +96,8 @@ static void check_coverage(Check *c, const Coverage *cov) {
             sb_init(&names);
             for (size_t v = 0; v < f->nvalues; v++) sb_printf(&names, "%s%s", v ? ", " : "", f->values[v]);
             check_finding(c, "justification-invalid", justification_loc(c, j), NULL,
-                          "justification names the %s '%s'; the %ss are: %s", cov->noun, j->name ? j->name : "",
-                          cov->noun, names.data);
+                          "justification names the %s '%s', which is not one of: %s", cov->noun,
+                          j->name ? j->name : "", names.data);
             sb_free(&names);
             continue;
         }
