@@ -106,10 +106,14 @@ static void put_where(StrBuf *sb, const Finding *f) {
 /* The GNU line of a finding, without its newline; line breaks and other
  * control characters in the message become spaces so one finding stays one
  * line. */
+static void put_message(StrBuf *sb, const Finding *f) {
+    for (const char *p = f->message; *p; p++) sb_putc(sb, (unsigned char)*p < 0x20 ? ' ' : *p);
+}
+
 static void put_line(StrBuf *sb, const Finding *f) {
     put_where(sb, f);
     sb_printf(sb, ": %s: [%s] ", severity_name(f->severity), f->rule);
-    for (const char *p = f->message; *p; p++) sb_putc(sb, (unsigned char)*p < 0x20 ? ' ' : *p);
+    put_message(sb, f);
 }
 
 static void write_text(StrBuf *sb, const Finding **fs, size_t n) {
@@ -319,7 +323,7 @@ static void junit_case(StrBuf *sb, StrBuf *tmp, StrBuf *line, const Finding *f) 
     sb_reset(line);
     put_where(line, f);
     sb_puts(line, ": ");
-    sb_puts(line, f->message);
+    put_message(line, f);
     sb_puts(sb, "    <testcase name=\"");
     xml_attr(sb, tmp, line->data);
     sb_puts(sb, "\" classname=\"dossier.");
