@@ -9,8 +9,10 @@
 const Rule rule_table[] = {
     /* load: reading the dossier folder */
     {"file-read", SEV_ERROR, "load", "A file cannot be read, is too large, or is not UTF-8."},
-    {"yaml-syntax", SEV_ERROR, "load", "The YAML front matter of a Markdown record is not well-formed."},
-    {"front-matter", SEV_ERROR, "load", "A Markdown record has no front matter, or it is not a mapping."},
+    {"yaml-syntax", SEV_ERROR, "load",
+     "The YAML front matter of a Markdown record is not well-formed."},
+    {"front-matter", SEV_ERROR, "load",
+     "A Markdown record has no front matter, or it is not a mapping."},
     {"xml-syntax", SEV_ERROR, "load", "An XML file is not well-formed."},
     {"xml-schema", SEV_ERROR, "load", "An XML file fails its XSD."},
     {"record-location", SEV_WARNING, "load",
@@ -52,11 +54,13 @@ const Rule rule_table[] = {
     {"control-manual", SEV_WARNING, "check",
      "A control is verified only by a manual result: the evidence its note names must be "
      "attached; a manual result is never a pass."},
-    {"control-traced", SEV_NOTE, "check", "An implemented, partial or planned control mitigates no threat."},
+    {"control-traced", SEV_NOTE, "check",
+     "An implemented, partial or planned control mitigates no threat."},
     {"test-result-reason", SEV_WARNING, "check",
      "A test result of manual, skipped or not-run has no note saying why or what evidence to "
      "attach."},
-    {"test-tool-version", SEV_WARNING, "check", "A test names its tool but not the tool's version."},
+    {"test-tool-version", SEV_WARNING, "check",
+     "A test names its tool but not the tool's version."},
     {"test-traced", SEV_NOTE, "check", "A test verifies no control and exercises no threat."},
 
     /* check, rules_coverage.c */
@@ -74,7 +78,8 @@ const Rule rule_table[] = {
      "A justification names an unknown kind, category, view or state, or repeats an earlier one."},
     {"justification-unused", SEV_NOTE, "check",
      "A justification for a category or view that records already cover."},
-    {"view-content", SEV_WARNING, "check", "An architecture view has no diagram or no explanatory prose."},
+    {"view-content", SEV_WARNING, "check",
+     "An architecture view has no diagram or no explanatory prose."},
 
     /* check, rules_postmarket.c */
     {"vex-justification", SEV_ERROR, "check",
@@ -108,7 +113,8 @@ const Rule rule_table[] = {
     {"date-order", SEV_WARNING, "check",
      "Dates of one record are out of order: communicated or fixed before discovered, triaged "
      "before received, an incident step before its detection."},
-    {"internal-fields", SEV_ERROR, "check", "internal_fields names a field the record type does not have."},
+    {"internal-fields", SEV_ERROR, "check",
+     "internal_fields names a field the record type does not have."},
 };
 
 const size_t rule_count = sizeof rule_table / sizeof rule_table[0];
@@ -148,8 +154,8 @@ void rules_markdown(StrBuf *sb) {
                 "Date rules measure against the build date (`SOURCE_DATE_EPOCH` when set, else\n"
                 "the date in dossier.xml), never the clock.\n");
     for (size_t s = 0; s < sizeof stages / sizeof stages[0]; s++) {
-        sb_printf(sb, "\n## %s\n\n%s\n\n| rule | severity | meaning |\n|---|---|---|\n", stages[s].title,
-                  stages[s].intro);
+        sb_printf(sb, "\n## %s\n\n%s\n\n| rule | severity | meaning |\n|---|---|---|\n",
+                  stages[s].title, stages[s].intro);
         for (size_t i = 0; i < rule_count; i++) {
             const Rule *r = &rule_table[i];
             if (strcmp(r->stage, stages[s].stage) != 0) continue;

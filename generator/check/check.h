@@ -56,9 +56,10 @@ void check_list_free(CheckList *l);
 
 /* ---- rules_*.c: one family of rules each ------------------------------- */
 
-void rules_threat_check(Check *c);     /* threat-* */
-void rules_control_check(Check *c);    /* control-*, test-* */
-void rules_coverage_check(Check *c);   /* control-category, architecture-view, justification-*, view-* */
+void rules_threat_check(Check *c);  /* threat-* */
+void rules_control_check(Check *c); /* control-*, test-* */
+void rules_coverage_check(
+    Check *c); /* control-category, architecture-view, justification-*, view-* */
 void rules_postmarket_check(Check *c); /* vulnerabilities, signals, anomalies */
 void rules_record_check(Check *c);     /* dates and internal_fields of every record */
 

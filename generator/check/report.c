@@ -11,7 +11,10 @@ bool report_format_parse(const char *s, ReportFormat *out) {
     static const struct {
         const char *name;
         ReportFormat f;
-    } names[] = {{"text", REPORT_TEXT}, {"json", REPORT_JSON}, {"sarif", REPORT_SARIF}, {"junit", REPORT_JUNIT}};
+    } names[] = {{"text", REPORT_TEXT},
+                 {"json", REPORT_JSON},
+                 {"sarif", REPORT_SARIF},
+                 {"junit", REPORT_JUNIT}};
     for (size_t i = 0; s && i < sizeof names / sizeof names[0]; i++)
         if (strcmp(s, names[i].name) == 0) {
             *out = names[i].f;
@@ -46,7 +49,8 @@ static const Finding **shown(const Diag *d, Severity min, size_t *n) {
     const Finding **out = xmalloc((d->n ? d->n : 1) * sizeof *out);
     *n = 0;
     for (size_t i = 0; i < d->n; i++)
-        if (d->items[i].severity >= min && d->items[i].severity != SEV_NONE) out[(*n)++] = &d->items[i];
+        if (d->items[i].severity >= min && d->items[i].severity != SEV_NONE)
+            out[(*n)++] = &d->items[i];
     qsort(out, *n, sizeof *out, finding_cmp);
     return out;
 }
@@ -77,7 +81,8 @@ static const char *utf8_clean(StrBuf *tmp, const char *s) {
     if (!s) return NULL;
     const unsigned char *p = (const unsigned char *)s;
     size_t k;
-    while (*p && (k = utf8_seq(p)) != 0) p += k;
+    while (*p && (k = utf8_seq(p)) != 0)
+        p += k;
     if (!*p) return s;
     sb_reset(tmp);
     sb_append(tmp, s, (size_t)((const char *)p - s));
@@ -107,7 +112,8 @@ static void put_where(StrBuf *sb, const Finding *f) {
  * control characters in the message become spaces so one finding stays one
  * line. */
 static void put_message(StrBuf *sb, const Finding *f) {
-    for (const char *p = f->message; *p; p++) sb_putc(sb, (unsigned char)*p < 0x20 ? ' ' : *p);
+    for (const char *p = f->message; *p; p++)
+        sb_putc(sb, (unsigned char)*p < 0x20 ? ' ' : *p);
 }
 
 static void put_line(StrBuf *sb, const Finding *f) {
@@ -125,11 +131,14 @@ static void write_text(StrBuf *sb, const Finding **fs, size_t n) {
 
 /* ---- JSON -------------------------------------------------------------- */
 
-static void json_str(StrBuf *sb, StrBuf *tmp, const char *s) { sb_json_string(sb, utf8_clean(tmp, s)); }
+static void json_str(StrBuf *sb, StrBuf *tmp, const char *s) {
+    sb_json_string(sb, utf8_clean(tmp, s));
+}
 
 static void count(const Finding **fs, size_t n, size_t counts[3]) {
     counts[SEV_NOTE] = counts[SEV_WARNING] = counts[SEV_ERROR] = 0;
-    for (size_t i = 0; i < n; i++) counts[fs[i]->severity]++;
+    for (size_t i = 0; i < n; i++)
+        counts[fs[i]->severity]++;
 }
 
 static void write_json(StrBuf *sb, const Finding **fs, size_t n) {
@@ -140,8 +149,9 @@ static void write_json(StrBuf *sb, const Finding **fs, size_t n) {
         const Finding *f = fs[i];
         sb_puts(sb, i ? ",\n    {\"path\": " : "\n    {\"path\": ");
         json_str(sb, &tmp, f->loc.path);
-        sb_printf(sb, ", \"line\": %d, \"column\": %d, \"severity\": \"%s\", \"rule\": ", f->loc.line > 0 ? f->loc.line : 0,
-                  f->loc.col > 0 ? f->loc.col : 0, severity_name(f->severity));
+        sb_printf(sb, ", \"line\": %d, \"column\": %d, \"severity\": \"%s\", \"rule\": ",
+                  f->loc.line > 0 ? f->loc.line : 0, f->loc.col > 0 ? f->loc.col : 0,
+                  severity_name(f->severity));
         json_str(sb, &tmp, f->rule);
         sb_puts(sb, ", \"message\": ");
         json_str(sb, &tmp, f->message);
@@ -151,8 +161,8 @@ static void write_json(StrBuf *sb, const Finding **fs, size_t n) {
     }
     size_t counts[3];
     count(fs, n, counts);
-    sb_printf(sb, "%s],\n  \"summary\": {\"error\": %zu, \"warning\": %zu, \"note\": %zu}\n}\n", n ? "\n  " : "",
-              counts[SEV_ERROR], counts[SEV_WARNING], counts[SEV_NOTE]);
+    sb_printf(sb, "%s],\n  \"summary\": {\"error\": %zu, \"warning\": %zu, \"note\": %zu}\n}\n",
+              n ? "\n  " : "", counts[SEV_ERROR], counts[SEV_WARNING], counts[SEV_NOTE]);
     sb_free(&tmp);
 }
 
@@ -164,8 +174,8 @@ static void uri_path(StrBuf *sb, const char *s, size_t n) {
     static const char hex[] = "0123456789ABCDEF";
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
-        bool keep = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-                    c == '.' || c == '_' || c == '~' || c == '/';
+        bool keep = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                    c == '-' || c == '.' || c == '_' || c == '~' || c == '/';
         if (keep) {
             sb_putc(sb, (char)c);
         } else {
@@ -191,7 +201,8 @@ static void sarif_base(SarifBase *b, const char *root) {
     sb_puts(&b->root_uri, "");
     if (!root) return;
     size_t n = strlen(root);
-    while (n > 1 && root[n - 1] == '/') n--;
+    while (n > 1 && root[n - 1] == '/')
+        n--;
     if (root[0] == '/') {
         sb_puts(&b->root_uri, "file://");
         uri_path(&b->root_uri, root, n);
@@ -201,7 +212,8 @@ static void sarif_base(SarifBase *b, const char *root) {
     while (n >= 2 && root[0] == '.' && root[1] == '/') {
         root += 2;
         n -= 2;
-        while (n && root[0] == '/') root++, n--;
+        while (n && root[0] == '/')
+            root++, n--;
     }
     if (n == 0 || (n == 1 && root[0] == '.')) return;
     uri_path(&b->prefix, root, n);
@@ -209,7 +221,9 @@ static void sarif_base(SarifBase *b, const char *root) {
 }
 
 static void sarif_location(StrBuf *sb, const SarifBase *b, const Finding *f) {
-    sb_puts(sb, ",\n          \"locations\": [{\"physicalLocation\": {\"artifactLocation\": {\"uri\": \"");
+    sb_puts(
+        sb,
+        ",\n          \"locations\": [{\"physicalLocation\": {\"artifactLocation\": {\"uri\": \"");
     if (f->loc.path[0] == '/') {
         sb_puts(sb, "file://");
         uri_path(sb, f->loc.path, strlen(f->loc.path));
@@ -247,26 +261,32 @@ static void write_sarif(StrBuf *sb, const Finding **fs, size_t n, const char *ro
         json_str(sb, &tmp, r->id);
         sb_puts(sb, ", \"shortDescription\": {\"text\": ");
         json_str(sb, &tmp, r->meaning);
-        sb_printf(sb, "}, \"defaultConfiguration\": {\"level\": \"%s\"}, \"properties\": {\"stage\": \"%s\"}}",
+        sb_printf(sb,
+                  "}, \"defaultConfiguration\": {\"level\": \"%s\"}, \"properties\": {\"stage\": "
+                  "\"%s\"}}",
                   severity_name(r->severity), r->stage);
     }
-    sb_puts(sb, "\n          ]\n        }\n      },\n      \"originalUriBaseIds\": {\n        \"SRCROOT\": ");
+    sb_puts(sb, "\n          ]\n        }\n      },\n      \"originalUriBaseIds\": {\n        "
+                "\"SRCROOT\": ");
     if (base.root_uri.len) {
         sb_puts(sb, "{\"uri\": ");
         json_str(sb, &tmp, base.root_uri.data);
         sb_puts(sb, "}");
     } else {
-        sb_puts(sb, "{\"description\": {\"text\": \"The folder dossier ran in (the repository root in CI); paths "
+        sb_puts(sb, "{\"description\": {\"text\": \"The folder dossier ran in (the repository root "
+                    "in CI); paths "
                     "name the dossier folder as given, then the file.\"}}");
     }
     sb_puts(sb, "\n      },\n      \"results\": [");
     for (size_t i = 0; i < n; i++) {
         const Finding *f = fs[i];
         const Rule *r = rule_find(f->rule);
-        sb_puts(sb, i ? ",\n        {\n          \"ruleId\": " : "\n        {\n          \"ruleId\": ");
+        sb_puts(sb,
+                i ? ",\n        {\n          \"ruleId\": " : "\n        {\n          \"ruleId\": ");
         json_str(sb, &tmp, f->rule);
         if (r) sb_printf(sb, ",\n          \"ruleIndex\": %zu", (size_t)(r - rule_table));
-        sb_printf(sb, ",\n          \"level\": \"%s\",\n          \"message\": {\"text\": ", severity_name(f->severity));
+        sb_printf(sb, ",\n          \"level\": \"%s\",\n          \"message\": {\"text\": ",
+                  severity_name(f->severity));
         json_str(sb, &tmp, f->message);
         sb_putc(sb, '}');
         if (f->loc.path && f->loc.path[0]) sarif_location(sb, &base, f);
@@ -329,8 +349,8 @@ static void junit_case(StrBuf *sb, StrBuf *tmp, StrBuf *line, const Finding *f) 
     sb_puts(sb, "\" classname=\"dossier.");
     xml_attr(sb, tmp, f->rule);
     sb_puts(sb, "\" time=\"0\">\n");
-    static const char *const element[] = {[SEV_NOTE] = "system-out", [SEV_WARNING] = "skipped",
-                                          [SEV_ERROR] = "failure"};
+    static const char *const element[] = {
+        [SEV_NOTE] = "system-out", [SEV_WARNING] = "skipped", [SEV_ERROR] = "failure"};
     const char *el = element[f->severity];
     sb_printf(sb, "      <%s", el);
     if (f->severity != SEV_NOTE) {
@@ -345,19 +365,21 @@ static void junit_case(StrBuf *sb, StrBuf *tmp, StrBuf *line, const Finding *f) 
     sb_printf(sb, "</%s>\n    </testcase>\n", el);
 }
 
-static void junit_suite(StrBuf *sb, StrBuf *tmp, StrBuf *line, const char *rule, const Finding **fs, size_t n) {
+static void junit_suite(StrBuf *sb, StrBuf *tmp, StrBuf *line, const char *rule, const Finding **fs,
+                        size_t n) {
     size_t counts[3];
     count(fs, n, counts);
     sb_puts(sb, "  <testsuite name=\"");
     xml_attr(sb, tmp, rule);
-    sb_printf(sb, "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"%zu\" time=\"0\">\n", n ? n : 1,
-              counts[SEV_ERROR], counts[SEV_WARNING]);
+    sb_printf(sb, "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"%zu\" time=\"0\">\n",
+              n ? n : 1, counts[SEV_ERROR], counts[SEV_WARNING]);
     if (n == 0) {
         sb_puts(sb, "    <testcase name=\"no findings\" classname=\"dossier.");
         xml_attr(sb, tmp, rule);
         sb_puts(sb, "\" time=\"0\"/>\n");
     }
-    for (size_t i = 0; i < n; i++) junit_case(sb, tmp, line, fs[i]);
+    for (size_t i = 0; i < n; i++)
+        junit_case(sb, tmp, line, fs[i]);
     sb_puts(sb, "  </testsuite>\n");
 }
 
@@ -371,25 +393,29 @@ static void write_junit(StrBuf *sb, const Finding **fs, size_t n) {
     size_t next = 0;
     for (size_t r = 0; r < rule_count; r++) {
         size_t k = next;
-        while (k < n && rule_order(fs[k]) == (int)r) k++;
+        while (k < n && rule_order(fs[k]) == (int)r)
+            k++;
         tests += k > next ? k - next : 1;
         next = k;
     }
     tests += n - next;
-    sb_printf(sb,
-              "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-              "<testsuites name=\"dossier\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" time=\"0\">\n",
-              tests, counts[SEV_ERROR]);
+    sb_printf(
+        sb,
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        "<testsuites name=\"dossier\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" time=\"0\">\n",
+        tests, counts[SEV_ERROR]);
     next = 0;
     for (size_t r = 0; r < rule_count; r++) {
         size_t k = next;
-        while (k < n && rule_order(fs[k]) == (int)r) k++;
+        while (k < n && rule_order(fs[k]) == (int)r)
+            k++;
         junit_suite(sb, &tmp, &line, rule_table[r].id, fs + next, k - next);
         next = k;
     }
     while (next < n) {
         size_t k = next;
-        while (k < n && strcmp(fs[k]->rule, fs[next]->rule) == 0) k++;
+        while (k < n && strcmp(fs[k]->rule, fs[next]->rule) == 0)
+            k++;
         junit_suite(sb, &tmp, &line, fs[next]->rule, fs + next, k - next);
         next = k;
     }
@@ -402,10 +428,18 @@ void report_write(StrBuf *sb, const Diag *d, ReportFormat f, const char *root, S
     size_t n;
     const Finding **fs = shown(d, min, &n);
     switch (f) {
-    case REPORT_TEXT: write_text(sb, fs, n); break;
-    case REPORT_JSON: write_json(sb, fs, n); break;
-    case REPORT_SARIF: write_sarif(sb, fs, n, root); break;
-    case REPORT_JUNIT: write_junit(sb, fs, n); break;
+    case REPORT_TEXT:
+        write_text(sb, fs, n);
+        break;
+    case REPORT_JSON:
+        write_json(sb, fs, n);
+        break;
+    case REPORT_SARIF:
+        write_sarif(sb, fs, n, root);
+        break;
+    case REPORT_JUNIT:
+        write_junit(sb, fs, n);
+        break;
     }
     free(fs);
 }

@@ -36,7 +36,9 @@ static Latest latest_of(const Record *test) {
     return l;
 }
 
-static bool is(const char *s, const char *want) { return s && strcmp(s, want) == 0; }
+static bool is(const char *s, const char *want) {
+    return s && strcmp(s, want) == 0;
+}
 
 static int latest_cmp(const void *key, const void *item) {
     return id_compare(((const Record *)key)->id, ((const Latest *)item)->test->id);
@@ -47,8 +49,8 @@ static void check_control(Check *c, const Record *r, const Latest *latest, size_
     const Value *status_v = record_field(r, "status");
     if ((is(status, "partial") || is(status, "planned") || is(status, "not-applicable")) &&
         !check_text(record_field(r, "reason")))
-        check_finding(c, "control-reason", check_loc(r, status_v), r, "%s is %s but gives no reason", r->id,
-                      status);
+        check_finding(c, "control-reason", check_loc(r, status_v), r,
+                      "%s is %s but gives no reason", r->id, status);
 
     size_t pos = 0;
     if (status && !is(status, "not-applicable") && !check_linked(r, "mitigates", &pos))
@@ -76,7 +78,8 @@ static void check_control(Check *c, const Record *r, const Latest *latest, size_
         } else if (is(l->result, "manual") && l->note) {
             if (!manual) manual = l;
         } else if (is(l->result, "manual")) {
-            check_list_add(&why, "%s manual on %s without a note naming the evidence", test->id, when);
+            check_list_add(&why, "%s manual on %s without a note naming the evidence", test->id,
+                           when);
         } else {
             check_list_add(&why, "%s %s on %s", test->id, l->result, when);
         }
@@ -87,12 +90,13 @@ static void check_control(Check *c, const Record *r, const Latest *latest, size_
     } else if (manual) {
         char when[16];
         date_format(manual->date, when);
-        check_finding(c, "control-manual", check_loc(r, links), r,
-                      "%s is verified only by a manual result (%s on %s): attach the evidence its note names",
-                      r->id, manual->test->id, when);
+        check_finding(
+            c, "control-manual", check_loc(r, links), r,
+            "%s is verified only by a manual result (%s on %s): attach the evidence its note names",
+            r->id, manual->test->id, when);
     } else if (ntested == 0) {
-        check_finding(c, "control-verified", check_loc(r, links), r, "%s is %s but verified by no test", r->id,
-                      status);
+        check_finding(c, "control-verified", check_loc(r, links), r,
+                      "%s is %s but verified by no test", r->id, status);
     } else {
         check_finding(c, "control-verified", check_loc(r, links), r,
                       "%s is %s but no test passed in its latest results: %s", r->id, status,
@@ -118,13 +122,13 @@ static void check_test(Check *c, const Record *r) {
 
     const Value *tool = record_field(r, "tool");
     if (check_text(tool) && !check_text(record_field(r, "tool_version")))
-        check_finding(c, "test-tool-version", check_loc(r, tool), r, "%s names the tool %s but not its version",
-                      r->id, tool->text);
+        check_finding(c, "test-tool-version", check_loc(r, tool), r,
+                      "%s names the tool %s but not its version", r->id, tool->text);
 
     size_t pos = 0, pos2 = 0;
     if (!check_linked(r, "verifies", &pos) && !check_linked(r, "threats", &pos2))
-        check_finding(c, "test-traced", check_loc(r, NULL), r, "%s verifies no control and exercises no threat",
-                      r->id);
+        check_finding(c, "test-traced", check_loc(r, NULL), r,
+                      "%s verifies no control and exercises no threat", r->id);
 }
 
 void rules_control_check(Check *c) {
@@ -136,6 +140,7 @@ void rules_control_check(Check *c) {
         latest[i] = latest_of(tests[i]);
         check_test(c, tests[i]);
     }
-    for (size_t i = 0; i < ncontrols; i++) check_control(c, controls[i], latest, ntests);
+    for (size_t i = 0; i < ncontrols; i++)
+        check_control(c, controls[i], latest, ntests);
     free(latest);
 }

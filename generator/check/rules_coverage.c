@@ -15,7 +15,7 @@ typedef struct Coverage {
     const char *type;  /* record type that covers */
     const char *field; /* enum field of that type naming what is covered */
     const char *rule;
-    const char *noun;  /* "control category" */
+    const char *noun; /* "control category" */
     bool need_implemented;
 } Coverage;
 
@@ -49,12 +49,14 @@ static void check_justification(Check *c, const Justification *j) {
     for (size_t i = 0; i < sizeof states / sizeof states[0]; i++)
         if (j->state && strcmp(j->state, states[i]) == 0) known_state = true;
     if (!known_state)
-        check_finding(c, "justification-invalid", loc, NULL,
-                      "justification for %s: state '%s' is not one of not-applicable, unknown, manual",
-                      j->name ? j->name : "(no name)", j->state ? j->state : "");
+        check_finding(
+            c, "justification-invalid", loc, NULL,
+            "justification for %s: state '%s' is not one of not-applicable, unknown, manual",
+            j->name ? j->name : "(no name)", j->state ? j->state : "");
     if (blank(j->reason))
-        check_finding(c, "justification-reason", loc, NULL, "justification for %s (%s) gives no reason",
-                      j->name ? j->name : "(no name)", j->state ? j->state : "no state");
+        check_finding(c, "justification-reason", loc, NULL,
+                      "justification for %s (%s) gives no reason", j->name ? j->name : "(no name)",
+                      j->state ? j->state : "no state");
     if (j->state && (strcmp(j->state, "unknown") == 0 || strcmp(j->state, "manual") == 0))
         check_finding(c, "justification-state", loc, NULL,
                       "%s %s is justified as %s: an open question until someone resolves it",
@@ -94,7 +96,8 @@ static void check_coverage(Check *c, const Coverage *cov) {
         if (k < 0) {
             StrBuf names;
             sb_init(&names);
-            for (size_t v = 0; v < f->nvalues; v++) sb_printf(&names, "%s%s", v ? ", " : "", f->values[v]);
+            for (size_t v = 0; v < f->nvalues; v++)
+                sb_printf(&names, "%s%s", v ? ", " : "", f->values[v]);
             check_finding(c, "justification-invalid", justification_loc(c, j), NULL,
                           "justification names the %s '%s', which is not one of: %s", cov->noun,
                           j->name ? j->name : "", names.data);
@@ -103,8 +106,8 @@ static void check_coverage(Check *c, const Coverage *cov) {
         }
         if (justified[k]) {
             check_finding(c, "justification-invalid", justification_loc(c, j), NULL,
-                          "a second justification for the %s %s (the first is at line %d)", cov->noun, j->name,
-                          justified[k]->loc.line);
+                          "a second justification for the %s %s (the first is at line %d)",
+                          cov->noun, j->name, justified[k]->loc.line);
             continue;
         }
         justified[k] = j;
@@ -114,17 +117,18 @@ static void check_coverage(Check *c, const Coverage *cov) {
     for (size_t k = 0; k < f->nvalues; k++) {
         if (covered[k] && justified[k])
             check_finding(c, "justification-unused", justification_loc(c, justified[k]), NULL,
-                          "the %s %s is justified as %s but records cover it", cov->noun, f->values[k],
-                          justified[k]->state ? justified[k]->state : "(no state)");
+                          "the %s %s is justified as %s but records cover it", cov->noun,
+                          f->values[k], justified[k]->state ? justified[k]->state : "(no state)");
         if (covered[k] || justified[k]) continue;
         if (other[k])
             check_finding(c, cov->rule, product_loc(c), NULL,
-                          "no implemented control in the %s %s (%s is %s) and no justification in dossier.xml",
+                          "no implemented control in the %s %s (%s is %s) and no justification in "
+                          "dossier.xml",
                           cov->noun, f->values[k], other[k]->id, record_str(other[k], "status"));
         else if (cov->need_implemented)
             check_finding(c, cov->rule, product_loc(c), NULL,
-                          "no implemented control in the %s %s and no justification in dossier.xml", cov->noun,
-                          f->values[k]);
+                          "no implemented control in the %s %s and no justification in dossier.xml",
+                          cov->noun, f->values[k]);
         else
             check_finding(c, cov->rule, product_loc(c), NULL,
                           "no %s record of kind %s and no justification in dossier.xml", cov->type,
@@ -145,13 +149,14 @@ static void check_views(Check *c) {
         if (diagram && prose) continue;
         check_finding(c, "view-content", check_loc(r, NULL), r, "%s has %s", r->id,
                       !diagram && !prose ? "no diagram and no explanatory prose"
-                      : !diagram        ? "no diagram"
-                                        : "no explanatory prose");
+                      : !diagram         ? "no diagram"
+                                         : "no explanatory prose");
     }
 }
 
 void rules_coverage_check(Check *c) {
-    for (size_t i = 0; i < sizeof coverages / sizeof coverages[0]; i++) check_coverage(c, &coverages[i]);
+    for (size_t i = 0; i < sizeof coverages / sizeof coverages[0]; i++)
+        check_coverage(c, &coverages[i]);
     const Product *p = &c->m->product;
     for (size_t i = 0; i < p->njustifications; i++) {
         const Justification *j = &p->justifications[i];

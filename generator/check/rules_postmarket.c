@@ -6,7 +6,9 @@
 
 #include "check.h"
 
-static bool is(const char *s, const char *want) { return s && strcmp(s, want) == 0; }
+static bool is(const char *s, const char *want) {
+    return s && strcmp(s, want) == 0;
+}
 
 /* A date and where it was written, when a record gives one. */
 typedef struct When {
@@ -18,7 +20,8 @@ typedef struct When {
 
 /* The record's own date field, else the earliest date field of the records
  * linked under link (an advisory's publication, a release's date). */
-static When when_done(const Record *r, const char *field, const char *link, const char *link_field) {
+static When when_done(const Record *r, const char *field, const char *link,
+                      const char *link_field) {
     When w = {0};
     const Value *v = record_field(r, field);
     if (check_date(v, &w.days)) {
@@ -41,8 +44,8 @@ static When when_done(const Record *r, const char *field, const char *link, cons
 }
 
 /* One FDA deadline: done within limit days of discovery, or still open. */
-static void deadline(Check *c, const Record *r, int64_t discovered, int limit, When w, const char *rule,
-                     const char *what) {
+static void deadline(Check *c, const Record *r, int64_t discovered, int limit, When w,
+                     const char *rule, const char *what) {
     int64_t due = discovered + limit;
     char due_s[16], done_s[16], build_s[16];
     date_format(due, due_s);
@@ -52,19 +55,22 @@ static void deadline(Check *c, const Record *r, int64_t discovered, int limit, W
         check_finding(c, rule, w.loc, r,
                       "%s has uncontrolled risk and was %s on %s%s%s, %" PRId64
                       " days after discovery; the limit is %d days (%s)",
-                      r->id, what, done_s, w.via ? " by " : "", w.via ? w.via : "", w.days - discovered, limit,
-                      due_s);
+                      r->id, what, done_s, w.via ? " by " : "", w.via ? w.via : "",
+                      w.days - discovered, limit, due_s);
         return;
     }
     if (!c->has_build_date) return;
     SrcLoc loc = check_loc(r, record_field(r, "risk"));
     date_format(c->m->build_date, build_s);
     if (c->m->build_date > due)
-        check_finding(c, rule, loc, r, "%s has uncontrolled risk and is not %s %d days after discovery (due %s, build date %s)",
+        check_finding(c, rule, loc, r,
+                      "%s has uncontrolled risk and is not %s %d days after discovery (due %s, "
+                      "build date %s)",
                       r->id, what, limit, due_s, build_s);
     else
-        check_finding(c, "uncontrolled-due", loc, r, "%s has uncontrolled risk: to be %s by %s (%d days after discovery)",
-                      r->id, what, due_s, limit);
+        check_finding(c, "uncontrolled-due", loc, r,
+                      "%s has uncontrolled risk: to be %s by %s (%d days after discovery)", r->id,
+                      what, due_s, limit);
 }
 
 static void check_vulnerability(Check *c, const Record *r) {
@@ -85,21 +91,24 @@ static void check_vulnerability(Check *c, const Record *r) {
             check_list_add(&missing, "%s", assessed[i]);
         else if (is(check_text(v), "unknown"))
             check_finding(c, "vulnerability-unknown", check_loc(r, v), r,
-                          "%s: %s is unknown; assess it, or say in the record's prose why it cannot be assessed yet",
+                          "%s: %s is unknown; assess it, or say in the record's prose why it "
+                          "cannot be assessed yet",
                           r->id, assessed[i]);
     }
     if (missing.n && !is(vex, "not_affected"))
         check_finding(c, "vulnerability-assessment", check_loc(r, NULL), r,
-                      "%s has no %s: assess it, or mark it not_affected with a justification", r->id,
-                      check_list_text(&missing));
+                      "%s has no %s: assess it, or mark it not_affected with a justification",
+                      r->id, check_list_text(&missing));
     check_list_free(&missing);
 
     int64_t discovered;
-    if (!is(record_str(r, "risk"), "uncontrolled") || !check_date(record_field(r, "discovered"), &discovered))
+    if (!is(record_str(r, "risk"), "uncontrolled") ||
+        !check_date(record_field(r, "discovered"), &discovered))
         return;
     deadline(c, r, discovered, 30, when_done(r, "communicated", "advisories", "published"),
              "uncontrolled-communicated", "communicated to customers");
-    deadline(c, r, discovered, 60, when_done(r, "fixed", "fixed_in", "date"), "uncontrolled-fixed", "fixed");
+    deadline(c, r, discovered, 60, when_done(r, "fixed", "fixed_in", "date"), "uncontrolled-fixed",
+             "fixed");
 }
 
 static void check_signal(Check *c, const Record *r) {
@@ -107,12 +116,13 @@ static void check_signal(Check *c, const Record *r) {
     const char *triage = check_text(triage_v);
     const char *received = record_str(r, "received");
     if (is(triage, "new"))
-        check_finding(c, "signal-triage", check_loc(r, triage_v), r, "%s (received %s) is not triaged yet", r->id,
+        check_finding(c, "signal-triage", check_loc(r, triage_v), r,
+                      "%s (received %s) is not triaged yet", r->id,
                       received ? received : "on an unknown date");
     if ((is(triage, "not-applicable") || is(triage, "duplicate") || is(triage, "monitoring")) &&
         !check_text(record_field(r, "reason")))
-        check_finding(c, "signal-triage", check_loc(r, triage_v), r, "%s is triaged as %s but gives no reason",
-                      r->id, triage);
+        check_finding(c, "signal-triage", check_loc(r, triage_v), r,
+                      "%s is triaged as %s but gives no reason", r->id, triage);
     size_t pos = 0;
     if (is(triage, "raised") && !check_linked(r, "raises", &pos))
         check_finding(c, "signal-raised", check_loc(r, triage_v), r,
@@ -122,12 +132,15 @@ static void check_signal(Check *c, const Record *r) {
 void rules_postmarket_check(Check *c) {
     size_t n;
     Record **recs = check_records(c, "vulnerability", &n);
-    for (size_t i = 0; i < n; i++) check_vulnerability(c, recs[i]);
+    for (size_t i = 0; i < n; i++)
+        check_vulnerability(c, recs[i]);
     recs = check_records(c, "signal", &n);
-    for (size_t i = 0; i < n; i++) check_signal(c, recs[i]);
+    for (size_t i = 0; i < n; i++)
+        check_signal(c, recs[i]);
     recs = check_records(c, "anomaly", &n);
     for (size_t i = 0; i < n; i++)
         if (!record_field(recs[i], "cwe"))
             check_finding(c, "anomaly-cwe", check_loc(recs[i], NULL), recs[i],
-                          "%s gives no CWE for the anomaly (the FDA asks for its CWE category)", recs[i]->id);
+                          "%s gives no CWE for the anomaly (the FDA asks for its CWE category)",
+                          recs[i]->id);
 }

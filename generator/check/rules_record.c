@@ -10,22 +10,35 @@
 static const struct {
     const char *type, *field, *sub;
 } past_dates[] = {
-    {"test", "results", "date"},        {"signal", "received", NULL},      {"signal", "triaged", NULL},
-    {"vulnerability", "discovered", NULL}, {"vulnerability", "communicated", NULL},
-    {"vulnerability", "fixed", NULL},   {"incident", "detected", NULL},    {"incident", "contained", NULL},
-    {"incident", "eradicated", NULL},   {"incident", "recovered", NULL},   {"incident", "closed", NULL},
-    {"incident", "timeline", "date"},   {"release", "deployed", "date"},
+    {"test", "results", "date"},
+    {"signal", "received", NULL},
+    {"signal", "triaged", NULL},
+    {"vulnerability", "discovered", NULL},
+    {"vulnerability", "communicated", NULL},
+    {"vulnerability", "fixed", NULL},
+    {"incident", "detected", NULL},
+    {"incident", "contained", NULL},
+    {"incident", "eradicated", NULL},
+    {"incident", "recovered", NULL},
+    {"incident", "closed", NULL},
+    {"incident", "timeline", "date"},
+    {"release", "deployed", "date"},
 };
 
 /* Two date fields of one record where the first cannot come after the second. */
 static const struct {
     const char *type, *first, *then;
 } date_pairs[] = {
-    {"vulnerability", "discovered", "communicated"}, {"vulnerability", "discovered", "fixed"},
-    {"signal", "received", "triaged"},               {"incident", "detected", "contained"},
-    {"incident", "detected", "eradicated"},          {"incident", "detected", "recovered"},
-    {"incident", "detected", "closed"},              {"incident", "contained", "closed"},
-    {"incident", "eradicated", "closed"},            {"incident", "recovered", "closed"},
+    {"vulnerability", "discovered", "communicated"},
+    {"vulnerability", "discovered", "fixed"},
+    {"signal", "received", "triaged"},
+    {"incident", "detected", "contained"},
+    {"incident", "detected", "eradicated"},
+    {"incident", "detected", "recovered"},
+    {"incident", "detected", "closed"},
+    {"incident", "contained", "closed"},
+    {"incident", "eradicated", "closed"},
+    {"incident", "recovered", "closed"},
 };
 
 static void after_build(Check *c, const Record *r, const char *field, const Value *v) {
@@ -33,8 +46,8 @@ static void after_build(Check *c, const Record *r, const char *field, const Valu
     if (!check_date(v, &days) || days <= c->m->build_date) return;
     char build[16];
     date_format(c->m->build_date, build);
-    check_finding(c, "date-after-build", check_loc(r, v), r, "%s: %s %s is after the build date %s", r->id, field,
-                  v->text, build);
+    check_finding(c, "date-after-build", check_loc(r, v), r, "%s: %s %s is after the build date %s",
+                  r->id, field, v->text, build);
 }
 
 static void check_past_dates(Check *c) {
@@ -50,7 +63,8 @@ static void check_past_dates(Check *c) {
                 continue;
             }
             for (size_t e = 0; v->kind == VAL_LIST && e < v->n; e++)
-                after_build(c, recs[k], past_dates[i].field, value_get(v->items[e], past_dates[i].sub));
+                after_build(c, recs[k], past_dates[i].field,
+                            value_get(v->items[e], past_dates[i].sub));
         }
     }
 }
@@ -64,8 +78,9 @@ static void check_date_order(Check *c) {
             const Value *then = record_field(recs[k], date_pairs[i].then);
             int64_t a, b;
             if (!check_date(first, &a) || !check_date(then, &b) || a <= b) continue;
-            check_finding(c, "date-order", check_loc(recs[k], then), recs[k], "%s: %s %s is before %s %s",
-                          recs[k]->id, date_pairs[i].then, then->text, date_pairs[i].first, first->text);
+            check_finding(c, "date-order", check_loc(recs[k], then), recs[k],
+                          "%s: %s %s is before %s %s", recs[k]->id, date_pairs[i].then, then->text,
+                          date_pairs[i].first, first->text);
         }
     }
 }
@@ -78,8 +93,8 @@ static void check_internal_fields(Check *c) {
             const char *name = check_text(v->items[k]);
             if (name && !schema_field(r->type, name))
                 check_finding(c, "internal-fields", check_loc(r, v->items[k]), r,
-                              "%s: internal_fields names '%s', which is not a field of a %s", r->id, name,
-                              r->type->name);
+                              "%s: internal_fields names '%s', which is not a field of a %s", r->id,
+                              name, r->type->name);
         }
     }
 }

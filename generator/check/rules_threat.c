@@ -25,7 +25,8 @@ static bool acceptance_ok(Check *c, const Record *r, const Value *acc) {
         char when[16];
         date_format(c->m->build_date, when);
         check_finding(c, "threat-acceptance", check_loc(r, date), r,
-                      "%s: the risk acceptance is dated %s, after the build date %s", r->id, date->text, when);
+                      "%s: the risk acceptance is dated %s, after the build date %s", r->id,
+                      date->text, when);
         ok = false;
     }
     return ok;
@@ -54,25 +55,29 @@ static void check_threat(Check *c, const Record *r) {
                           "%s is mitigated by no control and its risk is not accepted", r->id);
         else
             check_finding(c, "threat-mitigated", check_loc(r, links), r,
-                          "%s is not mitigated: its controls are not in place (%s) and its risk is not accepted",
+                          "%s is not mitigated: its controls are not in place (%s) and its risk is "
+                          "not accepted",
                           r->id, check_list_text(&weak));
     }
     check_list_free(&weak);
 
     if (neffective > 0 && !record_field(r, "exploitability_post"))
         check_finding(c, "threat-post-mitigation", check_loc(r, links), r,
-                      "%s is mitigated but gives no exploitability_post (exploitability with the controls in place)",
+                      "%s is mitigated but gives no exploitability_post (exploitability with the "
+                      "controls in place)",
                       r->id);
 
     const char *risk = record_str(r, "risk");
     if (risk && strcmp(risk, "not-acceptable") == 0 && !acc)
         check_finding(c, "threat-residual-risk", check_loc(r, record_field(r, "risk")), r,
-                      "%s: the residual risk is not acceptable; add controls or accept the risk with a rationale",
+                      "%s: the residual risk is not acceptable; add controls or accept the risk "
+                      "with a rationale",
                       r->id);
 }
 
 void rules_threat_check(Check *c) {
     size_t n;
     Record **threats = check_records(c, "threat", &n);
-    for (size_t i = 0; i < n; i++) check_threat(c, threats[i]);
+    for (size_t i = 0; i < n; i++)
+        check_threat(c, threats[i]);
 }

@@ -15,8 +15,8 @@ static Arena A;
 static Diag D;
 static Schema S;
 static Model M;
-static int line_no;      /* the next line of the record being built */
-static int64_t BUILD;    /* 2025-12-01 */
+static int line_no;   /* the next line of the record being built */
+static int64_t BUILD; /* 2025-12-01 */
 static size_t njust;
 
 static const char *schema_path(void) {
@@ -44,8 +44,9 @@ static void run(void) {
     size_t before = D.n;
     check_run(&M, &D);
     for (size_t i = before; i < D.n; i++)
-        printf("# %s:%d:%d: %s: [%s] %s\n", D.items[i].loc.path ? D.items[i].loc.path : "-", D.items[i].loc.line,
-               D.items[i].loc.col, severity_name(D.items[i].severity), D.items[i].rule, D.items[i].message);
+        printf("# %s:%d:%d: %s: [%s] %s\n", D.items[i].loc.path ? D.items[i].loc.path : "-",
+               D.items[i].loc.line, D.items[i].loc.col, severity_name(D.items[i].severity),
+               D.items[i].rule, D.items[i].message);
 }
 
 static void end(void) {
@@ -68,7 +69,8 @@ static Record *rec(const char *type, const char *id) {
     r->path = arena_printf(&A, "%s/%s.md", t->plural, id);
     r->loc = (SrcLoc){r->path, 2, 5};
     r->fields = arena_alloc(&A, t->nfields * sizeof *r->fields);
-    for (size_t i = 0; i < t->nfields; i++) r->fields[i].def = &t->fields[i];
+    for (size_t i = 0; i < t->nfields; i++)
+        r->fields[i].def = &t->fields[i];
     r->body = "";
     r->body_line = 20;
     line_no = 3;
@@ -94,9 +96,11 @@ static const Value *set(Record *r, const char *name, const char *text) {
         v = value_new(&A, VAL_LIST, loc);
         const char *s = text;
         while (*s) {
-            while (*s == ' ') s++;
+            while (*s == ' ')
+                s++;
             const char *e = s;
-            while (*e && *e != ' ') e++;
+            while (*e && *e != ' ')
+                e++;
             if (e > s) value_push(&A, v, NULL, loc, value_scalar(&A, loc, s, (size_t)(e - s)));
             s = e;
         }
@@ -133,7 +137,8 @@ static const Value *entry(Record *r, const char *name, ...) {
     return map;
 }
 
-static void justify(const char *kind, const char *name, const char *state, const char *reason, int line) {
+static void justify(const char *kind, const char *name, const char *state, const char *reason,
+                    int line) {
     Justification *j = &M.product.justifications[njust++];
     j->kind = kind;
     j->name = name;
@@ -212,13 +217,14 @@ static void test_threats(void) {
     threat("THR-3", "CTL-2");
     const Value *thr3_links = record_field(model_find(&M, "THR-3"), "mitigated_by");
     threat("THR-4", NULL);
-    entry(model_find(&M, "THR-4"), "accepted", "rationale", "Needs physical access.", "owner", "RA lead", "date",
-          day(-30), NULL);
+    entry(model_find(&M, "THR-4"), "accepted", "rationale", "Needs physical access.", "owner",
+          "RA lead", "date", day(-30), NULL);
     threat("THR-5", NULL);
-    const Value *acc5 = entry(model_find(&M, "THR-5"), "accepted", "rationale", "Fine.", "date", day(-30), NULL);
+    const Value *acc5 =
+        entry(model_find(&M, "THR-5"), "accepted", "rationale", "Fine.", "date", day(-30), NULL);
     threat("THR-6", NULL);
-    const Value *acc6 = entry(model_find(&M, "THR-6"), "accepted", "rationale", "Fine.", "owner", "RA", "date",
-                              day(5), NULL);
+    const Value *acc6 = entry(model_find(&M, "THR-6"), "accepted", "rationale", "Fine.", "owner",
+                              "RA", "date", day(5), NULL);
     threat("THR-7", "CTL-1");
     threat("THR-8", "CTL-1");
     set(model_find(&M, "THR-8"), "exploitability_post", "medium");
@@ -226,35 +232,47 @@ static void test_threats(void) {
     threat("THR-9", "CTL-3");
     set(model_find(&M, "THR-9"), "exploitability_post", "low");
     threat("THR-10", NULL);
-    entry(model_find(&M, "THR-10"), "accepted", "rationale", "  ", "owner", "RA", "date", day(-1), NULL);
+    entry(model_find(&M, "THR-10"), "accepted", "rationale", "  ", "owner", "RA", "date", day(-1),
+          NULL);
     run();
 
-    CHECK("threat-mitigated: no control, no acceptance", find("threat-mitigated", "THR-1", "no control") != NULL);
-    CHECK("threat-mitigated: silent for an implemented control", !find("threat-mitigated", "THR-2", NULL));
+    CHECK("threat-mitigated: no control, no acceptance",
+          find("threat-mitigated", "THR-1", "no control") != NULL);
+    CHECK("threat-mitigated: silent for an implemented control",
+          !find("threat-mitigated", "THR-2", NULL));
     const Finding *f = find("threat-mitigated", "THR-3", "CTL-2 planned");
     CHECK("threat-mitigated: planned controls do not mitigate", f != NULL);
     CHECK("threat-mitigated: points at mitigated_by",
           f && f->loc.line == thr3_links->loc.line && strcmp(f->loc.path, "threats/THR-3.md") == 0);
     CHECK("threat-mitigated: is an error", f && f->severity == SEV_ERROR);
-    CHECK("threat-mitigated: silent for an accepted risk", !find("threat-mitigated", "THR-4", NULL));
+    CHECK("threat-mitigated: silent for an accepted risk",
+          !find("threat-mitigated", "THR-4", NULL));
     CHECK("threat-acceptance: silent when complete", !find("threat-acceptance", "THR-4", NULL));
     f = find("threat-acceptance", "THR-5", "owner");
     CHECK("threat-acceptance: missing owner", f != NULL);
     CHECK("threat-acceptance: points at the acceptance", f && f->loc.line == acc5->loc.line);
-    CHECK("threat-acceptance: incomplete acceptance is not also unmitigated", !find("threat-mitigated", "THR-5", NULL));
-    CHECK("threat-acceptance: dated after the build date", find("threat-acceptance", "THR-6", "after the build date"));
+    CHECK("threat-acceptance: incomplete acceptance is not also unmitigated",
+          !find("threat-mitigated", "THR-5", NULL));
+    CHECK("threat-acceptance: dated after the build date",
+          find("threat-acceptance", "THR-6", "after the build date"));
     f = find("threat-acceptance", "THR-6", NULL);
     CHECK("threat-acceptance: points at the date", f && f->loc.line == acc6->loc.line + 3);
-    CHECK("threat-acceptance: blank rationale", find("threat-acceptance", "THR-10", "rationale") != NULL);
-    CHECK("threat-post-mitigation: missing exploitability_post", find("threat-post-mitigation", "THR-7", NULL));
+    CHECK("threat-acceptance: blank rationale",
+          find("threat-acceptance", "THR-10", "rationale") != NULL);
+    CHECK("threat-post-mitigation: missing exploitability_post",
+          find("threat-post-mitigation", "THR-7", NULL));
     f = find("threat-post-mitigation", "THR-7", NULL);
     CHECK("threat-post-mitigation: is a warning", f && f->severity == SEV_WARNING);
-    CHECK("threat-post-mitigation: silent when given", !find("threat-post-mitigation", "THR-2", NULL));
-    CHECK("threat-post-mitigation: not asked of an unmitigated threat", !find("threat-post-mitigation", "THR-1", NULL));
+    CHECK("threat-post-mitigation: silent when given",
+          !find("threat-post-mitigation", "THR-2", NULL));
+    CHECK("threat-post-mitigation: not asked of an unmitigated threat",
+          !find("threat-post-mitigation", "THR-1", NULL));
     f = find("threat-residual-risk", "THR-8", NULL);
-    CHECK("threat-residual-risk: not acceptable and not accepted", f && f->loc.line == risk8->loc.line);
+    CHECK("threat-residual-risk: not acceptable and not accepted",
+          f && f->loc.line == risk8->loc.line);
     CHECK("threat-residual-risk: silent otherwise", count("threat-residual-risk") == 1);
-    CHECK("threat-mitigated: a partial control mitigates", !find("threat-mitigated", "THR-9", NULL));
+    CHECK("threat-mitigated: a partial control mitigates",
+          !find("threat-mitigated", "THR-9", NULL));
     end();
 }
 
@@ -298,7 +316,8 @@ static void test_controls(void) {
     set(c7, "verified_by", "TST-4");
     Record *t4 = rec("test", "TST-4");
     set(t4, "category", "security-requirements");
-    entry(t4, "results", "date", day(-3), "result", "manual", "note", "Attach the signed inspection record.", NULL);
+    entry(t4, "results", "date", day(-3), "result", "manual", "note",
+          "Attach the signed inspection record.", NULL);
 
     Record *c8 = rec("control", "CTL-8");
     set(c8, "category", "resiliency");
@@ -336,7 +355,8 @@ static void test_controls(void) {
     set(t6, "category", "vulnerability");
     set(t6, "verifies", "CTL-12");
     entry(t6, "results", "date", day(-9), "result", "skipped", NULL);
-    entry(t6, "results", "date", day(-8), "result", "not-run", "note", "Rig broken; rerun in January.", NULL);
+    entry(t6, "results", "date", day(-8), "result", "not-run", "note",
+          "Rig broken; rerun in January.", NULL);
     const Value *tool = set(t6, "tool", "AFL++");
 
     Record *t7 = rec("test", "TST-7");
@@ -350,15 +370,18 @@ static void test_controls(void) {
     CHECK("control-verified: the latest result by date counts, not the last written", f != NULL);
     CHECK("control-verified: points at verified_by", f && f->loc.line == c4_links->loc.line);
     CHECK("control-verified: verified by no test", find("control-verified", "CTL-5", "no test"));
-    CHECK("control-verified: test without results", find("control-verified", "CTL-6", "TST-3 has no results"));
+    CHECK("control-verified: test without results",
+          find("control-verified", "CTL-6", "TST-3 has no results"));
     CHECK("control-manual: a manual result with a note is a warning",
           find("control-manual", "CTL-7", "TST-4") && !find("control-verified", "CTL-7", NULL));
     f = find("control-manual", "CTL-7", NULL);
     CHECK("control-manual: is a warning", f && f->severity == SEV_WARNING);
     CHECK("control-verified: a manual result without a note is an error",
-          find("control-verified", "CTL-8", "without a note") && !find("control-manual", "CTL-8", NULL));
+          find("control-verified", "CTL-8", "without a note") &&
+              !find("control-manual", "CTL-8", NULL));
     f = find("test-result-reason", "TST-5", "what evidence");
-    CHECK("test-result-reason: manual without a note", f && f->loc.line == t5_result->items[1]->loc.line);
+    CHECK("test-result-reason: manual without a note",
+          f && f->loc.line == t5_result->items[1]->loc.line);
     CHECK("control-verified: one passing test is enough",
           !find("control-verified", "CTL-9", NULL) && !find("control-manual", "CTL-9", NULL));
     CHECK("control-verified: not asked of planned or not-applicable controls",
@@ -369,24 +392,30 @@ static void test_controls(void) {
           !find("control-reason", "CTL-11", NULL) && !find("control-reason", "CTL-6", NULL));
     CHECK("control-verified: verified_by written on either side",
           !find("control-verified", "CTL-12", NULL) && !find("control-verified", "CTL-1", NULL));
-    CHECK("control-traced: a control that mitigates nothing", find("control-traced", "CTL-12", NULL));
+    CHECK("control-traced: a control that mitigates nothing",
+          find("control-traced", "CTL-12", NULL));
     CHECK("control-traced: silent for a linked or not-applicable control",
           !find("control-traced", "CTL-1", NULL) && !find("control-traced", "CTL-11", NULL));
     f = find("control-traced", "CTL-12", NULL);
     CHECK("control-traced: is a note", f && f->severity == SEV_NOTE);
-    CHECK("test-result-reason: skipped without a note", find("test-result-reason", "TST-6", "skipped"));
-    CHECK("test-result-reason: not-run with a note is fine", !find("test-result-reason", "TST-6", "not-run"));
+    CHECK("test-result-reason: skipped without a note",
+          find("test-result-reason", "TST-6", "skipped"));
+    CHECK("test-result-reason: not-run with a note is fine",
+          !find("test-result-reason", "TST-6", "not-run"));
     f = find("test-tool-version", "TST-6", "AFL++");
     CHECK("test-tool-version: tool without version", f && f->loc.line == tool->loc.line);
     CHECK("test-tool-version: silent with a version", !find("test-tool-version", "TST-7", NULL));
     CHECK("test-traced: a test that verifies nothing", find("test-traced", "TST-7", NULL));
-    CHECK("test-traced: silent for a linked test", !find("test-traced", "TST-1", NULL) && !find("test-traced", "TST-2", NULL));
+    CHECK("test-traced: silent for a linked test",
+          !find("test-traced", "TST-1", NULL) && !find("test-traced", "TST-2", NULL));
     end();
 }
 
-static const char *const categories[] = {"authentication", "authorization", "cryptography", "integrity",
-                                         "confidentiality", "logging",       "resiliency",   "updates"};
-static const char *const views[] = {"global-system", "multi-patient-harm", "updatability", "security-use-case"};
+static const char *const categories[] = {"authentication", "authorization",   "cryptography",
+                                         "integrity",      "confidentiality", "logging",
+                                         "resiliency",     "updates"};
+static const char *const views[] = {"global-system", "multi-patient-harm", "updatability",
+                                    "security-use-case"};
 
 static void test_coverage(void) {
     if (!begin()) return;
@@ -395,10 +424,12 @@ static void test_coverage(void) {
     set(pump, "connected_to", "AST-2");
     set(rec("asset", "AST-2"), "kind", "application");
     run();
-    CHECK("control-category: every category missing without controls", count("control-category") == 8);
+    CHECK("control-category: every category missing without controls",
+          count("control-category") == 8);
     CHECK("architecture-view: every view missing without views", count("architecture-view") == 4);
     const Finding *f = find("control-category", NULL, "logging");
-    CHECK("control-category: points at dossier.xml", f && strcmp(f->loc.path, "dossier.xml") == 0 && f->loc.line == 2);
+    CHECK("control-category: points at dossier.xml",
+          f && strcmp(f->loc.path, "dossier.xml") == 0 && f->loc.line == 2);
     CHECK("control-category: has no record", f && f->record == NULL);
     end();
 
@@ -420,8 +451,10 @@ static void test_coverage(void) {
     justify("control-category", "authentication", "not-applicable", "Covered anyway.", 12);
     justify("control-category", "cryptografy", "not-applicable", "Typo.", 13);
     justify("control-category", "updates", "not-applicable", "Twice.", 14);
-    justify("architecture-view", "multi-patient-harm", "manual", "Drawn on paper, see binder 4.", 15);
-    justify("architecture-view", "updatability", "not-applicable", "No software updates in the field.", 16);
+    justify("architecture-view", "multi-patient-harm", "manual", "Drawn on paper, see binder 4.",
+            15);
+    justify("architecture-view", "updatability", "not-applicable",
+            "No software updates in the field.", 16);
     justify("threat-model", "x", "not-applicable", "Wrong kind.", 17);
     justify("architecture-view", "security-use-case", "maybe", "Bad state.", 18);
     Record *v = rec("view", "VIEW-1");
@@ -434,29 +467,40 @@ static void test_coverage(void) {
     run();
 
     CHECK("control-category: covered categories are silent",
-          !find("control-category", NULL, "authentication") && !find("control-category", NULL, "integrity"));
+          !find("control-category", NULL, "authentication") &&
+              !find("control-category", NULL, "integrity"));
     CHECK("control-category: a planned control does not cover",
-          find("control-category", NULL, "logging") && find("control-category", NULL, "CTL-9 is planned"));
+          find("control-category", NULL, "logging") &&
+              find("control-category", NULL, "CTL-9 is planned"));
     CHECK("control-category: justified categories are silent",
-          !find("control-category", NULL, "resiliency") && !find("control-category", NULL, "updates"));
+          !find("control-category", NULL, "resiliency") &&
+              !find("control-category", NULL, "updates"));
     f = find("justification-reason", NULL, "resiliency");
-    CHECK("justification-reason: an empty reason is an error", f && f->severity == SEV_ERROR && f->loc.line == 10);
+    CHECK("justification-reason: an empty reason is an error",
+          f && f->severity == SEV_ERROR && f->loc.line == 10);
     f = find("justification-state", NULL, "updates is justified as unknown");
-    CHECK("justification-state: unknown is a warning", f && f->severity == SEV_WARNING && f->loc.line == 11);
+    CHECK("justification-state: unknown is a warning",
+          f && f->severity == SEV_WARNING && f->loc.line == 11);
     CHECK("justification-state: manual is a warning", find("justification-state", NULL, "manual"));
-    CHECK("justification-state: not-applicable is not", !find("justification-state", NULL, "updatability"));
-    CHECK("justification-unused: justified but covered", find("justification-unused", NULL, "authentication"));
-    CHECK("justification-invalid: unknown category", find("justification-invalid", NULL, "cryptografy"));
+    CHECK("justification-state: not-applicable is not",
+          !find("justification-state", NULL, "updatability"));
+    CHECK("justification-unused: justified but covered",
+          find("justification-unused", NULL, "authentication"));
+    CHECK("justification-invalid: unknown category",
+          find("justification-invalid", NULL, "cryptografy"));
     f = find("justification-invalid", NULL, "second justification");
     CHECK("justification-invalid: a repeated justification", f && f->loc.line == 14);
-    CHECK("justification-invalid: unknown kind", find("justification-invalid", NULL, "threat-model"));
+    CHECK("justification-invalid: unknown kind",
+          find("justification-invalid", NULL, "threat-model"));
     CHECK("justification-invalid: unknown state", find("justification-invalid", NULL, "'maybe'"));
     CHECK("architecture-view: covered and justified views are silent",
-          !find("architecture-view", NULL, "global-system") && !find("architecture-view", NULL, "updatability") &&
+          !find("architecture-view", NULL, "global-system") &&
+              !find("architecture-view", NULL, "updatability") &&
               !find("architecture-view", NULL, "multi-patient-harm"));
     CHECK("architecture-view: a justification with a bad state still counts as given",
           !find("architecture-view", NULL, "security-use-case"));
-    CHECK("view-content: no diagram, no prose", find("view-content", "VIEW-2", "no diagram and no explanatory prose"));
+    CHECK("view-content: no diagram, no prose",
+          find("view-content", "VIEW-2", "no diagram and no explanatory prose"));
     CHECK("view-content: silent for a complete view", !find("view-content", "VIEW-1", NULL));
     end();
 
@@ -587,35 +631,45 @@ static void test_postmarket(void) {
     run();
 
     const Finding *f = find("vex-justification", "CVE-2025-0001", NULL);
-    CHECK("vex-justification: not_affected without justification", f && f->loc.line == vex1->loc.line);
-    CHECK("vulnerability-assessment: not asked of not_affected", !find("vulnerability-assessment", "CVE-2025-0001", NULL));
+    CHECK("vex-justification: not_affected without justification",
+          f && f->loc.line == vex1->loc.line);
+    CHECK("vulnerability-assessment: not asked of not_affected",
+          !find("vulnerability-assessment", "CVE-2025-0001", NULL));
     CHECK("vulnerability-assessment: missing severity and risk",
           find("vulnerability-assessment", "CVE-2025-0002", "severity, risk"));
     f = find("vulnerability-unknown", "VUL-3", "exploitability is unknown");
     CHECK("vulnerability-unknown: unknown exploitability", f && f->loc.line == ex3->loc.line);
-    CHECK("vulnerability-unknown: under_investigation", find("vulnerability-unknown", "VUL-3", "under_investigation"));
-    CHECK("vulnerability-assessment: silent when assessed", !find("vulnerability-assessment", "VUL-3", NULL));
+    CHECK("vulnerability-unknown: under_investigation",
+          find("vulnerability-unknown", "VUL-3", "under_investigation"));
+    CHECK("vulnerability-assessment: silent when assessed",
+          !find("vulnerability-assessment", "VUL-3", NULL));
     f = find("uncontrolled-communicated", "VUL-4", "not communicated");
-    CHECK("uncontrolled-communicated: overdue against the build date", f && f->loc.line == risk4->loc.line);
+    CHECK("uncontrolled-communicated: overdue against the build date",
+          f && f->loc.line == risk4->loc.line);
     CHECK("uncontrolled-due: the fix is still due", find("uncontrolled-due", "VUL-4", "fixed by"));
     CHECK("uncontrolled-fixed: not yet overdue", !find("uncontrolled-fixed", "VUL-4", NULL));
     CHECK("uncontrolled: in time, fixed by a release",
-          !find("uncontrolled-communicated", "VUL-5", NULL) && !find("uncontrolled-fixed", "VUL-5", NULL) &&
+          !find("uncontrolled-communicated", "VUL-5", NULL) &&
+              !find("uncontrolled-fixed", "VUL-5", NULL) &&
               !find("uncontrolled-due", "VUL-5", NULL));
     f = find("uncontrolled-communicated", "VUL-6", "45 days after discovery");
     CHECK("uncontrolled-communicated: communicated late", f && f->loc.line == comm6->loc.line);
-    CHECK("uncontrolled-fixed: never fixed, overdue", find("uncontrolled-fixed", "VUL-6", "not fixed"));
-    CHECK("uncontrolled-communicated: an advisory in time counts", !find("uncontrolled-communicated", "VUL-7", NULL));
+    CHECK("uncontrolled-fixed: never fixed, overdue",
+          find("uncontrolled-fixed", "VUL-6", "not fixed"));
+    CHECK("uncontrolled-communicated: an advisory in time counts",
+          !find("uncontrolled-communicated", "VUL-7", NULL));
     f = find("uncontrolled-fixed", "VUL-7", "80 days");
     CHECK("uncontrolled-fixed: fixed late", f && f->loc.line == fixed7->loc.line);
     CHECK("uncontrolled: controlled risk has no deadline",
-          !find("uncontrolled-communicated", "VUL-8", NULL) && !find("uncontrolled-fixed", "VUL-8", NULL));
+          !find("uncontrolled-communicated", "VUL-8", NULL) &&
+              !find("uncontrolled-fixed", "VUL-8", NULL));
     f = find("date-order", "VUL-8", "communicated");
     CHECK("date-order: communicated before discovered", f && f->loc.line == comm8->loc.line);
     f = find("date-after-build", "VUL-8", "fixed");
     CHECK("date-after-build: a fix dated after the build", f && f->loc.line == fixed8->loc.line);
     f = find("date-after-build", "TST-1", NULL);
-    CHECK("date-after-build: a test result after the build", f && f->loc.line == future->items[0]->loc.line);
+    CHECK("date-after-build: a test result after the build",
+          f && f->loc.line == future->items[0]->loc.line);
     CHECK("date-after-build: is a warning", f && f->severity == SEV_WARNING);
     CHECK("date-after-build: silent for past dates",
           !find("date-after-build", "VUL-5", NULL) && !find("date-after-build", "SIG-4", NULL));
@@ -626,9 +680,11 @@ static void test_postmarket(void) {
     CHECK("signal-raised: raised without a vulnerability", find("signal-raised", "SIG-3", NULL));
     CHECK("signal-raised: silent with raises", !find("signal-raised", "SIG-4", NULL));
     CHECK("date-order: triaged before received", find("date-order", "SIG-4", "triaged"));
-    CHECK("anomaly-cwe: no CWE", find("anomaly-cwe", "ANO-1", NULL) && !find("anomaly-cwe", "ANO-2", NULL));
+    CHECK("anomaly-cwe: no CWE",
+          find("anomaly-cwe", "ANO-1", NULL) && !find("anomaly-cwe", "ANO-2", NULL));
     CHECK("internal-fields: names a field the type lacks",
-          find("internal-fields", "TST-1", "'colour'") && !find("internal-fields", "TST-1", "'method'"));
+          find("internal-fields", "TST-1", "'colour'") &&
+              !find("internal-fields", "TST-1", "'method'"));
     end();
 
     /* without a build date nothing is measured against it */
@@ -667,9 +723,11 @@ static void test_scale(void) {
     set(hub, "category", "penetration");
     StrBuf all;
     sb_init(&all);
-    for (int i = 0; i < N; i++) sb_printf(&all, "CTL-%d ", i);
+    for (int i = 0; i < N; i++)
+        sb_printf(&all, "CTL-%d ", i);
     set(hub, "verifies", all.data);
-    for (int i = 0; i < 200; i++) entry(hub, "results", "date", day(-i - 1), "result", "fail", NULL);
+    for (int i = 0; i < 200; i++)
+        entry(hub, "results", "date", day(-i - 1), "result", "fail", NULL);
     sb_free(&all);
     model_finish(&M, &D);
     clock_t t0 = clock();

@@ -37,9 +37,11 @@ static void test_table(void) {
         }
         for (size_t k = 0; k < i; k++)
             if (strcmp(rule_table[k].id, r->id) == 0) unique = false;
-        if (strcmp(r->stage, "load") && strcmp(r->stage, "model") && strcmp(r->stage, "check")) stages = false;
+        if (strcmp(r->stage, "load") && strcmp(r->stage, "model") && strcmp(r->stage, "check"))
+            stages = false;
         if (!r->meaning[0] || strchr(r->meaning, '\n')) meanings = false;
-        if (r->severity != SEV_ERROR && r->severity != SEV_WARNING && r->severity != SEV_NOTE) sevs = false;
+        if (r->severity != SEV_ERROR && r->severity != SEV_WARNING && r->severity != SEV_NOTE)
+            sevs = false;
     }
     CHECK("rules: IDs are kebab-case", ids);
     CHECK("rules: IDs are unique", unique);
@@ -47,8 +49,10 @@ static void test_table(void) {
     CHECK("rules: each has a one-line meaning", meanings);
     CHECK("rules: each has error, warning or note", sevs);
     const Rule *t = rule_find("threat-mitigated");
-    CHECK("rules: rule_find finds", t && strcmp(t->id, "threat-mitigated") == 0 && strcmp(t->stage, "check") == 0);
-    CHECK("rules: rule_find of an unknown ID is NULL", !rule_find("no-such-rule") && !rule_find(NULL));
+    CHECK("rules: rule_find finds",
+          t && strcmp(t->id, "threat-mitigated") == 0 && strcmp(t->stage, "check") == 0);
+    CHECK("rules: rule_find of an unknown ID is NULL",
+          !rule_find("no-such-rule") && !rule_find(NULL));
 
     static const struct {
         const char *id, *stage;
@@ -67,7 +71,8 @@ static void test_table(void) {
     for (size_t i = 0; i < sizeof required / sizeof required[0]; i++) {
         const Rule *r = rule_find(required[i].id);
         if (!r || strcmp(r->stage, required[i].stage) != 0 || r->severity != required[i].sev) {
-            printf("# %s missing or not %s/%s\n", required[i].id, required[i].stage, severity_name(required[i].sev));
+            printf("# %s missing or not %s/%s\n", required[i].id, required[i].stage,
+                   severity_name(required[i].sev));
             all = false;
         }
     }
@@ -112,8 +117,10 @@ static size_t call_args(const char *p, const char *args[], size_t lens[], size_t
 
 /* A string literal argument, unquoted, into buf; false if not a literal. */
 static bool literal(const char *a, size_t n, char *buf, size_t size) {
-    while (n && isspace((unsigned char)*a)) a++, n--;
-    while (n && isspace((unsigned char)a[n - 1])) n--;
+    while (n && isspace((unsigned char)*a))
+        a++, n--;
+    while (n && isspace((unsigned char)a[n - 1]))
+        n--;
     if (n < 2 || a[0] != '"' || a[n - 1] != '"' || n - 2 >= size) return false;
     memcpy(buf, a + 1, n - 2);
     buf[n - 2] = 0;
@@ -157,14 +164,15 @@ static void test_sources(void) {
                 }
                 if (kinds[k].sev_arg >= n) continue;
                 const char *s = args[kinds[k].sev_arg];
-                while (isspace((unsigned char)*s)) s++;
+                while (isspace((unsigned char)*s))
+                    s++;
                 static const char *const sev_tokens[] = {"SEV_NOTE", "SEV_WARNING", "SEV_ERROR"};
                 for (int v = 0; v < 3; v++) {
                     size_t tl = strlen(sev_tokens[v]);
-                    if (strncmp(s, sev_tokens[v], tl) == 0 && !isalnum((unsigned char)s[tl]) && s[tl] != '_' &&
-                        (Severity)v != r->severity) {
-                        printf("# %s: %s emitted as %s, the table says %s\n", path, rule, sev_tokens[v],
-                               severity_name(r->severity));
+                    if (strncmp(s, sev_tokens[v], tl) == 0 && !isalnum((unsigned char)s[tl]) &&
+                        s[tl] != '_' && (Severity)v != r->severity) {
+                        printf("# %s: %s emitted as %s, the table says %s\n", path, rule,
+                               sev_tokens[v], severity_name(r->severity));
                         severity = false;
                     }
                 }
@@ -185,7 +193,8 @@ static void test_markdown(void) {
     bool rows = true;
     for (size_t i = 0; i < rule_count; i++) {
         char row[128];
-        snprintf(row, sizeof row, "| `%s` | %s |", rule_table[i].id, severity_name(rule_table[i].severity));
+        snprintf(row, sizeof row, "| `%s` | %s |", rule_table[i].id,
+                 severity_name(rule_table[i].severity));
         if (!strstr(want.data, row)) rows = false;
     }
     CHECK("rules --markdown: a row per rule", rows);
@@ -197,8 +206,11 @@ static void test_markdown(void) {
     } else {
         char *got = NULL;
         size_t len = 0;
-        bool same = fs_read(path, 1 << 24, &got, &len) && len == want.len && memcmp(got, want.data, len) == 0;
-        if (!same) printf("# docs/rules.md is stale: run `make regen` or UPDATE=1 %s\n", "build/tests/test_check_rules");
+        bool same = fs_read(path, 1 << 24, &got, &len) && len == want.len &&
+                    memcmp(got, want.data, len) == 0;
+        if (!same)
+            printf("# docs/rules.md is stale: run `make regen` or UPDATE=1 %s\n",
+                   "build/tests/test_check_rules");
         CHECK("rules --markdown: docs/rules.md is what rules_markdown writes", same);
         free(got);
     }

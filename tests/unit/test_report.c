@@ -21,12 +21,14 @@ static void sample(Diag *d) {
              "CTL-2 is verified only by a manual result");
     diag_add(d, SEV_ERROR, (SrcLoc){"threats/THR-1.md", 7, 15}, "threat-mitigated", "THR-1",
              "THR-1 is mitigated by no control and its risk is not accepted");
-    diag_add(d, SEV_NOTE, (SrcLoc){"notes.txt", 0, 0}, "unknown-file", NULL, "no loader reads notes.txt");
+    diag_add(d, SEV_NOTE, (SrcLoc){"notes.txt", 0, 0}, "unknown-file", NULL,
+             "no loader reads notes.txt");
     diag_add(d, SEV_ERROR, (SrcLoc){NULL, 0, 0}, "file-read", NULL, "not a dossier folder");
     diag_add(d, SEV_ERROR, (SrcLoc){"tests/my results.xml", 3, 1}, "xml-syntax", NULL,
-             "bad <tag> & \"quotes\" 'apos' \\ back\nslash\ttab \x01 ctl \xff\xfe bad utf-8 \xE2\x9C\x93 ok");
-    diag_add(d, SEV_WARNING, (SrcLoc){"/usr/share/dossier/schemas/records.xml", 12, 0}, "made-up-rule", NULL,
-             "a rule the table lacks");
+             "bad <tag> & \"quotes\" 'apos' \\ back\nslash\ttab \x01 ctl \xff\xfe bad utf-8 "
+             "\xE2\x9C\x93 ok");
+    diag_add(d, SEV_WARNING, (SrcLoc){"/usr/share/dossier/schemas/records.xml", 12, 0},
+             "made-up-rule", NULL, "a rule the table lacks");
     diag_add(d, SEV_ERROR, (SrcLoc){"threats/THR-1.md", 3, 1}, "threat-acceptance", "THR-1",
              "THR-1: the risk acceptance gives no owner");
 }
@@ -50,20 +52,25 @@ static void test_parse(void) {
     CHECK("format: parse junit", report_format_parse("junit", &f) && f == REPORT_JUNIT);
     CHECK("format: parse json", report_format_parse("json", &f) && f == REPORT_JSON);
     CHECK("format: parse text", report_format_parse("text", &f) && f == REPORT_TEXT);
-    CHECK("format: reject others", !report_format_parse("xml", &f) && !report_format_parse("SARIF", &f));
+    CHECK("format: reject others",
+          !report_format_parse("xml", &f) && !report_format_parse("SARIF", &f));
 }
 
 static void test_text(void) {
     char *got = report(REPORT_TEXT, "examples/pump", SEV_NOTE);
     const char *want =
         "dossier: error: [file-read] not a dossier folder\n"
-        "/usr/share/dossier/schemas/records.xml:12: warning: [made-up-rule] a rule the table lacks\n"
+        "/usr/share/dossier/schemas/records.xml:12: warning: [made-up-rule] a rule the table "
+        "lacks\n"
         "controls/CTL-2.md:5: warning: [control-manual] CTL-2 is verified only by a manual result\n"
         "notes.txt: note: [unknown-file] no loader reads notes.txt\n"
-        "tests/my results.xml:3:1: error: [xml-syntax] bad <tag> & \"quotes\" 'apos' \\ back slash tab   ctl "
+        "tests/my results.xml:3:1: error: [xml-syntax] bad <tag> & \"quotes\" 'apos' \\ back slash "
+        "tab   ctl "
         "\xff\xfe bad utf-8 \xE2\x9C\x93 ok\n"
-        "threats/THR-1.md:3:1: error: [threat-acceptance] THR-1: the risk acceptance gives no owner\n"
-        "threats/THR-1.md:7:15: error: [threat-mitigated] THR-1 is mitigated by no control and its risk is not "
+        "threats/THR-1.md:3:1: error: [threat-acceptance] THR-1: the risk acceptance gives no "
+        "owner\n"
+        "threats/THR-1.md:7:15: error: [threat-mitigated] THR-1 is mitigated by no control and its "
+        "risk is not "
         "accepted\n";
     CHECK_STR("text: GNU lines, sorted, one per finding", got, want);
     free(got);
@@ -85,7 +92,9 @@ static void test_text(void) {
     diag_free(&d);
 }
 
-static const char *jstr(json_t *o, const char *key) { return json_string_value(json_object_get(o, key)); }
+static const char *jstr(json_t *o, const char *key) {
+    return json_string_value(json_object_get(o, key));
+}
 
 static void test_json(void) {
     char *text = report(REPORT_JSON, ".", SEV_NOTE);
@@ -111,12 +120,14 @@ static void test_json(void) {
     json_t *odd = json_array_get(fs, 4);
     const char *msg = jstr(odd, "message");
     CHECK("json: newline and tab kept in the message", msg && strstr(msg, "back\nslash\ttab"));
-    CHECK("json: bad UTF-8 repaired", msg && strstr(msg, "\xEF\xBF\xBD\xEF\xBF\xBD bad utf-8 \xE2\x9C\x93"));
+    CHECK("json: bad UTF-8 repaired",
+          msg && strstr(msg, "\xEF\xBF\xBD\xEF\xBF\xBD bad utf-8 \xE2\x9C\x93"));
     json_t *sum = json_object_get(doc, "summary");
     CHECK("json: summary counts", json_integer_value(json_object_get(sum, "error")) == 4 &&
                                       json_integer_value(json_object_get(sum, "warning")) == 2 &&
                                       json_integer_value(json_object_get(sum, "note")) == 1);
-    const char *keys[] = {"\"path\"", "\"line\"", "\"column\"", "\"severity\"", "\"rule\"", "\"message\"", "\"record\""};
+    const char *keys[] = {"\"path\"", "\"line\"",    "\"column\"", "\"severity\"",
+                          "\"rule\"", "\"message\"", "\"record\""};
     const char *at = strstr(text, "{\"path\"");
     bool ordered = at != NULL;
     for (size_t i = 1; at && i < sizeof keys / sizeof keys[0]; i++) {
@@ -146,7 +157,8 @@ static void test_json(void) {
 
 static json_t *sarif_result(json_t *results, const char *rule) {
     for (size_t i = 0; i < json_array_size(results); i++)
-        if (strcmp(jstr(json_array_get(results, i), "ruleId"), rule) == 0) return json_array_get(results, i);
+        if (strcmp(jstr(json_array_get(results, i), "ruleId"), rule) == 0)
+            return json_array_get(results, i);
     return NULL;
 }
 
@@ -171,7 +183,8 @@ static void test_sarif(void) {
         return;
     }
     CHECK_STR("sarif: version", jstr(doc, "version"), "2.1.0");
-    CHECK_STR("sarif: $schema", jstr(doc, "$schema"), "https://json.schemastore.org/sarif-2.1.0.json");
+    CHECK_STR("sarif: $schema", jstr(doc, "$schema"),
+              "https://json.schemastore.org/sarif-2.1.0.json");
     json_t *runs = json_object_get(doc, "runs");
     CHECK("sarif: one run", json_array_size(runs) == 1);
     json_t *run = json_array_get(runs, 0);
@@ -202,14 +215,17 @@ static void test_sarif(void) {
     CHECK("sarif: ruleIndex names the rule of ruleId", indexed);
     json_t *thr = sarif_result(results, "threat-mitigated");
     CHECK_STR("sarif: level", jstr(thr, "level"), "error");
-    CHECK_STR("sarif: message text", json_string_value(json_object_get(json_object_get(thr, "message"), "text")),
+    CHECK_STR("sarif: message text",
+              json_string_value(json_object_get(json_object_get(thr, "message"), "text")),
               "THR-1 is mitigated by no control and its risk is not accepted");
     CHECK_STR("sarif: uri relative to the working directory", jstr(artifact(thr), "uri"),
               "examples/infusion%20pump/threats/THR-1.md");
     CHECK_STR("sarif: uriBaseId", jstr(artifact(thr), "uriBaseId"), "SRCROOT");
-    CHECK("sarif: region line and column", json_integer_value(json_object_get(region(thr), "startLine")) == 7 &&
-                                               json_integer_value(json_object_get(region(thr), "startColumn")) == 15);
-    CHECK_STR("sarif: record in properties", jstr(json_object_get(thr, "properties"), "record"), "THR-1");
+    CHECK("sarif: region line and column",
+          json_integer_value(json_object_get(region(thr), "startLine")) == 7 &&
+              json_integer_value(json_object_get(region(thr), "startColumn")) == 15);
+    CHECK_STR("sarif: record in properties", jstr(json_object_get(thr, "properties"), "record"),
+              "THR-1");
     json_t *ctl = sarif_result(results, "control-manual");
     CHECK("sarif: no startColumn when the column is unknown",
           json_integer_value(json_object_get(region(ctl), "startLine")) == 5 &&
@@ -224,10 +240,13 @@ static void test_sarif(void) {
     CHECK_STR("sarif: an absolute path is a file URI", jstr(artifact(abs), "uri"),
               "file:///usr/share/dossier/schemas/records.xml");
     CHECK("sarif: a file URI has no uriBaseId", !json_object_get(artifact(abs), "uriBaseId"));
-    CHECK("sarif: a rule missing from the table has no ruleIndex", !json_object_get(abs, "ruleIndex"));
+    CHECK("sarif: a rule missing from the table has no ruleIndex",
+          !json_object_get(abs, "ruleIndex"));
     json_t *base = json_object_get(json_object_get(run, "originalUriBaseIds"), "SRCROOT");
-    CHECK("sarif: SRCROOT described, without a machine path", base && !json_object_get(base, "uri"));
-    const char *msg = json_string_value(json_object_get(json_object_get(sarif_result(results, "xml-syntax"), "message"), "text"));
+    CHECK("sarif: SRCROOT described, without a machine path",
+          base && !json_object_get(base, "uri"));
+    const char *msg = json_string_value(
+        json_object_get(json_object_get(sarif_result(results, "xml-syntax"), "message"), "text"));
     CHECK("sarif: bad UTF-8 repaired", msg && strstr(msg, "\xEF\xBF\xBD bad utf-8"));
     json_decref(doc);
     free(text);
@@ -236,9 +255,11 @@ static void test_sarif(void) {
     doc = json_loads(text, 0, &err);
     run = json_array_get(json_object_get(doc, "runs"), 0);
     base = json_object_get(json_object_get(run, "originalUriBaseIds"), "SRCROOT");
-    CHECK_STR("sarif: an absolute dossier is SRCROOT", jstr(base, "uri"), "file:///srv/dossiers/pump/");
+    CHECK_STR("sarif: an absolute dossier is SRCROOT", jstr(base, "uri"),
+              "file:///srv/dossiers/pump/");
     thr = sarif_result(json_object_get(run, "results"), "threat-mitigated");
-    CHECK_STR("sarif: paths relative to an absolute dossier", jstr(artifact(thr), "uri"), "threats/THR-1.md");
+    CHECK_STR("sarif: paths relative to an absolute dossier", jstr(artifact(thr), "uri"),
+              "threats/THR-1.md");
     json_decref(doc);
     free(text);
 
@@ -246,7 +267,8 @@ static void test_sarif(void) {
     doc = json_loads(text, 0, &err);
     run = json_array_get(json_object_get(doc, "runs"), 0);
     thr = sarif_result(json_object_get(run, "results"), "threat-mitigated");
-    CHECK_STR("sarif: the working directory adds no prefix", jstr(artifact(thr), "uri"), "threats/THR-1.md");
+    CHECK_STR("sarif: the working directory adds no prefix", jstr(artifact(thr), "uri"),
+              "threats/THR-1.md");
     json_decref(doc);
     free(text);
 }
@@ -281,7 +303,8 @@ static bool attr_is(xmlNode *n, const char *attr, const char *want) {
 
 static void test_junit(void) {
     char *text = report(REPORT_JUNIT, ".", SEV_NOTE);
-    xmlDoc *doc = xmlReadMemory(text, (int)strlen(text), "junit.xml", NULL, XML_PARSE_NONET | XML_PARSE_NOERROR);
+    xmlDoc *doc = xmlReadMemory(text, (int)strlen(text), "junit.xml", NULL,
+                                XML_PARSE_NONET | XML_PARSE_NOERROR);
     CHECK("junit: well-formed XML", doc != NULL);
     if (!doc) {
         free(text);
@@ -292,43 +315,53 @@ static void test_junit(void) {
     CHECK("junit: a suite per rule, and one for a rule the table lacks",
           count_elements(root->children, "testsuite") == rule_count + 1);
     CHECK("junit: a failure per error", count_elements(root->children, "failure") == 4);
-    CHECK("junit: a warning is a skipped test case", count_elements(root->children, "skipped") == 2);
-    CHECK("junit: a note is a passing case with output", count_elements(root->children, "system-out") == 1);
+    CHECK("junit: a warning is a skipped test case",
+          count_elements(root->children, "skipped") == 2);
+    CHECK("junit: a note is a passing case with output",
+          count_elements(root->children, "system-out") == 1);
     char tests[32];
     snprintf(tests, sizeof tests, "%zu", rule_count - 6 + 7); /* 6 table rules have 7 findings */
-    CHECK("junit: totals on testsuites", attr_is(root, "tests", tests) && attr_is(root, "failures", "4") &&
+    CHECK("junit: totals on testsuites", attr_is(root, "tests", tests) &&
+                                             attr_is(root, "failures", "4") &&
                                              attr_is(root, "errors", "0"));
     xmlNode *thr = suite(root, "threat-mitigated");
     CHECK("junit: suite counts", attr_is(thr, "tests", "1") && attr_is(thr, "failures", "1") &&
                                      attr_is(thr, "errors", "0") && attr_is(thr, "skipped", "0"));
     xmlNode *clean = suite(root, "dangling-link");
-    CHECK("junit: a rule without findings passes", clean && attr_is(clean, "tests", "1") &&
-                                                      attr_is(clean, "failures", "0") &&
-                                                      count_elements(clean->children, "testcase") == 1 &&
-                                                      count_elements(clean->children, "failure") == 0);
+    CHECK("junit: a rule without findings passes",
+          clean && attr_is(clean, "tests", "1") && attr_is(clean, "failures", "0") &&
+              count_elements(clean->children, "testcase") == 1 &&
+              count_elements(clean->children, "failure") == 0);
     xmlNode *tc = thr ? thr->children : NULL;
-    while (tc && tc->type != XML_ELEMENT_NODE) tc = tc->next;
+    while (tc && tc->type != XML_ELEMENT_NODE)
+        tc = tc->next;
     CHECK("junit: classname groups by rule", attr_is(tc, "classname", "dossier.threat-mitigated"));
     CHECK("junit: case name is where and what",
-          attr_is(tc, "name", "threats/THR-1.md:7:15: THR-1 is mitigated by no control and its risk is not accepted"));
+          attr_is(tc, "name",
+                  "threats/THR-1.md:7:15: THR-1 is mitigated by no control and its risk is not "
+                  "accepted"));
     xmlNode *odd = suite(root, "xml-syntax");
     xmlNode *oc = odd ? odd->children : NULL;
-    while (oc && oc->type != XML_ELEMENT_NODE) oc = oc->next;
+    while (oc && oc->type != XML_ELEMENT_NODE)
+        oc = oc->next;
     xmlNode *fail = oc ? oc->children : NULL;
-    while (fail && fail->type != XML_ELEMENT_NODE) fail = fail->next;
+    while (fail && fail->type != XML_ELEMENT_NODE)
+        fail = fail->next;
     xmlChar *msg = fail ? xmlGetProp(fail, (const xmlChar *)"message") : NULL;
     CHECK("junit: attribute keeps newline, tab, quotes and markup",
           msg && strstr((const char *)msg, "bad <tag> & \"quotes\" 'apos' \\ back\nslash\ttab"));
     xmlFree(msg);
     xmlChar *body = fail ? xmlNodeGetContent(fail) : NULL;
     CHECK("junit: failure text is the GNU line",
-          body && strncmp((const char *)body, "tests/my results.xml:3:1: error: [xml-syntax] bad <tag>", 55) == 0);
+          body && strncmp((const char *)body,
+                          "tests/my results.xml:3:1: error: [xml-syntax] bad <tag>", 55) == 0);
     xmlFree(body);
     xmlFreeDoc(doc);
     free(text);
 
     text = report(REPORT_JUNIT, ".", SEV_NONE);
-    doc = xmlReadMemory(text, (int)strlen(text), "junit.xml", NULL, XML_PARSE_NONET | XML_PARSE_NOERROR);
+    doc = xmlReadMemory(text, (int)strlen(text), "junit.xml", NULL,
+                        XML_PARSE_NONET | XML_PARSE_NOERROR);
     root = doc ? xmlDocGetRootElement(doc) : NULL;
     char want[32];
     snprintf(want, sizeof want, "%zu", rule_count);
@@ -365,7 +398,8 @@ static void test_deterministic(void) {
     sb_init(&s2);
     report_write(&s1, &d1, REPORT_SARIF, ".", SEV_NOTE);
     report_write(&s2, &d2, REPORT_SARIF, ".", SEV_NOTE);
-    CHECK("report: the order findings were added in does not matter", strcmp(s1.data, s2.data) == 0);
+    CHECK("report: the order findings were added in does not matter",
+          strcmp(s1.data, s2.data) == 0);
     sb_free(&s1);
     sb_free(&s2);
     diag_free(&d1);
