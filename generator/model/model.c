@@ -198,7 +198,7 @@ void model_link_prose(Model *m, Record *from, Record *to, SrcLoc loc) {
 
 void model_finish(Model *m, Diag *d) {
     Arena *a = m->arena;
-    qsort(m->records, m->nrecords, sizeof *m->records, cmp_record);
+    if (m->nrecords > 1) qsort(m->records, m->nrecords, sizeof *m->records, cmp_record);
 
     size_t ntypes = m->schema->ntypes;
     m->nby_type = arena_alloc(a, ntypes * sizeof *m->nby_type);
@@ -230,7 +230,7 @@ void model_finish(Model *m, Diag *d) {
     for (size_t i = 0; i < m->nrecords; i++) prose_parse(m, d, m->records[i]);
     for (size_t i = 0; i < m->nprose_links; i++) links_push(a, &all, m->prose_links[i]);
 
-    qsort(all.items, all.n, sizeof *all.items, cmp_link);
+    if (all.n > 1) qsort(all.items, all.n, sizeof *all.items, cmp_link);
     size_t n = 0;
     for (size_t i = 0; i < all.n; i++)
         if (n == 0 || !same_link(all.items[n - 1], all.items[i])) all.items[n++] = all.items[i];
