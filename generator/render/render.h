@@ -4,7 +4,9 @@
  * templates/ then in lua-templates/. An output (site, bundle, ...) is a
  * folder of templates whose main.lua decides which files to write.
  * Implemented in lua_state.c (sandbox, limits), template.c (compiler),
- * luamodel.c (the model as tables), markdown.c (cmark-gfm to safe HTML). */
+ * luamodel.c (the model as tables), markdown.c (cmark-gfm to safe HTML)
+ * and render.c (these entry points, the output helpers). The template
+ * language and the model as templates see it: docs/templates.md. */
 #ifndef DOSSIER_RENDER_H
 #define DOSSIER_RENDER_H
 
@@ -16,13 +18,24 @@ typedef struct RenderOptions {
     const char *user_templates;    /* <dossier>/templates, may not exist */
     const char *default_templates; /* lua-templates/ of the installation */
     const char *output;            /* output folder name: "site" */
-    long instruction_budget;       /* VM instructions per output; 0 = default */
-    size_t memory_cap;             /* bytes of Lua heap; 0 = default */
+    long instruction_budget;       /* VM instructions per output; 0 = default (2e9) */
+    size_t memory_cap;             /* bytes of Lua heap; 0 = default (256 MiB) */
 } RenderOptions;
 
 /* Renders one output of m (with the findings in d) into o. Returns
  * EXIT_CLEAN, EXIT_TEMPLATE (template error: reported on stderr as
  * template-path:line: message) or EXIT_USAGE (I/O error, reported). */
 int render_output(const Model *m, const Diag *d, const RenderOptions *opts, OutDir *o);
+
+/* For several outputs in one run: the sandbox and the model tables are
+ * built once by render_open, then render_run renders one output each
+ * (opts->output is ignored; the instruction budget is per output).
+ * render_open returns EXIT_CLEAN with *out set, or an exit code (reported)
+ * with *out NULL. After a failed render_run only render_close is allowed.
+ * The Renderer keeps pointers to m, d and the option strings. */
+typedef struct Renderer Renderer;
+int render_open(const Model *m, const Diag *d, const RenderOptions *opts, Renderer **out);
+int render_run(Renderer *r, const char *output, OutDir *o);
+void render_close(Renderer *r);
 
 #endif

@@ -1,0 +1,536 @@
+/* luamodel.c: the frozen model as Lua sees it, built once per run as
+ * read-only containers: records with typed fields, links and backlinks by
+ * name, findings, the record types and the product. Every collection is an
+ * array in a fixed order. Part of render/; the shape is in docs/templates.md. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "renderer.h"
+
+static const char KEY_RECORDS = 0; /* registry: lightuserdata Record* -> record object */
+static const char KEY_EMPTY = 0;   /* registry: the one empty array */
+
+/* ---- small builders ------------------------------------------------------------ */
+
+static void set_str(lua_State *L, const char *key, const char *s) {
+    if (s) lua_pushstring(L, s);
+    else frozen_push_nil(L);
+    lua_setfield(L, -2, key);
+}
+
+static void set_int(lua_State *L, const char *key, lua_Integer v) {
+    lua_pushinteger(L, v);
+    lua_setfield(L, -2, key);
+}
+
+static void set_bool(lua_State *L, const char *key, bool v) {
+    lua_pushboolean(L, v);
+    lua_setfield(L, -2, key);
+}
+
+static void push_empty(lua_State *L) { lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_EMPTY); }
+
+/* Pushes a read-only array of n strings (the empty array when n is 0). */
+static void push_strings(lua_State *L, const char *const *items, size_t n, const char *what) {
+    if (n == 0) {
+        push_empty(L);
+        return;
+    }
+    lua_createtable(L, (int)n, 0);
+    for (size_t i = 0; i < n; i++) {
+        lua_pushstring(L, items[i]);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    frozen_wrap(L, FROZEN_ARRAY, what);
+}
+
+/* Wraps the plain array on top as read-only (the shared empty one if empty). */
+static void wrap_array(lua_State *L, const char *what) {
+    if (lua_rawlen(L, -1) == 0) {
+        lua_pop(L, 1);
+        push_empty(L);
+        return;
+    }
+    frozen_wrap(L, FROZEN_ARRAY, what);
+}
+
+void luamodel_push_record(lua_State *L, const Record *rec) {
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_RECORDS); /* +1 */
+    lua_rawgetp(L, -1, rec);                         /* +1 */
+    lua_remove(L, -2);
+}
+
+const Record *luamodel_record(lua_State *L, int idx) {
+    return frozen_kind(L, idx) == FROZEN_RECORD ? frozen_ptr(L, idx) : NULL;
+}
+
+/* ---- field values ------------------------------------------------------------- */
+
+static void push_value(lua_State *L, const FieldDef *f, const Value *v);
+
+/* An entry: a map with every sub-field of f (absent ones read as nil). */
+static void push_entry(lua_State *L, const FieldDef *f, const Value *v) {
+    lua_createtable(L, 0, (int)f->nsub);
+    for (size_t i = 0; i < f->nsub; i++) {
+        frozen_push_nil(L);
+        lua_setfield(L, -2, f->sub[i].name);
+    }
+    for (size_t i = 0; i < v->n; i++) {
+        const FieldDef *sub = schema_subfield(f, v->keys[i]);
+        if (!sub || v->items[i]->kind == VAL_NULL) continue;
+        push_value(L, sub, v->items[i]);
+        lua_setfield(L, -2, sub->name);
+    }
+    frozen_wrap(L, FROZEN_MAP, f->name);
+}
+
+static void push_scalar_list(lua_State *L, const FieldDef *f, const Value *v) {
+    if (v->kind == VAL_SCALAR) {
+        lua_createtable(L, 1, 0);
+        lua_pushlstring(L, v->text, v->len);
+        lua_rawseti(L, -2, 1);
+    } else {
+        lua_createtable(L, (int)v->n, 0);
+        for (size_t i = 0; i < v->n; i++) {
+            if (v->items[i]->kind != VAL_SCALAR) continue;
+            lua_pushlstring(L, v->items[i]->text, v->items[i]->len);
+            lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+        }
+    }
+    wrap_array(L, f->name);
+}
+
+/* Pushes v typed by its field definition: strings, numbers, booleans,
+ * arrays, maps; nil marker when the loaded value does not fit the kind. */
+static void push_value(lua_State *L, const FieldDef *f, const Value *v) {
+    if (!v || v->kind == VAL_NULL) {
+        frozen_push_nil(L);
+        return;
+    }
+    switch (f->kind) {
+    case FK_STRING:
+    case FK_TEXT:
+    case FK_DATE:
+    case FK_ENUM:
+    case FK_LINK:
+        if (v->kind == VAL_SCALAR) lua_pushlstring(L, v->text, v->len);
+        else frozen_push_nil(L);
+        return;
+    case FK_INT:
+    case FK_NUMBER: {
+        if (v->kind != VAL_SCALAR) break;
+        char *end;
+        long long i = strtoll(v->text, &end, 10);
+        if (*v->text && !*end) {
+            lua_pushinteger(L, (lua_Integer)i);
+            return;
+        }
+        double d = strtod(v->text, &end);
+        if (*v->text && !*end) lua_pushnumber(L, d);
+        else lua_pushlstring(L, v->text, v->len);
+        return;
+    }
+    case FK_BOOL:
+        if (v->kind != VAL_SCALAR) break;
+        lua_pushboolean(L, strcmp(v->text, "true") == 0);
+        return;
+    case FK_LINKS:
+    case FK_LIST:
+        if (v->kind != VAL_SCALAR && v->kind != VAL_LIST) break;
+        push_scalar_list(L, f, v);
+        return;
+    case FK_ENTRY:
+        if (v->kind != VAL_MAP) break;
+        push_entry(L, f, v);
+        return;
+    case FK_ENTRIES:
+        if (v->kind != VAL_LIST) break;
+        lua_createtable(L, (int)v->n, 0);
+        for (size_t i = 0; i < v->n; i++) {
+            if (v->items[i]->kind != VAL_MAP) continue;
+            push_entry(L, f, v->items[i]);
+            lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+        }
+        wrap_array(L, f->name);
+        return;
+    }
+    frozen_push_nil(L);
+}
+
+/* ---- record types --------------------------------------------------------------- */
+
+static void push_field_defs(lua_State *L, const FieldDef *defs, size_t n);
+
+static void push_field_def(lua_State *L, const FieldDef *f) {
+    lua_createtable(L, 0, 12);
+    set_str(L, "name", f->name);
+    set_str(L, "kind", field_kind_name(f->kind));
+    set_bool(L, "required", f->required);
+    set_bool(L, "internal", f->internal);
+    set_str(L, "doc", f->doc);
+    push_strings(L, f->values, f->nvalues, "values");
+    lua_setfield(L, -2, "values");
+    push_strings(L, f->targets, f->ntargets, "targets");
+    lua_setfield(L, -2, "targets");
+    set_str(L, "inverse", f->inverse);
+    set_str(L, "pattern", f->pattern);
+    push_field_defs(L, f->sub, f->nsub);
+    lua_setfield(L, -2, "sub");
+    frozen_wrap(L, FROZEN_MAP, "a field definition");
+}
+
+static void push_field_defs(lua_State *L, const FieldDef *defs, size_t n) {
+    lua_createtable(L, (int)n, 0);
+    for (size_t i = 0; i < n; i++) {
+        push_field_def(L, &defs[i]);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    wrap_array(L, "field definitions");
+}
+
+/* The names a record of type t can have links under: its link fields, the
+ * inverse names of link fields that target it, and the prose mentions. */
+static void push_link_names(lua_State *L, const Schema *s, const RecordType *t) {
+    lua_newtable(L);
+    for (size_t i = 0; i < t->nfields; i++)
+        if (t->fields[i].kind == FK_LINK || t->fields[i].kind == FK_LINKS) {
+            lua_pushboolean(L, 1);
+            lua_setfield(L, -2, t->fields[i].name);
+        }
+    for (size_t k = 0; k < s->ntypes; k++)
+        for (size_t i = 0; i < s->types[k].nfields; i++) {
+            const FieldDef *f = &s->types[k].fields[i];
+            if (f->kind != FK_LINK && f->kind != FK_LINKS) continue;
+            for (size_t j = 0; j < f->ntargets; j++)
+                if (strcmp(f->targets[j], t->name) == 0) {
+                    lua_pushboolean(L, 1);
+                    lua_setfield(L, -2, f->inverse ? f->inverse : "linked_from");
+                }
+        }
+    lua_pushboolean(L, 1);
+    lua_setfield(L, -2, "mentions");
+    lua_pushboolean(L, 1);
+    lua_setfield(L, -2, "mentioned_by");
+}
+
+static void push_type(lua_State *L, const RecordType *t) {
+    lua_createtable(L, 0, 8);
+    set_str(L, "name", t->name);
+    set_str(L, "title", t->title);
+    set_str(L, "plural", t->plural);
+    set_str(L, "doc", t->doc);
+    push_strings(L, t->prefixes, t->nprefixes, "prefixes");
+    lua_setfield(L, -2, "prefixes");
+    push_field_defs(L, t->fields, t->nfields);
+    lua_setfield(L, -2, "fields");
+    frozen_wrap(L, FROZEN_MAP, t->name);
+}
+
+/* ---- records ---------------------------------------------------------------------- */
+
+typedef struct Related {
+    const char *name;
+    const Record *rec;
+} Related;
+
+static int cmp_related(const void *pa, const void *pb) {
+    const Related *a = pa, *b = pb;
+    int c = strcmp(a->name, b->name);
+    return c ? c : id_compare(a->rec->id, b->rec->id);
+}
+
+/* rel: name -> array of records, every name the type can have present
+ * (empty when none). Links written on either side merge under one name. */
+static void push_rel(lua_State *L, const Record *rec, Related *buf, int link_names, const char *what) {
+    size_t n = 0;
+    for (size_t i = 0; i < rec->nout; i++) buf[n++] = (Related){link_name(rec->out[i], true), rec->out[i]->to};
+    for (size_t i = 0; i < rec->nin; i++) buf[n++] = (Related){link_name(rec->in[i], false), rec->in[i]->from};
+    qsort(buf, n, sizeof *buf, cmp_related);
+    lua_newtable(L);
+    lua_pushnil(L);
+    while (lua_next(L, link_names)) { /* every known name: empty */
+        lua_pop(L, 1);
+        lua_pushvalue(L, -1);
+        push_empty(L);
+        lua_rawset(L, -4);
+    }
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        lua_newtable(L);
+        for (; j < n && strcmp(buf[j].name, buf[i].name) == 0; j++) {
+            if (j > i && buf[j].rec == buf[j - 1].rec) continue;
+            luamodel_push_record(L, buf[j].rec);
+            lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+        }
+        wrap_array(L, buf[i].name);
+        lua_setfield(L, -2, buf[i].name);
+        i = j;
+    }
+    frozen_wrap(L, FROZEN_MAP, what);
+}
+
+/* links or backlinks: array of {name, record, path, line}, prose excluded;
+ * mentions or mentioned_by: array of records. */
+static void push_links(lua_State *L, Link *const *links, size_t n, bool out, bool prose) {
+    lua_newtable(L);
+    for (size_t i = 0; i < n; i++) {
+        const Link *l = links[i];
+        if (l->prose != prose) continue;
+        if (prose) {
+            luamodel_push_record(L, out ? l->to : l->from);
+        } else {
+            lua_createtable(L, 0, 4);
+            set_str(L, "name", link_name(l, out));
+            luamodel_push_record(L, out ? l->to : l->from);
+            lua_setfield(L, -2, "record");
+            set_str(L, "path", l->loc.path);
+            set_int(L, "line", l->loc.line);
+            frozen_wrap(L, FROZEN_MAP, "a link");
+        }
+        lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+    }
+    wrap_array(L, prose ? (out ? "mentions" : "mentioned_by") : (out ? "links" : "backlinks"));
+}
+
+static void fill_record(lua_State *L, Renderer *r, const Record *rec, int obj, int types_by_name,
+                        int link_names, int findings, Related *buf) {
+    const RecordType *t = rec->type;
+    frozen_push_hidden(L, obj); /* +1 */
+    set_str(L, "id", rec->id);
+    set_str(L, "title", rec->title);
+    set_str(L, "type", t->name);
+    set_str(L, "type_title", t->title);
+    set_str(L, "plural", t->plural);
+    lua_getfield(L, types_by_name, t->name);
+    lua_setfield(L, -2, "record_type");
+    set_str(L, "path", rec->path);
+    set_int(L, "line", rec->loc.line);
+    set_bool(L, "internal", rec->internal);
+    lua_pushfstring(L, "%s/%s.html", t->plural, rec->id);
+    lua_setfield(L, -2, "page");
+    lua_pushlstring(L, rec->body ? rec->body : "", rec->body ? rec->body_len : 0);
+    lua_setfield(L, -2, "body_markdown");
+    set_int(L, "body_line", rec->body_line);
+
+    lua_createtable(L, 0, (int)t->nfields);
+    for (size_t i = 0; i < t->nfields; i++) {
+        push_value(L, &t->fields[i], rec->fields[i].value);
+        lua_setfield(L, -2, t->fields[i].name);
+    }
+    frozen_wrap(L, FROZEN_MAP, arena_printf(&r->arena, "the fields of %s (a %s)", rec->id, t->name));
+    lua_setfield(L, -2, "fields");
+
+    lua_getfield(L, link_names, t->name); /* +1 this type's names */
+    push_rel(L, rec, buf, lua_gettop(L), arena_printf(&r->arena, "the links of %s", rec->id));
+    lua_setfield(L, -3, "rel");
+    lua_pop(L, 1);
+    push_links(L, rec->out, rec->nout, true, false);
+    lua_setfield(L, -2, "links");
+    push_links(L, rec->in, rec->nin, false, false);
+    lua_setfield(L, -2, "backlinks");
+    push_links(L, rec->out, rec->nout, true, true);
+    lua_setfield(L, -2, "mentions");
+    push_links(L, rec->in, rec->nin, false, true);
+    lua_setfield(L, -2, "mentioned_by");
+
+    if (lua_rawgetp(L, findings, rec) == LUA_TNIL) { /* +1 */
+        lua_pop(L, 1);
+        push_empty(L);
+    } else {
+        frozen_wrap(L, FROZEN_ARRAY, "findings");
+    }
+    lua_setfield(L, -2, "findings");
+    lua_pop(L, 1);
+}
+
+/* ---- findings and product ----------------------------------------------------------- */
+
+/* model.findings, and per record (keyed by Record*) the plain arrays of
+ * its findings in the table at by_record. */
+static void push_findings(lua_State *L, const Model *m, const Diag *d, int by_record) {
+    size_t n = d ? d->n : 0;
+    lua_createtable(L, (int)n, 0);
+    for (size_t i = 0; i < n; i++) {
+        const Finding *f = &d->items[i];
+        const Record *rec = f->record ? model_find(m, f->record) : NULL;
+        lua_createtable(L, 0, 8);
+        set_str(L, "path", f->loc.path);
+        set_int(L, "line", f->loc.line);
+        set_int(L, "col", f->loc.col);
+        set_str(L, "severity", severity_name(f->severity));
+        set_str(L, "rule", f->rule);
+        set_str(L, "message", f->message);
+        set_str(L, "record_id", f->record);
+        if (rec) luamodel_push_record(L, rec);
+        else frozen_push_nil(L);
+        lua_setfield(L, -2, "record");
+        frozen_wrap(L, FROZEN_MAP, "a finding");
+        if (rec) {
+            if (lua_rawgetp(L, by_record, rec) == LUA_TNIL) {
+                lua_pop(L, 1);
+                lua_newtable(L);
+                lua_pushvalue(L, -1);
+                lua_rawsetp(L, by_record, rec);
+            }
+            lua_pushvalue(L, -2);
+            lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+            lua_pop(L, 1);
+        }
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    wrap_array(L, "findings");
+}
+
+static void push_product(lua_State *L, const Product *p) {
+    lua_createtable(L, 0, 16);
+    set_str(L, "name", p->name);
+    set_str(L, "version", p->version);
+    set_str(L, "description", p->description);
+    set_str(L, "intended_use", p->intended_use);
+    set_str(L, "use_environment", p->use_environment);
+    set_str(L, "manufacturer", p->manufacturer);
+    set_str(L, "manufacturer_address", p->manufacturer_address);
+    set_str(L, "manufacturer_url", p->manufacturer_url);
+    set_str(L, "cyber_device", p->cyber_device);
+    set_str(L, "cyber_device_reason", p->cyber_device_reason);
+    set_str(L, "date", p->date);
+    set_str(L, "cvd_policy_url", p->cvd_policy_url);
+    push_strings(L, p->models, p->nmodels, "models");
+    lua_setfield(L, -2, "models");
+    lua_createtable(L, (int)p->ncontacts, 0);
+    for (size_t i = 0; i < p->ncontacts; i++) {
+        const Contact *c = &p->contacts[i];
+        lua_createtable(L, 0, 5);
+        set_str(L, "role", c->role);
+        set_str(L, "name", c->name);
+        set_str(L, "email", c->email);
+        set_str(L, "url", c->url);
+        set_str(L, "phone", c->phone);
+        frozen_wrap(L, FROZEN_MAP, "a contact");
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    wrap_array(L, "contacts");
+    lua_setfield(L, -2, "contacts");
+    lua_createtable(L, (int)p->njustifications, 0);
+    for (size_t i = 0; i < p->njustifications; i++) {
+        const Justification *j = &p->justifications[i];
+        lua_createtable(L, 0, 6);
+        set_str(L, "kind", j->kind);
+        set_str(L, "name", j->name);
+        set_str(L, "state", j->state);
+        set_str(L, "reason", j->reason);
+        set_str(L, "path", j->loc.path);
+        set_int(L, "line", j->loc.line);
+        frozen_wrap(L, FROZEN_MAP, "a justification");
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    wrap_array(L, "justifications");
+    lua_setfield(L, -2, "justifications");
+    frozen_wrap(L, FROZEN_MAP, "product");
+}
+
+/* ---- the model ------------------------------------------------------------------------- */
+
+void luamodel_init(lua_State *L, const Model *m, const Diag *d) {
+    Renderer *r = renderer_of(L);
+    const Schema *s = m->schema;
+    int top = lua_gettop(L);
+
+    lua_newtable(L);
+    frozen_wrap(L, FROZEN_ARRAY, "an empty list");
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &KEY_EMPTY);
+
+    /* every record object first, so links can point at any of them */
+    lua_createtable(L, 0, (int)m->nrecords);
+    int records = lua_gettop(L);
+    lua_pushvalue(L, records);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &KEY_RECORDS);
+    for (size_t i = 0; i < m->nrecords; i++) {
+        lua_createtable(L, 0, 20);
+        frozen_wrap(L, FROZEN_RECORD, arena_printf(&r->arena, "record %s", m->records[i]->id));
+        frozen_set_ptr(L, -1, m->records[i]);
+        lua_rawsetp(L, records, m->records[i]);
+    }
+
+    lua_createtable(L, 0, 12); /* model */
+    int model = lua_gettop(L);
+    char date[16];
+    date_format(m->build_date, date);
+    set_str(L, "build_date", date);
+    push_product(L, &m->product);
+    lua_setfield(L, model, "product");
+
+    lua_createtable(L, (int)s->ntypes, 0);
+    int types = lua_gettop(L);
+    lua_createtable(L, 0, (int)s->ntypes);
+    int types_by_name = lua_gettop(L);
+    lua_createtable(L, 0, (int)s->ntypes);
+    int link_names = lua_gettop(L);
+    size_t maxlinks = 0;
+    for (size_t i = 0; i < s->ntypes; i++) {
+        push_type(L, &s->types[i]);
+        lua_pushvalue(L, -1);
+        lua_setfield(L, types_by_name, s->types[i].name);
+        lua_rawseti(L, types, (lua_Integer)i + 1);
+        push_link_names(L, s, &s->types[i]);
+        lua_setfield(L, link_names, s->types[i].name);
+    }
+    for (size_t i = 0; i < m->nrecords; i++)
+        if (m->records[i]->nout + m->records[i]->nin > maxlinks) maxlinks = m->records[i]->nout + m->records[i]->nin;
+
+    lua_newtable(L);
+    int findings = lua_gettop(L);
+    push_findings(L, m, d, findings);
+    lua_setfield(L, model, "findings");
+
+    Related *buf = arena_alloc(&r->arena, (maxlinks + 1) * sizeof *buf);
+    for (size_t i = 0; i < m->nrecords; i++) {
+        lua_rawgetp(L, records, m->records[i]);
+        fill_record(L, r, m->records[i], lua_gettop(L), types_by_name, link_names, findings, buf);
+        lua_pop(L, 1);
+    }
+
+    lua_createtable(L, (int)m->nrecords, 0);
+    for (size_t i = 0; i < m->nrecords; i++) {
+        lua_rawgetp(L, records, m->records[i]);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    wrap_array(L, "model.records");
+    lua_setfield(L, model, "records");
+
+    lua_createtable(L, 0, (int)m->nrecords);
+    for (size_t i = 0; i < m->nrecords; i++) {
+        lua_rawgetp(L, records, m->records[i]);
+        lua_setfield(L, -2, m->records[i]->id);
+    }
+    frozen_wrap(L, FROZEN_INDEX, "model.index");
+    lua_setfield(L, model, "index");
+
+    lua_createtable(L, 0, (int)s->ntypes);
+    for (size_t t = 0; t < s->ntypes; t++) {
+        size_t n = m->nby_type ? m->nby_type[t] : 0;
+        lua_createtable(L, (int)n, 0);
+        for (size_t i = 0; i < n; i++) {
+            lua_rawgetp(L, records, m->by_type[t][i]);
+            lua_rawseti(L, -2, (lua_Integer)i + 1);
+        }
+        wrap_array(L, s->types[t].plural);
+        lua_setfield(L, -2, s->types[t].name);
+    }
+    frozen_wrap(L, FROZEN_MAP, "model.by_type");
+    lua_setfield(L, model, "by_type");
+
+    lua_pushvalue(L, types);
+    wrap_array(L, "model.types");
+    lua_setfield(L, model, "types");
+    lua_pushvalue(L, types_by_name);
+    frozen_wrap(L, FROZEN_MAP, "model.types_by_name");
+    lua_setfield(L, model, "types_by_name");
+
+    lua_pushvalue(L, model);
+    frozen_wrap(L, FROZEN_MAP, "model");
+    sandbox_push_globals(L);
+    lua_insert(L, -2);
+    lua_setfield(L, -2, "model");
+    lua_settop(L, top);
+}

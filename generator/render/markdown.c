@@ -1,0 +1,205 @@
+/* markdown.c: Markdown to safe HTML for templates. A record's body (parsed
+ * by model/prose.c) or a text field is rendered once with cmark-gfm, raw
+ * HTML shown as text, then its "dossier:ID" links are made relative to the
+ * page being written. Part of render/. */
+#include <string.h>
+
+#include <cmark-gfm-core-extensions.h>
+#include <cmark-gfm.h>
+
+#include "renderer.h"
+
+static const char KEY_BODIES = 0; /* registry: Record* -> HTML of its body, links unresolved */
+static const char KEY_TEXTS = 0;  /* registry: Markdown text -> its HTML, links unresolved */
+
+static const char *const extension_names[] = {"table", "strikethrough", "autolink", "tasklist"};
+
+static cmark_llist *extensions(cmark_mem *mem, cmark_parser *attach_to) {
+    cmark_gfm_core_extensions_ensure_registered();
+    cmark_llist *list = NULL;
+    for (size_t i = 0; i < sizeof extension_names / sizeof extension_names[0]; i++) {
+        cmark_syntax_extension *e = cmark_find_syntax_extension(extension_names[i]);
+        if (!e) continue;
+        if (attach_to) cmark_parser_attach_syntax_extension(attach_to, e);
+        else list = cmark_llist_append(mem, list, e);
+    }
+    return list;
+}
+
+/* Renders doc to HTML in the scratch arena. Raw HTML nodes are swapped for
+ * text (inline) or code blocks (blocks) while rendering, so record authors
+ * cannot inject markup; the swap is undone before returning, leaving the
+ * model's document as it was. Calls no Lua. */
+static const char *render_doc(Arena *a, cmark_node *doc, size_t *len) {
+    size_t n = 0, cap = 0;
+    cmark_node **raw = NULL;
+    cmark_iter *it = cmark_iter_new(doc);
+    cmark_event_type ev;
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        cmark_node *node = cmark_iter_get_node(it);
+        cmark_node_type type = cmark_node_get_type(node);
+        if (ev != CMARK_EVENT_ENTER || (type != CMARK_NODE_HTML_BLOCK && type != CMARK_NODE_HTML_INLINE)) continue;
+        if (n == cap) {
+            size_t nc = cap ? cap * 2 : 8;
+            raw = arena_grow(a, raw, cap, nc, sizeof *raw);
+            cap = nc;
+        }
+        raw[n++] = node;
+    }
+    cmark_iter_free(it);
+    cmark_node **shown = arena_alloc(a, (n + 1) * sizeof *shown);
+    for (size_t i = 0; i < n; i++) {
+        bool block = cmark_node_get_type(raw[i]) == CMARK_NODE_HTML_BLOCK;
+        const char *lit = cmark_node_get_literal(raw[i]);
+        shown[i] = cmark_node_new(block ? CMARK_NODE_CODE_BLOCK : CMARK_NODE_TEXT);
+        cmark_node_set_literal(shown[i], lit ? lit : "");
+        cmark_node_replace(raw[i], shown[i]);
+    }
+    cmark_mem *mem = cmark_get_default_mem_allocator();
+    cmark_llist *exts = extensions(mem, NULL);
+    char *html = cmark_render_html(doc, CMARK_OPT_DEFAULT, exts);
+    cmark_llist_free(mem, exts);
+    *len = strlen(html);
+    const char *copy = arena_strndup(a, html, *len);
+    mem->free(html);
+    for (size_t i = 0; i < n; i++) {
+        cmark_node_replace(shown[i], raw[i]);
+        cmark_node_free(shown[i]);
+    }
+    return copy;
+}
+
+/* Parses text as a record body is parsed: a link reference definition is
+ * appended for every [ID] that names a record, so it becomes a link. */
+static const char *render_text(Arena *a, const Model *m, const char *text, size_t len, size_t *outlen) {
+    StrBuf src;
+    sb_init(&src);
+    sb_append(&src, text, len);
+    sb_puts(&src, "\n\n");
+    for (const char *p = memchr(text, '[', len); p; p = memchr(p + 1, '[', len - (size_t)(p + 1 - text))) {
+        const char *q = p + 1;
+        while (q < text + len && q - p < 80 && *q != ']' && *q != '[' && *q != '\n' && *q != ' ') q++;
+        if (q >= text + len || *q != ']' || !id_shaped(p + 1, (size_t)(q - p - 1))) continue;
+        char *id = arena_strndup(a, p + 1, (size_t)(q - p - 1));
+        if (model_find(m, id)) sb_printf(&src, "[%s]: dossier:%s\n", id, id);
+        if (p + 1 >= text + len) break;
+    }
+    cmark_parser *parser = cmark_parser_new(CMARK_OPT_DEFAULT);
+    extensions(NULL, parser);
+    cmark_parser_feed(parser, src.data, src.len);
+    cmark_node *doc = cmark_parser_finish(parser);
+    cmark_parser_free(parser);
+    sb_free(&src);
+    const char *html = render_doc(a, doc, outlen);
+    cmark_node_free(doc);
+    return html;
+}
+
+/* Pushes the HTML at idx with every href="dossier:ID" made the relative
+ * URL of ID's page as seen from page, as a safe HTML value. An ID that
+ * names no record (the checker reports it) links to "#ID". */
+static void push_resolved(lua_State *L, int idx, const char *page) {
+    const Model *m = renderer_of(L)->model;
+    static const char marker[] = "href=\"dossier:";
+    size_t len;
+    const char *html = lua_tolstring(L, idx, &len), *end = html + len, *p = html;
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    for (;;) {
+        const char *q = strstr(p, marker);
+        if (!q) break;
+        const char *id = q + sizeof marker - 1;
+        const char *close = memchr(id, '"', (size_t)(end - id));
+        if (!close) break;
+        luaL_addlstring(&b, p, (size_t)(id - p) - 8); /* up to href=" */
+        char key[256];
+        size_t idlen = (size_t)(close - id);
+        const Record *rec = NULL;
+        if (idlen < sizeof key) {
+            memcpy(key, id, idlen);
+            key[idlen] = 0;
+            rec = model_find(m, key);
+        }
+        if (rec) {
+            char target[600];
+            snprintf(target, sizeof target, "%s/%s.html", rec->type->plural, rec->id);
+            render_add_relurl(L, &b, page, target);
+        } else {
+            luaL_addchar(&b, '#');
+            luaL_addlstring(&b, id, idlen);
+        }
+        p = close;
+    }
+    luaL_addlstring(&b, p, (size_t)(end - p));
+    luaL_pushresult(&b);
+    safe_wrap(L, ESC_HTML);
+}
+
+static const char *opt_page(lua_State *L, int idx) {
+    size_t len;
+    const char *page = luaL_optlstring(L, idx, "", &len);
+    if (len && !render_clean_path(page, len))
+        luaL_error(L, "bad page '%s': the path of the page being written, such as threats/THR-1.html", page);
+    return page;
+}
+
+/* markdown_text(text [, page]): a text field's Markdown as safe HTML. */
+static int f_markdown_text(lua_State *L) {
+    Renderer *r = renderer_of(L);
+    if (lua_isnoneornil(L, 1)) {
+        safe_push(L, ESC_HTML, "", 0);
+        return 1;
+    }
+    size_t len;
+    const char *text = luaL_checklstring(L, 1, &len);
+    const char *page = opt_page(L, 2);
+    lua_settop(L, 2);
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_TEXTS); /* 3 */
+    lua_pushvalue(L, 1);
+    if (lua_rawget(L, 3) == LUA_TNIL) { /* 4 */
+        lua_pop(L, 1);
+        arena_free(&r->scratch);
+        arena_init(&r->scratch);
+        size_t hlen;
+        const char *html = render_text(&r->scratch, r->model, text, len, &hlen);
+        lua_pushlstring(L, html, hlen);
+        lua_pushvalue(L, 1);
+        lua_pushvalue(L, -2);
+        lua_rawset(L, 3);
+    }
+    push_resolved(L, 4, page);
+    return 1;
+}
+
+/* markdown(record [, page]): the record's prose as safe HTML; with a
+ * string instead of a record, the same as markdown_text. */
+static int f_markdown(lua_State *L) {
+    Renderer *r = renderer_of(L);
+    if (lua_type(L, 1) == LUA_TSTRING || lua_isnoneornil(L, 1)) return f_markdown_text(L);
+    const Record *rec = luamodel_record(L, 1);
+    if (!rec) return luaL_argerror(L, 1, "a record or a string");
+    const char *page = opt_page(L, 2);
+    lua_settop(L, 2);
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_BODIES); /* 3 */
+    if (lua_rawgetp(L, 3, rec) == LUA_TNIL) {        /* 4 */
+        lua_pop(L, 1);
+        arena_free(&r->scratch);
+        arena_init(&r->scratch);
+        size_t hlen = 0;
+        const char *html = rec->body_doc ? render_doc(&r->scratch, rec->body_doc, &hlen) : "";
+        lua_pushlstring(L, html, hlen);
+        lua_pushvalue(L, -1);
+        lua_rawsetp(L, 3, rec);
+    }
+    push_resolved(L, 4, page);
+    return 1;
+}
+
+void markdown_init(lua_State *L) {
+    lua_newtable(L);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &KEY_BODIES);
+    lua_newtable(L);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &KEY_TEXTS);
+    sandbox_set_global(L, "markdown", f_markdown);
+    sandbox_set_global(L, "markdown_text", f_markdown_text);
+}

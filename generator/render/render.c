@@ -1,0 +1,223 @@
+/* render.c: the entry points of the render stage and the helpers an
+ * output's main.lua uses to write files: write, relurl, href, page_of.
+ * Opens the sandbox, builds the model tables once, runs <output>/main.lua
+ * per output. C writes the files; Lua only decides what goes in them. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "renderer.h"
+
+static const char KEY_WRITTEN = 0; /* registry: path -> true, files of this output */
+
+enum { DEFAULT_MEMORY_CAP = 256u << 20 };
+static const unsigned long DEFAULT_BUDGET = 2000000000ul;
+
+/* ---- paths ------------------------------------------------------------------------ */
+
+bool render_clean_path(const char *p, size_t len) {
+    if (len == 0 || p[0] == '/' || memchr(p, 0, len) || memchr(p, '\\', len)) return false;
+    const char *end = p + len;
+    while (p < end) {
+        const char *slash = memchr(p, '/', (size_t)(end - p));
+        size_t n = slash ? (size_t)(slash - p) : (size_t)(end - p);
+        if (n == 0 || (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.')) return false;
+        if (!slash) break;
+        p = slash + 1;
+        if (p == end) return false;
+    }
+    return true;
+}
+
+void render_add_page_of(luaL_Buffer *b, const Record *rec) {
+    luaL_addstring(b, rec->type->plural);
+    luaL_addchar(b, '/');
+    luaL_addstring(b, rec->id);
+    luaL_addstring(b, ".html");
+}
+
+void render_add_relurl(lua_State *L, luaL_Buffer *b, const char *from, const char *to) {
+    size_t tolen = strcspn(to, "#");
+    if (*from && !render_clean_path(from, strlen(from)))
+        luaL_error(L, "bad page path '%s' (a path in the output such as threats/THR-1.html)", from);
+    if (!render_clean_path(to, tolen))
+        luaL_error(L, "bad link target '%s' (a path in the output such as controls/index.html)", to);
+    size_t fdir = 0, tdir = 0;
+    for (size_t i = 0; from[i]; i++)
+        if (from[i] == '/') fdir = i + 1;
+    for (size_t i = 0; i < tolen; i++)
+        if (to[i] == '/') tdir = i + 1;
+    size_t common = 0;
+    for (size_t i = 0; i < fdir && i < tdir && from[i] == to[i]; i++)
+        if (from[i] == '/') common = i + 1;
+    for (size_t i = common; i < fdir; i++)
+        if (from[i] == '/') luaL_addstring(b, "../");
+    luaL_addstring(b, to + common);
+}
+
+/* ---- helpers for main.lua and templates --------------------------------------------- */
+
+/* relurl(from_page, to_path): the relative URL of to_path from from_page. */
+static int f_relurl(lua_State *L) {
+    const char *from = luaL_checkstring(L, 1);
+    const char *to = luaL_checkstring(L, 2);
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    render_add_relurl(L, &b, from, to);
+    luaL_pushresult(&b);
+    return 1;
+}
+
+static const Record *check_record(lua_State *L, int idx) {
+    const Record *rec = luamodel_record(L, idx);
+    if (!rec) luaL_argerror(L, idx, "a record");
+    return rec;
+}
+
+/* page_of(record): "<plural>/<ID>.html", the record's page in the site. */
+static int f_page_of(lua_State *L) {
+    const Record *rec = check_record(L, 1);
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    render_add_page_of(&b, rec);
+    luaL_pushresult(&b);
+    return 1;
+}
+
+/* href(from_page, record_or_path): relurl to a record's page or a path. */
+static int f_href(lua_State *L) {
+    const char *from = luaL_checkstring(L, 1);
+    const Record *rec = luamodel_record(L, 2);
+    const char *to;
+    if (rec) {
+        luaL_Buffer b;
+        luaL_buffinit(L, &b);
+        render_add_page_of(&b, rec);
+        luaL_pushresult(&b);
+        to = lua_tostring(L, -1);
+    } else {
+        to = luaL_checkstring(L, 2);
+    }
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    render_add_relurl(L, &b, from, to);
+    luaL_pushresult(&b);
+    return 1;
+}
+
+/* write(path, content): one file of the output; content is a string or a
+ * safe value (what render returns). Each path once. */
+static int f_write(lua_State *L) {
+    Renderer *r = renderer_of(L);
+    size_t plen, len;
+    const char *path = luaL_checklstring(L, 1, &plen);
+    const char *data = safe_get(L, 2, &len, NULL);
+    if (!data) data = luaL_checklstring(L, 2, &len);
+    if (plen > 1024 || !render_clean_path(path, plen))
+        return luaL_error(L, "write: bad path '%s' (a relative path inside the output, without '..')", path);
+    if (!r->out) return luaL_error(L, "write: no output is being rendered");
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_WRITTEN);
+    if (lua_getfield(L, -1, path) != LUA_TNIL) return luaL_error(L, "write: %s is written twice", path);
+    lua_pop(L, 1);
+    lua_pushboolean(L, 1);
+    lua_setfield(L, -2, path);
+    if (!outdir_write(r->out, path, data, len)) {
+        r->io_failed = true;
+        return luaL_error(L, "write: %s could not be written", path);
+    }
+    return 0;
+}
+
+/* is_record(v), is_array(v): what a read-only value stands for. */
+static int f_is_record(lua_State *L) {
+    lua_pushboolean(L, luamodel_record(L, 1) != NULL);
+    return 1;
+}
+
+static int f_is_array(lua_State *L) {
+    lua_pushboolean(L, frozen_kind(L, 1) == FROZEN_ARRAY || lua_type(L, 1) == LUA_TTABLE);
+    return 1;
+}
+
+static const luaL_Reg helpers[] = {
+    {"relurl", f_relurl},       {"page_of", f_page_of},   {"href", f_href}, {"write", f_write},
+    {"is_record", f_is_record}, {"is_array", f_is_array}, {NULL, NULL},
+};
+
+/* ---- entry points ------------------------------------------------------------------ */
+
+static int open_protected(lua_State *L) {
+    Renderer *r = lua_touserdata(L, 1);
+    sandbox_init(L);
+    template_init(L);
+    markdown_init(L);
+    for (const luaL_Reg *h = helpers; h->name; h++) sandbox_set_global(L, h->name, h->func);
+    luamodel_init(L, r->model, r->diag);
+    return 0;
+}
+
+static int run_protected(lua_State *L) {
+    Renderer *r = lua_touserdata(L, 1);
+    lua_newtable(L);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &KEY_WRITTEN);
+    sandbox_push_globals(L);
+    lua_pushstring(L, r->output);
+    lua_setfield(L, -2, "output");
+    lua_pop(L, 1);
+    template_push_main(L, r->output);
+    lua_call(L, 0, 0);
+    return 0;
+}
+
+int render_open(const Model *m, const Diag *d, const RenderOptions *opts, Renderer **out) {
+    *out = NULL;
+    Renderer *r = xmalloc(sizeof *r);
+    memset(r, 0, sizeof *r);
+    arena_init(&r->arena);
+    arena_init(&r->scratch);
+    r->model = m;
+    r->diag = d;
+    r->opts = *opts;
+    r->mem_cap = opts->memory_cap ? opts->memory_cap : DEFAULT_MEMORY_CAP;
+    r->budget = opts->instruction_budget > 0 ? (unsigned long)opts->instruction_budget : DEFAULT_BUDGET;
+    if (!sandbox_open(r)) {
+        fprintf(stderr, "dossier: cannot start Lua: out of memory\n");
+        render_close(r);
+        return EXIT_USAGE;
+    }
+    int rc = sandbox_run(r, open_protected, r);
+    if (rc != EXIT_CLEAN) {
+        render_close(r);
+        return rc;
+    }
+    *out = r;
+    return EXIT_CLEAN;
+}
+
+int render_run(Renderer *r, const char *output, OutDir *o) {
+    r->out = o;
+    r->output = output;
+    r->steps = 0;
+    r->depth = 0;
+    r->last_chunk = -1;
+    int rc = sandbox_run(r, run_protected, r);
+    r->out = NULL;
+    return rc;
+}
+
+void render_close(Renderer *r) {
+    if (!r) return;
+    if (r->L) lua_close(r->L);
+    arena_free(&r->scratch);
+    arena_free(&r->arena);
+    free(r);
+}
+
+int render_output(const Model *m, const Diag *d, const RenderOptions *opts, OutDir *o) {
+    Renderer *r;
+    int rc = render_open(m, d, opts, &r);
+    if (rc != EXIT_CLEAN) return rc;
+    rc = render_run(r, opts->output ? opts->output : "site", o);
+    render_close(r);
+    return rc;
+}

@@ -1,0 +1,146 @@
+/* renderer.h: private to render/. The Renderer (one sandboxed Lua state,
+ * the model tables, the compiled templates) and what the files of the
+ * render stage share. Sections name the file that implements them.
+ * Nothing here is for other stages: they use render.h. */
+#ifndef DOSSIER_RENDERER_H
+#define DOSSIER_RENDERER_H
+
+#include <lauxlib.h>
+#include <lua.h>
+
+#include "render.h"
+
+enum {
+    RENDER_MAX_DEPTH = 32,            /* nested render/include calls */
+    RENDER_HOOK_PERIOD = 1000,        /* VM instructions between two hook calls */
+    RENDER_MAX_TEMPLATE = 4 << 20,    /* bytes of one template or Lua file */
+};
+
+/* The output context of a template, from its file extension: what {{ }}
+ * escapes for. Safe values carry the context they are safe in. */
+typedef enum Escape { ESC_TEXT, ESC_HTML, ESC_XML, ESC_JSON, ESC_CSV } Escape;
+
+/* A loaded chunk: a template, main.lua or a module. Its Lua chunk name is
+ * "=tmpl#<index>", so error positions map back to path exactly however
+ * long the path is. Arena-owned. */
+typedef struct Chunk {
+    const char *name; /* "site/record.html", as asked for */
+    const char *path; /* the file, as shown to the user */
+    Escape escape;
+    bool is_lua;      /* main.lua or a module: Lua source, not a template */
+} Chunk;
+
+struct Renderer {
+    lua_State *L;
+    Arena arena;          /* chunk names, paths, sources: lives as long as L */
+    Arena scratch;        /* markdown.c: reset at the start of each call */
+    const Model *model;
+    const Diag *diag;
+    RenderOptions opts;
+    OutDir *out;          /* set during render_run */
+    const char *output;   /* "site", during render_run */
+    size_t mem_used, mem_cap;
+    unsigned long steps, budget;
+    bool io_failed;       /* outdir_write failed: exit 2, message printed */
+    int last_chunk, last_line; /* sampled by the hook, for out-of-memory */
+    Chunk *chunks;
+    size_t nchunks, chunk_cap;
+    int active[RENDER_MAX_DEPTH + 1]; /* chunks being rendered, outermost first */
+    int depth;
+};
+
+/* ---- lua_state.c: the sandbox ------------------------------------------ */
+
+/* The Renderer that owns L (kept in L's extra space). */
+Renderer *renderer_of(lua_State *L);
+/* Creates r->L with the allocator and hook that enforce the limits.
+ * False (nothing to clean up) if Lua cannot start. */
+bool sandbox_open(Renderer *r);
+/* Runs f(arg) under lua_pcall with the traceback handler. On an error,
+ * prints "path:line: error: message" and the template stack on stderr and
+ * returns EXIT_TEMPLATE (or EXIT_USAGE after an I/O failure). */
+int sandbox_run(Renderer *r, lua_CFunction f, void *arg);
+/* Opens the allowed libraries and builds the environment table, left in
+ * the registry; call inside sandbox_run before anything else. */
+void sandbox_init(lua_State *L);
+/* Pushes the read-only global environment that chunks get as _ENV. */
+void sandbox_push_env(lua_State *L);
+/* Pushes the hidden table the environment reads from (for env lookups). */
+void sandbox_push_globals(lua_State *L);
+/* Adds a C function to the environment (during setup only). */
+void sandbox_set_global(lua_State *L, const char *name, lua_CFunction f);
+/* Raises an error located at chunk:line (not at the caller). */
+int sandbox_error_at(lua_State *L, int chunk, int line, const char *fmt, ...);
+
+/* Read-only containers: a userdata whose one user value is the hidden table
+ * it reads from; they act like tables (index, #, ipairs, pairs in sorted
+ * key order) but cannot be changed, and ask for an unknown key in a
+ * strict map is an error (a typo in a template fails the build). */
+typedef enum FrozenKind {
+    FROZEN_ARRAY,  /* 1..n */
+    FROZEN_MAP,    /* strict: only the keys it was built with */
+    FROZEN_RECORD, /* a strict map that stands for a record */
+    FROZEN_INDEX,  /* lookups: an unknown key gives nil */
+} FrozenKind;
+
+/* The marker for a key that exists with no value (an absent optional
+ * field): store it in a hidden map so the key is known but reads as nil. */
+void frozen_push_nil(lua_State *L);
+/* Replaces the table on top of the stack with a frozen view of it. what
+ * names it in error messages and must outlive L (static or arena). */
+void frozen_wrap(lua_State *L, FrozenKind kind, const char *what);
+/* The kind of the frozen value at idx, or -1 if it is not one. */
+int frozen_kind(lua_State *L, int idx);
+/* Pushes the hidden table of the frozen value at idx (to fill it). */
+void frozen_push_hidden(lua_State *L, int idx);
+/* Ties the frozen value at idx to the C object it stands for (a Record). */
+void frozen_set_ptr(lua_State *L, int idx, const void *ptr);
+/* The C object of the frozen value at idx, NULL if none or not frozen. */
+const void *frozen_ptr(lua_State *L, int idx);
+
+/* ---- template.c: the compiler, the cache, escaping, safe values --------- */
+
+/* Turns template text into Lua source that appends to a buffer, keeping
+ * every template line on the same Lua line. False with *err_line and
+ * *err_msg (static text) on a template syntax error. */
+bool template_compile(StrBuf *out, const char *src, size_t len, int *err_line, const char **err_msg);
+/* Pushes the safe value of s in context esc: output raw by {{ }} in a
+ * template of the same context, escaped in any other. */
+void safe_push(lua_State *L, Escape esc, const char *s, size_t len);
+/* Replaces the string on top of the stack with its safe value. */
+void safe_wrap(lua_State *L, Escape esc);
+/* The text of the safe value at idx (NULL if it is not one); *esc gets its context. */
+const char *safe_get(lua_State *L, int idx, size_t *len, Escape *esc);
+/* Appends s escaped for esc to b. */
+void escape_add(luaL_Buffer *b, Escape esc, const char *s, size_t len);
+/* Registers render, include, import and the escapers in the environment. */
+void template_init(lua_State *L);
+/* Loads <output>/main.lua (user folder first) and pushes it as a function. */
+void template_push_main(lua_State *L, const char *output);
+
+/* ---- luamodel.c: the model as read-only tables -------------------------- */
+
+/* Builds the global `model` once (records, types, findings, product). */
+void luamodel_init(lua_State *L, const Model *m, const Diag *d);
+/* Pushes the record object of rec. */
+void luamodel_push_record(lua_State *L, const Record *rec);
+/* The Record behind the value at idx, or NULL if it is not a record. */
+const Record *luamodel_record(lua_State *L, int idx);
+
+/* ---- markdown.c: Markdown to safe HTML ---------------------------------- */
+
+/* Registers markdown(record, page) and markdown_text(text, page). */
+void markdown_init(lua_State *L);
+
+/* ---- render.c: the output helpers -------------------------------------- */
+
+/* The page of a record in the site: "<plural>/<ID>.html". */
+void render_add_page_of(luaL_Buffer *b, const Record *rec);
+/* Appends to b the URL of to (a path in the output) as seen from page
+ * from (a path in the output, "" for the root). Raises on a bad path. */
+void render_add_relurl(lua_State *L, luaL_Buffer *b, const char *from, const char *to);
+/* True when p is a clean relative path: no "..", ".", empty parts,
+ * backslashes, leading slash or NUL. */
+bool render_clean_path(const char *p, size_t len);
+
+#endif
