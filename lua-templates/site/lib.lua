@@ -1,0 +1,192 @@
+-- site/lib.lua: presentation logic shared by the site's templates: names
+-- for people, badge tones, the latest test result, the rows of the
+-- traceability matrix and findings grouped for the gap report.
+local M = {}
+
+-- "attack_vector" -> "Attack vector"
+function M.humanize(name)
+  local s = name:gsub("_", " ")
+  return (s:gsub("^%l", string.upper))
+end
+
+-- "Architecture views", "Threats": the type's title made plural.
+function M.plural_title(t)
+  if t.title:find(" ") then return (t.title:gsub("%S+$", t.plural)) end
+  return (t.plural:gsub("^%l", string.upper))
+end
+
+-- u when it is a web address (http or https), else nil: a URL from the
+-- dossier becomes a link only when it cannot run script.
+function M.web_url(u)
+  if u and (u:find("^https?://") ) then return u end
+  return nil
+end
+
+-- The tone of an enum value's badge: good, bad, caution or plain. Colour
+-- is never the only signal: the badge always shows the value.
+local tones = {
+  pass = "good", implemented = "good", acceptable = "good", final = "good", closed = "good",
+  fixed = "good", not_affected = "good", controlled = "good", none = "good", negligible = "good",
+  remote = "good",
+  fail = "bad", error = "bad", ["not-acceptable"] = "bad", uncontrolled = "bad", catastrophic = "bad",
+  critical = "bad", high = "bad", affected = "bad", open = "bad",
+  partial = "caution", planned = "caution", manual = "caution", skipped = "caution",
+  ["not-run"] = "caution", draft = "caution", interim = "caution", serious = "caution",
+  medium = "caution", unknown = "caution", under_investigation = "caution", contained = "caution",
+  warning = "caution", note = "plain",
+}
+function M.tone(value)
+  return tones[value] or "plain"
+end
+
+-- The latest result of a test (by date; the later entry wins a tie), or nil.
+function M.latest_result(test)
+  local results = test.fields.results
+  local latest
+  if not results then return nil end
+  for _, r in ipairs(results) do
+    if r.date and (not latest or r.date >= latest.date) then latest = r end
+  end
+  return latest
+end
+
+local function row(threat, control, test, latest, gap)
+  return {
+    threat = threat, control = control, test = test,
+    result = latest and latest.result or nil,
+    result_date = latest and latest.date or nil,
+    gap = gap,
+  }
+end
+
+-- The traceability matrix, built once: one group per threat with its rows
+-- (threat -> control -> test -> latest result) and the gaps marked and
+-- numbered, plus the controls and tests that trace to nothing. The first
+-- row of each control has control_rows, the number of rows it spans.
+local matrix
+function M.matrix()
+  if matrix then return matrix end
+  local groups, rows, gaps = {}, {}, 0
+  local function add(g, r)
+    g.rows[#g.rows + 1] = r
+    rows[#rows + 1] = r
+    if r.gap then
+      gaps = gaps + 1
+      r.gap_number = gaps
+    end
+  end
+  for _, threat in ipairs(model.by_type.threat) do
+    local g = { threat = threat, rows = {} }
+    local controls = threat.rel.mitigated_by
+    if #controls == 0 then
+      local accepted = threat.fields.accepted
+      if accepted then
+        g.accepted = accepted
+        add(g, row(threat, nil, nil, nil, nil))
+      else
+        add(g, row(threat, nil, nil, nil, "No control and no risk acceptance"))
+      end
+    end
+    for _, control in ipairs(controls) do
+      local tests = control.rel.verified_by
+      local first = #g.rows + 1
+      if #tests == 0 then
+        add(g, row(threat, control, nil, nil, "Control has no test"))
+      end
+      for _, test in ipairs(tests) do
+        local latest = M.latest_result(test)
+        local gap
+        if not latest then
+          gap = "Test has no result"
+        elseif latest.result ~= "pass" then
+          gap = "Latest result is " .. latest.result
+        end
+        local status = control.fields.status
+        if gap and status and status ~= "implemented" then
+          gap = gap .. " (the control is " .. status .. ")"
+        end
+        add(g, row(threat, control, test, latest, gap))
+      end
+      g.rows[first].control_rows = #g.rows - first + 1
+    end
+    if #controls == 0 then g.rows[1].control_rows = 1 end
+    groups[#groups + 1] = g
+  end
+  local untraced_controls, untested = {}, {}
+  for _, control in ipairs(model.by_type.control) do
+    if #control.rel.mitigates == 0 then untraced_controls[#untraced_controls + 1] = control end
+  end
+  for _, test in ipairs(model.by_type.test) do
+    if #test.rel.verifies == 0 then untested[#untested + 1] = test end
+  end
+  matrix = {
+    groups = groups, rows = rows, gaps = gaps,
+    untraced_controls = untraced_controls, unlinked_tests = untested,
+  }
+  return matrix
+end
+
+M.severities = { "error", "warning", "note" }
+M.severity_titles = { error = "Errors", warning = "Warnings", note = "Notes" }
+
+-- Findings by severity (error first), then by rule: an array of
+-- {severity, count, rules = {{rule, findings}}}; rules in name order.
+function M.findings_by_severity()
+  local groups = {}
+  for _, sev in ipairs(M.severities) do
+    local by_rule, names, count = {}, {}, 0
+    for _, f in ipairs(model.findings) do
+      if f.severity == sev then
+        if not by_rule[f.rule] then
+          by_rule[f.rule] = {}
+          names[#names + 1] = f.rule
+        end
+        local list = by_rule[f.rule]
+        list[#list + 1] = f
+        count = count + 1
+      end
+    end
+    table.sort(names)
+    local rules = {}
+    for _, name in ipairs(names) do rules[#rules + 1] = { rule = name, findings = by_rule[name] } end
+    groups[#groups + 1] = { severity = sev, title = M.severity_titles[sev], count = count, rules = rules }
+  end
+  return groups
+end
+
+-- Counts of findings by severity name.
+function M.finding_counts(findings)
+  local counts = { error = 0, warning = 0, note = 0 }
+  for _, f in ipairs(findings) do counts[f.severity] = (counts[f.severity] or 0) + 1 end
+  return counts
+end
+
+-- The fields of a type worth a column in its list: required enums, dates
+-- and one-line strings (never id or title), at most four.
+function M.list_columns(t)
+  local cols = {}
+  for _, f in ipairs(t.fields) do
+    if #cols < 4 and f.required and f.name ~= "id" and f.name ~= "title"
+       and (f.kind == "enum" or f.kind == "date" or f.kind == "string") then
+      cols[#cols + 1] = f
+    end
+  end
+  return cols
+end
+
+-- Link and backlink objects grouped by name: {{name, records}} in order.
+function M.group_links(links)
+  local groups, by = {}, {}
+  for _, l in ipairs(links) do
+    local g = by[l.name]
+    if not g then
+      g = { name = l.name, records = {} }
+      by[l.name] = g
+      groups[#groups + 1] = g
+    end
+    g.records[#g.records + 1] = l.record
+  end
+  return groups
+end
+
+return M

@@ -1,0 +1,35 @@
+-- site/main.lua: the static site of a dossier. Decides which pages exist
+-- and renders each through layout.html; the look is in the templates and
+-- style.css, the traceability logic in lib.lua. Run by the render stage.
+local lib = import("site/lib.lua")
+
+-- Renders template into the layout and writes it as page.
+local function page(path, template, title, ctx, crumbs)
+  ctx.page = path
+  ctx.title = title
+  local body = render(template, ctx)
+  write(path, render("site/layout.html", {
+    page = path, title = title, body = body, crumbs = crumbs or {},
+  }))
+end
+
+write("style.css", render("site/style.css"))
+
+page("index.html", "site/index.html", "Overview", {})
+
+for _, t in ipairs(model.types) do
+  local records = model.by_type[t.name]
+  local list = t.plural .. "/index.html"
+  page(list, "site/type.html", lib.plural_title(t), { type = t, records = records },
+       { { "Overview", "index.html" } })
+  for _, r in ipairs(records) do
+    page(r.page, "site/record.html", r.id .. " " .. r.title, { record = r },
+         { { "Overview", "index.html" }, { lib.plural_title(t), list } })
+  end
+end
+
+page("matrix.html", "site/matrix.html", "Traceability matrix", { matrix = lib.matrix() },
+     { { "Overview", "index.html" } })
+write("matrix.csv", render("site/matrix.csv", { matrix = lib.matrix() }))
+page("findings.html", "site/findings.html", "Findings", { groups = lib.findings_by_severity() },
+     { { "Overview", "index.html" } })
