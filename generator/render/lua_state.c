@@ -274,6 +274,8 @@ static bool less_default(lua_State *L, int a, int b, int cmp) {
 }
 
 static bool less_call(lua_State *L, int a, int b, int cmp) {
+    a = lua_absindex(L, a);
+    b = lua_absindex(L, b);
     lua_pushvalue(L, cmp); /* +1 the comparator */
     lua_pushvalue(L, a);   /* +1 */
     lua_pushvalue(L, b);   /* +1 */

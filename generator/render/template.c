@@ -172,6 +172,35 @@ static int f_safe_tostring(lua_State *L) {
     return 1;
 }
 
+/* a .. b with a safe value: safe in the context of the safe side, the
+ * other side escaped for it as {{ }} would; two safe values of different
+ * contexts do not mix. */
+static int f_safe_concat(lua_State *L) {
+    size_t len;
+    Escape ea = ESC_TEXT, eb = ESC_TEXT;
+    bool sa = safe_get(L, 1, &len, &ea) != NULL, sb = safe_get(L, 2, &len, &eb) != NULL;
+    if (sa && sb && ea != eb)
+        return luaL_error(L, "cannot join safe %s with safe %s", escape_names[ea], escape_names[eb]);
+    Escape esc = sa ? ea : eb;
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    for (int i = 1; i <= 2; i++) {
+        if ((i == 1 && sa) || (i == 2 && sb)) {
+            lua_getiuservalue(L, i, 1);
+            luaL_addvalue(&b);
+            continue;
+        }
+        if (lua_type(L, i) != LUA_TSTRING && lua_type(L, i) != LUA_TNUMBER)
+            return luaL_error(L, "cannot join safe %s with a %s value", escape_names[esc], luaL_typename(L, i));
+        size_t n;
+        const char *s = lua_tolstring(L, i, &n);
+        escape_add(&b, esc, s, n);
+    }
+    luaL_pushresult(&b);
+    safe_wrap(L, esc);
+    return 1;
+}
+
 /* ---- output functions of compiled templates --------------------------------- */
 
 /* Pushes what {{ }} or {{{ }}} prints for the value at idx, unescaped:
@@ -693,6 +722,8 @@ void template_init(lua_State *L) {
     lua_newtable(L);
     lua_pushcfunction(L, f_safe_tostring);
     lua_setfield(L, -2, "__tostring");
+    lua_pushcfunction(L, f_safe_concat);
+    lua_setfield(L, -2, "__concat");
     lua_pushboolean(L, 0);
     lua_setfield(L, -2, "__metatable");
     lua_pushliteral(L, "safe text");
