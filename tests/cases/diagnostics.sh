@@ -14,7 +14,8 @@ fresh yaml
 T=threats/$(first "$D/threats")
 printf -- '---\nid: THR-X\ntitle: [unclosed\nstride: spoofing\n---\n' >"$D/$T"
 expect_exit "broken YAML exits 1" 1 "$DOSSIER" check "$D"
-expect_grep "broken YAML names file, line and column" "$T:3:8: error: [yaml-syntax]" "$TMP/out"
+expect_grep "broken YAML names file, line and column" "$T:4:7: error: [yaml-syntax]" "$TMP/out"
+expect_grep "broken YAML says where the construct began" "started at line 3, column 8" "$TMP/out"
 
 fresh xml
 head -c 200 "$ROOT/examples/minimal/dossier.xml" >"$D/dossier.xml"

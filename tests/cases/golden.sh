@@ -32,8 +32,8 @@ fi
 missing=0
 for f in $(cd "$TMP/infusion-pump-1" && find . -name '*.html'); do
     dir=$(dirname "$f")
-    for href in $(grep -o 'href="[^"#:]*' "$TMP/infusion-pump-1/$f" | sed 's/^href="//' | sort -u); do
-        [ -z "$href" ] && continue
+    for href in $(grep -o 'href="[^"#]*' "$TMP/infusion-pump-1/$f" | sed 's/^href="//' | sort -u); do
+        case "$href" in "" | *:*) continue ;; esac
         [ -e "$TMP/infusion-pump-1/$dir/$href" ] || { missing=$((missing + 1)); echo "# $f -> $href" >>"$TMP/missing"; }
     done
 done
