@@ -43,8 +43,8 @@ def write(path, front, text):
 def main():
     n = int(sys.argv[1])
     out = sys.argv[2]
-    per = max(n // 3, 8)
-    nthreats, ncontrols, ntests = per, per, n - 2 * per - 5
+    per = max((n - 5) // 3, 8)
+    nthreats, ncontrols, ntests = per, per, max(n - 2 * per - 5, per)
     os.makedirs(out, exist_ok=True)
     with open(os.path.join(out, "dossier.xml"), "w") as f:
         f.write("""<?xml version="1.0" encoding="UTF-8"?>
@@ -57,7 +57,7 @@ def main():
           "id: AST-1\ntitle: Device\nkind: device\n", "The device.\n")
     for v, kind in enumerate(VIEWS, 1):
         write(os.path.join(out, "views", f"VIEW-{v}.md"),
-              f"id: VIEW-{v}\ntitle: View {kind}\nkind: {kind}\nassets: [AST-1]\n",
+              f"id: VIEW-{v}\ntitle: View {kind}\nkind: {kind}\nassets: [AST-1]\ndiagram: view-{v}.svg\n",
               body("view", v, ["AST-1"]))
     for i in range(1, nthreats + 1):
         ctl = [f"CTL-{(i % ncontrols) + 1}", f"CTL-{((i * 7) % ncontrols) + 1}"]
@@ -74,7 +74,7 @@ def main():
     for i in range(1, ntests + 1):
         write(os.path.join(out, "tests", f"TST-{i}.md"),
               f"id: TST-{i}\ntitle: Test {i}\ncategory: security-requirements\n"
-              f"verifies: [CTL-{(i % ncontrols) + 1}]\n"
+              f"verifies: [CTL-{((i - 1) % ncontrols) + 1}]\n"
               f"results:\n  - date: 2025-05-01\n    result: fail\n  - date: 2025-06-01\n    result: pass\n",
               body("test", i, [f"CTL-{(i % ncontrols) + 1}"]))
 
