@@ -135,6 +135,45 @@ static void push_resolved(lua_State *L, int idx, const char *page) {
     safe_wrap(L, ESC_HTML);
 }
 
+/* Replaces the safe HTML on top with one whose headings start at level
+ * top (a "# x" becomes <h{top}>), so prose fits under the page's own
+ * headings. cmark writes headings as bare <hN> and </hN>; text never
+ * holds them unescaped. */
+static void shift_headings(lua_State *L, int top) {
+    if (top <= 1) return;
+    size_t len;
+    const char *html = safe_get(L, -1, &len, NULL), *end = html + len, *p = html;
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    while (p < end) {
+        const char *q = memchr(p, '<', (size_t)(end - p));
+        if (!q) break;
+        const char *h = q + 1 + (q + 1 < end && q[1] == '/');
+        luaL_addlstring(&b, p, (size_t)(q - p));
+        if (h + 2 < end && h[0] == 'h' && h[1] >= '1' && h[1] <= '6' && h[2] == '>') {
+            int level = h[1] - '0' + top - 1;
+            luaL_addlstring(&b, q, (size_t)(h - q));
+            luaL_addchar(&b, 'h');
+            luaL_addchar(&b, (char)('0' + (level > 6 ? 6 : level)));
+            luaL_addchar(&b, '>');
+            p = h + 3;
+        } else {
+            luaL_addchar(&b, '<');
+            p = q + 1;
+        }
+    }
+    luaL_addlstring(&b, p, (size_t)(end - p));
+    luaL_pushresult(&b);
+    lua_remove(L, -2);
+    safe_wrap(L, ESC_HTML);
+}
+
+static int opt_level(lua_State *L, int idx) {
+    lua_Integer level = luaL_optinteger(L, idx, 1);
+    luaL_argcheck(L, level >= 1 && level <= 6, idx, "a heading level from 1 to 6");
+    return (int)level;
+}
+
 static const char *opt_page(lua_State *L, int idx) {
     size_t len;
     const char *page = luaL_optlstring(L, idx, "", &len);
@@ -143,7 +182,8 @@ static const char *opt_page(lua_State *L, int idx) {
     return page;
 }
 
-/* markdown_text(text [, page]): a text field's Markdown as safe HTML. */
+/* markdown_text(text [, page [, level]]): a text field's Markdown as safe
+ * HTML; level is the level its top headings get (default 1). */
 static int f_markdown_text(lua_State *L) {
     Renderer *r = renderer_of(L);
     if (lua_isnoneornil(L, 1)) {
@@ -153,6 +193,7 @@ static int f_markdown_text(lua_State *L) {
     size_t len;
     const char *text = luaL_checklstring(L, 1, &len);
     const char *page = opt_page(L, 2);
+    int level = opt_level(L, 3);
     lua_settop(L, 2);
     lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_TEXTS); /* 3 */
     lua_pushvalue(L, 1);
@@ -168,17 +209,19 @@ static int f_markdown_text(lua_State *L) {
         lua_rawset(L, 3);
     }
     push_resolved(L, 4, page);
+    shift_headings(L, level);
     return 1;
 }
 
-/* markdown(record [, page]): the record's prose as safe HTML; with a
- * string instead of a record, the same as markdown_text. */
+/* markdown(record [, page [, level]]): the record's prose as safe HTML;
+ * with a string instead of a record, the same as markdown_text. */
 static int f_markdown(lua_State *L) {
     Renderer *r = renderer_of(L);
     if (lua_type(L, 1) == LUA_TSTRING || lua_isnoneornil(L, 1)) return f_markdown_text(L);
     const Record *rec = luamodel_record(L, 1);
     if (!rec) return luaL_argerror(L, 1, "a record or a string");
     const char *page = opt_page(L, 2);
+    int level = opt_level(L, 3);
     lua_settop(L, 2);
     lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_BODIES); /* 3 */
     if (lua_rawgetp(L, 3, rec) == LUA_TNIL) {        /* 4 */
@@ -192,6 +235,7 @@ static int f_markdown(lua_State *L) {
         lua_rawsetp(L, 3, rec);
     }
     push_resolved(L, 4, page);
+    shift_headings(L, level);
     return 1;
 }
 

@@ -129,7 +129,7 @@ const Record *luamodel_record(lua_State *L, int idx);
 
 /* ---- markdown.c: Markdown to safe HTML ---------------------------------- */
 
-/* Registers markdown(record, page) and markdown_text(text, page). */
+/* Registers markdown(record, page, level) and markdown_text(text, page, level). */
 void markdown_init(lua_State *L);
 
 /* ---- render.c: the output helpers -------------------------------------- */
