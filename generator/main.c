@@ -36,6 +36,8 @@ typedef struct Options {
     ReportFormat format;
     Severity fail_on;
     int verbosity; /* 0 quiet, 1 normal, 2 verbose */
+    long lua_budget;    /* VM instructions per output, 0 = the default */
+    long lua_memory;    /* MiB of Lua heap, 0 = the default */
     bool xsd, markdown;
 } Options;
 
@@ -55,6 +57,8 @@ static const char usage_text[] =
     "  --fail-on error|warning|note|none  lowest severity that fails (default error)\n"
     "  -o, --output DIR       output folder of build\n"
     "  --only LIST            outputs to build, comma-separated (default: site)\n"
+    "  --lua-budget N         Lua instructions a template output may run (default 2e9)\n"
+    "  --lua-memory MIB       Lua heap a template output may use (default 256)\n"
     "  -q, --quiet            print nothing but errors\n"
     "  -v, --verbose          print progress and timings\n"
     "  -h, --help             this text;  --version  the version\n"
@@ -119,12 +123,14 @@ static bool parse_args(int argc, char **argv, Options *o) {
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
         const char *val = NULL;
-        int f = 0, fo = 0, out = 0, only = 0;
+        int f = 0, fo = 0, out = 0, only = 0, lb = 0, lm = 0;
         if ((f = take_value(argc, argv, &i, "--format", &val)) < 0 ||
             (!f && (fo = take_value(argc, argv, &i, "--fail-on", &val)) < 0) ||
             (!f && !fo && (out = take_value(argc, argv, &i, "--output", &val)) < 0) ||
             (!f && !fo && !out && (out = take_value(argc, argv, &i, "-o", &val)) < 0) ||
-            (!f && !fo && !out && (only = take_value(argc, argv, &i, "--only", &val)) < 0))
+            (!f && !fo && !out && (only = take_value(argc, argv, &i, "--only", &val)) < 0) ||
+            (!f && !fo && !out && !only && (lb = take_value(argc, argv, &i, "--lua-budget", &val)) < 0) ||
+            (!f && !fo && !out && !only && !lb && (lm = take_value(argc, argv, &i, "--lua-memory", &val)) < 0))
             return false;
         if (f) {
             if (!report_format_parse(val, &o->format)) {
@@ -140,6 +146,14 @@ static bool parse_args(int argc, char **argv, Options *o) {
             o->out = val;
         } else if (only) {
             o->only = val;
+        } else if (lb || lm) {
+            char *end;
+            long v = strtol(val, &end, 10);
+            if (*end || v <= 0 || (lm && v > 65536)) {
+                usage_error("%s takes a positive whole number, not '%s'", lb ? "--lua-budget" : "--lua-memory", val);
+                return false;
+            }
+            *(lb ? &o->lua_budget : &o->lua_memory) = v;
         } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
             o->verbosity = 0;
         } else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
@@ -316,6 +330,8 @@ static int cmd_build(const Options *o) {
         .user_templates = fs_join(&run.arena, o->dir, "templates"),
         .default_templates = fs_join(&run.arena, run.datadir, "lua-templates"),
         .output = "site",
+        .instruction_budget = o->lua_budget,
+        .memory_cap = (size_t)o->lua_memory * 1024 * 1024,
     };
     progress(o, "rendering the site");
     int rc = render_output(&run.model, &run.diag, &ro, od);

@@ -13,16 +13,25 @@ evil() {
     copy_example minimal "$n"
     mkdir -p "$d/templates/$(dirname "$file")"
     printf '%s\n' "$content" >"$d/templates/$file"
-    expect_exit "$n: exit 3" 3 "$DOSSIER" build "$d" -o "$TMP/$n.out" --fail-on none
+    expect_exit "$n: exit 3" 3 "$DOSSIER" build "$d" -o "$TMP/$n.out" --fail-on none $EVIL_OPTS
     expect_grep "$n: names $file:$line" "$d/templates/$file:$line: error:" "$TMP/out"
     check "$n: writes no output" test ! -e "$TMP/$n.out"
 }
 
+EVIL_OPTS="--lua-budget 20000000"
 evil loop site/main.lua 3 'local n = 0
 while true do
   n = n + 1
 end'
 expect_grep "loop: says why" "instruction budget" "$TMP/out"
+EVIL_OPTS=""
+EVIL_OPTS="--lua-memory 16"
+evil small-memory site/main.lua 3 'local t, i = {}, 0
+while true do
+  i = i + 1; t[i] = ("x"):rep(64) .. i
+end'
+expect_grep "small-memory: the cap is the one asked for" "memory limit of 16 MiB exceeded" "$TMP/out"
+EVIL_OPTS=""
 evil memory site/main.lua 3 'local t, i = {}, 0
 while true do
   i = i + 1; t[i] = ("x"):rep(64) .. i
