@@ -1,0 +1,92 @@
+/* test_base.c: the base layer: natural ID order, ID shapes, calendar
+ * dates, the escapers of every output context, the arena and the findings
+ * sink. */
+#include <stdlib.h>
+
+#include "base/base.h"
+#include "test.h"
+
+static const char *esc(StrBuf *sb, void (*fn)(StrBuf *, const char *, size_t), const char *s) {
+    sb_reset(sb);
+    fn(sb, s, strlen(s));
+    return sb->data;
+}
+
+int main(void) {
+    CHECK("id order: THR-2 before THR-10", id_compare("THR-2", "THR-10") < 0);
+    CHECK("id order: THR-10 after THR-9", id_compare("THR-10", "THR-9") > 0);
+    CHECK("id order: prefix first", id_compare("CTL-99", "THR-1") < 0);
+    CHECK("id order: equal", id_compare("REL-3.1.0", "REL-3.1.0") == 0);
+    CHECK("id order: versions by number", id_compare("REL-3.2.0", "REL-3.10.0") < 0);
+    CHECK("id order: leading zeros still total", id_compare("THR-01", "THR-1") != 0);
+    CHECK("id shape: THR-004", id_shaped("THR-004", 7));
+    CHECK("id shape: CVE-2024-6387", id_shaped("CVE-2024-6387", 13));
+    CHECK("id shape: REL-3.1.0", id_shaped("REL-3.1.0", 9));
+    CHECK("id shape: lower case prefix is not", !id_shaped("thr-1", 5));
+    CHECK("id shape: one letter prefix is not", !id_shaped("T-1", 3));
+    CHECK("id shape: trailing dash is not", !id_shaped("THR-1-", 6));
+    CHECK("id shape: path is not", !id_shaped("THR-../x", 8));
+    CHECK("id shape: task list box is not", !id_shaped("x", 1));
+
+    int64_t days = 0;
+    char buf[16];
+    CHECK("date: epoch", date_parse("1970-01-01", &days) && days == 0);
+    CHECK("date: leap day", date_parse("2024-02-29", &days));
+    date_format(days, buf);
+    CHECK_STR("date: round trip", buf, "2024-02-29");
+    CHECK("date: no 29 February in 2025", !date_parse("2025-02-29", &days));
+    CHECK("date: 2000 was a leap year", date_parse("2000-02-29", &days));
+    CHECK("date: 1900 was not", !date_parse("1900-02-29", &days));
+    CHECK("date: month 13", !date_parse("2025-13-01", &days));
+    CHECK("date: not a date", !date_parse("yesterday", &days));
+    CHECK("date: time part refused", !date_parse("2025-01-01T00:00", &days));
+    int64_t a, b;
+    CHECK("date: 60 days", date_parse("2025-01-01", &a) && date_parse("2025-03-02", &b) && b - a == 60);
+
+    StrBuf sb;
+    sb_init(&sb);
+    CHECK_STR("html escape", esc(&sb, sb_escape_html, "<a href=\"x\">&'</a>"),
+              "&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;");
+    CHECK_STR("xml escape drops C0 controls", esc(&sb, sb_escape_xml, "a\x01" "b"), "a\xEF\xBF\xBD" "b");
+    CHECK_STR("json escape", esc(&sb, sb_escape_json, "q\"\\\n\x02"), "q\\\"\\\\\\n\\u0002");
+    sb_reset(&sb);
+    sb_escape_csv(&sb, "a,b");
+    CHECK_STR("csv quotes a comma", sb.data, "\"a,b\"");
+    sb_reset(&sb);
+    sb_escape_csv(&sb, "=HYPERLINK(1)");
+    CHECK_STR("csv defuses a formula", sb.data, "\"'=HYPERLINK(1)\"");
+    sb_reset(&sb);
+    sb_escape_csv(&sb, "say \"hi\"");
+    CHECK_STR("csv doubles quotes", sb.data, "\"say \"\"hi\"\"\"");
+    sb_reset(&sb);
+    sb_printf(&sb, "%d-%s", 42, "x");
+    CHECK_STR("sb_printf", sb.data, "42-x");
+    sb_free(&sb);
+
+    Arena ar;
+    arena_init(&ar);
+    char *big = arena_alloc(&ar, 1 << 20);
+    char *small = arena_strdup(&ar, "kept");
+    big[(1 << 20) - 1] = 1;
+    CHECK_STR("arena: large and small allocations coexist", small, "kept");
+    int *grown = arena_grow(&ar, NULL, 0, 4, sizeof *grown);
+    grown[3] = 7;
+    grown = arena_grow(&ar, grown, 4, 8, sizeof *grown);
+    CHECK("arena: grow keeps items", grown[3] == 7 && grown[7] == 0);
+    CHECK_STR("arena: printf", arena_printf(&ar, "%s-%03d", "THR", 4), "THR-004");
+    arena_free(&ar);
+
+    Diag d;
+    diag_init(&d);
+    diag_add(&d, SEV_WARNING, (SrcLoc){"b.md", 2, 1}, "r2", NULL, "second");
+    diag_add(&d, SEV_ERROR, (SrcLoc){"a.md", 9, 1}, "r1", "THR-1", "first %d", 1);
+    diag_add(&d, SEV_NOTE, (SrcLoc){"a.md", 3, 4}, "r3", NULL, "zeroth");
+    diag_sort(&d);
+    CHECK_STR("findings sort by path then line", d.items[0].message, "zeroth");
+    CHECK_STR("findings keep their record", d.items[1].record, "THR-1");
+    CHECK("count at or above warning", diag_count(&d, SEV_WARNING) == 2);
+    Severity s;
+    CHECK("severity parse", severity_parse("warning", &s) && s == SEV_WARNING && !severity_parse("fatal", &s));
+    diag_free(&d);
+    TEST_DONE();
+}
