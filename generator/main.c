@@ -56,7 +56,7 @@ static const char usage_text[] =
     "  --format text|json|sarif|junit   findings format of check (default text)\n"
     "  --fail-on error|warning|note|none  lowest severity that fails (default error)\n"
     "  -o, --output DIR       output folder of build\n"
-    "  --only LIST            outputs to build, comma-separated (default: site)\n"
+    "  --only LIST            outputs to build, comma-separated (default: all)\n"
     "  --lua-budget N         Lua instructions a template output may run (default 2e9)\n"
     "  --lua-memory MIB       Lua heap a template output may use (default 256)\n"
     "  -q, --quiet            print nothing but errors\n"
@@ -297,7 +297,41 @@ static const char *default_output(Arena *a, const char *dir) {
     return out;
 }
 
+/* Parses --only (NULL: every output) into the outputs to build, in table
+ * order. False after a usage message. */
+static bool select_outputs(const char *only, const OutputDef **out, size_t *n) {
+    bool *want = xmalloc(output_count * sizeof *want);
+    for (size_t i = 0; i < output_count; i++) want[i] = only == NULL;
+    for (const char *p = only; p && *p;) {
+        size_t len = strcspn(p, ",");
+        const OutputDef *def = output_find(p, len);
+        if (!def) {
+            StrBuf names;
+            sb_init(&names);
+            for (size_t i = 0; i < output_count; i++) sb_printf(&names, "%s%s", i ? ", " : "", output_table[i].name);
+            usage_error("--only: unknown output '%.*s' (outputs: %s)", (int)len, p, names.data);
+            sb_free(&names);
+            free(want);
+            return false;
+        }
+        want[def - output_table] = true;
+        p += len + (p[len] == ',');
+    }
+    *n = 0;
+    for (size_t i = 0; i < output_count; i++)
+        if (want[i]) out[(*n)++] = &output_table[i];
+    free(want);
+    if (*n == 0) {
+        usage_error("--only names no output");
+        return false;
+    }
+    return true;
+}
+
 static int cmd_build(const Options *o) {
+    const OutputDef *outputs[64];
+    size_t noutputs = 0;
+    if (output_count > 64 || !select_outputs(o->only, outputs, &noutputs)) return EXIT_USAGE;
     Run run;
     if (!run_pipeline(&run, o)) {
         run_free(&run);
@@ -315,11 +349,6 @@ static int cmd_build(const Options *o) {
         run_free(&run);
         return EXIT_FINDINGS;
     }
-    if (o->only && strcmp(o->only, "site") != 0) {
-        fprintf(stderr, "dossier: --only: only 'site' can be built so far, not '%s'\n", o->only);
-        run_free(&run);
-        return EXIT_USAGE;
-    }
     const char *out = o->out ? o->out : default_output(&run.arena, o->dir);
     OutDir *od = outdir_begin(out);
     if (!od) {
@@ -329,12 +358,20 @@ static int cmd_build(const Options *o) {
     RenderOptions ro = {
         .user_templates = fs_join(&run.arena, o->dir, "templates"),
         .default_templates = fs_join(&run.arena, run.datadir, "lua-templates"),
-        .output = "site",
         .instruction_budget = o->lua_budget,
         .memory_cap = (size_t)o->lua_memory * 1024 * 1024,
     };
-    progress(o, "rendering the site");
-    int rc = render_output(&run.model, &run.diag, &ro, od);
+    EmitOptions eo = {.dossier_dir = o->dir};
+    Renderer *renderer = NULL;
+    int rc = render_open(&run.model, &run.diag, &ro, &renderer);
+    for (size_t i = 0; rc == EXIT_CLEAN && i < noutputs; i++) {
+        char *what = arena_printf(&run.arena, "writing %s", outputs[i]->name);
+        progress(o, what);
+        rc = render_run(renderer, outputs[i]->name, od);
+        if (rc == EXIT_CLEAN && outputs[i]->finish && !outputs[i]->finish(&run.model, &run.diag, &eo, od))
+            rc = EXIT_USAGE;
+    }
+    if (renderer) render_close(renderer);
     if (rc != EXIT_CLEAN) {
         outdir_abort(od);
         fprintf(stderr, "dossier: build failed; %s was left as it was\n", out);

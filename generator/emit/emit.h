@@ -6,6 +6,7 @@
 #define DOSSIER_EMIT_H
 
 #include "../base/base.h"
+#include "../model/model.h"
 
 typedef struct OutFile {
     const char *path; /* relative to the output root */
@@ -32,5 +33,26 @@ bool outdir_write(OutDir *o, const char *relpath, const void *data, size_t len);
 bool outdir_commit(OutDir *o);
 /* Removes the temporary folder and frees o. */
 void outdir_abort(OutDir *o);
+
+/* ---- outputs.c: what `dossier build` can write --------------------------- */
+
+/* Options of the C steps that finish outputs. */
+typedef struct EmitOptions {
+    const char *dossier_dir; /* the dossier folder as given */
+} EmitOptions;
+
+typedef struct OutputDef {
+    const char *name; /* the template folder and the --only name */
+    const char *doc;  /* one line for --help and the docs */
+    /* The C step after the templates ran, or NULL. Returns false after
+     * reporting on stderr; the build then fails and writes nothing. */
+    bool (*finish)(const Model *m, const Diag *d, const EmitOptions *e, OutDir *o);
+} OutputDef;
+
+/* Every output, in the order they are built. */
+extern const OutputDef output_table[];
+extern const size_t output_count;
+/* The output named by the first len bytes of name, or NULL. */
+const OutputDef *output_find(const char *name, size_t len);
 
 #endif

@@ -1,0 +1,19 @@
+/* outputs.c: the table of outputs `dossier build` can write. Each output is
+ * a folder of templates (lua-templates/<name>/main.lua) rendered into the
+ * build's output folder, then, where it needs one, a C step that finishes
+ * it (packing, hashing, signing). Part of emit/. */
+#include <string.h>
+
+#include "emit.h"
+
+const OutputDef output_table[] = {
+    {"site", "static site: index, a page per record, traceability matrix, findings", NULL},
+};
+const size_t output_count = sizeof output_table / sizeof output_table[0];
+
+const OutputDef *output_find(const char *name, size_t len) {
+    for (size_t i = 0; i < output_count; i++)
+        if (strlen(output_table[i].name) == len && strncmp(output_table[i].name, name, len) == 0)
+            return &output_table[i];
+    return NULL;
+}
