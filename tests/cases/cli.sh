@@ -34,4 +34,10 @@ if cmp -s "$TMP/records.md" "$ROOT/docs/records.md"; then ok "docs/records.md is
 "$DOSSIER" build -q "$ROOT/examples/minimal" -o "$TMP/q" >"$TMP/qout" 2>&1
 if [ ! -s "$TMP/qout" ]; then ok "-q prints nothing on success"; else fail "-q prints nothing on success" "$(head -3 "$TMP/qout")"; fi
 "$DOSSIER" build -v "$ROOT/examples/minimal" -o "$TMP/v" >"$TMP/vout" 2>&1
-expect_grep "-v prints progress" "dossier: rendering" "$TMP/vout"
+expect_grep "-v prints progress" "dossier: writing site" "$TMP/vout"
+
+expect_exit "--only with an unknown output exits 2" 2 "$DOSSIER" build "$ROOT/examples/minimal" -o "$TMP/only" --only site,nope
+expect_grep "--only lists the outputs there are" "unknown output 'nope' (outputs: site" "$TMP/out"
+check "--only with an unknown output writes nothing" test ! -e "$TMP/only"
+expect_exit "--only site builds the site" 0 "$DOSSIER" build "$ROOT/examples/minimal" -o "$TMP/only" --only site
+check "--only site writes the index" test -f "$TMP/only/index.html"
