@@ -436,7 +436,7 @@ static void test_coverage(void) {
     if (!begin()) return;
     /* categories 0..4 implemented; logging planned only; resiliency and updates justified */
     for (int i = 0; i < 5; i++) {
-        char id[16], tid[16];
+        char id[32], tid[32];
         snprintf(id, sizeof id, "CTL-%d", i + 1);
         snprintf(tid, sizeof tid, "TST-%d", i + 1);
         verified_control(id, tid, categories[i]);
@@ -506,13 +506,13 @@ static void test_coverage(void) {
 
     if (!begin()) return;
     for (int i = 0; i < 8; i++) {
-        char id[16], tid[16];
+        char id[32], tid[32];
         snprintf(id, sizeof id, "CTL-%d", i + 1);
         snprintf(tid, sizeof tid, "TST-%d", i + 1);
         verified_control(id, tid, categories[i]);
     }
     for (int i = 0; i < 4; i++) {
-        char id[16];
+        char id[32];
         snprintf(id, sizeof id, "VIEW-%d", i + 1);
         Record *w = rec("view", id);
         set(w, "kind", views[i]);
