@@ -33,7 +33,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILDDIR)/tests/%)
 
 EXAMPLE ?= examples/infusion-pump
 
-.PHONY: all deps test-deps demo check unit install uninstall clean regen format
+.PHONY: all deps test-deps demo check unit install uninstall clean regen format bench
 
 all: $(BIN)
 
@@ -80,6 +80,12 @@ install: $(BIN)
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/dossier $(DESTDIR)$(MANDIR)/man1/dossier.1
 	rm -rf $(DESTDIR)$(DATADIR)
+
+# The benchmark: dossier against Hugo and the cmark-gfm floor (docs/performance.md).
+bench: deps
+	@sh scripts/install-deps.sh --bench
+	$(MAKE) all
+	BUILDDIR=$(BUILDDIR) sh bench/run.sh $(BENCH_N)
 
 # Files written from one definition: the record schema and the rule table.
 regen: $(BIN)

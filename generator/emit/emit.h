@@ -19,6 +19,8 @@ typedef struct OutDir {
     char *tmp_path;
     OutFile *files;
     size_t nfiles, cap;
+    const char **slots; /* the set of written paths, private to outdir.c */
+    size_t nslots, nseen;
 } OutDir;
 
 /* Creates a fresh temporary folder beside final_path. Returns NULL with a

@@ -75,6 +75,28 @@ static bool safe_relpath(const char *rel) {
     return true;
 }
 
+/* Adds relpath to the set of written paths; false if it was there. */
+static bool seen_add(OutDir *o, const char *relpath) {
+    if (o->nseen * 2 >= o->nslots) {
+        size_t n = o->nslots ? o->nslots * 2 : 1024;
+        const char **slots = arena_alloc(&o->arena, n * sizeof *slots);
+        for (size_t i = 0; i < o->nslots; i++) {
+            if (!o->slots[i]) continue;
+            size_t j = (size_t)hash_bytes(o->slots[i], strlen(o->slots[i])) & (n - 1);
+            while (slots[j]) j = (j + 1) & (n - 1);
+            slots[j] = o->slots[i];
+        }
+        o->slots = slots;
+        o->nslots = n;
+    }
+    size_t j = (size_t)hash_bytes(relpath, strlen(relpath)) & (o->nslots - 1);
+    for (; o->slots[j]; j = (j + 1) & (o->nslots - 1))
+        if (strcmp(o->slots[j], relpath) == 0) return false;
+    o->slots[j] = arena_strdup(&o->arena, relpath);
+    o->nseen++;
+    return true;
+}
+
 static bool write_all(int fd, const char *data, size_t len) {
     while (len) {
         ssize_t w = write(fd, data, len);
@@ -94,11 +116,10 @@ bool outdir_write(OutDir *o, const char *relpath, const void *data, size_t len) 
                 relpath);
         return false;
     }
-    for (size_t i = 0; i < o->nfiles; i++)
-        if (strcmp(o->files[i].path, relpath) == 0) {
-            fprintf(stderr, "dossier: %s written twice in one build\n", relpath);
-            return false;
-        }
+    if (!seen_add(o, relpath)) {
+        fprintf(stderr, "dossier: %s written twice in one build\n", relpath);
+        return false;
+    }
     char *path = fs_join(&o->arena, o->tmp_path, relpath);
     char *dir = fs_dirname(&o->arena, path);
     if (!fs_mkdirs(dir)) {

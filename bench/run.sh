@@ -1,0 +1,64 @@
+#!/bin/sh
+# make bench: one process of measurement for dossier build, Hugo building the
+# same Markdown files with the same front matter (minimal layouts), and
+# cmark-gfm over the same bytes (the floor), at N, 2N and 4N records.
+# Prints wall time, CPU time and peak memory of each, and the ratios.
+# Usage: bench/run.sh [N] (default 5000). Needs hugo and cmark-gfm (Debian).
+set -eu
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BUILDDIR=${BUILDDIR:-build}
+DOSSIER="$ROOT/$BUILDDIR/dossier"
+N=${1:-5000}
+WORK=${BENCH_DIR:-$ROOT/bench/tmp}
+export SOURCE_DATE_EPOCH=1764547200
+for tool in hugo cmark-gfm python3; do
+    command -v "$tool" >/dev/null || { echo "bench: $tool is missing (apt-get install hugo cmark-gfm)" >&2; exit 2; }
+done
+rm -rf "$WORK" && mkdir -p "$WORK"
+
+# measure LABEL CMD...: runs CMD three times, keeps the fastest wall time
+# (with its CPU time and peak RSS), prints "LABEL wall cpu rss_kib".
+measure() {
+    label=$1; shift
+    best=""
+    for i in 1 2 3; do
+        /usr/bin/time -f '%e %U %S %M' -o "$WORK/time" "$@" >/dev/null 2>"$WORK/err" || { cat "$WORK/err" >&2; exit 1; }
+        set -- "$@"
+        line=$(tail -n 1 "$WORK/time")
+        wall=${line%% *}
+        if [ -z "$best" ] || awk "BEGIN{exit !($wall < ${best%% *})}"; then best=$line; fi
+    done
+    echo "$label $best" | awk '{printf "%s %.3f %.3f %d\n", $1, $2, $3 + $4, $5}'
+}
+
+hugo_site() { # DOSSIER_DIR HUGO_DIR: the same Markdown files under content/
+    mkdir -p "$2/content" "$2/layouts/_default"
+    for sub in "$1"/*/; do cp -R "$sub" "$2/content/"; done
+    printf 'baseURL = "/"\ntitle = "bench"\ndisableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT"]\n' >"$2/config.toml"
+    printf '<html><body><h1>{{ .Title }}</h1>{{ .Content }}</body></html>\n' >"$2/layouts/_default/single.html"
+    printf '<html><body>{{ range .Pages }}<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}</body></html>\n' >"$2/layouts/_default/list.html"
+    cp "$2/layouts/_default/list.html" "$2/layouts/index.html"
+}
+
+results="$WORK/results"
+: >"$results"
+for k in 1 2 4; do
+    n=$((N * k))
+    d="$WORK/dossier-$n"; h="$WORK/hugo-$n"
+    python3 "$ROOT/bench/synth.py" "$n" "$d"
+    hugo_site "$d" "$h"
+    find "$d" -name '*.md' | sort | xargs cat >"$WORK/all-$n.md"
+    measure "dossier@$n" "$DOSSIER" build -q "$d" -o "$WORK/out-$n" >>"$results"
+    measure "hugo@$n" hugo --quiet -s "$h" -d "$WORK/hugo-out-$n" >>"$results"
+    measure "cmark@$n" cmark-gfm -e table -e strikethrough -e autolink -e tasklist "$WORK/all-$n.md" >>"$results"
+done
+
+echo "records  tool     wall_s  cpu_s  peak_MiB"
+awk '{split($1, a, "@"); printf "%-8s %-8s %6.3f %6.3f %8.1f\n", a[2], a[1], $2, $3, $4 / 1024}' "$results"
+awk -v n="$N" '
+    { split($1, a, "@"); wall[a[1], a[2]] = $2; rss[a[1], a[2]] = $4 }
+    END {
+        printf "\nat %d records: dossier/hugo wall %.2fx (target <= 0.25), dossier/cmark wall %.2fx (target <= 2),", n, wall["dossier", n] / wall["hugo", n], wall["dossier", n] / wall["cmark", n]
+        printf " dossier/hugo peak memory %.2fx (target <= 0.33)\n", rss["dossier", n] / rss["hugo", n]
+        printf "scaling of dossier: 2x records %.2fx time, 4x records %.2fx time (target <= 4.4)\n", wall["dossier", 2 * n] / wall["dossier", n], wall["dossier", 4 * n] / wall["dossier", n]
+    }' "$results"
