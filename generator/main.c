@@ -367,7 +367,7 @@ static int cmd_build(const Options *o) {
     for (size_t i = 0; rc == EXIT_CLEAN && i < noutputs; i++) {
         char *what = arena_printf(&run.arena, "writing %s", outputs[i]->name);
         progress(o, what);
-        rc = render_run(renderer, outputs[i]->name, od);
+        rc = render_run(renderer, outputs[i]->name, outputs[i]->public, od);
         if (rc == EXIT_CLEAN && outputs[i]->finish && !outputs[i]->finish(&run.model, &run.diag, &eo, od))
             rc = EXIT_USAGE;
     }
