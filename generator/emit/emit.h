@@ -46,6 +46,7 @@ typedef struct EmitOptions {
 typedef struct OutputDef {
     const char *name; /* the template folder and the --only name */
     const char *doc;  /* one line for --help and the docs */
+    bool public;      /* for customers: rendered from the public view of the model */
     /* The C step after the templates ran, or NULL. Returns false after
      * reporting on stderr; the build then fails and writes nothing. */
     bool (*finish)(const Model *m, const Diag *d, const EmitOptions *e, OutDir *o);

@@ -7,7 +7,7 @@
 #include "emit.h"
 
 const OutputDef output_table[] = {
-    {"site", "static site: index, a page per record, traceability matrix, findings", NULL},
+    {"site", "static site: index, a page per record, traceability matrix, findings", false, NULL},
 };
 const size_t output_count = sizeof output_table / sizeof output_table[0];
 

@@ -14,6 +14,7 @@ static const char KEY_GLOBALS = 0; /* registry: the hidden table the environment
 static const char KEY_ENV = 0;     /* registry: the read-only environment */
 static const char KEY_FROZEN = 0;  /* registry: metatable of read-only containers */
 static const char NIL_MARK = 0;    /* a key that exists with no value */
+static const char WITHHELD_MARK = 0; /* a key whose value a public output may not read */
 
 enum { FROZEN_ENV = FROZEN_INDEX + 1 }; /* the environment: its own messages */
 
@@ -415,7 +416,7 @@ static void push_sorted_iterator(lua_State *L, int t) {
     lua_Integer n = 0;
     lua_pushnil(L);
     while (lua_next(L, t)) { /* +1 value */
-        bool absent = lua_touserdata(L, -1) == &NIL_MARK;
+        bool absent = lua_touserdata(L, -1) == &NIL_MARK || lua_touserdata(L, -1) == &WITHHELD_MARK;
         lua_pop(L, 1);
         if (absent) continue;
         lua_pushvalue(L, -1);
@@ -516,6 +517,8 @@ static int f_string_rep(lua_State *L) {
 
 void frozen_push_nil(lua_State *L) { lua_pushlightuserdata(L, (void *)&NIL_MARK); }
 
+void frozen_push_withheld(lua_State *L) { lua_pushlightuserdata(L, (void *)&WITHHELD_MARK); }
+
 int frozen_kind(lua_State *L, int idx) {
     if (lua_type(L, idx) != LUA_TUSERDATA || !lua_getmetatable(L, idx)) return -1; /* +1 */
     lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_FROZEN);                                 /* +1 */
@@ -572,6 +575,9 @@ static int f_frozen_index(lua_State *L) {
         return luaL_error(L, "%s has no field '%s'", f->what, key);
     }
     if (lua_touserdata(L, -1) == &NIL_MARK) return 0;
+    if (lua_touserdata(L, -1) == &WITHHELD_MARK)
+        return luaL_error(L, "%s: '%s' is internal: the public output '%s' cannot use it", f->what,
+                          lua_tostring(L, 2), renderer_of(L)->output ? renderer_of(L)->output : "?");
     return 1;
 }
 

@@ -1,13 +1,17 @@
 /* luamodel.c: the frozen model as Lua sees it, built once per run as
  * read-only containers: records with typed fields, links and backlinks by
  * name, findings, the record types and the product. Every collection is an
- * array in a fixed order. Part of render/; the shape is in docs/templates.md. */
+ * array in a fixed order. Two views: the full one, and the public one for
+ * public outputs (built on first use) in which internal records do not
+ * exist and internal fields are withheld. Part of render/; the shape is in
+ * docs/templates.md. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "renderer.h"
 
-static const char KEY_RECORDS = 0; /* registry: lightuserdata Record* -> record object */
+static const char KEY_RECORDS[2] = {0}; /* registry, per view: Record* -> record object */
+static const char KEY_MODELS[2] = {0};  /* registry, per view: the model table */
 static const char KEY_EMPTY = 0;   /* registry: the one empty array */
 
 /* ---- small builders ------------------------------------------------------------ */
@@ -54,8 +58,37 @@ static void wrap_array(lua_State *L, const char *what) {
     frozen_wrap(L, FROZEN_ARRAY, what);
 }
 
+/* ---- audiences --------------------------------------------------------------------- */
+
+/* True when f of rec must not reach a public output: marked internal in
+ * the schema or named in the record's internal_fields. */
+static bool field_internal(const Record *rec, const FieldDef *f) {
+    if (f->internal) return true;
+    const Value *names = record_field(rec, "internal_fields");
+    if (names && names->kind == VAL_SCALAR) return strcmp(names->text, f->name) == 0;
+    for (size_t i = 0; names && names->kind == VAL_LIST && i < names->n; i++)
+        if (names->items[i]->kind == VAL_SCALAR && strcmp(names->items[i]->text, f->name) == 0) return true;
+    return false;
+}
+
+static bool record_hidden(lua_State *L, const Record *rec) { return renderer_of(L)->public && rec->internal; }
+
+/* A link is hidden from a public view when either end is internal or the
+ * field that holds it is internal on its record. */
+static bool link_hidden(lua_State *L, const Link *l) {
+    if (!renderer_of(L)->public) return false;
+    return l->from->internal || l->to->internal || (l->field && field_internal(l->from, l->field));
+}
+
+/* True when the ID names an internal record and the view is public. */
+static bool id_hidden(lua_State *L, const char *id) {
+    if (!renderer_of(L)->public) return false;
+    const Record *rec = model_find(renderer_of(L)->model, id);
+    return rec && rec->internal;
+}
+
 void luamodel_push_record(lua_State *L, const Record *rec) {
-    lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_RECORDS); /* +1 */
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_RECORDS[renderer_of(L)->public]); /* +1 */
     lua_rawgetp(L, -1, rec);                         /* +1 */
     lua_remove(L, -2);
 }
@@ -87,12 +120,15 @@ static void push_entry(lua_State *L, const FieldDef *f, const Value *v) {
 static void push_scalar_list(lua_State *L, const FieldDef *f, const Value *v) {
     if (v->kind == VAL_SCALAR) {
         lua_createtable(L, 1, 0);
-        lua_pushlstring(L, v->text, v->len);
-        lua_rawseti(L, -2, 1);
+        if (!(f->kind == FK_LINKS && id_hidden(L, v->text))) {
+            lua_pushlstring(L, v->text, v->len);
+            lua_rawseti(L, -2, 1);
+        }
     } else {
         lua_createtable(L, (int)v->n, 0);
         for (size_t i = 0; i < v->n; i++) {
             if (v->items[i]->kind != VAL_SCALAR) continue;
+            if (f->kind == FK_LINKS && id_hidden(L, v->items[i]->text)) continue;
             lua_pushlstring(L, v->items[i]->text, v->items[i]->len);
             lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
         }
@@ -113,7 +149,8 @@ static void push_value(lua_State *L, const FieldDef *f, const Value *v) {
     case FK_DATE:
     case FK_ENUM:
     case FK_LINK:
-        if (v->kind == VAL_SCALAR) lua_pushlstring(L, v->text, v->len);
+        if (v->kind == VAL_SCALAR && !(f->kind == FK_LINK && id_hidden(L, v->text)))
+            lua_pushlstring(L, v->text, v->len);
         else frozen_push_nil(L);
         return;
     case FK_INT:
@@ -243,8 +280,10 @@ static int cmp_related(const void *pa, const void *pb) {
  * (empty when none). Links written on either side merge under one name. */
 static void push_rel(lua_State *L, const Record *rec, Related *buf, int link_names, const char *what) {
     size_t n = 0;
-    for (size_t i = 0; i < rec->nout; i++) buf[n++] = (Related){link_name(rec->out[i], true), rec->out[i]->to};
-    for (size_t i = 0; i < rec->nin; i++) buf[n++] = (Related){link_name(rec->in[i], false), rec->in[i]->from};
+    for (size_t i = 0; i < rec->nout; i++)
+        if (!link_hidden(L, rec->out[i])) buf[n++] = (Related){link_name(rec->out[i], true), rec->out[i]->to};
+    for (size_t i = 0; i < rec->nin; i++)
+        if (!link_hidden(L, rec->in[i])) buf[n++] = (Related){link_name(rec->in[i], false), rec->in[i]->from};
     qsort(buf, n, sizeof *buf, cmp_related);
     lua_newtable(L);
     lua_pushnil(L);
@@ -266,6 +305,13 @@ static void push_rel(lua_State *L, const Record *rec, Related *buf, int link_nam
         lua_setfield(L, -2, buf[i].name);
         i = j;
     }
+    for (size_t i = 0; renderer_of(L)->public && i < rec->type->nfields; i++) {
+        const FieldDef *f = &rec->type->fields[i];
+        if ((f->kind == FK_LINK || f->kind == FK_LINKS) && field_internal(rec, f)) {
+            frozen_push_withheld(L);
+            lua_setfield(L, -2, f->name);
+        }
+    }
     frozen_wrap(L, FROZEN_MAP, what);
 }
 
@@ -275,7 +321,7 @@ static void push_links(lua_State *L, Link *const *links, size_t n, bool out, boo
     lua_newtable(L);
     for (size_t i = 0; i < n; i++) {
         const Link *l = links[i];
-        if (l->prose != prose) continue;
+        if (l->prose != prose || link_hidden(L, l)) continue;
         if (prose) {
             luamodel_push_record(L, out ? l->to : l->from);
         } else {
@@ -297,7 +343,10 @@ static void fill_record(lua_State *L, Renderer *r, const Record *rec, int obj, i
     const RecordType *t = rec->type;
     frozen_push_hidden(L, obj); /* +1 */
     set_str(L, "id", rec->id);
-    set_str(L, "title", rec->title);
+    const FieldDef *title = schema_field(t, "title");
+    if (renderer_of(L)->public && title && field_internal(rec, title)) frozen_push_withheld(L);
+    else lua_pushstring(L, rec->title);
+    lua_setfield(L, -2, "title");
     set_str(L, "type", t->name);
     set_str(L, "type_title", t->title);
     set_str(L, "plural", t->plural);
@@ -314,7 +363,8 @@ static void fill_record(lua_State *L, Renderer *r, const Record *rec, int obj, i
 
     lua_createtable(L, 0, (int)t->nfields);
     for (size_t i = 0; i < t->nfields; i++) {
-        push_value(L, &t->fields[i], rec->fields[i].value);
+        if (r->public && field_internal(rec, &t->fields[i])) frozen_push_withheld(L);
+        else push_value(L, &t->fields[i], rec->fields[i].value);
         lua_setfield(L, -2, t->fields[i].name);
     }
     frozen_wrap(L, FROZEN_MAP, arena_printf(&r->arena, "the fields of %s (a %s)", rec->id, t->name));
@@ -348,7 +398,7 @@ static void fill_record(lua_State *L, Renderer *r, const Record *rec, int obj, i
 /* model.findings, and per record (keyed by Record*) the plain arrays of
  * its findings in the table at by_record. */
 static void push_findings(lua_State *L, const Model *m, const Diag *d, int by_record) {
-    size_t n = d ? d->n : 0;
+    size_t n = d && !renderer_of(L)->public ? d->n : 0;
     lua_createtable(L, (int)n, 0);
     for (size_t i = 0; i < n; i++) {
         const Finding *f = &d->items[i];
@@ -431,21 +481,19 @@ static void push_product(lua_State *L, const Product *p) {
 
 /* ---- the model ------------------------------------------------------------------------- */
 
-void luamodel_init(lua_State *L, const Model *m, const Diag *d) {
+/* Builds the view for r->public and leaves the frozen model on the stack. */
+static void build_view(lua_State *L, const Model *m, const Diag *d) {
     Renderer *r = renderer_of(L);
     const Schema *s = m->schema;
     int top = lua_gettop(L);
-
-    lua_newtable(L);
-    frozen_wrap(L, FROZEN_ARRAY, "an empty list");
-    lua_rawsetp(L, LUA_REGISTRYINDEX, &KEY_EMPTY);
 
     /* every record object first, so links can point at any of them */
     lua_createtable(L, 0, (int)m->nrecords);
     int records = lua_gettop(L);
     lua_pushvalue(L, records);
-    lua_rawsetp(L, LUA_REGISTRYINDEX, &KEY_RECORDS);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &KEY_RECORDS[r->public]);
     for (size_t i = 0; i < m->nrecords; i++) {
+        if (record_hidden(L, m->records[i])) continue;
         lua_createtable(L, 0, 20);
         frozen_wrap(L, FROZEN_RECORD, arena_printf(&r->arena, "record %s", m->records[i]->id));
         frozen_set_ptr(L, -1, m->records[i]);
@@ -485,6 +533,7 @@ void luamodel_init(lua_State *L, const Model *m, const Diag *d) {
 
     Related *buf = arena_alloc(&r->arena, (maxlinks + 1) * sizeof *buf);
     for (size_t i = 0; i < m->nrecords; i++) {
+        if (record_hidden(L, m->records[i])) continue;
         lua_rawgetp(L, records, m->records[i]);
         fill_record(L, r, m->records[i], lua_gettop(L), types_by_name, link_names, findings, buf);
         lua_pop(L, 1);
@@ -492,14 +541,16 @@ void luamodel_init(lua_State *L, const Model *m, const Diag *d) {
 
     lua_createtable(L, (int)m->nrecords, 0);
     for (size_t i = 0; i < m->nrecords; i++) {
+        if (record_hidden(L, m->records[i])) continue;
         lua_rawgetp(L, records, m->records[i]);
-        lua_rawseti(L, -2, (lua_Integer)i + 1);
+        lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
     }
     wrap_array(L, "model.records");
     lua_setfield(L, model, "records");
 
     lua_createtable(L, 0, (int)m->nrecords);
     for (size_t i = 0; i < m->nrecords; i++) {
+        if (record_hidden(L, m->records[i])) continue;
         lua_rawgetp(L, records, m->records[i]);
         lua_setfield(L, -2, m->records[i]->id);
     }
@@ -511,8 +562,9 @@ void luamodel_init(lua_State *L, const Model *m, const Diag *d) {
         size_t n = m->nby_type ? m->nby_type[t] : 0;
         lua_createtable(L, (int)n, 0);
         for (size_t i = 0; i < n; i++) {
+            if (record_hidden(L, m->by_type[t][i])) continue;
             lua_rawgetp(L, records, m->by_type[t][i]);
-            lua_rawseti(L, -2, (lua_Integer)i + 1);
+            lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
         }
         wrap_array(L, s->types[t].plural);
         lua_setfield(L, -2, s->types[t].name);
@@ -529,8 +581,35 @@ void luamodel_init(lua_State *L, const Model *m, const Diag *d) {
 
     lua_pushvalue(L, model);
     frozen_wrap(L, FROZEN_MAP, "model");
-    sandbox_push_globals(L);
-    lua_insert(L, -2);
-    lua_setfield(L, -2, "model");
-    lua_settop(L, top);
+    lua_replace(L, top + 1);
+    lua_settop(L, top + 1);
+}
+
+/* Makes the view of r->public (built) the global model. */
+static void set_model(lua_State *L) {
+    sandbox_push_globals(L);                                                 /* +1 */
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_MODELS[renderer_of(L)->public]); /* +1 */
+    lua_setfield(L, -2, "model");                                            /* -1 */
+    lua_pop(L, 1);
+}
+
+void luamodel_init(lua_State *L, const Model *m, const Diag *d) {
+    lua_newtable(L);
+    frozen_wrap(L, FROZEN_ARRAY, "an empty list");
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &KEY_EMPTY);
+    renderer_of(L)->public = false;
+    build_view(L, m, d);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &KEY_MODELS[0]);
+    set_model(L);
+}
+
+void luamodel_select(lua_State *L, bool public) {
+    Renderer *r = renderer_of(L);
+    r->public = public;
+    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_MODELS[public]) == LUA_TNIL) { /* +1 */
+        build_view(L, r->model, r->diag);
+        lua_rawsetp(L, LUA_REGISTRYINDEX, &KEY_MODELS[public]);
+    }
+    lua_pop(L, 1);
+    set_model(L);
 }

@@ -119,6 +119,7 @@ static void push_resolved(lua_State *L, int idx, const char *page) {
             memcpy(key, id, idlen);
             key[idlen] = 0;
             rec = model_find(m, key);
+            if (rec && rec->internal && renderer_of(L)->public) rec = NULL; /* not in a public output */
         }
         if (rec) {
             char target[600];

@@ -158,6 +158,7 @@ static int open_protected(lua_State *L) {
 
 static int run_protected(lua_State *L) {
     Renderer *r = lua_touserdata(L, 1);
+    luamodel_select(L, r->public);
     lua_newtable(L);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &KEY_WRITTEN);
     sandbox_push_globals(L);
@@ -194,7 +195,8 @@ int render_open(const Model *m, const Diag *d, const RenderOptions *opts, Render
     return EXIT_CLEAN;
 }
 
-int render_run(Renderer *r, const char *output, OutDir *o) {
+int render_run(Renderer *r, const char *output, bool public, OutDir *o) {
+    r->public = public;
     r->out = o;
     r->output = output;
     r->steps = 0;
@@ -217,7 +219,7 @@ int render_output(const Model *m, const Diag *d, const RenderOptions *opts, OutD
     Renderer *r;
     int rc = render_open(m, d, opts, &r);
     if (rc != EXIT_CLEAN) return rc;
-    rc = render_run(r, opts->output ? opts->output : "site", o);
+    rc = render_run(r, opts->output ? opts->output : "site", false, o);
     render_close(r);
     return rc;
 }

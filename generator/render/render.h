@@ -29,13 +29,15 @@ int render_output(const Model *m, const Diag *d, const RenderOptions *opts, OutD
 
 /* For several outputs in one run: the sandbox and the model tables are
  * built once by render_open, then render_run renders one output each
- * (opts->output is ignored; the instruction budget is per output).
+ * (opts->output is ignored; the instruction budget is per output). A
+ * public output sees the public view of the model: internal records are
+ * absent and reading an internal field is a template error (exit 3).
  * render_open returns EXIT_CLEAN with *out set, or an exit code (reported)
  * with *out NULL. After a failed render_run only render_close is allowed.
  * The Renderer keeps pointers to m, d and the option strings. */
 typedef struct Renderer Renderer;
 int render_open(const Model *m, const Diag *d, const RenderOptions *opts, Renderer **out);
-int render_run(Renderer *r, const char *output, OutDir *o);
+int render_run(Renderer *r, const char *output, bool public, OutDir *o);
 void render_close(Renderer *r);
 
 #endif

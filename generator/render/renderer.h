@@ -39,6 +39,8 @@ struct Renderer {
     RenderOptions opts;
     OutDir *out;          /* set during render_run */
     const char *output;   /* "site", during render_run */
+    bool public;          /* the audience of the view in use: public outputs
+                             see no internal record and cannot read internal fields */
     size_t mem_used, mem_cap;
     unsigned long steps, budget;
     bool io_failed;       /* outdir_write failed: exit 2, message printed */
@@ -86,6 +88,10 @@ typedef enum FrozenKind {
 /* The marker for a key that exists with no value (an absent optional
  * field): store it in a hidden map so the key is known but reads as nil. */
 void frozen_push_nil(lua_State *L);
+/* The marker for a key a public output may not read (an internal field):
+ * reading it raises an error naming the key, the map and the output;
+ * pairs skips it. */
+void frozen_push_withheld(lua_State *L);
 /* Replaces the table on top of the stack with a frozen view of it. what
  * names it in error messages and must outlive L (static or arena). */
 void frozen_wrap(lua_State *L, FrozenKind kind, const char *what);
@@ -120,9 +126,16 @@ void template_push_main(lua_State *L, const char *output);
 
 /* ---- luamodel.c: the model as read-only tables -------------------------- */
 
-/* Builds the global `model` once (records, types, findings, product). */
+/* Builds the full view of the model (records, types, findings, product)
+ * and makes it the global `model`. */
 void luamodel_init(lua_State *L, const Model *m, const Diag *d);
-/* Pushes the record object of rec. */
+/* Makes the view for an audience the global `model`, building the public
+ * view on first use: no internal record in any array, index or link list,
+ * internal fields withheld (reading one is an error), no findings. Sets
+ * the Renderer's public flag, which luamodel_push_record follows. */
+void luamodel_select(lua_State *L, bool public);
+/* Pushes the record object of rec in the view in use (nil when the
+ * record is internal and the view public). */
 void luamodel_push_record(lua_State *L, const Record *rec);
 /* The Record behind the value at idx, or NULL if it is not a record. */
 const Record *luamodel_record(lua_State *L, int idx);

@@ -12,7 +12,7 @@ static const char KEY_SAFE = 0;      /* registry: metatable of safe values */
 static const char KEY_TENV = 0;      /* registry: metatable of a template's environment */
 static const char KEY_TEMPLATES = 0; /* registry: name -> compiled function */
 static const char KEY_CHUNKS = 0;    /* registry: name -> chunk index (templates) */
-static const char KEY_MODULES = 0;   /* registry: name -> value of an imported Lua file */
+static const char KEY_MODULES[2] = {0}; /* registry, per audience: name -> value of an imported Lua file */
 static const char KEY_CTXSTACK = 0;  /* registry: depth -> ctx of the template being rendered */
 static const char KEY_ESCAPERS = 0;  /* registry: Escape + 1 -> the {{ }} function of a context */
 static const char KEY_RAW = 0;       /* registry: the {{{ }}} function */
@@ -657,7 +657,7 @@ static int f_import(lua_State *L) {
     Renderer *r = renderer_of(L);
     const char *name = check_name(L, 1);
     lua_settop(L, 1);
-    lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_MODULES); /* 2 */
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_MODULES[r->public]); /* 2: a module run for one view never serves the other */
     lua_getfield(L, 2, name);
     if (lua_touserdata(L, -1) == &LOADING) return luaL_error(L, "import: %s imports itself", name);
     if (!lua_isnil(L, -1)) return 1;
@@ -749,7 +749,7 @@ void template_init(lua_State *L) {
     lua_pushcfunction(L, f_out_raw);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &KEY_RAW);
 
-    const void *tables[] = {&KEY_TEMPLATES, &KEY_CHUNKS, &KEY_MODULES, &KEY_CTXSTACK};
+    const void *tables[] = {&KEY_TEMPLATES, &KEY_CHUNKS, &KEY_MODULES[0], &KEY_MODULES[1], &KEY_CTXSTACK};
     for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
         lua_newtable(L);
         lua_rawsetp(L, LUA_REGISTRYINDEX, tables[i]);
