@@ -19,6 +19,52 @@ const Rule rule_table[] = {
      "A record's file name or folder does not match its ID or type."},
     {"unknown-file", SEV_NOTE, "load", "A file in the dossier that no loader reads."},
 
+    /* load, standard formats: sbom/, vex/, tests/results/ (load/standard.c and its readers) */
+    {"json-syntax", SEV_ERROR, "load", "A JSON file (SBOM, VEX) is empty or not well-formed JSON."},
+    {"sbom-format", SEV_ERROR, "load",
+     "A file in sbom/ is not an SBOM the tool reads (CycloneDX 1.2 to 1.7 in XML or JSON, SPDX 2.x "
+     "in JSON or tag-value), or lacks what its format requires."},
+    {"sbom-reference", SEV_WARNING, "load",
+     "An SBOM refers to a bom-ref or SPDX element it does not define, or defines one twice."},
+    {"sbom-dependencies", SEV_WARNING, "load",
+     "An SBOM gives no dependency relationships, or leaves components out of its dependency graph "
+     "(an NTIA minimum element)."},
+    {"sbom-property", SEV_WARNING, "load",
+     "A value the tool reads from an SBOM holds something it cannot read, and is ignored: a support "
+     "property (cdx:fda:level-of-support, cdx:fda:end-of-support-date, "
+     "cdx:lifecycle:milestone:endOfSupport), SPDX validUntilDate, or the SBOM's timestamp."},
+    {"supplement-format", SEV_ERROR, "load",
+     "The support supplement (sbom/*.yaml) is not a mapping with a components list whose entries "
+     "each name a component (purl or name@version)."},
+    {"supplement-unmatched", SEV_WARNING, "load",
+     "A supplement entry names a component that no SBOM lists."},
+    {"supplement-conflict", SEV_WARNING, "load",
+     "A supplement entry contradicts support data the SBOM itself gives; the SBOM's value is kept."},
+    {"component-unlisted", SEV_WARNING, "load",
+     "An asset or vulnerability names a component (purl or name@version) that no SBOM lists."},
+    {"vex-format", SEV_ERROR, "load",
+     "A VEX file is not OpenVEX (0.0.1 or 0.2.0), CSAF 2.0 or CycloneDX, or a statement lacks its "
+     "vulnerability or status, or uses a status or justification its format does not define."},
+    {"vex-unmatched", SEV_NOTE, "load",
+     "A VEX statement names only products that no SBOM lists and no vulnerability record matches; "
+     "it is not attached."},
+    {"vex-conflict", SEV_WARNING, "load",
+     "A VEX statement gives a different state than the vex_state written in the vulnerability "
+     "record; the record wins."},
+    {"junit-format", SEV_ERROR, "load",
+     "A file in tests/results/ is empty, not XML, or not a JUnit report (root <testsuites> or "
+     "<testsuite>)."},
+    {"junit-element", SEV_WARNING, "load",
+     "A JUnit report holds an element no common test runner writes there; it is ignored."},
+    {"junit-timestamp", SEV_WARNING, "load",
+     "A JUnit report gives no timestamp (or one that cannot be read): its results are dated with "
+     "the dossier's date."},
+    {"junit-link", SEV_WARNING, "load",
+     "A test case's name mentions a control or test ID that no record has."},
+    {"junit-unlinked", SEV_NOTE, "load",
+     "A JUnit report has cases but none verifies a control or names a test (verifies property or an "
+     "ID in the case name); its results are not used."},
+
     /* model: typing records and resolving links */
     {"unknown-field", SEV_ERROR, "model", "A field the record type does not define."},
     {"required-field", SEV_ERROR, "model", "A required field is missing."},
@@ -115,6 +161,30 @@ const Rule rule_table[] = {
      "before received, an incident step before its detection."},
     {"internal-fields", SEV_ERROR, "check",
      "internal_fields names a field the record type does not have."},
+
+    /* check, rules_sbom.c */
+    {"component-ntia", SEV_ERROR, "check",
+     "A component lacks an NTIA minimum element: supplier, name, version, a unique identifier "
+     "(purl, CPE or another), the SBOM's author or timestamp."},
+    {"component-support", SEV_ERROR, "check",
+     "A component gives no level of support or no end-of-support date (FDA), or says unknown "
+     "without a reason (support_reason), or gives a date that does not exist."},
+    {"component-support-unknown", SEV_WARNING, "check",
+     "A component's level of support or end-of-support date is unknown, with a reason: an open "
+     "question, never a silent pass."},
+    {"component-eos-plan", SEV_ERROR, "check",
+     "A component past its end-of-support date at the build date, or no longer maintained or "
+     "abandoned, has no eos_plan (replace, mitigate or notify customers)."},
+    {"component-eos-soon", SEV_NOTE, "check",
+     "A component reaches its end of support within a year of the build date."},
+    {"support-coverage", SEV_NOTE, "check",
+     "The share of components with known support data (a level of support and an end-of-support "
+     "date, neither unknown), when it is below 100%."},
+
+    /* check, rules_results.c */
+    {"control-test-failed", SEV_ERROR, "check",
+     "An implemented or partial control has a test whose latest result is fail or error (a JUnit "
+     "case that failed, say), even though another of its tests passed: the control is unverified."},
 };
 
 const size_t rule_count = sizeof rule_table / sizeof rule_table[0];
