@@ -15,6 +15,7 @@ typedef struct YamlCtx {
     Diag *d;
     const char *path;
     int line0; /* file line of the front matter's first line, minus one */
+    const char *what; /* "front matter" or "YAML": the start of every message */
     yaml_parser_t parser;
     bool failed;
 } YamlCtx;
@@ -28,9 +29,10 @@ static void syntax_error(YamlCtx *c) {
     SrcLoc loc = mark_loc(c, p->problem_mark);
     if (p->error == YAML_MEMORY_ERROR) die("out of memory parsing YAML");
     if (p->context)
-        diag_add(c->d, SEV_ERROR, loc, "yaml-syntax", NULL, "front matter: %s %s", p->problem, p->context);
+        diag_add(c->d, SEV_ERROR, loc, "yaml-syntax", NULL, "%s: %s %s started at line %d, column %d", c->what,
+                 p->problem, p->context, mark_loc(c, p->context_mark).line, mark_loc(c, p->context_mark).col);
     else
-        diag_add(c->d, SEV_ERROR, loc, "yaml-syntax", NULL, "front matter: %s",
+        diag_add(c->d, SEV_ERROR, loc, "yaml-syntax", NULL, "%s: %s", c->what,
                  p->problem ? p->problem : "not valid YAML");
     c->failed = true;
 }
@@ -63,7 +65,7 @@ static Value *parse_collection(YamlCtx *c, Value *v, yaml_event_type_t end, int 
         /* a mapping: ev is the key */
         SrcLoc kloc = mark_loc(c, ev.start_mark);
         if (ev.type != YAML_SCALAR_EVENT) {
-            diag_add(c->d, SEV_ERROR, kloc, "yaml-syntax", NULL, "front matter: a key must be a plain name");
+            diag_add(c->d, SEV_ERROR, kloc, "yaml-syntax", NULL, "%s: a key must be a plain name", c->what);
             yaml_event_delete(&ev);
             c->failed = true;
             return NULL;
@@ -73,7 +75,7 @@ static Value *parse_collection(YamlCtx *c, Value *v, yaml_event_type_t end, int 
         for (size_t i = 0; i < v->n; i++)
             if (strcmp(v->keys[i], key) == 0) {
                 diag_add(c->d, SEV_ERROR, kloc, "yaml-syntax", NULL,
-                         "front matter: key '%s' appears twice (first at line %d)", key, v->key_locs[i].line);
+                         "%s: key '%s' appears twice (first at line %d)", c->what, key, v->key_locs[i].line);
                 c->failed = true;
                 return NULL;
             }
@@ -90,7 +92,7 @@ static Value *parse_node(YamlCtx *c, yaml_event_t *ev, int depth) {
     SrcLoc loc = mark_loc(c, ev->start_mark);
     Value *v = NULL;
     if (depth > MAX_DEPTH) {
-        diag_add(c->d, SEV_ERROR, loc, "yaml-syntax", NULL, "front matter: nested deeper than %d levels", MAX_DEPTH);
+        diag_add(c->d, SEV_ERROR, loc, "yaml-syntax", NULL, "%s: nested deeper than %d levels", c->what, MAX_DEPTH);
         c->failed = true;
         yaml_event_delete(ev);
         return NULL;
@@ -115,10 +117,10 @@ static Value *parse_node(YamlCtx *c, yaml_event_t *ev, int depth) {
         return parse_collection(c, value_new(c->a, VAL_MAP, loc), YAML_MAPPING_END_EVENT, depth);
     case YAML_ALIAS_EVENT:
         diag_add(c->d, SEV_ERROR, loc, "yaml-syntax", NULL,
-                 "front matter: aliases (*name) are not allowed; write the value out");
+                 "%s: aliases (*name) are not allowed; write the value out", c->what);
         break;
     default:
-        diag_add(c->d, SEV_ERROR, loc, "yaml-syntax", NULL, "front matter: unexpected YAML structure");
+        diag_add(c->d, SEV_ERROR, loc, "yaml-syntax", NULL, "%s: unexpected YAML structure", c->what);
         break;
     }
     c->failed = true;
@@ -169,7 +171,7 @@ Value *frontmatter_parse(Arena *a, Diag *d, const char *path, const char *text, 
     *body_len = (size_t)(end - *body);
     *body_line = lines + 3;
 
-    YamlCtx c = {.a = a, .d = d, .path = path, .line0 = 1};
+    YamlCtx c = {.a = a, .d = d, .path = path, .line0 = 1, .what = "front matter"};
     if (!yaml_parser_initialize(&c.parser)) die("out of memory initialising libyaml");
     yaml_parser_set_input_string(&c.parser, (const unsigned char *)fm, (size_t)(close - fm));
     yaml_parser_set_encoding(&c.parser, YAML_UTF8_ENCODING);
@@ -196,4 +198,26 @@ Value *frontmatter_parse(Arena *a, Diag *d, const char *path, const char *text, 
         return NULL;
     }
     return root;
+}
+
+Value *frontmatter_yaml(Arena *a, Diag *d, const char *path, const char *text, size_t len) {
+    YamlCtx c = {.a = a, .d = d, .path = path, .line0 = 0, .what = "YAML"};
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) text += 3, len -= 3; /* a BOM */
+    if (!yaml_parser_initialize(&c.parser)) die("out of memory initialising libyaml");
+    yaml_parser_set_input_string(&c.parser, (const unsigned char *)text, len);
+    yaml_parser_set_encoding(&c.parser, YAML_UTF8_ENCODING);
+    Value *root = NULL;
+    yaml_event_t ev;
+    /* stream start, then a document start or the end of an empty stream */
+    if (next(&c, &ev)) {
+        yaml_event_delete(&ev);
+        if (next(&c, &ev)) {
+            bool empty = ev.type == YAML_STREAM_END_EVENT;
+            yaml_event_delete(&ev);
+            if (empty) root = value_new(a, VAL_NULL, (SrcLoc){path, 1, 1});
+            else if (next(&c, &ev)) root = parse_node(&c, &ev, 0);
+        }
+    }
+    yaml_parser_delete(&c.parser);
+    return c.failed ? NULL : root;
 }

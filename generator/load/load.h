@@ -26,6 +26,10 @@ bool load_dossier(Model *m, Diag *d, const LoadOptions *o);
  * matter is missing or broken. *body / *body_line get the prose. */
 Value *frontmatter_parse(Arena *a, Diag *d, const char *path, const char *text, size_t len,
                          const char **body, size_t *body_len, int *body_line);
+/* Parses a whole YAML file (the SBOM support supplement) into arena-owned
+ * values with file:line:col; an empty file is VAL_NULL. Returns NULL, with
+ * yaml-syntax findings, when it is not valid YAML. */
+Value *frontmatter_yaml(Arena *a, Diag *d, const char *path, const char *text, size_t len);
 
 /* Types the loaded map v as a record of type t (fields checked against the
  * schema, unknown fields and bad values reported). Returns NULL if the

@@ -39,7 +39,7 @@ xmlDoc *xml_parse(Diag *d, const char *relpath, const char *data, size_t len) {
     if (!ctxt) die("out of memory creating an XML parser");
     xmlSetStructuredErrorFunc(&sink, on_error);
     if (len > (size_t)2147483647) len = 0;
-    xmlDoc *doc = xmlCtxtReadMemory(ctxt, data, (int)len, relpath, NULL, XML_PARSE_NONET | XML_PARSE_NOWARNING);
+    xmlDoc *doc = xmlCtxtReadMemory(ctxt, data, (int)len, relpath, NULL, XML_PARSE_NONET | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES);
     xmlSetStructuredErrorFunc(NULL, NULL);
     xmlFreeParserCtxt(ctxt);
     if (doc && (doc->intSubset || doc->extSubset)) {
