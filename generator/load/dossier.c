@@ -10,6 +10,7 @@
 #include <libxml/parser.h>
 
 #include "load.h"
+#include "standard.h"
 #include "xml.h"
 
 /* Where a file is invalid UTF-8 or holds a NUL byte; false if it is clean. */
@@ -232,9 +233,14 @@ bool load_dossier(Model *m, Diag *d, const LoadOptions *o) {
 
     const char **files;
     size_t n = fs_list(a, m->root, &files);
+    Standard *standard = standard_new(m, d, o);
     for (size_t i = 0; i < n; i++) {
         const char *rel = files[i];
         const char *path = fs_join(a, m->root, rel);
+        if (standard_owns(rel)) {
+            standard_load(standard, path, rel);
+            continue;
+        }
         const char *slash = strchr(rel, '/');
         const RecordType *t = NULL;
         if (slash) {
@@ -252,6 +258,7 @@ bool load_dossier(Model *m, Diag *d, const LoadOptions *o) {
                      "not read: records go in a type's folder (threats/, controls/, ...) or records/");
         }
     }
+    standard_finish(standard);
     xmlSchemaFree(dossier_xsd);
     xmlSchemaFree(records_xsd);
     model_finish(m, d);

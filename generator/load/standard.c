@@ -1,0 +1,1244 @@
+/* standard.c: the files under sbom/, vex/ and tests/results/. Reads each
+ * one (JSON through jansson, located line by line; XML through libxml2),
+ * hands it to its reader, and at the end makes component records from the
+ * SBOMs (IDs, merged duplicates, the support supplement, the dependency
+ * graph, links from assets and vulnerabilities) before vex.c and junit.c
+ * finish their part. Part of load/. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <jansson.h>
+
+#include "standard.h"
+
+/* ---- a string index: key -> items, with duplicates ----------------------- */
+
+static size_t index_slot(const StdIndex *x, const char *key) {
+    size_t mask = x->nslots - 1, i = (size_t)hash_bytes(key, strlen(key)) & mask;
+    while (x->slots[i] && strcmp(x->entries[x->slots[i] - 1].key, key) != 0)
+        i = (i + 1) & mask;
+    return i;
+}
+
+void std_index_put(StdIndex *x, const char *key, void *item) {
+    if ((x->n + 1) * 2 > x->nslots) {
+        size_t old = x->nslots;
+        x->nslots = old ? old * 2 : 256;
+        free(x->slots);
+        x->slots = xmalloc(x->nslots * sizeof *x->slots);
+        memset(x->slots, 0, x->nslots * sizeof *x->slots);
+        for (size_t i = 0; i < x->n; i++) {
+            size_t s = index_slot(x, x->entries[i].key);
+            if (!x->slots[s]) x->slots[s] = i + 1;
+        }
+    }
+    if (x->n == x->cap) {
+        x->cap = x->cap ? x->cap * 2 : 256;
+        x->entries = xrealloc(x->entries, x->cap * sizeof *x->entries);
+    }
+    size_t s = index_slot(x, key);
+    StdIndexEntry *e = &x->entries[x->n];
+    e->key = key;
+    e->item = item;
+    e->next = 0;
+    if (!x->slots[s]) {
+        x->slots[s] = x->n + 1;
+    } else {
+        size_t k = x->slots[s];
+        while (x->entries[k - 1].next) {
+            if (x->entries[k - 1].item == item) return;
+            k = x->entries[k - 1].next;
+        }
+        if (x->entries[k - 1].item == item) return;
+        x->entries[k - 1].next = x->n + 1;
+    }
+    x->n++;
+}
+
+void *const *std_index_get(StdIndex *x, const char *key, size_t *n) {
+    *n = 0;
+    if (!x->nslots) return NULL;
+    size_t s = index_slot(x, key);
+    for (size_t k = x->slots[s]; k; k = x->entries[k - 1].next) {
+        if (x->nfound == x->found_cap) {
+            x->found_cap = x->found_cap ? x->found_cap * 2 : 16;
+            x->found = xrealloc(x->found, x->found_cap * sizeof *x->found);
+        }
+        x->found[x->nfound++] = x->entries[k - 1].item;
+    }
+    *n = x->nfound;
+    x->nfound = 0;
+    return x->found;
+}
+
+void std_index_free(StdIndex *x) {
+    free(x->entries);
+    free(x->slots);
+    free(x->found);
+    memset(x, 0, sizeof *x);
+}
+
+/* ---- helpers the readers share ------------------------------------------ */
+
+Model *std_model(Standard *s) {
+    return s->m;
+}
+
+Diag *std_diag(Standard *s) {
+    return s->d;
+}
+
+Arena *std_arena(Standard *s) {
+    return s->m->arena;
+}
+
+const char *std_str(const Value *v) {
+    if (!v || v->kind != VAL_SCALAR || !v->text) return NULL;
+    for (const char *p = v->text; *p; p++)
+        if (!isspace((unsigned char)*p)) return v->text;
+    return NULL;
+}
+
+const char *std_get(const Value *map, const char *key) {
+    return std_str(value_get(map, key));
+}
+
+const Value *const *std_items(const Value *v, size_t *n) {
+    static const Value *one[1];
+    if (!v || v->kind == VAL_NULL) {
+        *n = 0;
+        return NULL;
+    }
+    if (v->kind == VAL_LIST) {
+        *n = v->n;
+        return (const Value *const *)v->items;
+    }
+    one[0] = v;
+    *n = 1;
+    return one;
+}
+
+const char *std_trim(Standard *s, const char *text) {
+    if (!text) return NULL;
+    while (isspace((unsigned char)*text))
+        text++;
+    size_t n = strlen(text);
+    while (n && isspace((unsigned char)text[n - 1]))
+        n--;
+    return n ? arena_strndup(s->m->arena, text, n) : NULL;
+}
+
+Value *std_scalar(Standard *s, SrcLoc loc, const char *text) {
+    return value_scalar(s->m->arena, loc, text, strlen(text));
+}
+
+void std_field(Standard *s, Value *map, const char *key, const char *text, SrcLoc loc) {
+    text = std_trim(s, text);
+    if (!text || value_get(map, key)) return;
+    value_push(s->m->arena, map, key, loc, std_scalar(s, loc, text));
+}
+
+void std_field_push(Standard *s, Value *map, const char *key, const char *text, SrcLoc loc) {
+    text = std_trim(s, text);
+    if (!text) return;
+    Value *list = (Value *)value_get(map, key);
+    if (!list) {
+        list = value_new(s->m->arena, VAL_LIST, loc);
+        value_push(s->m->arena, map, key, loc, list);
+    }
+    for (size_t i = 0; i < list->n; i++)
+        if (strcmp(list->items[i]->text, text) == 0) return;
+    value_push(s->m->arena, list, NULL, loc, std_scalar(s, loc, text));
+}
+
+const char **std_strings(Standard *s, const char *const *items, size_t n) {
+    const char **out = arena_alloc(s->m->arena, (n + 1) * sizeof *out);
+    for (size_t i = 0; i < n; i++)
+        out[i] = arena_strdup(s->m->arena, items[i]);
+    return out;
+}
+
+const char *std_where(Standard *s, SrcLoc loc) {
+    if (loc.line > 0) return arena_printf(s->m->arena, "%s:%d", loc.path, loc.line);
+    return loc.path;
+}
+
+bool std_date(const char *s, char *out) {
+    int64_t days;
+    if (!s || strlen(s) < 10) return false;
+    memcpy(out, s, 10);
+    out[10] = 0;
+    if (s[10] && s[10] != 'T' && s[10] != 't' && s[10] != ' ') return false;
+    return date_parse(out, &days);
+}
+
+static bool digits(const char *s, int n, int *out) {
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (!isdigit((unsigned char)s[i])) return false;
+        v = v * 10 + (s[i] - '0');
+    }
+    *out = v;
+    return true;
+}
+
+bool std_time(const char *s, int64_t *secs) {
+    char date[11];
+    int64_t days;
+    if (!std_date(s, date) || !date_parse(date, &days)) return false;
+    int h = 0, mi = 0, se = 0;
+    const char *p = s + 10;
+    if (*p) {
+        p++;
+        if (!digits(p, 2, &h) || p[2] != ':' || !digits(p + 3, 2, &mi)) return false;
+        p += 5;
+        if (*p == ':') {
+            if (!digits(p + 1, 2, &se)) return false;
+            p += 3;
+        }
+        if (*p == '.' || *p == ',')
+            for (p++; isdigit((unsigned char)*p); p++)
+                continue;
+        if (h > 24 || mi > 59 || se > 60) return false;
+    }
+    int64_t offset = 0;
+    if (*p == '+' || *p == '-') {
+        int oh, om = 0;
+        if (!digits(p + 1, 2, &oh)) return false;
+        const char *q = p + 3;
+        if (*q == ':') q++;
+        if (*q && !digits(q, 2, &om)) return false;
+        if (*q) q += 2;
+        offset = (int64_t)(oh * 60 + om) * 60 * (*p == '-' ? -1 : 1);
+        p = q;
+    } else if (*p == 'Z' || *p == 'z') {
+        p++;
+    }
+    if (*p) return false;
+    *secs = days * 86400 + h * 3600 + mi * 60 + se - offset;
+    return true;
+}
+
+bool std_cdx_analysis(Standard *s, const char *state, const char *justification, SrcLoc loc,
+                      StdStatement *st) {
+    static const struct {
+        const char *cdx, *vex;
+    } states[] =
+        {
+            {"resolved", "fixed"},
+            {"resolved_with_pedigree", "fixed"},
+            {"exploitable", "affected"},
+            {"in_triage", "under_investigation"},
+            {"false_positive", "not_affected"},
+            {"not_affected", "not_affected"},
+        },
+      justifications[] = {
+          {"code_not_present", "vulnerable_code_not_present"},
+          {"code_not_reachable", "vulnerable_code_not_in_execute_path"},
+          {"requires_configuration", "vulnerable_code_cannot_be_controlled_by_adversary"},
+          {"requires_dependency", "component_not_present"},
+          {"requires_environment", "vulnerable_code_cannot_be_controlled_by_adversary"},
+          {"protected_by_compiler", "inline_mitigations_already_exist"},
+          {"protected_at_runtime", "inline_mitigations_already_exist"},
+          {"protected_at_perimeter", "inline_mitigations_already_exist"},
+          {"protected_by_mitigating_control", "inline_mitigations_already_exist"},
+      };
+    st->state = NULL;
+    for (size_t i = 0; i < sizeof states / sizeof states[0]; i++)
+        if (state && strcmp(state, states[i].cdx) == 0) st->state = states[i].vex;
+    if (!st->state) {
+        diag_add(s->d, SEV_ERROR, loc, "vex-format", NULL,
+                 "analysis state '%s' is not a CycloneDX state (expected resolved, "
+                 "resolved_with_pedigree, exploitable, in_triage, false_positive or not_affected)",
+                 state ? state : "");
+        return false;
+    }
+    st->justification = NULL;
+    if (justification) {
+        for (size_t i = 0; i < sizeof justifications / sizeof justifications[0]; i++)
+            if (strcmp(justification, justifications[i].cdx) == 0)
+                st->justification = justifications[i].vex;
+        if (!st->justification)
+            diag_add(s->d, SEV_ERROR, loc, "vex-format", NULL,
+                     "analysis justification '%s' is not a CycloneDX justification (expected "
+                     "code_not_present, code_not_reachable, requires_configuration, "
+                     "requires_dependency, requires_environment, protected_by_compiler, "
+                     "protected_at_runtime, protected_at_perimeter or "
+                     "protected_by_mitigating_control)",
+                     justification);
+    }
+    if (strcmp(state, st->state) != 0 || justification)
+        st->as_written =
+            arena_printf(s->m->arena, "CycloneDX %s%s%s", state, justification ? " / " : "",
+                         justification ? justification : "");
+    return true;
+}
+
+/* ---- what readers hand over ---------------------------------------------- */
+
+StdSbom *std_sbom_add(Standard *s, const char *rel, const char *format, bool shipped) {
+    StdSbom *b = arena_alloc(s->m->arena, sizeof *b);
+    b->path = rel;
+    b->format = arena_strdup(s->m->arena, format);
+    b->shipped = shipped;
+    if (s->nsboms == s->sboms_cap) {
+        s->sboms_cap = s->sboms_cap ? s->sboms_cap * 2 : 8;
+        s->sboms = xrealloc(s->sboms, s->sboms_cap * sizeof *s->sboms);
+    }
+    s->sboms[s->nsboms++] = b;
+    if (shipped) s->any_shipped = true;
+    return b;
+}
+
+StdComponent *std_component_add(Standard *s, StdSbom *b, SrcLoc loc) {
+    if (b->ncomponents == b->components_cap) {
+        size_t cap = b->components_cap ? b->components_cap * 2 : 16;
+        b->components =
+            arena_grow(s->m->arena, b->components, b->components_cap, cap, sizeof *b->components);
+        b->components_cap = cap;
+    }
+    StdComponent *c = &b->components[b->ncomponents++];
+    memset(c, 0, sizeof *c);
+    c->fields = value_new(s->m->arena, VAL_MAP, loc);
+    c->loc = loc;
+    return c;
+}
+
+void std_dependency_add(StdSbom *b, const char *from, const char *to, SrcLoc loc) {
+    if (b->ndeps == b->deps_cap) {
+        b->deps_cap = b->deps_cap ? b->deps_cap * 2 : 16;
+        b->deps = xrealloc(b->deps, b->deps_cap * sizeof *b->deps);
+    }
+    b->deps[b->ndeps++] = (StdDependency){from, to, loc};
+}
+
+void std_statement_add(Standard *s, const StdStatement *st) {
+    if (s->nstatements == s->statements_cap) {
+        s->statements_cap = s->statements_cap ? s->statements_cap * 2 : 16;
+        s->statements = xrealloc(s->statements, s->statements_cap * sizeof *s->statements);
+    }
+    s->statements[s->nstatements++] = *st;
+}
+
+void std_case_add(Standard *s, const StdCase *c) {
+    if (s->ncases == s->cases_cap) {
+        s->cases_cap = s->cases_cap ? s->cases_cap * 2 : 64;
+        s->cases = xrealloc(s->cases, s->cases_cap * sizeof *s->cases);
+    }
+    s->cases[s->ncases++] = *c;
+}
+
+/* ---- JSON: jansson parses, a locator finds each key's line ---------------- */
+
+/* jansson keeps no positions. Walking the parsed tree in document order
+ * (jansson keeps object keys in insertion order), the locator finds each
+ * key as the next "key": in the text, and each string in an array as the
+ * next "string": a quote inside a JSON string is always escaped, so the
+ * pattern cannot match inside one. A key written with escapes is not found;
+ * from there on values keep the last line found. */
+typedef struct Locator {
+    const char *path, *pos, *end, *line_start;
+    int line;
+    bool lost;
+} Locator;
+
+static void locator_move(Locator *l, const char *to) {
+    for (const char *p = l->pos; p < to;) {
+        const char *nl = memchr(p, '\n', (size_t)(to - p));
+        if (!nl) break;
+        l->line++;
+        l->line_start = nl + 1;
+        p = nl + 1;
+    }
+    l->pos = to;
+}
+
+static SrcLoc locator_here(const Locator *l) {
+    return (SrcLoc){l->path, l->line, (int)(l->pos - l->line_start) + 1};
+}
+
+/* Finds "s" (n bytes) from the cursor, followed by a colon when key, else by
+ * a comma or a closing bracket; searches at most window bytes. */
+static bool locator_find(Locator *l, const char *s, size_t n, bool key, size_t window) {
+    const char *end = l->end;
+    if (window && (size_t)(end - l->pos) > window) end = l->pos + window;
+    for (const char *p = l->pos; p + n + 2 <= end;) {
+        const char *q = memchr(p, '"', (size_t)(end - p));
+        if (!q || q + n + 2 > end) return false;
+        if ((q == l->pos || q[-1] != '\\') && memcmp(q + 1, s, n) == 0 && q[n + 1] == '"') {
+            const char *after = q + n + 2;
+            while (after < end &&
+                   (*after == ' ' || *after == '\t' || *after == '\n' || *after == '\r'))
+                after++;
+            if (after < end && (key ? *after == ':' : (*after == ',' || *after == ']'))) {
+                locator_move(l, q);
+                return true;
+            }
+        }
+        p = q + 1;
+    }
+    return false;
+}
+
+static bool plain_json_string(const char *s, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if (s[i] == '"' || s[i] == '\\' || (unsigned char)s[i] < 0x20 || s[i] == '/') return false;
+    return true;
+}
+
+static Value *json_value(Locator *l, Arena *a, json_t *j, SrcLoc loc) {
+    switch (json_typeof(j)) {
+    case JSON_OBJECT: {
+        Value *v = value_new(a, VAL_MAP, loc);
+        const char *key;
+        json_t *item;
+        bool first = true;
+        json_object_foreach(j, key, item) {
+            size_t n = strlen(key);
+            if (!l->lost && !locator_find(l, key, n, true, 0)) l->lost = true;
+            SrcLoc kl = locator_here(l);
+            if (first && loc.line == 0) v->loc = kl;
+            first = false;
+            value_push(a, v, arena_strndup(a, key, n), kl, json_value(l, a, item, kl));
+        }
+        if (v->loc.line == 0) v->loc = locator_here(l);
+        return v;
+    }
+    case JSON_ARRAY: {
+        Value *v = value_new(a, VAL_LIST, loc);
+        size_t i;
+        json_t *item;
+        json_array_foreach(j, i, item) {
+            SrcLoc il = {l->path, 0, 0};
+            if (json_is_string(item)) {
+                const char *t = json_string_value(item);
+                size_t n = json_string_length(item);
+                if (!l->lost && plain_json_string(t, n) && locator_find(l, t, n, false, 1 << 16))
+                    il = locator_here(l);
+                else
+                    il = loc;
+            } else if (!json_is_object(item)) {
+                il = loc;
+            }
+            value_push(a, v, NULL, il, json_value(l, a, item, il));
+        }
+        return v;
+    }
+    case JSON_STRING:
+        return value_scalar(a, loc, json_string_value(j), json_string_length(j));
+    case JSON_INTEGER: {
+        char buf[32];
+        snprintf(buf, sizeof buf, "%" JSON_INTEGER_FORMAT, json_integer_value(j));
+        return value_scalar(a, loc, buf, strlen(buf));
+    }
+    case JSON_REAL: {
+        char buf[40];
+        snprintf(buf, sizeof buf, "%.15g", json_real_value(j));
+        return value_scalar(a, loc, buf, strlen(buf));
+    }
+    case JSON_TRUE:
+        return value_scalar(a, loc, "true", 4);
+    case JSON_FALSE:
+        return value_scalar(a, loc, "false", 5);
+    case JSON_NULL:
+        break;
+    }
+    return value_new(a, VAL_NULL, loc);
+}
+
+/* Parses JSON text into values located in rel; NULL with a json-syntax
+ * finding when it is not JSON. */
+static Value *std_json(Standard *s, Arena *a, const char *rel, const char *data, size_t len) {
+    if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) data += 3, len -= 3; /* a BOM */
+    json_error_t err;
+    json_t *j = json_loadb(data, len, 0, &err);
+    if (!j) {
+        SrcLoc loc = {rel, err.line > 0 ? err.line : 1, err.column > 0 ? err.column : 0};
+        diag_add(s->d, SEV_ERROR, loc, "json-syntax", NULL, "not valid JSON: %s", err.text);
+        return NULL;
+    }
+    Locator l = {rel, data, data + len, data, 1, false};
+    Value *v = json_value(&l, a, j, (SrcLoc){rel, 0, 0});
+    json_decref(j);
+    return v;
+}
+
+/* ---- the entry points ------------------------------------------------------ */
+
+Standard *standard_new(Model *m, Diag *d, const LoadOptions *o) {
+    Standard *s = xmalloc(sizeof *s);
+    memset(s, 0, sizeof *s);
+    s->m = m;
+    s->d = d;
+    s->o = o;
+    s->components = xmalloc(sizeof *s->components);
+    memset(s->components, 0, sizeof *s->components);
+    s->ids = xmalloc(sizeof *s->ids);
+    memset(s->ids, 0, sizeof *s->ids);
+    return s;
+}
+
+bool standard_owns(const char *rel) {
+    return strncmp(rel, "sbom/", 5) == 0 || strncmp(rel, "vex/", 4) == 0 ||
+           strncmp(rel, "tests/results/", 14) == 0;
+}
+
+static bool ends_with(const char *s, const char *suffix) {
+    size_t n = strlen(s), k = strlen(suffix);
+    if (n < k) return false;
+    for (size_t i = 0; i < k; i++)
+        if (tolower((unsigned char)s[n - k + i]) != suffix[i]) return false;
+    return true;
+}
+
+static bool blank(const char *s, size_t n) {
+    if (n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) s += 3, n -= 3;
+    for (size_t i = 0; i < n; i++)
+        if (!isspace((unsigned char)s[i])) return false;
+    return true;
+}
+
+/* A JSON document under sbom/ or vex/: which format, by its own marks. */
+static void load_json(Standard *s, const char *rel, const Value *root, bool in_sbom) {
+    const char *bom_format = std_get(root, "bomFormat");
+    const char *context = std_get(root, "@context");
+    const Value *document = value_get(root, "document");
+    if (root->kind != VAL_MAP) {
+        if (in_sbom)
+            diag_add(s->d, SEV_ERROR, root->loc, "sbom-format", NULL,
+                     "expected a JSON object (a CycloneDX or SPDX document), found a list");
+        else
+            diag_add(
+                s->d, SEV_ERROR, root->loc, "vex-format", NULL,
+                "expected a JSON object (an OpenVEX, CSAF or CycloneDX document), found a list");
+    } else if (bom_format) {
+        cyclonedx_json(s, rel, root, in_sbom);
+    } else if (value_get(root, "spdxVersion")) {
+        if (in_sbom)
+            spdx_json(s, rel, root);
+        else
+            diag_add(s->d, SEV_ERROR, root->loc, "vex-format", NULL,
+                     "an SPDX document is an SBOM: put it in sbom/");
+    } else if (context && strstr(context, "openvex")) {
+        vex_openvex(s, rel, root);
+    } else if (document && value_get(document, "csaf_version")) {
+        vex_csaf(s, rel, root);
+    } else if (context && strstr(context, "spdx.org/rdf/3")) {
+        diag_add(s->d, SEV_ERROR, root->loc, "sbom-format", NULL,
+                 "SPDX 3 (JSON-LD) is not read yet: write the SBOM as SPDX 2.3 or CycloneDX");
+    } else if (in_sbom) {
+        diag_add(s->d, SEV_ERROR, root->loc, "sbom-format", NULL,
+                 "not an SBOM: expected a CycloneDX document (\"bomFormat\": \"CycloneDX\") or an "
+                 "SPDX 2 document (\"spdxVersion\")");
+    } else {
+        diag_add(
+            s->d, SEV_ERROR, root->loc, "vex-format", NULL,
+            "not a VEX document: expected OpenVEX (\"@context\": \"https://openvex.dev/ns/...\"), "
+            "CSAF (\"document\": {\"csaf_version\": \"2.0\"}) or CycloneDX (\"bomFormat\")");
+    }
+}
+
+static void load_xml(Standard *s, const char *rel, const char *data, size_t len, int dir) {
+    xmlDoc *doc = xml_parse(s->d, rel, data, len);
+    if (!doc) return;
+    xmlNode *root = xmlDocGetRootElement(doc);
+    SrcLoc loc = {rel, root ? (int)xmlGetLineNo(root) : 1, 0};
+    if (dir == 2) {
+        junit_load(s, rel, root);
+    } else if (root && strcmp((const char *)root->name, "bom") == 0) {
+        cyclonedx_xml(s, rel, root, dir == 0);
+    } else if (dir == 0) {
+        diag_add(s->d, SEV_ERROR, loc, "sbom-format", NULL,
+                 "expected a CycloneDX <bom> root element, found <%s>",
+                 root ? (const char *)root->name : "");
+    } else {
+        diag_add(s->d, SEV_ERROR, loc, "vex-format", NULL,
+                 "expected a CycloneDX <bom> root element (XML VEX is CycloneDX), found <%s>",
+                 root ? (const char *)root->name : "");
+    }
+    xmlFreeDoc(doc);
+}
+
+static void load_supplement(Standard *s, const char *rel, const char *data, size_t len) {
+    Value *root = frontmatter_yaml(s->m->arena, s->d, rel, data, len);
+    if (!root) return;
+    const Value *list = value_get(root, "components");
+    if (root->kind != VAL_MAP || !list || list->kind != VAL_LIST) {
+        diag_add(s->d, SEV_ERROR, root->loc, "supplement-format", NULL,
+                 "expected a mapping with a 'components' list of entries, each naming a component "
+                 "(component: purl or name@version) and its support data");
+        return;
+    }
+    if (s->nsupplements == s->supplements_cap) {
+        s->supplements_cap = s->supplements_cap ? s->supplements_cap * 2 : 4;
+        s->supplements = xrealloc(s->supplements, s->supplements_cap * sizeof *s->supplements);
+    }
+    s->supplements[s->nsupplements++] = root;
+}
+
+void standard_load(Standard *s, const char *path, const char *rel) {
+    int dir = strncmp(rel, "sbom/", 5) == 0 ? 0 : strncmp(rel, "vex/", 4) == 0 ? 1 : 2;
+    static const char *const expected[] = {
+        "CycloneDX (.json, .xml), SPDX 2 (.spdx.json, .spdx) and support supplements (.yaml)",
+        "OpenVEX, CSAF and CycloneDX VEX (.json) and CycloneDX XML (.xml)",
+        "JUnit XML reports (.xml)",
+    };
+    const char *base = strrchr(rel, '/') + 1;
+    bool json = ends_with(rel, ".json") && dir != 2, xml = ends_with(rel, ".xml");
+    bool tag_value = ends_with(rel, ".spdx") && dir == 0;
+    bool yaml = (ends_with(rel, ".yaml") || ends_with(rel, ".yml")) && dir == 0;
+    if (base[0] == '.' || strncmp(base, "README", 6) == 0) return;
+    if (!json && !xml && !tag_value && !yaml) {
+        diag_add(s->d, SEV_NOTE, (SrcLoc){rel, 0, 0}, "unknown-file", NULL,
+                 "not read: %.*s holds %s", (int)(strchr(rel, '/') - rel + (dir == 2 ? 8 : 1)), rel,
+                 expected[dir]);
+        return;
+    }
+    char *data;
+    size_t len;
+    if (!fs_read(path, s->o->max_file_size, &data, &len)) {
+        diag_add(s->d, SEV_ERROR, (SrcLoc){rel, 0, 0}, "file-read", NULL, "cannot read: %s",
+                 errno == EFBIG ? "file too large" : strerror(errno));
+        return;
+    }
+    SrcLoc top = {rel, 1, 0};
+    if (blank(data, len)) {
+        if (dir == 0)
+            diag_add(s->d, SEV_ERROR, top, "sbom-format", NULL, "empty file: expected an SBOM (%s)",
+                     expected[0]);
+        else if (dir == 1)
+            diag_add(s->d, SEV_ERROR, top, "vex-format", NULL,
+                     "empty file: expected a VEX document (%s)", expected[1]);
+        else
+            diag_add(s->d, SEV_ERROR, top, "junit-format", NULL,
+                     "empty file: expected a JUnit XML report (<testsuites> or <testsuite>)");
+    } else if (json) {
+        Arena scratch;
+        arena_init(&scratch);
+        Value *root = std_json(s, &scratch, rel, data, len);
+        if (root) load_json(s, rel, root, dir == 0);
+        arena_free(&scratch);
+    } else if (xml) {
+        load_xml(s, rel, data, len, dir);
+    } else if (tag_value) {
+        spdx_tag_value(s, rel, data, len);
+    } else {
+        load_supplement(s, rel, data, len);
+    }
+    free(data);
+}
+
+/* ---- components: merging, IDs, the supplement, the graph ------------------- */
+
+/* A component of the device: one or more SBOM entries with one identity. */
+typedef struct Merged {
+    Value *fields;
+    const char *identity;
+    SrcLoc loc;
+    Value *sboms;
+    Value *depends_on;
+    bool in_graph;
+    Record *record;
+} Merged;
+
+/* The identity of an SBOM entry: its purl, else group/name@version. */
+static const char *identity_of(Standard *s, const Value *fields) {
+    const char *purl = std_get(fields, "purl");
+    if (purl) return arena_printf(s->m->arena, "p:%s", purl);
+    const char *name = std_get(fields, "name"), *version = std_get(fields, "version");
+    const char *group = std_get(fields, "group");
+    return arena_printf(s->m->arena, "n:%s%s%s@%s", group ? group : "", group ? "/" : "",
+                        name ? name : "", version ? version : "");
+}
+
+static char *lower(Arena *a, const char *s) {
+    char *out = arena_strdup(a, s);
+    for (char *p = out; *p; p++)
+        *p = (char)tolower((unsigned char)*p);
+    return out;
+}
+
+/* The index keys a reference string can be looked up under, best first. */
+static size_t ref_keys(Arena *a, const char *ref, const char **keys) {
+    size_t n = 0;
+    if (strncmp(ref, "pkg:", 4) == 0) {
+        keys[n++] = arena_printf(a, "p:%s", ref);
+        size_t plain = strcspn(ref, "?#");
+        keys[n++] = arena_printf(a, "q:%.*s", (int)plain, ref);
+    } else if (strncmp(ref, "cpe:", 4) == 0) {
+        keys[n++] = arena_printf(a, "c:%s", ref);
+    } else {
+        keys[n++] = arena_printf(a, "n:%s", lower(a, ref));
+    }
+    return n;
+}
+
+/* The keys a component is indexed under (at most six). */
+static size_t component_keys(Arena *a, const Value *fields, const char **keys) {
+    size_t n = 0;
+    const char *purl = std_get(fields, "purl"), *cpe = std_get(fields, "cpe");
+    const char *name = std_get(fields, "name"), *version = std_get(fields, "version");
+    const char *group = std_get(fields, "group");
+    if (purl) n += ref_keys(a, purl, keys + n);
+    if (cpe) keys[n++] = arena_printf(a, "c:%s", cpe);
+    if (name && version) {
+        keys[n++] = arena_printf(a, "n:%s@%s", lower(a, name), lower(a, version));
+        if (group) {
+            keys[n++] =
+                arena_printf(a, "n:%s/%s@%s", lower(a, group), lower(a, name), lower(a, version));
+            keys[n++] =
+                arena_printf(a, "n:%s:%s@%s", lower(a, group), lower(a, name), lower(a, version));
+        }
+    }
+    return n;
+}
+
+/* The merged components a reference names, through index x. */
+static void *const *match_in(Standard *s, StdIndex *x, const char *ref, size_t *n) {
+    const char *keys[4];
+    size_t nk = ref_keys(s->m->arena, ref, keys);
+    for (size_t i = 0; i < nk; i++) {
+        void *const *found = std_index_get(x, keys[i], n);
+        if (*n) return found;
+    }
+    *n = 0;
+    return NULL;
+}
+
+Record *const *std_match(Standard *s, const char *ref, size_t *n) {
+    return (Record *const *)match_in(s, s->components, ref, n);
+}
+
+const char *std_new_id(Standard *s, const char *prefix, const char *const *parts, size_t nparts) {
+    StrBuf sb;
+    sb_init(&sb);
+    sb_puts(&sb, prefix);
+    size_t start = sb.len;
+    for (size_t i = 0; i < nparts; i++) {
+        if (!parts[i] || !*parts[i]) continue;
+        if (sb.len > start) sb_putc(&sb, '-');
+        for (const char *p = parts[i]; *p && sb.len - start < 100; p++) {
+            char c = *p;
+            bool ok = isalnum((unsigned char)c) || c == '.' || c == '_';
+            if (!(c & 0x80) && ok)
+                sb_putc(&sb, c);
+            else if (sb.len > start && sb.data[sb.len - 1] != '-')
+                sb_putc(&sb, '-');
+        }
+    }
+    /* an ID starts and ends with a letter or digit */
+    size_t lead = start;
+    while (lead < sb.len && !isalnum((unsigned char)sb.data[lead]))
+        lead++;
+    memmove(sb.data + start, sb.data + lead, sb.len - lead + 1);
+    sb.len -= lead - start;
+    while (sb.len > start && !isalnum((unsigned char)sb.data[sb.len - 1]))
+        sb.data[--sb.len] = 0;
+    if (sb.len == start) sb_puts(&sb, "unnamed");
+    const char *id = arena_strndup(s->m->arena, sb.data, sb.len);
+    size_t n;
+    for (int k = 2; model_find(s->m, id) || (std_index_get(s->ids, id, &n), n); k++)
+        id = arena_printf(s->m->arena, "%s-%d", sb.data, k);
+    std_index_put(s->ids, id, (void *)id);
+    sb_free(&sb);
+    return id;
+}
+
+bool std_device(Standard *s, const char *name) {
+    const Product *p = &s->m->product;
+    if (!name || !*name) return false;
+    if (p->name) {
+        if (strcasecmp(name, p->name) == 0) return true;
+        const char *forms[3] = {
+            p->version ? arena_printf(s->m->arena, "%s %s", p->name, p->version) : NULL,
+            p->manufacturer ? arena_printf(s->m->arena, "%s %s", p->manufacturer, p->name) : NULL,
+            p->version && p->manufacturer
+                ? arena_printf(s->m->arena, "%s %s %s", p->manufacturer, p->name, p->version)
+                : NULL,
+        };
+        for (size_t i = 0; i < 3; i++)
+            if (forms[i] && strcasecmp(name, forms[i]) == 0) return true;
+    }
+    for (size_t i = 0; i < p->nmodels; i++)
+        if (p->models[i] && strcasecmp(name, p->models[i]) == 0) return true;
+    for (size_t i = 0; i < s->nsboms; i++) {
+        const StdSbom *b = s->sboms[i];
+        if (!b->shipped) continue;
+        for (size_t k = 0; k < b->nsubject_names; k++)
+            if (strcasecmp(name, b->subject_names[k]) == 0) return true;
+        for (size_t k = 0; k < b->nsubject_refs; k++)
+            if (strcmp(name, b->subject_refs[k]) == 0) return true;
+    }
+    return false;
+}
+
+static bool is_subject(const StdSbom *b, const char *ref) {
+    for (size_t i = 0; i < b->nsubject_refs; i++)
+        if (strcmp(b->subject_refs[i], ref) == 0) return true;
+    return false;
+}
+
+static StdComponent *by_ref(StdSbom *b, const char *ref) {
+    for (size_t i = 0; i < b->ncomponents; i++)
+        if (b->components[i].bom_ref && strcmp(b->components[i].bom_ref, ref) == 0)
+            return &b->components[i];
+    return NULL;
+}
+
+Record *std_sbom_ref(Standard *s, StdSbom *b, const char *ref, bool *subject) {
+    *subject = false;
+    if (strncmp(ref, "urn:cdx:", 8) == 0) {
+        /* a BOM-Link: urn:cdx:serial/version#bom-ref */
+        const char *slash = strchr(ref + 8, '/'), *hash = strchr(ref + 8, '#');
+        size_t n = slash  ? (size_t)(slash - ref - 8)
+                   : hash ? (size_t)(hash - ref - 8)
+                          : strlen(ref + 8);
+        b = NULL;
+        for (size_t i = 0; i < s->nsboms && !b; i++)
+            if (s->sboms[i]->serial && strlen(s->sboms[i]->serial) == n &&
+                strncmp(s->sboms[i]->serial, ref + 8, n) == 0)
+                b = s->sboms[i];
+        if (!b) return NULL;
+        if (!hash) {
+            *subject = true;
+            return NULL;
+        }
+        ref = hash + 1;
+    }
+    if (!b) return NULL;
+    if (is_subject(b, ref)) {
+        *subject = b->shipped;
+        return NULL;
+    }
+    StdComponent *c = by_ref(b, ref);
+    if (!c) return NULL;
+    if (c->record) return c->record;
+    /* a component of a VEX document or an excluded one: find it shipped */
+    const char *keys[6];
+    size_t nk = component_keys(s->m->arena, c->fields, keys);
+    for (size_t i = 0; i < nk; i++) {
+        size_t n;
+        void *const *found = std_index_get(s->components, keys[i], &n);
+        if (n) return found[0];
+    }
+    return NULL;
+}
+
+/* ---- appends to records' list fields ------------------------------------------ */
+
+typedef struct StdAppend {
+    Record *r;
+    int field;
+    Value *list;
+} StdAppend;
+
+static size_t append_slot(const Standard *s, const Record *r, int field) {
+    struct {
+        const Record *r;
+        int field;
+    } key = {r, field};
+    size_t mask = s->nappend_slots - 1,
+           i = (size_t)hash_bytes((const char *)&key, sizeof key) & mask;
+    while (s->append_slots[i] && !(s->appends[s->append_slots[i] - 1].r == r &&
+                                   s->appends[s->append_slots[i] - 1].field == field))
+        i = (i + 1) & mask;
+    return i;
+}
+
+void std_append(Standard *s, Record *r, const char *field, Value *item) {
+    const FieldDef *f = schema_field(r->type, field);
+    if (!f) die("internal error: %s has no field %s", r->type->name, field);
+    if ((s->nappends + 1) * 2 > s->nappend_slots) {
+        s->nappend_slots = s->nappend_slots ? s->nappend_slots * 2 : 256;
+        free(s->append_slots);
+        s->append_slots = xmalloc(s->nappend_slots * sizeof *s->append_slots);
+        memset(s->append_slots, 0, s->nappend_slots * sizeof *s->append_slots);
+        for (size_t i = 0; i < s->nappends; i++)
+            s->append_slots[append_slot(s, s->appends[i].r, s->appends[i].field)] = i + 1;
+    }
+    size_t slot = append_slot(s, r, f->index);
+    if (!s->append_slots[slot]) {
+        if (s->nappends == s->appends_cap) {
+            s->appends_cap = s->appends_cap ? s->appends_cap * 2 : 64;
+            s->appends = xrealloc(s->appends, s->appends_cap * sizeof *s->appends);
+        }
+        Value *list = value_new(s->m->arena, VAL_LIST, item->loc);
+        const Value *old = r->fields[f->index].value;
+        size_t n;
+        const Value *const *items = std_items(old, &n);
+        for (size_t i = 0; i < n; i++)
+            value_push(s->m->arena, list, NULL, items[i]->loc, (Value *)items[i]);
+        if (old && old->kind == VAL_LIST) list->loc = old->loc;
+        s->appends[s->nappends] = (StdAppend){r, f->index, list};
+        s->append_slots[slot] = ++s->nappends;
+    }
+    Value *list = s->appends[s->append_slots[slot] - 1].list;
+    if (f->kind == FK_LINKS || f->kind == FK_LIST)
+        for (size_t i = 0; i < list->n; i++)
+            if (list->items[i]->kind == VAL_SCALAR && strcmp(list->items[i]->text, item->text) == 0)
+                return;
+    value_push(s->m->arena, list, NULL, item->loc, item);
+}
+
+static void appends_apply(Standard *s) {
+    for (size_t i = 0; i < s->nappends; i++)
+        s->appends[i].r->fields[s->appends[i].field].value = s->appends[i].list;
+}
+
+/* A short list for a message: the first five, then "and N more". */
+typedef struct NameList {
+    StrBuf sb;
+    size_t n;
+} NameList;
+
+static void names_add(NameList *l, const char *name) {
+    if (l->n++ < 5) sb_printf(&l->sb, "%s%s", l->n > 1 ? ", " : "", name);
+}
+
+static const char *names_text(NameList *l) {
+    if (l->n > 5) sb_printf(&l->sb, " and %zu more", l->n - 5);
+    return l->sb.data ? l->sb.data : "";
+}
+
+static const char *display_name(const Value *fields) {
+    const char *name = std_get(fields, "name");
+    return name ? name : "(unnamed)";
+}
+
+/* Pools the entries of the shipped SBOMs into components of the device: one
+ * per identity (purl, else group/name@version), the first entry's values
+ * first, later entries filling what it lacks. */
+static Merged *merge_components(Standard *s, size_t *nmerged) {
+    Arena *a = s->m->arena;
+    StdIndex by_identity = {0};
+    Merged *merged = NULL;
+    size_t n = 0, cap = 0;
+    for (size_t i = 0; i < s->nsboms; i++) {
+        StdSbom *b = s->sboms[i];
+        if (!b->shipped) continue;
+        for (size_t k = 0; k < b->ncomponents; k++) {
+            StdComponent *c = &b->components[k];
+            if (c->excluded) continue;
+            const char *identity = identity_of(s, c->fields);
+            size_t nfound;
+            void *const *found = std_index_get(&by_identity, identity, &nfound);
+            Merged *m;
+            if (nfound) {
+                m = &merged[(size_t)(uintptr_t)found[0] - 1];
+                for (size_t f = 0; f < c->fields->n; f++)
+                    if (!value_get(m->fields, c->fields->keys[f]))
+                        value_push(a, m->fields, c->fields->keys[f], c->fields->key_locs[f],
+                                   c->fields->items[f]);
+            } else {
+                if (n == cap) {
+                    cap = cap ? cap * 2 : 64;
+                    merged = xrealloc(merged, cap * sizeof *merged);
+                }
+                m = &merged[n++];
+                memset(m, 0, sizeof *m);
+                m->fields = c->fields;
+                m->identity = identity;
+                m->loc = c->loc;
+                m->sboms = value_new(a, VAL_LIST, c->loc);
+                m->depends_on = value_new(a, VAL_LIST, c->loc);
+                std_index_put(&by_identity, identity, (void *)(uintptr_t)n);
+            }
+            c->merged = (size_t)(m - merged) + 1;
+            if (b->author && !value_get(m->fields, "author"))
+                value_push(a, m->fields, "author", b->author->loc, (Value *)b->author);
+            if (b->timestamp && !value_get(m->fields, "timestamp"))
+                value_push(a, m->fields, "timestamp", b->timestamp->loc, (Value *)b->timestamp);
+            bool listed = false;
+            for (size_t f = 0; f < m->sboms->n; f++)
+                if (strcmp(m->sboms->items[f]->text, b->path) == 0) listed = true;
+            if (!listed) value_push(a, m->sboms, NULL, c->loc, std_scalar(s, c->loc, b->path));
+        }
+    }
+    std_index_free(&by_identity);
+    *nmerged = n;
+    return merged;
+}
+
+static bool derived_field(const char *key) {
+    static const char *const derived[] = {"id",     "title",           "sboms", "depends_on",
+                                          "assets", "vulnerabilities", "vex"};
+    for (size_t i = 0; i < sizeof derived / sizeof derived[0]; i++)
+        if (strcmp(key, derived[i]) == 0) return true;
+    return false;
+}
+
+/* Adds one supplement entry's values to a component: what the SBOM lacks is
+ * filled in; where the SBOM says otherwise, the SBOM wins and it is said. */
+static void supplement_apply(Standard *s, Merged *m, const Value *entry) {
+    Arena *a = s->m->arena;
+    bool filled = false;
+    for (size_t i = 0; i < entry->n; i++) {
+        const char *key = entry->keys[i];
+        const Value *v = entry->items[i];
+        if (strcmp(key, "component") == 0 || strcmp(key, "support_source") == 0 ||
+            derived_field(key))
+            continue;
+        const Value *have = value_get(m->fields, key);
+        if (!have) {
+            value_push(a, m->fields, key, entry->key_locs[i], (Value *)v);
+            if (strcmp(key, "support") == 0 || strcmp(key, "end_of_support") == 0) filled = true;
+        } else if (have->kind == VAL_SCALAR && v->kind == VAL_SCALAR &&
+                   strcmp(have->text, v->text) != 0 && strcmp(key, "support_reason") != 0) {
+            diag_add(s->d, SEV_WARNING, v->loc, "supplement-conflict", NULL,
+                     "%s: the SBOM says '%s' for %s (%s); the SBOM's value is kept", key,
+                     have->text, display_name(m->fields), std_where(s, have->loc));
+        }
+    }
+    if (!filled) return;
+    const Value *source = value_get(entry, "support_source");
+    const char *text = std_str(source) ? source->text : std_where(s, entry->loc);
+    SrcLoc loc = source ? source->loc : entry->loc;
+    for (size_t i = 0; i < m->fields->n; i++)
+        if (strcmp(m->fields->keys[i], "support_source") == 0) {
+            m->fields->items[i] =
+                std_scalar(s, loc, arena_printf(a, "%s; %s", m->fields->items[i]->text, text));
+            return;
+        }
+    value_push(a, m->fields, "support_source", loc, std_scalar(s, loc, text));
+}
+
+static void supplements_apply(Standard *s, Merged *merged, size_t nmerged) {
+    StdIndex by_key = {0};
+    const char *keys[6];
+    for (size_t i = 0; i < nmerged; i++) {
+        size_t nk = component_keys(s->m->arena, merged[i].fields, keys);
+        for (size_t k = 0; k < nk; k++)
+            std_index_put(&by_key, keys[k], &merged[i]);
+    }
+    for (size_t f = 0; f < s->nsupplements; f++) {
+        const Value *list = value_get(s->supplements[f], "components");
+        for (size_t i = 0; i < list->n; i++) {
+            const Value *entry = list->items[i];
+            const char *ref = entry->kind == VAL_MAP ? std_get(entry, "component") : NULL;
+            if (!ref) {
+                diag_add(s->d, SEV_ERROR, entry->loc, "supplement-format", NULL,
+                         "a supplement entry needs 'component': the purl or name@version of the "
+                         "component "
+                         "it describes");
+                continue;
+            }
+            for (size_t k = 0; k < entry->n; k++)
+                if (derived_field(entry->keys[k]))
+                    diag_add(s->d, SEV_ERROR, entry->key_locs[k], "supplement-format", NULL,
+                             "'%s' cannot be set in a supplement: it comes from the SBOMs and the "
+                             "records",
+                             entry->keys[k]);
+            size_t n;
+            void *const *found = match_in(s, &by_key, ref, &n);
+            if (!n) {
+                diag_add(s->d, SEV_WARNING, value_get(entry, "component")->loc,
+                         "supplement-unmatched", NULL,
+                         "'%s' names no component of the SBOMs in sbom/ (write the purl or "
+                         "name@version the "
+                         "SBOM gives)",
+                         ref);
+                continue;
+            }
+            /* the index hands out a copy of its result array: copy before applying */
+            Merged **targets = xmalloc(n * sizeof *targets);
+            memcpy(targets, found, n * sizeof *targets);
+            for (size_t k = 0; k < n; k++)
+                supplement_apply(s, targets[k], entry);
+            free(targets);
+        }
+    }
+    std_index_free(&by_key);
+}
+
+/* The dependency graph of each shipped SBOM: depends_on between components,
+ * and which components it leaves out (an NTIA minimum element). */
+static void dependencies_apply(Standard *s, Merged *merged, const char **ids) {
+    for (size_t i = 0; i < s->nsboms; i++) {
+        StdSbom *b = s->sboms[i];
+        if (!b->shipped) continue;
+        size_t unknown = 0;
+        for (size_t k = 0; k < b->ndeps; k++) {
+            const StdDependency *dep = &b->deps[k];
+            const char *refs[2] = {dep->from, dep->to};
+            Merged *ends[2] = {NULL, NULL};
+            bool ok = true;
+            for (int e = 0; e < 2; e++) {
+                if (is_subject(b, refs[e])) continue;
+                StdComponent *c = by_ref(b, refs[e]);
+                if (c && c->excluded) {
+                    ok = false;
+                } else if (!c) {
+                    ok = false;
+                    if (unknown++ < 10)
+                        diag_add(s->d, SEV_WARNING, dep->loc, "sbom-reference", NULL,
+                                 "the dependency graph names '%s', which the SBOM does not define",
+                                 refs[e]);
+                } else if (c->merged) {
+                    ends[e] = &merged[c->merged - 1];
+                }
+            }
+            if (!ok) continue;
+            if (ends[0]) ends[0]->in_graph = true;
+            if (ends[1]) ends[1]->in_graph = true;
+            if (!ends[0] || !ends[1] || ends[0] == ends[1]) continue;
+            const char *to = ids[ends[1] - merged];
+            bool seen = false;
+            for (size_t d = 0; d < ends[0]->depends_on->n; d++)
+                if (strcmp(ends[0]->depends_on->items[d]->text, to) == 0) seen = true;
+            if (!seen)
+                value_push(s->m->arena, ends[0]->depends_on, NULL, dep->loc,
+                           std_scalar(s, dep->loc, to));
+        }
+        if (unknown > 10)
+            diag_add(s->d, SEV_WARNING, (SrcLoc){b->path, 0, 0}, "sbom-reference", NULL,
+                     "the dependency graph names %zu references the SBOM does not define (the "
+                     "first 10 are "
+                     "reported)",
+                     unknown);
+    }
+    for (size_t i = 0; i < s->nsboms; i++) {
+        StdSbom *b = s->sboms[i];
+        if (!b->shipped || b->ncomponents == 0) continue;
+        SrcLoc top = {b->path, 0, 0};
+        if (!b->has_graph) {
+            diag_add(s->d, SEV_WARNING, top, "sbom-dependencies", NULL,
+                     "%s gives no dependency relationships for its %zu components (an NTIA minimum "
+                     "element)",
+                     b->format, b->ncomponents);
+            continue;
+        }
+        NameList out = {0};
+        for (size_t k = 0; k < b->ncomponents; k++) {
+            StdComponent *c = &b->components[k];
+            if (!c->excluded && c->merged && !merged[c->merged - 1].in_graph)
+                names_add(&out, display_name(c->fields));
+        }
+        if (out.n)
+            diag_add(s->d, SEV_WARNING, top, "sbom-dependencies", NULL,
+                     "%zu component%s in no relationship of the dependency graph (an NTIA minimum "
+                     "element): %s",
+                     out.n, out.n == 1 ? " is" : "s are", names_text(&out));
+        sb_free(&out.sb);
+    }
+}
+
+/* Types each device component as a component record and indexes it. */
+static void components_add(Standard *s, Merged *merged, size_t n, const char **ids) {
+    Arena *a = s->m->arena;
+    const RecordType *t = schema_type(s->m->schema, "component");
+    const char *keys[6];
+    for (size_t i = 0; i < n; i++) {
+        Merged *m = &merged[i];
+        Value *v = value_new(a, VAL_MAP, m->loc);
+        value_push(a, v, "id", m->loc, std_scalar(s, m->loc, ids[i]));
+        const char *name = std_get(m->fields, "name"), *version = std_get(m->fields, "version");
+        char *title = arena_printf(a, "%s%s%s", name ? name : ids[i], version ? " " : "",
+                                   version ? version : "");
+        for (char *p = title; *p; p++)
+            if (*p == '\n' || *p == '\r') *p = ' ';
+        value_push(a, v, "title", m->loc, std_scalar(s, m->loc, title));
+        for (size_t f = 0; f < m->fields->n; f++)
+            value_push(a, v, m->fields->keys[f], m->fields->key_locs[f], m->fields->items[f]);
+        value_push(a, v, "sboms", m->loc, m->sboms);
+        if (m->depends_on->n) value_push(a, v, "depends_on", m->loc, m->depends_on);
+        m->record = typing_record(a, s->d, t, m->loc.path, v, m->loc);
+        if (!m->record) continue;
+        model_add(s->m, s->d, m->record);
+        size_t nk = component_keys(a, m->fields, keys);
+        for (size_t k = 0; k < nk; k++)
+            std_index_put(s->components, keys[k], m->record);
+    }
+    for (size_t i = 0; i < s->nsboms; i++)
+        for (size_t k = 0; k < s->sboms[i]->ncomponents; k++) {
+            StdComponent *c = &s->sboms[i]->components[k];
+            if (c->merged) c->record = merged[c->merged - 1].record;
+        }
+}
+
+/* Component records written by hand join the index too. */
+static void components_index_written(Standard *s, size_t first_generated) {
+    const char *keys[6];
+    for (size_t i = 0; i < first_generated; i++) {
+        Record *r = s->m->records[i];
+        if (strcmp(r->type->name, "component") != 0) continue;
+        Value *fields = value_new(s->m->arena, VAL_MAP, r->loc);
+        static const char *const names[] = {"purl", "cpe", "name", "version", "group"};
+        for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
+            const Value *v = record_field(r, names[k]);
+            if (v) value_push(s->m->arena, fields, names[k], v->loc, (Value *)v);
+        }
+        size_t nk = component_keys(s->m->arena, fields, keys);
+        for (size_t k = 0; k < nk; k++)
+            std_index_put(s->components, keys[k], r);
+    }
+}
+
+/* The components lists of assets and vulnerability records, written by
+ * hand as purls or name@version, become links from the components. */
+static void component_mentions(Standard *s, size_t nwritten) {
+    for (size_t i = 0; i < nwritten; i++) {
+        Record *r = s->m->records[i];
+        const char *field = strcmp(r->type->name, "asset") == 0           ? "assets"
+                            : strcmp(r->type->name, "vulnerability") == 0 ? "vulnerabilities"
+                                                                          : NULL;
+        if (!field) continue;
+        size_t n;
+        const Value *const *items = std_items(record_field(r, "components"), &n);
+        for (size_t k = 0; k < n; k++) {
+            const char *ref = std_str(items[k]);
+            if (!ref) continue;
+            size_t nfound;
+            Record *const *found = std_match(s, ref, &nfound);
+            if (!nfound && s->any_shipped)
+                diag_add(s->d, SEV_WARNING, items[k]->loc, "component-unlisted", r->id,
+                         "%s names the component '%s', which no SBOM in sbom/ lists", r->id, ref);
+            Record **targets = xmalloc((nfound ? nfound : 1) * sizeof *targets);
+            if (nfound) memcpy(targets, found, nfound * sizeof *targets);
+            for (size_t f = 0; f < nfound; f++)
+                std_append(s, targets[f], field, std_scalar(s, items[k]->loc, r->id));
+            free(targets);
+        }
+    }
+}
+
+void standard_finish(Standard *s) {
+    size_t nwritten = s->m->nrecords;
+    size_t nmerged = 0;
+    Merged *merged = merge_components(s, &nmerged);
+    const char **ids = xmalloc((nmerged ? nmerged : 1) * sizeof *ids);
+    for (size_t i = 0; i < nmerged; i++) {
+        const char *parts[3] = {std_get(merged[i].fields, "group"),
+                                std_get(merged[i].fields, "name"),
+                                std_get(merged[i].fields, "version")};
+        if (!parts[1]) parts[1] = std_get(merged[i].fields, "purl");
+        ids[i] = std_new_id(s, "CMP-", parts, 3);
+    }
+    supplements_apply(s, merged, nmerged);
+    dependencies_apply(s, merged, ids);
+    components_add(s, merged, nmerged, ids);
+    components_index_written(s, nwritten);
+    component_mentions(s, nwritten);
+    vex_finish(s);
+    junit_finish(s);
+    appends_apply(s);
+
+    for (size_t i = 0; i < s->nsboms; i++)
+        free(s->sboms[i]->deps);
+    free(ids);
+    free(merged);
+    free(s->sboms);
+    free(s->statements);
+    free(s->cases);
+    free(s->supplements);
+    std_index_free(s->components);
+    std_index_free(s->ids);
+    free(s->components);
+    free(s->ids);
+    free(s->appends);
+    free(s->append_slots);
+    free(s);
+}
