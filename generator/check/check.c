@@ -14,6 +14,8 @@ void check_run(const Model *m, Diag *d) {
     rules_coverage_check(&c);
     rules_postmarket_check(&c);
     rules_record_check(&c);
+    rules_sbom_check(&c);
+    rules_results_check(&c);
 }
 
 void check_finding(Check *c, const char *rule, SrcLoc loc, const Record *r, const char *fmt, ...) {

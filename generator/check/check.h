@@ -62,6 +62,11 @@ void rules_coverage_check(
     Check *c); /* control-category, architecture-view, justification-*, view-* */
 void rules_postmarket_check(Check *c); /* vulnerabilities, signals, anomalies */
 void rules_record_check(Check *c);     /* dates and internal_fields of every record */
+void rules_sbom_check(Check *c);       /* component-*, support-coverage */
+void rules_results_check(Check *c);    /* control-test-failed */
+/* The coverage figure of the SBOM page: *known of *total components have a
+ * level of support and an end-of-support date, neither unknown. */
+void rules_sbom_coverage(const Model *m, size_t *known, size_t *total);
 
 /* ---- report.c: the findings as text, JSON, SARIF 2.1.0 or JUnit XML ---- */
 
