@@ -187,6 +187,15 @@ static bool parse_args(int argc, char **argv, Options *o) {
         }
     }
     if (!o->dir) o->dir = ".";
+    bool is_build = strcmp(o->command, "build") == 0, is_check = strcmp(o->command, "check") == 0;
+    if (!is_check && o->format != REPORT_TEXT) {
+        usage_error("--format applies to check only");
+        return false;
+    }
+    if (!is_build && (o->out || o->only || o->lua_budget || o->lua_memory)) {
+        usage_error("-o, --only, --lua-budget and --lua-memory apply to build only");
+        return false;
+    }
     return true;
 }
 
@@ -218,16 +227,17 @@ static bool set_build_date(Model *m) {
         return true;
     }
     if (m->product.date && date_parse(m->product.date, &m->build_date)) return true;
-    fprintf(stderr, "dossier: no build date: set SOURCE_DATE_EPOCH or the date attribute of dossier.xml\n");
+    m->build_date = 0; /* unknown: the date rules stand aside */
     return false;
 }
 
 /* load -> model -> check. Returns false on a system error. */
 static void print_load_failure(const Diag *d) {
-    for (size_t i = 0; i < d->n; i++)
-        fprintf(stderr, "%s:%d: %s: [%s] %s\n", d->items[i].loc.path ? d->items[i].loc.path : "dossier",
-                d->items[i].loc.line, severity_name(d->items[i].severity), d->items[i].rule,
-                d->items[i].message);
+    StrBuf sb;
+    sb_init(&sb);
+    report_write(&sb, d, REPORT_TEXT, ".", SEV_NOTE);
+    fwrite(sb.data ? sb.data : "", 1, sb.len, stderr);
+    sb_free(&sb);
 }
 
 static bool run_pipeline(Run *run, const Options *o) {
@@ -246,7 +256,11 @@ static bool run_pipeline(Run *run, const Options *o) {
         print_load_failure(&run->diag);
         return false;
     }
-    if (!set_build_date(&run->model)) return false;
+    if (!set_build_date(&run->model) && diag_count(&run->diag, SEV_ERROR) == 0) {
+        /* with errors in dossier.xml they are the news; without, say what is missing */
+        fprintf(stderr, "dossier: no build date: set SOURCE_DATE_EPOCH or the date attribute of dossier.xml\n");
+        return false;
+    }
     progress(o, "checking");
     check_run(&run->model, &run->diag);
     diag_sort(&run->diag);
@@ -280,7 +294,8 @@ static int cmd_check(const Options *o) {
     }
     StrBuf sb;
     sb_init(&sb);
-    report_write(&sb, &run.diag, o->format, o->dir, SEV_NOTE);
+    report_write(&sb, &run.diag, o->format, o->dir,
+                 o->verbosity == 0 && o->format == REPORT_TEXT ? SEV_ERROR : SEV_NOTE);
     fwrite(sb.data ? sb.data : "", 1, sb.len, stdout);
     sb_free(&sb);
     print_summary(&run.diag, o);

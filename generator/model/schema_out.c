@@ -11,7 +11,10 @@ static void xsd_simple(StrBuf *sb, const FieldDef *f, const char *indent) {
     case FK_DATE: sb_printf(sb, "%s<xs:simpleType><xs:restriction base=\"xs:date\"/></xs:simpleType>\n", indent); return;
     case FK_INT: sb_printf(sb, "%s<xs:simpleType><xs:restriction base=\"xs:integer\"/></xs:simpleType>\n", indent); return;
     case FK_NUMBER: sb_printf(sb, "%s<xs:simpleType><xs:restriction base=\"xs:decimal\"/></xs:simpleType>\n", indent); return;
-    case FK_BOOL: sb_printf(sb, "%s<xs:simpleType><xs:restriction base=\"xs:boolean\"/></xs:simpleType>\n", indent); return;
+    case FK_BOOL: /* xs:boolean would admit 1 and 0, which records do not */
+        sb_printf(sb, "%s<xs:simpleType><xs:restriction base=\"xs:token\"><xs:enumeration value=\"true\"/>"
+                      "<xs:enumeration value=\"false\"/></xs:restriction></xs:simpleType>\n", indent);
+        return;
     case FK_LINK: sb_printf(sb, "%s<xs:simpleType><xs:restriction base=\"d:recordId\"/></xs:simpleType>\n", indent); return;
     case FK_LINKS: sb_printf(sb, "%s<xs:simpleType><xs:list itemType=\"d:recordId\"/></xs:simpleType>\n", indent); return;
     case FK_ENUM:
@@ -137,8 +140,11 @@ void schema_write_markdown(StrBuf *sb, const Schema *s) {
                 "Markdown; `date` YYYY-MM-DD; `int`; `number`; `bool` true or false; `enum`\n"
                 "one of the listed values; `link` one record ID; `links` a list of IDs;\n"
                 "`list` a list of strings; `entry` a mapping of the sub-fields below it;\n"
-                "`entries` a list of such mappings. A link can be written on either side:\n"
-                "the field on the other type named by \"seen from the target as\" is the same link.\n\n");
+                "`entries` a list of such mappings. Every link is shown on both records:\n"
+                "\"seen from the target as\" names it on the other side (a control's page lists\n"
+                "the threats it `mitigates`). Where the other type also has a field of that\n"
+                "name (`control.verified_by` and `test.verifies`), the link may be written on\n"
+                "either side and is stored once.\n\n");
     for (size_t t = 0; t < s->ntypes; t++) {
         const RecordType *rt = &s->types[t];
         sb_printf(sb, "## %s (`%s`)\n\n%s\n\nFolder `%s/`; ID prefix ", rt->title, rt->name, rt->doc ? rt->doc : "",

@@ -41,3 +41,12 @@ expect_grep "--only lists the outputs there are" "unknown output 'nope' (outputs
 check "--only with an unknown output writes nothing" test ! -e "$TMP/only"
 expect_exit "--only site builds the site" 0 "$DOSSIER" build "$ROOT/examples/minimal" -o "$TMP/only" --only site
 check "--only site writes the index" test -f "$TMP/only/index.html"
+
+expect_exit "--format on build exits 2" 2 "$DOSSIER" build "$ROOT/examples/minimal" -o "$TMP/fmt" --format json
+expect_exit "-o on check exits 2" 2 "$DOSSIER" check "$ROOT/examples/minimal" -o "$TMP/x"
+copy_example minimal warn
+sed -i 's/^verifies:/tool: nmap\nverifies:/' "$TMP/warn/tests/"*.md
+"$DOSSIER" check -q "$TMP/warn" >"$TMP/qcheck" 2>&1
+if grep -q 'warning:' "$TMP/qcheck"; then fail "check -q prints errors only" "$(head -3 "$TMP/qcheck")"; else ok "check -q prints errors only"; fi
+"$DOSSIER" check "$TMP/warn" >"$TMP/wcheck" 2>&1
+expect_grep "check without -q prints warnings" "warning: [test-tool-version]" "$TMP/wcheck"

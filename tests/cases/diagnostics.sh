@@ -119,3 +119,12 @@ after=$(cd "$TMP/site" && find . -type f | sort | xargs sha256sum | sha256sum)
 if [ "$before" = "$after" ]; then ok "previous output survives a failed build"; else fail "previous output survives a failed build"; fi
 leftovers=$(ls -d "$TMP"/site.* 2>/dev/null | wc -l)
 if [ "$leftovers" -eq 0 ]; then ok "no temporary folder is left behind"; else fail "no temporary folder is left behind" "$(ls -d "$TMP"/site.*)"; fi
+
+# dossier.xml without its date: the schema error is the news, not the missing build date
+fresh nodate
+sed -i 's/ date="[^"]*"//' "$D/dossier.xml"
+SOURCE_DATE_EPOCH= "$DOSSIER" check "$D" >"$TMP/out" 2>&1; rc=$?
+if [ $rc -eq 1 ]; then ok "dossier.xml without a date exits 1"; else fail "dossier.xml without a date exits 1" "exit $rc"; fi
+expect_grep "dossier.xml without a date names the attribute" "The attribute 'date' is required but missing" "$TMP/out"
+expect_exit "check of a missing folder exits 2" 2 "$DOSSIER" check "$TMP/nowhere"
+if grep -q ':0:' "$TMP/out"; then fail "a finding without a line shows no :0" "$(cat "$TMP/out")"; else ok "a finding without a line shows no :0"; fi
