@@ -84,8 +84,8 @@ static void sandbox_hook(lua_State *L, lua_Debug *ar) {
         }
     }
     if (r->steps > r->budget) {
-        lua_pushfstring(L, "instruction budget of %d million exceeded (an endless loop?)",
-                        (int)(r->budget / 1000000));
+        lua_pushfstring(L, "instruction budget of %I instructions exceeded (an endless loop?)",
+                        (lua_Integer)r->budget);
         lua_error(L);
     }
     if (r->mem_used > r->mem_cap - r->mem_cap / 16) {
