@@ -40,8 +40,11 @@ all: $(BIN)
 deps:
 	@sh scripts/install-deps.sh
 
+# The npm validators the tests run (tests/validators/package-lock.json), when npm is there.
 test-deps:
 	@sh scripts/install-deps.sh --test
+	@if command -v npm >/dev/null 2>&1; then cd tests/validators && npm ci --no-audit --no-fund; \
+	else echo "npm not found: the CSAF validator tests will be skipped" >&2; fi
 
 $(BUILDDIR)/%.o: %.c
 	@mkdir -p $(dir $@)

@@ -52,6 +52,9 @@ typedef struct OutputDef {
     bool (*finish)(const Model *m, const Diag *d, const EmitOptions *e, OutDir *o);
 } OutputDef;
 
+/* provider.c: the csaf output's hash files, index.txt and changes.csv. */
+bool provider_finish(const Model *m, const Diag *d, const EmitOptions *e, OutDir *o);
+
 /* Every output, in the order they are built. */
 extern const OutputDef output_table[];
 extern const size_t output_count;

@@ -8,6 +8,10 @@
 
 const OutputDef output_table[] = {
     {"site", "static site: index, a page per record, traceability matrix, findings", false, NULL},
+    {"advisories", "security advisories for customers: an HTML bulletin per advisory, an index, an Atom feed",
+     true, NULL},
+    {"csaf", "CSAF 2.0 advisories and VEX in the provider folder layout, with SHA-256 and SHA-512 files", true,
+     provider_finish},
 };
 const size_t output_count = sizeof output_table / sizeof output_table[0];
 

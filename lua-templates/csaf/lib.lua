@@ -1,0 +1,190 @@
+-- csaf/lib.lua: what the CSAF documents (csaf/) and the bulletins
+-- (advisories/) share: the releases as products, the versions an advisory
+-- names matched to releases, affected and fixed releases, CSAF file names,
+-- dates and CVSS. Runs over the public view of the model.
+local M = {}
+
+-- "2024-07-12" -> "2024-07-12T00:00:00.000Z": CSAF and Atom want a time.
+function M.timestamp(date)
+  return date .. "T00:00:00.000Z"
+end
+
+-- The manufacturer's web address without a trailing slash: the base of the
+-- provider's URLs. An error when dossier.xml gives none.
+function M.base_url()
+  local u = model.product.manufacturer_url
+  if not u or not u:find("^https://") then
+    error("dossier.xml gives no https manufacturer URL; CSAF needs one for the publisher namespace and the provider's URLs")
+  end
+  return (u:gsub("/+$", ""))
+end
+
+function M.vendor()
+  return model.product.manufacturer or model.product.name
+end
+
+function M.publisher()
+  return { category = "vendor", name = M.vendor(), namespace = M.base_url() }
+end
+
+-- CSAF 2.0 section 5.1: lower-case tracking ID, every run of characters
+-- outside [+-a-z0-9] replaced by one "_", then ".json".
+function M.filename(tracking_id)
+  return (tracking_id:lower():gsub("[^%+%-a-z0-9]+", "_")) .. ".json"
+end
+
+-- Releases sorted by date, then ID: the products of the product tree.
+local releases
+function M.releases()
+  if releases then return releases end
+  releases = sorted(model.by_type.release, function(a, b)
+    if a.fields.date ~= b.fields.date then return a.fields.date < b.fields.date end
+    return a.id < b.id
+  end)
+  return releases
+end
+
+-- Version strings named in a text: "Cadence Gateway 3.0.1 and later" -> {"3.0.1"}.
+function M.versions_in(text)
+  local found = {}
+  for v in text:gmatch("%d+%.%d+[%.%d]*") do found[#found + 1] = (v:gsub("%.+$", "")) end
+  return found
+end
+
+local function release_of(version)
+  for _, r in ipairs(M.releases()) do
+    if r.fields.version == version then return r end
+  end
+  return nil
+end
+
+-- The releases an advisory names as affected and as fixed. Fixed: the
+-- releases of fixed_by and those whose version fixed_versions names, and
+-- every later release (a later release carries the fix), never one that
+-- is affected. Both sorted by date.
+function M.advisory_releases(adv)
+  local affected, is_affected = {}, {}
+  for _, text in ipairs(adv.fields.affected_versions or {}) do
+    for _, v in ipairs(M.versions_in(text)) do
+      local r = release_of(v)
+      if r and not is_affected[r.id] then
+        is_affected[r.id] = true
+        affected[#affected + 1] = r
+      end
+    end
+  end
+  local first
+  local function consider(r)
+    if r and not is_affected[r.id] and (not first or r.fields.date < first.fields.date) then first = r end
+  end
+  for _, r in ipairs(adv.rel.fixed_by) do consider(r) end
+  for _, text in ipairs(adv.fields.fixed_versions or {}) do
+    for _, v in ipairs(M.versions_in(text)) do consider(release_of(v)) end
+  end
+  local fixed = {}
+  if first then
+    for _, r in ipairs(M.releases()) do
+      if r.fields.date >= first.fields.date and not is_affected[r.id] then fixed[#fixed + 1] = r end
+    end
+  end
+  table.sort(affected, function(a, b) return a.fields.date < b.fields.date end)
+  return affected, fixed
+end
+
+-- The product ID of a release, and the IDs of a list of releases (nil when empty).
+function M.ids(list)
+  if #list == 0 then return nil end
+  local ids = {}
+  for i, r in ipairs(list) do ids[i] = r.id end
+  return ids
+end
+
+-- The product tree: vendor -> product name -> one product_version branch
+-- per release; the product's version from dossier.xml is added when no
+-- release has it.
+function M.product_tree()
+  local p = model.product
+  local versions = {}
+  for _, r in ipairs(M.releases()) do
+    versions[#versions + 1] = {
+      category = "product_version", name = r.fields.version,
+      product = { product_id = r.id, name = p.name .. " " .. r.fields.version },
+    }
+  end
+  if p.version and not release_of(p.version) then
+    versions[#versions + 1] = {
+      category = "product_version", name = p.version,
+      product = { product_id = "VERSION-" .. p.version, name = p.name .. " " .. p.version },
+    }
+  end
+  if #versions == 0 then error("the dossier has no releases and dossier.xml no product version: CSAF needs a product") end
+  return {
+    branches = { {
+      category = "vendor", name = M.vendor(),
+      branches = { { category = "product_name", name = p.name, branches = versions } },
+    } },
+  }
+end
+
+-- Every product ID of the tree, in tree order.
+function M.all_ids()
+  local ids = {}
+  for _, b in ipairs(M.product_tree().branches[1].branches[1].branches) do ids[#ids + 1] = b.product.product_id end
+  return ids
+end
+
+-- "1" -> "1.0.0", "2.1" -> "2.1.0": revision numbers as semantic versions,
+-- so a "2.1" revision fits the CSAF version rules.
+function M.semver(n)
+  local parts = {}
+  for d in tostring(n):gmatch("%d+") do parts[#parts + 1] = d end
+  while #parts < 3 do parts[#parts + 1] = "0" end
+  return table.concat(parts, ".", 1, 3)
+end
+
+-- An advisory's revisions sorted by date, then number.
+function M.revisions(adv)
+  return sorted(adv.fields.revisions, function(a, b)
+    if a.date ~= b.date then return a.date < b.date end
+    return M.semver(a.number) < M.semver(b.number)
+  end)
+end
+
+-- CVSS v3 base severity of a score.
+function M.severity(score)
+  if score >= 9 then return "CRITICAL" elseif score >= 7 then return "HIGH"
+  elseif score >= 4 then return "MEDIUM" elseif score > 0 then return "LOW" end
+  return "NONE"
+end
+
+-- The cvss_v3 object of a vulnerability, or nil when it has no v3 vector and score.
+function M.cvss(v)
+  local vector, score = v.fields.cvss_vector, v.fields.cvss_score
+  if not vector or not score then return nil end
+  local version = vector:match("^CVSS:(3%.[01])/")
+  if not version then return nil end
+  return { version = version, vectorString = vector, baseScore = score + 0.0, baseSeverity = M.severity(score) }
+end
+
+-- The vulnerability's identification: cve when it has a CVE ID, else ids.
+function M.vuln_ids(v, out)
+  if v.id:find("^CVE%-%d%d%d%d%-%d%d%d%d+$") then
+    out.cve = v.id
+  else
+    out.ids = { { system_name = M.vendor() .. " vulnerability ID", text = v.id } }
+  end
+  return out
+end
+
+-- One line on exploitability, patient-harm severity and risk, or nil.
+function M.impact(v)
+  local f, parts = v.fields, {}
+  if f.exploitability then parts[#parts + 1] = "exploitability in the device: " .. f.exploitability end
+  if f.severity then parts[#parts + 1] = "worst credible patient harm: " .. f.severity end
+  if f.risk then parts[#parts + 1] = "risk: " .. f.risk end
+  if #parts == 0 then return nil end
+  local s = table.concat(parts, "; ")
+  return (s:gsub("^%l", string.upper)) .. "."
+end
+
+return M

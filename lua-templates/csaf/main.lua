@@ -1,0 +1,191 @@
+-- csaf/main.lua: the CSAF 2.0 documents of a dossier, in the provider's
+-- folder layout: a csaf_security_advisory per advisory record, one csaf_vex
+-- for the product's VEX, and provider-metadata.json. The C step after it
+-- (emit/provider.c) writes the .sha256/.sha512 files, index.txt, changes.csv.
+local json = import("csaf/json.lua")
+local lib = import("csaf/lib.lua")
+
+local root = "csaf/.well-known/csaf/"
+local base = lib.base_url() .. "/.well-known/csaf/"
+
+-- Writes doc under white/<year of its initial release>/ and returns the path.
+local function publish(doc)
+  local tracking = doc.document.tracking
+  local rel = "white/" .. tracking.initial_release_date:sub(1, 4) .. "/" .. lib.filename(tracking.id)
+  doc.document.references = doc.document.references or {}
+  table.insert(doc.document.references, 1, { category = "self", summary = "This document", url = base .. rel })
+  write(root .. rel, json.encode(doc))
+end
+
+local function common_document(category, title, tracking)
+  local doc = {
+    category = category,
+    csaf_version = "2.0",
+    publisher = lib.publisher(),
+    title = title,
+    tracking = tracking,
+    lang = "en",
+    distribution = { tlp = { label = "WHITE" } },
+  }
+  if model.product.cvd_policy_url then
+    doc.references = { { category = "external", summary = "Coordinated vulnerability disclosure policy",
+                         url = model.product.cvd_policy_url } }
+  end
+  return doc
+end
+
+-- ---- advisories --------------------------------------------------------------
+
+local function advisory_vulnerability(adv, v, affected, fixed)
+  local out = lib.vuln_ids(v, {})
+  out.title = v.title
+  local text = v.body_markdown ~= "" and v.body_markdown or v.title
+  out.notes = { { category = "description", title = "Vulnerability description", text = text } }
+  if v.fields.cwe then
+    out.notes[#out.notes + 1] = { category = "details", title = "Weakness", text = v.fields.cwe }
+  end
+  if v.fields.discovered then out.discovery_date = lib.timestamp(v.fields.discovered) end
+  local status = { known_affected = lib.ids(affected), fixed = lib.ids(fixed) }
+  if not status.known_affected and not status.fixed then
+    error(adv.id .. ": none of its affected or fixed versions is a release of the dossier")
+  end
+  out.product_status = status
+  if status.known_affected then
+    local rem = {}
+    local fix = adv.fields.remediation
+    if fix or status.fixed then
+      rem[#rem + 1] = { category = "vendor_fix", product_ids = status.known_affected,
+                        details = fix or ("Update to a fixed version: " .. table.concat(adv.fields.fixed_versions or {}, ", ")) }
+    end
+    if adv.fields.workarounds then
+      rem[#rem + 1] = { category = "workaround", product_ids = status.known_affected, details = adv.fields.workarounds }
+    end
+    if #rem == 0 then
+      rem[1] = { category = "none_available", product_ids = status.known_affected,
+                 details = "No fix is available yet; its availability will be communicated." }
+    end
+    out.remediations = rem
+    local cvss = lib.cvss(v)
+    if cvss then out.scores = { { products = status.known_affected, cvss_v3 = cvss } } end
+  end
+  local impact = lib.impact(v)
+  if impact then out.threats = { { category = "impact", details = impact } } end
+  return out
+end
+
+for _, adv in ipairs(model.by_type.advisory) do
+  local revisions, history = lib.revisions(adv), {}
+  for i, r in ipairs(revisions) do
+    history[i] = { date = lib.timestamp(r.date), number = lib.semver(r.number), summary = r.summary }
+  end
+  local last = revisions[#revisions]
+  local doc = common_document("csaf_security_advisory", adv.title, {
+    id = adv.id,
+    status = adv.fields.status,
+    version = lib.semver(last.number),
+    initial_release_date = lib.timestamp(adv.fields.published),
+    current_release_date = lib.timestamp(last.date),
+    revision_history = history,
+  })
+  if adv.body_markdown ~= "" then
+    doc.notes = { { category = "summary", title = "Summary", text = adv.body_markdown } }
+  end
+  if adv.fields.acknowledgments and #adv.fields.acknowledgments > 0 then
+    doc.acknowledgments = {}
+    for i, a in ipairs(adv.fields.acknowledgments) do doc.acknowledgments[i] = { summary = a } end
+  end
+  local affected, fixed = lib.advisory_releases(adv)
+  local vulns = {}
+  for _, v in ipairs(adv.rel.vulnerabilities) do vulns[#vulns + 1] = advisory_vulnerability(adv, v, affected, fixed) end
+  if #vulns == 0 then error(adv.id .. ": it covers no public vulnerability") end
+  publish({ document = doc, product_tree = lib.product_tree(), vulnerabilities = vulns })
+end
+
+-- ---- VEX -------------------------------------------------------------------------
+
+-- The releases on or after the first release that fixes v, and those before it.
+local function split_by_fix(v)
+  local first
+  for _, r in ipairs(v.rel.fixed_in) do
+    if not first or r.fields.date < first.fields.date then first = r end
+  end
+  local before, after = {}, {}
+  for _, r in ipairs(lib.releases()) do
+    if first and r.fields.date >= first.fields.date then after[#after + 1] = r else before[#before + 1] = r end
+  end
+  return before, after, first
+end
+
+local function vex_vulnerability(v, all)
+  local state = v.fields.vex_state
+  local out = lib.vuln_ids(v, {})
+  out.title = v.title
+  local text = v.body_markdown ~= "" and v.body_markdown or v.title
+  out.notes = { { category = "description", title = "Vulnerability description", text = text } }
+  local status = {}
+  if state == "not_affected" then
+    status.known_not_affected = all
+    if v.fields.vex_justification then
+      out.flags = { { label = v.fields.vex_justification, product_ids = all } }
+    else
+      out.threats = { { category = "impact", details = lib.impact(v) or text, product_ids = all } }
+    end
+  elseif state == "under_investigation" then
+    status.under_investigation = all
+  elseif state == "fixed" then
+    local before, after, first = split_by_fix(v)
+    if first then
+      status.fixed = lib.ids(after)
+      status.known_affected = lib.ids(before)
+      if status.known_affected then
+        out.remediations = { { category = "vendor_fix", product_ids = status.known_affected,
+                               details = "Update to " .. first.fields.version .. " or later." } }
+      end
+    else
+      status.fixed = all
+    end
+  else -- affected
+    status.known_affected = all
+    local advice
+    for _, adv in ipairs(v.rel.advisories) do advice = advice or adv.fields.workarounds or adv.fields.remediation end
+    out.remediations = { advice
+      and { category = "mitigation", product_ids = all, details = advice }
+      or { category = "none_available", product_ids = all, details = "No fix is available yet; its availability will be communicated." } }
+  end
+  out.product_status = status
+  local cvss = lib.cvss(v)
+  if cvss and status.known_affected then out.scores = { { products = status.known_affected, cvss_v3 = cvss } } end
+  return out
+end
+
+local vex, all = {}, lib.all_ids()
+for _, v in ipairs(model.by_type.vulnerability) do
+  if v.fields.vex_state then vex[#vex + 1] = vex_vulnerability(v, all) end
+end
+if #vex > 0 then
+  local id = model.product.name .. " VEX " .. (model.product.version or model.build_date)
+  local doc = common_document("csaf_vex", model.product.name .. ": vulnerability exploitability (VEX)", {
+    id = (id:gsub("%s+", "-")),
+    status = "final",
+    version = "1",
+    initial_release_date = lib.timestamp(model.build_date),
+    current_release_date = lib.timestamp(model.build_date),
+    revision_history = { { date = lib.timestamp(model.build_date), number = "1",
+                           summary = "VEX of the dossier as of its build date" } },
+  })
+  doc.notes = { { category = "summary", title = "About this document",
+                  text = "The exploitability of every assessed vulnerability in each release of " .. model.product.name ..
+                         ", from the manufacturer's vulnerability records." } }
+  publish({ document = doc, product_tree = lib.product_tree(), vulnerabilities = vex })
+end
+
+write(root .. "provider-metadata.json", json.encode({
+  canonical_url = base .. "provider-metadata.json",
+  distributions = { { directory_url = base .. "white/" } },
+  last_updated = lib.timestamp(model.build_date),
+  list_on_CSAF_aggregators = true,
+  metadata_version = "2.0",
+  mirror_on_CSAF_aggregators = true,
+  publisher = lib.publisher(),
+  role = "csaf_provider",
+}))
