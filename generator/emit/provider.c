@@ -1,5 +1,5 @@
 /* provider.c: finishes the csaf output (emit stage). The templates wrote the
- * CSAF documents under csaf/.well-known/csaf/white/<year>/; this step adds
+ * CSAF documents under public/csaf/.well-known/csaf/white/<year>/; this step adds
  * what the CSAF 2.0 provider rules (spec section 7) ask beside them: a
  * .sha256 and a .sha512 file per document (libsodium), index.txt and
  * changes.csv (newest first), all from the bytes already written. */
@@ -13,7 +13,7 @@
 
 #include "emit.h"
 
-static const char WHITE[] = "csaf/.well-known/csaf/white/";
+static const char WHITE[] = "public/csaf/.well-known/csaf/white/";
 
 typedef struct Document {
     const char *rel;     /* relative to the white/ folder: 2024/adv-2024-001.json */
@@ -104,6 +104,7 @@ bool provider_finish(const Model *m, const Diag *d, const EmitOptions *e, OutDir
         if (!ok) return false;
         docs[n++] = (Document){path + prefix, current};
     }
+    if (n == 0) return true; /* nothing published: no provider folder either */
     StrBuf sb;
     sb_init(&sb);
     qsort(docs, n, sizeof *docs, cmp_paths);

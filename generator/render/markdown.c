@@ -97,7 +97,8 @@ static const char *render_text(Arena *a, const Model *m, const char *text, size_
 
 /* Pushes the HTML at idx with every href="dossier:ID" made the relative
  * URL of ID's page as seen from page, as a safe HTML value. An ID that
- * names no record (the checker reports it) links to "#ID". */
+ * names no record (the checker reports it) links to "#ID", and so does
+ * every ID in a public output, whose pages may carry such anchors. */
 static void push_resolved(lua_State *L, int idx, const char *page) {
     const Model *m = renderer_of(L)->model;
     static const char marker[] = "href=\"dossier:";
@@ -119,7 +120,8 @@ static void push_resolved(lua_State *L, int idx, const char *page) {
             memcpy(key, id, idlen);
             key[idlen] = 0;
             rec = model_find(m, key);
-            if (rec && rec->internal && renderer_of(L)->public) rec = NULL; /* not in a public output */
+            /* a public page links no record page: the site is internal */
+            if (renderer_of(L)->public) rec = NULL;
         }
         if (rec) {
             char target[600];

@@ -21,7 +21,7 @@ end
 
 -- The path of the advisory's CSAF document in the build output.
 function M.csaf_path(adv)
-  return "csaf/.well-known/csaf/white/" .. adv.fields.published:sub(1, 4) .. "/" .. csaf.filename(adv.id)
+  return "public/csaf/.well-known/csaf/white/" .. adv.fields.published:sub(1, 4) .. "/" .. csaf.filename(adv.id)
 end
 
 -- The contact for security reports: the psirt contact, else the first one.

@@ -5,7 +5,11 @@
 local json = import("csaf/json.lua")
 local lib = import("csaf/lib.lua")
 
-local root = "csaf/.well-known/csaf/"
+local has_vex = false
+for _, v in ipairs(model.by_type.vulnerability) do has_vex = has_vex or v.fields.vex_state ~= nil end
+if #model.by_type.advisory == 0 and not has_vex then return end -- nothing to publish
+
+local root = "public/csaf/.well-known/csaf/"
 local base = lib.base_url() .. "/.well-known/csaf/"
 
 -- Writes doc under white/<year of its initial release>/ and returns the path.
