@@ -185,6 +185,20 @@ const Rule rule_table[] = {
     {"control-test-failed", SEV_ERROR, "check",
      "An implemented or partial control has a test whose latest result is fail or error (a JUnit "
      "case that failed, say), even though another of its tests passed: the control is unverified."},
+
+    /* MDS2: load/mds2.c reads mds2.xml, check/rules_mds2.c checks the answers */
+    {"mds2-question", SEV_ERROR, "load",
+     "An answer in mds2.xml names a question the MDS2 HN 1-2019 form does not have."},
+    {"mds2-answer", SEV_ERROR, "load",
+     "An answer in mds2.xml cannot be used: a Yes/No question without value, a header question with "
+     "one, see-note without a note, a question answered twice, or a record ID no record has."},
+    {"mds2-unanswered", SEV_WARNING, "check",
+     "An MDS2 question that neither the records, nor mds2.xml, nor a question it depends on answers."},
+    {"mds2-not-started", SEV_NOTE, "check",
+     "The dossier has no mds2.xml, so the MDS2 questions the records cannot decide are unanswered."},
+    {"mds2-contradiction", SEV_ERROR, "check",
+     "An MDS2 Yes whose control is planned or whose control's test failed in its latest result, or "
+     "an mds2.xml answer that differs from what the records decide."},
 };
 
 const size_t rule_count = sizeof rule_table / sizeof rule_table[0];

@@ -16,6 +16,7 @@ void check_run(const Model *m, Diag *d) {
     rules_record_check(&c);
     rules_sbom_check(&c);
     rules_results_check(&c);
+    rules_mds2_check(&c);
 }
 
 void check_finding(Check *c, const char *rule, SrcLoc loc, const Record *r, const char *fmt, ...) {

@@ -262,5 +262,5 @@ bool load_dossier(Model *m, Diag *d, const LoadOptions *o) {
     xmlSchemaFree(dossier_xsd);
     xmlSchemaFree(records_xsd);
     model_finish(m, d);
-    return true;
+    return mds2_load(m, d, o);
 }

@@ -183,6 +183,7 @@ typedef struct Model {
     Link **links;          /* every link, sorted by from, field, to */
     size_t nlinks;
     int64_t build_date;    /* days since epoch: SOURCE_DATE_EPOCH or product.date */
+    struct Mds2 *mds2;     /* the MDS2 form (load/mds2.c, mds2.c), NULL without a catalogue */
     /* the ID index (open addressing), private to model.c */
     Record **slots;
     size_t nslots;
@@ -208,6 +209,77 @@ Record **model_of_type(const Model *m, const char *type, size_t *n);
 /* The name a link has when seen from the record at from_side ("mitigated_by"
  * from the threat, "mitigates" from the control). */
 const char *link_name(const Link *l, bool from_side);
+
+/* ---- mds2.c: the MDS2 form (ANSI/NEMA HN 1-2019) -------------------------- */
+
+/* An answer on the form: Yes, No, N/A, See Note, or a text (the header). */
+typedef enum Mds2Value { MDS2_NONE, MDS2_YES, MDS2_NO, MDS2_NA, MDS2_SEE_NOTE, MDS2_TEXT } Mds2Value;
+/* Where an answer came from, in the order they are tried. */
+typedef enum Mds2Source {
+    MDS2_DERIVED,   /* the records (or dossier.xml) decide it */
+    MDS2_HUMAN,     /* mds2.xml */
+    MDS2_IMPLIED,   /* N/A because the question it depends on says so */
+    MDS2_UNANSWERED /* nobody: a finding */
+} Mds2Source;
+
+/* One row of the catalogue (schemas/mds2-questions.tsv), in form order. */
+typedef struct Mds2Question {
+    const char *id, *section, *section_name;
+    const char *text;    /* the project's wording, or the maker's (--mds2-catalogue) */
+    bool text_answer;    /* answered with a text (DOC-1 to DOC-7), not a choice */
+    const char *gate;    /* applies only when question gate is answered gate_value */
+    Mds2Value gate_value;
+} Mds2Question;
+
+/* An answer as written in mds2.xml, before it is merged. */
+typedef struct Mds2Given {
+    const char *id;
+    Mds2Value value;
+    const char *text;     /* MDS2_TEXT: the answer */
+    const char *note;     /* may be NULL */
+    const char **record_ids;
+    SrcLoc *record_locs;
+    size_t nrecords;
+    SrcLoc loc;
+} Mds2Given;
+
+/* The answer to one question, with the records that justify it. */
+typedef struct Mds2Answer {
+    const Mds2Question *question;
+    Mds2Value value;
+    Mds2Source source;
+    const char *text;      /* MDS2_TEXT only */
+    const char *note;      /* may be NULL */
+    const char *basis;     /* what decided it, in words ("controls in category logging") */
+    Record **records;      /* provenance, sorted by ID */
+    size_t nrecords;
+    SrcLoc loc;            /* the mds2.xml answer, else dossier.xml or the first record */
+    const Mds2Given *given;/* the mds2.xml answer, also when the records decided */
+} Mds2Answer;
+
+typedef struct Mds2 {
+    Mds2Question *questions; /* catalogue order */
+    Mds2Answer *answers;     /* answers[i] answers questions[i] */
+    size_t n;
+    Mds2Given *given;        /* mds2.xml, in file order */
+    size_t ngiven;
+    bool has_file;           /* the dossier has an mds2.xml (even a broken one) */
+    const char *wording;     /* the file the question texts come from */
+    bool official_wording;   /* from --mds2-catalogue */
+} Mds2;
+
+/* Merges the three sources into m->mds2->answers: the records first, then
+ * mds2.xml, then N/A implied by a question it depends on. Problems with the
+ * records mds2.xml names go to d. Called by the load stage once the model
+ * is finished; nothing when m->mds2 is NULL. */
+void mds2_resolve(Model *m, Diag *d);
+/* The question (and its index) with that ID, or NULL. */
+const Mds2Question *mds2_question(const Mds2 *f, const char *id, size_t *index);
+/* "Yes", "No", "N/A", "See Note", "" (text or none). */
+const char *mds2_value_name(Mds2Value v);
+/* Parses "yes", "no", "n/a", "see-note" (as in mds2.xml); false if unknown. */
+bool mds2_value_parse(const char *s, Mds2Value *out);
+const char *mds2_source_name(Mds2Source s);
 
 /* ---- prose.c: IDs inside Markdown ----------------------------------------- */
 

@@ -1,0 +1,312 @@
+/* mds2.c (load): reads the MDS2 question catalogue (schemas/mds2-questions.tsv,
+ * or the maker's copy of the official wording given by --mds2-catalogue) and
+ * the answers a person gives in mds2.xml (validated against schemas/mds2.xsd),
+ * then hands them to mds2_resolve (model/mds2.c). Part of load/. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "load.h"
+#include "xml.h"
+
+#define MDS2_NS "urn:dossier:mds2:1"
+
+/* One data row of a catalogue file, split into its tab-separated cells. */
+typedef struct TsvRow {
+    char **cells;
+    size_t ncells;
+    int line;
+} TsvRow;
+
+/* Splits a TSV file into rows (blank lines and lines starting with '#'
+ * skipped); the first row is the header. Cells point into text, which is
+ * changed in place. Arena-owned arrays. */
+static size_t tsv_rows(Arena *a, char *text, TsvRow **out) {
+    size_t n = 0, cap = 0;
+    TsvRow *rows = NULL;
+    int line = 0;
+    for (char *p = text; *p;) {
+        char *e = strchr(p, '\n');
+        if (e) *e = 0;
+        line++;
+        size_t len = strlen(p);
+        if (len && p[len - 1] == '\r') p[--len] = 0;
+        if (len && p[0] != '#') {
+            if (n == cap) {
+                rows = arena_grow(a, rows, cap, cap ? cap * 2 : 256, sizeof *rows);
+                cap = cap ? cap * 2 : 256;
+            }
+            TsvRow *r = &rows[n++];
+            r->line = line;
+            r->ncells = 1;
+            for (char *q = p; *q; q++) r->ncells += *q == '\t';
+            r->cells = arena_alloc(a, r->ncells * sizeof *r->cells);
+            size_t k = 0;
+            for (char *q = p;; q++) {
+                if (*q == '\t' || *q == 0) {
+                    bool end = *q == 0;
+                    *q = 0;
+                    r->cells[k++] = p;
+                    p = q + 1;
+                    if (end) break;
+                }
+            }
+        }
+        if (!e) break;
+        p = e + 1;
+    }
+    *out = rows;
+    return n;
+}
+
+/* The column named name in the header row, or -1. */
+static int tsv_column(const TsvRow *header, const char *name) {
+    for (size_t i = 0; i < header->ncells; i++)
+        if (strcmp(header->cells[i], name) == 0) return (int)i;
+    return -1;
+}
+
+static const char *cell(Arena *a, const TsvRow *r, int col) {
+    return col >= 0 && (size_t)col < r->ncells ? arena_strdup(a, r->cells[col]) : "";
+}
+
+/* Reads a catalogue file: rows, header and the columns every layout has. On
+ * failure prints path:line: why on stderr and returns false. */
+static bool catalogue_read(Arena *a, const char *path, size_t max, TsvRow **rows, size_t *nrows, int cols[4]) {
+    char *data;
+    size_t len;
+    if (!fs_read(path, max, &data, &len)) {
+        fprintf(stderr, "dossier: cannot read the MDS2 catalogue %s: %s\n", path,
+                errno == EFBIG ? "file too large" : strerror(errno));
+        return false;
+    }
+    char *text = arena_strndup(a, data, len);
+    free(data);
+    *nrows = tsv_rows(a, text, rows);
+    static const char *const names[] = {"id", "section_code", "section_name", "question"};
+    for (size_t i = 0; i < 4; i++) {
+        cols[i] = *nrows ? tsv_column(&(*rows)[0], names[i]) : -1;
+        if (cols[i] < 0) {
+            fprintf(stderr, "%s:%d: error: the MDS2 catalogue needs a header row with the columns id, "
+                    "section_code, section_name and question (tab-separated); '%s' is missing\n",
+                    path, *nrows ? (*rows)[0].line : 1, names[i]);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Loads the project's catalogue into a new Mds2. False (reported) if unusable. */
+static Mds2 *catalogue_load(Model *m, const char *path, size_t max) {
+    Arena *a = m->arena;
+    TsvRow *rows;
+    size_t nrows;
+    int cols[4];
+    if (!catalogue_read(a, path, max, &rows, &nrows, cols)) return NULL;
+    int answer = tsv_column(&rows[0], "answer"), gate = tsv_column(&rows[0], "applies_when");
+    Mds2 *f = arena_alloc(a, sizeof *f);
+    f->questions = arena_alloc(a, nrows * sizeof *f->questions);
+    f->wording = path;
+    for (size_t i = 1; i < nrows; i++) {
+        Mds2Question *q = &f->questions[f->n];
+        q->id = cell(a, &rows[i], cols[0]);
+        q->section = cell(a, &rows[i], cols[1]);
+        q->section_name = cell(a, &rows[i], cols[2]);
+        q->text = cell(a, &rows[i], cols[3]);
+        q->text_answer = strcmp(cell(a, &rows[i], answer), "text") == 0;
+        const char *g = cell(a, &rows[i], gate);
+        const char *eq = strchr(g, '=');
+        if (*q->id == 0 || mds2_question(f, q->id, NULL)) {
+            fprintf(stderr, "%s:%d: error: MDS2 question ID missing or given twice\n", path, rows[i].line);
+            return NULL;
+        }
+        if (*g) {
+            if (!eq || !mds2_value_parse(eq + 1, &q->gate_value) ||
+                !mds2_question(f, arena_strndup(a, g, (size_t)(eq - g)), NULL)) {
+                fprintf(stderr, "%s:%d: error: applies_when must be an earlier ID=yes|no, not '%s'\n", path,
+                        rows[i].line, g);
+                return NULL;
+            }
+            q->gate = arena_strndup(a, g, (size_t)(eq - g));
+        }
+        f->n++;
+    }
+    f->answers = arena_alloc(a, (f->n + 1) * sizeof *f->answers);
+    return f;
+}
+
+bool mds2_load_wording(Model *m, const char *path, size_t max_file_size) {
+    Mds2 *f = m->mds2;
+    if (!f) return false;
+    Arena *a = m->arena;
+    TsvRow *rows;
+    size_t nrows;
+    int cols[4];
+    if (!catalogue_read(a, path, max_file_size, &rows, &nrows, cols)) return false;
+    size_t used = 0;
+    for (size_t i = 1; i < nrows; i++) {
+        const char *id = cell(a, &rows[i], cols[0]);
+        size_t k;
+        if (!mds2_question(f, id, &k)) {
+            fprintf(stderr, "%s:%d: warning: '%s' is not a question of the MDS2 HN 1-2019 form; row ignored\n",
+                    path, rows[i].line, id);
+            continue;
+        }
+        const char *text = cell(a, &rows[i], cols[3]);
+        if (!*text) continue;
+        f->questions[k].text = text;
+        const char *name = cell(a, &rows[i], cols[2]);
+        if (*name) f->questions[k].section_name = name;
+        used++;
+    }
+    if (used < f->n)
+        fprintf(stderr, "dossier: %s words %zu of the %zu MDS2 questions; the others keep the project's wording\n",
+                path, used, f->n);
+    f->wording = path;
+    f->official_wording = true;
+    return true;
+}
+
+/* Text with every run of white space made one blank, trimmed. */
+static const char *one_line(Arena *a, const char *s) {
+    char *out = arena_alloc(a, strlen(s) + 1), *o = out;
+    bool blank = false;
+    for (; *s; s++) {
+        if (isspace((unsigned char)*s)) {
+            blank = o != out;
+            continue;
+        }
+        if (blank) *o++ = ' ';
+        blank = false;
+        *o++ = *s;
+    }
+    *o = 0;
+    return out;
+}
+
+static const char *attr(Arena *a, xmlNode *n, const char *name) {
+    xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
+    if (!v) return NULL;
+    const char *s = arena_strdup(a, (const char *)v);
+    xmlFree(v);
+    return s;
+}
+
+/* Reads the answers of a valid mds2.xml into f->given. */
+static void read_given(Model *m, Diag *d, Mds2 *f, xmlNode *root, const char *relpath) {
+    Arena *a = m->arena;
+    size_t cap = 0;
+    for (xmlNode *c = root->children; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE) continue;
+        SrcLoc loc = {relpath, (int)xmlGetLineNo(c), 0};
+        Mds2Given g = {.loc = loc, .id = attr(a, c, "id")};
+        size_t qi;
+        const Mds2Question *q = mds2_question(f, g.id, &qi);
+        if (!q) {
+            diag_add(d, SEV_ERROR, loc, "mds2-question", NULL,
+                     "%s is not a question of the MDS2 HN 1-2019 form (schemas/mds2-questions.tsv lists them)",
+                     g.id);
+            continue;
+        }
+        bool dup = false;
+        for (size_t i = 0; i < f->ngiven; i++)
+            if (strcmp(f->given[i].id, g.id) == 0) {
+                diag_add(d, SEV_ERROR, loc, "mds2-answer", NULL, "%s is answered twice (first at line %d)", g.id,
+                         f->given[i].loc.line);
+                dup = true;
+            }
+        if (dup) continue;
+        const char *value = attr(a, c, "value");
+        const char *content = one_line(a, xml_text(a, c, NULL));
+        if (q->text_answer) {
+            if (value) {
+                diag_add(d, SEV_ERROR, loc, "mds2-answer", NULL,
+                         "%s is answered with a text, not value=\"%s\": write the answer as the element's content",
+                         g.id, value);
+                continue;
+            }
+            if (!*content) {
+                diag_add(d, SEV_ERROR, loc, "mds2-answer", NULL, "%s needs a text answer as the element's content",
+                         g.id);
+                continue;
+            }
+            g.value = MDS2_TEXT;
+            g.text = content;
+        } else {
+            if (!value || !mds2_value_parse(value, &g.value)) {
+                diag_add(d, SEV_ERROR, loc, "mds2-answer", NULL,
+                         "%s needs value=\"yes\", \"no\", \"n/a\" or \"see-note\"%s", g.id,
+                         value ? "" : " (the element's content is the note)");
+                continue;
+            }
+            if (g.value == MDS2_SEE_NOTE && !*content) {
+                diag_add(d, SEV_ERROR, loc, "mds2-answer", NULL, "%s says see-note but gives no note", g.id);
+                continue;
+            }
+            g.note = *content ? content : NULL;
+        }
+        const char *ids = attr(a, c, "records");
+        if (ids) {
+            size_t k = 0;
+            char *copy = arena_strdup(a, ids);
+            for (char *t = strtok(copy, " \t\r\n"); t; t = strtok(NULL, " \t\r\n")) k++;
+            g.record_ids = arena_alloc(a, (k + 1) * sizeof *g.record_ids);
+            g.record_locs = arena_alloc(a, (k + 1) * sizeof *g.record_locs);
+            copy = arena_strdup(a, ids);
+            for (char *t = strtok(copy, " \t\r\n"); t; t = strtok(NULL, " \t\r\n")) {
+                g.record_locs[g.nrecords] = loc;
+                g.record_ids[g.nrecords++] = t;
+            }
+        }
+        if (f->ngiven == cap) {
+            f->given = arena_grow(a, f->given, cap, cap ? cap * 2 : 64, sizeof *f->given);
+            cap = cap ? cap * 2 : 64;
+        }
+        f->given[f->ngiven++] = g;
+    }
+}
+
+/* Reads mds2.xml when the dossier has one. */
+static void given_load(Model *m, Diag *d, Mds2 *f, const LoadOptions *o) {
+    const char *path = fs_join(m->arena, m->root, "mds2.xml");
+    if (!fs_is_file(path)) return;
+    f->has_file = true;
+    const char *relpath = "mds2.xml";
+    SrcLoc loc = {relpath, 0, 0};
+    char *data;
+    size_t len;
+    if (!fs_read(path, o->max_file_size, &data, &len)) {
+        diag_add(d, SEV_ERROR, loc, "file-read", NULL, "cannot read: %s",
+                 errno == EFBIG ? "file too large" : strerror(errno));
+        return;
+    }
+    xmlDoc *doc = xml_parse(d, relpath, data, len);
+    free(data);
+    if (!doc) return;
+    xmlNode *root = xmlDocGetRootElement(doc);
+    if (!root || strcmp((const char *)root->name, "mds2") != 0 || !root->ns ||
+        strcmp((const char *)root->ns->href, MDS2_NS) != 0) {
+        loc.line = root ? (int)xmlGetLineNo(root) : 1;
+        diag_add(d, SEV_ERROR, loc, "xml-schema", NULL, "expected a <mds2 xmlns=\"%s\"> root element", MDS2_NS);
+    } else {
+        xmlSchema *xsd = xml_schema_load(fs_join(m->arena, o->schema_dir, "mds2.xsd"));
+        if (!xsd) {
+            diag_add(d, SEV_ERROR, loc, "xml-schema", NULL, "cannot read schemas/mds2.xsd to validate mds2.xml");
+        } else {
+            if (xml_validate(d, relpath, xsd, doc)) read_given(m, d, f, root, relpath);
+            xmlSchemaFree(xsd);
+        }
+    }
+    xmlFreeDoc(doc);
+}
+
+bool mds2_load(Model *m, Diag *d, const LoadOptions *o) {
+    Mds2 *f = catalogue_load(m, fs_join(m->arena, o->schema_dir, "mds2-questions.tsv"), o->max_file_size);
+    if (!f) return false;
+    m->mds2 = f;
+    given_load(m, d, f, o);
+    mds2_resolve(m, d);
+    return true;
+}
