@@ -1,0 +1,84 @@
+#!/bin/sh
+# Advisories and CSAF through dossier build: the bulletins, the Atom feed,
+# the CSAF provider folder (hashes checked with coreutils, index.txt,
+# changes.csv, provider-metadata.json), every CSAF file through the
+# official validator (@secvisogram/csaf-validator-lib, tests/validators),
+# a broken document caught by it, and the same bytes on a second build.
+. "$(dirname "$0")/../lib.sh"
+
+ex="$ROOT/examples/infusion-pump"
+out="$TMP/pump"
+expect_exit "pump: builds advisories and csaf" 0 "$DOSSIER" build "$ex" -o "$out" --only advisories,csaf
+csaf="$out/public/csaf/.well-known/csaf"
+white="$csaf/white"
+
+for f in advisories/index.html advisories/ADV-2024-001.html advisories/ADV-2024-002.html advisories/feed.atom \
+    csaf/.well-known/csaf/provider-metadata.json; do
+    check "pump: writes public/$f" test -s "$out/public/$f"
+done
+
+# The bulletin: every part the issue asks for.
+b="$out/public/advisories/ADV-2024-002.html"
+for s in 'id="summary"' 'CVSS 3.1' 'id="versions"' 'id="vulnerabilities"' 'id="remediation"' 'id="workarounds"' \
+    'id="acknowledgments"' 'id="revisions"' 'Vulnerability and impact assessment' 'Work to address the risk' \
+    'Compensating controls' 'Fix or defence in depth' 'Mira Castellanos' '2025-01-21'; do
+    expect_grep "bulletin: has $s" "$s" "$b"
+done
+if grep -q 'href="\.\./\.\./[a-z]*/' "$b"; then fail "bulletin: no link into the internal site" "$(grep -o 'href="\.\./\.\./[^"]*"' "$b" | head -3)"; else ok "bulletin: no link into the internal site"; fi
+
+if command -v xmllint >/dev/null 2>&1; then
+    check "feed: well-formed XML" xmllint --noout "$out/public/advisories/feed.atom"
+else
+    skip "feed: well-formed XML" "xmllint not installed"
+fi
+expect_grep "feed: an entry per advisory" "<id>tag:www.norvale.example,2024-10-30:ADV-2024-002</id>" "$out/public/advisories/feed.atom"
+
+# The provider folder (CSAF 2.0 section 7, requirements 11 to 14 and 18).
+jsons=$(cd "$white" && find . -name '*.json' | sed 's#^\./##' | sort)
+check "provider: three CSAF documents" test "$(echo "$jsons" | wc -l)" -eq 3
+if [ "$(cat "$white/index.txt")" = "$jsons" ]; then ok "provider: index.txt lists every document"; else fail "provider: index.txt lists every document" "$(cat "$white/index.txt")"; fi
+for j in $jsons; do
+    case "$j" in [0-9][0-9][0-9][0-9]/*) ok "provider: $j in a year folder" ;; *) fail "provider: $j in a year folder" ;; esac
+    (cd "$white/$(dirname "$j")" && sha256sum -c --status "$(basename "$j").sha256") && ok "provider: $j.sha256 matches" || fail "provider: $j.sha256 matches"
+    (cd "$white/$(dirname "$j")" && sha512sum -c --status "$(basename "$j").sha512") && ok "provider: $j.sha512 matches" || fail "provider: $j.sha512 matches"
+done
+head -1 "$white/changes.csv" >"$TMP/first"
+expect_grep "provider: changes.csv newest first" '"2025/norvale-cadence-infusion-system-vex-3_2_0.json","2025-12-01T00:00:00.000Z"' "$TMP/first"
+check "provider: changes.csv has a line per document" test "$(wc -l <"$white/changes.csv")" -eq 3
+if command -v jq >/dev/null 2>&1; then
+    check "provider-metadata: required keys" jq -e '.canonical_url and .last_updated and .metadata_version == "2.0" and .publisher.namespace and (.role | test("^csaf_")) and (.list_on_CSAF_aggregators | type == "boolean") and (.mirror_on_CSAF_aggregators | type == "boolean")' "$csaf/provider-metadata.json"
+    check "advisory: product tree from dossier.xml and the releases" jq -e '.product_tree.branches[0].name == "Norvale Medical, Inc." and ([.product_tree.branches[0].branches[0].branches[].name] == ["3.0.0", "3.0.1", "3.1.0", "3.2.0"])' "$white/2024/adv-2024-001.json"
+    check "advisory: affected and fixed releases" jq -e '.vulnerabilities[0].product_status == {"known_affected": ["REL-3.0.0"], "fixed": ["REL-3.0.1", "REL-3.1.0", "REL-3.2.0"]}' "$white/2024/adv-2024-001.json"
+    check "vex: not_affected with its justification flag" jq -e '[.vulnerabilities[] | select(.cve == "CVE-2023-45853")][0] | .product_status.known_not_affected and .flags[0].label == "vulnerable_code_not_present"' "$white/2025/norvale-cadence-infusion-system-vex-3_2_0.json"
+else
+    skip "provider-metadata: required keys" "jq not installed"
+fi
+
+# The official validator: strict schema and every mandatory test.
+validators="$ROOT/tests/validators"
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    skip "csaf-validator-lib" "node or npm not installed"
+else
+    if [ ! -d "$validators/node_modules/@secvisogram/csaf-validator-lib" ]; then
+        (cd "$validators" && npm ci --no-audit --no-fund --silent) >"$TMP/npm.log" 2>&1 || fail "csaf-validator-lib: npm ci" "$(tail -3 "$TMP/npm.log")"
+    fi
+    files=$(find "$white" -name '*.json' | sort)
+    if node "$validators/csaf_check.mjs" $files >"$TMP/validate" 2>&1; then
+        ok "csaf-validator-lib: every CSAF file is valid ($(grep -c '^valid' "$TMP/validate") files)"
+    else
+        fail "csaf-validator-lib: every CSAF file is valid" "$(grep -A3 INVALID "$TMP/validate" | head -8)"
+    fi
+    # The runner fails on a broken document: a known_affected product with no action statement.
+    if command -v jq >/dev/null 2>&1; then
+        jq 'del(.vulnerabilities[0].remediations) | .document.category = "csaf_vex"' "$white/2024/adv-2024-001.json" >"$TMP/broken.json"
+        expect_exit "csaf-validator-lib: a broken document fails" 1 node "$validators/csaf_check.mjs" "$TMP/broken.json"
+        expect_grep "csaf-validator-lib: names the test" "6_1_27_10" "$TMP/out"
+    fi
+fi
+
+# A dossier that gives no advisory and no VEX publishes nothing.
+expect_exit "minimal: builds" 0 "$DOSSIER" build "$ROOT/examples/minimal" -o "$TMP/minimal" --only advisories,csaf
+check "minimal: no public folder" test ! -e "$TMP/minimal/public"
+
+expect_exit "pump: second build" 0 "$DOSSIER" build "$ex" -o "$TMP/pump2" --only advisories,csaf
+if diff -r "$out" "$TMP/pump2" >"$TMP/diff" 2>&1; then ok "pump: two builds give the same bytes"; else fail "pump: two builds give the same bytes" "$(head -5 "$TMP/diff")"; fi
