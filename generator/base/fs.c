@@ -26,7 +26,7 @@ bool fs_read(const char *path, size_t max, char **data, size_t *len) {
         errno = EFBIG;
         goto fail;
     }
-    size_t cap = (size_t)st.st_size + 1, n = 0;
+    size_t cap = (size_t)st.st_size + 2, n = 0; /* room to see the end of the file */
     char *buf = xmalloc(cap);
     for (;;) {
         if (n + 1 >= cap) {
