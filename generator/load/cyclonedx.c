@@ -372,16 +372,21 @@ static void read_bom(Standard *s, const char *rel, const Value *bom, const char 
     for (size_t i = 0; i < n; i++)
         if (items[i]->kind == VAL_MAP) read_vulnerability(s, b, items[i], bom_time);
     /* bom-refs are unique within a BOM */
-    for (size_t i = 0; i < b->ncomponents; i++)
-        for (size_t k = 0; k < i && b->components[i].bom_ref; k++)
-            if (b->components[k].bom_ref &&
-                strcmp(b->components[k].bom_ref, b->components[i].bom_ref) == 0) {
-                diag_add(
-                    std_diag(s), SEV_WARNING, b->components[i].loc, "sbom-reference", NULL,
-                    "bom-ref '%s' is used twice (first at line %d); references to it are ambiguous",
-                    b->components[i].bom_ref, b->components[k].loc.line);
-                break;
-            }
+    StdIndex seen = {0};
+    for (size_t i = 0; i < b->ncomponents; i++) {
+        const StdComponent *c = &b->components[i];
+        if (!c->bom_ref) continue;
+        size_t nfound;
+        void *const *found = std_index_get(&seen, c->bom_ref, &nfound);
+        if (nfound)
+            diag_add(
+                std_diag(s), SEV_WARNING, c->loc, "sbom-reference", NULL,
+                "bom-ref '%s' is used twice (first at line %d); references to it are ambiguous",
+                c->bom_ref, ((const StdComponent *)found[0])->loc.line);
+        else
+            std_index_put(&seen, c->bom_ref, (void *)c);
+    }
+    std_index_free(&seen);
 }
 
 void cyclonedx_json(Standard *s, const char *rel, const Value *root, bool shipped) {
@@ -456,8 +461,13 @@ static SrcLoc xml_loc(const XmlConv *x, xmlNode *n) {
 }
 
 static Value *xml_scalar(const XmlConv *x, xmlNode *n) {
-    xmlChar *text = xmlNodeGetContent(n);
-    const char *t = text ? (const char *)text : "";
+    /* one text or CDATA child, the common case, is read in place */
+    xmlNode *only = n->children;
+    bool single = only && !only->next &&
+                  (only->type == XML_TEXT_NODE || only->type == XML_CDATA_SECTION_NODE);
+    xmlChar *text = single ? NULL : xmlNodeGetContent(n);
+    const char *t = single ? (const char *)only->content : text ? (const char *)text : "";
+    if (!t) t = "";
     while (isspace((unsigned char)*t))
         t++;
     size_t len = strlen(t);

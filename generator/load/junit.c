@@ -277,13 +277,15 @@ static bool has_prefix(const RecordType *t, const char *id) {
 }
 
 /* The record of type t that text mentions at p, a prefix followed by '-' or
- * '_' and letters and digits ("CTL-001", "ctl_001", "CTL-1.2"); *digits_only
- * tells whether the mention looks like an ID at all. */
+ * '_' and letters and digits ("CTL-001", "ctl_001", "CTL-1.2"), trying the
+ * longest reading first. *looks_like_id tells whether the mention is all
+ * digits (so naming no record is worth a warning); *shortest gets it. */
 static Record *mention_at(Finish *f, const RecordType *t, const char *p, size_t plen,
-                          bool *looks_like_id, const char **shortest) {
-    Arena *a = std_arena(f->s);
+                          bool *looks_like_id, char *shortest, size_t size) {
     const char *q = p + plen + 1;
     size_t run = 0;
+    *looks_like_id = false;
+    if (plen >= 32) return NULL;
     while (isalnum((unsigned char)q[run]))
         run++;
     size_t ends[4];
@@ -298,16 +300,18 @@ static Record *mention_at(Finish *f, const RecordType *t, const char *p, size_t 
         ends[nends++] = e;
     }
     *looks_like_id = strspn(q, "0123456789") >= run;
-    char prefix[16];
-    snprintf(prefix, sizeof prefix, "%.*s", (int)plen, p);
-    for (char *c = prefix; *c; c++)
-        *c = (char)toupper((unsigned char)*c);
-    *shortest = arena_printf(a, "%s-%.*s", prefix, (int)run, q);
+    char id[128];
+    for (size_t k = 0; k < plen; k++)
+        id[k] = (char)toupper((unsigned char)p[k]);
+    id[plen] = '-';
+    snprintf(shortest, size, "%.*s%.*s", (int)plen + 1, id, (int)run, q);
     for (size_t k = nends; k-- > 0;) {
+        if (plen + 1 + ends[k] >= sizeof id) continue;
         for (int up = 0; up < 2; up++) {
-            char *id = arena_printf(a, "%s-%.*s", prefix, (int)ends[k], q);
+            memcpy(id + plen + 1, q, ends[k]);
+            id[plen + 1 + ends[k]] = 0;
             if (up)
-                for (char *c = id; *c; c++)
+                for (char *c = id + plen + 1; *c; c++)
                     *c = (char)toupper((unsigned char)*c);
             Record *r = model_find(f->s->m, id);
             if (r && r->type == t) return r;
@@ -326,8 +330,8 @@ static void scan_name(Finish *f, const StdCase *c, const RecordType *t, Value *o
                 !isalnum((unsigned char)p[plen + 1]))
                 continue;
             bool looks;
-            const char *shortest;
-            Record *r = mention_at(f, t, p, plen, &looks, &shortest);
+            char shortest[64];
+            Record *r = mention_at(f, t, p, plen, &looks, shortest, sizeof shortest);
             if (r) {
                 bool seen = false;
                 for (size_t i = 0; i < out->n; i++)

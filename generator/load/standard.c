@@ -782,11 +782,19 @@ static bool is_subject(const StdSbom *b, const char *ref) {
     return false;
 }
 
+/* The component of b with bom-ref (or SPDX ID) ref; the first when the
+ * document repeats one. */
 static StdComponent *by_ref(StdSbom *b, const char *ref) {
-    for (size_t i = 0; i < b->ncomponents; i++)
-        if (b->components[i].bom_ref && strcmp(b->components[i].bom_ref, ref) == 0)
-            return &b->components[i];
-    return NULL;
+    if (!b->refs) {
+        b->refs = xmalloc(sizeof *b->refs);
+        memset(b->refs, 0, sizeof *b->refs);
+        for (size_t i = 0; i < b->ncomponents; i++)
+            if (b->components[i].bom_ref)
+                std_index_put(b->refs, b->components[i].bom_ref, &b->components[i]);
+    }
+    size_t n;
+    void *const *found = std_index_get(b->refs, ref, &n);
+    return n ? found[0] : NULL;
 }
 
 Record *std_sbom_ref(Standard *s, StdSbom *b, const char *ref, bool *subject) {
@@ -1226,8 +1234,11 @@ void standard_finish(Standard *s) {
     junit_finish(s);
     appends_apply(s);
 
-    for (size_t i = 0; i < s->nsboms; i++)
+    for (size_t i = 0; i < s->nsboms; i++) {
         free(s->sboms[i]->deps);
+        if (s->sboms[i]->refs) std_index_free(s->sboms[i]->refs);
+        free(s->sboms[i]->refs);
+    }
     free(ids);
     free(merged);
     free(s->sboms);

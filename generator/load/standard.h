@@ -67,7 +67,8 @@ struct StdSbom {
     size_t ncomponents, components_cap;
     StdDependency *deps;
     size_t ndeps, deps_cap;
-    bool has_graph; /* the document has a dependency section at all */
+    bool has_graph;        /* the document has a dependency section at all */
+    struct StdIndex *refs; /* standard.c: components by bom-ref, built on first use */
 };
 
 /* A product or component a VEX statement names, in every form it gives. */
