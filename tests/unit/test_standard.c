@@ -10,6 +10,7 @@
 #include "base/base.h"
 #include "check/check.h"
 #include "load/load.h"
+#include "load/standard.h"
 #include "model/model.h"
 #include "test.h"
 
@@ -390,6 +391,115 @@ static void bad_input(void) {
     run_free(&r);
 }
 
+/* Loads one file alone as rel, through the standard readers only. */
+static void load_alone(Run *r, const char *path, const char *rel) {
+    arena_init(&r->arena);
+    diag_init(&r->diag);
+    model_init(&r->model, &r->arena, &schema, "tests/fixtures/standard/versions");
+    r->model.product.name = "Twin Device";
+    r->model.product.date = "2025-11-01";
+    LoadOptions lo = {"schemas", 1 << 24};
+    Standard *s = standard_new(&r->model, &r->diag, &lo);
+    standard_load(s, path, rel);
+    standard_finish(s);
+    model_finish(&r->model, &r->diag);
+}
+
+/* A value as text, every key but source (which names the file). */
+static void dump(StrBuf *sb, const Value *v) {
+    if (!v) return;
+    if (v->kind == VAL_SCALAR) sb_printf(sb, "'%s'", v->text);
+    for (size_t i = 0; v->kind == VAL_LIST && i < v->n; i++) {
+        sb_puts(sb, i ? ", " : "[");
+        dump(sb, v->items[i]);
+        if (i + 1 == v->n) sb_puts(sb, "]");
+    }
+    for (size_t i = 0; v->kind == VAL_MAP && i < v->n; i++) {
+        if (strcmp(v->keys[i], "source") == 0) continue;
+        sb_printf(sb, "%s%s: ", i ? ", " : "{", v->keys[i]);
+        dump(sb, v->items[i]);
+    }
+    if (v->kind == VAL_MAP) sb_puts(sb, "}");
+}
+
+static void dump_model(StrBuf *sb, const Model *m) {
+    for (size_t i = 0; i < m->nrecords; i++) {
+        const Record *r = m->records[i];
+        sb_printf(sb, "%s %s\n", r->id, r->title);
+        for (size_t f = 0; f < r->type->nfields; f++) {
+            const char *name = r->fields[f].def->name;
+            if (!r->fields[f].value || strcmp(name, "sboms") == 0 ||
+                strcmp(name, "support_source") == 0)
+                continue; /* they name the file */
+            sb_printf(sb, "  %s = ", r->fields[f].def->name);
+            dump(sb, r->fields[f].value);
+            sb_putc(sb, '\n');
+        }
+        for (size_t k = 0; k < r->nout; k++)
+            sb_printf(sb, "  -> %s %s\n", link_name(r->out[k], true), r->out[k]->to->id);
+    }
+}
+
+static size_t errors(const Run *r) {
+    return diag_count(&r->diag, SEV_ERROR);
+}
+
+/* CycloneDX 1.2 and 1.3, XML and JSON; the same BOM as XML and as JSON
+ * gives the same records. */
+static void versions(void) {
+    static const char *const files[] = {"bom-1.2.cdx.xml", "bom-1.2.cdx.json", "bom-1.3.cdx.xml",
+                                        "bom-1.3.cdx.json"};
+    for (size_t i = 0; i < 4; i++) {
+        Run r;
+        char path[256], rel[128], name[128], id[64];
+        snprintf(path, sizeof path, "tests/fixtures/standard/versions/%s", files[i]);
+        snprintf(rel, sizeof rel, "sbom/%s", files[i]);
+        load_alone(&r, path, rel);
+        snprintf(id, sizeof id, "CMP-oldlib-%.3s", files[i] + 4);
+        const Record *c = model_find(&r.model, id);
+        snprintf(name, sizeof name,
+                 "versions: %s gives its component, publisher as supplier, tools as author",
+                 files[i]);
+        CHECK(name, c && errors(&r) == 0 && str(c, "supplier") &&
+                        strcmp(str(c, "supplier"), "Old Supplier") == 0 && str(c, "author") &&
+                        strcmp(str(c, "author"), "old-cdx 0.9 (tool)") == 0 &&
+                        list_has(c, "hashes", "SHA-1:da39a3ee"));
+        run_free(&r);
+    }
+    Run json, xml;
+    load_alone(&json, "tests/fixtures/standard/versions/twin.cdx.json", "sbom/twin.cdx.json");
+    load_alone(&xml, "tests/fixtures/standard/versions/twin.cdx.xml", "sbom/twin.cdx.xml");
+    StrBuf a, b;
+    sb_init(&a);
+    sb_init(&b);
+    dump_model(&a, &json.model);
+    dump_model(&b, &xml.model);
+    bool same = a.data && b.data && strcmp(a.data, b.data) == 0;
+    if (!same) printf("# JSON:\n%s# XML:\n%s", a.data ? a.data : "", b.data ? b.data : "");
+    CHECK("twins: the same BOM as CycloneDX XML and JSON gives the same records, fields and links",
+          same);
+    CHECK("twins: and no errors", errors(&json) == 0 && errors(&xml) == 0);
+    const Record *tls = model_find(&xml.model, "CMP-org.example-tinytls-2.1");
+    CHECK_STR("twins: manufacturer as supplier", str(tls, "supplier"), "TLS Makers");
+    CHECK("twins: swid and both omniborIds as identifiers",
+          list_has(tls, "identifiers", "swid:swid-tinytls-2.1") &&
+              list_has(tls, "identifiers", "sha256:9f64df92"));
+    CHECK_STR("twins: level of support in any case", str(tls, "support"), "abandoned");
+    CHECK_STR("twins: the manufacturer is the author", str(tls, "author"), "Example Medical");
+    const Record *v = model_find(&xml.model, "CVE-2025-0100");
+    CHECK_STR("twins: exploitable is affected", str(v, "vex_state"), "affected");
+    CHECK("twins: <responses> as response",
+          entry(v, "vex", "component", "CMP-org.example-tinytls-2.1") &&
+              strstr(b.data, "response: ['will_not_fix', 'workaround_available']"));
+    CHECK("twins: one statement reaches both components",
+          v && linked(v, "sbom_components", "CMP-tinytls-asm-2.1") &&
+              linked(v, "sbom_components", "CMP-org.example-tinytls-2.1"));
+    sb_free(&a);
+    sb_free(&b);
+    run_free(&json);
+    run_free(&xml);
+}
+
 /* Two loads of the same dossier give the same records and findings. */
 static void determinism(void) {
     Run a, b;
@@ -429,6 +539,7 @@ int main(void) {
     tests(&r);
     run_free(&r);
     bad_input();
+    versions();
     determinism();
     diag_free(&sd);
     arena_free(&sa);
