@@ -199,6 +199,15 @@ const Rule rule_table[] = {
     {"mds2-contradiction", SEV_ERROR, "check",
      "An MDS2 Yes whose control is planned or whose control's test failed in its latest result, or "
      "an mds2.xml answer that differs from what the records decide."},
+
+    /* check, rules_advisory.c: the customer documents against the records */
+    {"advisory-version", SEV_ERROR, "check",
+     "An advisory's affected_versions or fixed_versions names a version (digits and dots, as in 3.0.1) "
+     "that no release record and not the product version in dossier.xml has."},
+    {"whitepaper-directive", SEV_ERROR, "check",
+     "A directive line in whitepaper.md is malformed, unknown, has an option the directive does not "
+     "take or a control category that does not exist, or names a record that does not exist, has the "
+     "wrong type or is internal."},
 };
 
 const size_t rule_count = sizeof rule_table / sizeof rule_table[0];

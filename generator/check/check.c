@@ -1,6 +1,7 @@
 /* check.c: runs every family of rules over the frozen model, and the helpers
  * they share: findings at the rule's severity, locations, scalar text and
- * dates, links seen from either side. Part of check/; reads no files. */
+ * dates, links seen from either side. Part of check/; reads no files but
+ * whitepaper.md (rules_advisory.c). */
 #include <assert.h>
 #include <ctype.h>
 #include <string.h>
@@ -17,6 +18,7 @@ void check_run(const Model *m, Diag *d) {
     rules_sbom_check(&c);
     rules_results_check(&c);
     rules_mds2_check(&c);
+    rules_advisory_check(&c);
 }
 
 void check_finding(Check *c, const char *rule, SrcLoc loc, const Record *r, const char *fmt, ...) {

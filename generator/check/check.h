@@ -64,6 +64,7 @@ void rules_postmarket_check(Check *c); /* vulnerabilities, signals, anomalies */
 void rules_record_check(Check *c);     /* dates and internal_fields of every record */
 void rules_sbom_check(Check *c);       /* component-*, support-coverage */
 void rules_results_check(Check *c);    /* control-test-failed */
+void rules_advisory_check(Check *c);   /* advisory-version, whitepaper-directive */
 void rules_mds2_check(Check *c);       /* mds2-unanswered, mds2-not-started, mds2-contradiction */
 /* The coverage figure of the SBOM page: *known of *total components have a
  * level of support and an end-of-support date, neither unknown. */

@@ -1,0 +1,136 @@
+/* rules_advisory.c: consistency of the customer documents with the records:
+ * advisory-version (an advisory names a version no release has) and
+ * whitepaper-directive (whitepaper.md asks for a directive, option or record
+ * that does not exist, or for an internal record). Part of check/; the one
+ * rule family that reads a file, whitepaper.md, through model/whitepaper.c,
+ * since the model keeps no copy of it. */
+#include <string.h>
+
+#include "../model/whitepaper.h"
+#include "check.h"
+
+static bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+/* True when version is the version of a release or of the product. */
+static bool released(const Check *c, const char *version, size_t len) {
+    size_t n;
+    Record **releases = check_records(c, "release", &n);
+    for (size_t i = 0; i < n; i++) {
+        const char *v = record_str(releases[i], "version");
+        if (v && strlen(v) == len && strncmp(v, version, len) == 0) return true;
+    }
+    const char *pv = c->m->product.version;
+    return pv && strlen(pv) == len && strncmp(pv, version, len) == 0;
+}
+
+/* Each version (digits, a dot, digits, ...) named in text that no release has. */
+static void check_versions(Check *c, const Record *adv, const char *field) {
+    const Value *list = record_field(adv, field);
+    for (size_t i = 0; list && list->kind == VAL_LIST && i < list->n; i++) {
+        const Value *item = list->items[i];
+        if (item->kind != VAL_SCALAR) continue;
+        const char *s = item->text;
+        for (size_t k = 0; s[k];) {
+            if (!is_digit(s[k]) || (k > 0 && (is_digit(s[k - 1]) || s[k - 1] == '.'))) {
+                k++;
+                continue;
+            }
+            size_t e = k;
+            while (is_digit(s[e])) e++;
+            if (s[e] != '.' || !is_digit(s[e + 1])) {
+                k = e;
+                continue;
+            }
+            while (is_digit(s[e]) || s[e] == '.') e++;
+            while (s[e - 1] == '.') e--;
+            if (!released(c, s + k, e - k))
+                check_finding(c, "advisory-version", check_loc(adv, item), adv,
+                              "%s: %s names version %.*s, which no release of the dossier has", adv->id, field,
+                              (int)(e - k), s + k);
+            k = e;
+        }
+    }
+}
+
+static void check_advisories(Check *c) {
+    size_t n;
+    Record **advisories = check_records(c, "advisory", &n);
+    for (size_t i = 0; i < n; i++) {
+        check_versions(c, advisories[i], "affected_versions");
+        check_versions(c, advisories[i], "fixed_versions");
+    }
+}
+
+/* The record a directive option names must exist and be public. */
+static void check_record_option(Check *c, SrcLoc loc, const char *id, const char *type) {
+    const Record *r = model_find(c->m, id);
+    if (!r) {
+        check_finding(c, "whitepaper-directive", loc, NULL, "the directive names %s, which no record has", id);
+    } else if (type && strcmp(r->type->name, type) != 0) {
+        check_finding(c, "whitepaper-directive", loc, NULL, "the directive names %s, a %s, where it needs a %s", id,
+                      r->type->name, type);
+    } else if (r->internal) {
+        check_finding(c, "whitepaper-directive", loc, NULL,
+                      "the directive names %s, which is internal: the whitepaper is public", id);
+    }
+}
+
+static void check_whitepaper(Check *c) {
+    Arena a;
+    arena_init(&a);
+    Whitepaper w;
+    const char *error;
+    if (!whitepaper_read(&a, c->m->root, &w, &error)) {
+        if (error)
+            check_finding(c, "file-read", (SrcLoc){"whitepaper.md", 0, 0}, NULL, "cannot read whitepaper.md: %s", error);
+        arena_free(&a);
+        return;
+    }
+    const RecordType *control = schema_type(c->m->schema, "control");
+    const FieldDef *category = control ? schema_field(control, "category") : NULL;
+    for (size_t i = 0; i < w.nblocks; i++) {
+        const WhitepaperBlock *b = &w.blocks[i];
+        if (!b->directive) continue;
+        SrcLoc loc = {w.path, b->line, 0};
+        const WhitepaperDirective *def = whitepaper_directive(b->directive);
+        if (b->syntax_error) {
+            check_finding(c, "whitepaper-directive", loc, NULL, "malformed directive: %s", b->syntax_error);
+            continue;
+        }
+        if (!def) {
+            CheckList names = {0};
+            for (const WhitepaperDirective *d = whitepaper_directives; d->name; d++) check_list_add(&names, "%s", d->name);
+            check_finding(c, "whitepaper-directive", loc, NULL, "unknown directive '%s' (directives: %s)",
+                          b->directive, check_list_text(&names));
+            check_list_free(&names);
+            continue;
+        }
+        for (size_t k = 0; k < b->noptions; k++) {
+            const WhitepaperOption *o = &b->options[k];
+            SrcLoc oloc = {w.path, b->line, o->col};
+            bool known = false;
+            for (size_t j = 0; def->options[j]; j++) known = known || strcmp(def->options[j], o->key) == 0;
+            if (!known) {
+                check_finding(c, "whitepaper-directive", oloc, NULL, "the directive %s has no option '%s'",
+                              def->name, o->key);
+            } else if (strcmp(o->key, "category") == 0 && category && check_enum_index(category, o->value) < 0) {
+                check_finding(c, "whitepaper-directive", oloc, NULL,
+                              "'%s' is not a control category (authentication, authorization, cryptography, "
+                              "integrity, confidentiality, logging, resiliency, updates)",
+                              o->value);
+            } else if (strcmp(o->key, "asset") == 0) {
+                check_record_option(c, oloc, o->value, "asset");
+            } else if (strcmp(o->key, "id") == 0) {
+                check_record_option(c, oloc, o->value, NULL);
+            }
+        }
+        if (strcmp(def->name, "record") == 0 && !whitepaper_option(b, "id"))
+            check_finding(c, "whitepaper-directive", loc, NULL, "the directive record needs id=ID");
+    }
+    arena_free(&a);
+}
+
+void rules_advisory_check(Check *c) {
+    check_advisories(c);
+    check_whitepaper(c);
+}
