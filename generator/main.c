@@ -38,6 +38,7 @@ typedef struct Options {
     int verbosity; /* 0 quiet, 1 normal, 2 verbose */
     long lua_budget;    /* VM instructions per output, 0 = the default */
     long lua_memory;    /* MiB of Lua heap, 0 = the default */
+    const char *mds2_catalogue; /* the maker's copy of the MDS2 wording, or NULL */
     bool xsd, markdown;
 } Options;
 
@@ -59,6 +60,8 @@ static const char usage_text[] =
     "  --only LIST            outputs to build, comma-separated (default: all)\n"
     "  --lua-budget N         Lua instructions a template output may run (default 2e9)\n"
     "  --lua-memory MIB       Lua heap a template output may use (default 256)\n"
+    "  --mds2-catalogue FILE  the MDS2 form's official wording (TSV: id, section_code,\n"
+    "                         section_name, question) instead of the project's paraphrase\n"
     "  -q, --quiet            print nothing but errors\n"
     "  -v, --verbose          print progress and timings\n"
     "  -h, --help             this text;  --version  the version\n"
@@ -123,14 +126,16 @@ static bool parse_args(int argc, char **argv, Options *o) {
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
         const char *val = NULL;
-        int f = 0, fo = 0, out = 0, only = 0, lb = 0, lm = 0;
+        int f = 0, fo = 0, out = 0, only = 0, lb = 0, lm = 0, mc = 0;
         if ((f = take_value(argc, argv, &i, "--format", &val)) < 0 ||
             (!f && (fo = take_value(argc, argv, &i, "--fail-on", &val)) < 0) ||
             (!f && !fo && (out = take_value(argc, argv, &i, "--output", &val)) < 0) ||
             (!f && !fo && !out && (out = take_value(argc, argv, &i, "-o", &val)) < 0) ||
             (!f && !fo && !out && (only = take_value(argc, argv, &i, "--only", &val)) < 0) ||
             (!f && !fo && !out && !only && (lb = take_value(argc, argv, &i, "--lua-budget", &val)) < 0) ||
-            (!f && !fo && !out && !only && !lb && (lm = take_value(argc, argv, &i, "--lua-memory", &val)) < 0))
+            (!f && !fo && !out && !only && !lb && (lm = take_value(argc, argv, &i, "--lua-memory", &val)) < 0) ||
+            (!f && !fo && !out && !only && !lb && !lm &&
+             (mc = take_value(argc, argv, &i, "--mds2-catalogue", &val)) < 0))
             return false;
         if (f) {
             if (!report_format_parse(val, &o->format)) {
@@ -146,6 +151,8 @@ static bool parse_args(int argc, char **argv, Options *o) {
             o->out = val;
         } else if (only) {
             o->only = val;
+        } else if (mc) {
+            o->mds2_catalogue = val;
         } else if (lb || lm) {
             char *end;
             long v = strtol(val, &end, 10);
@@ -192,8 +199,8 @@ static bool parse_args(int argc, char **argv, Options *o) {
         usage_error("--format applies to check only");
         return false;
     }
-    if (!is_build && (o->out || o->only || o->lua_budget || o->lua_memory)) {
-        usage_error("-o, --only, --lua-budget and --lua-memory apply to build only");
+    if (!is_build && (o->out || o->only || o->lua_budget || o->lua_memory || o->mds2_catalogue)) {
+        usage_error("-o, --only, --lua-budget, --lua-memory and --mds2-catalogue apply to build only");
         return false;
     }
     return true;
@@ -261,6 +268,8 @@ static bool run_pipeline(Run *run, const Options *o) {
         fprintf(stderr, "dossier: no build date: set SOURCE_DATE_EPOCH or the date attribute of dossier.xml\n");
         return false;
     }
+    if (o->mds2_catalogue && !mds2_load_wording(&run->model, o->mds2_catalogue, MAX_FILE)) return false;
+    mds2_resolve(&run->model); /* again, now that the build date is known */
     progress(o, "checking");
     check_run(&run->model, &run->diag);
     diag_sort(&run->diag);

@@ -61,4 +61,44 @@ extern const size_t output_count;
 /* The output named by the first len bytes of name, or NULL. */
 const OutputDef *output_find(const char *name, size_t len);
 
+/* ---- xlsx.c: a one-sheet OOXML workbook in deterministic bytes ------------- */
+
+enum { XLSX_MAX_COLS = 16 };
+
+/* The cell styles of styles.xml; every one wraps text and aligns to the top. */
+typedef enum XlsxStyle {
+    XLSX_PLAIN,   /* no border */
+    XLSX_TITLE,   /* large bold */
+    XLSX_HEADER,  /* bold on a tint, bordered: the column headings */
+    XLSX_SECTION, /* bold on a tint: a section's heading row */
+    XLSX_CELL,    /* bordered */
+    XLSX_FLAG,    /* bold on a warm tint, bordered: needs attention */
+} XlsxStyle;
+
+typedef struct Xlsx Xlsx;
+/* A new empty sheet named sheet; title goes into the document properties.
+ * Free with xlsx_free. */
+Xlsx *xlsx_new(const char *sheet, const char *title);
+void xlsx_free(Xlsx *x);
+/* Sets the width of a 0-based column, in characters. */
+void xlsx_width(Xlsx *x, int col, double width);
+/* Keeps the first rows in view while scrolling. */
+void xlsx_freeze(Xlsx *x, int rows);
+/* The 1-based row of the column headings: repeated on every printed page,
+ * and the filter covers it and the rows below across ncols columns. */
+void xlsx_header_row(Xlsx *x, int row, int ncols);
+/* Adds a text cell (copied; cut at 32,767 characters) at a 1-based row and
+ * 0-based column. Cells come in row, then column order; else a bug (dies). */
+void xlsx_cell(Xlsx *x, int row, int col, const char *text, XlsxStyle style);
+/* Appends the .xlsx file to out: entries in sorted order, each dated the
+ * build date (days since 1970) at noon. False if libzip fails. */
+bool xlsx_pack(const Xlsx *x, int64_t build_date, StrBuf *out);
+
+/* ---- mds2.c: the MDS2 output's C step -------------------------------------- */
+
+/* Writes mds2/mds2.xlsx: the form's layout (question ID, question, answer,
+ * note, the three standards columns left for the maker) and the records that
+ * justify each answer, internal records left out. */
+bool mds2_finish(const Model *m, const Diag *d, const EmitOptions *e, OutDir *o);
+
 #endif

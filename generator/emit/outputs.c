@@ -8,6 +8,8 @@
 
 const OutputDef output_table[] = {
     {"site", "static site: index, a page per record, traceability matrix, findings", false, NULL},
+    {"mds2", "the MDS2 form (ANSI/NEMA HN 1-2019) for procurement: XLSX and print-ready HTML, each answer "
+     "with the records behind it", true, mds2_finish},
     {"advisories", "security advisories for customers: an HTML bulletin per advisory, an index, an Atom feed",
      true, NULL},
     {"csaf", "CSAF 2.0 advisories and VEX in the provider folder layout, with SHA-256 and SHA-512 files", true,

@@ -1,7 +1,8 @@
 /* mds2.c (load): reads the MDS2 question catalogue (schemas/mds2-questions.tsv,
  * or the maker's copy of the official wording given by --mds2-catalogue) and
- * the answers a person gives in mds2.xml (validated against schemas/mds2.xsd),
- * then hands them to mds2_resolve (model/mds2.c). Part of load/. */
+ * the answers a person gives in mds2.xml (validated against schemas/mds2.xsd,
+ * then question IDs, answer kinds and record IDs checked), then hands them
+ * to mds2_resolve (model/mds2.c). Part of load/; runs after model_finish. */
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -256,6 +257,8 @@ static void read_given(Model *m, Diag *d, Mds2 *f, xmlNode *root, const char *re
             g.record_locs = arena_alloc(a, (k + 1) * sizeof *g.record_locs);
             copy = arena_strdup(a, ids);
             for (char *t = strtok(copy, " \t\r\n"); t; t = strtok(NULL, " \t\r\n")) {
+                if (!model_find(m, t))
+                    diag_add(d, SEV_ERROR, loc, "mds2-answer", NULL, "%s names %s, which no record has", g.id, t);
                 g.record_locs[g.nrecords] = loc;
                 g.record_ids[g.nrecords++] = t;
             }
@@ -307,6 +310,6 @@ bool mds2_load(Model *m, Diag *d, const LoadOptions *o) {
     if (!f) return false;
     m->mds2 = f;
     given_load(m, d, f, o);
-    mds2_resolve(m, d);
+    mds2_resolve(m);
     return true;
 }

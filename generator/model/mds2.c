@@ -275,6 +275,7 @@ static bool d_intended_use(Derive *dv) {
 }
 
 static bool d_release_date(Derive *dv) {
+    if (dv->m->build_date <= 0) return false; /* resolved again once the build date is known */
     char date[16];
     date_format(dv->m->build_date, date);
     return text_answer(dv, arena_strdup(dv->m->arena, date), "the build date");
@@ -514,19 +515,16 @@ static int cmp_records(const void *pa, const void *pb) {
     return id_compare((*(Record *const *)pa)->id, (*(Record *const *)pb)->id);
 }
 
-/* Adds the records an mds2.xml answer names; unknown IDs are findings. */
-static void add_given_records(Model *m, Diag *d, Mds2Answer *a, const Mds2Given *g) {
+/* Adds the records an mds2.xml answer names (the loader reported unknown IDs). */
+static void add_given_records(Model *m, Mds2Answer *a, const Mds2Given *g) {
     Derive dv = {.m = m, .a = a, .cap = a->nrecords};
     for (size_t i = 0; i < g->nrecords; i++) {
         Record *r = model_find(m, g->record_ids[i]);
         if (r) add_record(&dv, r);
-        else
-            diag_add(d, SEV_ERROR, g->record_locs[i], "mds2-answer", NULL, "%s names %s, which no record has", g->id,
-                     g->record_ids[i]);
     }
 }
 
-void mds2_resolve(Model *m, Diag *d) {
+void mds2_resolve(Model *m) {
     Mds2 *f = m->mds2;
     if (!f) return;
     for (size_t i = 0; i < f->n; i++) {
@@ -551,7 +549,7 @@ void mds2_resolve(Model *m, Diag *d) {
                 a->loc = g->loc;
             } else if (g && g->value == a->value) {
                 if (g->note) a->note = g->note;
-                add_given_records(m, d, a, g);
+                add_given_records(m, a, g);
             }
         } else if (g) {
             a->source = MDS2_HUMAN;
@@ -559,7 +557,7 @@ void mds2_resolve(Model *m, Diag *d) {
             a->text = g->text;
             a->note = g->note;
             a->loc = g->loc;
-            add_given_records(m, d, a, g);
+            add_given_records(m, a, g);
         } else if (q->gate) {
             size_t gi;
             mds2_question(f, q->gate, &gi);

@@ -482,6 +482,84 @@ static void push_product(lua_State *L, const Product *p) {
 /* ---- the model ------------------------------------------------------------------------- */
 
 /* Builds the view for r->public and leaves the frozen model on the stack. */
+/* model.mds2: the MDS2 form's questions with their answers, by section
+ * (model/mds2.c resolves them); nil without a catalogue. */
+static const char *mds2_value_key(Mds2Value v) {
+    static const char *const keys[] = {"none", "yes", "no", "n/a", "see-note", "text"};
+    return keys[v];
+}
+
+static void push_mds2(lua_State *L, const Model *m, int records) {
+    const Mds2 *f = m->mds2;
+    if (!f) {
+        frozen_push_nil(L);
+        return;
+    }
+    lua_createtable(L, 0, 4);                                   /* mds2 */
+    lua_createtable(L, (int)f->n, 0);                           /* questions */
+    lua_newtable(L);                                            /* sections */
+    size_t nunanswered = 0;
+    for (size_t i = 0; i < f->n; i++) {
+        const Mds2Answer *a = &f->answers[i];
+        const Mds2Question *q = a->question;
+        lua_createtable(L, 0, 14); /* the question */
+        set_str(L, "id", q->id);
+        set_str(L, "section", q->section);
+        set_str(L, "section_name", q->section_name);
+        set_str(L, "text", q->text);
+        set_bool(L, "text_answer", q->text_answer);
+        set_str(L, "value", mds2_value_key(a->value));
+        set_str(L, "answer", a->value == MDS2_TEXT ? a->text : mds2_value_name(a->value));
+        set_str(L, "note", a->note);
+        set_str(L, "source", mds2_source_name(a->source));
+        set_str(L, "basis", a->basis);
+        set_bool(L, "confirmed", a->given != NULL && a->source == MDS2_DERIVED);
+        set_str(L, "path", a->loc.path);
+        set_int(L, "line", a->loc.line);
+        lua_createtable(L, (int)a->nrecords, 0);
+        for (size_t k = 0; k < a->nrecords; k++) {
+            if (record_hidden(L, a->records[k])) continue;
+            lua_rawgetp(L, records, a->records[k]);
+            lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+        }
+        wrap_array(L, "the records of an MDS2 answer");
+        lua_setfield(L, -2, "records");
+        frozen_wrap(L, FROZEN_MAP, "an MDS2 question");
+        nunanswered += a->source == MDS2_UNANSWERED;
+        lua_pushvalue(L, -1);
+        lua_rawseti(L, -4, (lua_Integer)i + 1); /* into questions */
+        size_t ns = lua_rawlen(L, -2);
+        if (i == 0 || strcmp(f->questions[i - 1].section, q->section) != 0) {
+            lua_createtable(L, 0, 3); /* a new section */
+            set_str(L, "code", q->section);
+            set_str(L, "name", q->section_name);
+            lua_newtable(L);
+            lua_setfield(L, -2, "questions");
+            lua_rawseti(L, -3, (lua_Integer)++ns);
+        }
+        lua_rawgeti(L, -2, (lua_Integer)ns);     /* the section */
+        lua_getfield(L, -1, "questions");        /* its questions */
+        lua_pushvalue(L, -3);
+        lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+        lua_pop(L, 3);                           /* questions, section, question */
+    }
+    for (lua_Integer k = 1; k <= (lua_Integer)lua_rawlen(L, -1); k++) {
+        lua_rawgeti(L, -1, k);
+        lua_getfield(L, -1, "questions");
+        frozen_wrap(L, FROZEN_ARRAY, "the questions of an MDS2 section");
+        lua_setfield(L, -2, "questions");
+        frozen_wrap(L, FROZEN_MAP, "an MDS2 section");
+        lua_rawseti(L, -2, k);
+    }
+    wrap_array(L, "model.mds2.sections");
+    lua_setfield(L, -3, "sections");
+    wrap_array(L, "model.mds2.questions");
+    lua_setfield(L, -2, "questions");
+    set_bool(L, "official_wording", f->official_wording);
+    set_int(L, "unanswered", (lua_Integer)nunanswered);
+    frozen_wrap(L, FROZEN_MAP, "model.mds2");
+}
+
 static void build_view(lua_State *L, const Model *m, const Diag *d) {
     Renderer *r = renderer_of(L);
     const Schema *s = m->schema;
@@ -571,6 +649,9 @@ static void build_view(lua_State *L, const Model *m, const Diag *d) {
     }
     frozen_wrap(L, FROZEN_MAP, "model.by_type");
     lua_setfield(L, model, "by_type");
+
+    push_mds2(L, m, records);
+    lua_setfield(L, model, "mds2");
 
     lua_pushvalue(L, types);
     wrap_array(L, "model.types");
