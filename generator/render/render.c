@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../model/whitepaper.h"
 #include "renderer.h"
 
 static const char KEY_WRITTEN = 0; /* registry: path -> true, files of this output */
@@ -139,7 +140,49 @@ static int f_is_array(lua_State *L) {
     return 1;
 }
 
+/* whitepaper(): nil when the dossier has no whitepaper.md, else its blocks
+ * in order: {line, markdown} for prose, {line, directive, options} for a
+ * directive line (options: key -> value). Malformed directives raise; the
+ * check stage has reported them with their lines already. */
+static int f_whitepaper(lua_State *L) {
+    Renderer *r = renderer_of(L);
+    Whitepaper w;
+    const char *error;
+    if (!whitepaper_read(&r->arena, r->model->root, &w, &error)) {
+        if (error) return luaL_error(L, "whitepaper(): cannot read whitepaper.md: %s", error);
+        lua_pushnil(L);
+        return 1;
+    }
+    lua_createtable(L, (int)w.nblocks, 0);
+    for (size_t i = 0; i < w.nblocks; i++) {
+        const WhitepaperBlock *b = &w.blocks[i];
+        if (b->syntax_error) return luaL_error(L, "whitepaper.md:%d: malformed directive: %s", b->line, b->syntax_error);
+        lua_createtable(L, 0, 4);
+        lua_pushinteger(L, b->line);
+        lua_setfield(L, -2, "line");
+        if (b->directive) {
+            lua_pushstring(L, b->directive);
+            lua_setfield(L, -2, "directive");
+            lua_createtable(L, 0, (int)b->noptions);
+            for (size_t k = 0; k < b->noptions; k++) {
+                lua_pushstring(L, b->options[k].value);
+                lua_setfield(L, -2, b->options[k].key);
+            }
+            frozen_wrap(L, FROZEN_INDEX, "the options of a whitepaper directive");
+            lua_setfield(L, -2, "options");
+        } else {
+            lua_pushlstring(L, b->markdown, b->len);
+            lua_setfield(L, -2, "markdown");
+        }
+        frozen_wrap(L, FROZEN_INDEX, "a whitepaper block");
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    frozen_wrap(L, FROZEN_ARRAY, "the blocks of whitepaper.md");
+    return 1;
+}
+
 static const luaL_Reg helpers[] = {
+    {"whitepaper", f_whitepaper},
     {"relurl", f_relurl},       {"page_of", f_page_of},   {"href", f_href}, {"write", f_write},
     {"is_record", f_is_record}, {"is_array", f_is_array}, {NULL, NULL},
 };

@@ -1,0 +1,68 @@
+-- whitepaper/lib.lua: presentation logic of the whitepaper's directives:
+-- control categories in the FDA's order, days between dates, the release
+-- cadence, the PSIRT contact.
+local M = {}
+
+M.categories = {
+  "authentication", "authorization", "cryptography", "integrity",
+  "confidentiality", "logging", "resiliency", "updates",
+}
+M.category_titles = {
+  authentication = "Authentication", authorization = "Authorization", cryptography = "Cryptography",
+  integrity = "Code, data and execution integrity", confidentiality = "Confidentiality",
+  logging = "Event detection and logging", resiliency = "Resiliency and recovery", updates = "Updatability and patchability",
+}
+
+-- Days since 1970-01-01 of a YYYY-MM-DD date (proleptic Gregorian).
+function M.days(date)
+  local y, m, d = date:match("^(%d%d%d%d)-(%d%d)-(%d%d)$")
+  y, m, d = tonumber(y), tonumber(m), tonumber(d)
+  if m <= 2 then y = y - 1 end
+  local era = y // 400
+  local yoe = y - era * 400
+  local doy = (153 * (m + (m > 2 and -3 or 9)) + 2) // 5 + d - 1
+  local doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+  return era * 146097 + doe - 719468
+end
+
+-- Releases by date, then ID.
+function M.releases()
+  return sorted(model.by_type.release, function(a, b)
+    if a.fields.date ~= b.fields.date then return a.fields.date < b.fields.date end
+    return a.id < b.id
+  end)
+end
+
+-- The cadence: {count, routine, out_of_cycle, mean_days (between
+-- consecutive releases, nil with fewer than two), deployments (sorted names)}.
+function M.cadence()
+  local list = M.releases()
+  local c = { count = #list, routine = 0, out_of_cycle = 0, deployments = {} }
+  local seen = {}
+  for i, r in ipairs(list) do
+    if r.fields.kind == "routine" then c.routine = c.routine + 1 end
+    if r.fields.kind == "out-of-cycle" then c.out_of_cycle = c.out_of_cycle + 1 end
+    local dep = r.fields.deployment
+    if dep and not seen[dep] then
+      seen[dep] = true
+      c.deployments[#c.deployments + 1] = dep
+    end
+  end
+  table.sort(c.deployments)
+  if #list >= 2 then
+    c.mean_days = (M.days(list[#list].fields.date) - M.days(list[1].fields.date)) // (#list - 1)
+  end
+  return c
+end
+
+-- The contact for vulnerability reports: role psirt, else the first.
+function M.psirt()
+  local first
+  for _, c in ipairs(model.product.contacts) do
+    if c.role == "psirt" then return c end
+    first = first or c
+  end
+  return first
+end
+
+return M
