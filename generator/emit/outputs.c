@@ -14,6 +14,8 @@ const OutputDef output_table[] = {
      true, NULL},
     {"csaf", "CSAF 2.0 advisories and VEX in the provider folder layout, with SHA-256 and SHA-512 files", true,
      provider_finish},
+    {"whitepaper", "the security whitepaper for customers: whitepaper.md with data from the records, print-ready HTML",
+     true, NULL},
 };
 const size_t output_count = sizeof output_table / sizeof output_table[0];
 
