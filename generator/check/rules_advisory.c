@@ -67,8 +67,8 @@ static void check_record_option(Check *c, SrcLoc loc, const char *id, const char
     if (!r) {
         check_finding(c, "whitepaper-directive", loc, NULL, "the directive names %s, which no record has", id);
     } else if (type && strcmp(r->type->name, type) != 0) {
-        check_finding(c, "whitepaper-directive", loc, NULL, "the directive names %s, a %s, where it needs a %s", id,
-                      r->type->name, type);
+        check_finding(c, "whitepaper-directive", loc, NULL,
+                      "the directive names %s, a %s, where it needs a record of type %s", id, r->type->name, type);
     } else if (r->internal) {
         check_finding(c, "whitepaper-directive", loc, NULL,
                       "the directive names %s, which is internal: the whitepaper is public", id);

@@ -1,0 +1,90 @@
+#!/bin/sh
+# The consistency rules of the customer documents, each shown passing and
+# failing on examples/minimal plus tests/fixtures/advisory (two releases, a
+# vulnerability, an advisory): advisory-version and whitepaper-directive;
+# then the fixture's CSAF files through the official validator.
+. "$(dirname "$0")/../lib.sh"
+
+base() {
+    copy_example minimal "$1"
+    cp -R "$ROOT/tests/fixtures/advisory/." "$TMP/$1/"
+}
+
+base good
+expect_exit "fixture: checks clean" 0 "$DOSSIER" check "$TMP/good"
+
+# advisory-version
+base badversion
+sed -i 's/^  - Thermometer firmware 1.0.0$/  - Thermometer firmware 1.0.0 and 0.9.8/' "$TMP/badversion/advisories/ADV-001.md"
+sed -i 's/^  - 1.0.1 and later$/  - 1.0.2 and later/' "$TMP/badversion/advisories/ADV-001.md"
+expect_exit "advisory-version: fails" 1 "$DOSSIER" check "$TMP/badversion"
+expect_grep "advisory-version: affected, at its line" \
+    "advisories/ADV-001.md:8:5: error: [advisory-version] ADV-001: affected_versions names version 0.9.8, which no release of the dossier has" "$TMP/out"
+expect_grep "advisory-version: fixed" "fixed_versions names version 1.0.2" "$TMP/out"
+if grep -q 'version 1.0.0,' "$TMP/out"; then fail "advisory-version: a released version passes"; else ok "advisory-version: a released version passes"; fi
+
+# whitepaper-directive
+base wp
+cat >"$TMP/wp/whitepaper.md" <<'MD'
+# Security whitepaper
+
+{{controls category=cryptography}}
+{{interfaces asset=AST-001}}
+{{record id=CTL-001}}
+
+```
+{{no-such-directive-inside-a-fence}}
+```
+
+{{sbom}}
+{{updates}}
+{{end-of-support}}
+{{cvd}}
+{{logging}}
+MD
+expect_exit "whitepaper-directive: a good whitepaper passes" 0 "$DOSSIER" check "$TMP/wp"
+expect_exit "whitepaper: builds" 0 "$DOSSIER" build "$TMP/wp" -o "$TMP/wp.out" --only whitepaper
+expect_grep "whitepaper: the fenced directive stays text" "{{no-such-directive-inside-a-fence}}" "$TMP/wp.out/public/whitepaper.html"
+expect_grep "whitepaper: the record directive" 'id="CTL-001"' "$TMP/wp.out/public/whitepaper.html"
+cat >>"$TMP/wp/whitepaper.md" <<'MD'
+{{controls category=crypto}}
+{{interfaces asset=AST-404}}
+{{record id=THR-999}}
+{{cvd contact=psirt}}
+{{glossary}}
+{{record}}
+{{controls category="unclosed}}
+{{interfaces asset=THR-001}}
+MD
+expect_exit "whitepaper-directive: fails" 1 "$DOSSIER" check "$TMP/wp"
+for want in \
+    "whitepaper.md:16:12: error: [whitepaper-directive] 'crypto' is not a control category" \
+    "whitepaper.md:17:14: error: [whitepaper-directive] the directive names AST-404, which no record has" \
+    "whitepaper.md:18:10: error: [whitepaper-directive] the directive names THR-999, which no record has" \
+    "whitepaper.md:19:7: error: [whitepaper-directive] the directive cvd has no option 'contact'" \
+    "whitepaper.md:20: error: [whitepaper-directive] unknown directive 'glossary'" \
+    "whitepaper.md:21: error: [whitepaper-directive] the directive record needs id=ID" \
+    "whitepaper.md:22: error: [whitepaper-directive] malformed directive: a quoted value has no closing quote" \
+    "whitepaper.md:23:14: error: [whitepaper-directive] the directive names THR-001, a threat, where it needs a record of type asset"; do
+    expect_grep "whitepaper-directive: ${want#*\] }" "$want" "$TMP/out"
+done
+if grep -q 'no-such-directive' "$TMP/out"; then fail "whitepaper-directive: fenced code is not read"; else ok "whitepaper-directive: fenced code is not read"; fi
+
+# An internal record named by a directive is a finding too.
+base wpint
+printf '%s\n' '# Whitepaper' '' '{{record id=CTL-002}}' >"$TMP/wpint/whitepaper.md"
+sed -i 's/^id: CTL-002$/id: CTL-002\ninternal: true/' "$TMP/wpint/controls/CTL-002.md"
+expect_exit "whitepaper-directive: an internal record fails" 1 "$DOSSIER" check "$TMP/wpint"
+expect_grep "whitepaper-directive: says internal" "whitepaper.md:3:10: error: [whitepaper-directive] the directive names CTL-002, which is internal" "$TMP/out"
+
+# The fixture's advisory and VEX through the official validator.
+expect_exit "fixture: builds csaf" 0 "$DOSSIER" build "$TMP/good" -o "$TMP/good.out" --only csaf,advisories
+validators="$ROOT/tests/validators"
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    skip "fixture: csaf-validator-lib" "node or npm not installed"
+else
+    [ -d "$validators/node_modules/@secvisogram/csaf-validator-lib" ] ||
+        (cd "$validators" && npm ci --no-audit --no-fund --silent) >"$TMP/npm.log" 2>&1
+    expect_exit "fixture: csaf-validator-lib accepts every file" 0 node "$validators/csaf_check.mjs" \
+        $(find "$TMP/good.out/public/csaf" -name '*.json' ! -name provider-metadata.json | sort)
+fi
