@@ -39,6 +39,8 @@ typedef struct Options {
     long lua_budget;    /* VM instructions per output, 0 = the default */
     long lua_memory;    /* MiB of Lua heap, 0 = the default */
     const char *mds2_catalogue; /* the maker's copy of the MDS2 wording, or NULL */
+    const char *sign;           /* build --sign: minisign secret key */
+    const char *pubkey;         /* verify --pubkey: minisign public key */
     bool xsd, markdown;
 } Options;
 
@@ -52,6 +54,8 @@ static const char usage_text[] =
     "  new DIR                write a small valid dossier to start from\n"
     "  schema --markdown|--xsd  print the record reference or the XML record schema\n"
     "  rules --markdown       print the rule reference\n"
+    "  verify BUNDLE [--pubkey KEY.pub]  recompute every hash of a premarket bundle (ZIP or\n"
+    "                         folder) against its manifest, check its signature\n"
     "\n"
     "options:\n"
     "  --format text|json|sarif|junit   findings format of check (default text)\n"
@@ -62,6 +66,9 @@ static const char usage_text[] =
     "  --lua-memory MIB       Lua heap a template output may use (default 256)\n"
     "  --mds2-catalogue FILE  the MDS2 form's official wording (TSV: id, section_code,\n"
     "                         section_name, question) instead of the project's paraphrase\n"
+    "  --sign KEY             build: sign manifest.json with a minisign secret key\n"
+    "                         (made with `minisign -G -W`)\n"
+    "  --pubkey KEY.pub       verify: the minisign public key the manifest must be signed with\n"
     "  -q, --quiet            print nothing but errors\n"
     "  -v, --verbose          print progress and timings\n"
     "  -h, --help             this text;  --version  the version\n"
@@ -126,6 +133,12 @@ static bool parse_args(int argc, char **argv, Options *o) {
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
         const char *val = NULL;
+        int sg = take_value(argc, argv, &i, "--sign", &val), pk = 0;
+        if (sg < 0 || (!sg && (pk = take_value(argc, argv, &i, "--pubkey", &val)) < 0)) return false;
+        if (sg || pk) {
+            *(sg ? &o->sign : &o->pubkey) = val;
+            continue;
+        }
         int f = 0, fo = 0, out = 0, only = 0, lb = 0, lm = 0, mc = 0;
         if ((f = take_value(argc, argv, &i, "--format", &val)) < 0 ||
             (!f && (fo = take_value(argc, argv, &i, "--fail-on", &val)) < 0) ||
@@ -195,6 +208,15 @@ static bool parse_args(int argc, char **argv, Options *o) {
     }
     if (!o->dir) o->dir = ".";
     bool is_build = strcmp(o->command, "build") == 0, is_check = strcmp(o->command, "check") == 0;
+    bool is_verify = strcmp(o->command, "verify") == 0;
+    if (is_verify && !positional[0]) {
+        usage_error("verify needs the bundle: a premarket ZIP or its unzipped folder");
+        return false;
+    }
+    if ((!is_build && o->sign) || (!is_verify && o->pubkey)) {
+        usage_error("%s", o->sign ? "--sign applies to build only" : "--pubkey applies to verify only");
+        return false;
+    }
     if (!is_check && o->format != REPORT_TEXT) {
         usage_error("--format applies to check only");
         return false;
@@ -385,7 +407,7 @@ static int cmd_build(const Options *o) {
         .instruction_budget = o->lua_budget,
         .memory_cap = (size_t)o->lua_memory * 1024 * 1024,
     };
-    EmitOptions eo = {.dossier_dir = o->dir};
+    EmitOptions eo = {.dossier_dir = o->dir, .sign_key = o->sign};
     Renderer *renderer = NULL;
     int rc = render_open(&run.model, &run.diag, &ro, &renderer);
     for (size_t i = 0; rc == EXIT_CLEAN && i < noutputs; i++) {
@@ -541,6 +563,10 @@ static int cmd_rules(const Options *o) {
     return EXIT_CLEAN;
 }
 
+static int cmd_verify(const Options *o) {
+    return bundle_verify(o->dir, o->pubkey);
+}
+
 int main(int argc, char **argv) {
     if (argc < 2) {
         fputs(usage_text, stderr);
@@ -565,7 +591,8 @@ int main(int argc, char **argv) {
         const char *name;
         int (*fn)(const Options *);
     } commands[] = {{"check", cmd_check}, {"build", cmd_build}, {"trace", cmd_trace},
-                    {"new", cmd_new},     {"schema", cmd_schema}, {"rules", cmd_rules}};
+                    {"new", cmd_new},     {"schema", cmd_schema}, {"rules", cmd_rules},
+                    {"verify", cmd_verify}};
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(cmd, commands[i].name) == 0) {
             if (!parse_args(argc, argv, &o)) return EXIT_USAGE;

@@ -41,6 +41,7 @@ void outdir_abort(OutDir *o);
 /* Options of the C steps that finish outputs. */
 typedef struct EmitOptions {
     const char *dossier_dir; /* the dossier folder as given */
+    const char *sign_key;    /* --sign: a minisign secret key file, or NULL */
 } EmitOptions;
 
 typedef struct OutputDef {
@@ -54,6 +55,17 @@ typedef struct OutputDef {
 
 /* provider.c: the csaf output's hash files, index.txt and changes.csv. */
 bool provider_finish(const Model *m, const Diag *d, const EmitOptions *e, OutDir *o);
+
+/* bundle.c: the premarket output's sources, manifest, signature and ZIP. */
+bool bundle_finish(const Model *m, const Diag *d, const EmitOptions *e, OutDir *o);
+/* The ZIP's name, <product>-<version>-premarket.zip in safe characters. Arena-owned. */
+const char *bundle_zip_name(Arena *a, const Model *m);
+/* manifest.c: `dossier verify`: recomputes every hash of the bundle at path
+ * (a ZIP or an unzipped folder) against its manifest.json, checks the
+ * signature with pubkey (may be NULL), prints each file that differs.
+ * Returns EXIT_CLEAN, EXIT_FINDINGS on any difference, EXIT_USAGE when the
+ * bundle cannot be read. */
+int bundle_verify(const char *path, const char *pubkey);
 
 /* Every output, in the order they are built. */
 extern const OutputDef output_table[];

@@ -16,6 +16,8 @@ const OutputDef output_table[] = {
      provider_finish},
     {"whitepaper", "the security whitepaper for customers: whitepaper.md with data from the records, print-ready HTML",
      true, NULL},
+    {"bundle", "the premarket bundle: premarket/ (documents by FDA item, 524B/eSTAR checklist, source records), "
+     "its ZIP, manifest.json with every file's SHA-256 (signed with --sign)", false, bundle_finish},
 };
 const size_t output_count = sizeof output_table / sizeof output_table[0];
 

@@ -1,0 +1,60 @@
+-- bundle/main.lua: the documents of the premarket bundle, laid out by the
+-- FDA premarket documentation items (guidance Appendix 4), under premarket/.
+-- Each is a print-ready HTML page naming the records it rests on; the C
+-- step (emit/bundle.c) adds the source records, the manifest and the ZIP.
+local lib = import("bundle/lib.lua")
+local by = model.by_type
+local P = "premarket/"
+
+local function all(...) return lib.union(...) end
+local components = by.component
+
+-- item, file, title, template, records: one entry per document.
+local documents = {
+  { "1", "01-security-risk-management-report.html", "Security risk management report", "bundle/risk_report.html",
+    all(by.threat, by.control, by.test, by.vulnerability, by.anomaly) },
+  { "1a", "01a-threat-model.html", "Threat model", "bundle/threat_model.html", all(by.threat, by.asset, by.view) },
+  { "1b", "01b-risk-assessment.html", "Cybersecurity risk assessment", "bundle/risk_assessment.html", all(by.threat) },
+  { "1c", "01c-sbom.html", "Software bill of materials and support", "bundle/sbom.html", all(components) },
+  { "1d", "01d-vulnerability-assessment.html", "Vulnerability assessment", "bundle/vulnerabilities.html",
+    all(by.vulnerability, components) },
+  { "1e", "01e-unresolved-anomalies.html", "Unresolved anomalies", "bundle/anomalies.html", all(by.anomaly) },
+  { "1f", "01f-traceability.html", "Traceability", "bundle/traceability.html",
+    all(by.threat, by.control, by.test, by.vulnerability, components) },
+  { "2", "02-metrics.html", "Measures and metrics", "bundle/metrics.html", all(by.vulnerability, by.release) },
+  { "3, 5", "03-architecture-views.html", "Architecture views", "bundle/views.html", all(by.view) },
+  { "4", "04-security-controls.html", "Security controls by category", "bundle/controls.html", all(by.control) },
+  { "6", "06-testing.html", "Cybersecurity testing", "bundle/testing.html", all(by.test) },
+  { "7", "07-labeling.html", "Labeling", "bundle/labeling.html", all(by.advisory) },
+  { "8", "08-management-plan.html", "Cybersecurity management plan", "bundle/plan.html",
+    all(by.signal, by.release, by.advisory, by.incident) },
+}
+
+local items = lib.checklist()
+local checklist_records = {}
+for _, i in ipairs(items) do checklist_records[#checklist_records + 1] = i.records end
+
+local index = {}
+local function page(path, template, title, ctx, records, item)
+  ctx.page = path
+  ctx.title = title
+  ctx.records = records
+  local body = render(template, ctx)
+  write(P .. path, render("bundle/layout.html", { page = path, title = title, body = body, records = records, item = item }))
+  index[#index + 1] = { path = path, title = title, item = item, records = records }
+end
+
+for _, d in ipairs(documents) do
+  page(d[2], d[4], d[3], { item = d[1] }, d[5], d[1])
+end
+page("checklist.html", "bundle/checklist.html", "524B and eSTAR checklist", { items = items },
+     lib.union(table.unpack(checklist_records)), nil)
+write(P .. "checklist.json", render("bundle/checklist.json", { items = items }))
+index[#index + 1] = { path = "checklist.json", title = "524B and eSTAR checklist (JSON)", records = lib.union(table.unpack(checklist_records)) }
+local site = import("site/lib.lua")
+write(P .. "traceability.csv", render("site/matrix.csv", { matrix = site.matrix() }))
+index[#index + 1] = { path = "traceability.csv", title = "Traceability matrix (CSV)", records = all(by.threat, by.control, by.test) }
+write(P .. "style.css", render("site/style.css") .. render("bundle/print.css"))
+page("index.html", "bundle/index.html", "Premarket cybersecurity documentation",
+     { documents = documents, items = items }, {}, nil)
+write(P .. "documents.json", render("bundle/documents.json", { documents = index }))
