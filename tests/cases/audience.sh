@@ -70,8 +70,9 @@ LUA
 printf '%s\n' 'write("n-site.txt", tostring(import("site/count.lua").n))' 'local m = import("site/lib.lua")' >"$d/templates/site/main.lua"
 printf '%s\n' 'write("public/n.txt", tostring(import("site/count.lua").n))' >"$d/templates/advisories/main.lua"
 expect_exit "modules: builds both" 0 "$DOSSIER" build "$d" -o "$TMP/mods" --only site,advisories
-check "modules: the site counts 5 vulnerabilities" test "$(cat "$TMP/mods/n-site.txt")" = 5
-check "modules: the public output counts 4" test "$(cat "$TMP/mods/public/n.txt")" = 4
+nsite=$(cat "$TMP/mods/n-site.txt")
+check "modules: the site counts VUL-002" test "$nsite" -ge 5
+check "modules: the public output counts one less" test "$(cat "$TMP/mods/public/n.txt")" = $((nsite - 1))
 
 # The CSAF VEX leaves the internal record out.
 rm -rf "$d/templates"
