@@ -41,7 +41,8 @@ const Rule rule_table[] = {
     {"supplement-conflict", SEV_WARNING, "load",
      "A supplement entry contradicts support data the SBOM itself gives; the SBOM's value is kept."},
     {"component-unlisted", SEV_WARNING, "load",
-     "An asset or vulnerability names a component (purl or name@version) that no SBOM lists."},
+     "An asset names a component (purl or name@version) that no SBOM lists (a vulnerability may "
+     "name one of an earlier release: it is not linked, and not reported)."},
     {"vex-format", SEV_ERROR, "load",
      "A VEX file is not OpenVEX (0.0.1 or 0.2.0), CSAF 2.0 or CycloneDX, or a statement lacks its "
      "vulnerability or status, or uses a status or justification its format does not define."},

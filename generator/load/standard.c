@@ -1201,7 +1201,8 @@ static void component_mentions(Standard *s, size_t nwritten) {
             if (!ref) continue;
             size_t nfound;
             Record *const *found = std_match(s, ref, &nfound);
-            if (!nfound && s->any_shipped)
+            /* a vulnerability may name the version of an earlier release */
+            if (!nfound && s->any_shipped && strcmp(field, "assets") == 0)
                 diag_add(s->d, SEV_WARNING, items[k]->loc, "component-unlisted", r->id,
                          "%s names the component '%s', which no SBOM in sbom/ lists", r->id, ref);
             Record **targets = xmalloc((nfound ? nfound : 1) * sizeof *targets);
