@@ -4,7 +4,7 @@
 set -eu
 build="pkg-config gcc make libcmark-gfm-dev libcmark-gfm-extensions-dev libxml2-dev \
 libzip-dev liblua5.4-dev libyaml-dev libjansson-dev libsodium-dev"
-test="libxml2-utils python3 python3-jsonschema minisign unzip clang valgrind"
+test="libxml2-utils python3 python3-jsonschema python3-openpyxl minisign unzip clang valgrind"
 bench="hugo cmark-gfm python3 time"
 want="$build"
 [ "${1:-}" = "--test" ] && want="$build $test"
