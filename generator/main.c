@@ -41,6 +41,7 @@ typedef struct Options {
     const char *mds2_catalogue; /* the maker's copy of the MDS2 wording, or NULL */
     const char *sign;           /* build --sign: minisign secret key */
     const char *pubkey;         /* verify --pubkey: minisign public key */
+    const char *period;         /* build --period FROM..TO: the postmarket report's period */
     bool xsd, markdown;
 } Options;
 
@@ -69,6 +70,8 @@ static const char usage_text[] =
     "  --sign KEY             build: sign manifest.json with a minisign secret key\n"
     "                         (made with `minisign -G -W`)\n"
     "  --pubkey KEY.pub       verify: the minisign public key the manifest must be signed with\n"
+    "  --period FROM..TO      build: also write the postmarket report of that period\n"
+    "                         (YYYY-MM-DD..YYYY-MM-DD, both days included)\n"
     "  -q, --quiet            print nothing but errors\n"
     "  -v, --verbose          print progress and timings\n"
     "  -h, --help             this text;  --version  the version\n"
@@ -133,10 +136,12 @@ static bool parse_args(int argc, char **argv, Options *o) {
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
         const char *val = NULL;
-        int sg = take_value(argc, argv, &i, "--sign", &val), pk = 0;
-        if (sg < 0 || (!sg && (pk = take_value(argc, argv, &i, "--pubkey", &val)) < 0)) return false;
-        if (sg || pk) {
-            *(sg ? &o->sign : &o->pubkey) = val;
+        int sg = take_value(argc, argv, &i, "--sign", &val), pk = 0, pd = 0;
+        if (sg < 0 || (!sg && (pk = take_value(argc, argv, &i, "--pubkey", &val)) < 0) ||
+            (!sg && !pk && (pd = take_value(argc, argv, &i, "--period", &val)) < 0))
+            return false;
+        if (sg || pk || pd) {
+            *(sg ? &o->sign : pk ? &o->pubkey : &o->period) = val;
             continue;
         }
         int f = 0, fo = 0, out = 0, only = 0, lb = 0, lm = 0, mc = 0;
@@ -213,9 +218,22 @@ static bool parse_args(int argc, char **argv, Options *o) {
         usage_error("verify needs the bundle: a premarket ZIP or its unzipped folder");
         return false;
     }
-    if ((!is_build && o->sign) || (!is_verify && o->pubkey)) {
-        usage_error("%s", o->sign ? "--sign applies to build only" : "--pubkey applies to verify only");
+    if ((!is_build && (o->sign || o->period)) || (!is_verify && o->pubkey)) {
+        usage_error("%s", o->pubkey && !is_verify ? "--pubkey applies to verify only"
+                                                  : "--sign and --period apply to build only");
         return false;
+    }
+    if (o->period) {
+        const char *dots = strstr(o->period, "..");
+        int64_t from, to;
+        char *first = dots ? strndup(o->period, (size_t)(dots - o->period)) : NULL;
+        bool good = first && date_parse(first, &from) && date_parse(dots + 2, &to) && from <= to;
+        free(first);
+        if (!good) {
+            usage_error("--period takes FROM..TO, two real dates YYYY-MM-DD with FROM not after TO, not '%s'",
+                        o->period);
+            return false;
+        }
     }
     if (!is_check && o->format != REPORT_TEXT) {
         usage_error("--format applies to check only");
@@ -378,6 +396,14 @@ static int cmd_build(const Options *o) {
     const OutputDef *outputs[64];
     size_t noutputs = 0;
     if (output_count > 64 || !select_outputs(o->only, outputs, &noutputs)) return EXIT_USAGE;
+    /* the postmarket report exists only for a period */
+    for (size_t i = 0; i < noutputs; i++) {
+        if (strcmp(outputs[i]->name, "postmarket") != 0 || o->period) continue;
+        if (o->only) return usage_error("the postmarket output needs --period FROM..TO");
+        memmove(&outputs[i], &outputs[i + 1], (noutputs - i - 1) * sizeof *outputs);
+        noutputs--;
+        i--;
+    }
     Run run;
     if (!run_pipeline(&run, o)) {
         run_free(&run);
@@ -406,6 +432,7 @@ static int cmd_build(const Options *o) {
         .default_templates = fs_join(&run.arena, run.datadir, "lua-templates"),
         .instruction_budget = o->lua_budget,
         .memory_cap = (size_t)o->lua_memory * 1024 * 1024,
+        .period = o->period,
     };
     EmitOptions eo = {.dossier_dir = o->dir, .sign_key = o->sign};
     Renderer *renderer = NULL;

@@ -207,6 +207,8 @@ static int run_protected(lua_State *L) {
     sandbox_push_globals(L);
     lua_pushstring(L, r->output);
     lua_setfield(L, -2, "output");
+    lua_pushstring(L, r->opts.period ? r->opts.period : ""); /* build --period, "" without */
+    lua_setfield(L, -2, "period");
     lua_pop(L, 1);
     template_push_main(L, r->output);
     lua_call(L, 0, 0);

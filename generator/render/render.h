@@ -20,6 +20,7 @@ typedef struct RenderOptions {
     const char *output;            /* output folder name: "site" */
     long instruction_budget;       /* VM instructions per output; 0 = default (2e9) */
     size_t memory_cap;             /* bytes of Lua heap; 0 = default (256 MiB) */
+    const char *period;            /* build --period FROM..TO (checked), templates' `period`; NULL: "" */
 } RenderOptions;
 
 /* Renders one output of m (with the findings in d) into o. Returns

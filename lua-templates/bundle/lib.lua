@@ -19,6 +19,19 @@ function M.days(s)
   return era * 146097 + doe - 719468
 end
 
+-- Days since 1970-01-01 -> "YYYY-MM-DD".
+function M.date(n)
+  local z = n + 719468
+  local era = z // 146097
+  local doe = z - era * 146097
+  local yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
+  local doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+  local mp = (5 * doy + 2) // 153
+  local d = doy - (153 * mp + 2) // 5 + 1
+  local m = mp < 10 and mp + 3 or mp - 9
+  return string.format("%04d-%02d-%02d", yoe + era * 400 + (m <= 2 and 1 or 0), m, d)
+end
+
 -- The findings of one rule (or of any rule in a list), in model order.
 function M.findings(rules)
   if type(rules) == "string" then rules = { rules } end
