@@ -102,6 +102,9 @@ void xlsx_header_row(Xlsx *x, int row, int ncols);
 /* Adds a text cell (copied; cut at 32,767 characters) at a 1-based row and
  * 0-based column. Cells come in row, then column order; else a bug (dies). */
 void xlsx_cell(Xlsx *x, int row, int col, const char *text, XlsxStyle style);
+/* Merges the cells of a row from first_col to last_col into one (the first
+ * cell's text shows). */
+void xlsx_merge(Xlsx *x, int row, int first_col, int last_col);
 /* Appends the .xlsx file to out: entries in sorted order, each dated the
  * build date (days since 1970) at noon. False if libzip fails. */
 bool xlsx_pack(const Xlsx *x, int64_t build_date, StrBuf *out);

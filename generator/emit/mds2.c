@@ -89,6 +89,7 @@ bool mds2_finish(const Model *m, const Diag *d, const EmitOptions *e, OutDir *o)
         xlsx_cell(x, row, COL_ANSWER, a->value == MDS2_TEXT ? a->text : mds2_value_name(a->value),
                   open ? XLSX_FLAG : XLSX_CELL);
         xlsx_cell(x, row, COL_NOTE, a->note ? a->note : "", XLSX_CELL);
+        if (q->text_answer) xlsx_merge(x, row, COL_ANSWER, COL_NOTE); /* the header's long texts */
         for (int c = COL_IEC; c <= COL_ISO; c++) xlsx_cell(x, row, c, "", XLSX_CELL);
         sb_reset(&sb);
         records_text(&sb, a);

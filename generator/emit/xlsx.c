@@ -27,6 +27,8 @@ struct Xlsx {
     int freeze_rows;
     int print_title_row;
     int filter_row, filter_cols, last_row;
+    int (*merges)[3]; /* row, first column, last column */
+    size_t nmerges, merge_cap;
 };
 
 Xlsx *xlsx_new(const char *sheet, const char *title) {
@@ -42,6 +44,7 @@ void xlsx_free(Xlsx *x) {
     if (!x) return;
     arena_free(&x->arena);
     free(x->cells);
+    free(x->merges);
     free(x);
 }
 
@@ -72,6 +75,17 @@ void xlsx_cell(Xlsx *x, int row, int col, const char *text, XlsxStyle style) {
     }
     x->cells[x->n++] = (XlsxCell){row, col, arena_strndup(&x->arena, text, len), style};
     if (row > x->last_row) x->last_row = row;
+}
+
+void xlsx_merge(Xlsx *x, int row, int first_col, int last_col) {
+    if (row < 1 || first_col < 0 || last_col <= first_col || last_col >= XLSX_MAX_COLS) return;
+    if (x->nmerges == x->merge_cap) {
+        x->merge_cap = x->merge_cap ? x->merge_cap * 2 : 16;
+        x->merges = xrealloc(x->merges, x->merge_cap * sizeof *x->merges);
+    }
+    x->merges[x->nmerges][0] = row;
+    x->merges[x->nmerges][1] = first_col;
+    x->merges[x->nmerges++][2] = last_col;
 }
 
 /* "A", "B", ..., "Z", "AA": the column letters of a 0-based column. */
@@ -125,6 +139,16 @@ static void write_sheet(const Xlsx *x, StrBuf *sb) {
         char last[16];
         col_name(last, x->filter_cols - 1);
         sb_printf(sb, "<autoFilter ref=\"A%d:%s%d\"/>", x->filter_row, last, x->last_row);
+    }
+    if (x->nmerges) {
+        sb_printf(sb, "<mergeCells count=\"%zu\">", x->nmerges);
+        for (size_t i = 0; i < x->nmerges; i++) {
+            char a[16], b[16];
+            col_name(a, x->merges[i][1]);
+            col_name(b, x->merges[i][2]);
+            sb_printf(sb, "<mergeCell ref=\"%s%d:%s%d\"/>", a, x->merges[i][0], b, x->merges[i][0]);
+        }
+        sb_puts(sb, "</mergeCells>");
     }
     sb_puts(sb, "<pageMargins left=\"0.5\" right=\"0.5\" top=\"0.6\" bottom=\"0.6\" header=\"0.3\" footer=\"0.3\"/>");
     sb_puts(sb, "<pageSetup paperSize=\"9\" orientation=\"landscape\" fitToWidth=\"1\" fitToHeight=\"0\"/>");
