@@ -42,6 +42,8 @@ typedef struct Options {
     const char *sign;           /* build --sign: minisign secret key */
     const char *pubkey;         /* verify --pubkey: minisign public key */
     const char *period;         /* build --period FROM..TO: the postmarket report's period */
+    const char *dir2;           /* diff: the NEW dossier (dir is OLD) */
+    const char *diff_format;    /* diff --format: text, json or html */
     bool xsd, markdown;
 } Options;
 
@@ -55,6 +57,8 @@ static const char usage_text[] =
     "  new DIR                write a small valid dossier to start from\n"
     "  schema --markdown|--xsd  print the record reference or the XML record schema\n"
     "  rules --markdown       print the rule reference\n"
+    "  diff OLD NEW [--format text|json|html]  what changed between two dossier folders\n"
+    "                         (or unzipped bundles); exit 1 when anything did\n"
     "  verify BUNDLE [--pubkey KEY.pub]  recompute every hash of a premarket bundle (ZIP or\n"
     "                         folder) against its manifest, check its signature\n"
     "\n"
@@ -155,7 +159,9 @@ static bool parse_args(int argc, char **argv, Options *o) {
             (!f && !fo && !out && !only && !lb && !lm &&
              (mc = take_value(argc, argv, &i, "--mds2-catalogue", &val)) < 0))
             return false;
-        if (f) {
+        if (f && strcmp(o->command, "diff") == 0) {
+            o->diff_format = val;
+        } else if (f) {
             if (!report_format_parse(val, &o->format)) {
                 usage_error("unknown format '%s' (text, json, sarif or junit)", val);
                 return false;
@@ -202,6 +208,13 @@ static bool parse_args(int argc, char **argv, Options *o) {
         o->dir = positional[1];
         if (!o->id) {
             usage_error("trace needs a record ID");
+            return false;
+        }
+    } else if (strcmp(o->command, "diff") == 0) {
+        o->dir = positional[0];
+        o->dir2 = positional[1];
+        if (!o->dir2) {
+            usage_error("diff needs two dossier folders: OLD NEW");
             return false;
         }
     } else {
@@ -590,6 +603,42 @@ static int cmd_rules(const Options *o) {
     return EXIT_CLEAN;
 }
 
+/* A dossier folder, or the records/ of an unzipped premarket bundle. */
+static const char *dossier_folder(Arena *a, const char *dir) {
+    const char *records = fs_join(a, dir, "records");
+    if (fs_is_file(fs_join(a, dir, "manifest.json")) && fs_is_file(fs_join(a, records, "dossier.xml")))
+        return records;
+    return dir;
+}
+
+static int cmd_diff(const Options *o) {
+    const char *format = o->diff_format ? o->diff_format : "text";
+    if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0 && strcmp(format, "html") != 0)
+        return usage_error("diff --format takes text, json or html, not '%s'", format);
+    Run old, new;
+    Options oo = *o, no = *o;
+    Arena a;
+    arena_init(&a);
+    oo.dir = dossier_folder(&a, o->dir);
+    no.dir = dossier_folder(&a, o->dir2);
+    bool ok_old = run_pipeline(&old, &oo);
+    bool ok_new = ok_old && run_pipeline(&new, &no);
+    int rc = EXIT_USAGE;
+    if (ok_new) {
+        StrBuf sb;
+        sb_init(&sb);
+        bool changed = false;
+        diff_write(&sb, &old.model, &new.model, format, o->dir, o->dir2, &changed);
+        fwrite(sb.data ? sb.data : "", 1, sb.len, stdout);
+        sb_free(&sb);
+        rc = changed ? EXIT_FINDINGS : EXIT_CLEAN;
+    }
+    if (ok_old) run_free(&new);
+    run_free(&old);
+    arena_free(&a);
+    return rc;
+}
+
 static int cmd_verify(const Options *o) {
     return bundle_verify(o->dir, o->pubkey);
 }
@@ -619,7 +668,7 @@ int main(int argc, char **argv) {
         int (*fn)(const Options *);
     } commands[] = {{"check", cmd_check}, {"build", cmd_build}, {"trace", cmd_trace},
                     {"new", cmd_new},     {"schema", cmd_schema}, {"rules", cmd_rules},
-                    {"verify", cmd_verify}};
+                    {"verify", cmd_verify}, {"diff", cmd_diff}};
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(cmd, commands[i].name) == 0) {
             if (!parse_args(argc, argv, &o)) return EXIT_USAGE;

@@ -66,6 +66,11 @@ const char *bundle_zip_name(Arena *a, const Model *m);
  * Returns EXIT_CLEAN, EXIT_FINDINGS on any difference, EXIT_USAGE when the
  * bundle cannot be read. */
 int bundle_verify(const char *path, const char *pubkey);
+/* diff.c: `dossier diff`: appends what changed from old to new to sb as
+ * format "text", "json" or "html" (false for any other format); *changed
+ * tells whether records or product facts differ. */
+bool diff_write(StrBuf *sb, const Model *old, const Model *new, const char *format, const char *old_dir,
+                const char *new_dir, bool *changed);
 
 /* Every output, in the order they are built. */
 extern const OutputDef output_table[];

@@ -1,0 +1,68 @@
+#!/bin/sh
+# tests/cases/diff.sh: dossier diff on two versions of the infusion pump:
+# an older copy with a changed field, a risk not yet accepted, an older
+# FreeRTOS, a vulnerability not yet known, one still open and a record
+# since removed; text, JSON and HTML; unzipped bundles; bad usage.
+. "$(dirname "$0")/../lib.sh"
+NEW="$ROOT/examples/infusion-pump"
+copy_example infusion-pump old
+OLD="$TMP/old"
+python3 - "$OLD" <<'PY'
+import re, sys, pathlib
+d = pathlib.Path(sys.argv[1])
+def edit(rel, f):
+    p = d / rel
+    p.write_text(f(p.read_text()))
+edit("threats/THR-001.md", lambda s: re.sub(r"^severity: \w+$", "severity: negligible", s, count=1, flags=re.M))
+# THR-011 had no risk acceptance yet: drop the accepted: block
+edit("threats/THR-011.md", lambda s: re.sub(r"^accepted:\n(?:[ ].*\n|\n)*", "", s, count=1, flags=re.M))
+edit("sbom/pump-firmware.cdx.json", lambda s: s.replace('"version": "10.5.1"', '"version": "10.4.6"')
+     .replace("freertos-kernel@10.5.1", "freertos-kernel@10.4.6"))
+edit("vulnerabilities/VUL-001.md", lambda s: re.sub(r"^fixed: .*\n", "", s.replace("vex_state: fixed", "vex_state: affected"), flags=re.M))
+(d / "vulnerabilities/VUL-002.md").unlink()
+(d / "anomalies/ANO-099.md").write_text("---\nid: ANO-099\ntitle: An anomaly resolved since\ncwe: CWE-20\n"
+    "security_impact: low\nrationale: Input length not checked.\n---\nFixed before this release.\n")
+PY
+
+expect_exit "diff of two versions exits 1" 1 "$DOSSIER" diff "$OLD" "$NEW"
+cp "$TMP/out" "$TMP/diff.txt"
+expect_grep "text: changed field by name" "THR-001 severity: negligible -> " "$TMP/diff.txt"
+expect_grep "text: new accepted risk" "New accepted risks (1)" "$TMP/diff.txt"
+expect_grep "text: the accepted threat named" "  THR-011  " "$TMP/diff.txt"
+expect_grep "text: component upgraded" "freertos-kernel 10.4.6 -> 10.5.1" "$TMP/diff.txt"
+expect_grep "text: new vulnerability" "New vulnerabilities (1)" "$TMP/diff.txt"
+expect_grep "text: new vulnerability named" "  VUL-002  " "$TMP/diff.txt"
+expect_grep "text: closed vulnerability" "Closed vulnerabilities (1)" "$TMP/diff.txt"
+expect_grep "text: the closed one named" "  VUL-001  " "$TMP/diff.txt"
+expect_grep "text: removed record" "  ANO-099  An anomaly resolved since  [anomaly]" "$TMP/diff.txt"
+
+"$DOSSIER" diff "$OLD" "$NEW" --format json >"$TMP/diff.json" 2>/dev/null
+if python3 - "$TMP/diff.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+ids = lambda k: [r["id"] for r in d[k]]
+assert "ANO-099" in ids("removed"), d["removed"]
+assert "VUL-002" in ids("added") and ids("new_vulnerabilities") == ["VUL-002"]
+assert ids("new_accepted_risks") == ["THR-011"] and ids("closed_vulnerabilities") == ["VUL-001"]
+assert any(c["id"] == "THR-001" and c["field"] == "severity" and c["old"] == "negligible" for c in d["changed"])
+assert any(u.startswith("freertos-kernel 10.4.6 -> 10.5.1") for u in d["components_upgraded"])
+PY
+then ok "json: every kind of change"; else fail "json: every kind of change" "$(head -c 300 "$TMP/diff.json")"; fi
+
+"$DOSSIER" diff "$OLD" "$NEW" --format html >"$TMP/diff.html" 2>/dev/null
+expect_grep "html: a page" "<h1>Changes since the last submission</h1>" "$TMP/diff.html"
+expect_grep "html: changed field" '<td class="id">THR-001</td><td>severity</td><td>negligible</td>' "$TMP/diff.html"
+if command -v xmllint >/dev/null 2>&1; then
+    check "html: well-formed enough for an HTML parser" xmllint --html --noout "$TMP/diff.html"
+fi
+
+expect_exit "diff of a dossier with itself exits 0" 0 "$DOSSIER" diff "$NEW" "$NEW"
+expect_grep "nothing changed says so" "Records changed (0 fields)" "$TMP/out"
+
+"$DOSSIER" build "$OLD" -o "$TMP/old-out" --only bundle --fail-on none -q 2>/dev/null
+"$DOSSIER" build "$NEW" -o "$TMP/new-out" --only bundle -q 2>/dev/null
+expect_exit "diff of two unzipped bundles" 1 "$DOSSIER" diff "$TMP/old-out/premarket" "$TMP/new-out/premarket"
+expect_grep "bundles: same changes" "freertos-kernel 10.4.6 -> 10.5.1" "$TMP/out"
+
+expect_exit "diff needs two folders" 2 "$DOSSIER" diff "$OLD"
+expect_exit "diff --format xml is refused" 2 "$DOSSIER" diff "$OLD" "$NEW" --format xml
