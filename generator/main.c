@@ -74,8 +74,8 @@ static const char usage_text[] =
     "  --sign KEY             build: sign manifest.json with a minisign secret key\n"
     "                         (made with `minisign -G -W`)\n"
     "  --pubkey KEY.pub       verify: the minisign public key the manifest must be signed with\n"
-    "  --period FROM..TO      build: also write the postmarket report of that period\n"
-    "                         (YYYY-MM-DD..YYYY-MM-DD, both days included)\n"
+    "  --period FROM..TO      build: the postmarket report's period, both days included\n"
+    "                         (default: the 365 days up to the build date)\n"
     "  -q, --quiet            print nothing but errors\n"
     "  -v, --verbose          print progress and timings\n"
     "  -h, --help             this text;  --version  the version\n"
@@ -405,18 +405,18 @@ static bool select_outputs(const char *only, const OutputDef **out, size_t *n) {
     return true;
 }
 
+/* Without --period, the postmarket report covers the year up to the build date. */
+static const char *default_period(Arena *a, int64_t build_date) {
+    char from[16], to[16];
+    date_format(build_date - 364, from);
+    date_format(build_date, to);
+    return arena_printf(a, "%s..%s", from, to);
+}
+
 static int cmd_build(const Options *o) {
     const OutputDef *outputs[64];
     size_t noutputs = 0;
     if (output_count > 64 || !select_outputs(o->only, outputs, &noutputs)) return EXIT_USAGE;
-    /* the postmarket report exists only for a period */
-    for (size_t i = 0; i < noutputs; i++) {
-        if (strcmp(outputs[i]->name, "postmarket") != 0 || o->period) continue;
-        if (o->only) return usage_error("the postmarket output needs --period FROM..TO");
-        memmove(&outputs[i], &outputs[i + 1], (noutputs - i - 1) * sizeof *outputs);
-        noutputs--;
-        i--;
-    }
     Run run;
     if (!run_pipeline(&run, o)) {
         run_free(&run);
@@ -445,7 +445,7 @@ static int cmd_build(const Options *o) {
         .default_templates = fs_join(&run.arena, run.datadir, "lua-templates"),
         .instruction_budget = o->lua_budget,
         .memory_cap = (size_t)o->lua_memory * 1024 * 1024,
-        .period = o->period,
+        .period = o->period ? o->period : default_period(&run.arena, run.model.build_date),
     };
     EmitOptions eo = {.dossier_dir = o->dir, .sign_key = o->sign};
     Renderer *renderer = NULL;

@@ -18,8 +18,8 @@ const OutputDef output_table[] = {
      true, NULL},
     {"bundle", "the premarket bundle: premarket/ (documents by FDA item, 524B/eSTAR checklist, source records), "
      "its ZIP, manifest.json with every file's SHA-256 (signed with --sign)", false, bundle_finish},
-    {"postmarket", "the postmarket report of build --period FROM..TO: F.1-F.5 activity, the 30/60-day timelines, "
-     "the FDA metrics by severity (built only with --period)", false, NULL},
+    {"postmarket", "the postmarket report of a period (--period, default the year up to the build date): F.1-F.5 "
+     "activity, the 30/60-day timelines, the FDA metrics by severity", false, NULL},
 };
 const size_t output_count = sizeof output_table / sizeof output_table[0];
 

@@ -1,7 +1,8 @@
 #!/bin/sh
 # tests/cases/bundle_postmarket.sh: the postmarket report of build --period:
 # F.1-F.5 sections, the 30/60-day timelines with late ones named, the FDA
-# metrics by severity, an honest empty period, and bad periods refused.
+# metrics by severity, an honest empty period, the default period, and bad
+# periods refused.
 . "$(dirname "$0")/../lib.sh"
 PUMP="$ROOT/examples/infusion-pump"
 
@@ -12,11 +13,9 @@ done
 expect_grep "signal of the period listed" "SIG-006" "$TMP/pump/postmarket/index.html"
 expect_grep "incident timeline listed" "INC-001" "$TMP/pump/postmarket/index.html"
 expect_grep "pump metrics: 1 serious vulnerability patched in 80 days" "2025-01-01,2025-12-31,serious,1,1,100,80,80,," "$TMP/pump/postmarket/metrics.csv"
-"$DOSSIER" build "$PUMP" -o "$TMP/nop" --only site,bundle -q 2>/dev/null
-check "no --period, no postmarket report" test ! -e "$TMP/nop/postmarket"
 "$DOSSIER" build "$PUMP" -o "$TMP/all" -q 2>/dev/null
-check "a build of every output skips postmarket without --period" test ! -e "$TMP/all/postmarket"
-check "... and still writes the bundle" test -f "$TMP/all/manifest.json"
+expect_grep "without --period: the 365 days up to the build date" "2024-12-02,2025-12-01,all," "$TMP/all/postmarket/metrics.csv"
+check "a build of every output writes the bundle too" test -f "$TMP/all/manifest.json"
 
 "$DOSSIER" build "$PUMP" -o "$TMP/empty" --only postmarket --period 1990-01-01..1990-12-31 -q 2>/dev/null
 expect_grep "empty period: no signals, honestly" "No signal was received in the period." "$TMP/empty/postmarket/index.html"
@@ -42,6 +41,5 @@ expect_grep "open at the period's end, not yet due" "open, due 2025-04-30" "$TMP
 expect_exit "--period with one date is refused" 2 "$DOSSIER" build "$PUMP" -o "$TMP/x" --period 2025-01-01
 expect_exit "--period backwards is refused" 2 "$DOSSIER" build "$PUMP" -o "$TMP/x" --period 2025-12-31..2025-01-01
 expect_exit "--period with a date that does not exist is refused" 2 "$DOSSIER" build "$PUMP" -o "$TMP/x" --period 2025-02-30..2025-03-01
-expect_exit "--only postmarket without --period is refused" 2 "$DOSSIER" build "$PUMP" -o "$TMP/x" --only postmarket
 expect_exit "--period on check is refused" 2 "$DOSSIER" check "$PUMP" --period 2025-01-01..2025-12-31
 check "refused builds write nothing" test ! -e "$TMP/x"
