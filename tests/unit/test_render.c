@@ -257,7 +257,7 @@ static const Case cases[] = {
     {"sandbox: libraries are read-only", {{"t/main.lua", "string.upper = nil"}}, 3, NULL, "the string library is read-only", NULL, 0, 0},
     {"sandbox: string methods still work", {{"t/main.lua", "write('a.txt', ('abc'):upper() .. ('%d'):format(7))"}}, 0, "a.txt", "ABC7", NULL, 0, 0},
     {"sandbox: an endless loop hits the budget",
-     {{"t/main.lua", "local x = 0\nwhile true do\n  x = x + 1\nend"}}, 3, NULL, "error: instruction budget of 5 million exceeded",
+     {{"t/main.lua", "local x = 0\nwhile true do\n  x = x + 1\nend"}}, 3, NULL, "error: instruction budget of 5000000 instructions exceeded",
      NULL, 5000000, 0},
     {"sandbox: an endless loop in a template names the template",
      {{"t/main.lua", "write('a.html', render('t/a.html', {}))"}, {"t/a.html", "a\n{% while true do end %}"}}, 3, NULL,
@@ -316,7 +316,11 @@ static int render_dir(const Model *m, const Diag *d, const char *dir, const char
     FILE *ef = fopen(errpath, "w");
     dup2(fileno(ef), 2);
     OutDir *o = outdir_begin(fs_join(&a, dir, "out"));
-    RenderOptions ro = {fs_join(&a, dir, "templates"), fs_join(&a, dir, "defaults"), output, budget, memory};
+    RenderOptions ro = {.user_templates = fs_join(&a, dir, "templates"),
+                        .default_templates = fs_join(&a, dir, "defaults"),
+                        .output = output,
+                        .instruction_budget = budget,
+                        .memory_cap = memory};
     int rc = render_output(m, d, &ro, o);
     if (rc == EXIT_CLEAN) outdir_commit(o);
     else outdir_abort(o);
@@ -423,7 +427,7 @@ static void check_site(const Model *m, const Diag *d) {
     for (int i = 0; i < 2; i++) {
         fs_remove_tree(outs[i]);
         OutDir *o = outdir_begin(fs_join(&a, outs[i], "out"));
-        RenderOptions ro = {NULL, "lua-templates", "site", 0, 0};
+        RenderOptions ro = {.default_templates = "lua-templates", .output = "site"};
         rcs[i] = render_output(m, d, &ro, o);
         if (rcs[i] == EXIT_CLEAN) outdir_commit(o);
         else outdir_abort(o);
