@@ -1,0 +1,118 @@
+/* test_bundle.c: unit tests of the premarket bundle's C parts: SHA-256
+ * against a known vector, deterministic ZIPs read back, minisign
+ * signatures made and checked (a key made here, never stored), and the
+ * ZIP's name kept inside the output folder. */
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "emit/bundle.h"
+#include "test.h"
+
+/* Writes a minisign unencrypted secret key (the layout `minisign -G -W`
+ * writes) and its public key line for a fresh Ed25519 key pair. */
+static void make_key(const char *sk_path, char *pub_b64, size_t publen) {
+    unsigned char pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES];
+    crypto_sign_keypair(pk, sk);
+    unsigned char id[8];
+    randombytes_buf(id, sizeof id);
+    unsigned char file[158] = {0};
+    memcpy(file, "Ed", 2);
+    memcpy(file + 4, "B2", 2);
+    memcpy(file + 54, id, 8);
+    memcpy(file + 62, sk, sizeof sk);
+    char b64[256];
+    sodium_bin2base64(b64, sizeof b64, file, sizeof file, sodium_base64_VARIANT_ORIGINAL);
+    FILE *f = fopen(sk_path, "w");
+    fprintf(f, "untrusted comment: test key\n%s\n", b64);
+    fclose(f);
+    unsigned char pub[42];
+    memcpy(pub, "Ed", 2);
+    memcpy(pub + 2, id, 8);
+    memcpy(pub + 10, pk, sizeof pk);
+    sodium_bin2base64(pub_b64, publen, pub, sizeof pub, sodium_base64_VARIANT_ORIGINAL);
+}
+
+int main(void) {
+    if (sodium_init() < 0) return 1;
+    char hex[65];
+    manifest_sha256_hex("abc", 3, hex);
+    CHECK_STR("sha256 of abc", hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+
+    /* the same files in another order give the same bytes */
+    BundleFile a[] = {{"b/two.txt", (const unsigned char *)"two\n", 4},
+                      {"a.html", (const unsigned char *)"<p>one</p>\n", 11},
+                      {"empty", (const unsigned char *)"", 0}};
+    BundleFile b[] = {a[2], a[0], a[1]};
+    unsigned char *za, *zb;
+    size_t la, lb;
+    bool ok = zip_pack(a, 3, 20393, &za, &la) && zip_pack(b, 3, 20393, &zb, &lb);
+    CHECK("zip: packs", ok);
+    CHECK("zip: equal files, equal bytes", ok && la == lb && memcmp(za, zb, la) == 0);
+    unsigned char *zc;
+    size_t lc;
+    CHECK("zip: another build date, other bytes",
+          zip_pack(a, 3, 20394, &zc, &lc) && (lc != la || memcmp(za, zc, la) != 0));
+    free(zc);
+
+    char path[] = "/tmp/test_bundle_XXXXXX";
+    int fd = mkstemp(path);
+    CHECK("zip: written", fd >= 0 && write(fd, za, la) == (ssize_t)la);
+    close(fd);
+    Arena arena;
+    arena_init(&arena);
+    BundleFile *files;
+    size_t n;
+    CHECK("zip: read back", zip_unpack(&arena, path, &files, &n) && n == 3);
+    CHECK_STR("zip: entries sorted", n == 3 ? files[0].path : NULL, "a.html");
+    CHECK("zip: content kept", n == 3 && files[1].len == 4 && memcmp(files[1].data, "two\n", 4) == 0);
+    CHECK("zip: empty file kept", n == 3 && files[2].len == 0 && strcmp(files[2].path, "empty") == 0);
+    unlink(path);
+    free(za);
+    free(zb);
+
+    /* minisign: sign, verify, and refuse changes and other keys */
+    char key[] = "/tmp/test_bundle_key_XXXXXX", key2[] = "/tmp/test_bundle_key2_XXXXXX";
+    close(mkstemp(key));
+    close(mkstemp(key2));
+    char pub[128], pub2[128];
+    make_key(key, pub, sizeof pub);
+    make_key(key2, pub2, sizeof pub2);
+    const char *msg = "{\"files\": []}\n";
+    StrBuf sig;
+    sb_init(&sig);
+    CHECK("sign: signs", sign_minisign(key, "manifest.json", 20393, msg, strlen(msg), &sig));
+    CHECK("sign: trusted comment from the build date",
+          sig.data && strstr(sig.data, "trusted comment: timestamp:1761955200\tfile:manifest.json\thashed\n"));
+    const char *why = NULL;
+    CHECK("sign: verifies", sign_verify(&arena, pub, sig.data, sig.len, msg, strlen(msg), &why));
+    CHECK("sign: a changed message fails", !sign_verify(&arena, pub, sig.data, sig.len, "x", 1, &why));
+    CHECK("sign: another key fails, named", !sign_verify(&arena, pub2, sig.data, sig.len, msg, strlen(msg), &why) &&
+                                                strstr(why, "another key"));
+    StrBuf sig2;
+    sb_init(&sig2);
+    sign_minisign(key, "manifest.json", 20393, msg, strlen(msg), &sig2);
+    CHECK("sign: deterministic", sig2.len == sig.len && memcmp(sig.data, sig2.data, sig.len) == 0);
+    char *tc = strstr(sig.data, "hashed");
+    if (tc) tc[0] = 'H';
+    CHECK("sign: a changed trusted comment fails",
+          !sign_verify(&arena, pub, sig.data, sig.len, msg, strlen(msg), &why) && strstr(why, "trusted comment"));
+    CHECK("sign: a missing key fails", !sign_minisign("/nonexistent/key", "m", 1, msg, 1, &sig2));
+    unlink(key);
+    unlink(key2);
+    sb_free(&sig);
+    sb_free(&sig2);
+
+    /* the ZIP's name cannot leave the output folder */
+    Model m = {0};
+    m.product.name = "../../etc/Evil Name";
+    m.product.version = "/1.0/../..";
+    CHECK_STR("zip name: unsafe parts gone", bundle_zip_name(&arena, &m), "etc-evil-name-1.0-premarket.zip");
+    m.product.name = "..";
+    m.product.version = NULL;
+    CHECK_STR("zip name: nothing left", bundle_zip_name(&arena, &m), "dossier-unversioned-premarket.zip");
+    arena_free(&arena);
+    TEST_DONE();
+}
