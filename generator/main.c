@@ -322,7 +322,7 @@ static bool run_pipeline(Run *run, const Options *o) {
         return false;
     }
     if (o->mds2_catalogue && !mds2_load_wording(&run->model, o->mds2_catalogue, MAX_FILE)) return false;
-    mds2_resolve(&run->model); /* again, now that the build date is known */
+    mds2_resolve(&run->model); /* now that the build date is known (DOC-7) */
     progress(o, "checking");
     check_run(&run->model, &run->diag);
     diag_sort(&run->diag);

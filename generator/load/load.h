@@ -37,10 +37,11 @@ Value *frontmatter_yaml(Arena *a, Diag *d, const char *path, const char *text, s
 Record *typing_record(Arena *a, Diag *d, const RecordType *t, const char *path, const Value *v,
                       SrcLoc where);
 
-/* mds2.c: reads schemas/mds2-questions.tsv into m->mds2, then mds2.xml of
- * the dossier (validated against schemas/mds2.xsd; problems are findings),
- * then resolves every answer (mds2_resolve). Call once the model is
- * finished. Returns false, reported on stderr, when the catalogue is unusable. */
+/* mds2.c: reads schemas/mds2-questions.tsv into m->mds2 (every question
+ * unanswered until mds2_resolve runs), then mds2.xml of the dossier
+ * (validated against schemas/mds2.xsd; problems are findings). Call once
+ * the model is finished. Returns false, reported on stderr, when the
+ * catalogue is unusable. */
 bool mds2_load(Model *m, Diag *d, const LoadOptions *o);
 /* Replaces the question texts by those of the maker's copy of the official
  * form (a TSV with columns id, section_code, section_name, question). False,

@@ -1,8 +1,9 @@
 /* mds2.c (load): reads the MDS2 question catalogue (schemas/mds2-questions.tsv,
  * or the maker's copy of the official wording given by --mds2-catalogue) and
  * the answers a person gives in mds2.xml (validated against schemas/mds2.xsd,
- * then question IDs, answer kinds and record IDs checked), then hands them
- * to mds2_resolve (model/mds2.c). Part of load/; runs after model_finish. */
+ * then question IDs, answer kinds and record IDs checked); mds2_resolve
+ * (model/mds2.c) answers them once the build date is known. Part of load/;
+ * runs after model_finish. */
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -135,6 +136,8 @@ static Mds2 *catalogue_load(Model *m, const char *path, size_t max) {
         f->n++;
     }
     f->answers = arena_alloc(a, (f->n + 1) * sizeof *f->answers);
+    for (size_t i = 0; i < f->n; i++) /* until mds2_resolve runs */
+        f->answers[i] = (Mds2Answer){.question = &f->questions[i], .source = MDS2_UNANSWERED};
     return f;
 }
 
@@ -310,6 +313,5 @@ bool mds2_load(Model *m, Diag *d, const LoadOptions *o) {
     if (!f) return false;
     m->mds2 = f;
     given_load(m, d, f, o);
-    mds2_resolve(m);
     return true;
 }

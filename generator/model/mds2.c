@@ -73,12 +73,30 @@ static bool has_word(const char *s, const char *words) {
     return false;
 }
 
+/* The same for text already in lower case, through strstr (fast on long
+ * statements: the control rules scan every control's text). */
+static bool has_word_lower(const char *s, const char *words) {
+    char w[64];
+    for (const char *p = words; *p;) {
+        size_t wl = strcspn(p, "|");
+        if (wl && wl < sizeof w) {
+            memcpy(w, p, wl);
+            w[wl] = 0;
+            for (const char *q = s; (q = strstr(q, w)); q++)
+                if ((q == s || !isalnum((unsigned char)q[-1])) && !isalnum((unsigned char)q[wl])) return true;
+        }
+        p += wl + (p[wl] == '|');
+    }
+    return false;
+}
+
 /* ---- the answer being derived ------------------------------------------------- */
 
 typedef struct Derive {
     Model *m;
     Mds2Answer *a;
-    size_t cap; /* of a->records */
+    size_t cap;                 /* of a->records */
+    const char *const *control; /* per control (model order): title and statement in lower case */
 } Derive;
 
 static void add_record(Derive *dv, Record *r) {
@@ -142,10 +160,8 @@ static bool from_controls(Derive *dv, const char *categories, const char *words1
             bool placed = strcmp(status, "implemented") == 0 || strcmp(status, "partial") == 0;
             if (pass == 0 && !placed) continue;
             if (categories && (!cat || !has_word(categories, cat))) continue;
-            const char *text = arena_printf(dv->m->arena, "%s %s", r->title ? r->title : "",
-                                            record_str(r, "statement") ? record_str(r, "statement") : "");
-            if (words1 && !has_word(text, words1)) continue;
-            if (words2 && !has_word(text, words2)) continue;
+            if (words1 && !has_word_lower(dv->control[i], words1)) continue;
+            if (words2 && !has_word_lower(dv->control[i], words2)) continue;
             add_record(dv, r);
             in_place = in_place || placed;
         }
@@ -505,8 +521,8 @@ static const Rule rules[] = {
      false, "transmission integrity controls"},
 };
 
-static bool derive(Model *m, Mds2Answer *a, const Rule *rule) {
-    Derive dv = {.m = m, .a = a};
+static bool derive(Model *m, Mds2Answer *a, const Rule *rule, const char *const *control) {
+    Derive dv = {.m = m, .a = a, .control = control};
     if (rule->fn) return rule->fn(&dv);
     if (rule->iface) return from_interfaces(&dv, rule->iface, rule->no_when_absent, rule->basis);
     return from_controls(&dv, rule->categories, rule->words1, rule->words2, rule->basis);
@@ -528,6 +544,15 @@ static void add_given_records(Model *m, Mds2Answer *a, const Mds2Given *g) {
 void mds2_resolve(Model *m) {
     Mds2 *f = m->mds2;
     if (!f) return;
+    size_t ncontrols;
+    Record **controls = model_of_type(m, "control", &ncontrols);
+    const char **control = arena_alloc(m->arena, (ncontrols + 1) * sizeof *control);
+    for (size_t i = 0; i < ncontrols; i++) {
+        const char *st = record_str(controls[i], "statement");
+        char *t = arena_printf(m->arena, "%s\n%s", controls[i]->title ? controls[i]->title : "", st ? st : "");
+        for (char *c = t; *c; c++) *c = (char)tolower((unsigned char)*c);
+        control[i] = t;
+    }
     for (size_t i = 0; i < f->n; i++) {
         Mds2Answer *a = &f->answers[i];
         const Mds2Question *q = &f->questions[i];
@@ -537,7 +562,7 @@ void mds2_resolve(Model *m) {
         const Mds2Given *g = a->given;
         bool derived = false;
         for (size_t r = 0; r < sizeof rules / sizeof rules[0] && !derived; r++)
-            if (strcmp(rules[r].id, q->id) == 0) derived = derive(m, a, &rules[r]);
+            if (strcmp(rules[r].id, q->id) == 0) derived = derive(m, a, &rules[r], control);
         if (derived) {
             a->source = MDS2_DERIVED;
             a->loc = a->nrecords ? a->records[0]->loc : m->product.loc;

@@ -270,9 +270,8 @@ typedef struct Mds2 {
 
 /* Merges the three sources into m->mds2->answers: the records first, then
  * mds2.xml, then N/A implied by a question it depends on. Reports nothing
- * (the loader checked mds2.xml) and may run again: the load stage runs it
- * once the model is finished, main once the build date is known (DOC-7).
- * Nothing when m->mds2 is NULL. */
+ * (the loader checked mds2.xml); run once the build date is known (DOC-7)
+ * and before the check stage. Nothing when m->mds2 is NULL. */
 void mds2_resolve(Model *m);
 /* The question (and its index) with that ID, or NULL. */
 const Mds2Question *mds2_question(const Mds2 *f, const char *id, size_t *index);
