@@ -32,7 +32,7 @@ if "$PY" -c 'import openpyxl' 2>/dev/null; then
     if "$PY" "$READBACK" "$TMP/fx/mds2/mds2.xlsx" "$CAT" --mds2 "$FIX/derive/mds2.xml" \
         DOC-3="FP-1; FP-2 (software 2.0.0)" DOC-4="FP-MDS2-001 <rev B>" DOC-11=No DOC-11.1=N/A \
         MPII-1=Yes TXCF-2=Yes CONN-1.1.2=No CONN-1.1.3=No CONN-1.2.1=Yes CSUP-2.3=Yes \
-        MLDP-2.1=N/A MLDP-3= SBOM-1= >"$TMP/rb" 2>&1; then
+        MLDP-2.1=N/A MLDP-3= SBOM-1= --absent CTL-6 --absent "Secret SIEM" >"$TMP/rb" 2>&1; then
         ok "fixture: openpyxl reads each derived, given, implied and open answer"
     else
         fail "fixture: openpyxl reads each derived, given, implied and open answer" "$(head -5 "$TMP/rb")"
@@ -71,6 +71,12 @@ for href in $(grep -o 'href="\.\./[^"#]*' "$TMP/ex1/mds2/index.html" | sed 's/^h
 done
 if [ "$missing" -eq 0 ]; then ok "html: every record link resolves in the site"; else fail "html: every record link resolves in the site" "$(head -3 "$TMP/missing")"; fi
 expect_grep "html: text escaped" 'FP-MDS2-001 &lt;rev B&gt;' "$TMP/fx/mds2/index.html"
+if grep -q 'CTL-6\|Secret SIEM' "$TMP/fx/mds2/index.html"; then
+    fail "html: an internal record is never cited" "$(grep -n 'CTL-6' "$TMP/fx/mds2/index.html" | head -3)"
+else
+    ok "html: an internal record is never cited"
+fi
+expect_grep "html: the public record behind the same answer is" 'CTL-1</span> Security event log' "$TMP/fx/mds2/index.html"
 expect_grep "html: unanswered shown" 'Not yet answered' "$TMP/fx/mds2/index.html"
 
 # Rules: contradiction and unanswered, failing then passing.
