@@ -204,7 +204,8 @@ const Rule rule_table[] = {
     /* check, rules_advisory.c: the customer documents against the records */
     {"advisory-version", SEV_ERROR, "check",
      "An advisory's affected_versions or fixed_versions names a version (digits and dots, as in 3.0.1) "
-     "that no release record and not the product version in dossier.xml has."},
+     "that no release record and not the product version in dossier.xml has, or its affected_versions "
+     "name no released version at all."},
     {"whitepaper-directive", SEV_ERROR, "check",
      "A directive line in whitepaper.md is malformed, unknown, has an option the directive does not "
      "take or a control category that does not exist, or names a record that does not exist, has the "

@@ -23,8 +23,10 @@ static bool released(const Check *c, const char *version, size_t len) {
     return pv && strlen(pv) == len && strncmp(pv, version, len) == 0;
 }
 
-/* Each version (digits, a dot, digits, ...) named in text that no release has. */
-static void check_versions(Check *c, const Record *adv, const char *field) {
+/* Each version (digits, a dot, digits, ...) named in text that no release
+ * has. Returns how many released versions the field names. */
+static size_t check_versions(Check *c, const Record *adv, const char *field) {
+    size_t found = 0;
     const Value *list = record_field(adv, field);
     for (size_t i = 0; list && list->kind == VAL_LIST && i < list->n; i++) {
         const Value *item = list->items[i];
@@ -43,20 +45,28 @@ static void check_versions(Check *c, const Record *adv, const char *field) {
             }
             while (is_digit(s[e]) || s[e] == '.') e++;
             while (s[e - 1] == '.') e--;
-            if (!released(c, s + k, e - k))
+            if (released(c, s + k, e - k))
+                found++;
+            else
                 check_finding(c, "advisory-version", check_loc(adv, item), adv,
                               "%s: %s names version %.*s, which no release of the dossier has", adv->id, field,
                               (int)(e - k), s + k);
             k = e;
         }
     }
+    return found;
 }
 
 static void check_advisories(Check *c) {
     size_t n;
     Record **advisories = check_records(c, "advisory", &n);
     for (size_t i = 0; i < n; i++) {
-        check_versions(c, advisories[i], "affected_versions");
+        const Value *affected = record_field(advisories[i], "affected_versions");
+        if (affected && check_versions(c, advisories[i], "affected_versions") == 0)
+            check_finding(c, "advisory-version", check_loc(advisories[i], affected), advisories[i],
+                          "%s: affected_versions names no version of a release (write the versions, as in "
+                          "3.0.0), so no product can be marked affected",
+                          advisories[i]->id);
         check_versions(c, advisories[i], "fixed_versions");
     }
 }

@@ -10,9 +10,10 @@ function M.latest(adv)
   return revs[#revs]
 end
 
--- Advisories, the most recently revised first; ID breaks a tie.
+-- Published advisories (drafts left out), the most recently revised first;
+-- ID breaks a tie.
 function M.by_date()
-  return sorted(model.by_type.advisory, function(a, b)
+  return sorted(csaf.published(), function(a, b)
     local da, db = M.latest(a).date, M.latest(b).date
     if da ~= db then return da > db end
     return a.id < b.id

@@ -33,6 +33,16 @@ function M.filename(tracking_id)
   return (tracking_id:lower():gsub("[^%+%-a-z0-9]+", "_")) .. ".json"
 end
 
+-- The advisories to publish: every advisory record that is not a draft
+-- (a draft is previewed in the internal site), sorted by ID.
+function M.published()
+  local list = {}
+  for _, adv in ipairs(model.by_type.advisory) do
+    if adv.fields.status ~= "draft" then list[#list + 1] = adv end
+  end
+  return list
+end
+
 -- Releases sorted by date, then ID: the products of the product tree.
 local releases
 function M.releases()

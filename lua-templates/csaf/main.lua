@@ -7,7 +7,7 @@ local lib = import("csaf/lib.lua")
 
 local has_vex = false
 for _, v in ipairs(model.by_type.vulnerability) do has_vex = has_vex or v.fields.vex_state ~= nil end
-if #model.by_type.advisory == 0 and not has_vex then return end -- nothing to publish
+if #lib.published() == 0 and not has_vex then return end -- nothing to publish
 
 local root = "public/csaf/.well-known/csaf/"
 local base = lib.base_url() .. "/.well-known/csaf/"
@@ -77,7 +77,7 @@ local function advisory_vulnerability(adv, v, affected, fixed)
   return out
 end
 
-for _, adv in ipairs(model.by_type.advisory) do
+for _, adv in ipairs(lib.published()) do
   local revisions, history = lib.revisions(adv), {}
   for i, r in ipairs(revisions) do
     history[i] = { date = lib.timestamp(r.date), number = lib.semver(r.number), summary = r.summary }

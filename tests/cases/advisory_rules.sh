@@ -23,6 +23,20 @@ expect_grep "advisory-version: affected, at its line" \
 expect_grep "advisory-version: fixed" "fixed_versions names version 1.0.2" "$TMP/out"
 if grep -q 'version 1.0.0,' "$TMP/out"; then fail "advisory-version: a released version passes"; else ok "advisory-version: a released version passes"; fi
 
+base noversion
+sed -i 's/^  - Thermometer firmware 1.0.0$/  - All thermometer firmware before the update/' "$TMP/noversion/advisories/ADV-001.md"
+expect_exit "advisory-version: affected names no version: fails" 1 "$DOSSIER" check "$TMP/noversion"
+expect_grep "advisory-version: says why" "advisories/ADV-001.md:8:3: error: [advisory-version] ADV-001: affected_versions names no version of a release" "$TMP/out"
+
+# A draft advisory is previewed in the site, never published.
+base draft
+sed -i 's/^status: final$/status: draft/' "$TMP/draft/advisories/ADV-001.md"
+expect_exit "draft: builds" 0 "$DOSSIER" build "$TMP/draft" -o "$TMP/draft.out" --only site,advisories,csaf
+check "draft: no bulletin" test ! -e "$TMP/draft.out/public/advisories/ADV-001.html"
+check "draft: no CSAF advisory" test ! -e "$TMP/draft.out/public/csaf/.well-known/csaf/white/2025/adv-001.json"
+check "draft: the VEX is still published" test -s "$TMP/draft.out/public/csaf/.well-known/csaf/white/index.txt"
+check "draft: the site shows it" test -s "$TMP/draft.out/advisories/ADV-001.html"
+
 # whitepaper-directive
 base wp
 cat >"$TMP/wp/whitepaper.md" <<'MD'
