@@ -108,7 +108,10 @@ const char *std_get(const Value *map, const char *key) {
 }
 
 const Value *const *std_items(const Value *v, size_t *n) {
-    static const Value *one[1];
+    /* a one-item array for a single value; a ring, so that the arrays of
+     * nested loops stay valid */
+    static const Value *one[16];
+    static size_t next;
     if (!v || v->kind == VAL_NULL) {
         *n = 0;
         return NULL;
@@ -117,9 +120,10 @@ const Value *const *std_items(const Value *v, size_t *n) {
         *n = v->n;
         return (const Value *const *)v->items;
     }
-    one[0] = v;
+    const Value **slot = &one[next++ % 16];
+    *slot = v;
     *n = 1;
-    return one;
+    return slot;
 }
 
 const char *std_trim(Standard *s, const char *text) {

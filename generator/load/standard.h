@@ -133,7 +133,8 @@ const char *std_str(const Value *v);
 /* std_str of a map's key. */
 const char *std_get(const Value *map, const char *key);
 /* The items of v as an array: a list's items, or v itself when it is one
- * value (XML writes a one-item list as a plain element). *n gets the count. */
+ * value (XML writes a one-item list as a plain element). *n gets the count.
+ * The one-item array lasts for the next 15 calls: enough for nested loops. */
 const Value *const *std_items(const Value *v, size_t *n);
 /* Sets key in a component field map to a copy of text, located at loc;
  * does nothing when text is NULL or blank. */
