@@ -44,7 +44,9 @@ typedef struct ManifestEntry {
 } ManifestEntry;
 
 /* The manifest as JSON (sorted keys, two-space indent, final newline):
- * product, build date, and entries in path order. Heap string, caller frees. */
+ * product, build date, the entries in path order (each naming its records
+ * by ID) and every record named once with its source file and that file's
+ * SHA-256. Heap string, caller frees. */
 char *manifest_json(const Model *m, const ManifestEntry *entries, size_t n);
 
 /* ---- sign.c -------------------------------------------------------------- */

@@ -119,8 +119,8 @@ int bundle_verify(const char *path, const char *pubkey) {
         printf("signature: present, not checked (give --pubkey KEY.pub)\n");
     }
     if (bad || sig_bad)
-        printf("%s: FAILED: %zu of %zu files differ from the manifest%s\n", path, bad, json_array_size(list),
-               sig_bad ? ", and the signature does not verify" : "");
+        printf("%s: FAILED: %zu file%s changed, missing or not in the manifest (of %zu listed)%s\n", path, bad,
+               bad == 1 ? "" : "s", json_array_size(list), sig_bad ? "; the signature does not verify" : "");
     else
         printf("%s: OK: %zu files match the manifest%s\n", path, checked, pubkey ? ", signature good" : "");
     json_decref(root);
@@ -140,6 +140,7 @@ char *manifest_json(const Model *m, const ManifestEntry *entries, size_t n) {
     json_object_set_new(root, "product", product);
     json_object_set_new(root, "hash", json_string("sha256"));
     json_t *list = json_array();
+    json_t *records = json_object(); /* by ID: each record once, with its source file's hash */
     for (size_t i = 0; i < n; i++) {
         const ManifestEntry *e = &entries[i];
         char hex[65];
@@ -151,16 +152,18 @@ char *manifest_json(const Model *m, const ManifestEntry *entries, size_t n) {
         json_object_set_new(f, "validation", json_string(e->validation));
         json_t *recs = json_array();
         for (size_t k = 0; k < e->nrecords; k++) {
+            json_array_append_new(recs, json_string(e->records[k].id));
+            if (json_object_get(records, e->records[k].id)) continue;
             json_t *r = json_object();
-            json_object_set_new(r, "id", json_string(e->records[k].id));
             json_object_set_new(r, "path", json_string(e->records[k].path));
             json_object_set_new(r, "sha256", json_string(e->records[k].sha256));
-            json_array_append_new(recs, r);
+            json_object_set_new(records, e->records[k].id, r);
         }
         json_object_set_new(f, "records", recs);
         json_array_append_new(list, f);
     }
     json_object_set_new(root, "files", list);
+    json_object_set_new(root, "records", records);
     char *text = json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
     json_decref(root);
     if (!text) die("out of memory writing the manifest");

@@ -32,6 +32,14 @@ if zipinfo -1 "$TMP/a/$ZIPNAME" | LC_ALL=C sort -c 2>/dev/null; then ok "entries
 expect_grep "documents name their records" 'href="records/threats/THR-001.md"' "$TMP/a/premarket/01a-threat-model.html"
 expect_grep "source records in the bundle" '"path": "records/threats/THR-001.md"' "$TMP/a/manifest.json"
 expect_exit "verify a fresh bundle" 0 "$DOSSIER" verify "$TMP/a/$ZIPNAME"
+python3 - "$TMP/unz/manifest.json" >"$TMP/recsums" <<'EOF'
+import json, sys
+for rid, r in json.load(open(sys.argv[1]))["records"].items():
+    print(f"{r['sha256']}  records/{r['path']}")
+EOF
+if [ "$(wc -l <"$TMP/recsums")" -gt 100 ] && (cd "$TMP/unz" && sha256sum -c --quiet "$TMP/recsums") >"$TMP/out" 2>&1 &&
+   grep -q '"THR-001"' "$TMP/unz/manifest.json"; then ok "sha256sum confirms every record's own hash"
+else fail "sha256sum confirms every record's own hash" "$(head -3 "$TMP/out")"; fi
 
 # signature: a throwaway key, never committed
 if command -v minisign >/dev/null 2>&1; then
