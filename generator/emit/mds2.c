@@ -17,13 +17,18 @@ static bool title_public(const Record *r) {
     return true;
 }
 
+enum { SHOWN = 6 }; /* records listed with their titles; the rest by ID on one line */
+
 /* The records behind an answer, one a line, internal records left out. */
 static void records_text(StrBuf *sb, const Mds2Answer *a) {
+    size_t shown = 0;
     for (size_t i = 0; i < a->nrecords; i++) {
         const Record *r = a->records[i];
         if (r->internal) continue;
-        if (sb->len) sb_putc(sb, '\n');
-        if (title_public(r) && r->title) sb_printf(sb, "%s %s", r->id, r->title);
+        if (shown == SHOWN) sb_puts(sb, "\nand: ");
+        else if (shown > SHOWN) sb_puts(sb, ", ");
+        else if (sb->len) sb_putc(sb, '\n');
+        if (shown++ < SHOWN && title_public(r) && r->title) sb_printf(sb, "%s %s", r->id, r->title);
         else sb_puts(sb, r->id);
     }
 }

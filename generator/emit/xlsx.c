@@ -151,7 +151,7 @@ static void write_sheet(const Xlsx *x, StrBuf *sb) {
         sb_puts(sb, "</mergeCells>");
     }
     sb_puts(sb, "<pageMargins left=\"0.5\" right=\"0.5\" top=\"0.6\" bottom=\"0.6\" header=\"0.3\" footer=\"0.3\"/>");
-    sb_puts(sb, "<pageSetup paperSize=\"9\" orientation=\"landscape\" fitToWidth=\"1\" fitToHeight=\"0\"/>");
+    sb_puts(sb, "<pageSetup orientation=\"landscape\" fitToWidth=\"1\" fitToHeight=\"0\"/>");
     sb_puts(sb, "</worksheet>");
 }
 

@@ -15,5 +15,5 @@ for _, q in ipairs(mds2.questions) do counts[q.source] = counts[q.source] + 1 en
 
 write("mds2/style.css", render("mds2/style.css"))
 write("mds2/index.html", render("mds2/index.html", {
-  page = "mds2/index.html", mds2 = mds2, header = header, counts = counts,
+  page = "mds2/index.html", mds2 = mds2, header = header, counts = counts, shown = 6,
 }))
