@@ -58,7 +58,7 @@ static const char usage_text[] =
     "  schema --markdown|--xsd  print the record reference or the XML record schema\n"
     "  rules --markdown       print the rule reference\n"
     "  diff OLD NEW [--format text|json|html]  what changed between two dossier folders\n"
-    "                         (or unzipped bundles); exit 1 when anything did\n"
+    "                         or premarket bundles; exit 1 when anything did\n"
     "  verify BUNDLE [--pubkey KEY.pub]  recompute every hash of a premarket bundle (ZIP or\n"
     "                         folder) against its manifest, check its signature\n"
     "\n"
@@ -603,8 +603,15 @@ static int cmd_rules(const Options *o) {
     return EXIT_CLEAN;
 }
 
-/* A dossier folder, or the records/ of an unzipped premarket bundle. */
-static const char *dossier_folder(Arena *a, const char *dir) {
+/* A dossier folder, or the records/ of a premarket bundle: unzipped, or a
+ * ZIP that is unzipped into *unzipped (to be removed by the caller). NULL
+ * after a message when the ZIP cannot be read. */
+static const char *dossier_folder(Arena *a, const char *dir, char **unzipped) {
+    if (fs_is_file(dir)) {
+        *unzipped = bundle_unzip(dir);
+        if (!*unzipped) return NULL;
+        dir = *unzipped;
+    }
     const char *records = fs_join(a, dir, "records");
     if (fs_is_file(fs_join(a, dir, "manifest.json")) && fs_is_file(fs_join(a, records, "dossier.xml")))
         return records;
@@ -619,9 +626,10 @@ static int cmd_diff(const Options *o) {
     Options oo = *o, no = *o;
     Arena a;
     arena_init(&a);
-    oo.dir = dossier_folder(&a, o->dir);
-    no.dir = dossier_folder(&a, o->dir2);
-    bool ok_old = run_pipeline(&old, &oo);
+    char *unzipped[2] = {NULL, NULL};
+    oo.dir = dossier_folder(&a, o->dir, &unzipped[0]);
+    no.dir = oo.dir ? dossier_folder(&a, o->dir2, &unzipped[1]) : NULL;
+    bool ok_old = no.dir && run_pipeline(&old, &oo);
     bool ok_new = ok_old && run_pipeline(&new, &no);
     int rc = EXIT_USAGE;
     if (ok_new) {
@@ -634,7 +642,12 @@ static int cmd_diff(const Options *o) {
         rc = changed ? EXIT_FINDINGS : EXIT_CLEAN;
     }
     if (ok_old) run_free(&new);
-    run_free(&old);
+    if (no.dir) run_free(&old);
+    for (size_t i = 0; i < 2; i++)
+        if (unzipped[i]) {
+            fs_remove_tree(fs_dirname(&a, unzipped[i]));
+            free(unzipped[i]);
+        }
     arena_free(&a);
     return rc;
 }

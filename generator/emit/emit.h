@@ -66,6 +66,10 @@ const char *bundle_zip_name(Arena *a, const Model *m);
  * Returns EXIT_CLEAN, EXIT_FINDINGS on any difference, EXIT_USAGE when the
  * bundle cannot be read. */
 int bundle_verify(const char *path, const char *pubkey);
+/* Unzips the bundle zip into a new folder under /tmp, refusing entries
+ * that would land outside it. Returns the folder (heap; the caller removes
+ * its parent, fs_dirname, and frees), or NULL after a message on stderr. */
+char *bundle_unzip(const char *zip);
 /* diff.c: `dossier diff`: appends what changed from old to new to sb as
  * format "text", "json" or "html" (false for any other format); *changed
  * tells whether records or product facts differ. */

@@ -2,6 +2,7 @@
  * with its SHA-256, size, the records it was produced from with their own
  * hashes, and its validation state) and `dossier verify`, which recomputes
  * every hash of a bundle and checks its signature. Part of emit/. */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <jansson.h>
 #include <sodium.h>
@@ -173,5 +174,28 @@ char *manifest_json(const Model *m, const ManifestEntry *entries, size_t n) {
     out[len] = '\n';
     out[len + 1] = 0;
     free(text);
+    return out;
+}
+
+char *bundle_unzip(const char *zip) {
+    char tmpl[] = "/tmp/dossier-diff-XXXXXX";
+    if (!mkdtemp(tmpl)) {
+        fprintf(stderr, "dossier: cannot create a temporary folder: %s\n", strerror(errno));
+        return NULL;
+    }
+    Arena a;
+    arena_init(&a);
+    BundleFile *files;
+    size_t n;
+    char *dir = arena_printf(&a, "%s/bundle", tmpl);
+    OutDir *o = NULL;
+    /* outdir_write refuses entries that would land outside the folder */
+    bool ok = zip_unpack(&a, zip, &files, &n) && (o = outdir_begin(dir)) != NULL;
+    for (size_t i = 0; ok && i < n; i++) ok = outdir_write(o, files[i].path, files[i].data, files[i].len);
+    if (o && ok) ok = outdir_commit(o);
+    else if (o) outdir_abort(o);
+    char *out = ok ? xstrdup(dir) : NULL;
+    if (!ok) fs_remove_tree(tmpl);
+    arena_free(&a);
     return out;
 }

@@ -66,3 +66,16 @@ expect_grep "bundles: same changes" "freertos-kernel 10.4.6 -> 10.5.1" "$TMP/out
 
 expect_exit "diff needs two folders" 2 "$DOSSIER" diff "$OLD"
 expect_exit "diff --format xml is refused" 2 "$DOSSIER" diff "$OLD" "$NEW" --format xml
+
+expect_exit "diff of two premarket ZIPs" 1 "$DOSSIER" diff "$TMP"/old-out/*.zip "$TMP"/new-out/*.zip
+expect_grep "ZIPs: same changes" "Closed vulnerabilities (1)" "$TMP/out"
+python3 - "$TMP/evil.zip" <<'PY'
+import sys, zipfile
+z = zipfile.ZipFile(sys.argv[1], "w")
+z.writestr("records/dossier.xml", "<dossier/>")
+z.writestr("../../diff-escaped.txt", "out")
+z.close()
+PY
+expect_exit "diff: a ZIP entry outside the folder is refused" 2 "$DOSSIER" diff "$TMP/evil.zip" "$NEW"
+expect_grep "refusal named" "refusing to write '../../diff-escaped.txt'" "$TMP/out"
+check "nothing written outside" test ! -e /tmp/diff-escaped.txt
