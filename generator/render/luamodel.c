@@ -1,9 +1,9 @@
 /* luamodel.c: the frozen model as Lua sees it, built once per run as
  * read-only containers: records with typed fields, links and backlinks by
  * name, findings, the record types and the product. Every collection is an
- * array in a fixed order. Two views: the full one, and the public one for
- * public outputs (built on first use) in which internal records do not
- * exist and internal fields are withheld. Part of render/; the shape is in
+ * array in a fixed order. Two views, each built when the first output of
+ * its audience runs: the full one, and the public one in which internal
+ * records do not exist and internal fields are withheld. Part of render/; the shape is in
  * docs/templates.md. */
 #include <stdlib.h>
 #include <string.h>
@@ -675,13 +675,11 @@ static void set_model(lua_State *L) {
 }
 
 void luamodel_init(lua_State *L, const Model *m, const Diag *d) {
+    (void)m;
+    (void)d;
     lua_newtable(L);
     frozen_wrap(L, FROZEN_ARRAY, "an empty list");
     lua_rawsetp(L, LUA_REGISTRYINDEX, &KEY_EMPTY);
-    renderer_of(L)->public = false;
-    build_view(L, m, d);
-    lua_rawsetp(L, LUA_REGISTRYINDEX, &KEY_MODELS[0]);
-    set_model(L);
 }
 
 void luamodel_select(lua_State *L, bool public) {

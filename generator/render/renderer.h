@@ -126,13 +126,13 @@ void template_push_main(lua_State *L, const char *output);
 
 /* ---- luamodel.c: the model as read-only tables -------------------------- */
 
-/* Builds the full view of the model (records, types, findings, product)
- * and makes it the global `model`. */
+/* Prepares the model tables; the views are built by luamodel_select. */
 void luamodel_init(lua_State *L, const Model *m, const Diag *d);
-/* Makes the view for an audience the global `model`, building the public
- * view on first use: no internal record in any array, index or link list,
- * internal fields withheld (reading one is an error), no findings. Sets
- * the Renderer's public flag, which luamodel_push_record follows. */
+/* Makes the view for an audience the global `model`, building it on first
+ * use: the full view (records, types, findings, product) or the public one
+ * (no internal record in any array, index or link list, internal fields
+ * withheld so reading one is an error, no findings). Sets the Renderer's
+ * public flag, which luamodel_push_record follows. */
 void luamodel_select(lua_State *L, bool public);
 /* Pushes the record object of rec in the view in use (nil when the
  * record is internal and the view public). */
