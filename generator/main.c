@@ -359,6 +359,7 @@ static int cmd_check(const Options *o) {
     report_write(&sb, &run.diag, o->format, o->dir,
                  o->verbosity == 0 && o->format == REPORT_TEXT ? SEV_ERROR : SEV_NOTE);
     fwrite(sb.data ? sb.data : "", 1, sb.len, stdout);
+    fflush(stdout); /* the report before the summary, also when both go to one file */
     sb_free(&sb);
     print_summary(&run.diag, o);
     int rc = o->fail_on != SEV_NONE && diag_count(&run.diag, o->fail_on) ? EXIT_FINDINGS : EXIT_CLEAN;
