@@ -51,6 +51,10 @@ page("checklist.html", "bundle/checklist.html", "524B and eSTAR checklist", { it
      lib.union(table.unpack(checklist_records)), nil)
 write(P .. "checklist.json", render("bundle/checklist.json", { items = items }))
 index[#index + 1] = { path = "checklist.json", title = "524B and eSTAR checklist (JSON)", records = lib.union(table.unpack(checklist_records)) }
+if #components > 0 then
+  write(P .. "sbom.cdx.json", import("bundle/sbom.lua").document())
+  index[#index + 1] = { path = "sbom.cdx.json", title = "SBOM (CycloneDX 1.6)", records = all(components, by.vulnerability) }
+end
 local site = import("site/lib.lua")
 write(P .. "traceability.csv", render("site/matrix.csv", { matrix = site.matrix() }))
 index[#index + 1] = { path = "traceability.csv", title = "Traceability matrix (CSV)", records = all(by.threat, by.control, by.test) }

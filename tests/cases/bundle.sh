@@ -137,3 +137,22 @@ sed -i 's|<name>Example Connected Thermometer</name>|<name>../../evil/x</name>|;
 stray=$(find "$TMP" "$ROOT/tests/tmp" -maxdepth 2 -name '*passwd*' ! -path "$TMP/evil-out/*" | head -1)
 if [ -f "$TMP/evil-out/evil-x-etc-passwd-premarket.zip" ] && [ -z "$stray" ]; then ok "product name cannot leave the output folder"
 else fail "product name cannot leave the output folder" "$(ls "$TMP/evil-out")" "$stray"; fi
+
+# the SBOM as one CycloneDX document: the official schema, then read back by dossier itself
+SBOM="$TMP/a/premarket/sbom.cdx.json"
+if [ -f "$SHARED/reference/validators/cdx_json_validate.py" ] && [ -d "$SHARED/schemas-official/cyclonedx" ]; then
+    CDX_SCHEMA_DIR="$SHARED/schemas-official/cyclonedx" python3 "$SHARED/reference/validators/cdx_json_validate.py" "$SBOM" >"$TMP/out" 2>&1
+    expect_grep "sbom.cdx.json valid against the official CycloneDX 1.6 schema" "1.6 $SBOM OK" "$TMP/out"
+else
+    skip "sbom.cdx.json schema" "the official CycloneDX schemas are not in ../shared"
+fi
+copy_example minimal rt
+mkdir -p "$TMP/rt/sbom" && cp "$SBOM" "$TMP/rt/sbom/device.cdx.json"
+"$DOSSIER" build "$TMP/rt" -o "$TMP/rt-out" --only bundle --fail-on none -q 2>/dev/null
+if python3 - "$SBOM" "$TMP/rt-out/premarket/sbom.cdx.json" <<'EOF'
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+key = lambda d: sorted((c["name"], c.get("version"), tuple(sorted((p["name"], p["value"]) for p in c.get("properties", []) if p["name"].startswith("cdx:fda")))) for c in d["components"])
+assert len(a["components"]) > 10 and key(a) == key(b), (len(a["components"]), len(b.get("components", [])))
+EOF
+then ok "sbom.cdx.json read back: same components and support data"; else fail "sbom.cdx.json read back: same components and support data"; fi
