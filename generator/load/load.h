@@ -44,8 +44,9 @@ Record *typing_record(Arena *a, Diag *d, const RecordType *t, const char *path, 
  * catalogue is unusable. */
 bool mds2_load(Model *m, Diag *d, const LoadOptions *o);
 /* Replaces the question texts by those of the maker's copy of the official
- * form (a TSV with columns id, section_code, section_name, question). False,
- * reported on stderr as path:line, when the file cannot be used. */
+ * form: a TSV with columns id, section_code, section_name, question, or a
+ * workbook (.xlsx) whose rows start with question IDs, the text in the next
+ * cell. False, reported on stderr, when the file cannot be used. */
 bool mds2_load_wording(Model *m, const char *path, size_t max_file_size);
 
 #endif

@@ -6,9 +6,13 @@
  * runs after model_finish. */
 #include <ctype.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <libxml/parser.h>
+#include <zip.h>
 
 #include "load.h"
 #include "xml.h"
@@ -141,6 +145,158 @@ static Mds2 *catalogue_load(Model *m, const char *path, size_t max) {
     return f;
 }
 
+/* ---- the maker's workbook (.xlsx) ----------------------------------------------- */
+
+/* Reads one entry of an open ZIP into the arena (NUL-terminated), or NULL. */
+static char *zip_entry(Arena *a, zip_t *za, const char *name, size_t max, size_t *len) {
+    zip_stat_t st;
+    if (zip_stat(za, name, 0, &st) != 0 || !(st.valid & ZIP_STAT_SIZE) || st.size > max) return NULL;
+    zip_file_t *zf = zip_fopen(za, name, 0);
+    if (!zf) return NULL;
+    char *buf = arena_alloc(a, (size_t)st.size + 1);
+    zip_int64_t n = zip_fread(zf, buf, st.size);
+    zip_fclose(zf);
+    if (n < 0 || (zip_uint64_t)n != st.size) return NULL;
+    *len = (size_t)n;
+    return buf;
+}
+
+/* Parses one entry of the workbook (no network, no error output), or NULL. */
+static xmlDoc *xml_entry(Arena *a, zip_t *za, const char *name, size_t max) {
+    size_t len = 0;
+    const char *data = zip_entry(a, za, name, max, &len);
+    if (!data || len > (size_t)INT32_MAX) return NULL;
+    return xmlReadMemory(data, (int)len, NULL, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+}
+
+static bool named(const xmlNode *n, const char *name) {
+    return n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
+}
+
+static const char *node_text(Arena *a, xmlNode *n) {
+    xmlChar *t = xmlNodeGetContent(n);
+    const char *s = arena_strdup(a, t ? (const char *)t : "");
+    xmlFree(t);
+    return s;
+}
+
+/* The text of a cell: shared, inline or a plain value. */
+static const char *cell_text(Arena *a, xmlNode *c, const char **shared, size_t nshared) {
+    xmlChar *t = xmlGetProp(c, (const xmlChar *)"t");
+    const char *type = t ? (const char *)t : "";
+    const char *text = "";
+    for (xmlNode *k = c->children; k; k = k->next) {
+        if (named(k, "is") && strcmp(type, "inlineStr") == 0) text = node_text(a, k);
+        if (!named(k, "v")) continue;
+        text = node_text(a, k);
+        if (strcmp(type, "s") == 0) {
+            char *end;
+            unsigned long i = strtoul(text, &end, 10);
+            text = *end == 0 && i < nshared ? shared[i] : "";
+        }
+    }
+    xmlFree(t);
+    return text;
+}
+
+static bool id_like(const char *s) {
+    size_t n = 0;
+    while (s[n] >= 'A' && s[n] <= 'Z') n++;
+    if (n < 3 || n > 4 || s[n] != '-' || !isdigit((unsigned char)s[n + 1])) return false;
+    for (s += n + 1; *s; s++)
+        if (!isdigit((unsigned char)*s) && *s != '.') return false;
+    return true;
+}
+
+/* The question rows of one worksheet: in each row, the first cell that holds
+ * a question ID of the form, then the next cell with text. */
+static size_t sheet_rows(Arena *a, const Mds2 *f, xmlDoc *doc, const char **shared, size_t nshared, TsvRow *out) {
+    size_t n = 0;
+    xmlNode *root = xmlDocGetRootElement(doc);
+    for (xmlNode *data = root ? root->children : NULL; data; data = data->next) {
+        if (!named(data, "sheetData")) continue;
+        for (xmlNode *row = data->children; row; row = row->next) {
+            if (!named(row, "row")) continue;
+            const char *id = NULL, *text = NULL;
+            for (xmlNode *c = row->children; c && !text; c = c->next) {
+                if (!named(c, "c")) continue;
+                const char *v = cell_text(a, c, shared, nshared);
+                while (*v == ' ') v++;
+                if (!id) {
+                    if (id_like(v) && mds2_question(f, v, NULL)) id = v;
+                } else if (*v) {
+                    text = v;
+                }
+            }
+            if (!id || !text || n >= f->n) continue;
+            TsvRow *r = &out[n++];
+            r->line = (int)xmlGetLineNo(row);
+            r->ncells = 4;
+            r->cells = arena_alloc(a, 4 * sizeof *r->cells);
+            r->cells[0] = (char *)id;
+            r->cells[1] = r->cells[2] = (char *)"";
+            r->cells[3] = (char *)text;
+        }
+    }
+    return n;
+}
+
+/* Reads the question texts of a workbook: the worksheet with the most rows
+ * that start with a question ID. Rows as catalogue_read gives them (row 0 a
+ * header). False, reported, when the file is no workbook or has none. */
+static bool workbook_read(Arena *a, const Mds2 *f, const char *path, size_t max, TsvRow **rows, size_t *nrows,
+                          int cols[4]) {
+    int err = 0;
+    zip_t *za = zip_open(path, ZIP_RDONLY, &err);
+    if (!za) {
+        fprintf(stderr, "dossier: cannot read the MDS2 workbook %s: not a ZIP file (libzip error %d)\n", path, err);
+        return false;
+    }
+    const char **shared = NULL;
+    size_t nshared = 0;
+    xmlDoc *sst = xml_entry(a, za, "xl/sharedStrings.xml", max);
+    xmlNode *sroot = sst ? xmlDocGetRootElement(sst) : NULL;
+    for (xmlNode *si = sroot ? sroot->children : NULL; si; si = si->next) nshared += named(si, "si");
+    shared = arena_alloc(a, (nshared + 1) * sizeof *shared);
+    nshared = 0;
+    for (xmlNode *si = sroot ? sroot->children : NULL; si; si = si->next)
+        if (named(si, "si")) shared[nshared++] = node_text(a, si);
+    if (sst) xmlFreeDoc(sst);
+    TsvRow *best = NULL, *cur = arena_alloc(a, (f->n + 2) * sizeof *cur);
+    size_t nbest = 0;
+    zip_int64_t entries = zip_get_num_entries(za, 0);
+    for (zip_int64_t i = 0; i < entries; i++) {
+        const char *name = zip_get_name(za, (zip_uint64_t)i, 0);
+        if (!name || strncmp(name, "xl/worksheets/", 14) != 0 || strchr(name + 14, '/')) continue;
+        xmlDoc *doc = xml_entry(a, za, name, max);
+        if (!doc) continue;
+        size_t n = sheet_rows(a, f, doc, shared, nshared, cur + 1);
+        xmlFreeDoc(doc);
+        if (n > nbest) {
+            nbest = n;
+            best = cur;
+            cur = arena_alloc(a, (f->n + 2) * sizeof *cur);
+        }
+    }
+    zip_close(za);
+    if (!best) {
+        fprintf(stderr, "%s: error: no worksheet has rows that start with an MDS2 question ID\n", path);
+        return false;
+    }
+    *rows = best; /* row 0 stands for the header */
+    *nrows = nbest + 1;
+    cols[0] = 0, cols[1] = 1, cols[2] = 2, cols[3] = 3;
+    return true;
+}
+
+static bool is_workbook(const char *path) {
+    FILE *fp = fopen(path, "rb");
+    char magic[4] = {0};
+    bool zip = fp && fread(magic, 1, 4, fp) == 4 && memcmp(magic, "PK\3\4", 4) == 0;
+    if (fp) fclose(fp);
+    return zip;
+}
+
 bool mds2_load_wording(Model *m, const char *path, size_t max_file_size) {
     Mds2 *f = m->mds2;
     if (!f) return false;
@@ -148,7 +304,9 @@ bool mds2_load_wording(Model *m, const char *path, size_t max_file_size) {
     TsvRow *rows;
     size_t nrows;
     int cols[4];
-    if (!catalogue_read(a, path, max_file_size, &rows, &nrows, cols)) return false;
+    if (is_workbook(path) ? !workbook_read(a, f, path, max_file_size, &rows, &nrows, cols)
+                          : !catalogue_read(a, path, max_file_size, &rows, &nrows, cols))
+        return false;
     size_t used = 0;
     for (size_t i = 1; i < nrows; i++) {
         const char *id = cell(a, &rows[i], cols[0]);

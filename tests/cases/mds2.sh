@@ -52,6 +52,14 @@ if "$PY" -c 'import openpyxl' 2>/dev/null; then
             fail "--mds2-catalogue: every question in the official wording" "$(head -5 "$TMP/rb")"
         fi
         expect_grep "--mds2-catalogue: the HTML says so" "official wording" "$TMP/off/mds2/index.html"
+        # the maker's workbook: a spreadsheet whose rows start with the question IDs
+        expect_exit "--mds2-catalogue: a workbook" 0 "$DOSSIER" build "$EX" -o "$TMP/wb" --only mds2 \
+            --fail-on none --mds2-catalogue "$TMP/off/mds2/mds2.xlsx"
+        if "$PY" "$READBACK" "$TMP/wb/mds2/mds2.xlsx" "$REF" --complete >"$TMP/rb" 2>&1; then
+            ok "--mds2-catalogue: the wording read from a workbook"
+        else
+            fail "--mds2-catalogue: the wording read from a workbook" "$(head -5 "$TMP/rb")"
+        fi
     else
         skip "--mds2-catalogue: every question in the official wording" "$REF is absent"
     fi
@@ -62,6 +70,9 @@ fi
 expect_exit "--mds2-catalogue: a missing file exits 2" 2 "$DOSSIER" build "$EX" -o "$TMP/nofile" --only mds2 \
     --fail-on none --mds2-catalogue "$TMP/none.tsv"
 expect_exit "--mds2-catalogue on check exits 2" 2 "$DOSSIER" check "$EX" --mds2-catalogue "$CAT"
+printf 'PK\003\004 not really a zip' >"$TMP/fake.xlsx"
+expect_exit "--mds2-catalogue: a broken workbook exits 2" 2 "$DOSSIER" build "$EX" -o "$TMP/fake" --only mds2 \
+    --fail-on none --mds2-catalogue "$TMP/fake.xlsx"
 
 # The HTML: answers, provenance links that resolve in the site, escaping.
 expect_grep "html: an answer with its record link" 'href="../controls/CTL-020.html"' "$TMP/ex1/mds2/index.html"
