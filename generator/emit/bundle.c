@@ -145,7 +145,8 @@ static const char *source_validation(Arena *a, const Model *m, const Diag *d, co
     if (err || warn)
         return arena_printf(a, "validated by dossier check: %zu error%s, %zu warning%s (see findings.html)", err,
                             err == 1 ? "" : "s", warn, warn == 1 ? "" : "s");
-    return "validated by dossier check: loaded, typed against schemas/records.xml and checked; no errors or "
+    return "validated by dossier check: read by its loader, its records typed against schemas/records.xml and "
+           "checked; no errors or "
            "warnings";
 }
 

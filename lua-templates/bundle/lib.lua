@@ -32,6 +32,20 @@ function M.date(n)
   return string.format("%04d-%02d-%02d", yoe + era * 400 + (m <= 2 and 1 or 0), m, d)
 end
 
+-- Rendered prose (a safe HTML value from markdown or markdown_text for a
+-- page at the bundle's root) with each link to a record's site page turned
+-- into a link to its source file in records/, since the bundle has no
+-- record pages. Returns plain HTML for {{{ }}}: only href values that name
+-- a known record are replaced, by an escaped path.
+function M.prose(html)
+  local s = tostring(html)
+  return (s:gsub('href="([%w_%-]+)/([^"/]+)%.html"', function(plural, id)
+    local r = model.index[id]
+    if r and r.plural == plural then return 'href="records/' .. escape_html(r.path) .. '"' end
+    return nil
+  end))
+end
+
 -- The findings of one rule (or of any rule in a list), in model order.
 function M.findings(rules)
   if type(rules) == "string" then rules = { rules } end
