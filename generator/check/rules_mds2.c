@@ -72,7 +72,7 @@ void rules_mds2_check(Check *c) {
         unanswered++;
         check_list_add(&list, "%s", a->question->id);
         if (f->has_file)
-            check_finding(c, "mds2-unanswered", (SrcLoc){"mds2.xml", 0, 0}, NULL,
+            check_finding(c, "mds2-unanswered", (SrcLoc){"mds2.xml", f->file_line, 0}, NULL,
                           "MDS2 %s (%s) is unanswered: the records do not decide it; answer it in mds2.xml",
                           a->question->id, a->question->section_name);
     }

@@ -455,6 +455,7 @@ static void given_load(Model *m, Diag *d, Mds2 *f, const LoadOptions *o) {
         loc.line = root ? (int)xmlGetLineNo(root) : 1;
         diag_add(d, SEV_ERROR, loc, "xml-schema", NULL, "expected a <mds2 xmlns=\"%s\"> root element", MDS2_NS);
     } else {
+        f->file_line = (int)xmlGetLineNo(root);
         xmlSchema *xsd = xml_schema_load(fs_join(m->arena, o->schema_dir, "mds2.xsd"));
         if (!xsd) {
             diag_add(d, SEV_ERROR, loc, "xml-schema", NULL, "cannot read schemas/mds2.xsd to validate mds2.xml");

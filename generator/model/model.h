@@ -264,6 +264,7 @@ typedef struct Mds2 {
     Mds2Given *given;        /* mds2.xml, in file order */
     size_t ngiven;
     bool has_file;           /* the dossier has an mds2.xml (even a broken one) */
+    int file_line;           /* the line of its <mds2> element, 0 if unknown */
     const char *wording;     /* the file the question texts come from */
     bool official_wording;   /* from --mds2-catalogue */
 } Mds2;

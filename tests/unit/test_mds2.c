@@ -165,7 +165,8 @@ static void test_derived(void) {
           !finding(&l.d, "mds2-contradiction", "AUDT-1"));
     CHECK("mds2-contradiction: none for a Yes from a control in place",
           !finding(&l.d, "mds2-contradiction", "STCF-1"));
-    CHECK("mds2-unanswered: MLDP-3", finding(&l.d, "mds2-unanswered", "MDS2 MLDP-3 ") != NULL);
+    CHECK("mds2-unanswered: MLDP-3, at mds2.xml's root element",
+          at(finding(&l.d, "mds2-unanswered", "MDS2 MLDP-3 "), "mds2.xml", 2));
     CHECK("mds2-unanswered: not for an answered question", !finding(&l.d, "mds2-unanswered", "MDS2 ALOF-1 "));
     CHECK("mds2-not-started: not when mds2.xml exists", !finding(&l.d, "mds2-not-started", NULL));
 
