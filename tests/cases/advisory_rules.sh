@@ -101,4 +101,17 @@ else
         (cd "$validators" && npm ci --no-audit --no-fund --silent) >"$TMP/npm.log" 2>&1
     expect_exit "fixture: csaf-validator-lib accepts every file" 0 node "$validators/csaf_check.mjs" \
         $(find "$TMP/good.out/public/csaf" -name '*.json' ! -name provider-metadata.json | sort)
+    # not_affected without a justification (an error of the check, built anyway) takes an impact statement.
+    base nojust
+    sed -i '/^vex_justification:/d' "$TMP/nojust/vulnerabilities/CVE-2024-0001.md"
+    expect_exit "no justification: builds with --fail-on none" 0 "$DOSSIER" build "$TMP/nojust" -o "$TMP/nojust.out" --only csaf --fail-on none
+    expect_exit "no justification: csaf-validator-lib accepts it" 0 node "$validators/csaf_check.mjs" \
+        $(find "$TMP/nojust.out/public/csaf" -name '*.json' ! -name provider-metadata.json | sort)
+fi
+if command -v jq >/dev/null 2>&1; then
+    vex=$(find "$TMP/good.out/public/csaf" -name '*vex*.json')
+    check "vex: affected, no advisory: none_available as its action statement" jq -e '[.vulnerabilities[] | select(.ids[0].text == "VUL-002")][0] | .product_status.known_affected == ["REL-1.0.0", "REL-1.0.1"] and .remediations[0].category == "none_available"' "$vex"
+    check "vex: under investigation" jq -e '[.vulnerabilities[] | select(.ids[0].text == "VUL-003")][0] | .product_status.under_investigation == ["REL-1.0.0", "REL-1.0.1"]' "$vex"
+    check "vex: fixed, and affected before the fix" jq -e '[.vulnerabilities[] | select(.ids[0].text == "VUL-001")][0] | .product_status == {"fixed": ["REL-1.0.1"], "known_affected": ["REL-1.0.0"]}' "$vex"
+    check "vex: not affected with its flag" jq -e '[.vulnerabilities[] | select(.cve == "CVE-2024-0001")][0] | .flags[0].label == "vulnerable_code_not_present"' "$vex"
 fi
