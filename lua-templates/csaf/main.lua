@@ -151,7 +151,9 @@ local function vex_vulnerability(v, all)
   else -- affected
     status.known_affected = all
     local advice
-    for _, adv in ipairs(v.rel.advisories) do advice = advice or adv.fields.workarounds or adv.fields.remediation end
+    for _, adv in ipairs(v.rel.advisories) do
+      if adv.fields.status ~= "draft" then advice = advice or adv.fields.workarounds or adv.fields.remediation end
+    end
     out.remediations = { advice
       and { category = "mitigation", product_ids = all, details = advice }
       or { category = "none_available", product_ids = all, details = "No fix is available yet; its availability will be communicated." } }
