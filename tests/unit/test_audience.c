@@ -1,5 +1,5 @@
 /* test_audience.c: audiences in the render stage, on tests/fixtures/load/basic
- * with CTL-1 made internal and THR-1's severity an internal field: one
+ * with CTL-1 made internal and THR-1's severity and assets internal fields: one
  * Renderer runs a public output, the internal one, the public one again;
  * the public view has no internal record anywhere, withholds the field
  * (pairs skips it, reading it fails naming field, record and output) and
@@ -32,6 +32,7 @@ static const char view_lua[] =
     "local keys = {}\n"
     "for k in pairs(thr.fields) do if k == 'severity' then keys[#keys + 1] = k end end\n"
     "add('pairs', #keys)\n"
+    "add('threatened_by', #model.index['AST-1'].rel.threatened_by)\n"
     "add('prose', tostring(markdown(thr, 'x/y.html')):match('href=\"([^\"]*CTL%-1[^\"]*)\"'))\n"
     "write(output .. '.txt', table.concat(out, ' '))\n";
 
@@ -49,11 +50,12 @@ static void spit(Arena *a, const char *path, const char *content) {
     fclose(f);
 }
 
-/* Makes field name of rec internal through its internal_fields. */
-static void make_field_internal(Arena *a, Record *rec, const char *name) {
+/* Makes fields a and b of rec internal through its internal_fields. */
+static void make_fields_internal(Arena *a, Record *rec, const char *f1, const char *f2) {
     const FieldDef *f = schema_field(rec->type, "internal_fields");
     Value *list = value_new(a, VAL_LIST, rec->loc);
-    value_push(a, list, NULL, rec->loc, value_scalar(a, rec->loc, name, strlen(name)));
+    value_push(a, list, NULL, rec->loc, value_scalar(a, rec->loc, f1, strlen(f1)));
+    value_push(a, list, NULL, rec->loc, value_scalar(a, rec->loc, f2, strlen(f2)));
     rec->fields[f->index].value = list;
 }
 
@@ -74,7 +76,7 @@ int main(void) {
     CHECK("fixture: CTL-1 and THR-1 exist", ctl && thr);
     if (!ctl || !thr) TEST_DONE();
     ctl->internal = true;
-    make_field_internal(&a, thr, "severity");
+    make_fields_internal(&a, thr, "severity", "assets");
 
     fs_remove_tree(SCRATCH);
     const char *tdir = SCRATCH "/templates";
@@ -82,6 +84,7 @@ int main(void) {
     spit(&a, fs_join(&a, tdir, "site/main.lua"), view_lua);
     spit(&a, fs_join(&a, tdir, "again/main.lua"), view_lua);
     spit(&a, fs_join(&a, tdir, "leak/main.lua"), "write('x', model.index['THR-1'].fields.severity)");
+    spit(&a, fs_join(&a, tdir, "leaklink/main.lua"), "local n = #model.index['THR-1'].rel.assets");
     RenderOptions ro = {.user_templates = tdir, .default_templates = SCRATCH "/defaults"};
     Renderer *r;
     CHECK("render_open", render_open(&m, &d, &ro, &r) == EXIT_CLEAN);
@@ -95,6 +98,9 @@ int main(void) {
     FILE *ef = fopen(SCRATCH "/stderr.txt", "w");
     dup2(fileno(ef), 2);
     int rc4 = render_run(r, "leak", true, o);
+    render_close(r);
+    CHECK("render_open again", render_open(&m, &d, &ro, &r) == EXIT_CLEAN);
+    int rc5 = render_run(r, "leaklink", true, o);
     fflush(stderr);
     dup2(saved, 2);
     close(saved);
@@ -106,13 +112,16 @@ int main(void) {
     char *again = slurp(SCRATCH "/out/again.txt");
     char *err = slurp(SCRATCH "/stderr.txt");
     CHECK_STR("site view", site,
-              "records=5 controls=2 index=true findings=1 rel=CTL-1 field=CTL-1 links=2 pairs=1 "
+              "records=5 controls=2 index=true findings=1 rel=CTL-1 field=CTL-1 links=2 pairs=1 threatened_by=1 "
               "prose=../controls/CTL-1.html");
-    CHECK_STR("public view", pub, "records=4 controls=1 index=false findings=0 rel= field= links=1 pairs=0 prose=#CTL-1");
+    CHECK_STR("public view", pub,
+              "records=4 controls=1 index=false findings=0 rel= field= links=0 pairs=0 threatened_by=0 prose=#CTL-1");
     CHECK("internal field: exit 3", rc4 == EXIT_TEMPLATE);
     CHECK("internal field: names field, record and output",
           err && strstr(err, "the fields of THR-1 (a threat): 'severity' is internal: the public output 'leak' cannot use it"));
     CHECK("internal field: names the template line", err && strstr(err, "leak/main.lua:1: error:"));
+    CHECK("internal link field: exit 3", rc5 == EXIT_TEMPLATE);
+    CHECK("internal link field: named", err && strstr(err, "the links of THR-1: 'assets' is internal: the public output 'leaklink'"));
     CHECK_STR("the public view again", again, pub);
     free(again);
     free(pub);
