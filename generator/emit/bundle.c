@@ -146,8 +146,7 @@ static const char *source_validation(Arena *a, const Model *m, const Diag *d, co
         return arena_printf(a, "validated by dossier check: %zu error%s, %zu warning%s (see findings.html)", err,
                             err == 1 ? "" : "s", warn, warn == 1 ? "" : "s");
     return "validated by dossier check: read by its loader, its records typed against schemas/records.xml and "
-           "checked; no errors or "
-           "warnings";
+           "checked; no errors or warnings";
 }
 
 /* The documents the templates wrote and the records each rests on, from

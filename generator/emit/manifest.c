@@ -19,10 +19,14 @@ void manifest_sha256_hex(const void *data, size_t len, char *hex) {
     sodium_bin2hex(hex, 65, h, sizeof h);
 }
 
+static int by_path(const void *a, const void *b) {
+    return strcmp(((const BundleFile *)a)->path, ((const BundleFile *)b)->path);
+}
+
+/* The file at path in files, which read_bundle sorted by path. */
 static const BundleFile *find_file(const BundleFile *files, size_t n, const char *path) {
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(files[i].path, path) == 0) return &files[i];
-    return NULL;
+    BundleFile key = {.path = path};
+    return n ? bsearch(&key, files, n, sizeof *files, by_path) : NULL;
 }
 
 /* Reads a bundle: the entries of a ZIP, or the files below a folder. */
@@ -58,6 +62,7 @@ int bundle_verify(const char *path, const char *pubkey) {
         arena_free(&a);
         return EXIT_USAGE;
     }
+    qsort(files, n, sizeof *files, by_path);
     const BundleFile *mf = find_file(files, n, "manifest.json");
     json_error_t jerr;
     json_t *root = mf ? json_loadb((const char *)mf->data, mf->len, 0, &jerr) : NULL;
