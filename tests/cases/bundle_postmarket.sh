@@ -43,3 +43,7 @@ expect_exit "--period backwards is refused" 2 "$DOSSIER" build "$PUMP" -o "$TMP/
 expect_exit "--period with a date that does not exist is refused" 2 "$DOSSIER" build "$PUMP" -o "$TMP/x" --period 2025-02-30..2025-03-01
 expect_exit "--period on check is refused" 2 "$DOSSIER" check "$PUMP" --period 2025-01-01..2025-12-31
 check "refused builds write nothing" test ! -e "$TMP/x"
+
+expect_grep "PMA items for a vulnerability remediated in the period" "How the firm learned of it</th><td>Discovered 2025-01-24; raised by" "$TMP/pump/postmarket/index.html"
+expect_grep "PMA items: what records cannot give is manual" "<strong>manual</strong>: attach from the quality system" "$TMP/pump/postmarket/index.html"
+expect_grep "empty period: nothing for the PMA report" "No vulnerability was remediated in the period" "$TMP/empty/postmarket/index.html"
