@@ -576,6 +576,13 @@ void mds2_resolve(Model *m) {
             } else if (g && g->value == a->value) {
                 if (g->note) a->note = g->note;
                 add_given_records(m, a, g);
+            } else if (g && g->value == MDS2_SEE_NOTE) {
+                /* a person qualifies what the records say: no contradiction */
+                a->source = MDS2_HUMAN;
+                a->value = MDS2_SEE_NOTE;
+                a->note = g->note;
+                a->loc = g->loc;
+                add_given_records(m, a, g);
             }
         } else if (g) {
             a->source = MDS2_HUMAN;

@@ -152,6 +152,9 @@ static void test_derived(void) {
     CHECK("AUDT-1: derived and confirmed by mds2.xml, whose note is kept",
           is(a, MDS2_YES, MDS2_DERIVED) && a->given && a->note && strcmp(a->note, "Confirmed by hand.") == 0);
     CHECK("CSUP-4.2: N/A implied by CSUP-4 No", is(answer(&l, "CSUP-4.2"), MDS2_NA, MDS2_IMPLIED));
+    a = answer(&l, "AUDT-5");
+    CHECK("AUDT-5: see-note in mds2.xml qualifies a derived Yes, keeping its basis",
+          is(a, MDS2_SEE_NOTE, MDS2_HUMAN) && a->basis && strstr(a->note, "hospital's SIEM"));
 
     /* the rules on the same fixture: failing */
     const Finding *fd = finding(&l.d, "mds2-contradiction", "TXCF-2 says Yes, but CTL-3");
@@ -163,6 +166,8 @@ static void test_derived(void) {
     CHECK("mds2-contradiction: mds2.xml against the records, at its line", at(fd, "mds2.xml", 8));
     CHECK("mds2-contradiction: none for an agreeing mds2.xml answer",
           !finding(&l.d, "mds2-contradiction", "AUDT-1"));
+    CHECK("mds2-contradiction: none for a see-note on a derived answer",
+          !finding(&l.d, "mds2-contradiction", "AUDT-5"));
     CHECK("mds2-contradiction: none for a Yes from a control in place",
           !finding(&l.d, "mds2-contradiction", "STCF-1"));
     CHECK("mds2-unanswered: MLDP-3, at mds2.xml's root element",
