@@ -12,7 +12,8 @@ static const char *latest_result(const Record *test, const char **date) {
     const Value *results = record_field(test, "results");
     const char *best = NULL, *best_date = NULL;
     for (size_t i = 0; results && results->kind == VAL_LIST && i < results->n; i++) {
-        const Value *d = value_get(results->items[i], "date"), *r = value_get(results->items[i], "result");
+        const Value *d = value_get(results->items[i], "date"),
+                    *r = value_get(results->items[i], "result");
         if (!d || d->kind != VAL_SCALAR || !r || r->kind != VAL_SCALAR) continue;
         if (!best_date || strcmp(d->text, best_date) >= 0) {
             best_date = d->text;
@@ -33,15 +34,17 @@ static void check_yes(Check *c, const Mds2Answer *a) {
         SrcLoc where = a->source == MDS2_HUMAN ? a->loc : check_loc(r, record_field(r, "status"));
         if (status && strcmp(status, "planned") == 0)
             check_finding(c, "mds2-contradiction", where, r,
-                          "MDS2 %s says Yes, but %s (%s) is planned, not in the device: implement it or answer "
-                          "No or See Note", id, r->id, r->title);
+                          "MDS2 %s says Yes, but %s (%s) is planned, not in the device: implement "
+                          "it or answer "
+                          "No or See Note",
+                          id, r->id, r->title);
         size_t pos = 0;
         for (const Record *t; (t = check_linked(r, "verified_by", &pos));) {
             const char *date, *result = latest_result(t, &date);
             if (result && (strcmp(result, "fail") == 0 || strcmp(result, "error") == 0))
                 check_finding(c, "mds2-contradiction", where, r,
-                              "MDS2 %s says Yes, but %s, which verifies %s, ended in %s on %s", id, t->id, r->id,
-                              result, date);
+                              "MDS2 %s says Yes, but %s, which verifies %s, ended in %s on %s", id,
+                              t->id, r->id, result, date);
         }
     }
 }
@@ -51,11 +54,13 @@ static void check_given(Check *c, const Mds2Answer *a) {
     const Mds2Given *g = a->given;
     if (!g || a->source != MDS2_DERIVED || g->value == a->value) return;
     CheckList list = {0};
-    for (size_t i = 0; i < a->nrecords; i++) check_list_add(&list, "%s", a->records[i]->id);
-    check_finding(c, "mds2-contradiction", g->loc, NULL,
-                  "mds2.xml answers %s %s, but the records say %s (%s%s%s): change the records or the answer",
-                  a->question->id, mds2_value_name(g->value), mds2_value_name(a->value), a->basis ? a->basis : "",
-                  list.n ? ": " : "", list.n ? check_list_text(&list) : "");
+    for (size_t i = 0; i < a->nrecords; i++)
+        check_list_add(&list, "%s", a->records[i]->id);
+    check_finding(
+        c, "mds2-contradiction", g->loc, NULL,
+        "mds2.xml answers %s %s, but the records say %s (%s%s%s): change the records or the answer",
+        a->question->id, mds2_value_name(g->value), mds2_value_name(a->value),
+        a->basis ? a->basis : "", list.n ? ": " : "", list.n ? check_list_text(&list) : "");
     check_list_free(&list);
 }
 
@@ -72,13 +77,16 @@ void rules_mds2_check(Check *c) {
         unanswered++;
         check_list_add(&list, "%s", a->question->id);
         if (f->has_file)
-            check_finding(c, "mds2-unanswered", (SrcLoc){"mds2.xml", f->file_line, 0}, NULL,
-                          "MDS2 %s (%s) is unanswered: the records do not decide it; answer it in mds2.xml",
-                          a->question->id, a->question->section_name);
+            check_finding(
+                c, "mds2-unanswered", (SrcLoc){"mds2.xml", f->file_line, 0}, NULL,
+                "MDS2 %s (%s) is unanswered: the records do not decide it; answer it in mds2.xml",
+                a->question->id, a->question->section_name);
     }
     if (unanswered && !f->has_file)
         check_finding(c, "mds2-not-started", (SrcLoc){"dossier.xml", 0, 0}, NULL,
-                      "no mds2.xml: the records answer %zu of the %zu MDS2 questions; %zu are left for a person "
-                      "(%s)", f->n - unanswered, f->n, unanswered, check_list_text(&list));
+                      "no mds2.xml: the records answer %zu of the %zu MDS2 questions; %zu are left "
+                      "for a person "
+                      "(%s)",
+                      f->n - unanswered, f->n, unanswered, check_list_text(&list));
     check_list_free(&list);
 }

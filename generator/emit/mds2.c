@@ -7,13 +7,25 @@
 
 #include "emit.h"
 
-enum { COL_ID, COL_QUESTION, COL_ANSWER, COL_NOTE, COL_IEC, COL_NIST, COL_ISO, COL_RECORDS, COL_SOURCE, NCOLS };
+enum {
+    COL_ID,
+    COL_QUESTION,
+    COL_ANSWER,
+    COL_NOTE,
+    COL_IEC,
+    COL_NIST,
+    COL_ISO,
+    COL_RECORDS,
+    COL_SOURCE,
+    NCOLS
+};
 
 /* True when r may appear in a customer document with its title. */
 static bool title_public(const Record *r) {
     const Value *v = record_field(r, "internal_fields");
     for (size_t i = 0; v && v->kind == VAL_LIST && i < v->n; i++)
-        if (v->items[i]->kind == VAL_SCALAR && strcmp(v->items[i]->text, "title") == 0) return false;
+        if (v->items[i]->kind == VAL_SCALAR && strcmp(v->items[i]->text, "title") == 0)
+            return false;
     return true;
 }
 
@@ -25,11 +37,16 @@ static void records_text(StrBuf *sb, const Mds2Answer *a) {
     for (size_t i = 0; i < a->nrecords; i++) {
         const Record *r = a->records[i];
         if (r->internal) continue;
-        if (shown == SHOWN) sb_puts(sb, "\nand: ");
-        else if (shown > SHOWN) sb_puts(sb, ", ");
-        else if (sb->len) sb_putc(sb, '\n');
-        if (shown++ < SHOWN && title_public(r) && r->title) sb_printf(sb, "%s %s", r->id, r->title);
-        else sb_puts(sb, r->id);
+        if (shown == SHOWN)
+            sb_puts(sb, "\nand: ");
+        else if (shown > SHOWN)
+            sb_puts(sb, ", ");
+        else if (sb->len)
+            sb_putc(sb, '\n');
+        if (shown++ < SHOWN && title_public(r) && r->title)
+            sb_printf(sb, "%s %s", r->id, r->title);
+        else
+            sb_puts(sb, r->id);
     }
 }
 
@@ -38,9 +55,12 @@ static const char *source_text(Arena *a, const Mds2Answer *ans) {
     case MDS2_DERIVED:
         return arena_printf(a, "Records: %s%s", ans->basis ? ans->basis : "",
                             ans->given ? "; confirmed in mds2.xml" : "");
-    case MDS2_HUMAN: return "mds2.xml";
-    case MDS2_IMPLIED: return arena_printf(a, "Implied: %s", ans->basis);
-    case MDS2_UNANSWERED: break;
+    case MDS2_HUMAN:
+        return "mds2.xml";
+    case MDS2_IMPLIED:
+        return arena_printf(a, "Implied: %s", ans->basis);
+    case MDS2_UNANSWERED:
+        break;
     }
     return "UNANSWERED: for a person to answer in mds2.xml";
 }
@@ -53,28 +73,39 @@ bool mds2_finish(const Model *m, const Diag *d, const EmitOptions *e, OutDir *o)
     arena_init(&scratch);
     char date[16];
     date_format(m->build_date, date);
-    const char *product = arena_printf(&scratch, "%s%s%s", p->name ? p->name : "device", p->version ? " " : "",
-                                       p->version ? p->version : "");
+    const char *product = arena_printf(&scratch, "%s%s%s", p->name ? p->name : "device",
+                                       p->version ? " " : "", p->version ? p->version : "");
     Xlsx *x = xlsx_new("MDS2", arena_printf(&scratch, "MDS2: %s", product));
     static const double widths[NCOLS] = {11, 48, 14, 48, 14, 14, 14, 36, 30};
-    static const char *const headings[NCOLS] = {
-        "Question ID", "Question", "Answer", "Note", "IEC TR 80001-2-2:2012", "NIST SP 800-53 Rev. 4",
-        "ISO 27002:2013", "Justified by (records)", "Source of the answer"};
-    for (int c = 0; c < NCOLS; c++) xlsx_width(x, c, widths[c]);
+    static const char *const headings[NCOLS] = {"Question ID",
+                                                "Question",
+                                                "Answer",
+                                                "Note",
+                                                "IEC TR 80001-2-2:2012",
+                                                "NIST SP 800-53 Rev. 4",
+                                                "ISO 27002:2013",
+                                                "Justified by (records)",
+                                                "Source of the answer"};
+    for (int c = 0; c < NCOLS; c++)
+        xlsx_width(x, c, widths[c]);
     int row = 1;
-    xlsx_cell(x, row++, 0, "Manufacturer Disclosure Statement for Medical Device Security (MDS2)", XLSX_TITLE);
-    xlsx_cell(x, row++, 0, arena_printf(&scratch, "ANSI/NEMA HN 1-2019 layout. %s. Released %s.", product, date),
+    xlsx_cell(x, row++, 0, "Manufacturer Disclosure Statement for Medical Device Security (MDS2)",
+              XLSX_TITLE);
+    xlsx_cell(x, row++, 0,
+              arena_printf(&scratch, "ANSI/NEMA HN 1-2019 layout. %s. Released %s.", product, date),
               XLSX_PLAIN);
     xlsx_cell(x, row++, 0,
               f->official_wording
                   ? "Questions in the official wording of the form, from the manufacturer's copy."
-                  : "Questions in short paraphrase; the official wording is that of the NEMA form, whose IDs "
+                  : "Questions in short paraphrase; the official wording is that of the NEMA form, "
+                    "whose IDs "
                     "each row keeps.",
               XLSX_PLAIN);
     row++;
     xlsx_header_row(x, row, NCOLS);
     xlsx_freeze(x, row);
-    for (int c = 0; c < NCOLS; c++) xlsx_cell(x, row, c, headings[c], XLSX_HEADER);
+    for (int c = 0; c < NCOLS; c++)
+        xlsx_cell(x, row, c, headings[c], XLSX_HEADER);
     row++;
     const char *section = NULL;
     StrBuf sb;
@@ -95,7 +126,8 @@ bool mds2_finish(const Model *m, const Diag *d, const EmitOptions *e, OutDir *o)
                   open ? XLSX_FLAG : XLSX_CELL);
         xlsx_cell(x, row, COL_NOTE, a->note ? a->note : "", XLSX_CELL);
         if (q->text_answer) xlsx_merge(x, row, COL_ANSWER, COL_NOTE); /* the header's long texts */
-        for (int c = COL_IEC; c <= COL_ISO; c++) xlsx_cell(x, row, c, "", XLSX_CELL);
+        for (int c = COL_IEC; c <= COL_ISO; c++)
+            xlsx_cell(x, row, c, "", XLSX_CELL);
         sb_reset(&sb);
         records_text(&sb, a);
         xlsx_cell(x, row, COL_RECORDS, sb.data ? sb.data : "", XLSX_CELL);
@@ -104,8 +136,10 @@ bool mds2_finish(const Model *m, const Diag *d, const EmitOptions *e, OutDir *o)
     }
     sb_reset(&sb);
     bool ok = xlsx_pack(x, m->build_date, &sb);
-    if (!ok) fprintf(stderr, "dossier: cannot pack mds2/mds2.xlsx (libzip failed)\n");
-    else ok = outdir_write(o, "mds2/mds2.xlsx", sb.data, sb.len);
+    if (!ok)
+        fprintf(stderr, "dossier: cannot pack mds2/mds2.xlsx (libzip failed)\n");
+    else
+        ok = outdir_write(o, "mds2/mds2.xlsx", sb.data, sb.len);
     sb_free(&sb);
     xlsx_free(x);
     arena_free(&scratch);

@@ -52,7 +52,9 @@ void xlsx_width(Xlsx *x, int col, double width) {
     if (col >= 0 && col < XLSX_MAX_COLS) x->widths[col] = width;
 }
 
-void xlsx_freeze(Xlsx *x, int rows) { x->freeze_rows = rows; }
+void xlsx_freeze(Xlsx *x, int rows) {
+    x->freeze_rows = rows;
+}
 
 void xlsx_header_row(Xlsx *x, int row, int ncols) {
     x->print_title_row = row;
@@ -62,7 +64,8 @@ void xlsx_header_row(Xlsx *x, int row, int ncols) {
 
 void xlsx_cell(Xlsx *x, int row, int col, const char *text, XlsxStyle style) {
     if (!text || col < 0 || col >= XLSX_MAX_COLS || row < 1) return;
-    if (x->n && (row < x->cells[x->n - 1].row || (row == x->cells[x->n - 1].row && col <= x->cells[x->n - 1].col)))
+    if (x->n && (row < x->cells[x->n - 1].row ||
+                 (row == x->cells[x->n - 1].row && col <= x->cells[x->n - 1].col)))
         die("xlsx_cell: cells must be added in row, then column order");
     if (x->n == x->cap) {
         x->cap = x->cap ? x->cap * 2 : 256;
@@ -71,7 +74,8 @@ void xlsx_cell(Xlsx *x, int row, int col, const char *text, XlsxStyle style) {
     size_t len = strlen(text);
     if (len > XLSX_MAX_CELL) {
         len = XLSX_MAX_CELL;
-        while (len && ((unsigned char)text[len] & 0xC0) == 0x80) len--; /* whole UTF-8 characters */
+        while (len && ((unsigned char)text[len] & 0xC0) == 0x80)
+            len--; /* whole UTF-8 characters */
     }
     x->cells[x->n++] = (XlsxCell){row, col, arena_strndup(&x->arena, text, len), style};
     if (row > x->last_row) x->last_row = row;
@@ -92,8 +96,10 @@ void xlsx_merge(Xlsx *x, int row, int first_col, int last_col) {
 static void col_name(char *buf, int col) {
     char tmp[8];
     int n = 0;
-    for (col++; col > 0; col = (col - 1) / 26) tmp[n++] = (char)('A' + (col - 1) % 26);
-    for (int i = 0; i < n; i++) buf[i] = tmp[n - 1 - i];
+    for (col++; col > 0; col = (col - 1) / 26)
+        tmp[n++] = (char)('A' + (col - 1) % 26);
+    for (int i = 0; i < n; i++)
+        buf[i] = tmp[n - 1 - i];
     buf[n] = 0;
 }
 
@@ -107,16 +113,19 @@ static void write_sheet(const Xlsx *x, StrBuf *sb) {
     sb_puts(sb, "<worksheet xmlns=\"" NS_MAIN "\" xmlns:r=\"" NS_REL "\">");
     sb_puts(sb, "<sheetPr><pageSetUpPr fitToPage=\"1\"/></sheetPr>");
     if (x->freeze_rows > 0)
-        sb_printf(sb, "<sheetViews><sheetView workbookViewId=\"0\"><pane ySplit=\"%d\" topLeftCell=\"A%d\" "
-                      "activePane=\"bottomLeft\" state=\"frozen\"/></sheetView></sheetViews>",
-                  x->freeze_rows, x->freeze_rows + 1);
+        sb_printf(
+            sb,
+            "<sheetViews><sheetView workbookViewId=\"0\"><pane ySplit=\"%d\" topLeftCell=\"A%d\" "
+            "activePane=\"bottomLeft\" state=\"frozen\"/></sheetView></sheetViews>",
+            x->freeze_rows, x->freeze_rows + 1);
     sb_puts(sb, "<sheetFormatPr defaultRowHeight=\"15\"/>");
     bool cols = false;
     for (int c = 0; c < XLSX_MAX_COLS; c++) {
         if (x->widths[c] <= 0) continue;
         if (!cols) sb_puts(sb, "<cols>");
         cols = true;
-        sb_printf(sb, "<col min=\"%d\" max=\"%d\" width=\"%.1f\" customWidth=\"1\"/>", c + 1, c + 1, x->widths[c]);
+        sb_printf(sb, "<col min=\"%d\" max=\"%d\" width=\"%.1f\" customWidth=\"1\"/>", c + 1, c + 1,
+                  x->widths[c]);
     }
     if (cols) sb_puts(sb, "</cols>");
     sb_puts(sb, "<sheetData>");
@@ -127,8 +136,8 @@ static void write_sheet(const Xlsx *x, StrBuf *sb) {
             const XlsxCell *c = &x->cells[i];
             char ref[16];
             col_name(ref, c->col);
-            sb_printf(sb, "<c r=\"%s%d\" s=\"%d\" t=\"inlineStr\"><is><t xml:space=\"preserve\">", ref, row,
-                      (int)c->style);
+            sb_printf(sb, "<c r=\"%s%d\" s=\"%d\" t=\"inlineStr\"><is><t xml:space=\"preserve\">",
+                      ref, row, (int)c->style);
             sb_escape_xml(sb, c->text, strlen(c->text));
             sb_puts(sb, "</t></is></c>");
         }
@@ -150,7 +159,8 @@ static void write_sheet(const Xlsx *x, StrBuf *sb) {
         }
         sb_puts(sb, "</mergeCells>");
     }
-    sb_puts(sb, "<pageMargins left=\"0.5\" right=\"0.5\" top=\"0.6\" bottom=\"0.6\" header=\"0.3\" footer=\"0.3\"/>");
+    sb_puts(sb, "<pageMargins left=\"0.5\" right=\"0.5\" top=\"0.6\" bottom=\"0.6\" header=\"0.3\" "
+                "footer=\"0.3\"/>");
     sb_puts(sb, "<pageSetup orientation=\"landscape\" fitToWidth=\"1\" fitToHeight=\"0\"/>");
     sb_puts(sb, "</worksheet>");
 }
@@ -165,7 +175,9 @@ static void write_workbook(const Xlsx *x, StrBuf *sb) {
         if (x->filter_row > 0 && x->last_row > x->filter_row) {
             char last[16];
             col_name(last, x->filter_cols - 1);
-            sb_printf(sb, "<definedName name=\"_xlnm._FilterDatabase\" localSheetId=\"0\" hidden=\"1\">'");
+            sb_printf(
+                sb,
+                "<definedName name=\"_xlnm._FilterDatabase\" localSheetId=\"0\" hidden=\"1\">'");
             sb_escape_xml(sb, x->sheet, strlen(x->sheet));
             sb_printf(sb, "'!$A$%d:$%s$%d</definedName>", x->filter_row, last, x->last_row);
         }
@@ -184,15 +196,21 @@ static const char STYLES[] =
     "<fonts count=\"3\"><font><sz val=\"10\"/><name val=\"Arial\"/></font>"
     "<font><b/><sz val=\"10\"/><name val=\"Arial\"/></font>"
     "<font><b/><sz val=\"14\"/><name val=\"Arial\"/></font></fonts>"
-    "<fills count=\"4\"><fill><patternFill patternType=\"none\"/></fill><fill><patternFill patternType=\"gray125\"/></fill>"
-    "<fill><patternFill patternType=\"solid\"><fgColor rgb=\"FFD9E1F2\"/><bgColor indexed=\"64\"/></patternFill></fill>"
-    "<fill><patternFill patternType=\"solid\"><fgColor rgb=\"FFFCE4D6\"/><bgColor indexed=\"64\"/></patternFill></fill>"
+    "<fills count=\"4\"><fill><patternFill patternType=\"none\"/></fill><fill><patternFill "
+    "patternType=\"gray125\"/></fill>"
+    "<fill><patternFill patternType=\"solid\"><fgColor rgb=\"FFD9E1F2\"/><bgColor "
+    "indexed=\"64\"/></patternFill></fill>"
+    "<fill><patternFill patternType=\"solid\"><fgColor rgb=\"FFFCE4D6\"/><bgColor "
+    "indexed=\"64\"/></patternFill></fill>"
     "</fills>"
     "<borders count=\"2\"><border><left/><right/><top/><bottom/><diagonal/></border>"
-    "<border><left style=\"thin\"><color rgb=\"FFBFBFBF\"/></left><right style=\"thin\"><color rgb=\"FFBFBFBF\"/></right>"
-    "<top style=\"thin\"><color rgb=\"FFBFBFBF\"/></top><bottom style=\"thin\"><color rgb=\"FFBFBFBF\"/></bottom>"
+    "<border><left style=\"thin\"><color rgb=\"FFBFBFBF\"/></left><right style=\"thin\"><color "
+    "rgb=\"FFBFBFBF\"/></right>"
+    "<top style=\"thin\"><color rgb=\"FFBFBFBF\"/></top><bottom style=\"thin\"><color "
+    "rgb=\"FFBFBFBF\"/></bottom>"
     "<diagonal/></border></borders>"
-    "<cellStyleXfs count=\"1\"><xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\"/></cellStyleXfs>"
+    "<cellStyleXfs count=\"1\"><xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" "
+    "borderId=\"0\"/></cellStyleXfs>"
     "<cellXfs count=\"6\">"
     /* XLSX_PLAIN */
     "<xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\" applyAlignment=\"1\">"
@@ -200,15 +218,19 @@ static const char STYLES[] =
     /* XLSX_TITLE */
     "<xf numFmtId=\"0\" fontId=\"2\" fillId=\"0\" borderId=\"0\" xfId=\"0\" applyFont=\"1\"/>"
     /* XLSX_HEADER */
-    "<xf numFmtId=\"0\" fontId=\"1\" fillId=\"2\" borderId=\"1\" xfId=\"0\" applyFont=\"1\" applyFill=\"1\" "
+    "<xf numFmtId=\"0\" fontId=\"1\" fillId=\"2\" borderId=\"1\" xfId=\"0\" applyFont=\"1\" "
+    "applyFill=\"1\" "
     "applyBorder=\"1\" applyAlignment=\"1\"><alignment vertical=\"top\" wrapText=\"1\"/></xf>"
     /* XLSX_SECTION */
-    "<xf numFmtId=\"0\" fontId=\"1\" fillId=\"2\" borderId=\"0\" xfId=\"0\" applyFont=\"1\" applyFill=\"1\"/>"
+    "<xf numFmtId=\"0\" fontId=\"1\" fillId=\"2\" borderId=\"0\" xfId=\"0\" applyFont=\"1\" "
+    "applyFill=\"1\"/>"
     /* XLSX_CELL */
-    "<xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"1\" xfId=\"0\" applyBorder=\"1\" applyAlignment=\"1\">"
+    "<xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"1\" xfId=\"0\" applyBorder=\"1\" "
+    "applyAlignment=\"1\">"
     "<alignment vertical=\"top\" wrapText=\"1\"/></xf>"
     /* XLSX_FLAG */
-    "<xf numFmtId=\"0\" fontId=\"1\" fillId=\"3\" borderId=\"1\" xfId=\"0\" applyFont=\"1\" applyFill=\"1\" "
+    "<xf numFmtId=\"0\" fontId=\"1\" fillId=\"3\" borderId=\"1\" xfId=\"0\" applyFont=\"1\" "
+    "applyFill=\"1\" "
     "applyBorder=\"1\" applyAlignment=\"1\"><alignment vertical=\"top\" wrapText=\"1\"/></xf>"
     "</cellXfs>"
     "<cellStyles count=\"1\"><cellStyle name=\"Normal\" xfId=\"0\" builtinId=\"0\"/></cellStyles>"
@@ -216,7 +238,8 @@ static const char STYLES[] =
 
 static const char CONTENT_TYPES[] =
     "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
-    "<Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
+    "<Default Extension=\"rels\" "
+    "ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
     "<Default Extension=\"xml\" ContentType=\"application/xml\"/>"
     "<Override PartName=\"/docProps/core.xml\" "
     "ContentType=\"application/vnd.openxmlformats-package.core-properties+xml\"/>"
@@ -231,7 +254,8 @@ static const char CONTENT_TYPES[] =
 static const char ROOT_RELS[] =
     "<Relationships xmlns=\"" NS_PKG_REL "\">"
     "<Relationship Id=\"rId1\" Type=\"" NS_REL "/officeDocument\" Target=\"xl/workbook.xml\"/>"
-    "<Relationship Id=\"rId2\" Type=\"http://schemas.openxmlformats.org/package/2006/relationships/metadata/"
+    "<Relationship Id=\"rId2\" "
+    "Type=\"http://schemas.openxmlformats.org/package/2006/relationships/metadata/"
     "core-properties\" Target=\"docProps/core.xml\"/>"
     "</Relationships>";
 
@@ -243,23 +267,28 @@ static const char WORKBOOK_RELS[] =
 
 static void write_core(const Xlsx *x, const char *date, StrBuf *sb) {
     sb_puts(sb, XML_DECL);
-    sb_puts(sb, "<cp:coreProperties xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/"
-                "core-properties\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:dcterms=\"http://purl.org/"
-                "dc/terms/\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"><dc:title>");
+    sb_puts(sb,
+            "<cp:coreProperties xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/"
+            "core-properties\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\" "
+            "xmlns:dcterms=\"http://purl.org/"
+            "dc/terms/\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"><dc:title>");
     sb_escape_xml(sb, x->title, strlen(x->title));
-    sb_printf(sb, "</dc:title><dcterms:created xsi:type=\"dcterms:W3CDTF\">%sT00:00:00Z</dcterms:created>"
-                  "<dcterms:modified xsi:type=\"dcterms:W3CDTF\">%sT00:00:00Z</dcterms:modified>"
-                  "</cp:coreProperties>",
-              date, date);
+    sb_printf(
+        sb,
+        "</dc:title><dcterms:created xsi:type=\"dcterms:W3CDTF\">%sT00:00:00Z</dcterms:created>"
+        "<dcterms:modified xsi:type=\"dcterms:W3CDTF\">%sT00:00:00Z</dcterms:modified>"
+        "</cp:coreProperties>",
+        date, date);
 }
 
 bool xlsx_pack(const Xlsx *x, int64_t build_date, StrBuf *out) {
     char date[16];
     date_format(build_date, date);
     StrBuf parts[6];
-    for (size_t i = 0; i < 6; i++) sb_init(&parts[i]);
+    for (size_t i = 0; i < 6; i++)
+        sb_init(&parts[i]);
     /* the entries in bytewise order of their names */
-    const char *names[6] = {"[Content_Types].xml", "_rels/.rels",   "docProps/core.xml",
+    const char *names[6] = {"[Content_Types].xml",        "_rels/.rels",   "docProps/core.xml",
                             "xl/_rels/workbook.xml.rels", "xl/styles.xml", "xl/workbook.xml"};
     sb_puts(&parts[0], XML_DECL);
     sb_puts(&parts[0], CONTENT_TYPES);
@@ -300,8 +329,10 @@ bool xlsx_pack(const Xlsx *x, int64_t build_date, StrBuf *out) {
         ok = zip_set_file_compression(za, (zip_uint64_t)idx, ZIP_CM_DEFLATE, 6) == 0 &&
              zip_file_set_dostime(za, (zip_uint64_t)idx, dostime, dosdate, 0) == 0;
     }
-    if (za && ok) ok = zip_close(za) == 0;
-    else if (za) zip_discard(za);
+    if (za && ok)
+        ok = zip_close(za) == 0;
+    else if (za)
+        zip_discard(za);
     if (ok) {
         zip_stat_t st;
         ok = zip_source_stat(src, &st) == 0 && zip_source_open(src) == 0;
@@ -310,14 +341,16 @@ bool xlsx_pack(const Xlsx *x, int64_t build_date, StrBuf *out) {
             sb_append(out, "", 0);
             char buf[65536];
             zip_int64_t n;
-            while ((n = zip_source_read(src, buf, sizeof buf)) > 0) sb_append(out, buf, (size_t)n);
+            while ((n = zip_source_read(src, buf, sizeof buf)) > 0)
+                sb_append(out, buf, (size_t)n);
             ok = n == 0 && out->len - start == (size_t)st.size;
             zip_source_close(src);
         }
     }
     if (src) zip_source_free(src);
     zip_error_fini(&err);
-    for (size_t i = 0; i < 6; i++) sb_free(&parts[i]);
+    for (size_t i = 0; i < 6; i++)
+        sb_free(&parts[i]);
     sb_free(&sheet);
     return ok;
 }

@@ -47,7 +47,8 @@ static size_t tsv_rows(Arena *a, char *text, TsvRow **out) {
             TsvRow *r = &rows[n++];
             r->line = line;
             r->ncells = 1;
-            for (char *q = p; *q; q++) r->ncells += *q == '\t';
+            for (char *q = p; *q; q++)
+                r->ncells += *q == '\t';
             r->cells = arena_alloc(a, r->ncells * sizeof *r->cells);
             size_t k = 0;
             for (char *q = p;; q++) {
@@ -80,7 +81,8 @@ static const char *cell(Arena *a, const TsvRow *r, int col) {
 
 /* Reads a catalogue file: rows, header and the columns every layout has. On
  * failure prints path:line: why on stderr and returns false. */
-static bool catalogue_read(Arena *a, const char *path, size_t max, TsvRow **rows, size_t *nrows, int cols[4]) {
+static bool catalogue_read(Arena *a, const char *path, size_t max, TsvRow **rows, size_t *nrows,
+                           int cols[4]) {
     char *data;
     size_t len;
     if (!fs_read(path, max, &data, &len)) {
@@ -95,7 +97,8 @@ static bool catalogue_read(Arena *a, const char *path, size_t max, TsvRow **rows
     for (size_t i = 0; i < 4; i++) {
         cols[i] = *nrows ? tsv_column(&(*rows)[0], names[i]) : -1;
         if (cols[i] < 0) {
-            fprintf(stderr, "%s:%d: error: the MDS2 catalogue needs a header row with the columns id, "
+            fprintf(stderr,
+                    "%s:%d: error: the MDS2 catalogue needs a header row with the columns id, "
                     "section_code, section_name and question (tab-separated); '%s' is missing\n",
                     path, *nrows ? (*rows)[0].line : 1, names[i]);
             return false;
@@ -125,13 +128,15 @@ static Mds2 *catalogue_load(Model *m, const char *path, size_t max) {
         const char *g = cell(a, &rows[i], gate);
         const char *eq = strchr(g, '=');
         if (*q->id == 0 || mds2_question(f, q->id, NULL)) {
-            fprintf(stderr, "%s:%d: error: MDS2 question ID missing or given twice\n", path, rows[i].line);
+            fprintf(stderr, "%s:%d: error: MDS2 question ID missing or given twice\n", path,
+                    rows[i].line);
             return NULL;
         }
         if (*g) {
             if (!eq || !mds2_value_parse(eq + 1, &q->gate_value) ||
                 !mds2_question(f, arena_strndup(a, g, (size_t)(eq - g)), NULL)) {
-                fprintf(stderr, "%s:%d: error: applies_when must be an earlier ID=yes|no, not '%s'\n", path,
+                fprintf(stderr,
+                        "%s:%d: error: applies_when must be an earlier ID=yes|no, not '%s'\n", path,
                         rows[i].line, g);
                 return NULL;
             }
@@ -150,7 +155,8 @@ static Mds2 *catalogue_load(Model *m, const char *path, size_t max) {
 /* Reads one entry of an open ZIP into the arena (NUL-terminated), or NULL. */
 static char *zip_entry(Arena *a, zip_t *za, const char *name, size_t max, size_t *len) {
     zip_stat_t st;
-    if (zip_stat(za, name, 0, &st) != 0 || !(st.valid & ZIP_STAT_SIZE) || st.size > max) return NULL;
+    if (zip_stat(za, name, 0, &st) != 0 || !(st.valid & ZIP_STAT_SIZE) || st.size > max)
+        return NULL;
     zip_file_t *zf = zip_fopen(za, name, 0);
     if (!zf) return NULL;
     char *buf = arena_alloc(a, (size_t)st.size + 1);
@@ -166,7 +172,8 @@ static xmlDoc *xml_entry(Arena *a, zip_t *za, const char *name, size_t max) {
     size_t len = 0;
     const char *data = zip_entry(a, za, name, max, &len);
     if (!data || len > (size_t)INT32_MAX) return NULL;
-    return xmlReadMemory(data, (int)len, NULL, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    return xmlReadMemory(data, (int)len, NULL, NULL,
+                         XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 }
 
 static bool named(const xmlNode *n, const char *name) {
@@ -201,7 +208,8 @@ static const char *cell_text(Arena *a, xmlNode *c, const char **shared, size_t n
 
 static bool id_like(const char *s) {
     size_t n = 0;
-    while (s[n] >= 'A' && s[n] <= 'Z') n++;
+    while (s[n] >= 'A' && s[n] <= 'Z')
+        n++;
     if (n < 3 || n > 4 || s[n] != '-' || !isdigit((unsigned char)s[n + 1])) return false;
     for (s += n + 1; *s; s++)
         if (!isdigit((unsigned char)*s) && *s != '.') return false;
@@ -210,7 +218,8 @@ static bool id_like(const char *s) {
 
 /* The question rows of one worksheet: in each row, the first cell that holds
  * a question ID of the form, then the next cell with text. */
-static size_t sheet_rows(Arena *a, const Mds2 *f, xmlDoc *doc, const char **shared, size_t nshared, TsvRow *out) {
+static size_t sheet_rows(Arena *a, const Mds2 *f, xmlDoc *doc, const char **shared, size_t nshared,
+                         TsvRow *out) {
     size_t n = 0;
     xmlNode *root = xmlDocGetRootElement(doc);
     for (xmlNode *data = root ? root->children : NULL; data; data = data->next) {
@@ -221,7 +230,8 @@ static size_t sheet_rows(Arena *a, const Mds2 *f, xmlDoc *doc, const char **shar
             for (xmlNode *c = row->children; c && !text; c = c->next) {
                 if (!named(c, "c")) continue;
                 const char *v = cell_text(a, c, shared, nshared);
-                while (*v == ' ') v++;
+                while (*v == ' ')
+                    v++;
                 if (!id) {
                     if (id_like(v) && mds2_question(f, v, NULL)) id = v;
                 } else if (*v) {
@@ -244,19 +254,22 @@ static size_t sheet_rows(Arena *a, const Mds2 *f, xmlDoc *doc, const char **shar
 /* Reads the question texts of a workbook: the worksheet with the most rows
  * that start with a question ID. Rows as catalogue_read gives them (row 0 a
  * header). False, reported, when the file is no workbook or has none. */
-static bool workbook_read(Arena *a, const Mds2 *f, const char *path, size_t max, TsvRow **rows, size_t *nrows,
-                          int cols[4]) {
+static bool workbook_read(Arena *a, const Mds2 *f, const char *path, size_t max, TsvRow **rows,
+                          size_t *nrows, int cols[4]) {
     int err = 0;
     zip_t *za = zip_open(path, ZIP_RDONLY, &err);
     if (!za) {
-        fprintf(stderr, "dossier: cannot read the MDS2 workbook %s: not a ZIP file (libzip error %d)\n", path, err);
+        fprintf(stderr,
+                "dossier: cannot read the MDS2 workbook %s: not a ZIP file (libzip error %d)\n",
+                path, err);
         return false;
     }
     const char **shared = NULL;
     size_t nshared = 0;
     xmlDoc *sst = xml_entry(a, za, "xl/sharedStrings.xml", max);
     xmlNode *sroot = sst ? xmlDocGetRootElement(sst) : NULL;
-    for (xmlNode *si = sroot ? sroot->children : NULL; si; si = si->next) nshared += named(si, "si");
+    for (xmlNode *si = sroot ? sroot->children : NULL; si; si = si->next)
+        nshared += named(si, "si");
     shared = arena_alloc(a, (nshared + 1) * sizeof *shared);
     nshared = 0;
     for (xmlNode *si = sroot ? sroot->children : NULL; si; si = si->next)
@@ -280,7 +293,8 @@ static bool workbook_read(Arena *a, const Mds2 *f, const char *path, size_t max,
     }
     zip_close(za);
     if (!best) {
-        fprintf(stderr, "%s: error: no worksheet has rows that start with an MDS2 question ID\n", path);
+        fprintf(stderr, "%s: error: no worksheet has rows that start with an MDS2 question ID\n",
+                path);
         return false;
     }
     *rows = best; /* row 0 stands for the header */
@@ -312,8 +326,10 @@ bool mds2_load_wording(Model *m, const char *path, size_t max_file_size) {
         const char *id = cell(a, &rows[i], cols[0]);
         size_t k;
         if (!mds2_question(f, id, &k)) {
-            fprintf(stderr, "%s:%d: warning: '%s' is not a question of the MDS2 HN 1-2019 form; row ignored\n",
-                    path, rows[i].line, id);
+            fprintf(
+                stderr,
+                "%s:%d: warning: '%s' is not a question of the MDS2 HN 1-2019 form; row ignored\n",
+                path, rows[i].line, id);
             continue;
         }
         const char *text = cell(a, &rows[i], cols[3]);
@@ -324,7 +340,9 @@ bool mds2_load_wording(Model *m, const char *path, size_t max_file_size) {
         used++;
     }
     if (used < f->n)
-        fprintf(stderr, "dossier: %s words %zu of the %zu MDS2 questions; the others keep the project's wording\n",
+        fprintf(stderr,
+                "dossier: %s words %zu of the %zu MDS2 questions; the others keep the project's "
+                "wording\n",
                 path, used, f->n);
     f->wording = path;
     f->official_wording = true;
@@ -368,15 +386,16 @@ static void read_given(Model *m, Diag *d, Mds2 *f, xmlNode *root, const char *re
         const Mds2Question *q = mds2_question(f, g.id, &qi);
         if (!q) {
             diag_add(d, SEV_ERROR, loc, "mds2-question", NULL,
-                     "%s is not a question of the MDS2 HN 1-2019 form (schemas/mds2-questions.tsv lists them)",
+                     "%s is not a question of the MDS2 HN 1-2019 form (schemas/mds2-questions.tsv "
+                     "lists them)",
                      g.id);
             continue;
         }
         bool dup = false;
         for (size_t i = 0; i < f->ngiven; i++)
             if (strcmp(f->given[i].id, g.id) == 0) {
-                diag_add(d, SEV_ERROR, loc, "mds2-answer", NULL, "%s is answered twice (first at line %d)", g.id,
-                         f->given[i].loc.line);
+                diag_add(d, SEV_ERROR, loc, "mds2-answer", NULL,
+                         "%s is answered twice (first at line %d)", g.id, f->given[i].loc.line);
                 dup = true;
             }
         if (dup) continue;
@@ -385,13 +404,14 @@ static void read_given(Model *m, Diag *d, Mds2 *f, xmlNode *root, const char *re
         if (q->text_answer) {
             if (value) {
                 diag_add(d, SEV_ERROR, loc, "mds2-answer", NULL,
-                         "%s is answered with a text, not value=\"%s\": write the answer as the element's content",
+                         "%s is answered with a text, not value=\"%s\": write the answer as the "
+                         "element's content",
                          g.id, value);
                 continue;
             }
             if (!*content) {
-                diag_add(d, SEV_ERROR, loc, "mds2-answer", NULL, "%s needs a text answer as the element's content",
-                         g.id);
+                diag_add(d, SEV_ERROR, loc, "mds2-answer", NULL,
+                         "%s needs a text answer as the element's content", g.id);
                 continue;
             }
             g.value = MDS2_TEXT;
@@ -404,7 +424,8 @@ static void read_given(Model *m, Diag *d, Mds2 *f, xmlNode *root, const char *re
                 continue;
             }
             if (g.value == MDS2_SEE_NOTE && !*content) {
-                diag_add(d, SEV_ERROR, loc, "mds2-answer", NULL, "%s says see-note but gives no note", g.id);
+                diag_add(d, SEV_ERROR, loc, "mds2-answer", NULL,
+                         "%s says see-note but gives no note", g.id);
                 continue;
             }
             g.note = *content ? content : NULL;
@@ -413,13 +434,15 @@ static void read_given(Model *m, Diag *d, Mds2 *f, xmlNode *root, const char *re
         if (ids) {
             size_t k = 0;
             char *copy = arena_strdup(a, ids);
-            for (char *t = strtok(copy, " \t\r\n"); t; t = strtok(NULL, " \t\r\n")) k++;
+            for (char *t = strtok(copy, " \t\r\n"); t; t = strtok(NULL, " \t\r\n"))
+                k++;
             g.record_ids = arena_alloc(a, (k + 1) * sizeof *g.record_ids);
             g.record_locs = arena_alloc(a, (k + 1) * sizeof *g.record_locs);
             copy = arena_strdup(a, ids);
             for (char *t = strtok(copy, " \t\r\n"); t; t = strtok(NULL, " \t\r\n")) {
                 if (!model_find(m, t))
-                    diag_add(d, SEV_ERROR, loc, "mds2-answer", NULL, "%s names %s, which no record has", g.id, t);
+                    diag_add(d, SEV_ERROR, loc, "mds2-answer", NULL,
+                             "%s names %s, which no record has", g.id, t);
                 g.record_locs[g.nrecords] = loc;
                 g.record_ids[g.nrecords++] = t;
             }
@@ -453,12 +476,14 @@ static void given_load(Model *m, Diag *d, Mds2 *f, const LoadOptions *o) {
     if (!root || strcmp((const char *)root->name, "mds2") != 0 || !root->ns ||
         strcmp((const char *)root->ns->href, MDS2_NS) != 0) {
         loc.line = root ? (int)xmlGetLineNo(root) : 1;
-        diag_add(d, SEV_ERROR, loc, "xml-schema", NULL, "expected a <mds2 xmlns=\"%s\"> root element", MDS2_NS);
+        diag_add(d, SEV_ERROR, loc, "xml-schema", NULL,
+                 "expected a <mds2 xmlns=\"%s\"> root element", MDS2_NS);
     } else {
         f->file_line = (int)xmlGetLineNo(root);
         xmlSchema *xsd = xml_schema_load(fs_join(m->arena, o->schema_dir, "mds2.xsd"));
         if (!xsd) {
-            diag_add(d, SEV_ERROR, loc, "xml-schema", NULL, "cannot read schemas/mds2.xsd to validate mds2.xml");
+            diag_add(d, SEV_ERROR, loc, "xml-schema", NULL,
+                     "cannot read schemas/mds2.xsd to validate mds2.xml");
         } else {
             if (xml_validate(d, relpath, xsd, doc)) read_given(m, d, f, root, relpath);
             xmlSchemaFree(xsd);
@@ -468,7 +493,8 @@ static void given_load(Model *m, Diag *d, Mds2 *f, const LoadOptions *o) {
 }
 
 bool mds2_load(Model *m, Diag *d, const LoadOptions *o) {
-    Mds2 *f = catalogue_load(m, fs_join(m->arena, o->schema_dir, "mds2-questions.tsv"), o->max_file_size);
+    Mds2 *f =
+        catalogue_load(m, fs_join(m->arena, o->schema_dir, "mds2-questions.tsv"), o->max_file_size);
     if (!f) return false;
     m->mds2 = f;
     given_load(m, d, f, o);

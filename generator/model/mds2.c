@@ -12,12 +12,17 @@
 
 const char *mds2_value_name(Mds2Value v) {
     switch (v) {
-    case MDS2_YES: return "Yes";
-    case MDS2_NO: return "No";
-    case MDS2_NA: return "N/A";
-    case MDS2_SEE_NOTE: return "See Note";
+    case MDS2_YES:
+        return "Yes";
+    case MDS2_NO:
+        return "No";
+    case MDS2_NA:
+        return "N/A";
+    case MDS2_SEE_NOTE:
+        return "See Note";
     case MDS2_TEXT:
-    case MDS2_NONE: break;
+    case MDS2_NONE:
+        break;
     }
     return "";
 }
@@ -37,10 +42,14 @@ bool mds2_value_parse(const char *s, Mds2Value *out) {
 
 const char *mds2_source_name(Mds2Source s) {
     switch (s) {
-    case MDS2_DERIVED: return "records";
-    case MDS2_HUMAN: return "mds2.xml";
-    case MDS2_IMPLIED: return "implied";
-    case MDS2_UNANSWERED: break;
+    case MDS2_DERIVED:
+        return "records";
+    case MDS2_HUMAN:
+        return "mds2.xml";
+    case MDS2_IMPLIED:
+        return "implied";
+    case MDS2_UNANSWERED:
+        break;
     }
     return "unanswered";
 }
@@ -64,8 +73,10 @@ static bool has_word(const char *s, const char *words) {
         size_t wl = strcspn(w, "|");
         for (const char *p = s; *p; p++) {
             size_t k = 0;
-            while (k < wl && p[k] && tolower((unsigned char)p[k]) == tolower((unsigned char)w[k])) k++;
-            if (k == wl && (p == s || !isalnum((unsigned char)p[-1])) && !isalnum((unsigned char)p[wl]))
+            while (k < wl && p[k] && tolower((unsigned char)p[k]) == tolower((unsigned char)w[k]))
+                k++;
+            if (k == wl && (p == s || !isalnum((unsigned char)p[-1])) &&
+                !isalnum((unsigned char)p[wl]))
                 return true;
         }
         w += wl + (w[wl] == '|');
@@ -83,7 +94,8 @@ static bool has_word_lower(const char *s, const char *words) {
             memcpy(w, p, wl);
             w[wl] = 0;
             for (const char *q = s; (q = strstr(q, w)); q++)
-                if ((q == s || !isalnum((unsigned char)q[-1])) && !isalnum((unsigned char)q[wl])) return true;
+                if ((q == s || !isalnum((unsigned char)q[-1])) && !isalnum((unsigned char)q[wl]))
+                    return true;
         }
         p += wl + (p[wl] == '|');
     }
@@ -104,7 +116,8 @@ static void add_record(Derive *dv, Record *r) {
     for (size_t i = 0; i < a->nrecords; i++)
         if (a->records[i] == r) return;
     if (a->nrecords == dv->cap) {
-        a->records = arena_grow(dv->m->arena, a->records, dv->cap, dv->cap ? dv->cap * 2 : 8, sizeof *a->records);
+        a->records = arena_grow(dv->m->arena, a->records, dv->cap, dv->cap ? dv->cap * 2 : 8,
+                                sizeof *a->records);
         dv->cap = dv->cap ? dv->cap * 2 : 8;
     }
     a->records[a->nrecords++] = r;
@@ -147,8 +160,8 @@ static const char *one_line(Arena *a, const char *s) {
  * words2. Controls in place (implemented, partial) justify it; when only
  * planned ones match, they are cited and the check stage reports the
  * contradiction. Not-applicable controls never count. */
-static bool from_controls(Derive *dv, const char *categories, const char *words1, const char *words2,
-                          const char *basis) {
+static bool from_controls(Derive *dv, const char *categories, const char *words1,
+                          const char *words2, const char *basis) {
     size_t n;
     Record **controls = model_of_type(dv->m, "control", &n);
     bool in_place = false;
@@ -167,7 +180,8 @@ static bool from_controls(Derive *dv, const char *categories, const char *words1
         }
     }
     if (dv->a->nrecords == 0) return false;
-    return answer(dv, MDS2_YES, basis, in_place ? NULL : "Planned: not yet in the released device.");
+    return answer(dv, MDS2_YES, basis,
+                  in_place ? NULL : "Planned: not yet in the released device.");
 }
 
 /* ---- interfaces of the assets ----------------------------------------------------- */
@@ -187,7 +201,8 @@ static bool from_interfaces(Derive *dv, const char *words, bool no_when_absent, 
             const char *parts[] = {"name", "protocol", "ports"};
             for (size_t p = 0; p < 3; p++) {
                 const Value *v = value_get(e, parts[p]);
-                if (v && v->kind == VAL_SCALAR && has_word(v->text, words)) add_record(dv, assets[i]);
+                if (v && v->kind == VAL_SCALAR && has_word(v->text, words))
+                    add_record(dv, assets[i]);
             }
         }
     }
@@ -197,9 +212,12 @@ static bool from_interfaces(Derive *dv, const char *words, bool no_when_absent, 
         const Value *list = record_field(assets[i], "interfaces");
         if (list && list->kind == VAL_LIST) add_record(dv, assets[i]);
     }
-    return answer(dv, MDS2_NO, basis,
-                  arena_printf(dv->m->arena, "None of the interfaces of the %zu assets that list interfaces is of "
-                               "this kind.", with_interfaces));
+    return answer(
+        dv, MDS2_NO, basis,
+        arena_printf(dv->m->arena,
+                     "None of the interfaces of the %zu assets that list interfaces is of "
+                     "this kind.",
+                     with_interfaces));
 }
 
 /* ---- records of a type with a property ------------------------------------------ */
@@ -235,19 +253,22 @@ static bool d_manufacturer(Derive *dv) {
 static bool d_description(Derive *dv) {
     const Product *p = &dv->m->product;
     if (!p->description) return text_answer(dv, p->name, "dossier.xml: product name");
-    return text_answer(dv, one_line(dv->m->arena, p->description), "dossier.xml: product description");
+    return text_answer(dv, one_line(dv->m->arena, p->description),
+                       "dossier.xml: product description");
 }
 
 static bool d_models(Derive *dv) {
     const Product *p = &dv->m->product;
     if (p->nmodels == 0) {
         if (!p->name) return false;
-        return text_answer(dv, p->version ? arena_printf(dv->m->arena, "%s %s", p->name, p->version) : p->name,
-                           "dossier.xml: product name and version");
+        return text_answer(
+            dv, p->version ? arena_printf(dv->m->arena, "%s %s", p->name, p->version) : p->name,
+            "dossier.xml: product name and version");
     }
     StrBuf sb;
     sb_init(&sb);
-    for (size_t i = 0; i < p->nmodels; i++) sb_printf(&sb, "%s%s", i ? "; " : "", one_line(dv->m->arena, p->models[i]));
+    for (size_t i = 0; i < p->nmodels; i++)
+        sb_printf(&sb, "%s%s", i ? "; " : "", one_line(dv->m->arena, p->models[i]));
     if (p->version) sb_printf(&sb, " (software %s)", p->version);
     const char *text = arena_strdup(dv->m->arena, sb.data);
     sb_free(&sb);
@@ -257,13 +278,15 @@ static bool d_models(Derive *dv) {
 static bool d_document_id(Derive *dv) {
     const Product *p = &dv->m->product;
     if (!p->name) return false;
-    return text_answer(dv, arena_printf(dv->m->arena, "%s %s MDS2", p->name, p->version ? p->version : ""),
-                       "dossier.xml: product name and version");
+    return text_answer(
+        dv, arena_printf(dv->m->arena, "%s %s MDS2", p->name, p->version ? p->version : ""),
+        "dossier.xml: product name and version");
 }
 
 static const Contact *security_contact(const Product *p) {
     for (size_t i = 0; i < p->ncontacts; i++)
-        if (p->contacts[i].role && strcmp(p->contacts[i].role, "psirt") == 0) return &p->contacts[i];
+        if (p->contacts[i].role && strcmp(p->contacts[i].role, "psirt") == 0)
+            return &p->contacts[i];
     return p->ncontacts ? &p->contacts[0] : NULL;
 }
 
@@ -277,7 +300,8 @@ static bool d_contact(Derive *dv) {
                            c && c->url ? c->url : p->manufacturer_url, p->manufacturer_address};
     for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
         if (parts[i]) sb_printf(&sb, "%s%s", sb.len ? "; " : "", one_line(dv->m->arena, parts[i]));
-    bool ok = sb.len && text_answer(dv, arena_strdup(dv->m->arena, sb.data), "dossier.xml: contacts and manufacturer");
+    bool ok = sb.len && text_answer(dv, arena_strdup(dv->m->arena, sb.data),
+                                    "dossier.xml: contacts and manufacturer");
     sb_free(&sb);
     return ok;
 }
@@ -287,7 +311,8 @@ static bool d_intended_use(Derive *dv) {
     const char *s = p->use_environment ? p->use_environment : p->intended_use;
     if (!s) return false;
     return text_answer(dv, one_line(dv->m->arena, s),
-                       p->use_environment ? "dossier.xml: use environment" : "dossier.xml: intended use");
+                       p->use_environment ? "dossier.xml: use environment"
+                                          : "dossier.xml: intended use");
 }
 
 static bool d_release_date(Derive *dv) {
@@ -302,7 +327,8 @@ static bool d_cvd(Derive *dv) {
     if (!p->cvd_policy_url) return false;
     const Contact *c = security_contact(p);
     return answer(dv, MDS2_YES, "dossier.xml: cvd policy",
-                  c && c->email ? arena_printf(dv->m->arena, "Policy: %s; reports to %s.", p->cvd_policy_url, c->email)
+                  c && c->email ? arena_printf(dv->m->arena, "Policy: %s; reports to %s.",
+                                               p->cvd_policy_url, c->email)
                                 : arena_printf(dv->m->arena, "Policy: %s.", p->cvd_policy_url));
 }
 
@@ -339,13 +365,15 @@ static bool d_operating_system(Derive *dv) {
     size_t n;
     Record **cs = model_of_type(dv->m, "component", &n);
     for (size_t i = 0; i < n; i++)
-        if (has_word(record_str(cs[i], "kind"), "operating-system") || has_word(record_str(cs[i], "name"), os))
+        if (has_word(record_str(cs[i], "kind"), "operating-system") ||
+            has_word(record_str(cs[i], "name"), os))
             add_record(dv, cs[i]);
     Record **assets = model_of_type(dv->m, "asset", &n);
     for (size_t i = 0; i < n; i++) {
         const Value *list = record_field(assets[i], "components");
         for (size_t k = 0; list && list->kind == VAL_LIST && k < list->n; k++)
-            if (list->items[k]->kind == VAL_SCALAR && has_word(list->items[k]->text, os)) add_record(dv, assets[i]);
+            if (list->items[k]->kind == VAL_SCALAR && has_word(list->items[k]->text, os))
+                add_record(dv, assets[i]);
     }
     if (dv->a->nrecords == 0) return false;
     return answer(dv, MDS2_YES, "an operating system among the components", NULL);
@@ -362,7 +390,8 @@ static bool d_review_cycle(Derive *dv) {
 }
 
 static bool d_support_dates(Derive *dv) {
-    if (!add_where(dv, "release", "end_of_support", NULL) && !add_where(dv, "component", "end_of_support", NULL))
+    if (!add_where(dv, "release", "end_of_support", NULL) &&
+        !add_where(dv, "component", "end_of_support", NULL))
         return false;
     return answer(dv, MDS2_YES, "end-of-support dates of releases and components",
                   "Published in the customer documents built from these records.");
@@ -377,7 +406,8 @@ static bool d_sbom(Derive *dv) {
     size_t n = count_of(dv->m, "component");
     if (n == 0) return false;
     add_where(dv, "component", NULL, NULL);
-    return answer(dv, MDS2_YES, "components (SBOM)", arena_printf(dv->m->arena, "%zu components.", n));
+    return answer(dv, MDS2_YES, "components (SBOM)",
+                  arena_printf(dv->m->arena, "%zu components.", n));
 }
 
 static bool d_sbom_format(Derive *dv) {
@@ -399,19 +429,24 @@ static bool sbom_share(Derive *dv, const char *field, const char *what) {
     const char *basis = arena_printf(dv->m->arena, "components: %s", what);
     if (with == n) return answer(dv, MDS2_YES, basis, NULL);
     if (with == 0) return answer(dv, MDS2_NO, basis, NULL);
-    return answer(dv, MDS2_SEE_NOTE, basis,
-                  arena_printf(dv->m->arena, "The %s is given for %zu of %zu components.", what, with, n));
+    return answer(
+        dv, MDS2_SEE_NOTE, basis,
+        arena_printf(dv->m->arena, "The %s is given for %zu of %zu components.", what, with, n));
 }
 
-static bool d_sbom_supplier(Derive *dv) { return sbom_share(dv, "supplier", "supplier"); }
-static bool d_sbom_version(Derive *dv) { return sbom_share(dv, "version", "version"); }
+static bool d_sbom_supplier(Derive *dv) {
+    return sbom_share(dv, "supplier", "supplier");
+}
+static bool d_sbom_version(Derive *dv) {
+    return sbom_share(dv, "version", "version");
+}
 
 static bool d_sbom_more(Derive *dv) {
     size_t n;
     Record **cs = model_of_type(dv->m, "component", &n);
     for (size_t i = 0; i < n; i++)
-        if (record_field(cs[i], "purl") || record_field(cs[i], "cpe") || record_field(cs[i], "hashes") ||
-            record_field(cs[i], "licenses"))
+        if (record_field(cs[i], "purl") || record_field(cs[i], "cpe") ||
+            record_field(cs[i], "hashes") || record_field(cs[i], "licenses"))
             add_record(dv, cs[i]);
     if (dv->a->nrecords == 0) return false;
     return answer(dv, MDS2_YES, "components: package URLs, CPEs, hashes or licenses", NULL);
@@ -442,54 +477,65 @@ static const Rule rules[] = {
     {"DOC-9", d_isao, NULL, NULL, NULL, NULL, false, NULL},
     {"DOC-10", d_diagram, NULL, NULL, NULL, NULL, false, NULL},
     {"DOC-11", d_not_software_only, NULL, NULL, NULL, NULL, false, NULL},
-    {"MPII-1", NULL, "confidentiality cryptography", "patient|personal|phi|ephi|pii|health", NULL, NULL, false,
-     "confidentiality controls protecting personal data"},
+    {"MPII-1", NULL, "confidentiality cryptography", "patient|personal|phi|ephi|pii|health", NULL,
+     NULL, false, "confidentiality controls protecting personal data"},
     {"AUDT-1", NULL, "logging", NULL, NULL, NULL, false, "logging controls"},
     {"AUDT-2", NULL, "logging", NULL, NULL, NULL, false, "logging controls"},
-    {"AUDT-4.1.1", NULL, "integrity logging", "ntp|time source|authenticated time|clock|time synchronisation", NULL,
-     NULL, false, "time-source controls"},
+    {"AUDT-4.1.1", NULL, "integrity logging",
+     "ntp|time source|authenticated time|clock|time synchronisation", NULL, NULL, false,
+     "time-source controls"},
     {"AUDT-5", NULL, "logging", "export|siem|syslog", NULL, NULL, false, "log export controls"},
-    {"AUDT-7", NULL, "logging", "tamper|tamper-evident|append-only|signed|protected", NULL, NULL, false,
-     "log protection controls"},
-    {"AUTH-1", NULL, "authentication authorization", NULL, NULL, NULL, false, "authentication controls"},
-    {"AUTH-1.1", NULL, "authentication", "federated|ldap|oauth|openid|saml|identity provider|single sign-on", NULL,
-     NULL, false, "federated identity controls"},
-    {"AUTH-2", NULL, "authorization", "role|roles|role-based|rbac", NULL, NULL, false, "role-based access controls"},
+    {"AUDT-7", NULL, "logging", "tamper|tamper-evident|append-only|signed|protected", NULL, NULL,
+     false, "log protection controls"},
+    {"AUTH-1", NULL, "authentication authorization", NULL, NULL, NULL, false,
+     "authentication controls"},
+    {"AUTH-1.1", NULL, "authentication",
+     "federated|ldap|oauth|openid|saml|identity provider|single sign-on", NULL, NULL, false,
+     "federated identity controls"},
+    {"AUTH-2", NULL, "authorization", "role|roles|role-based|rbac", NULL, NULL, false,
+     "role-based access controls"},
     {"CSUP-1", d_needs_updates, NULL, NULL, NULL, NULL, false, NULL},
     {"CSUP-2", d_operating_system, NULL, NULL, NULL, NULL, false, NULL},
     {"CSUP-2.3", d_remote_updates, NULL, NULL, NULL, NULL, false, NULL},
     {"CSUP-3", d_firmware, NULL, NULL, NULL, NULL, false, NULL},
     {"CSUP-3.3", d_remote_updates, NULL, NULL, NULL, NULL, false, NULL},
-    {"CSUP-4", NULL, NULL, "anti-malware|antivirus|anti-virus|malware", NULL, NULL, false, "anti-malware controls"},
+    {"CSUP-4", NULL, NULL, "anti-malware|antivirus|anti-virus|malware", NULL, NULL, false,
+     "anti-malware controls"},
     {"CSUP-11", NULL, "updates", "vulnerability|vulnerabilities|monitoring", NULL, NULL, false,
      "vulnerability monitoring controls"},
     {"CSUP-11.2", d_review_cycle, NULL, NULL, NULL, NULL, false, NULL},
-    {"MLDP-2", NULL, NULL, "anti-malware|antivirus|anti-virus|malware", NULL, NULL, false, "anti-malware controls"},
-    {"MLDP-4", NULL, NULL, "allow-list|allowlist|allow-listing|whitelist|whitelisting|application control", NULL,
-     NULL, false, "application allow-listing controls"},
+    {"MLDP-2", NULL, NULL, "anti-malware|antivirus|anti-virus|malware", NULL, NULL, false,
+     "anti-malware controls"},
+    {"MLDP-4", NULL, NULL,
+     "allow-list|allowlist|allow-listing|whitelist|whitelisting|application control", NULL, NULL,
+     false, "application allow-listing controls"},
     {"MLDP-5", NULL, NULL, "intrusion", NULL, NULL, false, "intrusion detection controls"},
-    {"NAUT-1", NULL, "authentication", "mutual|device authentication|node|certificate|certificates", NULL, NULL,
-     false, "node authentication controls"},
+    {"NAUT-1", NULL, "authentication", "mutual|device authentication|node|certificate|certificates",
+     NULL, NULL, false, "node authentication controls"},
     {"NAUT-2", NULL, NULL, "firewall|packet filter|packet filters|allow-list", NULL, NULL, false,
      "network access controls"},
-    {"NAUT-3", NULL, "authentication cryptography", "certificate|certificates|x.509|mutual tls", NULL, NULL, false,
-     "certificate-based authentication controls"},
+    {"NAUT-3", NULL, "authentication cryptography", "certificate|certificates|x.509|mutual tls",
+     NULL, NULL, false, "certificate-based authentication controls"},
     {"CONN-1", NULL, NULL, NULL, NULL, WIRELESS "|" PHYSICAL, true, "interfaces of the assets"},
     {"CONN-1.1", NULL, NULL, NULL, NULL, WIRELESS, true, "wireless interfaces of the assets"},
-    {"CONN-1.1.1", NULL, NULL, NULL, NULL, "wi-fi|wifi|wlan|802.11", true, "Wi-Fi interfaces of the assets"},
-    {"CONN-1.1.2", NULL, NULL, NULL, NULL, "bluetooth|ble", true, "Bluetooth interfaces of the assets"},
+    {"CONN-1.1.1", NULL, NULL, NULL, NULL, "wi-fi|wifi|wlan|802.11", true,
+     "Wi-Fi interfaces of the assets"},
+    {"CONN-1.1.2", NULL, NULL, NULL, NULL, "bluetooth|ble", true,
+     "Bluetooth interfaces of the assets"},
     {"CONN-1.1.3", NULL, NULL, NULL, NULL, "lte|cellular|zigbee|5g|lora|lorawan", true,
      "other wireless networks among the interfaces"},
     {"CONN-1.2", NULL, NULL, NULL, NULL, PHYSICAL, true, "physical interfaces of the assets"},
-    {"CONN-1.2.1", NULL, NULL, NULL, NULL, "ethernet|rj45", true, "Ethernet interfaces of the assets"},
+    {"CONN-1.2.1", NULL, NULL, NULL, NULL, "ethernet|rj45", true,
+     "Ethernet interfaces of the assets"},
     {"CONN-1.2.2", NULL, NULL, NULL, NULL, "usb", true, "USB interfaces of the assets"},
     {"CONN-5", NULL, NULL, NULL, NULL, "api|rest|fhir|graphql", false, "APIs among the interfaces"},
     {"CONN-7", NULL, NULL, NULL, NULL, "tls|dtls", false, "TLS on the interfaces of the assets"},
-    {"PAUT-2", NULL, "authentication", "ldap|active directory|oauth|openid|identity provider|saml", NULL, NULL, false,
-     "external authentication controls"},
+    {"PAUT-2", NULL, "authentication", "ldap|active directory|oauth|openid|identity provider|saml",
+     NULL, NULL, false, "external authentication controls"},
     {"PAUT-8", NULL, "authentication", "multi-factor|mfa|two-factor|2fa", NULL, NULL, false,
      "multi-factor authentication controls"},
-    {"PAUT-9", NULL, "authentication", "single sign-on|sso", NULL, NULL, false, "single sign-on controls"},
+    {"PAUT-9", NULL, "authentication", "single sign-on|sso", NULL, NULL, false,
+     "single sign-on controls"},
     {"PLOK-1", d_not_software_only, NULL, NULL, NULL, NULL, false, NULL},
     {"RDMP-3", d_support_dates, NULL, NULL, NULL, NULL, false, NULL},
     {"RDMP-4", d_eol_plan, NULL, NULL, NULL, NULL, false, NULL},
@@ -500,25 +546,29 @@ static const Rule rules[] = {
     {"SBOM-2.3", d_sbom_version, NULL, NULL, NULL, NULL, false, NULL},
     {"SBOM-2.4", d_sbom_more, NULL, NULL, NULL, NULL, false, NULL},
     {"SBOM-4", NULL, "updates", "sbom", NULL, NULL, false, "SBOM maintenance controls"},
-    {"SAHD-3", NULL, "integrity updates", "verified boot|secure boot|signature|signed|dm-verity", NULL, NULL, false,
-     "software integrity controls"},
-    {"SAHD-3.1", NULL, "integrity", "verified boot|secure boot|code signing|dm-verity", NULL, NULL, false,
-     "verified boot controls"},
-    {"SAHD-3.2", NULL, "updates", "signed|signature|signatures", NULL, NULL, false, "signed update controls"},
+    {"SAHD-3", NULL, "integrity updates", "verified boot|secure boot|signature|signed|dm-verity",
+     NULL, NULL, false, "software integrity controls"},
+    {"SAHD-3.1", NULL, "integrity", "verified boot|secure boot|code signing|dm-verity", NULL, NULL,
+     false, "verified boot controls"},
+    {"SAHD-3.2", NULL, "updates", "signed|signature|signatures", NULL, NULL, false,
+     "signed update controls"},
     {"SAHD-5.1", NULL, "authorization", "role|roles|role-based|rbac", NULL, NULL, false,
      "role-based access controls"},
-    {"SAHD-8", NULL, NULL, "default-deny|packet filter|packet filters|firewall|unused ports", NULL, NULL, false,
-     "port and protocol restriction controls"},
-    {"SAHD-11", NULL, "integrity", "verified boot|secure boot", NULL, NULL, false, "verified boot controls"},
+    {"SAHD-8", NULL, NULL, "default-deny|packet filter|packet filters|firewall|unused ports", NULL,
+     NULL, false, "port and protocol restriction controls"},
+    {"SAHD-11", NULL, "integrity", "verified boot|secure boot", NULL, NULL, false,
+     "verified boot controls"},
     {"STCF-1", NULL, "confidentiality cryptography", "at rest|stored|storage|database|disk",
      "encrypt|encrypted|encryption|aes", NULL, false, "encryption-at-rest controls"},
-    {"TXCF-2", NULL, "confidentiality cryptography", "tls|transit|transmission|in flight", NULL, NULL, false,
-     "encryption-in-transit controls"},
-    {"TXCF-4", NULL, "authentication", "mutual|device authentication|certificate", NULL, NULL, false,
-     "connection authentication controls"},
-    {"TXCF-5", NULL, NULL, NULL, NULL, "hl7|dicom|11073|fhir", false, "HL7, DICOM or IEEE 11073 interfaces"},
-    {"TXIG-1", NULL, "integrity cryptography", "signature|signed|aead|hmac|sequence numbers|integrity", NULL, NULL,
-     false, "transmission integrity controls"},
+    {"TXCF-2", NULL, "confidentiality cryptography", "tls|transit|transmission|in flight", NULL,
+     NULL, false, "encryption-in-transit controls"},
+    {"TXCF-4", NULL, "authentication", "mutual|device authentication|certificate", NULL, NULL,
+     false, "connection authentication controls"},
+    {"TXCF-5", NULL, NULL, NULL, NULL, "hl7|dicom|11073|fhir", false,
+     "HL7, DICOM or IEEE 11073 interfaces"},
+    {"TXIG-1", NULL, "integrity cryptography",
+     "signature|signed|aead|hmac|sequence numbers|integrity", NULL, NULL, false,
+     "transmission integrity controls"},
 };
 
 static bool derive(Model *m, Mds2Answer *a, const Rule *rule, const char *const *control) {
@@ -549,8 +599,10 @@ void mds2_resolve(Model *m) {
     const char **control = arena_alloc(m->arena, (ncontrols + 1) * sizeof *control);
     for (size_t i = 0; i < ncontrols; i++) {
         const char *st = record_str(controls[i], "statement");
-        char *t = arena_printf(m->arena, "%s\n%s", controls[i]->title ? controls[i]->title : "", st ? st : "");
-        for (char *c = t; *c; c++) *c = (char)tolower((unsigned char)*c);
+        char *t = arena_printf(m->arena, "%s\n%s", controls[i]->title ? controls[i]->title : "",
+                               st ? st : "");
+        for (char *c = t; *c; c++)
+            *c = (char)tolower((unsigned char)*c);
         control[i] = t;
     }
     for (size_t i = 0; i < f->n; i++) {
@@ -595,11 +647,13 @@ void mds2_resolve(Model *m) {
             size_t gi;
             mds2_question(f, q->gate, &gi);
             const Mds2Answer *parent = &f->answers[gi];
-            bool decided = parent->value == MDS2_YES || parent->value == MDS2_NO || parent->value == MDS2_NA;
+            bool decided =
+                parent->value == MDS2_YES || parent->value == MDS2_NO || parent->value == MDS2_NA;
             if (decided && parent->value != q->gate_value) {
                 a->source = MDS2_IMPLIED;
                 a->value = MDS2_NA;
-                a->basis = arena_printf(m->arena, "%s is %s", q->gate, mds2_value_name(parent->value));
+                a->basis =
+                    arena_printf(m->arena, "%s is %s", q->gate, mds2_value_name(parent->value));
                 a->note = arena_printf(m->arena, "Applies only when %s is %s.", q->gate,
                                        mds2_value_name(q->gate_value));
                 a->loc = parent->loc;
