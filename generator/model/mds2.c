@@ -186,15 +186,23 @@ static bool from_controls(Derive *dv, const char *categories, const char *words1
 
 /* ---- interfaces of the assets ----------------------------------------------------- */
 
+/* True for the assets that are the device's hardware: kind device or interface. */
+static bool hardware(const Record *asset) {
+    const char *kind = record_str(asset, "kind");
+    return kind && (strcmp(kind, "device") == 0 || strcmp(kind, "interface") == 0);
+}
+
 /* Yes when an interface of an asset (its name, protocol or ports) has one of
- * words; No when assets list interfaces and none has (if no_when_absent). */
-static bool from_interfaces(Derive *dv, const char *words, bool no_when_absent, const char *basis) {
+ * words. For the hardware questions (hardware_only), only the device's
+ * hardware counts (a virtual server's "Ethernet" is no RJ45 port on the
+ * device), and the answer is No when its assets list interfaces and none has. */
+static bool from_interfaces(Derive *dv, const char *words, bool hardware_only, const char *basis) {
     size_t n;
     Record **assets = model_of_type(dv->m, "asset", &n);
     size_t with_interfaces = 0;
     for (size_t i = 0; i < n; i++) {
         const Value *list = record_field(assets[i], "interfaces");
-        if (!list || list->kind != VAL_LIST) continue;
+        if (!list || list->kind != VAL_LIST || (hardware_only && !hardware(assets[i]))) continue;
         with_interfaces++;
         for (size_t k = 0; k < list->n; k++) {
             const Value *e = list->items[k];
@@ -207,17 +215,16 @@ static bool from_interfaces(Derive *dv, const char *words, bool no_when_absent, 
         }
     }
     if (dv->a->nrecords) return answer(dv, MDS2_YES, basis, NULL);
-    if (!no_when_absent || with_interfaces == 0) return false;
+    if (!hardware_only || with_interfaces == 0) return false;
     for (size_t i = 0; i < n; i++) {
         const Value *list = record_field(assets[i], "interfaces");
-        if (list && list->kind == VAL_LIST) add_record(dv, assets[i]);
+        if (list && list->kind == VAL_LIST && hardware(assets[i])) add_record(dv, assets[i]);
     }
-    return answer(
-        dv, MDS2_NO, basis,
-        arena_printf(dv->m->arena,
-                     "None of the interfaces of the %zu assets that list interfaces is of "
-                     "this kind.",
-                     with_interfaces));
+    return answer(dv, MDS2_NO, basis,
+                  arena_printf(dv->m->arena,
+                               "None of the interfaces of the device's %zu hardware assets is of "
+                               "this kind.",
+                               with_interfaces));
 }
 
 /* ---- records of a type with a property ------------------------------------------ */
@@ -458,7 +465,7 @@ typedef struct Rule {
     bool (*fn)(Derive *);
     const char *categories, *words1, *words2; /* from_controls */
     const char *iface;                        /* from_interfaces */
-    bool no_when_absent;
+    bool hardware_only;                       /* from_interfaces */
     const char *basis;
 } Rule;
 
@@ -516,18 +523,21 @@ static const Rule rules[] = {
      "network access controls"},
     {"NAUT-3", NULL, "authentication cryptography", "certificate|certificates|x.509|mutual tls",
      NULL, NULL, false, "certificate-based authentication controls"},
-    {"CONN-1", NULL, NULL, NULL, NULL, WIRELESS "|" PHYSICAL, true, "interfaces of the assets"},
-    {"CONN-1.1", NULL, NULL, NULL, NULL, WIRELESS, true, "wireless interfaces of the assets"},
+    {"CONN-1", NULL, NULL, NULL, NULL, WIRELESS "|" PHYSICAL, true,
+     "interfaces of the device's hardware"},
+    {"CONN-1.1", NULL, NULL, NULL, NULL, WIRELESS, true,
+     "wireless interfaces of the device's hardware"},
     {"CONN-1.1.1", NULL, NULL, NULL, NULL, "wi-fi|wifi|wlan|802.11", true,
-     "Wi-Fi interfaces of the assets"},
+     "Wi-Fi interfaces of the device's hardware"},
     {"CONN-1.1.2", NULL, NULL, NULL, NULL, "bluetooth|ble", true,
-     "Bluetooth interfaces of the assets"},
+     "Bluetooth interfaces of the device's hardware"},
     {"CONN-1.1.3", NULL, NULL, NULL, NULL, "lte|cellular|zigbee|5g|lora|lorawan", true,
-     "other wireless networks among the interfaces"},
-    {"CONN-1.2", NULL, NULL, NULL, NULL, PHYSICAL, true, "physical interfaces of the assets"},
+     "other wireless networks on the device's hardware"},
+    {"CONN-1.2", NULL, NULL, NULL, NULL, PHYSICAL, true,
+     "physical interfaces of the device's hardware"},
     {"CONN-1.2.1", NULL, NULL, NULL, NULL, "ethernet|rj45", true,
-     "Ethernet interfaces of the assets"},
-    {"CONN-1.2.2", NULL, NULL, NULL, NULL, "usb", true, "USB interfaces of the assets"},
+     "Ethernet ports on the device's hardware"},
+    {"CONN-1.2.2", NULL, NULL, NULL, NULL, "usb", true, "USB ports on the device's hardware"},
     {"CONN-5", NULL, NULL, NULL, NULL, "api|rest|fhir|graphql", false, "APIs among the interfaces"},
     {"CONN-7", NULL, NULL, NULL, NULL, "tls|dtls", false, "TLS on the interfaces of the assets"},
     {"PAUT-2", NULL, "authentication", "ldap|active directory|oauth|openid|identity provider|saml",
@@ -574,7 +584,7 @@ static const Rule rules[] = {
 static bool derive(Model *m, Mds2Answer *a, const Rule *rule, const char *const *control) {
     Derive dv = {.m = m, .a = a, .control = control};
     if (rule->fn) return rule->fn(&dv);
-    if (rule->iface) return from_interfaces(&dv, rule->iface, rule->no_when_absent, rule->basis);
+    if (rule->iface) return from_interfaces(&dv, rule->iface, rule->hardware_only, rule->basis);
     return from_controls(&dv, rule->categories, rule->words1, rule->words2, rule->basis);
 }
 

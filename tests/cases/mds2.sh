@@ -31,7 +31,7 @@ if "$PY" -c 'import openpyxl' 2>/dev/null; then
     expect_exit "fixture: build with findings (--fail-on none)" 0 "$DOSSIER" build "$FIX/derive" -o "$TMP/fx" --only mds2 --fail-on none
     if "$PY" "$READBACK" "$TMP/fx/mds2/mds2.xlsx" "$CAT" --mds2 "$FIX/derive/mds2.xml" \
         DOC-3="FP-1; FP-2 (software 2.0.0)" DOC-4="FP-MDS2-001 <rev B>" DOC-11=No DOC-11.1=N/A \
-        MPII-1=Yes TXCF-2=Yes CONN-1.1.2=No CONN-1.1.3=No CONN-1.2.1=Yes CSUP-2.3=Yes \
+        MPII-1=Yes TXCF-2=Yes CONN-1.1.2=No CONN-1.1.3=No CONN-1.2.1=No CSUP-2.3=Yes \
         MLDP-2.1=N/A MLDP-3= SBOM-1= --absent CTL-6 --absent "Secret SIEM" >"$TMP/rb" 2>&1; then
         ok "fixture: openpyxl reads each derived, given, implied and open answer"
     else

@@ -137,8 +137,11 @@ static void test_derived(void) {
     CHECK_STR("CONN-1.1.1: justified by AST-1", records_of(a), "AST-1");
     a = answer(&l, "CONN-1.1.3");
     CHECK("CONN-1.1.3: No when no interface is of that kind", is(a, MDS2_NO, MDS2_DERIVED));
-    CHECK_STR("CONN-1.1.3: the assets that list interfaces", records_of(a), "AST-1 AST-2");
-    CHECK_STR("CONN-1.2.1: Ethernet on the gateway", records_of(answer(&l, "CONN-1.2.1")), "AST-2");
+    CHECK_STR("CONN-1.1.3: the hardware assets that list interfaces", records_of(a), "AST-1");
+    a = answer(&l, "CONN-1.2.1");
+    CHECK("CONN-1.2.1: the gateway server's Ethernet is no port on the device",
+          is(a, MDS2_NO, MDS2_DERIVED));
+    CHECK_STR("CONN-1.2.1: justified by the hardware asset", records_of(a), "AST-1");
     CHECK_STR("CONN-1.2.2: USB on the pump", records_of(answer(&l, "CONN-1.2.2")), "AST-1");
     CHECK_STR("TXCF-5: HL7 on the gateway", records_of(answer(&l, "TXCF-5")), "AST-2");
     CHECK_STR("CSUP-2.3: remote deployment from the release", records_of(answer(&l, "CSUP-2.3")),
