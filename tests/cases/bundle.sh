@@ -156,3 +156,24 @@ key = lambda d: sorted((c["name"], c.get("version"), tuple(sorted((p["name"], p[
 assert len(a["components"]) > 10 and key(a) == key(b), (len(a["components"]), len(b.get("components", [])))
 EOF
 then ok "sbom.cdx.json read back: same components and support data"; else fail "sbom.cdx.json read back: same components and support data"; fi
+
+# more failing items: a missing architecture view, a failed test, an asset no threat names
+copy_example minimal gaps
+rm "$TMP/gaps/views/VIEW-002.md"
+sed -i 's/    result: pass/    result: fail/' "$TMP/gaps/tests/TST-001.md"
+printf -- '---\nid: AST-099\ntitle: A service port nobody modelled\nkind: interface\n---\nUSB service port.\n' >"$TMP/gaps/assets/AST-099.md"
+"$DOSSIER" build "$TMP/gaps" -o "$TMP/gaps-out" --only bundle --fail-on none -q 2>/dev/null
+expect_state "checklist: a missing view fails" "$TMP/gaps-out" "eSTAR 66" fail
+expect_state "checklist: a failed test fails" "$TMP/gaps-out" "eSTAR 77" fail
+expect_state "checklist: an asset without a threat fails" "$TMP/gaps-out" "eSTAR 64" fail
+expect_grep "checklist names the unmodelled asset" '"AST-099"' "$TMP/gaps-out/premarket/checklist.json"
+expect_state "checklist: what still holds passes" "$TMP/gaps-out" "eSTAR 75" pass
+if ! grep -q '"state": "pass", "detail": ""' "$TMP/gaps-out/premarket/checklist.json" "$TMP/a/premarket/checklist.json" &&
+   python3 -c "import json,sys
+for f in sys.argv[1:]:
+    for i in json.load(open(f))['items']:
+        assert i['detail'], i
+        assert i['state'] in ('pass','fail','not-applicable','unknown','manual'), i
+        assert i['state'] != 'pass' or i['records'] or i['ref'] == '524B(c)', i" "$TMP/gaps-out/premarket/checklist.json" "$TMP/a/premarket/checklist.json" 2>"$TMP/out"; then
+    ok "no silent pass: every item has a state, a reason, and a pass names its records"
+else fail "no silent pass: every item has a state, a reason, and a pass names its records" "$(tail -2 "$TMP/out")"; fi
