@@ -1,7 +1,8 @@
 #!/bin/sh
 # Advisories and CSAF through dossier build: the bulletins, the Atom feed,
 # the CSAF provider folder (hashes checked with coreutils, index.txt,
-# changes.csv, provider-metadata.json), every CSAF file through the
+# changes.csv, provider-metadata.json against the official provider schema
+# by tests/validators/provider_check.py), every CSAF file through the
 # official validator (@secvisogram/csaf-validator-lib, tests/validators),
 # a broken document caught by it, and the same bytes on a second build.
 . "$(dirname "$0")/../lib.sh"
@@ -52,6 +53,18 @@ if command -v jq >/dev/null 2>&1; then
     check "vex: not_affected with its justification flag" jq -e '[.vulnerabilities[] | select(.cve == "CVE-2023-45853")][0] | .product_status.known_not_affected and .flags[0].label == "vulnerable_code_not_present"' "$white/2025/norvale-cadence-infusion-system-vex-3_2_0.json"
 else
     skip "provider-metadata: required keys" "jq not installed"
+fi
+
+# The whole folder against CSAF 2.0 section 7 and the official provider schema.
+schemas="$SHARED/schemas-official/csaf"
+if [ ! -f "$schemas/provider_json_schema.json" ]; then
+    skip "provider_check" "no official CSAF schemas in $schemas"
+elif ! python3 -c 'import jsonschema, referencing' >/dev/null 2>&1; then
+    skip "provider_check" "python3 has no jsonschema with referencing"
+elif python3 "$ROOT/tests/validators/provider_check.py" "$schemas" "$csaf" >"$TMP/provider" 2>&1; then
+    ok "provider_check: metadata schema, file names, year folders, hashes, index.txt, changes.csv"
+else
+    fail "provider_check: metadata schema, file names, year folders, hashes, index.txt, changes.csv" "$(head -5 "$TMP/provider")"
 fi
 
 # The official validator: strict schema and every mandatory test.
