@@ -61,7 +61,8 @@ bool bundle_finish(const Model *m, const Diag *d, const EmitOptions *e, OutDir *
 /* The ZIP's name, <product>-<version>-premarket.zip in safe characters. Arena-owned. */
 const char *bundle_zip_name(Arena *a, const Model *m);
 /* manifest.c: `dossier verify`: recomputes every hash of the bundle at path
- * (a ZIP or an unzipped folder) against its manifest.json, checks the
+ * (a ZIP, an unzipped folder, or a build's output folder, whose premarket/
+ * and the manifest beside it are checked) against its manifest.json, checks the
  * signature with pubkey (may be NULL), prints each file that differs.
  * Returns EXIT_CLEAN, EXIT_FINDINGS on any difference, EXIT_USAGE when the
  * bundle cannot be read. */

@@ -58,6 +58,12 @@ int bundle_verify(const char *path, const char *pubkey) {
     arena_init(&a);
     BundleFile *files;
     size_t n;
+    /* the build's output folder: verify its premarket/, and the manifest beside it */
+    const char *beside = NULL;
+    if (fs_is_dir(path) && fs_is_file(fs_join(&a, path, "premarket/manifest.json"))) {
+        beside = fs_join(&a, path, "manifest.json");
+        path = fs_join(&a, path, "premarket");
+    }
     if (!read_bundle(&a, path, &files, &n)) {
         arena_free(&a);
         return EXIT_USAGE;
@@ -109,6 +115,15 @@ int bundle_verify(const char *path, const char *pubkey) {
             continue;
         printf("not in the manifest: %s\n", files[k].path);
         bad++;
+    }
+    if (beside) {
+        char *data = NULL;
+        size_t len = 0;
+        if (!fs_read(beside, (size_t)1 << 30, &data, &len) || len != mf->len || memcmp(data, mf->data, len) != 0) {
+            printf("changed: %s (differs from the manifest in the bundle)\n", beside);
+            bad++;
+        }
+        free(data);
     }
     const BundleFile *sig = find_file(files, n, "manifest.json.minisig");
     bool sig_bad = false;

@@ -177,3 +177,9 @@ for f in sys.argv[1:]:
         assert i['state'] != 'pass' or i['records'] or i['ref'] == '524B(c)', i" "$TMP/gaps-out/premarket/checklist.json" "$TMP/a/premarket/checklist.json" 2>"$TMP/out"; then
     ok "no silent pass: every item has a state, a reason, and a pass names its records"
 else fail "no silent pass: every item has a state, a reason, and a pass names its records" "$(tail -2 "$TMP/out")"; fi
+
+# verify on the build's output folder: premarket/ and the manifest beside it
+expect_exit "verify the output folder" 0 "$DOSSIER" verify "$TMP/a"
+cp -R "$TMP/a" "$TMP/a2" && printf ' ' >>"$TMP/a2/manifest.json"
+expect_exit "verify: a changed manifest beside the bundle fails" 1 "$DOSSIER" verify "$TMP/a2"
+expect_grep "the manifest beside is named" "changed: $TMP/a2/manifest.json" "$TMP/out"
