@@ -330,13 +330,7 @@ function M.checklist()
 
   local unthreatened = {}
   for _, a in ipairs(by.asset) do
-    local hit = false
-    for _, t in ipairs(threats) do
-      for _, ta in ipairs(t.rel.assets) do
-        if ta.id == a.id then hit = true end
-      end
-    end
-    if not hit then unthreatened[#unthreatened + 1] = a end
+    if #a.rel.threatened_by == 0 then unthreatened[#unthreatened + 1] = a end
   end
   if #threats == 0 then
     add(item("eSTAR 64", "Threat model covering all end-to-end elements", "fail", "The dossier has no threats."))
