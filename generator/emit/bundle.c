@@ -162,7 +162,7 @@ static void document_records(Arena *a, const Model *m, const BundleFile *files, 
         const char *p = json_string_value(json_object_get(d, "path"));
         if (!p || strcmp(p, doc->path) != 0) continue;
         const char *v = json_string_value(json_object_get(d, "validation"));
-        if (v) *validation = arena_strdup(a, v);
+        *validation = v ? arena_strdup(a, v) : "not validated: written by dossier from the records it names";
         json_t *ids = json_object_get(d, "records");
         e->records = arena_alloc(a, (json_array_size(ids) + 1) * sizeof *e->records);
         size_t k;
@@ -202,7 +202,7 @@ bool bundle_finish(const Model *m, const Diag *d, const EmitOptions *e, OutDir *
                     me->records[me->nrecords++] = manifest_record(&a, m->records[k], files, n);
             me->validation = source_validation(&a, m, d, rel, count);
         } else {
-            const char *v = "not validated: written by dossier from the records it names";
+            const char *v = "not validated: written by dossier (a stylesheet or an index)";
             document_records(&a, m, files, n, &files[i], me, &v);
             me->validation = v;
         }
