@@ -40,7 +40,40 @@ end
 
 -- ---- advisories --------------------------------------------------------------
 
-local function advisory_vulnerability(adv, v, affected, fixed)
+-- The SBOM side of an advisory: each component a vulnerability names by
+-- purl becomes a product (its purl as identification helper) that is a
+-- default component of each affected release; those combined products
+-- are affected too. Adds to tree and returns the combined IDs.
+local function component_products(tree, seen, v, affected)
+  local ids = {}
+  for _, purl in ipairs(v.fields.components or {}) do
+    if purl:find("^pkg:") then
+      local cid = "CMP:" .. purl
+      local name = purl:match("([^/]+)$"):gsub("%?.*$", ""):gsub("#.*$", ""):gsub("@", " ")
+      if not seen[cid] then
+        seen[cid] = true
+        tree.full_product_names = tree.full_product_names or {}
+        table.insert(tree.full_product_names, { product_id = cid, name = name,
+                                                product_identification_helper = { purl = purl } })
+      end
+      for _, r in ipairs(affected) do
+        local pid = r.id .. ":" .. purl
+        if not seen[pid] then
+          seen[pid] = true
+          tree.relationships = tree.relationships or {}
+          table.insert(tree.relationships, {
+            category = "default_component_of", product_reference = cid, relates_to_product_reference = r.id,
+            full_product_name = { product_id = pid, name = name .. " in " .. model.product.name .. " " .. r.fields.version },
+          })
+        end
+        ids[#ids + 1] = pid
+      end
+    end
+  end
+  return ids
+end
+
+local function advisory_vulnerability(adv, v, affected, fixed, tree, seen)
   local out = lib.vuln_ids(v, {})
   out.title = v.title
   local text = v.body_markdown ~= "" and v.body_markdown or v.title
@@ -52,6 +85,9 @@ local function advisory_vulnerability(adv, v, affected, fixed)
   local status = { known_affected = lib.ids(affected), fixed = lib.ids(fixed) }
   if not status.known_affected and not status.fixed then
     error(adv.id .. ": none of its affected or fixed versions is a release of the dossier")
+  end
+  for _, pid in ipairs(component_products(tree, seen, v, affected)) do
+    table.insert(status.known_affected, pid)
   end
   out.product_status = status
   if status.known_affected then
@@ -99,10 +135,12 @@ for _, adv in ipairs(lib.published()) do
     for i, a in ipairs(adv.fields.acknowledgments) do doc.acknowledgments[i] = { summary = a } end
   end
   local affected, fixed = lib.advisory_releases(adv)
-  local vulns = {}
-  for _, v in ipairs(adv.rel.vulnerabilities) do vulns[#vulns + 1] = advisory_vulnerability(adv, v, affected, fixed) end
+  local vulns, tree, seen = {}, lib.product_tree(), {}
+  for _, v in ipairs(adv.rel.vulnerabilities) do
+    vulns[#vulns + 1] = advisory_vulnerability(adv, v, affected, fixed, tree, seen)
+  end
   if #vulns == 0 then error(adv.id .. ": it covers no public vulnerability") end
-  publish({ document = doc, product_tree = lib.product_tree(), vulnerabilities = vulns })
+  publish({ document = doc, product_tree = tree, vulnerabilities = vulns })
 end
 
 -- ---- VEX -------------------------------------------------------------------------
