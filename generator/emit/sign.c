@@ -6,6 +6,7 @@
 #include <inttypes.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,6 +55,38 @@ static void b64_append(StrBuf *sb, const unsigned char *bin, size_t n) {
     free(buf);
 }
 
+static uint64_t le64(const unsigned char *p) {
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--) v = v << 8 | p[i];
+    return v;
+}
+
+/* Decrypts a password-protected key in place: the key ID, key and checksum
+ * are XORed with an scrypt stream of the password (DOSSIER_SIGN_PASSWORD),
+ * the key's salt and its cost parameters. */
+static bool decrypt_key(const char *key_path, unsigned char *sk) {
+    if (memcmp(sk + 2, "Sc", 2) != 0) {
+        fprintf(stderr, "dossier: %s uses a key derivation dossier does not know\n", key_path);
+        return false;
+    }
+    const char *pw = getenv("DOSSIER_SIGN_PASSWORD");
+    if (!pw) {
+        fprintf(stderr, "dossier: %s is password-protected: set DOSSIER_SIGN_PASSWORD, or use a key made with "
+                        "`minisign -G -W` kept in the CI secret store\n", key_path);
+        return false;
+    }
+    enum { SECRET = SK_BYTES - SK_KEYID };
+    unsigned char stream[SECRET];
+    if (crypto_pwhash_scryptsalsa208sha256(stream, sizeof stream, pw, strlen(pw), sk + 6, le64(sk + 38),
+                                           (size_t)le64(sk + 46)) != 0) {
+        fprintf(stderr, "dossier: cannot derive the key of %s (out of memory?)\n", key_path);
+        return false;
+    }
+    for (size_t i = 0; i < SECRET; i++) sk[SK_KEYID + i] ^= stream[i];
+    sodium_memzero(stream, sizeof stream);
+    return true;
+}
+
 bool sign_minisign(const char *key_path, const char *file, int64_t build_date, const void *msg, size_t len,
                    StrBuf *sig) {
     if (sodium_init() < 0) die("libsodium cannot start");
@@ -74,9 +107,8 @@ bool sign_minisign(const char *key_path, const char *file, int64_t build_date, c
         sodium_memzero(sk, sizeof sk);
         return false;
     }
-    if (sk[2] != 0 || sk[3] != 0) {
-        fprintf(stderr, "dossier: %s is password-protected; --sign takes a key made with `minisign -G -W` "
-                        "(keep it in the CI secret store)\n", key_path);
+    bool encrypted = sk[2] != 0 || sk[3] != 0;
+    if (encrypted && !decrypt_key(key_path, sk)) {
         sodium_memzero(sk, sizeof sk);
         return false;
     }
@@ -86,8 +118,9 @@ bool sign_minisign(const char *key_path, const char *file, int64_t build_date, c
     memcpy(chk_in + 2, sk + SK_KEYID, KEYID_BYTES + crypto_sign_SECRETKEYBYTES);
     crypto_generichash(chk, sizeof chk, chk_in, sizeof chk_in, NULL, 0);
     sodium_memzero(chk_in, sizeof chk_in);
-    if (memcmp(chk, sk + SK_CHK, 32) != 0 && memcmp(zero, sk + SK_CHK, 32) != 0) {
-        fprintf(stderr, "dossier: the secret key %s fails its checksum: damaged\n", key_path);
+    if (memcmp(chk, sk + SK_CHK, 32) != 0 && (encrypted || memcmp(zero, sk + SK_CHK, 32) != 0)) {
+        fprintf(stderr, "dossier: the secret key %s fails its checksum: %s\n", key_path,
+                encrypted ? "wrong DOSSIER_SIGN_PASSWORD" : "damaged");
         sodium_memzero(sk, sizeof sk);
         return false;
     }

@@ -62,6 +62,17 @@ if command -v minisign >/dev/null 2>&1; then
     sed -i 's/"build_date": "[0-9-]*"/"build_date": "1999-01-01"/' "$TMP/sunz/manifest.json"
     expect_exit "verify --pubkey: a changed manifest fails" 1 "$DOSSIER" verify "$TMP/sunz" --pubkey "$TMP/k.pub"
     expect_grep "changed manifest: signature named" "signature BAD" "$TMP/out"
+    # a password-protected key (scrypt, about 4 s each)
+    printf 'pw\npw\n' | minisign -G -p "$TMP/enc.pub" -s "$TMP/enc.key" >/dev/null 2>&1
+    DOSSIER_SIGN_PASSWORD=pw "$DOSSIER" build "$PUMP" -o "$TMP/enc" --only bundle --sign "$TMP/enc.key" -q 2>/dev/null
+    expect_exit "an encrypted key with DOSSIER_SIGN_PASSWORD: minisign -V verifies" 0 \
+        minisign -V -p "$TMP/enc.pub" -m "$TMP/enc/manifest.json"
+    expect_exit "a wrong password fails the build" 2 env DOSSIER_SIGN_PASSWORD=wrong \
+        "$DOSSIER" build "$PUMP" -o "$TMP/enc-bad" --only bundle --sign "$TMP/enc.key" -q
+    expect_grep "the wrong password is named" "wrong DOSSIER_SIGN_PASSWORD" "$TMP/out"
+    expect_exit "an encrypted key without a password fails the build" 2 \
+        "$DOSSIER" build "$PUMP" -o "$TMP/enc-bad" --only bundle --sign "$TMP/enc.key" -q
+    expect_grep "the missing password is named" "set DOSSIER_SIGN_PASSWORD" "$TMP/out"
 else
     skip signature "minisign not installed (make test-deps)"
 fi
