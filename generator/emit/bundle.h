@@ -51,8 +51,9 @@ char *manifest_json(const Model *m, const ManifestEntry *entries, size_t n);
 
 /* ---- sign.c -------------------------------------------------------------- */
 
-/* Signs msg with the unencrypted minisign secret key in key_path (minisign
- * -G -W) and appends the .minisig text to sig: a prehashed Ed25519
+/* Signs msg with the minisign secret key in key_path (made with -W, or
+ * password-protected with the password in DOSSIER_SIGN_PASSWORD) and
+ * appends the .minisig text to sig: a prehashed Ed25519
  * signature (BLAKE2b-512) whose trusted comment names file and the build
  * date, so `minisign -V -p KEY.pub -m FILE` verifies it. False with a
  * message on stderr. */
