@@ -26,6 +26,8 @@ typedef struct Diff {
     size_t naccepted, nnew_vulns, nclosed_vulns;
     FieldChange *product;
     size_t nproduct;
+    FieldChange *support; /* support and end_of_support of components in both */
+    size_t nsupport;
 } Diff;
 
 /* A field's value as one canonical line: lists in brackets, maps in braces. */
@@ -88,7 +90,10 @@ static void compare_records(Diff *d, const Record *o, const Record *n) {
         const FieldDef *of = schema_field(o->type, f->name);
         const char *nv = field_text(d->a, n, i);
         const char *ov = of ? field_text(d->a, o, (size_t)of->index) : NULL;
-        if (!same(ov, nv)) PUSH(d, changes, nchanges, ((FieldChange){n->id, f->name, ov, nv}));
+        if (same(ov, nv)) continue;
+        PUSH(d, changes, nchanges, ((FieldChange){n->id, f->name, ov, nv}));
+        if (is_type(n, "component") && (strcmp(f->name, "support") == 0 || strcmp(f->name, "end_of_support") == 0))
+            PUSH(d, support, nsupport, ((FieldChange){n->id, f->name, ov, nv}));
     }
     if (o->body_len != n->body_len || memcmp(o->body, n->body, n->body_len) != 0)
         PUSH(d, changes, nchanges, ((FieldChange){n->id, "prose", "(old prose)", "(new prose)"}));
@@ -170,12 +175,12 @@ static void text_value(StrBuf *sb, const char *v) {
 
 static void write_text(StrBuf *sb, const Diff *d, const char *old_dir, const char *new_dir) {
     sb_printf(sb, "dossier diff %s %s\n\n", old_dir, new_dir);
-    const FieldChange *lists[] = {d->product, d->changes};
-    size_t counts[] = {d->nproduct, d->nchanges};
-    const char *titles[] = {"Product changed", "Records changed"};
+    const FieldChange *lists[] = {d->product, d->changes, d->support};
+    size_t counts[] = {d->nproduct, d->nchanges, d->nsupport};
+    const char *titles[] = {"Product changed", "Records changed", "Component support changed"};
     text_records(sb, "Records added", d->added, d->nadded);
     text_records(sb, "Records removed", d->removed, d->nremoved);
-    for (size_t l = 0; l < 2; l++) {
+    for (size_t l = 0; l < 3; l++) {
         sb_printf(sb, "%s (%zu fields)\n", titles[l], counts[l]);
         for (size_t i = 0; i < counts[l]; i++) {
             sb_printf(sb, "  %s %s: ", lists[l][i].id, lists[l][i].field);
@@ -230,6 +235,7 @@ static void write_json(StrBuf *sb, const Diff *d, const char *old_dir, const cha
     json_object_set_new(root, "removed", json_records(d->removed, d->nremoved));
     json_object_set_new(root, "changed", json_changes(d->changes, d->nchanges));
     json_object_set_new(root, "product", json_changes(d->product, d->nproduct));
+    json_object_set_new(root, "support_changed", json_changes(d->support, d->nsupport));
     json_t *up = json_array();
     for (size_t i = 0; i < d->nupgraded; i++) json_array_append_new(up, json_string(d->upgraded[i]));
     json_object_set_new(root, "components_upgraded", up);
@@ -322,6 +328,7 @@ static void write_html(StrBuf *sb, const Diff *d, const Model *new, const char *
         html(sb, d->upgraded[i]);
         sb_puts(sb, i + 1 == d->nupgraded ? "</li>\n</ul>\n" : "</li>\n");
     }
+    html_changes(sb, "Component support changed", d->support, d->nsupport);
     html_records(sb, "New accepted risks", d->accepted, d->naccepted);
     html_records(sb, "New vulnerabilities", d->new_vulns, d->nnew_vulns);
     html_records(sb, "Closed vulnerabilities", d->closed_vulns, d->nclosed_vulns);

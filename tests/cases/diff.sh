@@ -1,8 +1,8 @@
 #!/bin/sh
 # tests/cases/diff.sh: dossier diff on two versions of the infusion pump:
 # an older copy with a changed field, a risk not yet accepted, an older
-# FreeRTOS, a vulnerability not yet known, one still open and a record
-# since removed; text, JSON and HTML; unzipped bundles; bad usage.
+# FreeRTOS, an earlier end of support, a vulnerability not yet known, one
+# still open and a record since removed; text, JSON and HTML; unzipped bundles; bad usage.
 . "$(dirname "$0")/../lib.sh"
 NEW="$ROOT/examples/infusion-pump"
 copy_example infusion-pump old
@@ -19,6 +19,7 @@ edit("threats/THR-011.md", lambda s: re.sub(r"^accepted:\n(?:[ ].*\n|\n)*", "", 
 edit("sbom/pump-firmware.cdx.json", lambda s: s.replace('"version": "10.5.1"', '"version": "10.4.6"')
      .replace("freertos-kernel@10.5.1", "freertos-kernel@10.4.6"))
 edit("vulnerabilities/VUL-001.md", lambda s: re.sub(r"^fixed: .*\n", "", s.replace("vex_state: fixed", "vex_state: affected"), flags=re.M))
+edit("sbom/support.yaml", lambda s: s.replace("    end_of_support: 2027-12-31\n", "    end_of_support: 2026-12-31\n", 1))
 (d / "vulnerabilities/VUL-002.md").unlink()
 (d / "anomalies/ANO-099.md").write_text("---\nid: ANO-099\ntitle: An anomaly resolved since\ncwe: CWE-20\n"
     "security_impact: low\nrationale: Input length not checked.\n---\nFixed before this release.\n")
@@ -35,6 +36,8 @@ expect_grep "text: new vulnerability named" "  VUL-002  " "$TMP/diff.txt"
 expect_grep "text: closed vulnerability" "Closed vulnerabilities (1)" "$TMP/diff.txt"
 expect_grep "text: the closed one named" "  VUL-001  " "$TMP/diff.txt"
 expect_grep "text: removed record" "  ANO-099  An anomaly resolved since  [anomaly]" "$TMP/diff.txt"
+expect_grep "text: support change" "Component support changed (1 fields)" "$TMP/diff.txt"
+expect_grep "text: the support change named" "CMP-arm-cmsis-core-5.6.0 end_of_support: 2026-12-31 -> 2027-12-31" "$TMP/diff.txt"
 
 "$DOSSIER" diff "$OLD" "$NEW" --format json >"$TMP/diff.json" 2>/dev/null
 if python3 - "$TMP/diff.json" <<'PY'
