@@ -50,6 +50,13 @@ end
 page("checklist.html", "bundle/checklist.html", "524B and eSTAR checklist", { items = items },
      lib.union(table.unpack(checklist_records)), nil)
 write(P .. "checklist.json", render("bundle/checklist.json", { items = items }))
+local site_lib = import("site/lib.lua")
+local finding_records = {}
+for _, f in ipairs(model.findings) do
+  if f.record then finding_records[#finding_records + 1] = f.record end
+end
+page("findings.html", "bundle/findings.html", "Findings of the checks", { groups = site_lib.findings_by_severity() },
+     lib.union(finding_records), nil)
 index[#index + 1] = { path = "checklist.json", title = "524B and eSTAR checklist (JSON)", records = lib.union(table.unpack(checklist_records)) }
 if #components > 0 then
   write(P .. "sbom.cdx.json", import("bundle/sbom.lua").document())
