@@ -196,3 +196,15 @@ expect_exit "verify: a changed manifest beside the bundle fails" 1 "$DOSSIER" ve
 expect_grep "the manifest beside is named" "changed: $TMP/a2/manifest.json" "$TMP/out"
 expect_grep "findings are in the bundle" "<code>component-support-unknown</code>" "$TMP/a/premarket/findings.html"
 expect_grep "late findings in the bundle name the record" 'href="records/vulnerabilities/VUL-031.md"' "$TMP/late-out/premarket/findings.html"
+
+# the ZIP stands alone: every relative link of its pages resolves inside it
+missing=0
+for f in $(cd "$TMP/unz" && find . -name '*.html' ! -path './records/*'); do
+    dir=$(dirname "$f")
+    for href in $(grep -o 'href="[^"#]*' "$TMP/unz/$f" | sed 's/^href="//' | sort -u); do
+        case "$href" in "" | *:*) continue ;; esac
+        [ -e "$TMP/unz/$dir/$href" ] || { missing=$((missing + 1)); echo "$f -> $href" >>"$TMP/missing"; }
+    done
+done
+if [ "$missing" -eq 0 ]; then ok "every link inside the unzipped bundle resolves"
+else fail "every link inside the unzipped bundle resolves" "$missing broken" "$(head -3 "$TMP/missing")"; fi
