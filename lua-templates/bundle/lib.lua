@@ -359,10 +359,15 @@ function M.checklist()
     count_text(#views, "view", "views") .. " cover the four kinds, or dossier.xml justifies the missing ones (03).",
     "Missing or incomplete architecture views"))
 
-  add(by_findings("eSTAR 67, 68", "Cybersecurity risk assessment by exploitability (not probability), with scoring method and acceptance criteria",
-    { "threat-post-mitigation", "threat-residual-risk" }, threats,
-    "Each threat is scored by exploitability before and after controls and by severity of patient harm (01b).",
-    "Threats without post-mitigation exploitability or with unacceptable residual risk"))
+  if #threats == 0 then
+    add(item("eSTAR 67, 68", "Cybersecurity risk assessment by exploitability (not probability), with scoring method and acceptance criteria",
+      "fail", "The dossier has no threats, so nothing is assessed."))
+  else
+    add(by_findings("eSTAR 67, 68", "Cybersecurity risk assessment by exploitability (not probability), with scoring method and acceptance criteria",
+      { "threat-post-mitigation", "threat-residual-risk" }, threats,
+      "Each threat is scored by exploitability before and after controls and by severity of patient harm (01b).",
+      "Threats without post-mitigation exploitability or with unacceptable residual risk"))
+  end
 
   if #vulns == 0 and #components == 0 then
     add(item("eSTAR 72", "Assessment of vulnerabilities in the SBOM components, with controls", "unknown",

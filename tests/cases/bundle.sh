@@ -174,6 +174,9 @@ rm "$TMP/gaps/views/VIEW-002.md"
 sed -i 's/    result: pass/    result: fail/' "$TMP/gaps/tests/TST-001.md"
 printf -- '---\nid: AST-099\ntitle: A service port nobody modelled\nkind: interface\n---\nUSB service port.\n' >"$TMP/gaps/assets/AST-099.md"
 "$DOSSIER" build "$TMP/gaps" -o "$TMP/gaps-out" --only bundle --fail-on none -q 2>/dev/null
+mkdir -p "$TMP/bare" && cp "$ROOT/examples/minimal/dossier.xml" "$TMP/bare/"
+"$DOSSIER" build "$TMP/bare" -o "$TMP/bare-out" --only bundle --fail-on none -q 2>/dev/null
+expect_state "checklist: no threats, the risk assessment fails" "$TMP/bare-out" "eSTAR 67" fail
 expect_state "checklist: a missing view fails" "$TMP/gaps-out" "eSTAR 66" fail
 expect_state "checklist: a failed test fails" "$TMP/gaps-out" "eSTAR 77" fail
 expect_state "checklist: an asset without a threat fails" "$TMP/gaps-out" "eSTAR 64" fail
@@ -185,7 +188,7 @@ for f in sys.argv[1:]:
     for i in json.load(open(f))['items']:
         assert i['detail'], i
         assert i['state'] in ('pass','fail','not-applicable','unknown','manual'), i
-        assert i['state'] != 'pass' or i['records'] or i['ref'] == '524B(c)', i" "$TMP/gaps-out/premarket/checklist.json" "$TMP/a/premarket/checklist.json" 2>"$TMP/out"; then
+        assert i['state'] != 'pass' or i['records'] or i['ref'] == '524B(c)', i" "$TMP/gaps-out/premarket/checklist.json" "$TMP/a/premarket/checklist.json" "$TMP/bare-out/premarket/checklist.json" 2>"$TMP/out"; then
     ok "no silent pass: every item has a state, a reason, and a pass names its records"
 else fail "no silent pass: every item has a state, a reason, and a pass names its records" "$(tail -2 "$TMP/out")"; fi
 
