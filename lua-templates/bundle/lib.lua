@@ -372,6 +372,10 @@ function M.checklist()
   if #vulns == 0 and #components == 0 then
     add(item("eSTAR 72", "Assessment of vulnerabilities in the SBOM components, with controls", "unknown",
       "No SBOM loaded and no vulnerability recorded: nothing shows the components were checked for known vulnerabilities."))
+  elseif #vulns == 0 then
+    add(item("eSTAR 72", "Assessment of vulnerabilities in the SBOM components, with controls", "manual",
+      "No vulnerability is recorded against the " .. count_text(#components, "component", "components") ..
+      ": attach the scan (KEV included) that found none.", components))
   else
     local fail = M.findings({ "vulnerability-assessment", "vex-justification" })
     local open = M.findings({ "vulnerability-unknown" })

@@ -211,3 +211,11 @@ for f in $(cd "$TMP/unz" && find . -name '*.html' ! -path './records/*'); do
 done
 if [ "$missing" -eq 0 ]; then ok "every link inside the unzipped bundle resolves"
 else fail "every link inside the unzipped bundle resolves" "$missing broken" "$(head -3 "$TMP/missing")"; fi
+
+# components but no vulnerability recorded: a manual item (the scan that found none), never a pass
+copy_example minimal novuln
+mkdir -p "$TMP/novuln/sbom"
+python3 -c "import json,sys; d=json.load(open(sys.argv[1])); d.pop('vulnerabilities', None); json.dump(d, open(sys.argv[2], 'w'))" \
+    "$SBOM" "$TMP/novuln/sbom/device.cdx.json"
+"$DOSSIER" build "$TMP/novuln" -o "$TMP/novuln-out" --only bundle --fail-on none -q 2>/dev/null
+expect_state "checklist: components without vulnerabilities ask for the scan" "$TMP/novuln-out" "eSTAR 72" manual
