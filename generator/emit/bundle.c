@@ -1,8 +1,7 @@
-/* bundle.c: the C step of the premarket output. The templates have written
- * the documents under premarket/; this copies the source files of the
- * dossier into premarket/records/, writes the manifest (in the bundle and
- * beside it), signs it when asked and packs premarket/ into
- * <product>-<version>-premarket.zip. Part of emit/. */
+/* bundle.c: the C step of the premarket output (emit/). After the templates
+ * wrote premarket/, it copies the dossier's files into premarket/records/,
+ * writes the manifest in the bundle and beside it, signs it when asked and
+ * packs premarket/ into <product>-<version>-premarket.zip. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <jansson.h>

@@ -1,8 +1,7 @@
-/* diff.c: `dossier diff OLD NEW`: what changed between two dossiers (the
- * last submission and this one): records added, removed and changed field
- * by field, SBOM components added, removed and upgraded, support changes,
- * new accepted risks, new and closed vulnerabilities; as text, JSON or an
- * HTML page for the next submission. Reads two frozen models. Part of emit/. */
+/* diff.c: `dossier diff OLD NEW` (emit/, over two frozen models): records
+ * added, removed and changed by field, components upgraded, support changes,
+ * new accepted risks, new and closed vulnerabilities since the last
+ * submission; as text, JSON or an HTML page for the next one. */
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,8 +1,7 @@
--- bundle/sbom.lua: the device's SBOM as one CycloneDX 1.6 JSON document
--- (sbom.cdx.json in the bundle): every component with its NTIA elements,
--- the FDA level of support and end-of-support date as the properties the
--- loader reads back, the dependency graph, and the VEX state of each
--- vulnerability. No serial number or clock time, so the bytes are stable.
+-- bundle/sbom.lua: sbom.cdx.json, one CycloneDX 1.6 document: components
+-- with NTIA elements and the FDA support properties the loader reads back,
+-- the dependency graph, each vulnerability's VEX state. No serial number or
+-- clock time, so the bytes are stable.
 local json = import("csaf/json.lua")
 local M = {}
 
