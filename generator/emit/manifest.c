@@ -109,6 +109,20 @@ int bundle_verify(const char *path, const char *pubkey) {
             bad++;
         }
     }
+    /* each record's own hash must be that of its source file in the bundle */
+    const char *id;
+    json_t *rec;
+    json_object_foreach(json_object_get(root, "records"), id, rec) {
+        const char *rp = json_string_value(json_object_get(rec, "path"));
+        const char *want = json_string_value(json_object_get(rec, "sha256"));
+        const BundleFile *f = rp ? find_file(files, n, arena_printf(&a, "records/%s", rp)) : NULL;
+        char got[65];
+        if (f && want) manifest_sha256_hex(f->data, f->len, got);
+        if (!f || !want || strcmp(got, want) != 0) {
+            printf("record %s: its hash in the manifest does not match records/%s\n", id, rp ? rp : "(no path)");
+            bad++;
+        }
+    }
     for (size_t k = 0; k < n; k++) {
         if (listed[k] || strcmp(files[k].path, "manifest.json") == 0 ||
             strcmp(files[k].path, "manifest.json.minisig") == 0)
@@ -140,7 +154,7 @@ int bundle_verify(const char *path, const char *pubkey) {
         printf("signature: present, not checked (give --pubkey KEY.pub)\n");
     }
     if (bad || sig_bad)
-        printf("%s: FAILED: %zu file%s changed, missing or not in the manifest (of %zu listed)%s\n", path, bad,
+        printf("%s: FAILED: %zu difference%s from the manifest (%zu files listed)%s\n", path, bad,
                bad == 1 ? "" : "s", json_array_size(list), sig_bad ? "; the signature does not verify" : "");
     else
         printf("%s: OK: %zu files match the manifest%s\n", path, checked, pubkey ? ", signature good" : "");

@@ -219,3 +219,14 @@ python3 -c "import json,sys; d=json.load(open(sys.argv[1])); d.pop('vulnerabilit
     "$SBOM" "$TMP/novuln/sbom/device.cdx.json"
 "$DOSSIER" build "$TMP/novuln" -o "$TMP/novuln-out" --only bundle --fail-on none -q 2>/dev/null
 expect_state "checklist: components without vulnerabilities ask for the scan" "$TMP/novuln-out" "eSTAR 72" manual
+
+# a manifest whose record hash does not match the record's file
+cp -R "$TMP/unz" "$TMP/rec-bad"
+python3 - "$TMP/rec-bad/manifest.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["records"]["THR-001"]["sha256"] = "0" * 64
+open(sys.argv[1], "w").write(json.dumps(d, indent=2, sort_keys=True) + "\n")
+PY
+expect_exit "verify: a wrong record hash fails" 1 "$DOSSIER" verify "$TMP/rec-bad"
+expect_grep "the record is named" "record THR-001: its hash in the manifest does not match records/threats/THR-001.md" "$TMP/out"
