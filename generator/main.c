@@ -615,10 +615,14 @@ static const char *dossier_folder(Arena *a, const char *dir, char **unzipped) {
         if (!*unzipped) return NULL;
         dir = *unzipped;
     }
-    const char *records = fs_join(a, dir, "records");
-    if (fs_is_file(fs_join(a, dir, "manifest.json")) && fs_is_file(fs_join(a, records, "dossier.xml")))
-        return records;
-    return dir;
+    /* a dossier, an unzipped bundle (records/ beside manifest.json), or a
+     * build's output folder (premarket/records/) */
+    const char *candidates[] = {dir, fs_join(a, dir, "records"), fs_join(a, dir, "premarket/records")};
+    for (size_t i = 0; i < sizeof candidates / sizeof candidates[0]; i++)
+        if (fs_is_file(fs_join(a, candidates[i], "dossier.xml"))) return candidates[i];
+    fprintf(stderr, "dossier: %s holds no dossier.xml: diff takes two dossier folders, premarket bundles "
+                    "(ZIP or unzipped) or build output folders\n", dir);
+    return NULL;
 }
 
 static int cmd_diff(const Options *o) {
@@ -632,6 +636,7 @@ static int cmd_diff(const Options *o) {
     char *unzipped[2] = {NULL, NULL};
     oo.dir = dossier_folder(&a, o->dir, &unzipped[0]);
     no.dir = oo.dir ? dossier_folder(&a, o->dir2, &unzipped[1]) : NULL;
+    if (!no.dir) oo.dir = NULL;
     bool ok_old = no.dir && run_pipeline(&old, &oo);
     bool ok_new = ok_old && run_pipeline(&new, &no);
     int rc = EXIT_USAGE;

@@ -82,3 +82,10 @@ PY
 expect_exit "diff: a ZIP entry outside the folder is refused" 2 "$DOSSIER" diff "$TMP/evil.zip" "$NEW"
 expect_grep "refusal named" "refusing to write '../../diff-escaped.txt'" "$TMP/out"
 check "nothing written outside" test ! -e /tmp/diff-escaped.txt
+
+# a folder that holds no dossier is refused, not read as an empty one
+mkdir -p "$TMP/empty"
+expect_exit "diff of a folder without dossier.xml exits 2" 2 "$DOSSIER" diff "$TMP/empty" "$ROOT/examples/minimal"
+expect_grep "diff names the folder without dossier.xml" "holds no dossier.xml" "$TMP/out"
+"$DOSSIER" build -q "$ROOT/examples/minimal" -o "$TMP/out-a" >/dev/null 2>&1
+expect_exit "diff of two build output folders of the same dossier finds nothing" 0 "$DOSSIER" diff "$TMP/out-a" "$TMP/out-a"
