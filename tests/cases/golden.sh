@@ -18,7 +18,7 @@ done
 # A different SOURCE_DATE_EPOCH may change the dates shown, nothing else may vary.
 golden="$ROOT/tests/golden/minimal"
 if [ "${UPDATE:-}" = 1 ]; then
-    rm -rf "$golden" && cp -R "$TMP/minimal-1" "$golden"
+    rm -rf "$golden" && mkdir -p "$(dirname "$golden")" && cp -R "$TMP/minimal-1" "$golden"
     skip "minimal: matches the golden tree" "UPDATE=1 rewrote tests/golden/minimal"
 elif [ ! -d "$golden" ]; then
     fail "minimal: matches the golden tree" "tests/golden/minimal is missing: run UPDATE=1 sh tests/cases/golden.sh"
