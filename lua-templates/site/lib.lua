@@ -34,6 +34,7 @@ local tones = {
   ["not-run"] = "caution", draft = "caution", interim = "caution", serious = "caution",
   medium = "caution", unknown = "caution", under_investigation = "caution", contained = "caution",
   warning = "caution", note = "plain",
+  ["actively-maintained"] = "good", ["no-longer-maintained"] = "caution", abandoned = "bad",
 }
 function M.tone(value)
   return tones[value] or "plain"

@@ -31,5 +31,6 @@ end
 page("matrix.html", "site/matrix.html", "Traceability matrix", { matrix = lib.matrix() },
      { { "Overview", "index.html" } })
 write("matrix.csv", render("site/matrix.csv", { matrix = lib.matrix() }))
+page("sbom.html", "site/sbom.html", "Software bill of materials", {}, { { "Overview", "index.html" } })
 page("findings.html", "site/findings.html", "Findings", { groups = lib.findings_by_severity() },
      { { "Overview", "index.html" } })
