@@ -38,6 +38,7 @@ typedef struct Options {
     int verbosity; /* 0 quiet, 1 normal, 2 verbose */
     long lua_budget;    /* VM instructions per output, 0 = the default */
     long lua_memory;    /* MiB of Lua heap, 0 = the default */
+    int min_coverage;   /* --min-support-coverage, -1 when not given */
     const char *mds2_catalogue; /* the maker's copy of the MDS2 wording, or NULL */
     const char *sign;           /* build --sign: minisign secret key */
     const char *pubkey;         /* verify --pubkey: minisign public key */
@@ -68,6 +69,7 @@ static const char usage_text[] =
     "  --fail-on error|warning|note|none  lowest severity that fails (default error)\n"
     "  -o, --output DIR       output folder of build\n"
     "  --only LIST            outputs to build, comma-separated (default: all)\n"
+    "  --min-support-coverage PCT  fail when fewer components have known support data\n"
     "  --lua-budget N         Lua instructions a template output may run (default 2e9)\n"
     "  --lua-memory MIB       Lua heap a template output may use (default 256)\n"
     "  --mds2-catalogue FILE  the MDS2 form's official wording instead of the project's\n"
@@ -133,61 +135,117 @@ static const char *find_datadir(Arena *a) {
     return DOSSIER_DATADIR;
 }
 
+/* The options that take a value, and the commands each applies to. */
+typedef enum OptId {
+    OPT_FORMAT, OPT_FAIL_ON, OPT_OUTPUT, OPT_ONLY, OPT_LUA_BUDGET, OPT_LUA_MEMORY,
+    OPT_MDS2_CATALOGUE, OPT_SIGN, OPT_PUBKEY, OPT_PERIOD, OPT_MIN_COVERAGE
+} OptId;
+
+static const struct {
+    const char *flag;
+    OptId id;
+    const char *commands; /* space-separated */
+} value_options[] = {
+    {"--format", OPT_FORMAT, "check diff"},
+    {"--fail-on", OPT_FAIL_ON, "check build"},
+    {"--output", OPT_OUTPUT, "build"},
+    {"-o", OPT_OUTPUT, "build"},
+    {"--only", OPT_ONLY, "build"},
+    {"--lua-budget", OPT_LUA_BUDGET, "build"},
+    {"--lua-memory", OPT_LUA_MEMORY, "build"},
+    {"--mds2-catalogue", OPT_MDS2_CATALOGUE, "build"},
+    {"--sign", OPT_SIGN, "build"},
+    {"--pubkey", OPT_PUBKEY, "verify"},
+    {"--period", OPT_PERIOD, "build"},
+    {"--min-support-coverage", OPT_MIN_COVERAGE, "check build"},
+};
+
+static bool word_in(const char *word, const char *list) {
+    size_t n = strlen(word);
+    for (const char *p = list; (p = strstr(p, word)); p += n)
+        if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == 0)) return true;
+    return false;
+}
+
+/* A whole number from min to max, or false after a usage message. */
+static bool number_arg(const char *flag, const char *val, long min, long max, long *out) {
+    char *end;
+    errno = 0;
+    long v = strtol(val, &end, 10);
+    if (!*val || *end || errno || v < min || v > max) {
+        usage_error("%s takes a whole number from %ld to %ld, not '%s'", flag, min, max, val);
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+/* Sets the option id of Options from val; false after a usage message. */
+static bool set_value_option(Options *o, OptId id, const char *flag, const char *val) {
+    long n;
+    switch (id) {
+    case OPT_FORMAT:
+        if (strcmp(o->command, "diff") == 0) {
+            if (strcmp(val, "text") && strcmp(val, "json") && strcmp(val, "html"))
+                return usage_error("diff --format takes text, json or html, not '%s'", val), false;
+            o->diff_format = val;
+        } else if (!report_format_parse(val, &o->format)) {
+            return usage_error("unknown format '%s' (text, json, sarif or junit)", val), false;
+        }
+        return true;
+    case OPT_FAIL_ON:
+        if (!severity_parse(val, &o->fail_on))
+            return usage_error("unknown level '%s' (error, warning, note or none)", val), false;
+        return true;
+    case OPT_OUTPUT: o->out = val; return true;
+    case OPT_ONLY: o->only = val; return true;
+    case OPT_MDS2_CATALOGUE: o->mds2_catalogue = val; return true;
+    case OPT_SIGN: o->sign = val; return true;
+    case OPT_PUBKEY: o->pubkey = val; return true;
+    case OPT_LUA_BUDGET: return number_arg(flag, val, 1, 1L << 50, &o->lua_budget);
+    case OPT_LUA_MEMORY: return number_arg(flag, val, 1, 65536, &o->lua_memory);
+    case OPT_MIN_COVERAGE:
+        if (!number_arg(flag, val, 0, 100, &n)) return false;
+        o->min_coverage = (int)n;
+        return true;
+    case OPT_PERIOD: {
+        const char *dots = strstr(val, "..");
+        int64_t from, to;
+        char *first = dots ? strndup(val, (size_t)(dots - val)) : NULL;
+        bool good = first && date_parse(first, &from) && date_parse(dots + 2, &to) && from <= to;
+        free(first);
+        if (!good)
+            return usage_error("--period takes FROM..TO, two real dates YYYY-MM-DD with FROM not after TO, "
+                               "not '%s'", val), false;
+        o->period = val;
+        return true;
+    }
+    }
+    return false;
+}
+
 static bool parse_args(int argc, char **argv, Options *o) {
     o->format = REPORT_TEXT;
     o->fail_on = SEV_ERROR;
     o->verbosity = 1;
+    o->min_coverage = -1;
     const char *positional[2] = {NULL, NULL};
     size_t npos = 0;
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
         const char *val = NULL;
-        int sg = take_value(argc, argv, &i, "--sign", &val), pk = 0, pd = 0;
-        if (sg < 0 || (!sg && (pk = take_value(argc, argv, &i, "--pubkey", &val)) < 0) ||
-            (!sg && !pk && (pd = take_value(argc, argv, &i, "--period", &val)) < 0))
-            return false;
-        if (sg || pk || pd) {
-            *(sg ? &o->sign : pk ? &o->pubkey : &o->period) = val;
-            continue;
+        bool matched = false;
+        for (size_t k = 0; k < sizeof value_options / sizeof value_options[0] && !matched; k++) {
+            int r = take_value(argc, argv, &i, value_options[k].flag, &val);
+            if (r < 0) return false;
+            if (r == 0) continue;
+            matched = true;
+            if (!word_in(o->command, value_options[k].commands))
+                return usage_error("%s applies to: %s", value_options[k].flag, value_options[k].commands), false;
+            if (!set_value_option(o, value_options[k].id, value_options[k].flag, val)) return false;
         }
-        int f = 0, fo = 0, out = 0, only = 0, lb = 0, lm = 0, mc = 0;
-        if ((f = take_value(argc, argv, &i, "--format", &val)) < 0 ||
-            (!f && (fo = take_value(argc, argv, &i, "--fail-on", &val)) < 0) ||
-            (!f && !fo && (out = take_value(argc, argv, &i, "--output", &val)) < 0) ||
-            (!f && !fo && !out && (out = take_value(argc, argv, &i, "-o", &val)) < 0) ||
-            (!f && !fo && !out && (only = take_value(argc, argv, &i, "--only", &val)) < 0) ||
-            (!f && !fo && !out && !only && (lb = take_value(argc, argv, &i, "--lua-budget", &val)) < 0) ||
-            (!f && !fo && !out && !only && !lb && (lm = take_value(argc, argv, &i, "--lua-memory", &val)) < 0) ||
-            (!f && !fo && !out && !only && !lb && !lm &&
-             (mc = take_value(argc, argv, &i, "--mds2-catalogue", &val)) < 0))
-            return false;
-        if (f && strcmp(o->command, "diff") == 0) {
-            o->diff_format = val;
-        } else if (f) {
-            if (!report_format_parse(val, &o->format)) {
-                usage_error("unknown format '%s' (text, json, sarif or junit)", val);
-                return false;
-            }
-        } else if (fo) {
-            if (!severity_parse(val, &o->fail_on)) {
-                usage_error("unknown level '%s' (error, warning, note or none)", val);
-                return false;
-            }
-        } else if (out) {
-            o->out = val;
-        } else if (only) {
-            o->only = val;
-        } else if (mc) {
-            o->mds2_catalogue = val;
-        } else if (lb || lm) {
-            char *end;
-            long v = strtol(val, &end, 10);
-            if (*end || v <= 0 || (lm && v > 65536)) {
-                usage_error("%s takes a positive whole number, not '%s'", lb ? "--lua-budget" : "--lua-memory", val);
-                return false;
-            }
-            *(lb ? &o->lua_budget : &o->lua_memory) = v;
-        } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+        if (matched) continue;
+        if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
             o->verbosity = 0;
         } else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
             o->verbosity = 2;
@@ -208,56 +266,18 @@ static bool parse_args(int argc, char **argv, Options *o) {
     if (strcmp(o->command, "trace") == 0) {
         o->id = positional[0];
         o->dir = positional[1];
-        if (!o->id) {
-            usage_error("trace needs a record ID");
-            return false;
-        }
+        if (!o->id) return usage_error("trace needs a record ID"), false;
     } else if (strcmp(o->command, "diff") == 0) {
         o->dir = positional[0];
         o->dir2 = positional[1];
-        if (!o->dir2) {
-            usage_error("diff needs two dossier folders: OLD NEW");
-            return false;
-        }
+        if (!o->dir2) return usage_error("diff needs two dossier folders: OLD NEW"), false;
     } else {
         o->dir = positional[0];
-        if (positional[1]) {
-            usage_error("unexpected argument '%s'", positional[1]);
-            return false;
-        }
+        if (positional[1]) return usage_error("unexpected argument '%s'", positional[1]), false;
     }
+    if (strcmp(o->command, "verify") == 0 && !positional[0])
+        return usage_error("verify needs the bundle: a premarket ZIP or its unzipped folder"), false;
     if (!o->dir) o->dir = ".";
-    bool is_build = strcmp(o->command, "build") == 0, is_check = strcmp(o->command, "check") == 0;
-    bool is_verify = strcmp(o->command, "verify") == 0;
-    if (is_verify && !positional[0]) {
-        usage_error("verify needs the bundle: a premarket ZIP or its unzipped folder");
-        return false;
-    }
-    if ((!is_build && (o->sign || o->period)) || (!is_verify && o->pubkey)) {
-        usage_error("%s", o->pubkey && !is_verify ? "--pubkey applies to verify only"
-                                                  : "--sign and --period apply to build only");
-        return false;
-    }
-    if (o->period) {
-        const char *dots = strstr(o->period, "..");
-        int64_t from, to;
-        char *first = dots ? strndup(o->period, (size_t)(dots - o->period)) : NULL;
-        bool good = first && date_parse(first, &from) && date_parse(dots + 2, &to) && from <= to;
-        free(first);
-        if (!good) {
-            usage_error("--period takes FROM..TO, two real dates YYYY-MM-DD with FROM not after TO, not '%s'",
-                        o->period);
-            return false;
-        }
-    }
-    if (!is_check && o->format != REPORT_TEXT) {
-        usage_error("--format applies to check only");
-        return false;
-    }
-    if (!is_build && (o->out || o->only || o->lua_budget || o->lua_memory || o->mds2_catalogue)) {
-        usage_error("-o, --only, --lua-budget, --lua-memory and --mds2-catalogue apply to build only");
-        return false;
-    }
     return true;
 }
 
@@ -326,6 +346,7 @@ static bool run_pipeline(Run *run, const Options *o) {
     if (o->mds2_catalogue && !mds2_load_wording(&run->model, o->mds2_catalogue, MAX_FILE)) return false;
     mds2_resolve(&run->model); /* now that the build date is known (DOC-7) */
     progress(o, "checking");
+    run->model.min_support_coverage = o->min_coverage;
     check_run(&run->model, &run->diag);
     diag_sort(&run->diag);
     return true;

@@ -181,6 +181,9 @@ const Rule rule_table[] = {
     {"support-coverage", SEV_NOTE, "check",
      "The share of components with known support data (a level of support and an end-of-support "
      "date, neither unknown), when it is below 100%."},
+    {"support-coverage-threshold", SEV_ERROR, "check",
+     "The share of components with known support data is below the threshold given with "
+     "--min-support-coverage."},
 
     /* check, rules_results.c */
     {"control-test-failed", SEV_ERROR, "check",

@@ -134,4 +134,11 @@ void rules_sbom_check(Check *c) {
             "end-of-support date); %s is the first without",
             known, n, known * 100 / n, first_unknown->id);
     }
+    int want = c->m->min_support_coverage;
+    if (n && want >= 0 && known * 100 < (size_t)want * n) {
+        SrcLoc loc = {first_unknown->path, 0, 0};
+        check_finding(c, "support-coverage-threshold", loc, NULL,
+                      "%zu of %zu components (%zu%%) have known support data; at least %d%% are required",
+                      known, n, known * 100 / n, want);
+    }
 }

@@ -13,6 +13,7 @@ void model_init(Model *m, Arena *a, const Schema *s, const char *root) {
     m->schema = s;
     m->root = root;
     m->nslots = 1024;
+    m->min_support_coverage = -1;
     m->slots = arena_alloc(a, m->nslots * sizeof *m->slots);
 }
 

@@ -183,6 +183,8 @@ typedef struct Model {
     Link **links;          /* every link, sorted by from, field, to */
     size_t nlinks;
     int64_t build_date;    /* days since epoch: SOURCE_DATE_EPOCH or product.date */
+    int min_support_coverage; /* percent of components with known support data
+                                 below which check fails (--min-support-coverage), -1 none */
     struct Mds2 *mds2;     /* the MDS2 form (load/mds2.c, mds2.c), NULL without a catalogue */
     /* the ID index (open addressing), private to model.c */
     Record **slots;

@@ -21,3 +21,9 @@ expect_grep "the navigation links the SBOM page" 'href="sbom.html"' "$TMP/site/i
 
 expect_exit "minimal site builds" 0 "$DOSSIER" build -q "$ROOT/examples/minimal" -o "$TMP/min" --only site
 expect_grep "no SBOM is said plainly" "The dossier has no SBOM" "$TMP/min/sbom.html"
+
+# the coverage figure as a CI threshold
+expect_exit "coverage above the threshold passes" 0 "$DOSSIER" check "$ex" --min-support-coverage 50
+expect_exit "coverage below the threshold fails" 1 "$DOSSIER" check "$ex" --min-support-coverage 100
+expect_grep "the threshold finding names both figures" "at least 100% are required" "$TMP/out"
+expect_exit "a threshold above 100 is a usage error" 2 "$DOSSIER" check "$ex" --min-support-coverage 101
