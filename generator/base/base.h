@@ -147,6 +147,8 @@ bool id_shaped(const char *s, size_t n);
 bool date_parse(const char *s, int64_t *days);
 /* Formats days since epoch as YYYY-MM-DD into buf (at least 16 bytes). */
 void date_format(int64_t days, char *buf);
+/* s with every run of white space made one blank, trimmed; arena-owned. */
+char *text_one_line(Arena *a, const char *s);
 /* FNV-1a, for hash tables only (never for integrity: see emit/). */
 uint64_t hash_bytes(const char *s, size_t n);
 

@@ -91,3 +91,19 @@ uint64_t hash_bytes(const char *s, size_t n) {
     }
     return h;
 }
+
+char *text_one_line(Arena *a, const char *s) {
+    char *out = arena_alloc(a, strlen(s) + 1), *o = out;
+    bool blank = false;
+    for (; *s; s++) {
+        if (isspace((unsigned char)*s)) {
+            blank = o != out;
+            continue;
+        }
+        if (blank) *o++ = ' ';
+        blank = false;
+        *o++ = *s;
+    }
+    *o = 0;
+    return out;
+}

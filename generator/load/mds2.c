@@ -349,23 +349,6 @@ bool mds2_load_wording(Model *m, const char *path, size_t max_file_size) {
     return true;
 }
 
-/* Text with every run of white space made one blank, trimmed. */
-static const char *one_line(Arena *a, const char *s) {
-    char *out = arena_alloc(a, strlen(s) + 1), *o = out;
-    bool blank = false;
-    for (; *s; s++) {
-        if (isspace((unsigned char)*s)) {
-            blank = o != out;
-            continue;
-        }
-        if (blank) *o++ = ' ';
-        blank = false;
-        *o++ = *s;
-    }
-    *o = 0;
-    return out;
-}
-
 static const char *attr(Arena *a, xmlNode *n, const char *name) {
     xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
     if (!v) return NULL;
@@ -400,7 +383,7 @@ static void read_given(Model *m, Diag *d, Mds2 *f, xmlNode *root, const char *re
             }
         if (dup) continue;
         const char *value = attr(a, c, "value");
-        const char *content = one_line(a, xml_text(a, c, NULL));
+        const char *content = text_one_line(a, xml_text(a, c, NULL));
         if (q->text_answer) {
             if (value) {
                 diag_add(d, SEV_ERROR, loc, "mds2-answer", NULL,

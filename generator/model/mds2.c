@@ -136,23 +136,6 @@ static bool text_answer(Derive *dv, const char *text, const char *basis) {
     return answer(dv, MDS2_TEXT, basis, NULL);
 }
 
-/* Text with every run of white space made one blank. */
-static const char *one_line(Arena *a, const char *s) {
-    char *out = arena_alloc(a, strlen(s) + 1), *o = out;
-    bool blank = false;
-    for (; *s; s++) {
-        if (isspace((unsigned char)*s)) {
-            blank = o != out;
-            continue;
-        }
-        if (blank) *o++ = ' ';
-        blank = false;
-        *o++ = *s;
-    }
-    *o = 0;
-    return out;
-}
-
 /* ---- controls ------------------------------------------------------------------ */
 
 /* Yes from the controls of the given categories (space-separated, NULL for
@@ -260,7 +243,7 @@ static bool d_manufacturer(Derive *dv) {
 static bool d_description(Derive *dv) {
     const Product *p = &dv->m->product;
     if (!p->description) return text_answer(dv, p->name, "dossier.xml: product name");
-    return text_answer(dv, one_line(dv->m->arena, p->description),
+    return text_answer(dv, text_one_line(dv->m->arena, p->description),
                        "dossier.xml: product description");
 }
 
@@ -275,7 +258,7 @@ static bool d_models(Derive *dv) {
     StrBuf sb;
     sb_init(&sb);
     for (size_t i = 0; i < p->nmodels; i++)
-        sb_printf(&sb, "%s%s", i ? "; " : "", one_line(dv->m->arena, p->models[i]));
+        sb_printf(&sb, "%s%s", i ? "; " : "", text_one_line(dv->m->arena, p->models[i]));
     if (p->version) sb_printf(&sb, " (software %s)", p->version);
     const char *text = arena_strdup(dv->m->arena, sb.data);
     sb_free(&sb);
@@ -306,7 +289,7 @@ static bool d_contact(Derive *dv) {
     const char *parts[] = {c ? c->name : NULL, c ? c->email : NULL, c ? c->phone : NULL,
                            c && c->url ? c->url : p->manufacturer_url, p->manufacturer_address};
     for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
-        if (parts[i]) sb_printf(&sb, "%s%s", sb.len ? "; " : "", one_line(dv->m->arena, parts[i]));
+        if (parts[i]) sb_printf(&sb, "%s%s", sb.len ? "; " : "", text_one_line(dv->m->arena, parts[i]));
     bool ok = sb.len && text_answer(dv, arena_strdup(dv->m->arena, sb.data),
                                     "dossier.xml: contacts and manufacturer");
     sb_free(&sb);
@@ -317,7 +300,7 @@ static bool d_intended_use(Derive *dv) {
     const Product *p = &dv->m->product;
     const char *s = p->use_environment ? p->use_environment : p->intended_use;
     if (!s) return false;
-    return text_answer(dv, one_line(dv->m->arena, s),
+    return text_answer(dv, text_one_line(dv->m->arena, s),
                        p->use_environment ? "dossier.xml: use environment"
                                           : "dossier.xml: intended use");
 }

@@ -74,6 +74,7 @@ int main(void) {
     grown = arena_grow(&ar, grown, 4, 8, sizeof *grown);
     CHECK("arena: grow keeps items", grown[3] == 7 && grown[7] == 0);
     CHECK_STR("arena: printf", arena_printf(&ar, "%s-%03d", "THR", 4), "THR-004");
+    CHECK_STR("one line: runs of blanks folded, ends trimmed", text_one_line(&ar, "  a\n\t b  c \n"), "a b c");
     arena_free(&ar);
 
     Diag d;
