@@ -11,6 +11,7 @@ check "the SBOM page exists" test -f "$page"
 n=$(ls "$TMP/site/components" | grep -c '^CMP-')
 expect_grep "every component is counted" "$n components from the SBOMs" "$page"
 rows=$(grep -c '<th scope="row"><a href="components/CMP-' "$page")
+rows=${rows:-0}
 if [ "$rows" -eq "$n" ]; then ok "one row per component"; else fail "one row per component" "$rows rows for $n components"; fi
 "$DOSSIER" check "$ex" >"$TMP/check" 2>&1
 figure=$(sed -n 's/.*\[support-coverage\] \([0-9]* of [0-9]*\) components.*/\1/p' "$TMP/check")
@@ -27,3 +28,4 @@ expect_exit "coverage above the threshold passes" 0 "$DOSSIER" check "$ex" --min
 expect_exit "coverage below the threshold fails" 1 "$DOSSIER" check "$ex" --min-support-coverage 100
 expect_grep "the threshold finding names both figures" "at least 100% are required" "$TMP/out"
 expect_exit "a threshold above 100 is a usage error" 2 "$DOSSIER" check "$ex" --min-support-coverage 101
+expect_grep "the matrix carries the component chain" "Component traceability" "$TMP/site/matrix.html"
