@@ -90,6 +90,12 @@ static int f_href(lua_State *L) {
     const char *from = luaL_checkstring(L, 1);
     const Record *rec = luamodel_record(L, 2);
     const char *to;
+    if (rec && renderer_of(L)->public) {
+        /* a public document cannot link into the internal site: like a prose
+         * reference in the public view, the record's ID becomes an anchor */
+        lua_pushfstring(L, "#%s", rec->id);
+        return 1;
+    }
     if (rec) {
         luaL_Buffer b;
         luaL_buffinit(L, &b);
