@@ -89,6 +89,7 @@ bench: deps
 	@sh scripts/install-deps.sh --bench
 	$(MAKE) all
 	BUILDDIR=$(BUILDDIR) sh bench/run.sh $(BENCH_N)
+	-BENCH=1 BUILDDIR=$(BUILDDIR) sh tests/cases/standard_bench.sh
 
 # Files written from one definition: the record schema and the rule table.
 regen: $(BIN)
