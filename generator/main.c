@@ -14,6 +14,7 @@
 #include "base/rules.h"
 #include "check/check.h"
 #include "emit/emit.h"
+#include "emit/pdf.h"
 #include "load/load.h"
 #include "model/model.h"
 #include "render/render.h"
@@ -46,6 +47,7 @@ typedef struct Options {
     const char *dir2;           /* diff: the NEW dossier (dir is OLD) */
     const char *diff_format;    /* diff --format: text, json or html */
     bool xsd, markdown;
+    bool pdf;                   /* build --pdf: print the documents to PDF too */
 } Options;
 
 static const char usage_text[] =
@@ -80,6 +82,8 @@ static const char usage_text[] =
     "  --pubkey KEY.pub       verify: the minisign public key the manifest must be signed with\n"
     "  --period FROM..TO      build: the postmarket report's period, both days included\n"
     "                         (default: the 365 days up to the build date)\n"
+    "  --pdf                  build: print the bundle's and the customer documents to PDF\n"
+    "                         with Chromium (DOSSIER_CHROMIUM, else chromium on PATH)\n"
     "  -q, --quiet            print nothing but errors\n"
     "  -v, --verbose          print progress and timings\n"
     "  -h, --help             this text;  --version  the version\n"
@@ -253,6 +257,9 @@ static bool parse_args(int argc, char **argv, Options *o) {
             o->xsd = true;
         } else if (strcmp(a, "--markdown") == 0) {
             o->markdown = true;
+        } else if (strcmp(a, "--pdf") == 0) {
+            if (strcmp(o->command, "build") != 0) return usage_error("--pdf applies to: build"), false;
+            o->pdf = true;
         } else if (a[0] == '-' && a[1]) {
             usage_error("unknown option '%s'", a);
             return false;
@@ -459,8 +466,10 @@ static int cmd_build(const Options *o) {
         return EXIT_FINDINGS;
     }
     const char *out = o->out ? o->out : default_output(&run.arena, o->dir);
-    OutDir *od = outdir_begin(out);
-    if (!od) {
+    PdfEngine *pdf = NULL;
+    OutDir *od = NULL;
+    if ((o->pdf && !(pdf = pdf_open(o->verbosity >= 2))) || !(od = outdir_begin(out))) {
+        pdf_close(pdf);
         run_free(&run);
         return EXIT_USAGE;
     }
@@ -477,11 +486,14 @@ static int cmd_build(const Options *o) {
     for (size_t i = 0; rc == EXIT_CLEAN && i < noutputs; i++) {
         char *what = arena_printf(&run.arena, "writing %s", outputs[i]->name);
         progress(o, what);
+        size_t first = od->nfiles;
         rc = render_run(renderer, outputs[i]->name, outputs[i]->public, od);
+        if (rc == EXIT_CLEAN && pdf && !pdf_output(pdf, &run.model, outputs[i]->name, od, first)) rc = EXIT_USAGE;
         if (rc == EXIT_CLEAN && outputs[i]->finish && !outputs[i]->finish(&run.model, &run.diag, &eo, od))
             rc = EXIT_USAGE;
     }
     if (renderer) render_close(renderer);
+    pdf_close(pdf);
     if (rc != EXIT_CLEAN) {
         outdir_abort(od);
         fprintf(stderr, "dossier: build failed; %s was left as it was\n", out);

@@ -1,0 +1,336 @@
+/* pdf.c: `dossier build --pdf` (emit/). After an output's templates wrote
+ * its HTML into the temporary output folder, each document among them is
+ * printed by a headless Chromium, one process per document, run without a
+ * shell, with a fresh profile and a time limit; the PDF goes beside its HTML
+ * through outdir_write, before any C step packs or hashes the folder. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "pdf.h"
+
+extern char **environ;
+
+enum { DEFAULT_TIMEOUT = 120 }; /* seconds per document */
+
+struct PdfEngine {
+    char *program; /* the Chromium executable */
+    char *scratch; /* a private folder for profiles, PDFs and stderr */
+    int timeout;   /* seconds per document */
+    bool verbose;
+    unsigned count;  /* documents printed */
+    double seconds;  /* their total time */
+};
+
+/* Which files of an output are documents to print: the HTML files it wrote
+ * directly under a folder, its index.html (a table of contents whose links
+ * lead to HTML) only where with_index says so. The site is for browsers and
+ * has no entry. */
+static const struct {
+    const char *output, *folder;
+    bool with_index;
+} printed[] = {
+    {"bundle", "premarket/", false},
+    {"postmarket", "postmarket/", true},
+    {"mds2", "mds2/", true},
+    {"whitepaper", "public/", true},
+    {"advisories", "public/advisories/", false},
+};
+
+static const char *const engine_names[] = {"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"};
+
+static bool executable(const char *path) {
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0;
+}
+
+/* name itself when it holds a slash, else its first executable on PATH;
+ * heap or NULL. */
+static char *find_program(const char *name) {
+    if (strchr(name, '/')) return executable(name) ? xstrdup(name) : NULL;
+    const char *path = getenv("PATH");
+    if (!path || !*path) path = "/usr/local/bin:/usr/bin:/bin";
+    for (const char *p = path; *p;) {
+        size_t n = strcspn(p, ":");
+        size_t len = (n ? n : 1) + strlen(name) + 2;
+        char *cand = xmalloc(len);
+        snprintf(cand, len, "%.*s/%s", n ? (int)n : 1, n ? p : ".", name);
+        if (executable(cand)) return cand;
+        free(cand);
+        p += n + (p[n] == ':');
+    }
+    return NULL;
+}
+
+PdfEngine *pdf_open(bool verbose) {
+    char *program = NULL;
+    const char *env = getenv("DOSSIER_CHROMIUM");
+    if (env && *env) {
+        program = find_program(env);
+        if (!program) {
+            fprintf(stderr, "dossier: --pdf: DOSSIER_CHROMIUM names '%s', which is not an executable program; "
+                            "nothing was written\n", env);
+            return NULL;
+        }
+    } else {
+        for (size_t i = 0; !program && i < sizeof engine_names / sizeof engine_names[0]; i++)
+            program = find_program(engine_names[i]);
+        if (!program) {
+            fprintf(stderr, "dossier: --pdf needs Chromium to print with, and none was found: install it "
+                            "(Debian: apt-get install chromium), put chromium, chromium-browser or google-chrome "
+                            "on PATH, or name the program in DOSSIER_CHROMIUM; nothing was written\n");
+            return NULL;
+        }
+    }
+    const char *tmpdir = getenv("TMPDIR");
+    size_t len = strlen(tmpdir && *tmpdir ? tmpdir : "/tmp") + 32;
+    char *scratch = xmalloc(len);
+    snprintf(scratch, len, "%s/dossier-pdf-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+    if (!mkdtemp(scratch)) {
+        fprintf(stderr, "dossier: --pdf: cannot create a scratch folder %s: %s\n", scratch, strerror(errno));
+        free(scratch);
+        free(program);
+        return NULL;
+    }
+    PdfEngine *e = xmalloc(sizeof *e);
+    memset(e, 0, sizeof *e);
+    e->program = program;
+    e->scratch = scratch;
+    e->verbose = verbose;
+    e->timeout = DEFAULT_TIMEOUT;
+    const char *t = getenv("DOSSIER_PDF_TIMEOUT");
+    if (t && *t) {
+        char *end;
+        long v = strtol(t, &end, 10);
+        if (!*end && v > 0 && v <= 3600) e->timeout = (int)v;
+        else fprintf(stderr, "dossier: warning: DOSSIER_PDF_TIMEOUT takes seconds from 1 to 3600, not '%s'; "
+                             "using %d\n", t, DEFAULT_TIMEOUT);
+    }
+    return e;
+}
+
+void pdf_close(PdfEngine *e) {
+    if (!e) return;
+    if (e->verbose && e->count)
+        fprintf(stderr, "dossier: printed %u PDF%s in %.1f s (%.2f s each)\n", e->count, e->count == 1 ? "" : "s",
+                e->seconds, e->seconds / e->count);
+    fs_remove_tree(e->scratch);
+    free(e->scratch);
+    free(e->program);
+    free(e);
+}
+
+/* A file:// URL of an absolute path: bytes other than unreserved ones and
+ * '/' percent-encoded. */
+static char *file_url(Arena *a, const char *abs) {
+    StrBuf sb;
+    sb_init(&sb);
+    sb_puts(&sb, "file://");
+    for (const unsigned char *p = (const unsigned char *)abs; *p; p++) {
+        unsigned char c = *p;
+        bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '/' ||
+                     c == '-' || c == '.' || c == '_' || c == '~';
+        if (plain) sb_putc(&sb, (char)c);
+        else sb_printf(&sb, "%%%02X", c);
+    }
+    char *url = arena_strdup(a, sb.data);
+    sb_free(&sb);
+    return url;
+}
+
+static double now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* The last lines of Chromium's stderr worth showing: its D-Bus complaints
+ * in a container are noise. Arena-owned, maybe empty. */
+static const char *last_words(Arena *a, const char *path) {
+    char *data;
+    size_t len;
+    if (!fs_read(path, 1 << 20, &data, &len)) return "";
+    const char *keep[3] = {NULL, NULL, NULL};
+    size_t lens[3] = {0, 0, 0};
+    for (char *line = data; line < data + len;) {
+        char *nl = memchr(line, '\n', (size_t)(data + len - line));
+        size_t n = nl ? (size_t)(nl - line) : (size_t)(data + len - line);
+        if (n && !memmem(line, n, "dbus", 4) && !memmem(line, n, "bytes written to file", 21)) {
+            memmove(keep, keep + 1, 2 * sizeof *keep);
+            memmove(lens, lens + 1, 2 * sizeof *lens);
+            keep[2] = line;
+            lens[2] = n;
+        }
+        line += n + 1;
+    }
+    StrBuf sb;
+    sb_init(&sb);
+    for (int i = 0; i < 3; i++)
+        if (keep[i]) sb_printf(&sb, "\n  chromium: %.*s", (int)lens[i], keep[i]);
+    free(data);
+    char *out = arena_strdup(a, sb.data ? sb.data : "");
+    sb_free(&sb);
+    return out;
+}
+
+/* Runs the engine on one HTML file into pdf_path. False with *why set. */
+static bool print_one(PdfEngine *e, Arena *a, const char *html_abs, const char *pdf_path, unsigned n,
+                      const char **why) {
+    const char *profile = arena_printf(a, "%s/profile-%u", e->scratch, n);
+    const char *errlog = arena_printf(a, "%s/stderr-%u.txt", e->scratch, n);
+    char *argv[] = {
+        e->program,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-extensions",
+        arena_printf(a, "--user-data-dir=%s", profile),
+        "--no-pdf-header-footer",
+        arena_printf(a, "--print-to-pdf=%s", pdf_path),
+        file_url(a, html_abs),
+        NULL,
+    };
+    posix_spawn_file_actions_t fa;
+    posix_spawnattr_t attr;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 2, errlog, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    posix_spawnattr_init(&attr);
+    /* its own process group, so a time-out ends Chromium's helpers too */
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+    posix_spawnattr_setpgroup(&attr, 0);
+    pid_t pid;
+    int err = posix_spawn(&pid, e->program, &fa, &attr, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    posix_spawnattr_destroy(&attr);
+    if (err) {
+        *why = arena_printf(a, "cannot run %s: %s", e->program, strerror(err));
+        return false;
+    }
+    double start = now();
+    int status = 0;
+    bool timed_out = false;
+    for (;;) {
+        pid_t r = waitpid(pid, &status, WNOHANG);
+        if (r == pid) break;
+        if (r < 0 && errno != EINTR) {
+            *why = arena_printf(a, "lost track of %s: %s", e->program, strerror(errno));
+            return false;
+        }
+        if (now() - start > e->timeout) {
+            kill(-pid, SIGKILL);
+            waitpid(pid, &status, 0);
+            timed_out = true;
+            break;
+        }
+        struct timespec nap = {0, 20 * 1000 * 1000};
+        nanosleep(&nap, NULL);
+    }
+    kill(-pid, SIGKILL); /* helpers that outlived the browser, if any */
+    fs_remove_tree(profile);
+    if (timed_out) {
+        *why = arena_printf(a, "no PDF after %d s (DOSSIER_PDF_TIMEOUT)%s", e->timeout, last_words(a, errlog));
+        return false;
+    }
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        *why = WIFEXITED(status)
+                   ? arena_printf(a, "%s exited %d%s", e->program, WEXITSTATUS(status), last_words(a, errlog))
+                   : arena_printf(a, "%s ended by signal %d%s", e->program, WTERMSIG(status), last_words(a, errlog));
+        return false;
+    }
+    return true;
+}
+
+/* Sets the PDF's /CreationDate and /ModDate (D:YYYYMMDDHHmmSS, the clock
+ * when Chromium printed) to the build date at midnight UTC, in place and at
+ * the same length, so the cross-reference offsets stay right. */
+static void set_dates(char *pdf, size_t len, int64_t build_date) {
+    char day[16], digits[15];
+    date_format(build_date, day); /* YYYY-MM-DD */
+    snprintf(digits, sizeof digits, "%.4s%.2s%.2s000000", day, day + 5, day + 8);
+    static const char *const keys[] = {"/CreationDate (D:", "/ModDate (D:"};
+    for (size_t k = 0; k < 2; k++) {
+        size_t kl = strlen(keys[k]);
+        for (char *p = pdf; (p = memmem(p, len - (size_t)(p - pdf), keys[k], kl));) {
+            p += kl;
+            if ((size_t)(p - pdf) + 14 > len) break;
+            bool all_digits = true;
+            for (int i = 0; i < 14; i++)
+                if (p[i] < '0' || p[i] > '9') all_digits = false;
+            if (all_digits) memcpy(p, digits, 14);
+        }
+    }
+}
+
+static bool is_document(const char *path, const char *folder, bool with_index) {
+    size_t fl = strlen(folder), pl = strlen(path);
+    if (strncmp(path, folder, fl) != 0 || strchr(path + fl, '/')) return false;
+    if (pl < fl + 6 || strcmp(path + pl - 5, ".html") != 0) return false;
+    return with_index || strcmp(path + fl, "index.html") != 0;
+}
+
+bool pdf_output(PdfEngine *e, const Model *m, const char *output, OutDir *o, size_t first) {
+    size_t t;
+    for (t = 0; t < sizeof printed / sizeof printed[0]; t++)
+        if (strcmp(printed[t].output, output) == 0) break;
+    if (t == sizeof printed / sizeof printed[0]) return true;
+    Arena a;
+    arena_init(&a);
+    char *root = realpath(o->tmp_path, NULL);
+    if (!root) {
+        fprintf(stderr, "dossier: --pdf: cannot resolve %s: %s\n", o->tmp_path, strerror(errno));
+        arena_free(&a);
+        return false;
+    }
+    bool ok = true;
+    size_t end = o->nfiles; /* outdir_write below appends to o->files */
+    for (size_t i = first; ok && i < end; i++) {
+        const char *rel = o->files[i].path;
+        if (!is_document(rel, printed[t].folder, printed[t].with_index)) continue;
+        const char *html = fs_join(&a, root, rel);
+        const char *tmp_pdf = arena_printf(&a, "%s/document-%u.pdf", e->scratch, e->count);
+        const char *why = NULL;
+        double start = now();
+        char *data = NULL;
+        size_t len = 0;
+        ok = print_one(e, &a, html, tmp_pdf, e->count, &why);
+        if (ok && (!fs_read(tmp_pdf, (size_t)1 << 30, &data, &len) || len < 5 || memcmp(data, "%PDF-", 5) != 0)) {
+            why = arena_printf(&a, "%s wrote no PDF%s", e->program,
+                               last_words(&a, arena_printf(&a, "%s/stderr-%u.txt", e->scratch, e->count)));
+            ok = false;
+        }
+        if (!ok) {
+            fprintf(stderr, "dossier: --pdf: cannot print %s: %s\n", rel, why);
+            free(data);
+            break;
+        }
+        set_dates(data, len, m->build_date);
+        size_t rl = strlen(rel);
+        const char *pdf_rel = arena_printf(&a, "%.*s.pdf", (int)(rl - 5), rel);
+        ok = outdir_write(o, pdf_rel, data, len);
+        free(data);
+        unlink(tmp_pdf);
+        double took = now() - start;
+        e->count++;
+        e->seconds += took;
+        if (ok && e->verbose) fprintf(stderr, "dossier: printed %s (%.2f s)\n", pdf_rel, took);
+    }
+    free(root);
+    arena_free(&a);
+    return ok;
+}
