@@ -111,10 +111,12 @@ typedef struct Derive {
     const char *const *control; /* per control (model order): title and statement in lower case */
 } Derive;
 
+/* Appends r; mds2_resolve sorts the records and drops repeats once the
+ * answer is derived (a scan per record here made an answer citing every
+ * component quadratic). */
 static void add_record(Derive *dv, Record *r) {
     Mds2Answer *a = dv->a;
-    for (size_t i = 0; i < a->nrecords; i++)
-        if (a->records[i] == r) return;
+    if (a->nrecords && a->records[a->nrecords - 1] == r) return;
     if (a->nrecords == dv->cap) {
         a->records = arena_grow(dv->m->arena, a->records, dv->cap, dv->cap ? dv->cap * 2 : 8,
                                 sizeof *a->records);
@@ -575,6 +577,21 @@ static int cmp_records(const void *pa, const void *pb) {
     return id_compare((*(Record *const *)pa)->id, (*(Record *const *)pb)->id);
 }
 
+/* Sorts an answer's records by ID and drops repeats; records taken from
+ * model_of_type come sorted already, so sorting is skipped then. */
+static void sort_unique(Mds2Answer *a) {
+    if (a->nrecords < 2) return;
+    bool sorted = true;
+    for (size_t i = 1; i < a->nrecords && sorted; i++)
+        sorted = a->records[i - 1] == a->records[i] ||
+                 id_compare(a->records[i - 1]->id, a->records[i]->id) < 0;
+    if (!sorted) qsort(a->records, a->nrecords, sizeof *a->records, cmp_records);
+    size_t k = 1;
+    for (size_t i = 1; i < a->nrecords; i++)
+        if (a->records[i] != a->records[k - 1]) a->records[k++] = a->records[i];
+    a->nrecords = k;
+}
+
 /* Adds the records an mds2.xml answer names (the loader reported unknown IDs). */
 static void add_given_records(Model *m, Mds2Answer *a, const Mds2Given *g) {
     Derive dv = {.m = m, .a = a, .cap = a->nrecords};
@@ -652,6 +669,6 @@ void mds2_resolve(Model *m) {
                 a->loc = parent->loc;
             }
         }
-        if (a->nrecords > 1) qsort(a->records, a->nrecords, sizeof *a->records, cmp_records);
+        sort_unique(a);
     }
 }
