@@ -155,13 +155,18 @@ static void document_records(Arena *a, const Model *m, const BundleFile *files, 
     const BundleFile *index = lookup(files, n, "documents.json");
     json_t *root = index ? json_loadb((const char *)index->data, index->len, 0, NULL) : NULL;
     json_t *docs = json_object_get(root, "documents");
+    /* a PDF of build --pdf rests on the records of the HTML it was printed from */
+    size_t plen = strlen(doc->path);
+    bool pdf = plen > 4 && strcmp(doc->path + plen - 4, ".pdf") == 0;
+    const char *path = pdf ? arena_printf(a, "%.*s.html", (int)(plen - 4), doc->path) : doc->path;
     size_t i;
     json_t *d;
     json_array_foreach(docs, i, d) {
         const char *p = json_string_value(json_object_get(d, "path"));
-        if (!p || strcmp(p, doc->path) != 0) continue;
+        if (!p || strcmp(p, path) != 0) continue;
         const char *v = json_string_value(json_object_get(d, "validation"));
-        *validation = v ? arena_strdup(a, v) : "not validated: written by dossier from the records it names";
+        *validation = pdf ? arena_printf(a, "not validated: printed to PDF by Chromium from %s", path)
+                      : v ? arena_strdup(a, v) : "not validated: written by dossier from the records it names";
         json_t *ids = json_object_get(d, "records");
         e->records = arena_alloc(a, (json_array_size(ids) + 1) * sizeof *e->records);
         size_t k;
