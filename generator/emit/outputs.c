@@ -14,6 +14,8 @@ const OutputDef output_table[] = {
      true, NULL},
     {"csaf", "CSAF 2.0 advisories and VEX in the provider folder layout, with SHA-256 and SHA-512 files", true,
      provider_finish},
+    {"sbom", "the SBOM and VEX for customers: CycloneDX 1.6 in JSON and XML with support dates and the VEX state "
+     "of each known vulnerability, and a page that shows the same", true, NULL},
     {"whitepaper", "the security whitepaper for customers: whitepaper.md with data from the records, print-ready HTML",
      true, NULL},
     {"bundle", "the premarket bundle: premarket/ (documents by FDA item, 524B/eSTAR checklist, source records), "

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "../model/whitepaper.h"
 #include "renderer.h"
 
@@ -66,6 +68,27 @@ static int f_relurl(lua_State *L) {
     luaL_buffinit(L, &b);
     render_add_relurl(L, &b, from, to);
     luaL_pushresult(&b);
+    return 1;
+}
+
+/* name_uuid(text): "urn:uuid:..." derived from the SHA-256 of the text, so
+ * the same name gives the same serial number in every build. Laid out as
+ * RFC 4122 variant and version 5, the name-based kind (CycloneDX accepts
+ * versions 1 to 5 only), with SHA-256 in place of SHA-1. */
+static int f_name_uuid(lua_State *L) {
+    size_t n;
+    const char *s = luaL_checklstring(L, 1, &n);
+    unsigned char d[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(d, (const unsigned char *)s, n);
+    d[6] = (unsigned char)((d[6] & 0x0f) | 0x50);
+    d[8] = (unsigned char)((d[8] & 0x3f) | 0x80);
+    char out[64] = "urn:uuid:";
+    char *p = out + 9;
+    for (int i = 0; i < 16; i++) {
+        if (i == 4 || i == 6 || i == 8 || i == 10) *p++ = '-';
+        p += snprintf(p, 3, "%02x", d[i]);
+    }
+    lua_pushstring(L, out);
     return 1;
 }
 
@@ -190,7 +213,8 @@ static int f_whitepaper(lua_State *L) {
 static const luaL_Reg helpers[] = {
     {"whitepaper", f_whitepaper},
     {"relurl", f_relurl},       {"page_of", f_page_of},   {"href", f_href}, {"write", f_write},
-    {"is_record", f_is_record}, {"is_array", f_is_array}, {NULL, NULL},
+    {"is_record", f_is_record}, {"is_array", f_is_array}, {"name_uuid", f_name_uuid},
+    {NULL, NULL},
 };
 
 /* ---- entry points ------------------------------------------------------------------ */

@@ -1,0 +1,197 @@
+-- sbom/cyclonedx.lua: the device's SBOM and VEX as one CycloneDX 1.6
+-- document, a Lua table in the shape of the JSON format (sbom/xml.lua writes
+-- the same table as XML). Used by the customer SBOM (public view of the
+-- model) and by the premarket bundle (the whole model).
+--
+-- Support data goes out as properties of the taxonomy: the lifecycle
+-- milestone cdx:lifecycle:milestone:endOfSupport and the FDA namespace
+-- (cdx:fda:level-of-support, cdx:fda:end-of-support-date,
+-- cdx:fda:justification, cdx:fda:update-or-replace-plan), which dossier reads
+-- back. The serial number comes from the product's name and version, the
+-- timestamp is the build date: the same dossier gives the same bytes.
+local M = {}
+
+M.spec = "1.6"
+
+local types = {
+  application = true, framework = true, library = true, container = true, platform = true,
+  ["operating-system"] = true, device = true, ["device-driver"] = true, firmware = true, file = true,
+}
+-- dossier's VEX states and justifications in CycloneDX's words.
+local states = { not_affected = "not_affected", affected = "exploitable", fixed = "resolved",
+  under_investigation = "in_triage" }
+local justifications = {
+  component_not_present = "code_not_present", vulnerable_code_not_present = "code_not_present",
+  vulnerable_code_not_in_execute_path = "code_not_reachable",
+  vulnerable_code_cannot_be_controlled_by_adversary = "requires_environment",
+  inline_mitigations_already_exist = "protected_by_mitigating_control",
+}
+local responses = { can_not_fix = true, will_not_fix = true, update = true, rollback = true,
+  workaround_available = true }
+local support_words = { ["actively-maintained"] = "actively maintained",
+  ["no-longer-maintained"] = "no longer maintained", abandoned = "abandoned", unknown = "unknown" }
+local hash_algs = { MD5 = "MD5", SHA1 = "SHA-1", ["SHA-1"] = "SHA-1", SHA256 = "SHA-256", ["SHA-256"] = "SHA-256",
+  SHA384 = "SHA-384", ["SHA-384"] = "SHA-384", SHA512 = "SHA-512", ["SHA-512"] = "SHA-512",
+  ["SHA3-256"] = "SHA3-256", ["SHA3-384"] = "SHA3-384", ["SHA3-512"] = "SHA3-512",
+  ["BLAKE2B-256"] = "BLAKE2b-256", ["BLAKE2B-384"] = "BLAKE2b-384", ["BLAKE2B-512"] = "BLAKE2b-512",
+  BLAKE3 = "BLAKE3" }
+
+-- Text on one line: runs of white space as one space, no space at the ends.
+local function text_one_line(s)
+  return (s:gsub("%s+", " "):gsub("^ ", ""):gsub(" $", ""))
+end
+
+local function nonempty(t) if #t > 0 then return t end return nil end
+
+local function prop(props, name, value)
+  if value ~= nil and value ~= "" then props[#props + 1] = { name = name, value = tostring(value) } end
+end
+
+-- "SHA256:abc..." as a CycloneDX hash, or nil when the algorithm is not one
+-- CycloneDX names or the value is not hex.
+local function hash(text)
+  local alg, hex = text:match("^([%w%-]+):(%x+)$")
+  alg = alg and hash_algs[alg:upper()]
+  if alg then return { alg = alg, content = hex:lower() } end
+end
+
+local function support_props(f)
+  local props = {}
+  prop(props, "cdx:fda:level-of-support", support_words[f.support or ""])
+  local eos = f.end_of_support
+  if eos and eos ~= "unknown" then
+    prop(props, "cdx:lifecycle:milestone:endOfSupport", eos)
+    prop(props, "cdx:fda:end-of-support-date", eos)
+  end
+  if f.support_reason then
+    if f.support == "unknown" then prop(props, "cdx:fda:justification", "level-of-support: " .. f.support_reason) end
+    if eos == "unknown" then prop(props, "cdx:fda:justification", "end-of-support-date: " .. f.support_reason) end
+  end
+  local plan = f.eos_plan
+  if plan then
+    local text = plan.action .. ": " .. text_one_line(plan.detail)
+    if plan.due then text = text .. " (due " .. plan.due .. ")" end
+    prop(props, "cdx:fda:update-or-replace-plan", text)
+  end
+  return props
+end
+
+-- The fields the view lets this output see: pairs skips a withheld
+-- (internal) field, so an SBOM leaves it out rather than stopping the build.
+local function visible(r)
+  local f = {}
+  for k, v in pairs(r.fields) do f[k] = v end
+  return f
+end
+M.visible = visible
+
+local function component(c)
+  local f = visible(c)
+  local hashes, licenses = {}, {}
+  for _, h in ipairs(f.hashes or {}) do hashes[#hashes + 1] = hash(h) end
+  for _, l in ipairs(f.licenses or {}) do licenses[#licenses + 1] = { license = { name = l } } end
+  return {
+    ["bom-ref"] = c.id, type = types[f.kind or ""] and f.kind or "library",
+    name = f.name or c.id, version = f.version, group = f.group, purl = f.purl, cpe = f.cpe,
+    supplier = f.supplier and { name = f.supplier } or nil,
+    hashes = nonempty(hashes), licenses = nonempty(licenses), properties = nonempty(support_props(f)),
+  }
+end
+
+local function severity(score)
+  if not score then return nil end
+  if score == 0 then return "none" elseif score < 4 then return "low" elseif score < 7 then return "medium"
+  elseif score < 9 then return "high" end
+  return "critical"
+end
+
+-- The VEX statements of a vulnerability: the first detail, the responses
+-- CycloneDX names, and the rest of the actions as a recommendation.
+local function statements(f)
+  local detail, rs, actions, seen = nil, {}, {}, {}
+  for _, s in ipairs(f.vex or {}) do
+    detail = detail or s.detail
+    for _, r in ipairs(s.response or {}) do
+      if not seen[r] then
+        seen[r] = true
+        if responses[r] then rs[#rs + 1] = r else actions[#actions + 1] = text_one_line(r) end
+      end
+    end
+  end
+  return detail, rs, actions
+end
+
+local function vulnerability(v, refs)
+  local f = visible(v)
+  local affects = {}
+  for _, c in ipairs(v.rel.sbom_components) do
+    if refs[c.id] then affects[#affects + 1] = { ref = c.id } end
+  end
+  if #affects == 0 then return nil end
+  local detail, rs, actions = statements(f)
+  local fixes = {}
+  for _, r in ipairs(v.rel.fixed_in) do fixes[#fixes + 1] = r.fields.version end
+  if #fixes > 0 then table.insert(actions, 1, "Update to version " .. table.concat(fixes, ", ") .. ".") end
+  local state = states[f.vex_state or ""]
+  local ratings
+  if f.cvss_score or f.cvss_vector then
+    ratings = { { method = "CVSSv31", score = f.cvss_score, severity = severity(f.cvss_score),
+                  vector = f.cvss_vector } }
+  end
+  local cwe = f.cwe and tonumber(f.cwe:match("^CWE%-(%d+)$"))
+  return {
+    ["bom-ref"] = "vuln-" .. v.id, id = v.id,
+    source = v.id:find("^CVE%-") and { name = "NVD", url = "https://nvd.nist.gov/vuln/detail/" .. v.id } or nil,
+    ratings = ratings, cwes = cwe and { cwe } or nil, description = v.title,
+    recommendation = #actions > 0 and table.concat(actions, " ") or nil,
+    analysis = state and {
+      state = state, justification = justifications[f.vex_justification or ""],
+      response = nonempty(rs), detail = detail and text_one_line(detail) or nil,
+    } or nil,
+    affects = affects,
+  }
+end
+
+-- The document as a table; model is whichever view the output sees.
+function M.bom()
+  local p = model.product
+  local name, version = p.name or "device", p.version
+  local components, deps, refs, depended = {}, {}, {}, {}
+  for _, c in ipairs(model.by_type.component) do
+    components[#components + 1] = component(c)
+    refs[c.id] = true
+  end
+  for _, c in ipairs(model.by_type.component) do
+    local on = {}
+    for _, d in ipairs(c.rel.depends_on) do
+      if refs[d.id] then on[#on + 1] = d.id; depended[d.id] = true end
+    end
+    deps[#deps + 1] = { ref = c.id, dependsOn = nonempty(on) }
+  end
+  -- The device holds every component nothing else in it depends on.
+  local top = {}
+  for _, c in ipairs(model.by_type.component) do
+    if not depended[c.id] then top[#top + 1] = c.id end
+  end
+  table.insert(deps, 1, { ref = "device", dependsOn = nonempty(top) })
+  local vulns = {}
+  for _, v in ipairs(model.by_type.vulnerability) do vulns[#vulns + 1] = vulnerability(v, refs) end
+  local maker = p.manufacturer and { name = p.manufacturer, url = p.manufacturer_url and { p.manufacturer_url } or nil }
+  return {
+    ["$schema"] = "http://cyclonedx.org/schema/bom-1.6.schema.json",
+    bomFormat = "CycloneDX", specVersion = M.spec, version = 1,
+    serialNumber = name_uuid("dossier sbom\0" .. (p.manufacturer or "") .. "\0" .. name .. "\0" .. (version or "")),
+    metadata = {
+      timestamp = model.build_date .. "T00:00:00Z",
+      tools = { components = { { type = "application", name = "dossier" } } },
+      component = { ["bom-ref"] = "device", type = "device", name = name, version = version,
+                    manufacturer = maker, description = p.description and text_one_line(p.description) or nil },
+      manufacturer = maker, supplier = maker,
+    },
+    components = nonempty(components),
+    dependencies = deps,
+    vulnerabilities = nonempty(vulns),
+  }
+end
+
+return M
