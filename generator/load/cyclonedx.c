@@ -449,59 +449,50 @@ static const struct {
 typedef struct XmlConv {
     Arena *a;
     const char *path;
-    const xmlChar *ns;
+    const char *ns;
 } XmlConv;
 
-static bool cdx_element(const XmlConv *x, const xmlNode *n) {
-    return n->type == XML_ELEMENT_NODE && n->ns && xmlStrEqual(n->ns->href, x->ns);
+static bool cdx_element(const XmlConv *x, const XNode *n) {
+    return n->ns == x->ns || (n->ns && x->ns && strcmp(n->ns, x->ns) == 0);
 }
 
-static SrcLoc xml_loc(const XmlConv *x, xmlNode *n) {
-    return (SrcLoc){x->path, (int)xmlGetLineNo(n), 0};
+static SrcLoc xml_loc(const XmlConv *x, const XNode *n) {
+    return (SrcLoc){x->path, n->line, 0};
 }
 
-static Value *xml_scalar(const XmlConv *x, xmlNode *n) {
-    /* one text or CDATA child, the common case, is read in place */
-    xmlNode *only = n->children;
-    bool single = only && !only->next &&
-                  (only->type == XML_TEXT_NODE || only->type == XML_CDATA_SECTION_NODE);
-    xmlChar *text = single ? NULL : xmlNodeGetContent(n);
-    const char *t = single ? (const char *)only->content : text ? (const char *)text : "";
-    if (!t) t = "";
-    while (isspace((unsigned char)*t))
-        t++;
-    size_t len = strlen(t);
+static bool is(const XNode *n, const char *name) {
+    return strcmp(n->name, name) == 0;
+}
+
+static Value *xml_scalar(const XmlConv *x, const XNode *n) {
+    const char *t = n->text ? n->text : "";
+    size_t len = n->text ? n->text_len : 0;
+    while (len && isspace((unsigned char)*t))
+        t++, len--;
     while (len && isspace((unsigned char)t[len - 1]))
         len--;
-    Value *v = value_scalar(x->a, xml_loc(x, n), t, len);
-    if (text) xmlFree(text);
-    return v;
+    return value_scalar(x->a, xml_loc(x, n), t, len);
 }
 
-static Value *xml_convert(const XmlConv *x, xmlNode *n);
+static Value *xml_convert(const XmlConv *x, const XNode *n);
 
 /* <dependency ref="a"><dependency ref="b"/></dependency>, nested at any
  * depth, as the JSON [{"ref": "a", "dependsOn": ["b"]}]. */
-static void xml_dependencies(const XmlConv *x, xmlNode *n, Value *list) {
-    for (xmlNode *c = n->children; c; c = c->next) {
-        if (!cdx_element(x, c) || !xmlStrEqual(c->name, (const xmlChar *)"dependency")) continue;
-        xmlChar *ref = xmlGetProp(c, (const xmlChar *)"ref");
+static void xml_dependencies(const XmlConv *x, const XNode *n, Value *list) {
+    for (const XNode *c = n->children; c; c = c->next) {
+        if (!cdx_element(x, c) || !is(c, "dependency")) continue;
+        const char *ref = xtree_attr(c, "ref");
         if (!ref) continue;
         SrcLoc loc = xml_loc(x, c);
         Value *entry = value_new(x->a, VAL_MAP, loc);
-        value_push(x->a, entry, "ref", loc,
-                   value_scalar(x->a, loc, (const char *)ref, strlen((const char *)ref)));
-        xmlFree(ref);
+        value_push(x->a, entry, "ref", loc, value_scalar(x->a, loc, ref, strlen(ref)));
         Value *on = value_new(x->a, VAL_LIST, loc);
-        for (xmlNode *d = c->children; d; d = d->next) {
-            if (!cdx_element(x, d) || !xmlStrEqual(d->name, (const xmlChar *)"dependency"))
-                continue;
-            xmlChar *to = xmlGetProp(d, (const xmlChar *)"ref");
+        for (const XNode *d = c->children; d; d = d->next) {
+            if (!cdx_element(x, d) || !is(d, "dependency")) continue;
+            const char *to = xtree_attr(d, "ref");
             if (to) {
                 SrcLoc tl = xml_loc(x, d);
-                value_push(x->a, on, NULL, tl,
-                           value_scalar(x->a, tl, (const char *)to, strlen((const char *)to)));
-                xmlFree(to);
+                value_push(x->a, on, NULL, tl, value_scalar(x->a, tl, to, strlen(to)));
             }
         }
         value_push(x->a, entry, "dependsOn", loc, on);
@@ -510,9 +501,9 @@ static void xml_dependencies(const XmlConv *x, xmlNode *n, Value *list) {
     }
 }
 
-static Value *xml_convert(const XmlConv *x, xmlNode *n) {
+static Value *xml_convert(const XmlConv *x, const XNode *n) {
     SrcLoc loc = xml_loc(x, n);
-    const char *name = (const char *)n->name;
+    const char *name = n->name;
     if (strcmp(name, "dependencies") == 0) {
         Value *list = value_new(x->a, VAL_LIST, loc);
         xml_dependencies(x, n, list);
@@ -520,48 +511,45 @@ static Value *xml_convert(const XmlConv *x, xmlNode *n) {
     }
     size_t nchildren = 0;
     bool same = true;
-    const xmlChar *first = NULL;
-    for (xmlNode *c = n->children; c; c = c->next) {
+    const char *first = NULL;
+    for (const XNode *c = n->children; c; c = c->next) {
         if (!cdx_element(x, c)) continue;
         if (!first)
             first = c->name;
-        else if (!xmlStrEqual(first, c->name))
+        else if (first != c->name && strcmp(first, c->name) != 0)
             same = false;
         nchildren++;
     }
     if (strcmp(name, "licenses") == 0) {
         /* JSON: [{"license": {...}}, {"expression": "..."}] */
         Value *list = value_new(x->a, VAL_LIST, loc);
-        for (xmlNode *c = n->children; c; c = c->next) {
+        for (const XNode *c = n->children; c; c = c->next) {
             if (!cdx_element(x, c)) continue;
             Value *item = value_new(x->a, VAL_MAP, xml_loc(x, c));
-            value_push(x->a, item, arena_strdup(x->a, (const char *)c->name), item->loc,
-                       xml_convert(x, c));
+            value_push(x->a, item, c->name, item->loc, xml_convert(x, c));
             value_push(x->a, list, NULL, item->loc, item);
         }
         return list;
     }
-    for (size_t i = 0; i < sizeof xml_lists / sizeof xml_lists[0]; i++)
-        if (strcmp(name, xml_lists[i].wrapper) == 0 && same &&
-            (!first || xmlStrEqual(first, (const xmlChar *)xml_lists[i].item))) {
-            Value *list = value_new(x->a, VAL_LIST, loc);
-            for (xmlNode *c = n->children; c; c = c->next)
-                if (cdx_element(x, c))
-                    value_push(x->a, list, NULL, xml_loc(x, c), xml_convert(x, c));
-            return list;
-        }
+    if (same)
+        for (size_t i = 0; i < sizeof xml_lists / sizeof xml_lists[0]; i++)
+            if (name[0] == xml_lists[i].wrapper[0] && strcmp(name, xml_lists[i].wrapper) == 0 &&
+                (!first || strcmp(first, xml_lists[i].item) == 0)) {
+                Value *list = value_new(x->a, VAL_LIST, loc);
+                for (const XNode *c = n->children; c; c = c->next)
+                    if (cdx_element(x, c))
+                        value_push(x->a, list, NULL, xml_loc(x, c), xml_convert(x, c));
+                return list;
+            }
     bool attrs = false;
-    for (xmlAttr *at = n->properties; at; at = at->next)
-        if (!at->ns) attrs = true;
+    for (size_t k = 0; k < n->nattrs; k++)
+        if (!n->attrs[k].ns) attrs = true;
     if (!nchildren && !attrs) return xml_scalar(x, n);
     Value *map = value_new(x->a, VAL_MAP, loc);
-    for (xmlAttr *at = n->properties; at; at = at->next) {
-        if (at->ns) continue; /* xsi: and other namespaces' attributes */
-        xmlChar *v = xmlNodeListGetString(n->doc, at->children, 1);
-        const char *t = v ? (const char *)v : "";
-        value_push(x->a, map, arena_strdup(x->a, (const char *)at->name), loc,
-                   value_scalar(x->a, loc, t, strlen(t)));
-        if (v) xmlFree(v);
+    for (size_t k = 0; k < n->nattrs; k++) {
+        if (n->attrs[k].ns) continue; /* xsi: and other namespaces' attributes */
+        const char *t = n->attrs[k].value;
+        value_push(x->a, map, n->attrs[k].name, loc, value_scalar(x->a, loc, t, strlen(t)));
     }
     if (!nchildren) {
         Value *text = xml_scalar(x, n);
@@ -575,16 +563,16 @@ static Value *xml_convert(const XmlConv *x, xmlNode *n) {
     /* an element written twice (<omniborId>, <url>) becomes a list */
     Value **repeated = NULL;
     size_t nrepeated = 0;
-    for (xmlNode *c = n->children; c; c = c->next) {
+    for (const XNode *c = n->children; c; c = c->next) {
         if (!cdx_element(x, c)) continue;
-        const char *key = (const char *)c->name;
+        const char *key = c->name;
         Value *item = xml_convert(x, c);
         SrcLoc cl = xml_loc(x, c);
         size_t at = 0;
-        while (at < map->n && strcmp(map->keys[at], key) != 0)
+        while (at < map->n && map->keys[at] != key && strcmp(map->keys[at], key) != 0)
             at++;
         if (at == map->n) {
-            value_push(x->a, map, arena_strdup(x->a, key), cl, item);
+            value_push(x->a, map, key, cl, item);
             continue;
         }
         Value *have = map->items[at];
@@ -604,10 +592,10 @@ static Value *xml_convert(const XmlConv *x, xmlNode *n) {
     return map;
 }
 
-void cyclonedx_xml(Standard *s, const char *rel, xmlNode *root, bool shipped) {
+void cyclonedx_xml(Standard *s, const char *rel, const XNode *root, bool shipped) {
     static const char prefix[] = "http://cyclonedx.org/schema/bom/";
-    const char *ns = root->ns ? (const char *)root->ns->href : NULL;
-    SrcLoc loc = {rel, (int)xmlGetLineNo(root), 0};
+    const char *ns = root->ns;
+    SrcLoc loc = {rel, root->line, 0};
     const char *version =
         ns && strncmp(ns, prefix, sizeof prefix - 1) == 0 ? ns + sizeof prefix - 1 : NULL;
     if (!version) {
@@ -638,7 +626,7 @@ void cyclonedx_xml(Standard *s, const char *rel, xmlNode *root, bool shipped) {
     }
     Arena scratch;
     arena_init(&scratch);
-    XmlConv x = {&scratch, rel, root->ns->href};
+    XmlConv x = {&scratch, rel, root->ns};
     Value *bom = xml_convert(&x, root);
     if (bom->kind != VAL_MAP) {
         Value *empty = value_new(&scratch, VAL_MAP, loc);

@@ -34,47 +34,45 @@ typedef struct Report {
     size_t ncases;
 } Report;
 
-static bool named(const xmlNode *n, const char *name) {
-    return n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
+static bool named(const XNode *n, const char *name) {
+    return strcmp(n->name, name) == 0;
 }
 
-static const char *attr(Report *r, xmlNode *n, const char *name) {
-    xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
-    if (!v) return NULL;
-    const char *out = arena_strdup(std_arena(r->s), (const char *)v);
-    xmlFree(v);
-    return out;
+/* An attribute's value, kept in the model arena (the tree is scratch). */
+static const char *attr(Report *r, const XNode *n, const char *name) {
+    const char *v = xtree_attr(n, name);
+    return v ? arena_strdup(std_arena(r->s), v) : NULL;
 }
 
-static SrcLoc where(const Report *r, xmlNode *n) {
-    return (SrcLoc){r->path, (int)xmlGetLineNo(n), 0};
+/* The text of a leaf element (NULL when it has elements inside). */
+static const char *text_of(const XNode *n) {
+    return n->text;
 }
 
-static void unexpected(Report *r, xmlNode *n, const char *parent, const char *expected) {
+static SrcLoc where(const Report *r, const XNode *n) {
+    return (SrcLoc){r->path, n->line, 0};
+}
+
+static void unexpected(Report *r, const XNode *n, const char *parent, const char *expected) {
     for (size_t i = 0; i < r->nunknown; i++)
-        if (strcmp(r->unknown[i], (const char *)n->name) == 0) return;
+        if (strcmp(r->unknown[i], n->name) == 0) return;
     r->unknown = xrealloc(r->unknown, (r->nunknown + 1) * sizeof *r->unknown);
-    r->unknown[r->nunknown++] = (const char *)n->name;
+    r->unknown[r->nunknown++] = n->name;
     diag_add(std_diag(r->s), SEV_WARNING, where(r, n), "junit-element", NULL,
-             "<%s> in <%s> is not part of a JUnit report (expected %s); ignored",
-             (const char *)n->name, parent, expected);
+             "<%s> in <%s> is not part of a JUnit report (expected %s); ignored", n->name, parent,
+             expected);
 }
 
 /* Reads <properties> into inherit: the ones the dossier uses. */
-static void properties(Report *r, xmlNode *props, Inherit *in) {
+static void properties(Report *r, const XNode *props, Inherit *in) {
     Arena *a = std_arena(r->s);
-    for (xmlNode *p = props->children; p; p = p->next) {
-        if (p->type != XML_ELEMENT_NODE) continue;
+    for (const XNode *p = props->children; p; p = p->next) {
         if (!named(p, "property")) {
             unexpected(r, p, "properties", "<property>");
             continue;
         }
         const char *name = attr(r, p, "name"), *value = attr(r, p, "value");
-        if (!value) {
-            xmlChar *text = xmlNodeGetContent(p);
-            value = text ? arena_strdup(a, (const char *)text) : NULL;
-            if (text) xmlFree(text);
-        }
+        if (!value && text_of(p)) value = arena_strdup(a, text_of(p));
         value = std_trim(r->s, value);
         if (!name || !value) continue;
         SrcLoc loc = where(r, p);
@@ -97,15 +95,11 @@ static void properties(Report *r, xmlNode *props, Inherit *in) {
 }
 
 /* The first line of a failure's message or text, clipped. */
-static const char *message_of(Report *r, xmlNode *n) {
+static const char *message_of(Report *r, const XNode *n) {
     const char *msg = attr(r, n, "message");
     const char *type = attr(r, n, "type");
     msg = std_trim(r->s, msg);
-    if (!msg) {
-        xmlChar *text = xmlNodeGetContent(n);
-        msg = text ? std_trim(r->s, (const char *)text) : NULL;
-        if (text) xmlFree(text);
-    }
+    if (!msg) msg = std_trim(r->s, text_of(n));
     type = std_trim(r->s, type);
     if (!msg && !type) return NULL;
     StrBuf sb;
@@ -129,7 +123,7 @@ static int severity_of(const char *result) {
     return 1;
 }
 
-static void testcase(Report *r, xmlNode *n, const Inherit *suite) {
+static void testcase(Report *r, const XNode *n, const Inherit *suite) {
     static const char expected[] =
         "<failure>, <error>, <skipped>, <system-out>, <system-err> or <properties>";
     Inherit in = *suite;
@@ -142,8 +136,7 @@ static void testcase(Report *r, xmlNode *n, const Inherit *suite) {
     c.result = "pass";
     const char *note = NULL;
     size_t flaky = 0, reruns = 0;
-    for (xmlNode *k = n->children; k; k = k->next) {
-        if (k->type != XML_ELEMENT_NODE) continue;
+    for (const XNode *k = n->children; k; k = k->next) {
         const char *result = NULL;
         if (named(k, "failure"))
             result = "fail";
@@ -196,7 +189,7 @@ static void testcase(Report *r, xmlNode *n, const Inherit *suite) {
     std_case_add(r->s, &c);
 }
 
-static void testsuite(Report *r, xmlNode *n, const Inherit *outer, int depth) {
+static void testsuite(Report *r, const XNode *n, const Inherit *outer, int depth) {
     Inherit in = *outer;
     in.verifies = outer->verifies;
     const char *ts = attr(r, n, "timestamp");
@@ -214,29 +207,29 @@ static void testsuite(Report *r, xmlNode *n, const Inherit *outer, int depth) {
         }
     }
     /* properties first: they apply to every case of the suite */
-    for (xmlNode *k = n->children; k; k = k->next)
+    for (const XNode *k = n->children; k; k = k->next)
         if (named(k, "properties")) properties(r, k, &in);
-    for (xmlNode *k = n->children; k; k = k->next) {
-        if (k->type != XML_ELEMENT_NODE || named(k, "properties")) continue;
+    for (const XNode *k = n->children; k; k = k->next) {
+        if (named(k, "properties")) continue;
         if (named(k, "testcase")) {
             if (!in.timestamp) r->no_timestamp = true;
             testcase(r, k, &in);
         } else if (named(k, "testsuite")) {
             if (depth < 64) testsuite(r, k, &in, depth + 1);
         } else if (!named(k, "system-out") && !named(k, "system-err")) {
-            unexpected(r, k, (const char *)n->name,
+            unexpected(r, k, n->name,
                        "<testsuite>, <testcase>, <properties>, <system-out> or <system-err>");
         }
     }
 }
 
-void junit_load(Standard *s, const char *rel, xmlNode *root) {
-    SrcLoc loc = {rel, root ? (int)xmlGetLineNo(root) : 1, 0};
+void junit_load(Standard *s, const char *rel, const XNode *root) {
+    SrcLoc loc = {rel, root ? root->line : 1, 0};
     if (!root || !(named(root, "testsuites") || named(root, "testsuite"))) {
         diag_add(
             std_diag(s), SEV_ERROR, loc, "junit-format", NULL,
             "not a JUnit report: expected a <testsuites> or <testsuite> root element, found <%s>",
-            root ? (const char *)root->name : "");
+            root ? root->name : "");
         return;
     }
     Report r = {s, rel, NULL, 0, false, false, 0};

@@ -547,24 +547,28 @@ static void load_json(Standard *s, const char *rel, const Value *root, bool in_s
 }
 
 static void load_xml(Standard *s, const char *rel, const char *data, size_t len, int dir) {
-    xmlDoc *doc = xml_parse(s->d, rel, data, len);
-    if (!doc) return;
-    xmlNode *root = xmlDocGetRootElement(doc);
-    SrcLoc loc = {rel, root ? (int)xmlGetLineNo(root) : 1, 0};
+    /* the tree lives as long as its reader runs: readers copy what they keep */
+    Arena scratch;
+    arena_init(&scratch);
+    XNode *root = xtree_parse(&scratch, s->d, rel, data, len, NULL);
+    if (!root) {
+        arena_free(&scratch);
+        return;
+    }
+    SrcLoc loc = {rel, root->line, 0};
     if (dir == 2) {
         junit_load(s, rel, root);
-    } else if (root && strcmp((const char *)root->name, "bom") == 0) {
+    } else if (strcmp(root->name, "bom") == 0) {
         cyclonedx_xml(s, rel, root, dir == 0);
     } else if (dir == 0) {
         diag_add(s->d, SEV_ERROR, loc, "sbom-format", NULL,
-                 "expected a CycloneDX <bom> root element, found <%s>",
-                 root ? (const char *)root->name : "");
+                 "expected a CycloneDX <bom> root element, found <%s>", root->name);
     } else {
         diag_add(s->d, SEV_ERROR, loc, "vex-format", NULL,
                  "expected a CycloneDX <bom> root element (XML VEX is CycloneDX), found <%s>",
-                 root ? (const char *)root->name : "");
+                 root->name);
     }
-    xmlFreeDoc(doc);
+    arena_free(&scratch);
 }
 
 static void load_supplement(Standard *s, const char *rel, const char *data, size_t len) {

@@ -240,7 +240,7 @@ void junit_finish(Standard *s);
  * an XML document. shipped: read from sbom/ (components are the device's)
  * rather than vex/ (only its vulnerabilities count). */
 void cyclonedx_json(Standard *s, const char *rel, const Value *root, bool shipped);
-void cyclonedx_xml(Standard *s, const char *rel, xmlNode *root, bool shipped);
+void cyclonedx_xml(Standard *s, const char *rel, const XNode *root, bool shipped);
 /* spdx.c: an SPDX 2.x document as JSON values or as tag-value text. */
 void spdx_json(Standard *s, const char *rel, const Value *root);
 void spdx_tag_value(Standard *s, const char *rel, const char *text, size_t len);
@@ -248,6 +248,6 @@ void spdx_tag_value(Standard *s, const char *rel, const char *text, size_t len);
 void vex_openvex(Standard *s, const char *rel, const Value *root);
 void vex_csaf(Standard *s, const char *rel, const Value *root);
 /* junit.c: a JUnit XML report (root <testsuites> or <testsuite>). */
-void junit_load(Standard *s, const char *rel, xmlNode *root);
+void junit_load(Standard *s, const char *rel, const XNode *root);
 
 #endif

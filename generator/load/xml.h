@@ -26,4 +26,33 @@ Record *xml_record(Model *m, Diag *d, const char *path, xmlNode *n);
 void xmlrecords_load(Model *m, Diag *d, xmlSchema *records_xsd, size_t max_size, const char *path,
                      const char *relpath);
 
+/* ---- xtree.c: the standard formats' XML as a light tree ----------------- */
+
+typedef struct XAttr {
+    const char *name; /* local name */
+    const char *value;
+    bool ns; /* in a namespace (xsi:...) */
+} XAttr;
+
+/* An element: arena-owned, like everything xtree_parse builds. */
+typedef struct XNode {
+    const char *name; /* local name; equal names are the same pointer within a tree */
+    const char *ns;   /* namespace URI or NULL; equal URIs are the same pointer */
+    int line;
+    XAttr *attrs;
+    size_t nattrs;
+    const char *text; /* leaf elements only: their text and CDATA, untrimmed; else NULL */
+    size_t text_len;
+    struct XNode *children, *last, *next;
+} XNode;
+
+/* Parses XML through SAX2 into a tree in a (no network, no DTD, no entity
+ * expansion); errors become xml-syntax findings under relpath, and with a
+ * schema, violations become sbom-schema findings as the parse goes. Returns
+ * the root element, or NULL when the document is not well-formed. */
+XNode *xtree_parse(Arena *a, Diag *d, const char *relpath, const char *data, size_t len,
+                   xmlSchema *schema);
+/* The value of the attribute with that local name (any namespace), or NULL. */
+const char *xtree_attr(const XNode *n, const char *name);
+
 #endif
