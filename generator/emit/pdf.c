@@ -277,6 +277,101 @@ static void set_dates(char *pdf, size_t len, int64_t build_date) {
     }
 }
 
+/* The relative URL of output path to from the page at output path from. */
+static const char *relative(Arena *a, const char *from, const char *to) {
+    size_t common = 0; /* length of the folders both share, with their slashes */
+    for (size_t i = 0; from[i] && from[i] == to[i]; i++)
+        if (from[i] == '/') common = i + 1;
+    StrBuf sb;
+    sb_init(&sb);
+    for (const char *p = from + common; (p = strchr(p, '/')); p++) sb_puts(&sb, "../");
+    sb_puts(&sb, to + common);
+    const char *out = arena_strdup(a, sb.data ? sb.data : "");
+    sb_free(&sb);
+    return out;
+}
+
+/* Chromium turns every relative link into a file:// URL of the temporary
+ * output folder: a link that leads nowhere once the folder is swapped into
+ * place, and bytes that change with its name. Rewrites each such URI into
+ * the link relative to the PDF's own folder (which PDF readers resolve
+ * against the PDF's location), then shifts the cross-reference table by
+ * what each rewrite added or removed. Returns a heap copy in *out; false
+ * (and *out untouched) when the file is not laid out as expected. */
+static bool relative_links(Arena *a, const char *pdf, size_t len, const char *root_url, const char *pdf_rel,
+                           char **out, size_t *outlen) {
+    const char *needle = arena_printf(a, "(%s/", root_url);
+    size_t nl = strlen(needle);
+    typedef struct Edit { size_t at; long delta; } Edit;
+    Edit *edits = NULL;
+    size_t nedits = 0;
+    StrBuf sb;
+    sb_init(&sb);
+    size_t copied = 0;
+    for (const char *p = pdf; (p = memmem(p, len - (size_t)(p - pdf), needle, nl));) {
+        const char *start = p + nl;
+        const char *close = memchr(start, ')', len - (size_t)(start - pdf));
+        if (!close) break;
+        const char *target = arena_strndup(a, start, (size_t)(close - start));
+        const char *rel = relative(a, pdf_rel, target);
+        sb_append(&sb, pdf + copied, (size_t)(p + 1 - pdf) - copied);
+        sb_puts(&sb, rel);
+        edits = xrealloc(edits, (nedits + 1) * sizeof *edits);
+        edits[nedits].at = (size_t)(p - pdf);
+        edits[nedits].delta = (long)strlen(rel) - (long)(close - (p + 1));
+        nedits++;
+        copied = (size_t)(close - pdf);
+        p = close;
+    }
+    sb_append(&sb, pdf + copied, len - copied);
+    /* the classic table Chromium writes: "xref", subsections of 20-byte
+     * entries, "trailer ... startxref OFFSET %%EOF" */
+    const char *sx = NULL;
+    for (const char *p = pdf; (p = memmem(p, len - (size_t)(p - pdf), "startxref", 9)); p += 9) sx = p;
+    long xref = sx ? strtol(sx + 9, NULL, 10) : -1;
+    bool ok = xref > 0 && (size_t)xref + 4 < len && memcmp(pdf + xref, "xref", 4) == 0;
+    long shift_total = 0;
+    for (size_t i = 0; i < nedits; i++) shift_total += edits[i].delta;
+    char *q = ok ? sb.data + xref + shift_total + 4 : NULL;
+    while (ok) {
+        while (*q == '\r' || *q == '\n' || *q == ' ') q++;
+        if (strncmp(q, "trailer", 7) == 0) break;
+        char *end;
+        strtol(q, &end, 10);
+        long count = end > q ? strtol(end, &end, 10) : -1;
+        if (count < 0) {
+            ok = false;
+            break;
+        }
+        while (*end == '\r' || *end == '\n' || *end == ' ') end++;
+        q = end;
+        for (long k = 0; ok && k < count; k++, q += 20) {
+            if ((size_t)(q + 20 - sb.data) > sb.len || (q[17] != 'n' && q[17] != 'f')) ok = false;
+            else if (q[17] == 'n') {
+                long off = strtol(q, NULL, 10), moved = off;
+                for (size_t i = 0; i < nedits; i++)
+                    if (edits[i].at < (size_t)off) moved += edits[i].delta;
+                char digits[16];
+                snprintf(digits, sizeof digits, "%010ld", moved);
+                memcpy(q, digits, 10);
+            }
+        }
+    }
+    if (ok) {
+        /* the startxref number last: its width may change */
+        size_t tail = (size_t)(sx - pdf) + (size_t)shift_total;
+        StrBuf fixed;
+        sb_init(&fixed);
+        sb_append(&fixed, sb.data, tail);
+        sb_printf(&fixed, "startxref\n%ld\n%%%%EOF\n", xref + shift_total);
+        *out = fixed.data;
+        *outlen = fixed.len;
+    }
+    sb_free(&sb);
+    free(edits);
+    return ok;
+}
+
 static bool is_document(const char *path, const char *folder, bool with_index) {
     size_t fl = strlen(folder), pl = strlen(path);
     if (strncmp(path, folder, fl) != 0 || strchr(path + fl, '/')) return false;
@@ -320,6 +415,16 @@ bool pdf_output(PdfEngine *e, const Model *m, const char *output, OutDir *o, siz
             break;
         }
         set_dates(data, len, m->build_date);
+        char *linked;
+        size_t linked_len;
+        if (relative_links(&a, data, len, file_url(&a, root), rel, &linked, &linked_len)) {
+            free(data);
+            data = linked;
+            len = linked_len;
+        } else {
+            fprintf(stderr, "dossier: warning: --pdf: %s: links left as Chromium wrote them (an unexpected "
+                            "cross-reference table)\n", rel);
+        }
         size_t rl = strlen(rel);
         const char *pdf_rel = arena_printf(&a, "%.*s.pdf", (int)(rl - 5), rel);
         ok = outdir_write(o, pdf_rel, data, len);
