@@ -569,7 +569,8 @@ static Value *xml_convert(const XmlConv *x, const XNode *n) {
         Value *item = xml_convert(x, c);
         SrcLoc cl = xml_loc(x, c);
         size_t at = 0;
-        while (at < map->n && map->keys[at] != key && strcmp(map->keys[at], key) != 0)
+        while (at < map->n && map->keys[at] != key &&
+               (map->keys[at][0] != key[0] || strcmp(map->keys[at], key) != 0))
             at++;
         if (at == map->n) {
             value_push(x->a, map, key, cl, item);

@@ -132,8 +132,9 @@ static const Value *type_map(Typer *t, const FieldDef *defs, size_t ndefs, const
                              const char *where, const Value **slots) {
     for (size_t i = 0; i < v->n; i++) {
         const FieldDef *f = NULL;
-        for (size_t j = 0; j < ndefs; j++)
-            if (strcmp(defs[j].name, v->keys[i]) == 0) f = &defs[j];
+        for (size_t j = 0; j < ndefs && !f; j++)
+            if (defs[j].name[0] == v->keys[i][0] && strcmp(defs[j].name, v->keys[i]) == 0)
+                f = &defs[j];
         if (!f) {
             unknown_field(t, v->key_locs[i], v->keys[i], defs, ndefs, where);
             continue;

@@ -185,8 +185,10 @@ const RecordType *schema_type_for_id(const Schema *s, const char *id) {
 }
 
 const FieldDef *schema_field(const RecordType *t, const char *name) {
+    /* the first byte first: most fields differ there, and a lookup runs per field read */
     for (size_t i = 0; i < t->nfields; i++)
-        if (strcmp(t->fields[i].name, name) == 0) return &t->fields[i];
+        if (t->fields[i].name[0] == name[0] && strcmp(t->fields[i].name, name) == 0)
+            return &t->fields[i];
     return NULL;
 }
 

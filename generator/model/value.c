@@ -19,9 +19,9 @@ Value *value_scalar(Arena *a, SrcLoc loc, const char *text, size_t len) {
 }
 
 void value_push(Arena *a, Value *v, const char *key, SrcLoc key_loc, Value *item) {
-    /* capacity is the next power of two at or above n */
+    /* capacity is 4, or the next power of two at or above n */
     size_t n = v->n;
-    if (n == 0 || (n & (n - 1)) == 0) {
+    if (n == 0 || (n >= 4 && (n & (n - 1)) == 0)) {
         size_t cap = n ? n * 2 : 4;
         v->items = arena_grow(a, v->items, n, cap, sizeof *v->items);
         if (v->kind == VAL_MAP) {
@@ -40,6 +40,6 @@ void value_push(Arena *a, Value *v, const char *key, SrcLoc key_loc, Value *item
 const Value *value_get(const Value *v, const char *key) {
     if (!v || v->kind != VAL_MAP) return NULL;
     for (size_t i = 0; i < v->n; i++)
-        if (strcmp(v->keys[i], key) == 0) return v->items[i];
+        if (v->keys[i][0] == key[0] && strcmp(v->keys[i], key) == 0) return v->items[i];
     return NULL;
 }
