@@ -7,7 +7,7 @@ local lib = import("advisories/lib.lua")
 local function page(path, template, title, ctx)
   ctx.page = path
   ctx.title = title
-  write(path, render("advisories/layout.html", { page = path, title = title, body = render(template, ctx) }))
+  write(path, render("advisories/layout.html", { page = path, title = title, body = render(template, ctx), adv = ctx.adv }))
 end
 
 local advisories = lib.by_date()

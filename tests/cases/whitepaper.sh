@@ -21,7 +21,7 @@ expect_grep "pump: update cadence" "out of cycle; on average" "$w"
 expect_grep "pump: end of support" "2027-10-31" "$w"
 expect_grep "pump: CVD contact" "mailto:psirt@norvale.example" "$w"
 expect_grep "pump: CVD policy" "https://www.norvale.example/security/cvd" "$w"
-expect_grep "pump: print-ready" "@page { size: A4" "$w"
+expect_grep "pump: print-ready" "size: Letter;" "$w"
 if grep -o 'href="[^"]*"' "$w" | grep -v '"#\|"https://\|"mailto:' >"$TMP/links"; then
     fail "pump: links only to anchors, the web and mail" "$(head -3 "$TMP/links")"
 else
