@@ -59,34 +59,42 @@ void arena_free(Arena *a) {
     a->total = 0;
 }
 
-void *arena_alloc(Arena *a, size_t size) {
-    size_t align = sizeof(max_align_t);
-    size = (size + align - 1) / align * align;
-    if (size == 0) size = align;
+/* size bytes aligned to align (a power of two) from the current block, or
+ * a new one. Large requests get a block of their own, placed behind the
+ * current one so that the current one keeps serving small requests. */
+static void *bump(Arena *a, size_t size, size_t align) {
     ArenaBlock *b = a->head;
-    if (!b || b->cap - b->used < size) {
+    size_t at = b ? (b->used + align - 1) & ~(align - 1) : 0;
+    if (!b || at > b->cap || b->cap - at < size) {
         size_t cap = size > ARENA_BLOCK / 2 ? size : ARENA_BLOCK;
         b = xmalloc(sizeof(ArenaBlock) + cap);
         b->used = 0;
         b->cap = cap;
         if (size > ARENA_BLOCK / 2 && a->head) {
-            /* keep the current block for small allocations */
             b->next = a->head->next;
             a->head->next = b;
         } else {
             b->next = a->head;
             a->head = b;
         }
+        at = 0;
     }
-    void *p = (char *)b->data + b->used;
-    b->used += size;
+    b->used = at + size;
     a->total += size;
+    return (char *)b->data + at;
+}
+
+void *arena_alloc(Arena *a, size_t size) {
+    /* aligned for any object (its alignment, not its size: 16 bytes, not 32) */
+    if (size == 0) size = 1;
+    void *p = bump(a, size, _Alignof(max_align_t));
     memset(p, 0, size);
     return p;
 }
 
 char *arena_strndup(Arena *a, const char *s, size_t n) {
-    char *p = arena_alloc(a, n + 1);
+    /* strings need no alignment: packed, a short one costs its length */
+    char *p = bump(a, n + 1, 1);
     if (n) memcpy(p, s, n);
     p[n] = 0;
     return p;
@@ -103,7 +111,7 @@ char *arena_printf(Arena *a, const char *fmt, ...) {
     int n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
     if (n < 0) die("bad format string");
-    char *p = arena_alloc(a, (size_t)n + 1);
+    char *p = bump(a, (size_t)n + 1, 1);
     vsnprintf(p, (size_t)n + 1, fmt, ap2);
     va_end(ap2);
     return p;

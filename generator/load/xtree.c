@@ -75,6 +75,7 @@ static void on_doctype(void *ctx, const xmlChar *name, const xmlChar *ext, const
  * with "&#38;" left for the tree builder to decode. */
 static const char *attr_value(Parse *p, const xmlChar *from, const xmlChar *to) {
     size_t n = (size_t)(to - from);
+    if (!memchr(from, '&', n)) return arena_strndup(p->a, (const char *)from, n);
     char *out = arena_alloc(p->a, n + 1);
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
