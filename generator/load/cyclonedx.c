@@ -40,6 +40,11 @@ static const char *support_level(const char *text) {
     return NULL;
 }
 
+static void source_add(StrBuf *source, const char *property) {
+    if (source->len) sb_puts(source, ", ");
+    sb_puts(source, property);
+}
+
 /* Reads the component's support properties into its fields. */
 static void support_properties(Standard *s, const char *rel, StdComponent *c,
                                const Value *properties) {
@@ -78,7 +83,7 @@ static void support_properties(Standard *s, const char *rel, StdComponent *c,
         const char *mapped = text ? support_level(text) : NULL;
         if (mapped) {
             std_field(s, c->fields, "support", mapped, level->loc);
-            sb_puts(&source, "cdx:fda:level-of-support");
+            source_add(&source, "cdx:fda:level-of-support");
         } else {
             diag_add(std_diag(s), SEV_WARNING, level->loc, "sbom-property", NULL,
                      "cdx:fda:level-of-support is '%s'; expected actively maintained, no longer "
@@ -95,10 +100,10 @@ static void support_properties(Standard *s, const char *rel, StdComponent *c,
             eos == eos_fda ? "cdx:fda:end-of-support-date" : "cdx:lifecycle:milestone:endOfSupport";
         if (text && std_date(text, date)) {
             std_field(s, c->fields, "end_of_support", date, eos->loc);
-            sb_printf(&source, "%s%s", source.len ? ", " : "", prop);
+            source_add(&source, prop);
         } else if (text && strcasecmp(text, "unknown") == 0) {
             std_field(s, c->fields, "end_of_support", "unknown", eos->loc);
-            sb_printf(&source, "%s%s", source.len ? ", " : "", prop);
+            source_add(&source, prop);
         } else {
             diag_add(std_diag(s), SEV_WARNING, eos->loc, "sbom-property", NULL,
                      "%s is '%s'; expected an ISO 8601 date (YYYY-MM-DD)", prop, text ? text : "");
@@ -108,12 +113,19 @@ static void support_properties(Standard *s, const char *rel, StdComponent *c,
         const char *reason = strstr(why->text, ": ") + 2;
         std_field(s, c->fields, why_of, "unknown", why->loc);
         std_field(s, c->fields, "support_reason", reason, why->loc);
-        sb_printf(&source, "%scdx:fda:justification", source.len ? ", " : "");
+        source_add(&source, "cdx:fda:justification");
     }
     if (source.len) {
+        /* "sbom/x.cdx.xml (cdx:fda:level-of-support, ...)" */
         SrcLoc loc = (level ? level : eos ? eos : why)->loc;
-        std_field(s, c->fields, "support_source",
-                  arena_printf(std_arena(s), "%s (%s)", rel, source.data), loc);
+        StrBuf text;
+        sb_init(&text);
+        sb_puts(&text, rel);
+        sb_puts(&text, " (");
+        sb_append(&text, source.data, source.len);
+        sb_putc(&text, ')');
+        std_field(s, c->fields, "support_source", text.data, loc);
+        sb_free(&text);
     }
     sb_free(&source);
 }
@@ -168,9 +180,14 @@ static void read_component(Standard *s, const char *rel, StdSbom *b, const Value
     for (size_t i = 0; i < n; i++) {
         const char *alg = std_get(items[i], "alg"), *content = std_get(items[i], "content");
         if (!content) content = std_get(items[i], "value");
-        if (alg && content)
-            std_field_push(s, f, "hashes", arena_printf(std_arena(s), "%s:%s", alg, content),
-                           items[i]->loc);
+        if (alg && content) {
+            size_t na = strlen(alg), nc = strlen(content);
+            char *text = arena_alloc(std_arena(s), na + nc + 2);
+            memcpy(text, alg, na);
+            text[na] = ':';
+            memcpy(text + na + 1, content, nc + 1);
+            std_field_push(s, f, "hashes", text, items[i]->loc);
+        }
     }
     items = std_items(value_get(c, "licenses"), &n);
     for (size_t i = 0; i < n; i++) {
@@ -465,13 +482,11 @@ static bool is(const XNode *n, const char *name) {
 }
 
 static Value *xml_scalar(const XmlConv *x, const XNode *n) {
-    const char *t = n->text ? n->text : "";
-    size_t len = n->text ? n->text_len : 0;
-    while (len && isspace((unsigned char)*t))
-        t++, len--;
-    while (len && isspace((unsigned char)t[len - 1]))
-        len--;
-    return value_scalar(x->a, xml_loc(x, n), t, len);
+    /* the tree's text is trimmed and lives as long as the values: no copy */
+    Value *v = value_new(x->a, VAL_SCALAR, xml_loc(x, n));
+    v->text = n->text ? n->text : "";
+    v->len = n->text ? n->text_len : 0;
+    return v;
 }
 
 static Value *xml_convert(const XmlConv *x, const XNode *n);

@@ -141,9 +141,14 @@ Value *std_scalar(Standard *s, SrcLoc loc, const char *text) {
 }
 
 void std_field(Standard *s, Value *map, const char *key, const char *text, SrcLoc loc) {
-    text = std_trim(s, text);
-    if (!text || value_get(map, key)) return;
-    value_push(s->m->arena, map, key, loc, std_scalar(s, loc, text));
+    if (!text) return;
+    while (isspace((unsigned char)*text))
+        text++;
+    size_t n = strlen(text);
+    while (n && isspace((unsigned char)text[n - 1]))
+        n--;
+    if (!n || value_get(map, key)) return;
+    value_push(s->m->arena, map, key, loc, value_scalar(s->m->arena, loc, text, n));
 }
 
 void std_field_push(Standard *s, Value *map, const char *key, const char *text, SrcLoc loc) {

@@ -41,7 +41,7 @@ typedef struct XNode {
     int line;
     XAttr *attrs;
     size_t nattrs;
-    const char *text; /* leaf elements only: their text and CDATA, untrimmed; else NULL */
+    const char *text; /* leaf elements only: their text and CDATA, trimmed; else NULL */
     size_t text_len;
     struct XNode *children, *last, *next;
 } XNode;

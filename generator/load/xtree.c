@@ -130,8 +130,16 @@ static void on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
     if (p->depth == 0) return;
     XNode *n = p->stack[--p->depth];
     if (!n->children) {
-        n->text = arena_strndup(p->a, p->text.data ? p->text.data : "", p->text.len);
-        n->text_len = p->text.len;
+        /* trimmed: every reader trims, and a value can then point here */
+        const char *t = p->text.data ? p->text.data : "";
+        size_t len = p->text.len;
+        while (len && (*t == ' ' || *t == '\t' || *t == '\n' || *t == '\r'))
+            t++, len--;
+        while (len && (t[len - 1] == ' ' || t[len - 1] == '\t' || t[len - 1] == '\n' ||
+                       t[len - 1] == '\r'))
+            len--;
+        n->text = arena_strndup(p->a, t, len);
+        n->text_len = len;
     }
     p->text.len = 0;
 }
