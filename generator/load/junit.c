@@ -317,7 +317,9 @@ static Record *mention_at(Finish *f, const RecordType *t, const char *p, size_t 
 static void scan_name(Finish *f, const StdCase *c, const RecordType *t, Value *out) {
     for (size_t k = 0; k < t->nprefixes; k++) {
         size_t plen = strlen(t->prefixes[k]) - 1; /* without the '-' */
+        int first = toupper((unsigned char)t->prefixes[k][0]);
         for (const char *p = c->name; *p; p++) {
+            if (toupper((unsigned char)*p) != first) continue;
             if (p > c->name && isalnum((unsigned char)p[-1])) continue;
             if (strncasecmp(p, t->prefixes[k], plen) != 0 || (p[plen] != '-' && p[plen] != '_') ||
                 !isalnum((unsigned char)p[plen + 1]))
@@ -407,7 +409,11 @@ static TestBuild *link_case(Finish *f, const StdCase *c) {
     if (!test && !verifies->n && !threats->n) return NULL;
     if (!test) {
         /* one generated test per case identity, whatever report it is in */
-        const char *identity = arena_printf(a, "%s\x1f%s", c->classname, c->name);
+        size_t nc = strlen(c->classname), nn = strlen(c->name);
+        char *identity = arena_alloc(a, nc + nn + 2);
+        memcpy(identity, c->classname, nc);
+        identity[nc] = '\x1f';
+        memcpy(identity + nc + 1, c->name, nn + 1);
         size_t n;
         void *const *found = std_index_get(&f->by_case, identity, &n);
         if (n) {

@@ -749,37 +749,41 @@ Record *const *std_match(Standard *s, const char *ref, size_t *n) {
 }
 
 const char *std_new_id(Standard *s, const char *prefix, const char *const *parts, size_t nparts) {
-    StrBuf sb;
-    sb_init(&sb);
-    sb_puts(&sb, prefix);
-    size_t start = sb.len;
+    /* written into a fixed buffer: an ID is made per generated record */
+    char buf[256];
+    size_t start = strlen(prefix), len = start;
+    if (start > 64) start = len = 64;
+    memcpy(buf, prefix, start);
     for (size_t i = 0; i < nparts; i++) {
         if (!parts[i] || !*parts[i]) continue;
-        if (sb.len > start) sb_putc(&sb, '-');
-        for (const char *p = parts[i]; *p && sb.len - start < 100; p++) {
+        if (len > start) buf[len++] = '-';
+        for (const char *p = parts[i]; *p && len - start < 100; p++) {
             char c = *p;
             bool ok = isalnum((unsigned char)c) || c == '.' || c == '_';
             if (!(c & 0x80) && ok)
-                sb_putc(&sb, c);
-            else if (sb.len > start && sb.data[sb.len - 1] != '-')
-                sb_putc(&sb, '-');
+                buf[len++] = c;
+            else if (len > start && buf[len - 1] != '-')
+                buf[len++] = '-';
         }
     }
     /* an ID starts and ends with a letter or digit */
     size_t lead = start;
-    while (lead < sb.len && !isalnum((unsigned char)sb.data[lead]))
+    while (lead < len && !isalnum((unsigned char)buf[lead]))
         lead++;
-    memmove(sb.data + start, sb.data + lead, sb.len - lead + 1);
-    sb.len -= lead - start;
-    while (sb.len > start && !isalnum((unsigned char)sb.data[sb.len - 1]))
-        sb.data[--sb.len] = 0;
-    if (sb.len == start) sb_puts(&sb, "unnamed");
-    const char *id = arena_strndup(s->m->arena, sb.data, sb.len);
+    memmove(buf + start, buf + lead, len - lead);
+    len -= lead - start;
+    while (len > start && !isalnum((unsigned char)buf[len - 1]))
+        len--;
+    if (len == start) {
+        memcpy(buf + start, "unnamed", 7);
+        len += 7;
+    }
+    buf[len] = 0;
+    const char *id = arena_strndup(s->m->arena, buf, len);
     size_t n;
     for (int k = 2; model_find(s->m, id) || (std_index_get(s->ids, id, &n), n); k++)
-        id = arena_printf(s->m->arena, "%s-%d", sb.data, k);
+        id = arena_printf(s->m->arena, "%s-%d", buf, k);
     std_index_put(s->ids, id, (void *)id);
-    sb_free(&sb);
     return id;
 }
 

@@ -158,11 +158,13 @@ static int cmp_record(const void *a, const void *b) {
 
 static int cmp_link(const void *pa, const void *pb) {
     const Link *a = *(Link *const *)pa, *b = *(Link *const *)pb;
-    int c = id_compare(a->from->id, b->from->id);
-    if (c) return c;
+    /* records are sorted by then: their positions order them as their IDs do */
+    if (a->from != b->from) return a->from->order < b->from->order ? -1 : 1;
     if (a->prose != b->prose) return a->prose ? 1 : -1;
-    if (!a->prose && (c = strcmp(a->field->name, b->field->name))) return c;
-    if ((c = id_compare(a->to->id, b->to->id))) return c;
+    int c;
+    if (!a->prose && a->field != b->field && (c = strcmp(a->field->name, b->field->name)))
+        return c;
+    if (a->to != b->to) return a->to->order < b->to->order ? -1 : 1;
     /* the first place written wins among duplicates */
     if ((c = strcmp(a->loc.path, b->loc.path))) return c;
     return a->loc.line - b->loc.line;
@@ -175,13 +177,13 @@ static bool same_link(const Link *a, const Link *b) {
 static int cmp_out(const void *pa, const void *pb) {
     const Link *a = *(Link *const *)pa, *b = *(Link *const *)pb;
     int c = strcmp(link_name(a, true), link_name(b, true));
-    return c ? c : id_compare(a->to->id, b->to->id);
+    return c ? c : a->to == b->to ? 0 : a->to->order < b->to->order ? -1 : 1;
 }
 
 static int cmp_in(const void *pa, const void *pb) {
     const Link *a = *(Link *const *)pa, *b = *(Link *const *)pb;
     int c = strcmp(link_name(a, false), link_name(b, false));
-    return c ? c : id_compare(a->from->id, b->from->id);
+    return c ? c : a->from == b->from ? 0 : a->from->order < b->from->order ? -1 : 1;
 }
 
 void model_link_prose(Model *m, Record *from, Record *to, SrcLoc loc) {
@@ -200,6 +202,7 @@ void model_link_prose(Model *m, Record *from, Record *to, SrcLoc loc) {
 void model_finish(Model *m, Diag *d) {
     Arena *a = m->arena;
     if (m->nrecords > 1) qsort(m->records, m->nrecords, sizeof *m->records, cmp_record);
+    for (size_t i = 0; i < m->nrecords; i++) m->records[i]->order = i;
 
     size_t ntypes = m->schema->ntypes;
     m->nby_type = arena_alloc(a, ntypes * sizeof *m->nby_type);
@@ -255,8 +258,8 @@ void model_finish(Model *m, Diag *d) {
     }
     for (size_t i = 0; i < m->nrecords; i++) {
         Record *r = m->records[i];
-        qsort(r->out, r->nout, sizeof *r->out, cmp_out);
-        qsort(r->in, r->nin, sizeof *r->in, cmp_in);
+        if (r->nout > 1) qsort(r->out, r->nout, sizeof *r->out, cmp_out);
+        if (r->nin > 1) qsort(r->in, r->nin, sizeof *r->in, cmp_in);
     }
     m->frozen = true;
 }

@@ -140,6 +140,7 @@ struct Record {
     size_t nout;
     Link **in;             /* links to this record (backlinks), sorted */
     size_t nin;
+    size_t order;          /* position in Model.records (model_finish), to sort links by */
 };
 
 /* Product-level facts from dossier.xml. Strings are arena-owned, may be NULL. */
