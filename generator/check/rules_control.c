@@ -40,8 +40,10 @@ static bool is(const char *s, const char *want) {
     return s && strcmp(s, want) == 0;
 }
 
+/* latest follows the sorted tests, so positions in the model order it */
 static int latest_cmp(const void *key, const void *item) {
-    return id_compare(((const Record *)key)->id, ((const Latest *)item)->test->id);
+    size_t a = ((const Record *)key)->order, b = ((const Latest *)item)->test->order;
+    return a < b ? -1 : a > b;
 }
 
 static void check_control(Check *c, const Record *r, const Latest *latest, size_t ntests) {

@@ -297,7 +297,10 @@ static Record *mention_at(Finish *f, const RecordType *t, const char *p, size_t 
     for (size_t k = 0; k < plen; k++)
         id[k] = (char)toupper((unsigned char)p[k]);
     id[plen] = '-';
-    snprintf(shortest, size, "%.*s%.*s", (int)plen + 1, id, (int)run, q);
+    size_t ns = plen + 1 + run < size ? plen + 1 + run : size - 1;
+    memcpy(shortest, id, ns < plen + 1 ? ns : plen + 1);
+    if (ns > plen + 1) memcpy(shortest + plen + 1, q, ns - plen - 1);
+    shortest[ns] = 0;
     for (size_t k = nends; k-- > 0;) {
         if (plen + 1 + ends[k] >= sizeof id) continue;
         for (int up = 0; up < 2; up++) {
@@ -518,10 +521,12 @@ static void finish_test(Finish *f, TestBuild *b) {
     if (c->tool_version) value_push(a, v, "tool_version", loc, std_scalar(s, loc, c->tool_version));
     if (b->verifies->n) value_push(a, v, "verifies", loc, b->verifies);
     if (b->threats->n) value_push(a, v, "threats", loc, b->threats);
-    value_push(
-        a, v, "junit_case", loc,
-        std_scalar(s, loc,
-                   arena_printf(a, "%s%s%s", c->classname, c->classname[0] ? " " : "", c->name)));
+    size_t nc = strlen(c->classname), nn = strlen(c->name);
+    char *junit_case = arena_alloc(a, nc + nn + 2);
+    memcpy(junit_case, c->classname, nc);
+    if (nc) junit_case[nc++] = ' ';
+    memcpy(junit_case + nc, c->name, nn + 1);
+    value_push(a, v, "junit_case", loc, std_scalar(s, loc, junit_case));
     if (results->n) value_push(a, v, "results", loc, results);
     Record *r = typing_record(a, std_diag(s), f->test, loc.path, v, loc);
     if (r) model_add(s->m, std_diag(s), r);
