@@ -175,6 +175,66 @@ function M.list_columns(t)
   return cols
 end
 
+-- The folder of an output path, with its slash: "threats/" for
+-- "threats/THR-1.html", "" for "index.html".
+local function folder(page)
+  return page:match("^(.*/)") or ""
+end
+
+-- The pages the header's navigation links to: on those the navigation
+-- marks the current one, so each gets its own.
+local nav_pages = { ["index.html"] = true, ["matrix.html"] = true, ["findings.html"] = true, ["sbom.html"] = true }
+for _, t in ipairs(model.types) do nav_pages[t.plural .. "/index.html"] = true end
+
+-- The header's navigation for page (site/nav.html). It differs between
+-- pages only by the depth of their folder and on the pages it links to, so
+-- it is rendered once per folder and kept.
+local navs = {}
+function M.nav(page)
+  local key = nav_pages[page] and page or folder(page)
+  local html = navs[key]
+  if not html then
+    html = render("site/nav.html", { page = page })
+    navs[key] = html
+  end
+  return html
+end
+
+-- A link to record r from page (site/record_link.html). Its URL is relative
+-- to the page's folder, so it is rendered once per folder and record.
+local record_links = {}
+function M.record_link(page, r)
+  local dir = folder(page)
+  local by = record_links[dir]
+  if not by then
+    by = {}
+    record_links[dir] = by
+  end
+  local html = by[r.id]
+  if not html then
+    html = render("site/record_link.html", { record = r, page = page })
+    by[r.id] = html
+  end
+  return html
+end
+
+-- The fields a record page shows in its field list, in schema order: all
+-- but id, title and links (those are in the traceability section), each
+-- {def, name, kind, label}. Made once per type.
+local shown = {}
+function M.shown_fields(t)
+  local list = shown[t.name]
+  if list then return list end
+  list = {}
+  for _, f in ipairs(t.fields) do
+    if f.name ~= "id" and f.name ~= "title" and f.kind ~= "links" and f.kind ~= "link" then
+      list[#list + 1] = { def = f, name = f.name, kind = f.kind, label = M.humanize(f.name) }
+    end
+  end
+  shown[t.name] = list
+  return list
+end
+
 -- Link and backlink objects grouped by name: {{name, records}} in order.
 function M.group_links(links)
   local groups, by = {}, {}
