@@ -1,6 +1,6 @@
 -- mds2/main.lua: the MDS2 form (ANSI/NEMA HN 1-2019) as one print-ready HTML
 -- page, mds2/index.html, beside mds2/mds2.xlsx (written by the output's C
--- step). Each answer links to the site's pages of the records behind it.
+-- step). Each answer names the records behind it (a public page: no links into the internal site).
 local mds2 = model.mds2
 if not mds2 then return end
 
