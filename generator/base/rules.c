@@ -33,6 +33,13 @@ const Rule rule_table[] = {
      "A value the tool reads from an SBOM holds something it cannot read, and is ignored: a support "
      "property (cdx:fda:level-of-support, cdx:fda:end-of-support-date, "
      "cdx:lifecycle:milestone:endOfSupport), SPDX validUntilDate, or the SBOM's timestamp."},
+    {"sbom-schema", SEV_WARNING, "load",
+     "A CycloneDX XML SBOM fails the official XSD of its version (checked when "
+     "--cyclonedx-schemas DIR or DOSSIER_CYCLONEDX_SCHEMAS names the folder of the official "
+     "bom-1.x.xsd files; `--fail-on warning` gates a release on it)."},
+    {"sbom-schema-skipped", SEV_NOTE, "load",
+     "CycloneDX XML SBOMs were not checked against the official XSD: the folder given has no "
+     "bom-1.x.xsd for their version, or it cannot be read."},
     {"supplement-format", SEV_ERROR, "load",
      "The support supplement (sbom/*.yaml) is not a mapping with a components list whose entries "
      "each name a component (purl or name@version)."},
@@ -49,6 +56,13 @@ const Rule rule_table[] = {
     {"vex-unmatched", SEV_NOTE, "load",
      "A VEX statement names only products that no SBOM lists and no vulnerability record matches; "
      "it is not attached."},
+    {"vex-version", SEV_NOTE, "load",
+     "A CycloneDX vulnerability lists the versions of a component it affects "
+     "(affects[].versions), and the version the SBOM ships is not affected: the statement is not "
+     "attached to that component."},
+    {"vex-version-range", SEV_WARNING, "load",
+     "A version range in affects[].versions is not one the tool evaluates (see docs/evidence.md): "
+     "the shipped version is taken as possibly affected."},
     {"vex-conflict", SEV_WARNING, "load",
      "A VEX statement gives a different state than the vex_state written in the vulnerability "
      "record; the record wins."},
