@@ -40,11 +40,14 @@ all: $(BIN)
 deps:
 	@sh scripts/install-deps.sh
 
-# The npm validators the tests run (tests/validators/package-lock.json), when npm is there.
+# The npm packages the tests run (tests/validators and tests/browser, each
+# pinned by its package-lock.json), when npm is there.
 test-deps:
 	@sh scripts/install-deps.sh --test
 	@if command -v npm >/dev/null 2>&1; then cd tests/validators && npm ci --no-audit --no-fund; \
 	else echo "npm not found: the CSAF validator tests will be skipped" >&2; fi
+	@if command -v npm >/dev/null 2>&1; then cd tests/browser && npm ci --no-audit --no-fund; \
+	else echo "npm not found: the browser tests will be skipped" >&2; fi
 
 $(BUILDDIR)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -62,8 +65,9 @@ $(BUILDDIR)/tests/%: tests/unit/%.c tests/unit/test.h $(LIB)
 	$(CC) $(ALL_CFLAGS) -Igenerator -o $@ $< $(LIB) $(ALL_LDFLAGS) $(PKG_LIBS) -lm
 
 demo: deps
+	@sh scripts/install-deps.sh --demo
 	$(MAKE) all
-	$(BIN) build $(EXAMPLE) -o output/$(notdir $(EXAMPLE))
+	$(BIN) build $(EXAMPLE) -o output/$(notdir $(EXAMPLE)) --pdf
 	@echo "open output/$(notdir $(EXAMPLE))/index.html"
 
 check: test-deps
