@@ -71,12 +71,23 @@ struct StdSbom {
     struct StdIndex *refs; /* standard.c: components by bom-ref, built on first use */
 };
 
+/* A version or a range of versions of a product, as CycloneDX's
+ * affects[].versions gives them. */
+typedef struct StdVersion {
+    const char *version; /* an exact version, or NULL */
+    const char *range;   /* a vers: range, or NULL */
+    const char *status;  /* affected (the default), unaffected or unknown */
+    SrcLoc loc;
+} StdVersion;
+
 /* A product or component a VEX statement names, in every form it gives. */
 typedef struct StdProduct {
     const char *ref; /* CycloneDX bom-ref or BOM-Link, or NULL */
     const char *purl, *cpe, *name;
     const char **subcomponents; /* purls or names inside the product (OpenVEX) */
     size_t nsubcomponents;
+    StdVersion *versions; /* CycloneDX affects[].versions; none: every version */
+    size_t nversions;
 } StdProduct;
 
 /* One VEX statement: a vulnerability, the products it is about, a status. */
@@ -233,6 +244,20 @@ const char *std_where(Standard *s, SrcLoc loc);
 void vex_finish(Standard *s);
 /* junit.c: turns the test-case runs into results of test records. */
 void junit_finish(Standard *s);
+
+/* ---- vers.c: versions and vers ranges ------------------------------------- */
+
+typedef enum VersMatch { VERS_IN, VERS_OUT, VERS_UNSUPPORTED } VersMatch;
+
+/* True when v is made of letters, digits and dots only: a version the tool
+ * compares (pre-release, epoch and build marks differ per scheme). */
+bool vers_comparable(const char *v);
+/* Orders two comparable versions: numbers and words between dots, numbers
+ * by value, words before numbers, a missing part as 0 (1.0 == 1.0.0). */
+int vers_compare(const char *a, const char *b);
+/* Whether version lies in the vers range; VERS_UNSUPPORTED with *why (a
+ * static phrase) for a shape or a version the tool does not evaluate. */
+VersMatch vers_contains(const char *range, const char *version, const char **why);
 
 /* ---- the readers --------------------------------------------------------- */
 
