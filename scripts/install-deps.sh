@@ -5,8 +5,8 @@
 set -eu
 build="pkg-config gcc make libcmark-gfm-dev libcmark-gfm-extensions-dev libxml2-dev \
 libzip-dev liblua5.4-dev libyaml-dev libjansson-dev libsodium-dev"
-# build --pdf prints with Chromium; the PDFs embed the Liberation fonts
-pdf="chromium fonts-liberation"
+# build --pdf prints with Chromium; the PDFs embed the DejaVu and Liberation fonts
+pdf="chromium fonts-dejavu-core fonts-liberation"
 test="libxml2-utils python3 python3-jsonschema python3-openpyxl minisign unzip clang valgrind poppler-utils nodejs"
 bench="hugo cmark-gfm python3 time"
 want="$build"
