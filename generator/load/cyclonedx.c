@@ -40,6 +40,54 @@ static const char *support_level(const char *text) {
     return NULL;
 }
 
+/* cdx:fda:update-or-replace-plan as the component's eos_plan. The text is
+ * free; "replace: ...", "mitigate: ..." or "notify-customers: ..." name the
+ * action (what dossier itself writes, with " (due YYYY-MM-DD)" at the end),
+ * and without one the action is the property's own: replace. */
+static void read_plan(Standard *s, StdComponent *c, const Value *plan) {
+    if (value_get(c->fields, "eos_plan")) return;
+    Arena *a = std_arena(s);
+    static const char *const actions[] = {"replace", "mitigate", "notify-customers"};
+    const char *text = plan->text, *action = "replace";
+    while (isspace((unsigned char)*text))
+        text++;
+    for (size_t i = 0; i < sizeof actions / sizeof actions[0]; i++) {
+        size_t n = strlen(actions[i]);
+        if (strncasecmp(text, actions[i], n) == 0 && text[n] == ':') {
+            action = actions[i];
+            text += n + 1;
+            while (isspace((unsigned char)*text))
+                text++;
+        }
+    }
+    size_t len = strlen(text);
+    while (len && isspace((unsigned char)text[len - 1]))
+        len--;
+    char due[11] = "";
+    /* " (due 2026-06-30)" at the end */
+    if (len >= 17 && strncmp(text + len - 17, " (due ", 6) == 0 && text[len - 1] == ')') {
+        int64_t days;
+        memcpy(due, text + len - 11, 10);
+        due[10] = 0;
+        if (date_parse(due, &days))
+            len -= 17;
+        else
+            due[0] = 0;
+    }
+    if (!len) {
+        diag_add(std_diag(s), SEV_WARNING, plan->loc, "sbom-property", NULL,
+                 "cdx:fda:update-or-replace-plan says only '%s'; expected what is done (and "
+                 "optionally 'replace:', 'mitigate:' or 'notify-customers:' before it)",
+                 plan->text);
+        return;
+    }
+    Value *entry = value_new(a, VAL_MAP, plan->loc);
+    value_push(a, entry, "action", plan->loc, std_scalar(s, plan->loc, action));
+    value_push(a, entry, "detail", plan->loc, value_scalar(a, plan->loc, text, len));
+    if (due[0]) value_push(a, entry, "due", plan->loc, std_scalar(s, plan->loc, due));
+    value_push(a, c->fields, "eos_plan", plan->loc, entry);
+}
+
 static void source_add(StrBuf *source, const char *property) {
     if (source->len) sb_puts(source, ", ");
     sb_puts(source, property);
@@ -48,7 +96,7 @@ static void source_add(StrBuf *source, const char *property) {
 /* Reads the component's support properties into its fields. */
 static void support_properties(Standard *s, const char *rel, StdComponent *c,
                                const Value *properties) {
-    const Value *level = NULL, *eos_fda = NULL, *eos_lifecycle = NULL, *why = NULL;
+    const Value *level = NULL, *eos_fda = NULL, *eos_lifecycle = NULL, *why = NULL, *plan = NULL;
     const char *why_of = NULL;
     size_t n;
     const Value *const *items = std_items(properties, &n);
@@ -62,6 +110,8 @@ static void support_properties(Standard *s, const char *rel, StdComponent *c,
             eos_fda = value ? value : items[i];
         else if (strcmp(name, "cdx:lifecycle:milestone:endOfSupport") == 0)
             eos_lifecycle = value ? value : items[i];
+        else if (strcmp(name, "cdx:fda:update-or-replace-plan") == 0)
+            plan = value ? value : items[i];
         else if (strcmp(name, "cdx:fda:justification") == 0 && std_str(value)) {
             /* "<property-name>: <reason>", one per property that cannot be answered */
             const char *colon = strstr(value->text, ": ");
@@ -115,6 +165,7 @@ static void support_properties(Standard *s, const char *rel, StdComponent *c,
         std_field(s, c->fields, "support_reason", reason, why->loc);
         source_add(&source, "cdx:fda:justification");
     }
+    if (plan && std_str(plan)) read_plan(s, c, plan);
     if (source.len) {
         /* "sbom/x.cdx.xml (cdx:fda:level-of-support, ...)" */
         SrcLoc loc = (level ? level : eos ? eos : why)->loc;
@@ -290,6 +341,35 @@ static const char *first_of(const Value *v, const char *const *keys, size_t n) {
     return NULL;
 }
 
+/* affects[].versions: {version | range, status}; the status defaults to
+ * affected (as the CycloneDX schema says). */
+static void read_versions(Standard *s, StdProduct *p, const Value *versions) {
+    Arena *a = std_arena(s);
+    size_t n;
+    const Value *const *items = std_items(versions, &n);
+    p->versions = arena_alloc(a, (n + 1) * sizeof *p->versions);
+    for (size_t i = 0; i < n; i++) {
+        const char *version = std_get(items[i], "version"), *range = std_get(items[i], "range");
+        const char *status = std_get(items[i], "status");
+        if (!version && !range) {
+            diag_add(std_diag(s), SEV_WARNING, items[i]->loc, "vex-version-range", NULL,
+                     "an affects version entry without a version or a range is ignored");
+            continue;
+        }
+        if (status && strcmp(status, "affected") != 0 && strcmp(status, "unaffected") != 0 &&
+            strcmp(status, "unknown") != 0) {
+            diag_add(std_diag(s), SEV_ERROR, value_get(items[i], "status")->loc, "vex-format",
+                     NULL, "version status '%s' is not affected, unaffected or unknown", status);
+            status = "unknown";
+        }
+        StdVersion *e = &p->versions[p->nversions++];
+        e->version = version ? arena_strdup(a, version) : NULL;
+        e->range = range && !version ? arena_strdup(a, range) : NULL;
+        e->status = status ? arena_strdup(a, status) : "affected";
+        e->loc = items[i]->loc;
+    }
+}
+
 static void read_vulnerability(Standard *s, StdSbom *b, const Value *v, const char *bom_time) {
     Arena *a = std_arena(s);
     StdStatement st = {0};
@@ -350,7 +430,10 @@ static void read_vulnerability(Standard *s, StdSbom *b, const Value *v, const ch
     st.products = arena_alloc(a, (n + 1) * sizeof *st.products);
     for (size_t i = 0; i < n; i++) {
         const char *ref = std_get(items[i], "ref");
-        if (ref) st.products[st.nproducts++].ref = arena_strdup(a, ref);
+        if (!ref) continue;
+        StdProduct *p = &st.products[st.nproducts++];
+        p->ref = arena_strdup(a, ref);
+        read_versions(s, p, value_get(items[i], "versions"));
     }
     std_statement_add(s, &st);
 }

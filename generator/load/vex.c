@@ -378,6 +378,7 @@ typedef struct Targets {
     size_t n, cap;
     bool device;
     const char *device_name;
+    size_t excluded; /* components left out by affects[].versions */
 } Targets;
 
 static void target_add(Targets *t, Record *r) {
@@ -402,6 +403,60 @@ static bool match_add(Standard *s, Targets *t, const char *ref) {
     return n > 0;
 }
 
+/* Whether the versions a CycloneDX statement lists for a product take in
+ * the version the SBOM ships as r: an entry matching it decides (affected
+ * before unaffected before unknown); a range the tool cannot evaluate
+ * counts as possibly affected; when none matches, a list naming affected
+ * versions leaves the shipped one out, a list of unaffected ones does not. */
+static bool version_reached(Standard *s, const StdStatement *st, const StdProduct *p,
+                            const Record *r) {
+    const char *shipped = record_str(r, "version");
+    if (!p->nversions || !shipped) return true;
+    bool affected = false, unaffected = false, unknown = false, lists_affected = false;
+    for (size_t i = 0; i < p->nversions; i++) {
+        const StdVersion *v = &p->versions[i];
+        if (strcmp(v->status, "affected") == 0) lists_affected = true;
+        VersMatch m;
+        if (v->version) {
+            m = strcmp(v->version, shipped) == 0 ||
+                        (vers_comparable(v->version) && vers_comparable(shipped) &&
+                         vers_compare(v->version, shipped) == 0)
+                    ? VERS_IN
+                    : VERS_OUT;
+        } else {
+            const char *why;
+            m = vers_contains(v->range, shipped, &why);
+            if (m == VERS_UNSUPPORTED) {
+                diag_add(std_diag(s), SEV_WARNING, v->loc, "vex-version-range", NULL,
+                         "%s: the range '%s' is not evaluated (%s); %s %s is taken as possibly "
+                         "affected",
+                         st->vulnerability, v->range, why,
+                         record_str(r, "name") ? record_str(r, "name") : r->id, shipped);
+                unknown = true;
+                continue;
+            }
+        }
+        if (m != VERS_IN) continue;
+        if (strcmp(v->status, "affected") == 0)
+            affected = true;
+        else if (strcmp(v->status, "unaffected") == 0)
+            unaffected = true;
+        else
+            unknown = true;
+    }
+    if (affected) return true;
+    if (unaffected || (!unknown && lists_affected)) {
+        const char *name = record_str(r, "name") ? record_str(r, "name") : r->id;
+        diag_add(std_diag(s), SEV_NOTE, st->loc, "vex-version", r->id,
+                 "%s: %s %s, the version the SBOM ships, %s; not attached to %s",
+                 st->vulnerability, name, shipped,
+                 unaffected ? "is listed as unaffected" : "is not among the versions it affects",
+                 r->id);
+        return false;
+    }
+    return true;
+}
+
 static void resolve(Standard *s, const StdStatement *st, Targets *t) {
     if (st->nproducts == 0) {
         t->device = true;
@@ -416,6 +471,10 @@ static void resolve(Standard *s, const StdStatement *st, Targets *t) {
         if (p->ref) {
             bool subject;
             Record *r = std_sbom_ref(s, st->sbom, p->ref, &subject);
+            if (r && !version_reached(s, st, p, r)) {
+                t->excluded++;
+                continue;
+            }
             if (r) target_add(t, r);
             if (subject) t->device = true;
             if (r || subject) continue;
@@ -671,6 +730,10 @@ void vex_finish(Standard *s) {
             void *const *found = std_index_get(&known, upper(a, name), &n);
             if (n) r = found[0];
             if (!cve) cve = cve_id(s, name);
+        }
+        if (!t.n && !t.device && t.excluded) {
+            free(t.components); /* vex-version said why */
+            continue;
         }
         if (!t.n && !t.device) {
             diag_add(std_diag(s), SEV_NOTE, st->loc, "vex-unmatched", r ? r->id : NULL,
