@@ -66,6 +66,11 @@ end
 local site = import("site/lib.lua")
 write(P .. "traceability.csv", render("site/matrix.csv", { matrix = site.matrix() }))
 index[#index + 1] = { path = "traceability.csv", title = "Traceability matrix (CSV)", records = all(by.threat, by.control, by.test) }
+if #components > 0 then
+  write(P .. "component-traceability.csv", render("bundle/component_chain.csv"))
+  index[#index + 1] = { path = "component-traceability.csv", title = "Component traceability (CSV)",
+    records = all(by.asset, components, by.vulnerability, by.release) }
+end
 write(P .. "style.css", render("site/style.css") .. render("bundle/print.css"))
 page("index.html", "bundle/index.html", "Premarket cybersecurity documentation",
      { documents = documents, items = items }, {}, nil)

@@ -1,0 +1,33 @@
+#!/bin/sh
+# The bundle's component traceability CSV (premarket/component-traceability.csv):
+# asset -> component -> vulnerability -> assessment -> fixing release, one
+# row per chain, listed in the bundle's index, documents.json and manifest,
+# the same bytes on a second build, absent from a dossier without an SBOM.
+. "$(dirname "$0")/../lib.sh"
+
+ex="$ROOT/examples/infusion-pump"
+"$DOSSIER" build "$ex" -o "$TMP/a" --only bundle >/dev/null 2>&1
+"$DOSSIER" build "$ex" -o "$TMP/b" --only bundle >/dev/null 2>&1
+csv="$TMP/a/premarket/component-traceability.csv"
+check "the bundle has the component CSV" test -f "$csv"
+expect_grep "its header" \
+    "asset_id,asset_title,component_id,component_name,component_version,purl,support,end_of_support,vulnerability_id,vex_state,vex_justification,exploitability,severity,risk,assessed,fixed_in,fixed_in_version" "$csv"
+expect_grep "a chain to a not_affected assessment" \
+    "AST-002,Pump communications module,CMP-zlib-1.2.13,zlib,1.2.13,pkg:generic/zlib@1.2.13,actively-maintained,2026-04-30,CVE-2023-45853,not_affected,vulnerable_code_not_present," "$csv"
+expect_grep "a chain to the release that fixes it" ",CVE-2024-6387,fixed,,low,serious,controlled,yes,REL-3.0.1,3.0.1" "$csv"
+expect_grep "a component without vulnerabilities, its columns empty" \
+    "AST-001,Pump-control processor and firmware,CMP-arm-cmsis-core-5.6.0,arm-cmsis-core,5.6.0,pkg:generic/arm-cmsis-core@5.6.0,actively-maintained,2027-12-31,,,,,,,,," "$csv"
+rows=$(($(wc -l <"$csv") - 1))
+check "one row per chain at least one per component" test "$rows" -ge 30
+check "the same bytes on a second build" cmp "$csv" "$TMP/b/premarket/component-traceability.csv"
+expect_grep "listed in the bundle index" 'href="component-traceability.csv"' "$TMP/a/premarket/index.html"
+expect_grep "listed in documents.json" '"path": "component-traceability.csv"' "$TMP/a/premarket/documents.json"
+if command -v jq >/dev/null; then
+    check "in the manifest with its hash and the records it rests on" jq -e \
+        '[.files[] | select(.path == "component-traceability.csv" and (.sha256 | length) == 64 and (.records | index("CVE-2024-6387") != null))] | length == 1' \
+        "$TMP/a/premarket/manifest.json"
+else
+    expect_grep "in the manifest" '"path": "component-traceability.csv"' "$TMP/a/premarket/manifest.json"
+fi
+"$DOSSIER" build "$ROOT/examples/minimal" -o "$TMP/min" --only bundle >/dev/null 2>&1
+check "no component CSV without components" test ! -e "$TMP/min/premarket/component-traceability.csv"
