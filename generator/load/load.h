@@ -16,6 +16,12 @@ typedef struct LoadOptions {
     size_t max_file_size;   /* bytes; larger files are refused */
 } LoadOptions;
 
+/* The folder of the official CycloneDX XSDs (bom-1.x.xsd, spdx.xsd) that
+ * CycloneDX XML in sbom/ and vex/ is validated against by the loads that
+ * follow (--cyclonedx-schemas); NULL: DOSSIER_CYCLONEDX_SCHEMAS, else none.
+ * The string must outlive the loads. */
+void load_set_cyclonedx_schemas(const char *dir);
+
 /* Loads everything below root into m (which the caller initialised) and
  * finishes the model. Returns false on a system error (already reported);
  * input problems are findings in d and still return true. */

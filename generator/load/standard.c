@@ -478,6 +478,12 @@ static Value *std_json(Standard *s, Arena *a, const char *rel, const char *data,
 
 /* ---- the entry points ------------------------------------------------------ */
 
+static const char *cdx_schemas_option; /* --cyclonedx-schemas, set once by main */
+
+void load_set_cyclonedx_schemas(const char *dir) {
+    cdx_schemas_option = dir;
+}
+
 Standard *standard_new(Model *m, Diag *d, const LoadOptions *o) {
     Standard *s = xmalloc(sizeof *s);
     memset(s, 0, sizeof *s);
@@ -488,6 +494,8 @@ Standard *standard_new(Model *m, Diag *d, const LoadOptions *o) {
     memset(s->components, 0, sizeof *s->components);
     s->ids = xmalloc(sizeof *s->ids);
     memset(s->ids, 0, sizeof *s->ids);
+    s->cdx_schemas = cdx_schemas_option ? cdx_schemas_option : getenv("DOSSIER_CYCLONEDX_SCHEMAS");
+    if (s->cdx_schemas && !*s->cdx_schemas) s->cdx_schemas = NULL;
     return s;
 }
 
@@ -551,11 +559,46 @@ static void load_json(Standard *s, const char *rel, const Value *root, bool in_s
     }
 }
 
+/* The CycloneDX version (the N of 1.N) whose namespace the document
+ * declares near its start, or -1. */
+static int cdx_namespace_version(const char *data, size_t len) {
+    static const char ns[] = "http://cyclonedx.org/schema/bom/1.";
+    size_t k = sizeof ns - 1, window = len < 65536 ? len : 65536;
+    for (size_t i = 0; i + k < window; i++)
+        if (data[i] == 'h' && memcmp(data + i, ns, k) == 0 && isdigit((unsigned char)data[i + k]) &&
+            !isdigit((unsigned char)data[i + k + 1]))
+            return data[i + k] - '0';
+    return -1;
+}
+
+/* The official XSD of the CycloneDX version a document declares, when the
+ * folder of schemas was given; NULL (reported once per version) when it
+ * has none for that version. */
+static xmlSchema *cdx_schema(Standard *s, const char *rel, const char *data, size_t len,
+                             const char **name) {
+    if (!s->cdx_schemas) return NULL;
+    int v = cdx_namespace_version(data, len);
+    if (v < 0 || v > 9) return NULL;
+    *name = arena_printf(s->m->arena, "bom-1.%d.xsd", v);
+    if (!s->cdx_tried[v]) {
+        s->cdx_tried[v] = true;
+        s->cdx_xsd[v] = xtree_schema_load(s->cdx_schemas, *name);
+        if (!s->cdx_xsd[v])
+            diag_add(s->d, SEV_NOTE, (SrcLoc){rel, 1, 0}, "sbom-schema-skipped", NULL,
+                     "not checked against the official CycloneDX 1.%d schema: %s/%s is missing or "
+                     "does not compile (with spdx.xsd beside it)",
+                     v, s->cdx_schemas, *name);
+    }
+    return s->cdx_xsd[v];
+}
+
 static void load_xml(Standard *s, const char *rel, const char *data, size_t len, int dir) {
     /* the tree lives as long as its reader runs: readers copy what they keep */
     Arena scratch;
     arena_init(&scratch);
-    XNode *root = xtree_parse(&scratch, s->d, rel, data, len, NULL);
+    const char *schema_name = NULL;
+    xmlSchema *schema = dir == 2 ? NULL : cdx_schema(s, rel, data, len, &schema_name);
+    XNode *root = xtree_parse(&scratch, s->d, rel, data, len, schema, schema_name);
     if (!root) {
         arena_free(&scratch);
         return;
@@ -1285,6 +1328,8 @@ void standard_finish(Standard *s) {
     free(s->statements);
     free(s->cases);
     free(s->supplements);
+    for (size_t i = 0; i < sizeof s->cdx_xsd / sizeof s->cdx_xsd[0]; i++)
+        if (s->cdx_xsd[i]) xmlSchemaFree(s->cdx_xsd[i]);
     std_index_free(s->components);
     std_index_free(s->ids);
     free(s->components);

@@ -214,6 +214,9 @@ struct Standard {
     StdIndex *ids;             /* IDs handed out by std_new_id, not yet in the model */
     struct StdAppend *appends; /* values to add to records' list fields */
     size_t nappends, appends_cap, *append_slots, nappend_slots;
+    const char *cdx_schemas;   /* folder of the official CycloneDX XSDs, or NULL */
+    xmlSchema *cdx_xsd[10];    /* compiled bom-1.N.xsd by N, loaded on first use */
+    bool cdx_tried[10];        /* bom-1.N.xsd was looked for (and reported when missing) */
 };
 
 /* The component records a reference names: a purl (qualifiers optional), a

@@ -48,10 +48,15 @@ typedef struct XNode {
 
 /* Parses XML through SAX2 into a tree in a (no network, no DTD, no entity
  * expansion); errors become xml-syntax findings under relpath, and with a
- * schema, violations become sbom-schema findings as the parse goes. Returns
+ * schema (named schema_name in messages), violations become sbom-schema
+ * warnings as the parse goes. Returns
  * the root element, or NULL when the document is not well-formed. */
 XNode *xtree_parse(Arena *a, Diag *d, const char *relpath, const char *data, size_t len,
-                   xmlSchema *schema);
+                   xmlSchema *schema, const char *schema_name);
+/* Compiles an official XSD (folder/file), reading what it imports from
+ * folder and nothing from the network. NULL when it is missing or does not
+ * compile; the caller reports. Free with xmlSchemaFree. */
+xmlSchema *xtree_schema_load(const char *folder, const char *file);
 /* The value of the attribute with that local name (any namespace), or NULL. */
 const char *xtree_attr(const XNode *n, const char *name);
 
