@@ -41,6 +41,7 @@ typedef struct Options {
     long lua_memory;    /* MiB of Lua heap, 0 = the default */
     int min_coverage;   /* --min-support-coverage, -1 when not given */
     const char *mds2_catalogue; /* the maker's copy of the MDS2 wording, or NULL */
+    const char *cyclonedx_schemas; /* --cyclonedx-schemas: the official CycloneDX XSDs, or NULL */
     const char *sign;           /* build --sign: minisign secret key */
     const char *pubkey;         /* verify --pubkey: minisign public key */
     const char *period;         /* build --period FROM..TO: the postmarket report's period */
@@ -74,6 +75,9 @@ static const char usage_text[] =
     "  --min-support-coverage PCT  fail when fewer components have known support data\n"
     "  --lua-budget N         Lua instructions a template output may run (default 2e9)\n"
     "  --lua-memory MIB       Lua heap a template output may use (default 256)\n"
+    "  --cyclonedx-schemas DIR  check, build: validate CycloneDX XML SBOMs against the\n"
+    "                         official bom-1.x.xsd in DIR (also DOSSIER_CYCLONEDX_SCHEMAS);\n"
+    "                         violations are sbom-schema warnings\n"
     "  --mds2-catalogue FILE  the MDS2 form's official wording instead of the project's\n"
     "                         paraphrase: a TSV (id, section_code, section_name, question)\n"
     "                         or the maker's copy of the form's workbook (.xlsx)\n"
@@ -142,7 +146,7 @@ static const char *find_datadir(Arena *a) {
 /* The options that take a value, and the commands each applies to. */
 typedef enum OptId {
     OPT_FORMAT, OPT_FAIL_ON, OPT_OUTPUT, OPT_ONLY, OPT_LUA_BUDGET, OPT_LUA_MEMORY,
-    OPT_MDS2_CATALOGUE, OPT_SIGN, OPT_PUBKEY, OPT_PERIOD, OPT_MIN_COVERAGE
+    OPT_MDS2_CATALOGUE, OPT_CDX_SCHEMAS, OPT_SIGN, OPT_PUBKEY, OPT_PERIOD, OPT_MIN_COVERAGE
 } OptId;
 
 static const struct {
@@ -158,6 +162,7 @@ static const struct {
     {"--lua-budget", OPT_LUA_BUDGET, "build"},
     {"--lua-memory", OPT_LUA_MEMORY, "build"},
     {"--mds2-catalogue", OPT_MDS2_CATALOGUE, "build"},
+    {"--cyclonedx-schemas", OPT_CDX_SCHEMAS, "check build"},
     {"--sign", OPT_SIGN, "build"},
     {"--pubkey", OPT_PUBKEY, "verify"},
     {"--period", OPT_PERIOD, "build"},
@@ -204,6 +209,7 @@ static bool set_value_option(Options *o, OptId id, const char *flag, const char 
     case OPT_OUTPUT: o->out = val; return true;
     case OPT_ONLY: o->only = val; return true;
     case OPT_MDS2_CATALOGUE: o->mds2_catalogue = val; return true;
+    case OPT_CDX_SCHEMAS: o->cyclonedx_schemas = val; return true;
     case OPT_SIGN: o->sign = val; return true;
     case OPT_PUBKEY: o->pubkey = val; return true;
     case OPT_LUA_BUDGET: return number_arg(flag, val, 1, 1L << 50, &o->lua_budget);
@@ -341,6 +347,7 @@ static bool run_pipeline(Run *run, const Options *o) {
     model_init(&run->model, &run->arena, &run->schema, o->dir);
     LoadOptions lo = {schemas, MAX_FILE};
     progress(o, "loading records");
+    load_set_cyclonedx_schemas(o->cyclonedx_schemas);
     if (!load_dossier(&run->model, &run->diag, &lo)) {
         print_load_failure(&run->diag);
         return false;
