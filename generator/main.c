@@ -49,6 +49,7 @@ typedef struct Options {
     const char *diff_format;    /* diff --format: text, json or html */
     bool xsd, markdown;
     bool pdf;                   /* build --pdf: print the documents to PDF too */
+    long jobs;                  /* build --jobs: processes rendering the site, 0 = one per CPU */
 } Options;
 
 static const char usage_text[] =
@@ -86,6 +87,8 @@ static const char usage_text[] =
     "  --pubkey KEY.pub       verify: the minisign public key the manifest must be signed with\n"
     "  --period FROM..TO      build: the postmarket report's period, both days included\n"
     "                         (default: the 365 days up to the build date)\n"
+    "  -j, --jobs N           build: processes that render the site (default: one per CPU,\n"
+    "                         at most 8); the output is the same whatever N\n"
     "  --pdf                  build: print the bundle's and the customer documents to PDF\n"
     "                         with Chromium (DOSSIER_CHROMIUM, else chromium on PATH)\n"
     "  -q, --quiet            print nothing but errors\n"
@@ -146,7 +149,7 @@ static const char *find_datadir(Arena *a) {
 /* The options that take a value, and the commands each applies to. */
 typedef enum OptId {
     OPT_FORMAT, OPT_FAIL_ON, OPT_OUTPUT, OPT_ONLY, OPT_LUA_BUDGET, OPT_LUA_MEMORY,
-    OPT_MDS2_CATALOGUE, OPT_CDX_SCHEMAS, OPT_SIGN, OPT_PUBKEY, OPT_PERIOD, OPT_MIN_COVERAGE
+    OPT_MDS2_CATALOGUE, OPT_CDX_SCHEMAS, OPT_SIGN, OPT_PUBKEY, OPT_PERIOD, OPT_MIN_COVERAGE, OPT_JOBS
 } OptId;
 
 static const struct {
@@ -167,6 +170,8 @@ static const struct {
     {"--pubkey", OPT_PUBKEY, "verify"},
     {"--period", OPT_PERIOD, "build"},
     {"--min-support-coverage", OPT_MIN_COVERAGE, "check build"},
+    {"--jobs", OPT_JOBS, "build"},
+    {"-j", OPT_JOBS, "build"},
 };
 
 static bool word_in(const char *word, const char *list) {
@@ -214,6 +219,7 @@ static bool set_value_option(Options *o, OptId id, const char *flag, const char 
     case OPT_PUBKEY: o->pubkey = val; return true;
     case OPT_LUA_BUDGET: return number_arg(flag, val, 1, 1L << 50, &o->lua_budget);
     case OPT_LUA_MEMORY: return number_arg(flag, val, 1, 65536, &o->lua_memory);
+    case OPT_JOBS: return number_arg(flag, val, 1, 64, &o->jobs);
     case OPT_MIN_COVERAGE:
         if (!number_arg(flag, val, 0, 100, &n)) return false;
         o->min_coverage = (int)n;
@@ -451,6 +457,12 @@ static const char *default_period(Arena *a, int64_t build_date) {
     return arena_printf(a, "%s..%s", from, to);
 }
 
+/* build without --jobs: one process per CPU, at most 8. */
+static long default_jobs(void) {
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > 8 ? 8 : n;
+}
+
 static int cmd_build(const Options *o) {
     const OutputDef *outputs[64];
     size_t noutputs = 0;
@@ -489,12 +501,14 @@ static int cmd_build(const Options *o) {
     };
     EmitOptions eo = {.dossier_dir = o->dir, .sign_key = o->sign};
     Renderer *renderer = NULL;
+    int jobs = (int)(o->jobs ? o->jobs : default_jobs());
     int rc = render_open(&run.model, &run.diag, &ro, &renderer);
     for (size_t i = 0; rc == EXIT_CLEAN && i < noutputs; i++) {
         char *what = arena_printf(&run.arena, "writing %s", outputs[i]->name);
         progress(o, what);
         size_t first = od->nfiles;
-        rc = render_run(renderer, outputs[i]->name, outputs[i]->public, od);
+        rc = outputs[i]->shards ? render_run_jobs(renderer, outputs[i]->name, outputs[i]->public, od, jobs)
+                                : render_run(renderer, outputs[i]->name, outputs[i]->public, od);
         if (rc == EXIT_CLEAN && pdf && !pdf_output(pdf, &run.model, outputs[i]->name, od, first)) rc = EXIT_USAGE;
         if (rc == EXIT_CLEAN && outputs[i]->finish && !outputs[i]->finish(&run.model, &run.diag, &eo, od))
             rc = EXIT_USAGE;

@@ -29,6 +29,9 @@ OutDir *outdir_begin(const char *final_path);
 /* Writes one file; relpath must be relative, with no "..", "." or empty
  * parts. Returns false with a message on stderr on any failure. */
 bool outdir_write(OutDir *o, const char *relpath, const void *data, size_t len);
+/* Records a file another process wrote into the temporary folder (build
+ * --jobs). False with a message if the path was written already. */
+bool outdir_adopt(OutDir *o, const char *relpath, size_t size);
 /* Moves the temporary folder into place (the previous output is removed
  * only after the new one is in place) and frees o. False on failure, in
  * which case the previous output is still there. */
@@ -51,6 +54,7 @@ typedef struct OutputDef {
     /* The C step after the templates ran, or NULL. Returns false after
      * reporting on stderr; the build then fails and writes nothing. */
     bool (*finish)(const Model *m, const Diag *d, const EmitOptions *e, OutDir *o);
+    bool shards; /* rendered by build --jobs processes, each writing its share of the pages */
 } OutputDef;
 
 /* provider.c: the csaf output's hash files, index.txt and changes.csv. */

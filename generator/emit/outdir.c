@@ -97,6 +97,17 @@ static bool seen_add(OutDir *o, const char *relpath) {
     return true;
 }
 
+static void add_file(OutDir *o, const char *relpath, size_t size) {
+    if (o->nfiles == o->cap) {
+        size_t cap = o->cap ? o->cap * 2 : 64;
+        o->files = xrealloc(o->files, cap * sizeof *o->files);
+        o->cap = cap;
+    }
+    o->files[o->nfiles].path = arena_strdup(&o->arena, relpath);
+    o->files[o->nfiles].size = size;
+    o->nfiles++;
+}
+
 static bool write_all(int fd, const char *data, size_t len) {
     while (len) {
         ssize_t w = write(fd, data, len);
@@ -131,14 +142,16 @@ bool outdir_write(OutDir *o, const char *relpath, const void *data, size_t len) 
         fprintf(stderr, "dossier: cannot write %s: %s\n", path, strerror(errno));
         return false;
     }
-    if (o->nfiles == o->cap) {
-        size_t cap = o->cap ? o->cap * 2 : 64;
-        o->files = xrealloc(o->files, cap * sizeof *o->files);
-        o->cap = cap;
+    add_file(o, relpath, len);
+    return true;
+}
+
+bool outdir_adopt(OutDir *o, const char *relpath, size_t size) {
+    if (!safe_relpath(relpath) || !seen_add(o, relpath)) {
+        fprintf(stderr, "dossier: %s written twice in one build\n", relpath);
+        return false;
     }
-    o->files[o->nfiles].path = arena_strdup(&o->arena, relpath);
-    o->files[o->nfiles].size = len;
-    o->nfiles++;
+    add_file(o, relpath, size);
     return true;
 }
 

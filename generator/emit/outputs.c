@@ -7,21 +7,21 @@
 #include "emit.h"
 
 const OutputDef output_table[] = {
-    {"site", "static site: index, a page per record, traceability matrix, findings", false, NULL},
+    {"site", "static site: index, a page per record, traceability matrix, findings", false, NULL, true},
     {"mds2", "the MDS2 form (ANSI/NEMA HN 1-2019) for procurement: XLSX and print-ready HTML, each answer "
-     "with the records behind it", true, mds2_finish},
+     "with the records behind it", true, mds2_finish, false},
     {"advisories", "security advisories for customers: an HTML bulletin per advisory, an index, an Atom feed",
-     true, NULL},
+     true, NULL, false},
     {"csaf", "CSAF 2.0 advisories and VEX in the provider folder layout, with SHA-256 and SHA-512 files", true,
-     provider_finish},
+     provider_finish, false},
     {"sbom", "the SBOM and VEX for customers: CycloneDX 1.6 in JSON and XML with support dates and the VEX state "
-     "of each known vulnerability, and a page that shows the same", true, NULL},
+     "of each known vulnerability, and a page that shows the same", true, NULL, false},
     {"whitepaper", "the security whitepaper for customers: whitepaper.md with data from the records, print-ready HTML",
-     true, NULL},
+     true, NULL, false},
     {"bundle", "the premarket bundle: premarket/ (documents by FDA item, 524B/eSTAR checklist, source records), "
-     "its ZIP, manifest.json with every file's SHA-256 (signed with --sign)", false, bundle_finish},
+     "its ZIP, manifest.json with every file's SHA-256 (signed with --sign)", false, bundle_finish, false},
     {"postmarket", "the postmarket report of a period (--period, default the year up to the build date): F.1-F.5 "
-     "activity, the 30/60-day timelines, the FDA metrics by severity", false, NULL},
+     "activity, the 30/60-day timelines, the FDA metrics by severity", false, NULL, false},
 };
 const size_t output_count = sizeof output_table / sizeof output_table[0];
 

@@ -151,11 +151,27 @@ static int f_write(lua_State *L) {
     lua_pop(L, 1);
     lua_pushboolean(L, 1);
     lua_setfield(L, -2, path);
+    if (!render_in_shard(r, path, plen)) return 0; /* another process writes it */
     if (!outdir_write(r->out, path, data, len)) {
         r->io_failed = true;
         return luaL_error(L, "write: %s could not be written", path);
     }
     return 0;
+}
+
+bool render_in_shard(const Renderer *r, const char *path, size_t plen) {
+    return r->nshards <= 1 || hash_bytes(path, plen) % (uint64_t)r->nshards == (uint64_t)r->shard;
+}
+
+/* this_shard(path): whether this process writes path. With build --jobs N
+ * an output that allows it is rendered by N processes, each writing the
+ * paths of its shard; write() skips the others, and a main.lua that asks
+ * first skips rendering them too. */
+static int f_this_shard(lua_State *L) {
+    size_t plen;
+    const char *path = luaL_checklstring(L, 1, &plen);
+    lua_pushboolean(L, render_in_shard(renderer_of(L), path, plen));
+    return 1;
 }
 
 /* is_record(v), is_array(v): what a read-only value stands for. */
@@ -214,7 +230,7 @@ static const luaL_Reg helpers[] = {
     {"whitepaper", f_whitepaper},
     {"relurl", f_relurl},       {"page_of", f_page_of},   {"href", f_href}, {"write", f_write},
     {"is_record", f_is_record}, {"is_array", f_is_array}, {"name_uuid", f_name_uuid},
-    {NULL, NULL},
+    {"this_shard", f_this_shard}, {NULL, NULL},
 };
 
 /* ---- entry points ------------------------------------------------------------------ */

@@ -41,4 +41,11 @@ int render_open(const Model *m, const Diag *d, const RenderOptions *opts, Render
 int render_run(Renderer *r, const char *output, bool public, OutDir *o);
 void render_close(Renderer *r);
 
+/* shard.c: render_run with jobs processes (fork): this one and jobs - 1
+ * children, each writing the paths of its shard (this_shard() in the
+ * templates). The same files and bytes as one process. A child's messages
+ * reach stderr in shard order, the first failure's only; the files the
+ * children wrote are added to o. Returns like render_run. */
+int render_run_jobs(Renderer *r, const char *output, bool public, OutDir *o, int jobs);
+
 #endif

@@ -49,7 +49,14 @@ struct Renderer {
     size_t nchunks, chunk_cap;
     int active[RENDER_MAX_DEPTH + 1]; /* chunks being rendered, outermost first */
     int depth;
+    int shard, nshards;   /* shard.c: this process writes the paths whose hash
+                             modulo nshards is shard (nshards 1: every path) */
 };
+
+/* ---- render.c ---------------------------------------------------------- */
+
+/* Whether the path of plen bytes is written by this process (shard.c). */
+bool render_in_shard(const Renderer *r, const char *path, size_t plen);
 
 /* ---- lua_state.c: the sandbox ------------------------------------------ */
 

@@ -3,8 +3,11 @@
 -- style.css, the traceability logic in lib.lua. Run by the render stage.
 local lib = import("site/lib.lua")
 
--- Renders template into the layout and writes it as page.
+-- Renders template into the layout and writes it as page. With build
+-- --jobs several processes render the site, each the pages of its shard
+-- (this_shard); the others are skipped before any work.
 local function page(path, template, title, ctx, crumbs)
+  if not this_shard(path) then return end
   ctx.page = path
   ctx.title = title
   local body = render(template, ctx)
@@ -13,7 +16,7 @@ local function page(path, template, title, ctx, crumbs)
   }))
 end
 
-write("style.css", render("site/style.css"))
+if this_shard("style.css") then write("style.css", render("site/style.css")) end
 
 page("index.html", "site/index.html", "Overview", {})
 
@@ -30,7 +33,7 @@ end
 
 page("matrix.html", "site/matrix.html", "Traceability matrix", { matrix = lib.matrix() },
      { { "Overview", "index.html" } })
-write("matrix.csv", render("site/matrix.csv", { matrix = lib.matrix() }))
+if this_shard("matrix.csv") then write("matrix.csv", render("site/matrix.csv", { matrix = lib.matrix() })) end
 page("sbom.html", "site/sbom.html", "Software bill of materials", {}, { { "Overview", "index.html" } })
 page("findings.html", "site/findings.html", "Findings", { groups = lib.findings_by_severity() },
      { { "Overview", "index.html" } })
