@@ -320,9 +320,10 @@ static Record *mention_at(Finish *f, const RecordType *t, const char *p, size_t 
 static void scan_name(Finish *f, const StdCase *c, const RecordType *t, Value *out) {
     for (size_t k = 0; k < t->nprefixes; k++) {
         size_t plen = strlen(t->prefixes[k]) - 1; /* without the '-' */
-        int first = toupper((unsigned char)t->prefixes[k][0]);
+        char up = (char)toupper((unsigned char)t->prefixes[k][0]),
+             low = (char)tolower((unsigned char)t->prefixes[k][0]);
         for (const char *p = c->name; *p; p++) {
-            if (toupper((unsigned char)*p) != first) continue;
+            if (*p != up && *p != low) continue;
             if (p > c->name && isalnum((unsigned char)p[-1])) continue;
             if (strncasecmp(p, t->prefixes[k], plen) != 0 || (p[plen] != '-' && p[plen] != '_') ||
                 !isalnum((unsigned char)p[plen + 1]))

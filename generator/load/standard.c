@@ -1226,8 +1226,14 @@ static void components_add(Standard *s, Merged *merged, size_t n, const char **i
         Value *v = value_new(a, VAL_MAP, m->loc);
         value_push(a, v, "id", m->loc, std_scalar(s, m->loc, ids[i]));
         const char *name = std_get(m->fields, "name"), *version = std_get(m->fields, "version");
-        char *title = arena_printf(a, "%s%s%s", name ? name : ids[i], version ? " " : "",
-                                   version ? version : "");
+        const char *first = name ? name : ids[i];
+        size_t nf = strlen(first), nv = version ? strlen(version) : 0;
+        char *title = arena_alloc(a, nf + nv + 2);
+        memcpy(title, first, nf);
+        if (version) {
+            title[nf] = ' ';
+            memcpy(title + nf + 1, version, nv + 1);
+        }
         for (char *p = title; *p; p++)
             if (*p == '\n' || *p == '\r') *p = ' ';
         value_push(a, v, "title", m->loc, std_scalar(s, m->loc, title));

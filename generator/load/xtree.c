@@ -17,7 +17,7 @@
 
 /* Names and namespace URIs are few: each distinct libxml2 dictionary string
  * gets one arena copy, so the tree's names compare by pointer too. */
-enum { INTERN_SLOTS = 256 };
+enum { INTERN_SLOTS = 1024 };
 
 typedef struct Parse {
     Arena *a;
@@ -30,6 +30,8 @@ typedef struct Parse {
     StrBuf text;  /* character data since the last tag */
     int errors;   /* findings reported for this file */
     const char *schema_name; /* the XSD validating as the parse goes, for messages */
+    const xmlChar *last_uri; /* the namespace of the last element, and its copy */
+    const char *last_ns;
     bool doctype; /* a DOCTYPE was met: the tree is refused */
     struct {
         const xmlChar *from;
@@ -39,7 +41,7 @@ typedef struct Parse {
 
 static const char *intern(Parse *p, const xmlChar *s) {
     if (!s) return NULL;
-    size_t i = ((uintptr_t)s >> 4) & (INTERN_SLOTS - 1);
+    size_t i = (size_t)(((uintptr_t)s * 0x9E3779B97F4A7C15ull) >> 40) & (INTERN_SLOTS - 1);
     for (size_t k = 0; k < INTERN_SLOTS; k++, i = (i + 1) & (INTERN_SLOTS - 1)) {
         if (p->intern[i].from == s) return p->intern[i].to;
         if (!p->intern[i].from) {
@@ -106,7 +108,12 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
     XNode *n = arena_alloc(p->a, sizeof *n);
     memset(n, 0, sizeof *n);
     n->name = intern(p, localname);
-    n->ns = intern(p, uri);
+    /* the namespace is nearly always the parent's */
+    if (uri != p->last_uri) {
+        p->last_uri = uri;
+        p->last_ns = intern(p, uri);
+    }
+    n->ns = p->last_ns;
     n->line = ctxt->input ? ctxt->input->line : 0;
     if (nb_attributes > 0) {
         n->attrs = arena_alloc(p->a, (size_t)nb_attributes * sizeof *n->attrs);
