@@ -193,6 +193,27 @@ for (const p of sample) {
   else ok(`${p}: axe-core finds no serious or critical violation`);
 }
 
+// Printed documents (build --pdf): nothing wider than the page's text area,
+// which would make Chromium clip or shrink the page. The widths are those of
+// the @page rules: US Letter less the side margins, in CSS pixels.
+const printed = pages.filter((p) => /^premarket\/[^/]+\.html$/.test(p) && p !== "premarket/index.html"
+  || /^public\/advisories\/[^/]+\.html$/.test(p) && !p.endsWith("index.html")
+  || ["postmarket/index.html", "public/whitepaper.html", "mds2/index.html"].includes(p));
+const mm = 96 / 25.4;
+const textWidth = (p) => p === "mds2/index.html" ? Math.floor(11 * 96 - 24 * mm)
+  : p === "public/whitepaper.html" ? Math.floor(8.5 * 96 - 36 * mm) : Math.floor(8.5 * 96 - 30 * mm);
+await page.emulateMedia({ media: "print" });
+for (const p of printed) {
+  const width = textWidth(p);
+  await page.setViewportSize({ width, height: 1000 });
+  await page.goto(base + p);
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+  if (wide <= width + 1) ok(`${p}: on paper nothing is wider than the page (${width} px)`);
+  else notOk(`${p}: on paper nothing is wider than the page`, `${wide} px wide in ${width} px`);
+}
+await page.emulateMedia({ media: "screen" });
+await page.setViewportSize({ width: 1366, height: 1000 });
+
 // Screenshots for review.
 mkdirSync(shots, { recursive: true });
 for (const [p, name, full] of [["index.html", "index", true], [first("threats/"), "threat", true],
