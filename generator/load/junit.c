@@ -316,6 +316,16 @@ static Record *mention_at(Finish *f, const RecordType *t, const char *p, size_t 
     return NULL;
 }
 
+/* A scalar pointing at text that lives as long as the model (the model
+ * arena or a literal): no copy, as a report of 50,000 cases makes 400,000
+ * of them. */
+static Value *shared(Standard *s, SrcLoc loc, const char *text) {
+    Value *v = value_new(std_arena(s), VAL_SCALAR, loc);
+    v->text = text;
+    v->len = strlen(text);
+    return v;
+}
+
 /* Adds to out the IDs of records of type t that the case name mentions. */
 static void scan_name(Finish *f, const StdCase *c, const RecordType *t, Value *out) {
     for (size_t k = 0; k < t->nprefixes; k++) {
@@ -336,7 +346,7 @@ static void scan_name(Finish *f, const StdCase *c, const RecordType *t, Value *o
                 for (size_t i = 0; i < out->n; i++)
                     if (strcmp(out->items[i]->text, r->id) == 0) seen = true;
                 if (!seen)
-                    value_push(std_arena(f->s), out, NULL, c->loc, std_scalar(f->s, c->loc, r->id));
+                    value_push(std_arena(f->s), out, NULL, c->loc, shared(f->s, c->loc, r->id));
             } else if (looks) {
                 diag_add(std_diag(f->s), SEV_WARNING, c->loc, "junit-link", NULL,
                          "the case name '%s' mentions %s, which no %s has", c->name, shortest,
@@ -349,7 +359,7 @@ static void scan_name(Finish *f, const StdCase *c, const RecordType *t, Value *o
 static void push_unique(Standard *s, Value *list, const char *id, SrcLoc loc) {
     for (size_t i = 0; i < list->n; i++)
         if (strcmp(list->items[i]->text, id) == 0) return;
-    value_push(std_arena(s), list, NULL, loc, std_scalar(s, loc, id));
+    value_push(std_arena(s), list, NULL, loc, shared(s, loc, id));
 }
 
 static TestBuild *build_for(Finish *f, const char *id, const StdCase *c) {
@@ -470,18 +480,18 @@ static Value *result_entry(Standard *s, const StdCase *c, bool name_case) {
     }
     SrcLoc loc = c->loc;
     Value *e = value_new(a, VAL_MAP, loc);
-    value_push(a, e, "date", loc, std_scalar(s, loc, date));
-    value_push(a, e, "result", loc, std_scalar(s, loc, c->result));
-    if (c->timestamp) value_push(a, e, "timestamp", loc, std_scalar(s, loc, c->timestamp));
-    if (c->release) value_push(a, e, "release", loc, std_scalar(s, loc, c->release));
-    value_push(a, e, "evidence", loc, std_scalar(s, loc, loc.path));
+    value_push(a, e, "date", loc, std_scalar(s, loc, date)); /* date is local */
+    value_push(a, e, "result", loc, shared(s, loc, c->result));
+    if (c->timestamp) value_push(a, e, "timestamp", loc, shared(s, loc, c->timestamp));
+    if (c->release) value_push(a, e, "release", loc, shared(s, loc, c->release));
+    value_push(a, e, "evidence", loc, shared(s, loc, loc.path));
     const char *note = c->note;
     if (name_case && (c->name[0] || c->classname[0])) {
         const char *what =
             arena_printf(a, "JUnit case %s%s%s", c->classname, c->classname[0] ? " " : "", c->name);
         note = note ? arena_printf(a, "%s: %s", what, note) : what;
     }
-    if (note) value_push(a, e, "note", loc, std_scalar(s, loc, note));
+    if (note) value_push(a, e, "note", loc, shared(s, loc, note));
     return e;
 }
 
@@ -509,17 +519,17 @@ static void finish_test(Finish *f, TestBuild *b) {
     const StdCase *c = &s->cases[b->runs[b->n - 1]];
     SrcLoc loc = b->first->loc;
     Value *v = value_new(a, VAL_MAP, loc);
-    value_push(a, v, "id", loc, std_scalar(s, loc, b->id));
+    value_push(a, v, "id", loc, shared(s, loc, b->id));
     char *title = arena_strdup(a, c->name[0] ? c->name : c->classname[0] ? c->classname : b->id);
     for (char *p = title; *p; p++)
         if (*p == '\n' || *p == '\r') *p = ' ';
-    value_push(a, v, "title", loc, std_scalar(s, loc, title));
+    value_push(a, v, "title", loc, shared(s, loc, title));
     const char *category = c->category                        ? c->category
                            : b->verifies->n || !b->threats->n ? "security-requirements"
                                                               : "threat-mitigation";
-    value_push(a, v, "category", loc, std_scalar(s, loc, category));
-    if (c->tool) value_push(a, v, "tool", loc, std_scalar(s, loc, c->tool));
-    if (c->tool_version) value_push(a, v, "tool_version", loc, std_scalar(s, loc, c->tool_version));
+    value_push(a, v, "category", loc, shared(s, loc, category));
+    if (c->tool) value_push(a, v, "tool", loc, shared(s, loc, c->tool));
+    if (c->tool_version) value_push(a, v, "tool_version", loc, shared(s, loc, c->tool_version));
     if (b->verifies->n) value_push(a, v, "verifies", loc, b->verifies);
     if (b->threats->n) value_push(a, v, "threats", loc, b->threats);
     size_t nc = strlen(c->classname), nn = strlen(c->name);
@@ -527,7 +537,7 @@ static void finish_test(Finish *f, TestBuild *b) {
     memcpy(junit_case, c->classname, nc);
     if (nc) junit_case[nc++] = ' ';
     memcpy(junit_case + nc, c->name, nn + 1);
-    value_push(a, v, "junit_case", loc, std_scalar(s, loc, junit_case));
+    value_push(a, v, "junit_case", loc, shared(s, loc, junit_case));
     if (results->n) value_push(a, v, "results", loc, results);
     Record *r = typing_record(a, std_diag(s), f->test, loc.path, v, loc);
     if (r) model_add(s->m, std_diag(s), r);

@@ -17,22 +17,31 @@
 
 /* ---- a string index: key -> items, with duplicates ----------------------- */
 
-static size_t index_slot(const StdIndex *x, const char *key) {
-    size_t mask = x->nslots - 1, i = (size_t)hash_bytes(key, strlen(key)) & mask;
-    while (x->slots[i] && strcmp(x->entries[x->slots[i] - 1].key, key) != 0)
+static size_t index_slot(const StdIndex *x, const char *key, uint64_t h) {
+    size_t mask = x->nslots - 1, i = (size_t)h & mask;
+    while (x->slots[i]) {
+        const StdIndexEntry *e = &x->entries[x->slots[i] - 1];
+        if (e->hash == h && strcmp(e->key, key) == 0) break;
         i = (i + 1) & mask;
+    }
     return i;
 }
 
 void std_index_put(StdIndex *x, const char *key, void *item) {
+    uint64_t h = hash_bytes(key, strlen(key));
     if ((x->n + 1) * 2 > x->nslots) {
         size_t old = x->nslots;
         x->nslots = old ? old * 2 : 256;
         free(x->slots);
         x->slots = xmalloc(x->nslots * sizeof *x->slots);
         memset(x->slots, 0, x->nslots * sizeof *x->slots);
+        size_t mask = x->nslots - 1;
         for (size_t i = 0; i < x->n; i++) {
-            size_t s = index_slot(x, x->entries[i].key);
+            /* the first entry of each key holds its slot; the others chain from it */
+            size_t s = (size_t)x->entries[i].hash & mask;
+            while (x->slots[s] && !(x->entries[x->slots[s] - 1].hash == x->entries[i].hash &&
+                                    strcmp(x->entries[x->slots[s] - 1].key, x->entries[i].key) == 0))
+                s = (s + 1) & mask;
             if (!x->slots[s]) x->slots[s] = i + 1;
         }
     }
@@ -40,11 +49,12 @@ void std_index_put(StdIndex *x, const char *key, void *item) {
         x->cap = x->cap ? x->cap * 2 : 256;
         x->entries = xrealloc(x->entries, x->cap * sizeof *x->entries);
     }
-    size_t s = index_slot(x, key);
+    size_t s = index_slot(x, key, h);
     StdIndexEntry *e = &x->entries[x->n];
     e->key = key;
     e->item = item;
     e->next = 0;
+    e->hash = h;
     if (!x->slots[s]) {
         x->slots[s] = x->n + 1;
     } else {
@@ -62,7 +72,7 @@ void std_index_put(StdIndex *x, const char *key, void *item) {
 void *const *std_index_get(StdIndex *x, const char *key, size_t *n) {
     *n = 0;
     if (!x->nslots) return NULL;
-    size_t s = index_slot(x, key);
+    size_t s = index_slot(x, key, hash_bytes(key, strlen(key)));
     for (size_t k = x->slots[s]; k; k = x->entries[k - 1].next) {
         if (x->nfound == x->found_cap) {
             x->found_cap = x->found_cap ? x->found_cap * 2 : 16;

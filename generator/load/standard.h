@@ -177,6 +177,7 @@ typedef struct StdIndexEntry {
     const char *key;
     void *item;
     size_t next; /* 1 + index of the next entry with the same key, 0 at the end */
+    uint64_t hash; /* of key: growing the table and probing need no rehashing */
 } StdIndexEntry;
 
 typedef struct StdIndex {
