@@ -277,6 +277,56 @@ static void set_dates(char *pdf, size_t len, int64_t build_date) {
     }
 }
 
+/* The value of the 8 hex digits at p. */
+static unsigned long hex8_value(const char *p) {
+    char digits[9];
+    memcpy(digits, p, 8);
+    digits[8] = 0;
+    return strtoul(digits, NULL, 16);
+}
+
+static bool hex8(const char *p) {
+    for (int i = 0; i < 8; i++)
+        if (!((p[i] >= '0' && p[i] <= '9') || (p[i] >= 'a' && p[i] <= 'f') || (p[i] >= 'A' && p[i] <= 'F')))
+            return false;
+    return true;
+}
+
+static int by_value(const void *a, const void *b) {
+    unsigned long x = *(const unsigned long *)a, y = *(const unsigned long *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The tagged PDF's structure elements carry IDs "(nodeNNNNNNNN)" taken from
+ * a counter of the browser's DOM nodes, which may stand one higher or lower
+ * from run to run. Renumbers them 1, 2, ... in the order of their values,
+ * in place at the same width: the /IDTree stays sorted and the offsets
+ * stay right. */
+static void renumber_nodes(char *pdf, size_t len) {
+    static const char key[] = "(node";
+    size_t kl = sizeof key - 1, n = 0, cap = 0;
+    unsigned long *values = NULL;
+    for (char *p = pdf; (p = memmem(p, len - (size_t)(p - pdf), key, kl)); p += kl) {
+        if ((size_t)(p - pdf) + kl + 9 > len || !hex8(p + kl) || p[kl + 8] != ')') continue;
+        if (n == cap) values = xrealloc(values, (cap = cap ? cap * 2 : 256) * sizeof *values);
+        values[n++] = hex8_value(p + kl);
+    }
+    if (n == 0) return;
+    qsort(values, n, sizeof *values, by_value);
+    size_t distinct = 0;
+    for (size_t i = 0; i < n; i++)
+        if (i == 0 || values[i] != values[i - 1]) values[distinct++] = values[i];
+    for (char *p = pdf; (p = memmem(p, len - (size_t)(p - pdf), key, kl)); p += kl) {
+        if ((size_t)(p - pdf) + kl + 9 > len || !hex8(p + kl) || p[kl + 8] != ')') continue;
+        unsigned long v = hex8_value(p + kl);
+        unsigned long *at = bsearch(&v, values, distinct, sizeof *values, by_value);
+        char digits[16];
+        snprintf(digits, sizeof digits, "%08lu", (unsigned long)(at - values) + 1);
+        if (strlen(digits) == 8) memcpy(p + kl, digits, 8);
+    }
+    free(values);
+}
+
 /* The relative URL of output path to from the page at output path from. */
 static const char *relative(Arena *a, const char *from, const char *to) {
     size_t common = 0; /* length of the folders both share, with their slashes */
@@ -415,6 +465,7 @@ bool pdf_output(PdfEngine *e, const Model *m, const char *output, OutDir *o, siz
             break;
         }
         set_dates(data, len, m->build_date);
+        renumber_nodes(data, len);
         char *linked;
         size_t linked_len;
         if (relative_links(&a, data, len, file_url(&a, root), rel, &linked, &linked_len)) {

@@ -1,14 +1,53 @@
 #!/bin/sh
-# build --pdf: every document of the bundle and the customer documents printed
-# by headless Chromium, checked with poppler-utils (tests/fixtures/pdf/
+# build --pdf. Without a browser: a stand-in engine (tests/fixtures/pdf/
+# fake-chromium.py) shows the flags Chromium gets, the dates set to the build
+# date and the links made relative with a sound cross-reference table; a
+# missing, failing or hanging engine exits 2 and leaves the previous output.
+# With Debian's chromium: every document of the bundle and the customer
+# documents printed and checked with poppler-utils (tests/fixtures/pdf/
 # pdfcheck.py: headings and record IDs in the text, pages, fonts, running
-# header, links); the PDFs in the manifest and the ZIP; the same bytes twice;
-# page 1 of each as PNG in tests/tmp/pdf/png for review; a missing, failing
-# or hanging engine exits 2 and leaves the previous output as it was.
+# header, links), the PDFs in the manifest and the ZIP, the same bytes twice,
+# page 1 of each as PNG in tests/tmp/pdf/png for review.
 . "$(dirname "$0")/../lib.sh"
 
 EX="$ROOT/examples/infusion-pump"
 OUT="$TMP/pump"
+FIX="$ROOT/tests/fixtures/pdf"
+
+expect_exit "--pdf applies to build only" 2 "$DOSSIER" check "$EX" --pdf
+expect_grep "--pdf on check names build" "--pdf applies to: build" "$TMP/out"
+
+if command -v python3 >/dev/null 2>&1; then
+    FAKE_CHROMIUM_LOG="$TMP/fake.log" DOSSIER_CHROMIUM="$FIX/fake-chromium.py" expect_exit \
+        "stand-in engine: build --pdf --only mds2,bundle" 0 "$DOSSIER" build "$EX" -o "$TMP/fake" --pdf --only mds2,bundle -q
+    for flag in --headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking \
+        --disable-component-update --disable-sync --no-pdf-header-footer --user-data-dir= --print-to-pdf= file:///; do
+        expect_grep "stand-in engine: Chromium gets $flag" " $flag" "$TMP/fake.log"
+    done
+    n=$(wc -l <"$TMP/fake.log")
+    if [ "$n" -eq 16 ]; then ok "stand-in engine: one run per document (16: MDS2 and 15 of the bundle)"; else fail "one run per document" "$n runs"; fi
+    f="$TMP/fake/mds2/index.pdf"
+    expect_grep "stand-in engine: a link into the same folder made relative" "/URI (index.html)" "$f"
+    expect_grep "stand-in engine: a link into another folder made relative, fragment kept" \
+        "/URI (../threats/THR-001.html#THR-001)" "$f"
+    expect_grep "stand-in engine: a web link left as it was" "/URI (https://example.org/a%20b)" "$f"
+    expect_grep "stand-in engine: /CreationDate is the build date" "/CreationDate (D:20251201000000+00'00')" "$f"
+    expect_grep "stand-in engine: /ModDate is the build date" "/ModDate (D:20251201000000+00'00')" "$f"
+    check "stand-in engine: no file:// URL left" sh -c "! grep -rl 'file://' '$TMP/fake' --include='*.pdf'"
+    if python3 "$FIX/xrefcheck.py" $(find "$TMP/fake" -name '*.pdf') >"$TMP/xref" 2>&1; then
+        ok "stand-in engine: every cross-reference entry points at its object after the rewrite"
+    else
+        fail "stand-in engine: cross-reference table" "$(head -3 "$TMP/xref")"
+    fi
+    mkdir -p "$TMP/bin" && ln -sf "$FIX/fake-chromium.py" "$TMP/bin/chromium"
+    env -u DOSSIER_CHROMIUM PATH="$TMP/bin:$PATH" "$DOSSIER" build "$EX" -o "$TMP/onpath" --pdf --only mds2 -q >"$TMP/out" 2>&1
+    check "stand-in engine: found as chromium on PATH" test -f "$TMP/onpath/mds2/index.pdf"
+    cp -R "$TMP/fake" "$OUT"
+else
+    skip "build --pdf with a stand-in engine" "python3 is missing"
+fi
+
+chromium_ok=yes
 engine=${DOSSIER_CHROMIUM:-}
 if [ -z "$engine" ]; then
     for e in chromium chromium-browser google-chrome google-chrome-stable; do
@@ -16,79 +55,81 @@ if [ -z "$engine" ]; then
     done
 fi
 if [ -z "$engine" ] || ! "$engine" --version >/dev/null 2>&1; then
-    skip "build --pdf" "no Chromium that runs (install chromium, or name it in DOSSIER_CHROMIUM)"
-    exit 0
+    skip "build --pdf with Chromium" "no Chromium that runs (install chromium, or name it in DOSSIER_CHROMIUM)"
+    chromium_ok=no
 fi
 for tool in pdftotext pdfinfo pdffonts pdftoppm python3; do
-    command -v "$tool" >/dev/null 2>&1 || { skip "build --pdf" "$tool is missing (Debian: poppler-utils, python3)"; exit 0; }
+    command -v "$tool" >/dev/null 2>&1 || { skip "build --pdf with Chromium" "$tool is missing (Debian: poppler-utils, python3)"; chromium_ok=no; break; }
 done
 
-expect_exit "--pdf applies to build only" 2 "$DOSSIER" check "$EX" --pdf
-expect_grep "--pdf on check names build" "--pdf applies to: build" "$TMP/out"
+REAL="$TMP/real"
+if [ "$chromium_ok" = yes ]; then
+    start=$(date +%s)
+    expect_exit "infusion-pump: build --pdf" 0 "$DOSSIER" build "$EX" -o "$REAL" --pdf -v
+    secs=$(($(date +%s) - start))
+    for f in mds2/index public/whitepaper public/advisories/ADV-2024-001 public/advisories/ADV-2024-002 \
+        postmarket/index premarket/01-security-risk-management-report premarket/01a-threat-model \
+        premarket/01b-risk-assessment premarket/01c-sbom premarket/01d-vulnerability-assessment \
+        premarket/01e-unresolved-anomalies premarket/01f-traceability premarket/02-metrics \
+        premarket/03-architecture-views premarket/04-security-controls premarket/06-testing \
+        premarket/07-labeling premarket/08-management-plan premarket/checklist premarket/findings; do
+        check "$f.pdf beside its HTML" sh -c "head -c 5 '$REAL/$f.pdf' | grep -q '%PDF-'"
+    done
+    n=$(find "$REAL" -name '*.pdf' | wc -l)
+    if [ "$n" -eq 20 ]; then ok "20 PDFs in $secs s, none for the site's pages"; else fail "20 PDFs" "found $n"; fi
 
-start=$(date +%s)
-expect_exit "infusion-pump: build --pdf" 0 "$DOSSIER" build "$EX" -o "$OUT" --pdf -v
-secs=$(($(date +%s) - start))
-for f in mds2/index public/whitepaper public/advisories/ADV-2024-001 public/advisories/ADV-2024-002 \
-    postmarket/index premarket/01-security-risk-management-report premarket/01a-threat-model \
-    premarket/01b-risk-assessment premarket/01c-sbom premarket/01d-vulnerability-assessment \
-    premarket/01e-unresolved-anomalies premarket/01f-traceability premarket/02-metrics \
-    premarket/03-architecture-views premarket/04-security-controls premarket/06-testing \
-    premarket/07-labeling premarket/08-management-plan premarket/checklist premarket/findings; do
-    check "$f.pdf beside its HTML" sh -c "head -c 5 '$OUT/$f.pdf' | grep -q '%PDF-'"
-done
-n=$(find "$OUT" -name '*.pdf' | wc -l)
-if [ "$n" -eq 20 ]; then ok "20 PDFs in $secs s, none for the site's pages"; else fail "20 PDFs" "found $n"; fi
+    python3 "$ROOT/tests/fixtures/pdf/pdfcheck.py" "$REAL" >"$TMP/checks" 2>&1 || echo "not ok pdfcheck.py: exited $?" >>"$TMP/checks"
+    sed -n 's/^\(ok\|not ok\) \(.*\)$/\1 pdf: \2/p' "$TMP/checks"
+    grep -q '^ok ' "$TMP/checks" || fail "pdfcheck.py ran" "$(head -5 "$TMP/checks")"
 
-python3 "$ROOT/tests/fixtures/pdf/pdfcheck.py" "$OUT" >"$TMP/checks" 2>&1 || echo "not ok pdfcheck.py: exited $?" >>"$TMP/checks"
-sed -n 's/^\(ok\|not ok\) \(.*\)$/\1 pdf: \2/p' "$TMP/checks"
-grep -q '^ok ' "$TMP/checks" || fail "pdfcheck.py ran" "$(head -5 "$TMP/checks")"
+    expect_grep "the manifest lists the PDFs" '"path": "01a-threat-model.pdf"' "$REAL/manifest.json"
+    expect_grep "a PDF's manifest entry names the HTML it was printed from" \
+        "printed to PDF by Chromium from 01a-threat-model.html" "$REAL/manifest.json"
+    check "the ZIP holds the PDFs" sh -c "unzip -Z1 '$REAL'/*-premarket.zip | grep -qx 01a-threat-model.pdf"
+    expect_exit "verify passes with the PDFs in the bundle" 0 "$DOSSIER" verify "$REAL"
+    check "PDF dates are the build date, not the clock" sh -c \
+        "pdfinfo '$REAL/premarket/02-metrics.pdf' | grep -q '^CreationDate:.*Dec  1 00:00:00 2025'"
 
-expect_grep "the manifest lists the PDFs" '"path": "01a-threat-model.pdf"' "$OUT/manifest.json"
-expect_grep "a PDF's manifest entry names the HTML it was printed from" \
-    "printed to PDF by Chromium from 01a-threat-model.html" "$OUT/manifest.json"
-check "the ZIP holds the PDFs" sh -c "unzip -Z1 '$OUT'/*-premarket.zip | grep -qx 01a-threat-model.pdf"
-expect_exit "verify passes with the PDFs in the bundle" 0 "$DOSSIER" verify "$OUT"
-check "PDF dates are the build date, not the clock" sh -c \
-    "pdfinfo '$OUT/premarket/02-metrics.pdf' | grep -q '^CreationDate:.*Dec  1 00:00:00 2025'"
+    # The same bytes twice (the bundle's documents).
+    expect_exit "build --pdf --only bundle again" 0 "$DOSSIER" build "$EX" -o "$TMP/again" --pdf --only bundle -q
+    same=0 differ=""
+    for f in "$REAL"/premarket/*.pdf; do
+        if cmp -s "$f" "$TMP/again/premarket/$(basename "$f")"; then same=$((same + 1)); else differ="$differ $(basename "$f")"; fi
+    done
+    if [ -z "$differ" ]; then ok "two builds give the same PDF bytes ($same documents)"; else fail "two builds give the same PDF bytes" "differ:$differ"; fi
 
-# The same bytes twice (the bundle's documents).
-expect_exit "build --pdf --only bundle again" 0 "$DOSSIER" build "$EX" -o "$TMP/again" --pdf --only bundle -q
-same=0 differ=""
-for f in "$OUT"/premarket/*.pdf; do
-    if cmp -s "$f" "$TMP/again/premarket/$(basename "$f")"; then same=$((same + 1)); else differ="$differ $(basename "$f")"; fi
-done
-if [ -z "$differ" ]; then ok "two builds give the same PDF bytes ($same documents)"; else fail "two builds give the same PDF bytes" "differ:$differ"; fi
-
-# Page 1 of every PDF as PNG, for review.
-mkdir -p "$TMP/png"
-for f in $(cd "$OUT" && find . -name '*.pdf' | sort); do
-    name=$(echo "$f" | sed 's|^\./||; s|/|_|g; s|\.pdf$||')
-    pdftoppm -r 60 -png -f 1 -l 1 -singlefile "$OUT/$f" "$TMP/png/$name" 2>/dev/null
-done
-n=$(find "$TMP/png" -name '*.png' -size +2k | wc -l)
-if [ "$n" -eq 20 ]; then ok "page 1 of each PDF rendered to PNG (tests/tmp/pdf/png)"; else fail "page 1 of each PDF as PNG" "$n of 20"; fi
+    # Page 1 of every PDF as PNG, for review.
+    mkdir -p "$TMP/png"
+    for f in $(cd "$REAL" && find . -name '*.pdf' | sort); do
+        name=$(echo "$f" | sed 's|^\./||; s|/|_|g; s|\.pdf$||')
+        pdftoppm -r 60 -png -f 1 -l 1 -singlefile "$REAL/$f" "$TMP/png/$name" 2>/dev/null
+    done
+    n=$(find "$TMP/png" -name '*.png' -size +2k | wc -l)
+    if [ "$n" -eq 20 ]; then ok "page 1 of each PDF rendered to PNG (tests/tmp/pdf/png)"; else fail "page 1 of each PDF as PNG" "$n of 20"; fi
+fi
 
 # A missing, failing or hanging engine: exit 2, a clear message, the previous output kept.
-before=$(sha256sum "$OUT/manifest.json")
-DOSSIER_CHROMIUM=/nonexistent expect_exit "DOSSIER_CHROMIUM=/nonexistent exits 2" 2 "$DOSSIER" build "$EX" -o "$OUT" --pdf -q
-expect_grep "the message names DOSSIER_CHROMIUM" "DOSSIER_CHROMIUM names '/nonexistent', which is not an executable" "$TMP/out"
-env -u DOSSIER_CHROMIUM PATH=/nonexistent "$DOSSIER" build "$EX" -o "$OUT" --pdf -q >"$TMP/out" 2>&1
-if [ $? -eq 2 ]; then ok "no Chromium on PATH exits 2"; else fail "no Chromium on PATH exits 2" "$(head -3 "$TMP/out")"; fi
-expect_grep "the message says how to install it" "apt-get install chromium" "$TMP/out"
-DOSSIER_CHROMIUM=/bin/false expect_exit "an engine that fails exits 2" 2 "$DOSSIER" build "$EX" -o "$OUT" --pdf -q
-expect_grep "the message names the document" "cannot print mds2/index.html: /bin/false exited 1" "$TMP/out"
-printf '#!/bin/sh\nsleep 60\n' >"$TMP/hang" && chmod +x "$TMP/hang"
-t0=$(date +%s)
-DOSSIER_PDF_TIMEOUT=1 DOSSIER_CHROMIUM="$TMP/hang" expect_exit "an engine that hangs exits 2 after the time limit" 2 \
-    "$DOSSIER" build "$EX" -o "$OUT" --pdf -q --only mds2
-expect_grep "the message gives the time limit" "no PDF after 1 s (DOSSIER_PDF_TIMEOUT)" "$TMP/out"
-if [ $(($(date +%s) - t0)) -lt 20 ]; then ok "the hanging engine was stopped"; else fail "the hanging engine was stopped" "took $(($(date +%s) - t0)) s"; fi
-after=$(sha256sum "$OUT/manifest.json")
-if [ "$before" = "$after" ] && [ -f "$OUT/premarket/01a-threat-model.pdf" ]; then
-    ok "the previous output is left as it was"
-else
-    fail "the previous output is left as it was" "manifest.json changed or PDFs gone"
+if [ -f "$OUT/manifest.json" ]; then
+    before=$(sha256sum "$OUT/manifest.json")
+    DOSSIER_CHROMIUM=/nonexistent expect_exit "DOSSIER_CHROMIUM=/nonexistent exits 2" 2 "$DOSSIER" build "$EX" -o "$OUT" --pdf -q
+    expect_grep "the message names DOSSIER_CHROMIUM" "DOSSIER_CHROMIUM names '/nonexistent', which is not an executable" "$TMP/out"
+    env -u DOSSIER_CHROMIUM PATH=/nonexistent "$DOSSIER" build "$EX" -o "$OUT" --pdf -q >"$TMP/out" 2>&1
+    if [ $? -eq 2 ]; then ok "no Chromium on PATH exits 2"; else fail "no Chromium on PATH exits 2" "$(head -3 "$TMP/out")"; fi
+    expect_grep "the message says how to install it" "apt-get install chromium" "$TMP/out"
+    DOSSIER_CHROMIUM=/bin/false expect_exit "an engine that fails exits 2" 2 "$DOSSIER" build "$EX" -o "$OUT" --pdf -q
+    expect_grep "the message names the document" "cannot print mds2/index.html: /bin/false exited 1" "$TMP/out"
+    printf '#!/bin/sh\nsleep 60\n' >"$TMP/hang" && chmod +x "$TMP/hang"
+    t0=$(date +%s)
+    DOSSIER_PDF_TIMEOUT=1 DOSSIER_CHROMIUM="$TMP/hang" expect_exit "an engine that hangs exits 2 after the time limit" 2 \
+        "$DOSSIER" build "$EX" -o "$OUT" --pdf -q --only mds2
+    expect_grep "the message gives the time limit" "no PDF after 1 s (DOSSIER_PDF_TIMEOUT)" "$TMP/out"
+    if [ $(($(date +%s) - t0)) -lt 20 ]; then ok "the hanging engine was stopped"; else fail "the hanging engine was stopped" "took $(($(date +%s) - t0)) s"; fi
+    after=$(sha256sum "$OUT/manifest.json")
+    if [ "$before" = "$after" ] && [ -f "$OUT/premarket/01a-threat-model.pdf" ]; then
+        ok "the previous output is left as it was"
+    else
+        fail "the previous output is left as it was" "manifest.json changed or PDFs gone"
 fi
 left=$(find "$TMP" -maxdepth 1 -name 'pump.tmp-*' | wc -l)
 if [ "$left" -eq 0 ]; then ok "no temporary output folder left behind"; else fail "no temporary output folder left behind" "$left left"; fi
+fi
