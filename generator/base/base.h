@@ -53,6 +53,23 @@ void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 NORETURN void die(const char *fmt, ...) PRINTF_LIKE(1, 2);
 
+/* ---- pool.c ------------------------------------------------------------ */
+
+/* Small blocks (up to POOL_MAX_SMALL bytes) in size classes, reused after
+ * pool_free; the caller says each block's size. Zero-initialise a Pool. */
+enum { POOL_MAX_SMALL = 512 };
+typedef struct Pool {
+    void *free[POOL_MAX_SMALL / 16]; /* a free list per class */
+    char *cur, *end;                 /* the rest of the newest slab */
+    void **slabs;
+    size_t nslabs, slab_cap;
+} Pool;
+
+void *pool_alloc(Pool *p, size_t n);
+void pool_free(Pool *p, void *b, size_t n);
+void *pool_realloc(Pool *p, void *b, size_t old, size_t n);
+void pool_destroy(Pool *p);
+
 /* ---- strbuf.c --------------------------------------------------------- */
 
 /* A growable byte buffer on the C heap; always NUL-terminated. */

@@ -134,7 +134,7 @@ struct Record {
     const char *body;      /* Markdown prose, may be "" */
     size_t body_len;
     int body_line;         /* line of the body's first line in path */
-    void *body_doc;        /* cmark_node* of the parsed body (prose.c) */
+    void *body_doc;        /* cmark_node* of the parsed body (prose.c), allocated with prose_mem() */
     bool internal;         /* the whole record is internal */
     Link **out;            /* links from this record, sorted */
     size_t nout;
@@ -294,5 +294,8 @@ void prose_parse(Model *m, Diag *d, Record *r);
 /* Records a [ID] reference found in prose (for prose.c, before freezing). */
 void model_link_prose(Model *m, Record *from, Record *to, SrcLoc loc);
 void prose_free(Model *m);
+/* The allocator cmark-gfm parses with (a cmark_mem *): small blocks from a
+ * pool (base/pool.c) rather than one malloc per node. */
+void *prose_mem(void);
 
 #endif

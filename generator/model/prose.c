@@ -76,6 +76,50 @@ static void check_text(Model *m, Diag *d, Record *r, const Mention *ms, size_t n
     }
 }
 
+/* ---- cmark-gfm's allocator ------------------------------------------------ */
+
+/* A parse allocates a node, a buffer or a string for every few bytes of
+ * Markdown; from a pool that costs a free-list pop instead of a malloc.
+ * Each block starts with a header that keeps its size (cmark's free does
+ * not say it). cmark has no way to handle a failed allocation, so none
+ * returns: out of memory ends the program, as cmark's own allocator does. */
+enum { MEM_HEADER = 16 };
+static Pool mem_pool;
+
+static void *mem_block(size_t n) {
+    char *b = pool_alloc(&mem_pool, n + MEM_HEADER);
+    if (!b) die("out of memory");
+    *(size_t *)b = n;
+    return b + MEM_HEADER;
+}
+
+static void *mem_calloc(size_t count, size_t size) {
+    if (size && count > ((size_t)-1 - MEM_HEADER) / size) die("out of memory");
+    void *b = mem_block(count * size);
+    memset(b, 0, count * size);
+    return b;
+}
+
+static void *mem_realloc(void *p, size_t n) {
+    if (!p) return mem_block(n);
+    char *head = (char *)p - MEM_HEADER;
+    size_t old = *(size_t *)head;
+    char *b = pool_realloc(&mem_pool, head, old + MEM_HEADER, n + MEM_HEADER);
+    if (!b) die("out of memory");
+    *(size_t *)b = n;
+    return b + MEM_HEADER;
+}
+
+static void mem_free(void *p) {
+    if (!p) return;
+    char *head = (char *)p - MEM_HEADER;
+    pool_free(&mem_pool, head, *(size_t *)head + MEM_HEADER);
+}
+
+static cmark_mem pooled_mem = {mem_calloc, mem_realloc, mem_free};
+
+void *prose_mem(void) { return &pooled_mem; }
+
 void prose_parse(Model *m, Diag *d, Record *r) {
     if (!r->body || r->body_len == 0) return;
     cmark_gfm_core_extensions_ensure_registered();
@@ -90,7 +134,7 @@ void prose_parse(Model *m, Diag *d, Record *r) {
         if (!model_find(m, ms[i].id) || mention_of(ms, i, ms[i].id, strlen(ms[i].id))) continue;
         sb_printf(&src, "[%s]: dossier:%s\n", ms[i].id, ms[i].id);
     }
-    cmark_parser *parser = cmark_parser_new(CMARK_OPT_DEFAULT);
+    cmark_parser *parser = cmark_parser_new_with_mem(CMARK_OPT_DEFAULT, &pooled_mem);
     attach_extensions(parser);
     cmark_parser_feed(parser, src.data, src.len);
     cmark_node *doc = cmark_parser_finish(parser);

@@ -56,7 +56,7 @@ static void *sandbox_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
     Renderer *r = ud;
     size_t old = ptr ? osize : 0;
     if (nsize == 0) {
-        free(ptr);
+        pool_free(&r->pool, ptr, old);
         r->mem_used -= old;
         return NULL;
     }
@@ -64,7 +64,7 @@ static void *sandbox_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
         if (r->L) sample_position(r);
         return NULL;
     }
-    void *p = realloc(ptr, nsize);
+    void *p = pool_realloc(&r->pool, ptr, old, nsize);
     if (!p) return NULL;
     r->mem_used = r->mem_used - old + nsize;
     return p;

@@ -51,17 +51,18 @@ static const char *render_doc(Arena *a, cmark_node *doc, size_t *len) {
     for (size_t i = 0; i < n; i++) {
         bool block = cmark_node_get_type(raw[i]) == CMARK_NODE_HTML_BLOCK;
         const char *lit = cmark_node_get_literal(raw[i]);
-        shown[i] = cmark_node_new(block ? CMARK_NODE_CODE_BLOCK : CMARK_NODE_TEXT);
+        shown[i] = cmark_node_new_with_mem(block ? CMARK_NODE_CODE_BLOCK : CMARK_NODE_TEXT, prose_mem());
         cmark_node_set_literal(shown[i], lit ? lit : "");
         cmark_node_replace(raw[i], shown[i]);
     }
     cmark_mem *mem = cmark_get_default_mem_allocator();
     cmark_llist *exts = extensions(mem, NULL);
-    char *html = cmark_render_html(doc, CMARK_OPT_DEFAULT, exts);
+    cmark_mem *pooled = prose_mem();
+    char *html = cmark_render_html_with_mem(doc, CMARK_OPT_DEFAULT, exts, pooled);
     cmark_llist_free(mem, exts);
     *len = strlen(html);
     const char *copy = arena_strndup(a, html, *len);
-    mem->free(html);
+    pooled->free(html);
     for (size_t i = 0; i < n; i++) {
         cmark_node_replace(shown[i], raw[i]);
         cmark_node_free(shown[i]);
@@ -84,7 +85,7 @@ static const char *render_text(Arena *a, const Model *m, const char *text, size_
         if (model_find(m, id)) sb_printf(&src, "[%s]: dossier:%s\n", id, id);
         if (p + 1 >= text + len) break;
     }
-    cmark_parser *parser = cmark_parser_new(CMARK_OPT_DEFAULT);
+    cmark_parser *parser = cmark_parser_new_with_mem(CMARK_OPT_DEFAULT, prose_mem());
     extensions(NULL, parser);
     cmark_parser_feed(parser, src.data, src.len);
     cmark_node *doc = cmark_parser_finish(parser);

@@ -301,6 +301,7 @@ int render_run(Renderer *r, const char *output, bool public, OutDir *o) {
 void render_close(Renderer *r) {
     if (!r) return;
     if (r->L) lua_close(r->L);
+    pool_destroy(&r->pool);
     arena_free(&r->scratch);
     arena_free(&r->arena);
     free(r);

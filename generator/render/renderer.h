@@ -42,6 +42,7 @@ struct Renderer {
     bool public;          /* the audience of the view in use: public outputs
                              see no internal record and cannot read internal fields */
     size_t mem_used, mem_cap;
+    Pool pool;            /* lua_state.c: the blocks of L */
     unsigned long steps, budget;
     bool io_failed;       /* outdir_write failed: exit 2, message printed */
     int last_chunk, last_line; /* sampled by the hook, for out-of-memory */

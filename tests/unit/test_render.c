@@ -367,7 +367,11 @@ static void check_doc_restored(Model *m, const Diag *d) {
     Record *ast = model_find(m, "AST-1");
     void *saved = ast->body_doc;
     const char *src = "x <b>y</b>\n\n<div>\nz\n</div>\n\nSee [CTL-1].\n\n[CTL-1]: dossier:CTL-1\n";
-    cmark_node *doc = cmark_parse_document(src, strlen(src), CMARK_OPT_DEFAULT);
+    /* as prose_parse does: the model's documents are parsed with prose_mem() */
+    cmark_parser *parser = cmark_parser_new_with_mem(CMARK_OPT_DEFAULT, prose_mem());
+    cmark_parser_feed(parser, src, strlen(src));
+    cmark_node *doc = cmark_parser_finish(parser);
+    cmark_parser_free(parser);
     ast->body_doc = doc;
     static const Case c = {"markdown: a record's raw HTML is text, its links resolved",
                            {{"t/main.lua", "write('a/b.html', render('t/a.html', {}))"},
