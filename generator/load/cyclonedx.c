@@ -438,8 +438,13 @@ static void read_vulnerability(Standard *s, StdSbom *b, const Value *v, const ch
     std_statement_add(s, &st);
 }
 
+typedef struct XmlConv XmlConv;
+static void xml_components(Standard *s, const char *rel, StdSbom *b, const XmlConv *x,
+                           const XNode *wrapper);
+
+/* lazy: an XML <components> left out of bom, read one component at a time */
 static void read_bom(Standard *s, const char *rel, const Value *bom, const char *format,
-                     bool shipped) {
+                     bool shipped, const XmlConv *x, const XNode *lazy) {
     StdSbom *b = std_sbom_add(s, rel, format, shipped);
     Arena *a = std_arena(s);
     const char *serial = std_get(bom, "serialNumber");
@@ -467,6 +472,7 @@ static void read_bom(Standard *s, const char *rel, const Value *bom, const char 
     const Value *const *items = std_items(value_get(bom, "components"), &n);
     for (size_t i = 0; i < n; i++)
         read_component(s, rel, b, items[i]);
+    if (lazy) xml_components(s, rel, b, x, lazy);
     if (value_get(bom, "dependencies")) read_dependencies(s, b, value_get(bom, "dependencies"));
     items = std_items(value_get(bom, "vulnerabilities"), &n);
     for (size_t i = 0; i < n; i++)
@@ -517,7 +523,8 @@ void cyclonedx_json(Standard *s, const char *rel, const Value *root, bool shippe
                      rule_text);
         return;
     }
-    read_bom(s, rel, root, arena_printf(std_arena(s), "CycloneDX %s JSON", version), shipped);
+    read_bom(s, rel, root, arena_printf(std_arena(s), "CycloneDX %s JSON", version), shipped,
+             NULL, NULL);
 }
 
 /* ---- XML into the JSON shape ------------------------------------------------- */
@@ -546,11 +553,12 @@ static const struct {
     {"endpoints", "endpoint"},
 };
 
-typedef struct XmlConv {
+struct XmlConv {
     Arena *a;
     const char *path;
     const char *ns;
-} XmlConv;
+    const XNode *skip; /* an element left out of the conversion, or NULL */
+};
 
 static bool cdx_element(const XmlConv *x, const XNode *n) {
     return n->ns == x->ns || (n->ns && x->ns && strcmp(n->ns, x->ns) == 0);
@@ -662,7 +670,7 @@ static Value *xml_convert(const XmlConv *x, const XNode *n) {
     Value **repeated = NULL;
     size_t nrepeated = 0;
     for (const XNode *c = n->children; c; c = c->next) {
-        if (!cdx_element(x, c)) continue;
+        if (!cdx_element(x, c) || c == x->skip) continue;
         const char *key = c->name;
         Value *item = xml_convert(x, c);
         SrcLoc cl = xml_loc(x, c);
@@ -725,12 +733,35 @@ void cyclonedx_xml(Standard *s, const char *rel, const XNode *root, bool shipped
     }
     Arena scratch;
     arena_init(&scratch);
-    XmlConv x = {&scratch, rel, root->ns};
+    XmlConv x = {&scratch, rel, root->ns, NULL};
+    /* <components> of <component> elements only, the usual shape, is read one
+     * component at a time: the values of all of them never exist at once */
+    const XNode *lazy = NULL;
+    for (const XNode *c = root->children; c && !lazy; c = c->next)
+        if (cdx_element(&x, c) && is(c, "components")) lazy = c;
+    for (const XNode *c = lazy ? lazy->children : NULL; c; c = c->next)
+        if (cdx_element(&x, c) && !is(c, "component")) lazy = NULL;
+    x.skip = lazy;
     Value *bom = xml_convert(&x, root);
+    x.skip = NULL;
     if (bom->kind != VAL_MAP) {
         Value *empty = value_new(&scratch, VAL_MAP, loc);
         bom = empty;
     }
-    read_bom(s, rel, bom, arena_printf(std_arena(s), "CycloneDX %s XML", version), shipped);
+    read_bom(s, rel, bom, arena_printf(std_arena(s), "CycloneDX %s XML", version), shipped, &x,
+             lazy);
     arena_free(&scratch);
+}
+
+static void xml_components(Standard *s, const char *rel, StdSbom *b, const XmlConv *x,
+                           const XNode *wrapper) {
+    for (const XNode *c = wrapper->children; c; c = c->next) {
+        if (!cdx_element(x, c)) continue;
+        Arena one; /* read_component copies what it keeps */
+        arena_init(&one);
+        XmlConv cx = *x;
+        cx.a = &one;
+        read_component(s, rel, b, xml_convert(&cx, c));
+        arena_free(&one);
+    }
 }
