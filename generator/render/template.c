@@ -566,13 +566,14 @@ static int template_get(lua_State *L, Renderer *r, const char *name) {
 /* A template's _ENV: names come from its ctx first, then the helpers;
  * anything else is an error, and so is assigning a global. */
 static int f_tenv_index(lua_State *L) {
-    lua_getiuservalue(L, 1, 1); /* +1 ctx */
-    if (lua_type(L, 2) == LUA_TSTRING && strcmp(lua_tostring(L, 2), "ctx") == 0) return 1;
+    size_t len;
+    const char *name = lua_type(L, 2) == LUA_TSTRING ? lua_tolstring(L, 2, &len) : NULL;
+    lua_getiuservalue(L, 1, 1); /* +1 ctx, at 3 */
+    if (name && len == 3 && memcmp(name, "ctx", 3) == 0) return 1;
     lua_pushvalue(L, 2);
-    if (lua_rawget(L, -2) != LUA_TNIL) return 1; /* +1 */
-    sandbox_push_globals(L);
+    if (lua_rawget(L, 3) != LUA_TNIL) return 1; /* +1 */
     lua_pushvalue(L, 2);
-    if (lua_rawget(L, -2) != LUA_TNIL) return 1;
+    if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL) return 1; /* the helpers, an upvalue */
     return luaL_error(L, "undefined name '%s' (neither in the template's context nor a helper)",
                       lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : luaL_typename(L, 2));
 }
@@ -731,7 +732,8 @@ void template_init(lua_State *L) {
     lua_rawsetp(L, LUA_REGISTRYINDEX, &KEY_SAFE);
 
     lua_newtable(L);
-    lua_pushcfunction(L, f_tenv_index);
+    sandbox_push_globals(L);
+    lua_pushcclosure(L, f_tenv_index, 1);
     lua_setfield(L, -2, "__index");
     lua_pushcfunction(L, f_tenv_newindex);
     lua_setfield(L, -2, "__newindex");
