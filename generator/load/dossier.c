@@ -222,10 +222,8 @@ bool load_dossier(Model *m, Diag *d, const LoadOptions *o) {
     xmlInitParser();
     Arena *a = m->arena;
     xmlSchema *dossier_xsd = xml_schema_load(fs_join(a, o->schema_dir, "dossier.xsd"));
-    xmlSchema *records_xsd = xml_schema_load(fs_join(a, o->schema_dir, "records-file.xsd"));
-    if (!dossier_xsd || !records_xsd) {
-        if (dossier_xsd) xmlSchemaFree(dossier_xsd);
-        if (records_xsd) xmlSchemaFree(records_xsd);
+    xmlSchema *records_xsd = NULL; /* compiled when the first XML record file is met */
+    if (!dossier_xsd) {
         fprintf(stderr, "dossier: cannot read the XSDs in %s\n", o->schema_dir);
         return false;
     }
@@ -251,6 +249,13 @@ bool load_dossier(Model *m, Diag *d, const LoadOptions *o) {
         if (t && ends_with(rel, ".md")) {
             load_markdown(m, d, o, t, path, rel);
         } else if (ends_with(rel, ".xml") && (t || strncmp(rel, "records/", 8) == 0)) {
+            if (!records_xsd) records_xsd = xml_schema_load(fs_join(a, o->schema_dir, "records-file.xsd"));
+            if (!records_xsd) {
+                xmlSchemaFree(dossier_xsd);
+                standard_finish(standard);
+                fprintf(stderr, "dossier: cannot read the XSDs in %s\n", o->schema_dir);
+                return false;
+            }
             xmlrecords_load(m, d, records_xsd, o->max_file_size, path, rel);
         } else if (ends_with(rel, ".md") || ends_with(rel, ".xml") || ends_with(rel, ".yaml") ||
                    ends_with(rel, ".yml")) {
@@ -260,7 +265,7 @@ bool load_dossier(Model *m, Diag *d, const LoadOptions *o) {
     }
     standard_finish(standard);
     xmlSchemaFree(dossier_xsd);
-    xmlSchemaFree(records_xsd);
+    if (records_xsd) xmlSchemaFree(records_xsd);
     model_finish(m, d);
     return mds2_load(m, d, o);
 }

@@ -71,7 +71,9 @@ static bool has_word(const char *s, const char *words) {
     if (!s || !words) return false;
     for (const char *w = words; *w;) {
         size_t wl = strcspn(w, "|");
+        int first = tolower((unsigned char)*w);
         for (const char *p = s; *p; p++) {
+            if (tolower((unsigned char)*p) != first) continue;
             size_t k = 0;
             while (k < wl && p[k] && tolower((unsigned char)p[k]) == tolower((unsigned char)w[k]))
                 k++;
@@ -573,8 +575,11 @@ static bool derive(Model *m, Mds2Answer *a, const Rule *rule, const char *const 
     return from_controls(&dv, rule->categories, rule->words1, rule->words2, rule->basis);
 }
 
+/* By position in the model, which is ID order (answers are resolved after
+ * model_finish). */
 static int cmp_records(const void *pa, const void *pb) {
-    return id_compare((*(Record *const *)pa)->id, (*(Record *const *)pb)->id);
+    size_t a = (*(Record *const *)pa)->order, b = (*(Record *const *)pb)->order;
+    return a < b ? -1 : a > b;
 }
 
 /* Sorts an answer's records by ID and drops repeats; records taken from
@@ -583,8 +588,7 @@ static void sort_unique(Mds2Answer *a) {
     if (a->nrecords < 2) return;
     bool sorted = true;
     for (size_t i = 1; i < a->nrecords && sorted; i++)
-        sorted = a->records[i - 1] == a->records[i] ||
-                 id_compare(a->records[i - 1]->id, a->records[i]->id) < 0;
+        sorted = a->records[i - 1]->order <= a->records[i]->order;
     if (!sorted) qsort(a->records, a->nrecords, sizeof *a->records, cmp_records);
     size_t k = 1;
     for (size_t i = 1; i < a->nrecords; i++)
