@@ -1,8 +1,9 @@
 /* pdf.c: `dossier build --pdf` (emit/). After an output's templates wrote
  * its HTML into the temporary output folder, each document among them is
- * printed by a headless Chromium, one process per document, run without a
- * shell, with a fresh profile and a time limit; the PDF goes beside its HTML
- * through outdir_write, before any C step packs or hashes the folder. */
+ * printed by a headless Chromium, one process per document (a few at a
+ * time), run without a shell, with a fresh profile and a time limit; the
+ * PDFs go beside their HTML through outdir_write, in document order, before
+ * any C step packs or hashes the folder. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -20,15 +21,20 @@
 
 extern char **environ;
 
-enum { DEFAULT_TIMEOUT = 120 }; /* seconds per document */
+enum {
+    DEFAULT_TIMEOUT = 120, /* seconds per document */
+    MAX_PARALLEL = 4,      /* Chromiums at a time without DOSSIER_PDF_JOBS (each takes 100-200 MB) */
+};
 
 struct PdfEngine {
     char *program; /* the Chromium executable */
     char *scratch; /* a private folder for profiles, PDFs and stderr */
     int timeout;   /* seconds per document */
     bool verbose;
-    unsigned count;  /* documents printed */
-    double seconds;  /* their total time */
+    int parallel;     /* documents printed at a time */
+    unsigned count;   /* documents started, numbering their scratch files */
+    unsigned printed; /* documents printed */
+    double seconds;   /* time spent printing */
 };
 
 /* Which files of an output are documents to print: the HTML files it wrote
@@ -107,6 +113,16 @@ PdfEngine *pdf_open(bool verbose) {
     e->scratch = scratch;
     e->verbose = verbose;
     e->timeout = DEFAULT_TIMEOUT;
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    e->parallel = cpus < 1 ? 1 : cpus > MAX_PARALLEL ? MAX_PARALLEL : (int)cpus;
+    const char *jobs = getenv("DOSSIER_PDF_JOBS");
+    if (jobs && *jobs) {
+        char *end;
+        long v = strtol(jobs, &end, 10);
+        if (!*end && v >= 1 && v <= 16) e->parallel = (int)v;
+        else fprintf(stderr, "dossier: warning: DOSSIER_PDF_JOBS takes a number from 1 to 16, not '%s'; using %d\n",
+                     jobs, e->parallel);
+    }
     const char *t = getenv("DOSSIER_PDF_TIMEOUT");
     if (t && *t) {
         char *end;
@@ -120,9 +136,9 @@ PdfEngine *pdf_open(bool verbose) {
 
 void pdf_close(PdfEngine *e) {
     if (!e) return;
-    if (e->verbose && e->count)
-        fprintf(stderr, "dossier: printed %u PDF%s in %.1f s (%.2f s each)\n", e->count, e->count == 1 ? "" : "s",
-                e->seconds, e->seconds / e->count);
+    if (e->verbose && e->printed)
+        fprintf(stderr, "dossier: printed %u PDF%s in %.1f s, %d at a time\n", e->printed,
+                e->printed == 1 ? "" : "s", e->seconds, e->parallel);
     fs_remove_tree(e->scratch);
     free(e->scratch);
     free(e->program);
@@ -182,11 +198,21 @@ static const char *last_words(Arena *a, const char *path) {
     return out;
 }
 
-/* Runs the engine on one HTML file into pdf_path. False with *why set. */
-static bool print_one(PdfEngine *e, Arena *a, const char *html_abs, const char *pdf_path, unsigned n,
-                      const char **why) {
-    const char *profile = arena_printf(a, "%s/profile-%u", e->scratch, n);
-    const char *errlog = arena_printf(a, "%s/stderr-%u.txt", e->scratch, n);
+/* One document being printed. */
+typedef struct Job {
+    const char *rel;      /* the HTML, relative to the output root */
+    const char *pdf_path; /* where Chromium writes the PDF */
+    const char *profile;  /* its fresh --user-data-dir */
+    const char *errlog;   /* its standard error */
+    pid_t pid;            /* while it runs, else 0 */
+    double start, took;
+    char *data; /* the PDF once read (heap) */
+    size_t len;
+} Job;
+
+/* Starts the engine on the HTML of j, in its own process group so a
+ * time-out ends Chromium's helpers too. False with *why set. */
+static bool job_start(PdfEngine *e, Arena *a, const char *root, Job *j, const char **why) {
     char *argv[] = {
         e->program,
         "--headless",
@@ -198,10 +224,10 @@ static bool print_one(PdfEngine *e, Arena *a, const char *html_abs, const char *
         "--disable-component-update",
         "--disable-sync",
         "--disable-extensions",
-        arena_printf(a, "--user-data-dir=%s", profile),
+        arena_printf(a, "--user-data-dir=%s", j->profile),
         "--no-pdf-header-footer",
-        arena_printf(a, "--print-to-pdf=%s", pdf_path),
-        file_url(a, html_abs),
+        arena_printf(a, "--print-to-pdf=%s", j->pdf_path),
+        file_url(a, fs_join(a, root, j->rel)),
         NULL,
     };
     posix_spawn_file_actions_t fa;
@@ -209,51 +235,70 @@ static bool print_one(PdfEngine *e, Arena *a, const char *html_abs, const char *
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 2, errlog, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    posix_spawn_file_actions_addopen(&fa, 2, j->errlog, O_WRONLY | O_CREAT | O_TRUNC, 0600);
     posix_spawnattr_init(&attr);
-    /* its own process group, so a time-out ends Chromium's helpers too */
     posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
     posix_spawnattr_setpgroup(&attr, 0);
-    pid_t pid;
-    int err = posix_spawn(&pid, e->program, &fa, &attr, argv, environ);
+    int err = posix_spawn(&j->pid, e->program, &fa, &attr, argv, environ);
     posix_spawn_file_actions_destroy(&fa);
     posix_spawnattr_destroy(&attr);
     if (err) {
+        j->pid = 0;
         *why = arena_printf(a, "cannot run %s: %s", e->program, strerror(err));
         return false;
     }
-    double start = now();
+    j->start = now();
+    return true;
+}
+
+/* Ends what is left of j's process group (helpers that outlived the
+ * browser, or all of it) and removes its profile. */
+static void job_stop(Job *j) {
+    if (j->pid > 0) {
+        kill(-j->pid, SIGKILL);
+        waitpid(j->pid, NULL, WNOHANG);
+    }
+    j->pid = 0;
+    fs_remove_tree(j->profile);
+}
+
+/* Checks on a running job: 0 still running, 1 finished with its PDF read
+ * into j->data, -1 failed (stopped, *why set). */
+static int job_poll(PdfEngine *e, Arena *a, Job *j, const char **why) {
     int status = 0;
-    bool timed_out = false;
-    for (;;) {
-        pid_t r = waitpid(pid, &status, WNOHANG);
-        if (r == pid) break;
-        if (r < 0 && errno != EINTR) {
-            *why = arena_printf(a, "lost track of %s: %s", e->program, strerror(errno));
-            return false;
-        }
-        if (now() - start > e->timeout) {
-            kill(-pid, SIGKILL);
-            waitpid(pid, &status, 0);
-            timed_out = true;
-            break;
-        }
-        struct timespec nap = {0, 20 * 1000 * 1000};
-        nanosleep(&nap, NULL);
+    pid_t r = waitpid(j->pid, &status, WNOHANG);
+    if (r == 0 && now() - j->start <= e->timeout) return 0;
+    if (r < 0 && errno == EINTR) return 0;
+    if (r == 0) {
+        kill(-j->pid, SIGKILL);
+        waitpid(j->pid, NULL, 0);
+        job_stop(j);
+        *why = arena_printf(a, "no PDF after %d s (DOSSIER_PDF_TIMEOUT)%s", e->timeout, last_words(a, j->errlog));
+        return -1;
     }
-    kill(-pid, SIGKILL); /* helpers that outlived the browser, if any */
-    fs_remove_tree(profile);
-    if (timed_out) {
-        *why = arena_printf(a, "no PDF after %d s (DOSSIER_PDF_TIMEOUT)%s", e->timeout, last_words(a, errlog));
-        return false;
+    if (r < 0) {
+        *why = arena_printf(a, "lost track of %s: %s", e->program, strerror(errno));
+        job_stop(j);
+        return -1;
     }
+    kill(-r, SIGKILL); /* helpers that outlived the browser, if any */
+    j->pid = 0;
+    fs_remove_tree(j->profile);
+    j->took = now() - j->start;
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         *why = WIFEXITED(status)
-                   ? arena_printf(a, "%s exited %d%s", e->program, WEXITSTATUS(status), last_words(a, errlog))
-                   : arena_printf(a, "%s ended by signal %d%s", e->program, WTERMSIG(status), last_words(a, errlog));
-        return false;
+                   ? arena_printf(a, "%s exited %d%s", e->program, WEXITSTATUS(status), last_words(a, j->errlog))
+                   : arena_printf(a, "%s ended by signal %d%s", e->program, WTERMSIG(status),
+                                  last_words(a, j->errlog));
+        return -1;
     }
-    return true;
+    if (!fs_read(j->pdf_path, (size_t)1 << 30, &j->data, &j->len) || j->len < 5 ||
+        memcmp(j->data, "%PDF-", 5) != 0) {
+        *why = arena_printf(a, "%s wrote no PDF%s", e->program, last_words(a, j->errlog));
+        return -1;
+    }
+    unlink(j->pdf_path);
+    return 1;
 }
 
 /* Sets the PDF's /CreationDate and /ModDate (D:YYYYMMDDHHmmSS, the clock
@@ -442,50 +487,76 @@ bool pdf_output(PdfEngine *e, const Model *m, const char *output, OutDir *o, siz
         arena_free(&a);
         return false;
     }
-    bool ok = true;
     size_t end = o->nfiles; /* outdir_write below appends to o->files */
-    for (size_t i = first; ok && i < end; i++) {
-        const char *rel = o->files[i].path;
-        if (!is_document(rel, printed[t].folder, printed[t].with_index)) continue;
-        const char *html = fs_join(&a, root, rel);
-        const char *tmp_pdf = arena_printf(&a, "%s/document-%u.pdf", e->scratch, e->count);
-        const char *why = NULL;
-        double start = now();
-        char *data = NULL;
-        size_t len = 0;
-        ok = print_one(e, &a, html, tmp_pdf, e->count, &why);
-        if (ok && (!fs_read(tmp_pdf, (size_t)1 << 30, &data, &len) || len < 5 || memcmp(data, "%PDF-", 5) != 0)) {
-            why = arena_printf(&a, "%s wrote no PDF%s", e->program,
-                               last_words(&a, arena_printf(&a, "%s/stderr-%u.txt", e->scratch, e->count)));
-            ok = false;
+    Job *jobs = arena_alloc(&a, (end - first + 1) * sizeof *jobs);
+    size_t njobs = 0;
+    for (size_t i = first; i < end; i++) {
+        if (!is_document(o->files[i].path, printed[t].folder, printed[t].with_index)) continue;
+        Job *j = &jobs[njobs++];
+        unsigned n = e->count++;
+        j->rel = o->files[i].path;
+        j->pdf_path = arena_printf(&a, "%s/document-%u.pdf", e->scratch, n);
+        j->profile = arena_printf(&a, "%s/profile-%u", e->scratch, n);
+        j->errlog = arena_printf(&a, "%s/stderr-%u.txt", e->scratch, n);
+    }
+    /* up to e->parallel documents at a time; the PDFs are written in
+     * document order once all are printed */
+    double start = now();
+    size_t next = 0, running = 0, done = 0;
+    const char *why = NULL, *failed = NULL;
+    while (!failed && done < njobs) {
+        while (!failed && running < (size_t)e->parallel && next < njobs) {
+            if (job_start(e, &a, root, &jobs[next], &why)) running++;
+            else failed = jobs[next].rel;
+            next++;
         }
-        if (!ok) {
-            fprintf(stderr, "dossier: --pdf: cannot print %s: %s\n", rel, why);
-            free(data);
-            break;
+        bool finished = false;
+        for (size_t k = 0; !failed && k < next; k++) {
+            if (jobs[k].pid <= 0) continue;
+            int r = job_poll(e, &a, &jobs[k], &why);
+            if (r == 0) continue;
+            running--;
+            finished = true;
+            if (r < 0) failed = jobs[k].rel;
+            else done++;
         }
-        set_dates(data, len, m->build_date);
-        renumber_nodes(data, len);
+        struct timespec nap = {0, 20 * 1000 * 1000};
+        if (!failed && !finished) nanosleep(&nap, NULL);
+    }
+    bool ok = !failed;
+    if (failed) fprintf(stderr, "dossier: --pdf: cannot print %s: %s\n", failed, why);
+    for (size_t k = 0; k < njobs; k++) {
+        Job *j = &jobs[k];
+        if (j->pid > 0) {
+            kill(-j->pid, SIGKILL);
+            waitpid(j->pid, NULL, 0);
+            j->pid = 0;
+            fs_remove_tree(j->profile);
+        }
+        if (!ok || !j->data) {
+            free(j->data);
+            continue;
+        }
+        set_dates(j->data, j->len, m->build_date);
+        renumber_nodes(j->data, j->len);
         char *linked;
         size_t linked_len;
-        if (relative_links(&a, data, len, file_url(&a, root), rel, &linked, &linked_len)) {
-            free(data);
-            data = linked;
-            len = linked_len;
+        if (relative_links(&a, j->data, j->len, file_url(&a, root), j->rel, &linked, &linked_len)) {
+            free(j->data);
+            j->data = linked;
+            j->len = linked_len;
         } else {
             fprintf(stderr, "dossier: warning: --pdf: %s: links left as Chromium wrote them (an unexpected "
-                            "cross-reference table)\n", rel);
+                            "cross-reference table)\n", j->rel);
         }
-        size_t rl = strlen(rel);
-        const char *pdf_rel = arena_printf(&a, "%.*s.pdf", (int)(rl - 5), rel);
-        ok = outdir_write(o, pdf_rel, data, len);
-        free(data);
-        unlink(tmp_pdf);
-        double took = now() - start;
-        e->count++;
-        e->seconds += took;
-        if (ok && e->verbose) fprintf(stderr, "dossier: printed %s (%.2f s)\n", pdf_rel, took);
+        size_t rl = strlen(j->rel);
+        const char *pdf_rel = arena_printf(&a, "%.*s.pdf", (int)(rl - 5), j->rel);
+        ok = outdir_write(o, pdf_rel, j->data, j->len);
+        free(j->data);
+        if (ok && e->verbose) fprintf(stderr, "dossier: printed %s (%.2f s)\n", pdf_rel, j->took);
     }
+    e->printed += done;
+    e->seconds += now() - start;
     free(root);
     arena_free(&a);
     return ok;
