@@ -629,7 +629,7 @@ static int f_render(lua_State *L) {
     lua_setiuservalue(L, -2, 1);
     lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_TENV);
     lua_setmetatable(L, -2);
-    lua_newtable(L); /* +1 the buffer, at 5 */
+    lua_createtable(L, 64, 0); /* +1 the buffer, at 5: room for a small template's parts */
     lua_pushvalue(L, 5);
     lua_insert(L, 3); /* the buffer at 3, function 4, env 5, buffer 6 */
     Escape esc = r->chunks[chunk].escape;
