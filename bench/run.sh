@@ -3,6 +3,8 @@
 # same Markdown files with the same front matter (minimal layouts), and
 # cmark-gfm over the same bytes (the floor), at N, 2N and 4N records.
 # Prints wall time, CPU time and peak memory of each, and the ratios.
+# dossier runs with its default --jobs (one process per CPU) and with one;
+# its peak memory is that of the largest process (the parent).
 # Usage: bench/run.sh [N] (default 5000). Needs hugo and cmark-gfm (Debian).
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -49,7 +51,9 @@ for k in 1 2 4; do
     hugo_site "$d" "$h"
     find "$d" -name '*.md' | sort | xargs cat >"$WORK/all-$n.md"
     # the site: one page per record, as Hugo writes one page per file
+    # (default: one process per CPU, as Hugo uses every CPU; and one process)
     measure "dossier@$n" "$DOSSIER" build -q --only site "$d" -o "$WORK/out-$n" >>"$results"
+    measure "dossier-j1@$n" "$DOSSIER" build -q --only site --jobs 1 "$d" -o "$WORK/out-$n" >>"$results"
     measure "hugo@$n" hugo --quiet -s "$h" -d "$WORK/hugo-out-$n" >>"$results"
     measure "cmark@$n" cmark-gfm -e table -e strikethrough -e autolink -e tasklist "$WORK/all-$n.md" >>"$results"
 done
@@ -61,5 +65,6 @@ awk -v n="$N" '
     END {
         printf "\nat %d records: dossier/hugo wall %.2fx (target <= 0.25), dossier/cmark wall %.2fx (target <= 2),", n, wall["dossier", n] / wall["hugo", n], wall["dossier", n] / wall["cmark", n]
         printf " dossier/hugo peak memory %.2fx (target <= 0.33)\n", rss["dossier", n] / rss["hugo", n]
+        printf "with --jobs 1: dossier/hugo wall %.2fx, dossier/cmark wall %.2fx, peak memory %.2fx\n", wall["dossier-j1", n] / wall["hugo", n], wall["dossier-j1", n] / wall["cmark", n], rss["dossier-j1", n] / rss["hugo", n]
         printf "scaling of dossier: 2x records %.2fx time, 4x records %.2fx time (target <= 4.4)\n", wall["dossier", 2 * n] / wall["dossier", n], wall["dossier", 4 * n] / wall["dossier", n]
     }' "$results"
