@@ -3,10 +3,15 @@
 -- traceability matrix and findings grouped for the gap report.
 local M = {}
 
--- "attack_vector" -> "Attack vector"
+-- "attack_vector" -> "Attack vector" (kept: field names repeat on every page)
+local humane = {}
 function M.humanize(name)
-  local s = name:gsub("_", " ")
-  return (s:gsub("^%l", string.upper))
+  local h = humane[name]
+  if not h then
+    h = name:gsub("_", " "):gsub("^%l", string.upper)
+    humane[name] = h
+  end
+  return h
 end
 
 -- "Architecture views", "Threats": the type's title made plural.
