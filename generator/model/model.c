@@ -156,6 +156,71 @@ static int cmp_record(const void *a, const void *b) {
     return id_compare((*(Record *const *)a)->id, (*(Record *const *)b)->id);
 }
 
+/* Sorting many records compares each ID about log2(n) times; comparing
+ * keys with strcmp is several times cheaper than id_compare. The key of an
+ * ID orders as id_compare does: each number becomes '0', its length and
+ * its digits without leading zeros ('0' sorts against letters and
+ * punctuation as any digit does); IDs with equal keys (THR-01, THR-1) are
+ * ordered by strcmp, as id_compare orders them. */
+typedef struct SortKey {
+    const char *key;
+    Record *r;
+} SortKey;
+
+static bool natural_key(const char *id, char *out, size_t size) {
+    size_t k = 0;
+    for (const char *p = id; *p;) {
+        if (*p >= '0' && *p <= '9') {
+            while (*p == '0' && p[1] >= '0' && p[1] <= '9')
+                p++;
+            size_t n = 0;
+            while (p[n] >= '0' && p[n] <= '9')
+                n++;
+            if (n > 200 || k + n + 3 > size) return false;
+            out[k++] = '0';
+            out[k++] = (char)(unsigned char)n;
+            memcpy(out + k, p, n);
+            k += n;
+            p += n;
+        } else {
+            if (k + 2 > size) return false;
+            out[k++] = *p++;
+        }
+    }
+    out[k] = 0;
+    return true;
+}
+
+static int cmp_key(const void *pa, const void *pb) {
+    const SortKey *a = pa, *b = pb;
+    int c = strcmp(a->key, b->key);
+    return c ? c : strcmp(a->r->id, b->r->id);
+}
+
+static void sort_records(Record **records, size_t n) {
+    SortKey *keys = xmalloc(n * sizeof *keys);
+    size_t size = 0;
+    for (size_t i = 0; i < n; i++)
+        size += 2 * strlen(records[i]->id) + 2;
+    char *buf = xmalloc(size ? size : 1), *at = buf;
+    bool ok = true;
+    for (size_t i = 0; i < n && ok; i++) {
+        size_t room = 2 * strlen(records[i]->id) + 2;
+        ok = natural_key(records[i]->id, at, room);
+        keys[i] = (SortKey){at, records[i]};
+        at += room;
+    }
+    if (ok) {
+        qsort(keys, n, sizeof *keys, cmp_key);
+        for (size_t i = 0; i < n; i++)
+            records[i] = keys[i].r;
+    } else {
+        qsort(records, n, sizeof *records, cmp_record); /* a number of over 200 digits */
+    }
+    free(buf);
+    free(keys);
+}
+
 static int cmp_link(const void *pa, const void *pb) {
     const Link *a = *(Link *const *)pa, *b = *(Link *const *)pb;
     /* records are sorted by then: their positions order them as their IDs do */
@@ -201,7 +266,7 @@ void model_link_prose(Model *m, Record *from, Record *to, SrcLoc loc) {
 
 void model_finish(Model *m, Diag *d) {
     Arena *a = m->arena;
-    if (m->nrecords > 1) qsort(m->records, m->nrecords, sizeof *m->records, cmp_record);
+    if (m->nrecords > 1) sort_records(m->records, m->nrecords);
     for (size_t i = 0; i < m->nrecords; i++) m->records[i]->order = i;
 
     size_t ntypes = m->schema->ntypes;
