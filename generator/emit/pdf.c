@@ -224,6 +224,10 @@ static bool job_start(PdfEngine *e, Arena *a, const char *root, Job *j, const ch
         "--disable-component-update",
         "--disable-sync",
         "--disable-extensions",
+        /* offline: a document that names a web resource prints without it,
+         * the same on every machine, and leaks nothing */
+        "--proxy-server=127.0.0.1:1",
+        "--host-resolver-rules=MAP * ~NOTFOUND",
         arena_printf(a, "--user-data-dir=%s", j->profile),
         "--no-pdf-header-footer",
         arena_printf(a, "--print-to-pdf=%s", j->pdf_path),

@@ -21,7 +21,8 @@ if command -v python3 >/dev/null 2>&1; then
     FAKE_CHROMIUM_LOG="$TMP/fake.log" DOSSIER_CHROMIUM="$FIX/fake-chromium.py" expect_exit \
         "stand-in engine: build --pdf --only mds2,bundle" 0 "$DOSSIER" build "$EX" -o "$TMP/fake" --pdf --only mds2,bundle -q
     for flag in --headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking \
-        --disable-component-update --disable-sync --no-pdf-header-footer --user-data-dir= --print-to-pdf= file:///; do
+        --disable-component-update --disable-sync --no-pdf-header-footer --proxy-server=127.0.0.1:1 \
+        "--host-resolver-rules=MAP * ~NOTFOUND" --user-data-dir= --print-to-pdf= file:///; do
         expect_grep "stand-in engine: Chromium gets $flag" " $flag" "$TMP/fake.log"
     done
     n=$(wc -l <"$TMP/fake.log")
