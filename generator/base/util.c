@@ -43,16 +43,20 @@ int id_compare(const char *a, const char *b) {
     return strcmp(a, b); /* THR-01 and THR-1: a total order all the same */
 }
 
+static bool alnum(char c) {
+    /* isalnum in the C locale, which the tool never leaves, without a call */
+    return digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
 bool id_shaped(const char *s, size_t n) {
     size_t i = 0;
     while (i < n && s[i] >= 'A' && s[i] <= 'Z') i++;
     if (i < 2 || i >= n || s[i] != '-') return false;
     i++;
-    if (i >= n || !isalnum((unsigned char)s[i])) return false;
+    if (i >= n || !alnum(s[i])) return false;
     for (; i < n; i++)
-        if (!isalnum((unsigned char)s[i]) && s[i] != '-' && s[i] != '.' && s[i] != '_')
-            return false;
-    return isalnum((unsigned char)s[n - 1]);
+        if (!alnum(s[i]) && s[i] != '-' && s[i] != '.' && s[i] != '_') return false;
+    return alnum(s[n - 1]);
 }
 
 /* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar. */
