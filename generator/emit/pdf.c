@@ -23,7 +23,7 @@ extern char **environ;
 
 enum {
     DEFAULT_TIMEOUT = 120, /* seconds per document */
-    MAX_PARALLEL = 4,      /* Chromiums at a time without DOSSIER_PDF_JOBS (each takes 100-200 MB) */
+    MAX_PARALLEL = 4,      /* Chromiums at a time without DOSSIER_PDF_JOBS: each is a whole browser */
 };
 
 struct PdfEngine {
