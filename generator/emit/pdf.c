@@ -255,13 +255,11 @@ static bool job_start(PdfEngine *e, Arena *a, const char *root, Job *j, const ch
     return true;
 }
 
-/* Ends what is left of j's process group (helpers that outlived the
- * browser, or all of it) and removes its profile. */
-static void job_stop(Job *j) {
-    if (j->pid > 0) {
-        kill(-j->pid, SIGKILL);
-        waitpid(j->pid, NULL, WNOHANG);
-    }
+/* Stops a job still running: its whole process group, then reaps it and
+ * removes its profile. */
+static void job_end(Job *j) {
+    kill(-j->pid, SIGKILL);
+    waitpid(j->pid, NULL, 0);
     j->pid = 0;
     fs_remove_tree(j->profile);
 }
@@ -274,15 +272,14 @@ static int job_poll(PdfEngine *e, Arena *a, Job *j, const char **why) {
     if (r == 0 && now() - j->start <= e->timeout) return 0;
     if (r < 0 && errno == EINTR) return 0;
     if (r == 0) {
-        kill(-j->pid, SIGKILL);
-        waitpid(j->pid, NULL, 0);
-        job_stop(j);
+        job_end(j);
         *why = arena_printf(a, "no PDF after %d s (DOSSIER_PDF_TIMEOUT)%s", e->timeout, last_words(a, j->errlog));
         return -1;
     }
     if (r < 0) {
         *why = arena_printf(a, "lost track of %s: %s", e->program, strerror(errno));
-        job_stop(j);
+        j->pid = 0;
+        fs_remove_tree(j->profile);
         return -1;
     }
     kill(-r, SIGKILL); /* helpers that outlived the browser, if any */
@@ -531,12 +528,7 @@ bool pdf_output(PdfEngine *e, const Model *m, const char *output, OutDir *o, siz
     if (failed) fprintf(stderr, "dossier: --pdf: cannot print %s: %s\n", failed, why);
     for (size_t k = 0; k < njobs; k++) {
         Job *j = &jobs[k];
-        if (j->pid > 0) {
-            kill(-j->pid, SIGKILL);
-            waitpid(j->pid, NULL, 0);
-            j->pid = 0;
-            fs_remove_tree(j->profile);
-        }
+        if (j->pid > 0) job_end(j); /* the others, when one failed */
         if (!ok || !j->data) {
             free(j->data);
             continue;

@@ -125,6 +125,13 @@ if [ -f "$OUT/manifest.json" ]; then
         "$DOSSIER" build "$EX" -o "$OUT" --pdf -q --only mds2
     expect_grep "the message gives the time limit" "no PDF after 1 s (DOSSIER_PDF_TIMEOUT)" "$TMP/out"
     if [ $(($(date +%s) - t0)) -lt 20 ]; then ok "the hanging engine was stopped"; else fail "the hanging engine was stopped" "took $(($(date +%s) - t0)) s"; fi
+    # one document fails while others print: those are stopped too
+    printf '#!/bin/sh\ncase "$*" in *01b-risk*) exit 1 ;; esac\nexec sleep 60\n' >"$TMP/one-fails" && chmod +x "$TMP/one-fails"
+    t0=$(date +%s)
+    DOSSIER_PDF_JOBS=3 DOSSIER_CHROMIUM="$TMP/one-fails" expect_exit "one document failing among three at a time exits 2" 2 \
+        "$DOSSIER" build "$EX" -o "$OUT" --pdf -q --only bundle
+    expect_grep "the message names the document that failed" "cannot print premarket/01b-risk-assessment.html" "$TMP/out"
+    if [ $(($(date +%s) - t0)) -lt 20 ]; then ok "the documents printing beside it were stopped"; else fail "the documents printing beside it were stopped" "took $(($(date +%s) - t0)) s"; fi
     after=$(sha256sum "$OUT/manifest.json")
     if [ "$before" = "$after" ] && [ -f "$OUT/premarket/01a-threat-model.pdf" ]; then
         ok "the previous output is left as it was"
