@@ -84,6 +84,20 @@ static void *bump(Arena *a, size_t size, size_t align) {
     return (char *)b->data + at;
 }
 
+void arena_reset(Arena *a) {
+    ArenaBlock *keep = a->head;
+    if (!keep) return;
+    ArenaBlock *b = keep->next;
+    while (b) {
+        ArenaBlock *next = b->next;
+        free(b);
+        b = next;
+    }
+    keep->next = NULL;
+    keep->used = 0;
+    a->total = 0;
+}
+
 void *arena_alloc(Arena *a, size_t size) {
     /* aligned for any object (its alignment, not its size: 16 bytes, not 32) */
     if (size == 0) size = 1;

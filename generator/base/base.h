@@ -38,6 +38,9 @@ typedef struct Arena {
 
 void arena_init(Arena *a);
 void arena_free(Arena *a);
+/* Frees everything but keeps the newest block for what comes next: a
+ * scratch arena used once per item costs no malloc per item. */
+void arena_reset(Arena *a);
 /* Returns zeroed memory aligned for any type; never NULL. */
 void *arena_alloc(Arena *a, size_t size);
 /* Copies n bytes and a terminating NUL into the arena. */

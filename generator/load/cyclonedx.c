@@ -755,13 +755,14 @@ void cyclonedx_xml(Standard *s, const char *rel, const XNode *root, bool shipped
 
 static void xml_components(Standard *s, const char *rel, StdSbom *b, const XmlConv *x,
                            const XNode *wrapper) {
+    Arena one; /* read_component copies what it keeps */
+    arena_init(&one);
+    XmlConv cx = *x;
+    cx.a = &one;
     for (const XNode *c = wrapper->children; c; c = c->next) {
         if (!cdx_element(x, c)) continue;
-        Arena one; /* read_component copies what it keeps */
-        arena_init(&one);
-        XmlConv cx = *x;
-        cx.a = &one;
         read_component(s, rel, b, xml_convert(&cx, c));
-        arena_free(&one);
+        arena_reset(&one);
     }
+    arena_free(&one);
 }

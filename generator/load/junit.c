@@ -261,6 +261,8 @@ typedef struct Finish {
     TestBuild *tests;
     size_t ntests, cap;
     StdIndex by_id, by_case;
+    Arena tmp;  /* a case's lists while it is linked, reset after each case */
+    Arena keys; /* case identities, for by_case */
 } Finish;
 
 static bool has_prefix(const RecordType *t, const char *id) {
@@ -319,11 +321,15 @@ static Record *mention_at(Finish *f, const RecordType *t, const char *p, size_t 
 /* A scalar pointing at text that lives as long as the model (the model
  * arena or a literal): no copy, as a report of 50,000 cases makes 400,000
  * of them. */
-static Value *shared(Standard *s, SrcLoc loc, const char *text) {
-    Value *v = value_new(std_arena(s), VAL_SCALAR, loc);
+static Value *shared_in(Arena *a, SrcLoc loc, const char *text) {
+    Value *v = value_new(a, VAL_SCALAR, loc);
     v->text = text;
     v->len = strlen(text);
     return v;
+}
+
+static Value *shared(Standard *s, SrcLoc loc, const char *text) {
+    return shared_in(std_arena(s), loc, text);
 }
 
 /* Adds to out the IDs of records of type t that the case name mentions. */
@@ -346,7 +352,7 @@ static void scan_name(Finish *f, const StdCase *c, const RecordType *t, Value *o
                 for (size_t i = 0; i < out->n; i++)
                     if (strcmp(out->items[i]->text, r->id) == 0) seen = true;
                 if (!seen)
-                    value_push(std_arena(f->s), out, NULL, c->loc, shared(f->s, c->loc, r->id));
+                    value_push(&f->tmp, out, NULL, c->loc, shared_in(&f->tmp, c->loc, r->id));
             } else if (looks) {
                 diag_add(std_diag(f->s), SEV_WARNING, c->loc, "junit-link", NULL,
                          "the case name '%s' mentions %s, which no %s has", c->name, shortest,
@@ -356,10 +362,10 @@ static void scan_name(Finish *f, const StdCase *c, const RecordType *t, Value *o
     }
 }
 
-static void push_unique(Standard *s, Value *list, const char *id, SrcLoc loc) {
+static void push_unique(Arena *a, Value *list, const char *id, SrcLoc loc) {
     for (size_t i = 0; i < list->n; i++)
         if (strcmp(list->items[i]->text, id) == 0) return;
-    value_push(std_arena(s), list, NULL, loc, shared(s, loc, id));
+    value_push(a, list, NULL, loc, shared_in(a, loc, id));
 }
 
 static TestBuild *build_for(Finish *f, const char *id, const StdCase *c) {
@@ -384,8 +390,9 @@ static TestBuild *build_for(Finish *f, const char *id, const StdCase *c) {
 /* Links one case: to a test ID, controls and threats. Returns its test. */
 static TestBuild *link_case(Finish *f, const StdCase *c) {
     Standard *s = f->s;
-    Arena *a = std_arena(s);
-    Value *verifies = value_new(a, VAL_LIST, c->loc), *threats = value_new(a, VAL_LIST, c->loc);
+    Arena *a = std_arena(s), *tmp = &f->tmp;
+    /* what the case names, gathered in tmp; kept only in its test's lists */
+    Value *verifies = value_new(tmp, VAL_LIST, c->loc), *threats = value_new(tmp, VAL_LIST, c->loc);
     const char *test = NULL;
     SrcLoc test_loc = c->loc;
     if (c->test) {
@@ -402,9 +409,9 @@ static TestBuild *link_case(Finish *f, const StdCase *c) {
         char *list = arena_strdup(a, c->verifies);
         for (char *tok = strtok(list, " ,;"); tok; tok = strtok(NULL, " ,;")) {
             if (id_shaped(tok, strlen(tok)) && has_prefix(f->control, tok))
-                push_unique(s, verifies, tok, c->verifies_loc);
+                push_unique(tmp, verifies, tok, c->verifies_loc);
             else if (id_shaped(tok, strlen(tok)) && has_prefix(f->threat, tok))
-                push_unique(s, threats, tok, c->verifies_loc);
+                push_unique(tmp, threats, tok, c->verifies_loc);
             else if (id_shaped(tok, strlen(tok)) && has_prefix(f->test, tok) && !test)
                 test = tok, test_loc = c->verifies_loc;
             else
@@ -416,15 +423,18 @@ static TestBuild *link_case(Finish *f, const StdCase *c) {
     }
     scan_name(f, c, f->control, verifies);
     if (!test) {
-        Value *tests = value_new(a, VAL_LIST, c->loc);
+        Value *tests = value_new(tmp, VAL_LIST, c->loc);
         scan_name(f, c, f->test, tests);
         if (tests->n) test = tests->items[0]->text;
     }
-    if (!test && !verifies->n && !threats->n) return NULL;
+    if (!test && !verifies->n && !threats->n) {
+        arena_reset(tmp);
+        return NULL;
+    }
     if (!test) {
         /* one generated test per case identity, whatever report it is in */
         size_t nc = strlen(c->classname), nn = strlen(c->name);
-        char *identity = arena_alloc(a, nc + nn + 2);
+        char *identity = arena_alloc(&f->keys, nc + nn + 2);
         memcpy(identity, c->classname, nc);
         identity[nc] = '\x1f';
         memcpy(identity + nc + 1, c->name, nn + 1);
@@ -441,9 +451,10 @@ static TestBuild *link_case(Finish *f, const StdCase *c) {
     (void)test_loc;
     TestBuild *b = build_for(f, test, c);
     for (size_t i = 0; i < verifies->n; i++)
-        push_unique(s, b->verifies, verifies->items[i]->text, verifies->items[i]->loc);
+        push_unique(a, b->verifies, verifies->items[i]->text, verifies->items[i]->loc);
     for (size_t i = 0; i < threats->n; i++)
-        push_unique(s, b->threats, threats->items[i]->text, threats->items[i]->loc);
+        push_unique(a, b->threats, threats->items[i]->text, threats->items[i]->loc);
+    arena_reset(tmp);
     return b;
 }
 
@@ -553,7 +564,11 @@ void junit_finish(Standard *s) {
                 0,
                 0,
                 {0},
+                {0},
+                {0},
                 {0}};
+    arena_init(&f.tmp);
+    arena_init(&f.keys);
     /* per report: cases, and how many of them are linked */
     const char *path = NULL;
     size_t in_file = 0, linked = 0;
@@ -590,4 +605,6 @@ void junit_finish(Standard *s) {
     free(f.tests);
     std_index_free(&f.by_id);
     std_index_free(&f.by_case);
+    arena_free(&f.tmp);
+    arena_free(&f.keys);
 }
