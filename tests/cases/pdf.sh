@@ -60,6 +60,7 @@ if [ -z "$engine" ] || ! "$engine" --version >/dev/null 2>&1; then
     chromium_ok=no
 fi
 for tool in pdftotext pdfinfo pdffonts pdftoppm python3; do
+    [ "$chromium_ok" = yes ] || break
     command -v "$tool" >/dev/null 2>&1 || { skip "build --pdf with Chromium" "$tool is missing (Debian: poppler-utils, python3)"; chromium_ok=no; break; }
 done
 
