@@ -498,6 +498,7 @@ static int cmd_build(const Options *o) {
         .instruction_budget = o->lua_budget,
         .memory_cap = (size_t)o->lua_memory * 1024 * 1024,
         .period = o->period ? o->period : default_period(&run.arena, run.model.build_date),
+        .pdf = o->pdf,
     };
     EmitOptions eo = {.dossier_dir = o->dir, .sign_key = o->sign};
     Renderer *renderer = NULL;

@@ -255,6 +255,8 @@ static int run_protected(lua_State *L) {
     lua_setfield(L, -2, "output");
     lua_pushstring(L, r->opts.period ? r->opts.period : ""); /* build --period, "" without */
     lua_setfield(L, -2, "period");
+    lua_pushboolean(L, r->opts.pdf); /* build --pdf: each document gets a PDF beside it */
+    lua_setfield(L, -2, "pdf");
     lua_pop(L, 1);
     template_push_main(L, r->output);
     lua_call(L, 0, 0);

@@ -21,6 +21,7 @@ typedef struct RenderOptions {
     long instruction_budget;       /* VM instructions per output; 0 = default (2e9) */
     size_t memory_cap;             /* bytes of Lua heap; 0 = default (256 MiB) */
     const char *period;            /* build --period FROM..TO (checked), templates' `period`; NULL: "" */
+    bool pdf;                      /* build --pdf: the documents will also be PDFs (templates' `pdf`) */
 } RenderOptions;
 
 /* Renders one output of m (with the findings in d) into o. Returns

@@ -87,6 +87,12 @@ if [ "$chromium_ok" = yes ]; then
     expect_grep "the manifest lists the PDFs" '"path": "01a-threat-model.pdf"' "$REAL/manifest.json"
     expect_grep "a PDF's manifest entry names the HTML it was printed from" \
         "printed to PDF by Chromium from 01a-threat-model.html" "$REAL/manifest.json"
+    missing=""
+    for href in $(grep -o 'href="[^"]*\.pdf"' "$REAL/premarket/index.html" | sed 's/^href="//; s/"$//'); do
+        [ -f "$REAL/premarket/$href" ] || missing="$missing $href"
+    done
+    n=$(grep -o 'href="[^"]*\.pdf"' "$REAL/premarket/index.html" | wc -l)
+    if [ "$n" -eq 15 ] && [ -z "$missing" ]; then ok "the bundle's index links the 15 PDFs"; else fail "the bundle's index links the PDFs" "$n links; missing:$missing"; fi
     check "the ZIP holds the PDFs" sh -c "unzip -Z1 '$REAL'/*-premarket.zip | grep -qx 01a-threat-model.pdf"
     expect_exit "verify passes with the PDFs in the bundle" 0 "$DOSSIER" verify "$REAL"
     check "PDF dates are the build date, not the clock" sh -c \
