@@ -323,14 +323,6 @@ static void set_dates(char *pdf, size_t len, int64_t build_date) {
     }
 }
 
-/* The value of the 8 hex digits at p. */
-static unsigned long hex8_value(const char *p) {
-    char digits[9];
-    memcpy(digits, p, 8);
-    digits[8] = 0;
-    return strtoul(digits, NULL, 16);
-}
-
 static bool hex8(const char *p) {
     for (int i = 0; i < 8; i++)
         if (!((p[i] >= '0' && p[i] <= '9') || (p[i] >= 'a' && p[i] <= 'f') || (p[i] >= 'A' && p[i] <= 'F')))
@@ -338,39 +330,106 @@ static bool hex8(const char *p) {
     return true;
 }
 
-static int by_value(const void *a, const void *b) {
-    unsigned long x = *(const unsigned long *)a, y = *(const unsigned long *)b;
+/* One entry of the tagged PDF's /IDTree: "(nodeXXXXXXXX) OBJ 0 R". */
+typedef struct IdEntry {
+    char old[8], new[8]; /* the key's digits before and after */
+    long object;         /* the structure element it names */
+} IdEntry;
+
+static int by_object(const void *a, const void *b) {
+    long x = ((const IdEntry *)a)->object, y = ((const IdEntry *)b)->object;
     return x < y ? -1 : x > y;
 }
 
-/* The tagged PDF's structure elements carry IDs "(nodeNNNNNNNN)" taken from
- * a counter of the browser's DOM nodes, which may stand one higher or lower
- * from run to run. Renumbers them 1, 2, ... in the order of their values,
- * in place at the same width: the /IDTree stays sorted and the offsets
- * stay right. */
+static int by_old_key(const void *a, const void *b) {
+    return memcmp(((const IdEntry *)a)->old, ((const IdEntry *)b)->old, 8);
+}
+
+/* The body of object n ("n 0 obj" at a line start), or NULL. */
+static char *pdf_object(char *pdf, size_t len, long n) {
+    char key[32];
+    int kl = snprintf(key, sizeof key, "\n%ld 0 obj", n);
+    char *p = memmem(pdf, len, key, (size_t)kl);
+    return p ? p + kl : NULL;
+}
+
+/* The first s in [from, end), or NULL: PDF bytes hold NULs, so no strstr. */
+static char *find(char *from, const char *end, const char *s) {
+    return from && from < end ? memmem(from, (size_t)(end - from), s, strlen(s)) : NULL;
+}
+
+/* The tagged PDF's structure elements carry IDs "(nodeXXXXXXXX)" taken from
+ * the browser's DOM node ids, which are handed out lazily and so differ from
+ * run to run, in value and in order. Their objects do not: each ID becomes
+ * the rank of the object it names in the /IDTree (1, 2, ... at the same
+ * width), the tree's entries are put back in key order with its /Limits,
+ * and every reference (/ID, /Headers) follows, all in place, so the
+ * offsets stay right. A tree not laid out as Chromium 156 writes it (one
+ * leaf, under at most one /Kids) is left alone. */
 static void renumber_nodes(char *pdf, size_t len) {
-    static const char key[] = "(node";
-    size_t kl = sizeof key - 1, n = 0, cap = 0;
-    unsigned long *values = NULL;
-    for (char *p = pdf; (p = memmem(p, len - (size_t)(p - pdf), key, kl)); p += kl) {
-        if ((size_t)(p - pdf) + kl + 9 > len || !hex8(p + kl) || p[kl + 8] != ')') continue;
-        if (n == cap) values = xrealloc(values, (cap = cap ? cap * 2 : 256) * sizeof *values);
-        values[n++] = hex8_value(p + kl);
+    const char *stop = pdf + len;
+    char *p = find(pdf, stop, "/IDTree ");
+    char *leaf = p ? pdf_object(pdf, len, strtol(p + 8, NULL, 10)) : NULL;
+    char *leaf_end = find(leaf, stop, "endobj");
+    char *kids = find(leaf, leaf_end, "/Kids [");
+    if (kids) {
+        char *end;
+        long kid = strtol(kids + 7, &end, 10);
+        if (strncmp(end, " 0 R]", 5) != 0) return; /* more than one kid */
+        leaf = pdf_object(pdf, len, kid);
+        leaf_end = find(leaf, stop, "endobj");
     }
-    if (n == 0) return;
-    qsort(values, n, sizeof *values, by_value);
-    size_t distinct = 0;
-    for (size_t i = 0; i < n; i++)
-        if (i == 0 || values[i] != values[i - 1]) values[distinct++] = values[i];
-    for (char *p = pdf; (p = memmem(p, len - (size_t)(p - pdf), key, kl)); p += kl) {
-        if ((size_t)(p - pdf) + kl + 9 > len || !hex8(p + kl) || p[kl + 8] != ')') continue;
-        unsigned long v = hex8_value(p + kl);
-        unsigned long *at = bsearch(&v, values, distinct, sizeof *values, by_value);
-        char digits[16];
-        snprintf(digits, sizeof digits, "%08lu", (unsigned long)(at - values) + 1);
-        if (strlen(digits) == 8) memcpy(p + kl, digits, 8);
+    char *names = find(leaf, leaf_end, "/Names [");
+    char *close = find(names, leaf_end, "]");
+    if (!close) return;
+    names += 8;
+    size_t n = 0, cap = 0;
+    IdEntry *ids = NULL;
+    for (char *q = names; q < close;) {
+        char *end;
+        if (strncmp(q, "(node", 5) != 0 || !hex8(q + 5) || q[13] != ')') break;
+        long object = strtol(q + 14, &end, 10);
+        if (strncmp(end, " 0 R", 4) != 0) break;
+        if (n == cap) ids = xrealloc(ids, (cap = cap ? cap * 2 : 256) * sizeof *ids);
+        memcpy(ids[n].old, q + 5, 8);
+        ids[n++].object = object;
+        q = end + 4;
+        if (*q == ' ') q++;
     }
-    free(values);
+    StrBuf sb;
+    sb_init(&sb);
+    qsort(ids, n, sizeof *ids, by_object);
+    for (size_t i = 0; i < n; i++) {
+        char digits[24];
+        snprintf(digits, sizeof digits, "%08zu", i + 1);
+        memcpy(ids[i].new, digits, 8);
+        sb_printf(&sb, "%s(node%.8s) %ld 0 R", i ? " " : "", ids[i].new, ids[i].object);
+    }
+    if (n == 0 || n > 99999999 || sb.len != (size_t)(close - names)) { /* not the layout expected */
+        sb_free(&sb);
+        free(ids);
+        return;
+    }
+    char first[9], last[9];
+    memcpy(first, ids[0].new, 8);
+    memcpy(last, ids[n - 1].new, 8);
+    first[8] = last[8] = 0;
+    qsort(ids, n, sizeof *ids, by_old_key);
+    for (char *q = pdf; (q = memmem(q, len - (size_t)(q - pdf), "(node", 5)); q += 5) {
+        if ((size_t)(q - pdf) + 14 > len || !hex8(q + 5) || q[13] != ')') continue;
+        IdEntry key;
+        memcpy(key.old, q + 5, 8);
+        IdEntry *found = bsearch(&key, ids, n, sizeof *ids, by_old_key);
+        if (found) memcpy(q + 5, found->new, 8);
+    }
+    memcpy(names, sb.data, sb.len); /* the entries in the order of their new keys */
+    char *limits = find(leaf, names, "/Limits [(node");
+    if (limits && hex8(limits + 14) && strncmp(limits + 22, ") (node", 7) == 0 && hex8(limits + 29)) {
+        memcpy(limits + 14, first, 8);
+        memcpy(limits + 29, last, 8);
+    }
+    sb_free(&sb);
+    free(ids);
 }
 
 /* The relative URL of output path to from the page at output path from. */
