@@ -1,7 +1,8 @@
 #!/bin/sh
 # build --pdf. Without a browser: a stand-in engine (tests/fixtures/pdf/
 # fake-chromium.py) shows the flags Chromium gets, the dates set to the build
-# date and the links made relative with a sound cross-reference table; a
+# date, the links made relative, the structure-element IDs renamed, a sound
+# cross-reference table and the same bytes twice; a
 # missing, failing or hanging engine exits 2 and leaves the previous output.
 # With Debian's chromium: every document of the bundle and the customer
 # documents printed and checked with poppler-utils (tests/fixtures/pdf/
@@ -40,6 +41,14 @@ if command -v python3 >/dev/null 2>&1; then
     else
         fail "stand-in engine: cross-reference table" "$(head -3 "$TMP/xref")"
     fi
+    expect_grep "stand-in engine: structure elements renamed by their objects, the ID tree in order" \
+        "/Names [(node00000001) 8 0 R (node00000002) 9 0 R (node00000003) 10 0 R]" "$f"
+    expect_grep "stand-in engine: the ID tree's limits follow" "/Limits [(node00000001) (node00000003)]" "$f"
+    expect_grep "stand-in engine: table headers follow the renamed IDs" "/Headers [(node00000001) (node00000002)]" "$f"
+    DOSSIER_CHROMIUM="$FIX/fake-chromium.py" "$DOSSIER" build "$EX" -o "$TMP/fake2" --pdf --only mds2,bundle -q >"$TMP/out" 2>&1
+    differ=""
+    for g in $(cd "$TMP/fake" && find . -name '*.pdf'); do cmp -s "$TMP/fake/$g" "$TMP/fake2/$g" || differ="$differ $g"; done
+    if [ -z "$differ" ]; then ok "stand-in engine: two builds give the same PDF bytes though the clock and node ids differ"; else fail "stand-in engine: two builds give the same PDF bytes" "differ:$differ"; fi
     mkdir -p "$TMP/bin" && ln -sf "$FIX/fake-chromium.py" "$TMP/bin/chromium"
     env -u DOSSIER_CHROMIUM PATH="$TMP/bin:$PATH" "$DOSSIER" build "$EX" -o "$TMP/onpath" --pdf --only mds2 -q >"$TMP/out" 2>&1
     check "stand-in engine: found as chromium on PATH" test -f "$TMP/onpath/mds2/index.pdf"
