@@ -24,6 +24,9 @@ measure() {
     label=$1; shift
     best=""
     for i in $(seq "${BENCH_REPS:-3}"); do
+        # every tool writes into a folder that does not exist yet (not timed)
+        rm -rf "$WORK"/out-* "$WORK"/hugo-out-*
+        sync
         /usr/bin/time -f '%e %U %S %M' -o "$WORK/time" "$@" >/dev/null 2>"$WORK/err" || { cat "$WORK/err" >&2; exit 1; }
         set -- "$@"
         line=$(tail -n 1 "$WORK/time")
