@@ -272,7 +272,11 @@ int render_open(const Model *m, const Diag *d, const RenderOptions *opts, Render
     r->model = m;
     r->diag = d;
     r->opts = *opts;
-    r->mem_cap = opts->memory_cap ? opts->memory_cap : DEFAULT_MEMORY_CAP;
+    /* The default cap is there to stop a runaway template, not a large
+     * dossier: 256 MiB hold the model's tables of 2,000 records with room to
+     * spare, and each record beyond adds 32 KiB (20,000 records: 818 MiB). */
+    size_t extra = m->nrecords > 2000 ? (m->nrecords - 2000) * ((size_t)32 << 10) : 0;
+    r->mem_cap = opts->memory_cap ? opts->memory_cap : DEFAULT_MEMORY_CAP + extra;
     r->budget = opts->instruction_budget > 0 ? (unsigned long)opts->instruction_budget : DEFAULT_BUDGET;
     if (!sandbox_open(r)) {
         fprintf(stderr, "dossier: cannot start Lua: out of memory\n");
