@@ -146,6 +146,9 @@ bool fs_read(const char *path, size_t max, char **data, size_t *len);
 /* Lists regular files below dir (recursively, not following symlinks),
  * paths relative to dir, sorted bytewise. Returns count; *out is arena-owned. */
 size_t fs_list(Arena *a, const char *dir, const char ***out);
+/* The symbolic links below dir, as fs_list lists files (which it never
+ * follows). */
+size_t fs_list_links(Arena *a, const char *dir, const char ***out);
 bool fs_is_dir(const char *path);
 bool fs_is_file(const char *path);
 /* mkdir -p; returns false with errno set. */

@@ -66,6 +66,7 @@ typedef struct List {
     Arena *a;
     const char **items;
     size_t n, cap;
+    bool links; /* collect the symbolic links instead of the regular files */
 } List;
 
 static void list_walk(List *l, const char *base, const char *rel) {
@@ -80,7 +81,7 @@ static void list_walk(List *l, const char *base, const char *rel) {
         if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
         if (S_ISDIR(st.st_mode)) {
             list_walk(l, base, sub);
-        } else if (S_ISREG(st.st_mode)) {
+        } else if (l->links ? S_ISLNK(st.st_mode) : S_ISREG(st.st_mode)) {
             if (l->n == l->cap) {
                 size_t cap = l->cap ? l->cap * 2 : 64;
                 l->items = arena_grow(l->a, l->items, l->cap, cap, sizeof *l->items);
@@ -96,13 +97,17 @@ static int cmp_str(const void *a, const void *b) {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-size_t fs_list(Arena *a, const char *dir, const char ***out) {
-    List l = {a, NULL, 0, 0};
+static size_t list(Arena *a, const char *dir, const char ***out, bool links) {
+    List l = {a, NULL, 0, 0, links};
     list_walk(&l, dir, "");
     if (l.n > 1) qsort(l.items, l.n, sizeof *l.items, cmp_str);
     *out = l.items;
     return l.n;
 }
+
+size_t fs_list(Arena *a, const char *dir, const char ***out) { return list(a, dir, out, false); }
+
+size_t fs_list_links(Arena *a, const char *dir, const char ***out) { return list(a, dir, out, true); }
 
 bool fs_is_dir(const char *path) {
     struct stat st;

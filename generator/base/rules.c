@@ -9,6 +9,7 @@
 const Rule rule_table[] = {
     /* load: reading the dossier folder */
     {"file-read", SEV_ERROR, "load", "A file cannot be read, is too large, or is not UTF-8."},
+    {"file-symlink", SEV_WARNING, "load", "A symbolic link in the dossier: dossier follows none, so nothing outside the dossier is read through one; the file it names is not read."},
     {"yaml-syntax", SEV_ERROR, "load",
      "The YAML front matter of a Markdown record is not well-formed."},
     {"front-matter", SEV_ERROR, "load",

@@ -229,6 +229,12 @@ bool load_dossier(Model *m, Diag *d, const LoadOptions *o) {
     }
     load_product(m, d, o, dossier_xsd);
 
+    const char **links;
+    size_t nlinks = fs_list_links(a, m->root, &links);
+    for (size_t i = 0; i < nlinks; i++)
+        diag_add(d, SEV_WARNING, (SrcLoc){links[i], 0, 0}, "file-symlink", NULL,
+                 "a symbolic link: not read (dossier follows no link, so none can reach outside the "
+                 "dossier); copy the file in instead");
     const char **files;
     size_t n = fs_list(a, m->root, &files);
     Standard *standard = standard_new(m, d, o);
