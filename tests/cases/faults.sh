@@ -1,0 +1,51 @@
+#!/bin/sh
+# Fault injection: writes, file creations, folder creations and renames made
+# to fail (tests/faultinject/shim.c, preloaded) at chosen points of a build.
+# Each time the build fails with exit 2 and a message naming the file and the
+# system's reason, the previous output is left exactly as it was, and no
+# temporary folder is left behind.
+. "$(dirname "$0")/../lib.sh"
+
+SHIM="$TMP/shim.so"
+if ! cc -shared -fPIC -O1 -o "$SHIM" "$ROOT/tests/faultinject/shim.c" -ldl 2>"$TMP/cc"; then
+    skip "fault injection" "the shim does not compile: $(head -1 "$TMP/cc")"
+    exit 0
+fi
+if ldd "$DOSSIER" 2>/dev/null | grep -q 'libasan'; then
+    skip "fault injection" "the binary is built with AddressSanitizer, whose runtime must be loaded first"
+    exit 0
+fi
+
+EX="$ROOT/examples/minimal"
+OUT="$TMP/out-dir"
+EXTRA=""
+expect_exit "a first build" 0 "$DOSSIER" build "$EX" -o "$OUT" -q
+find "$OUT" -type f -exec sha256sum {} + | sort >"$TMP/before"
+
+# faulty NAME WANT-MESSAGE ENV...: a build with the shim and ENV fails with
+# exit 2, says WANT-MESSAGE, and leaves the previous output.
+faulty() {
+    n=$1; msg=$2; shift 2
+    env "$@" LD_PRELOAD="$SHIM" "$DOSSIER" build "$EX" -o "$OUT" -q $EXTRA >"$TMP/log" 2>&1; rc=$?
+    if [ $rc -eq 2 ]; then ok "$n: exit 2"; else fail "$n: exit 2" "exit $rc" "$(head -3 "$TMP/log")"; fi
+    expect_grep "$n: says why" "$msg" "$TMP/log"
+    find "$OUT" -type f -exec sha256sum {} + | sort >"$TMP/after"
+    if cmp -s "$TMP/before" "$TMP/after"; then ok "$n: the previous output is intact"
+    else fail "$n: the previous output is intact" "$(diff "$TMP/before" "$TMP/after" | head -3)"; fi
+    left=$(find "$TMP" -maxdepth 1 -name 'out-dir.*' | wc -l)
+    if [ "$left" -eq 0 ]; then ok "$n: no temporary folder left"; else fail "$n: no temporary folder left" "$(ls -d "$TMP"/out-dir.*)"; fi
+}
+
+faulty "disk full at the 50th write" "No space left on device" FAULT_CALL=write FAULT_AT=50
+faulty "disk full at the first write" "No space left on device" FAULT_CALL=write FAULT_AT=1
+faulty "I/O error creating a record page" "threats/" FAULT_CALL=open FAULT_PATH=threats/ FAULT_ERRNO=EIO
+faulty "permission denied creating a folder" "Permission denied" FAULT_CALL=mkdir FAULT_PATH=/premarket FAULT_ERRNO=EACCES
+faulty "the new output cannot be moved into place" "cannot move the new output" FAULT_CALL=rename FAULT_AT=2 FAULT_TIMES=1
+faulty "the previous output cannot be moved aside" "cannot move the previous" FAULT_CALL=rename FAULT_AT=1 FAULT_TIMES=1 FAULT_ERRNO=EROFS
+EXTRA="--jobs 2"
+faulty "a page fails in one process of --jobs 2" "threats/" FAULT_CALL=open FAULT_PATH=threats/ FAULT_ERRNO=EIO
+n=$(grep -c "cannot write" "$TMP/log")
+if [ "$n" -eq 1 ]; then ok "--jobs 2: the failure is said once"; else fail "--jobs 2: the failure is said once" "$n lines" "$(cat "$TMP/log")"; fi
+EXTRA=""
+# the shim itself works: without a fault the build succeeds through it
+expect_exit "the shim without a fault: the build succeeds" 0 env LD_PRELOAD="$SHIM" "$DOSSIER" build "$EX" -o "$TMP/plain" -q

@@ -1,0 +1,82 @@
+/* shim.c: a fault-injection shim for the tests (LD_PRELOAD). It makes one
+ * kind of call fail, with the errno asked for, from the Nth call of that
+ * kind on, or only on paths that contain a given text:
+ *
+ *   FAULT_CALL   open, write, rename or mkdir
+ *   FAULT_AT     the first call that fails, counting from 1 (default 1)
+ *   FAULT_PATH   only calls whose path contains this (open, rename, mkdir)
+ *   FAULT_TIMES  how many calls fail from there (default: all that follow)
+ *   FAULT_ERRNO  ENOSPC (default), EIO, EACCES or EROFS
+ *
+ * Built by tests/cases/faults.sh; not part of dossier. */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+static long count;
+
+static int fault_errno(void) {
+    const char *e = getenv("FAULT_ERRNO");
+    if (!e || strcmp(e, "ENOSPC") == 0) return ENOSPC;
+    if (strcmp(e, "EIO") == 0) return EIO;
+    if (strcmp(e, "EACCES") == 0) return EACCES;
+    if (strcmp(e, "EROFS") == 0) return EROFS;
+    return ENOSPC;
+}
+
+/* Whether this call of kind `call` on path (may be NULL) fails. */
+static int fails(const char *call, const char *path) {
+    const char *which = getenv("FAULT_CALL");
+    if (!which || strcmp(which, call) != 0) return 0;
+    const char *part = getenv("FAULT_PATH");
+    if (part && (!path || !strstr(path, part))) return 0;
+    const char *at = getenv("FAULT_AT");
+    long first = at ? atol(at) : 1;
+    if (++count < first) return 0;
+    const char *times = getenv("FAULT_TIMES");
+    if (times && count >= first + atol(times)) return 0;
+    errno = fault_errno();
+    return 1;
+}
+
+int open(const char *path, int flags, ...) {
+    static int (*real)(const char *, int, ...);
+    if (!real) real = (int (*)(const char *, int, ...))dlsym(RTLD_NEXT, "open");
+    mode_t mode = 0;
+    if (flags & O_CREAT) {
+        va_list ap;
+        va_start(ap, flags);
+        mode = (mode_t)va_arg(ap, int);
+        va_end(ap);
+    }
+    if ((flags & O_CREAT) && fails("open", path)) return -1;
+    return real(path, flags, mode);
+}
+
+ssize_t write(int fd, const void *buf, size_t n) {
+    static ssize_t (*real)(int, const void *, size_t);
+    if (!real) real = (ssize_t (*)(int, const void *, size_t))dlsym(RTLD_NEXT, "write");
+    if (fd > 2 && fails("write", NULL)) return -1;
+    return real(fd, buf, n);
+}
+
+int rename(const char *from, const char *to) {
+    static int (*real)(const char *, const char *);
+    if (!real) real = (int (*)(const char *, const char *))dlsym(RTLD_NEXT, "rename");
+    if (fails("rename", to)) return -1;
+    return real(from, to);
+}
+
+int mkdir(const char *path, mode_t mode) {
+    static int (*real)(const char *, mode_t);
+    if (!real) real = (int (*)(const char *, mode_t))dlsym(RTLD_NEXT, "mkdir");
+    if (fails("mkdir", path)) return -1;
+    return real(path, mode);
+}
