@@ -65,6 +65,7 @@ static void *sandbox_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
         return NULL;
     }
     void *p = pool_realloc(&r->pool, ptr, old, nsize);
+    r->sys_oom = !p; /* Lua collects and asks once more before it gives up */
     if (!p) return NULL;
     r->mem_used = r->mem_used - old + nsize;
     return p;
@@ -257,7 +258,11 @@ int sandbox_run(Renderer *r, lua_CFunction f, void *arg) {
     lua_pushlightuserdata(L, arg);
     int status = lua_pcall(L, 1, 0, 1);
     int rc = EXIT_CLEAN;
-    if (status == LUA_ERRMEM) {
+    if (status == LUA_ERRMEM && r->sys_oom) {
+        fprintf(stderr, "dossier: out of memory: the system gave the templates no more "
+                        "(%zu MiB in use)\n", r->mem_used >> 20);
+        rc = EXIT_USAGE;
+    } else if (status == LUA_ERRMEM) {
         char what[64];
         snprintf(what, sizeof what, "memory limit of %zu MiB exceeded", r->mem_cap >> 20);
         print_located(r, what);

@@ -45,6 +45,7 @@ struct Renderer {
     Pool pool;            /* lua_state.c: the blocks of L */
     unsigned long steps, budget;
     bool io_failed;       /* outdir_write failed: exit 2, message printed */
+    bool sys_oom;         /* the system, not the cap, refused Lua memory: exit 2 */
     int last_chunk, last_line; /* sampled by the hook, for out-of-memory */
     Chunk *chunks;
     size_t nchunks, chunk_cap;

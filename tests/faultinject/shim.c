@@ -2,11 +2,13 @@
  * kind of call fail, with the errno asked for, from the Nth call of that
  * kind on, or only on paths that contain a given text:
  *
- *   FAULT_CALL   open, write, rename or mkdir
+ *   FAULT_CALL   open, write, rename, mkdir or malloc
  *   FAULT_AT     the first call that fails, counting from 1 (default 1)
  *   FAULT_PATH   only calls whose path contains this (open, rename, mkdir)
  *   FAULT_TIMES  how many calls fail from there (default: all that follow)
  *   FAULT_ERRNO  ENOSPC (default), EIO, EACCES or EROFS
+ *   FAULT_REPORT a file to which, at exit, the number of calls of the
+ *                FAULT_CALL kind is written (with FAULT_AT 0: none fails)
  *
  * Built by tests/cases/faults.sh; not part of dossier. */
 #define _GNU_SOURCE
@@ -39,7 +41,7 @@ static int fails(const char *call, const char *path) {
     if (part && (!path || !strstr(path, part))) return 0;
     const char *at = getenv("FAULT_AT");
     long first = at ? atol(at) : 1;
-    if (++count < first) return 0;
+    if (++count < first || first <= 0) return 0;
     const char *times = getenv("FAULT_TIMES");
     if (times && count >= first + atol(times)) return 0;
     errno = fault_errno();
@@ -79,4 +81,35 @@ int mkdir(const char *path, mode_t mode) {
     if (!real) real = (int (*)(const char *, mode_t))dlsym(RTLD_NEXT, "mkdir");
     if (fails("mkdir", path)) return -1;
     return real(path, mode);
+}
+
+/* malloc through glibc's own entry, so the shim needs no dlsym (which
+ * allocates) to find it. */
+extern void *__libc_malloc(size_t n);
+
+void *malloc(size_t n) {
+    static int inside;
+    if (!inside) {
+        inside = 1;
+        int f = fails("malloc", NULL);
+        inside = 0;
+        if (f) return NULL;
+    }
+    return __libc_malloc(n);
+}
+
+__attribute__((destructor)) static void report(void) {
+    const char *path = getenv("FAULT_REPORT");
+    if (!path) return;
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0) return;
+    char buf[32];
+    int n = 0;
+    long c = count;
+    char tmp[32];
+    do tmp[n++] = (char)('0' + c % 10); while ((c /= 10) > 0);
+    for (int i = 0; i < n; i++) buf[i] = tmp[n - 1 - i];
+    buf[n++] = '\n';
+    write(fd, buf, (size_t)n);
+    close(fd);
 }
