@@ -33,7 +33,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILDDIR)/tests/%)
 
 EXAMPLE ?= examples/infusion-pump
 
-.PHONY: all deps test-deps demo check unit install uninstall clean regen format bench
+.PHONY: all deps test-deps demo check unit install uninstall clean regen format bench leakcheck
 
 all: $(BIN)
 
@@ -87,6 +87,12 @@ install: $(BIN)
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/dossier $(DESTDIR)$(MANDIR)/man1/dossier.1
 	rm -rf $(DESTDIR)$(DATADIR)
+
+# valgrind's memcheck over representative runs and the unit tests: no invalid
+# access, no uninitialised use, no lost block (tests/leakcheck/run.sh).
+leakcheck: deps
+	$(MAKE) all unit
+	BUILDDIR=$(BUILDDIR) sh tests/leakcheck/run.sh
 
 # The benchmark: dossier against Hugo and the cmark-gfm floor (docs/performance.md).
 bench: deps

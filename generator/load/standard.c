@@ -937,12 +937,12 @@ typedef struct StdAppend {
 } StdAppend;
 
 static size_t append_slot(const Standard *s, const Record *r, int field) {
-    struct {
-        const Record *r;
-        int field;
-    } key = {r, field};
-    size_t mask = s->nappend_slots - 1,
-           i = (size_t)hash_bytes((const char *)&key, sizeof key) & mask;
+    /* the key's bytes, with no padding (which would be uninitialised and
+     * make the same key hash differently) */
+    char key[sizeof r + sizeof field];
+    memcpy(key, &r, sizeof r);
+    memcpy(key + sizeof r, &field, sizeof field);
+    size_t mask = s->nappend_slots - 1, i = (size_t)hash_bytes(key, sizeof key) & mask;
     while (s->append_slots[i] && !(s->appends[s->append_slots[i] - 1].r == r &&
                                    s->appends[s->append_slots[i] - 1].field == field))
         i = (i + 1) & mask;
