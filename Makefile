@@ -33,7 +33,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILDDIR)/tests/%)
 
 EXAMPLE ?= examples/infusion-pump
 
-.PHONY: all deps test-deps demo check unit install uninstall clean regen format bench leakcheck
+.PHONY: all deps test-deps demo check unit install uninstall clean regen format bench leakcheck fuzz
 
 all: $(BIN)
 
@@ -88,6 +88,12 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/dossier $(DESTDIR)$(MANDIR)/man1/dossier.1
 	rm -rf $(DESTDIR)$(DATADIR)
 
+# The libFuzzer targets (fuzz/), FUZZ_SECONDS each (default 600), built with
+# clang, ASan and UBSan in build-fuzz/; make check runs a short pass.
+FUZZ_SECONDS ?= 600
+fuzz: test-deps
+	sh fuzz/run.sh fuzz $(FUZZ_SECONDS)
+
 # valgrind's memcheck over representative runs and the unit tests: no invalid
 # access, no uninitialised use, no lost block (tests/leakcheck/run.sh).
 leakcheck: deps
@@ -111,6 +117,6 @@ format:
 	clang-format -i $$(find generator tests/unit -name '*.[ch]')
 
 clean:
-	rm -rf $(BUILDDIR) build-asan output tests/tmp
+	rm -rf $(BUILDDIR) build-asan build-fuzz output tests/tmp
 
 -include $(OBJS:.o=.d) $(BUILDDIR)/generator/main.d

@@ -88,7 +88,7 @@ void sb_append(StrBuf *sb, const char *s, size_t n);
 void sb_puts(StrBuf *sb, const char *s);
 void sb_putc(StrBuf *sb, char c);
 void sb_printf(StrBuf *sb, const char *fmt, ...) PRINTF_LIKE(2, 3);
-void sb_vprintf(StrBuf *sb, const char *fmt, va_list ap);
+void sb_vprintf(StrBuf *sb, const char *fmt, va_list ap) PRINTF_LIKE(2, 0);
 /* Escapers append s (n bytes) escaped for the named context. */
 void sb_escape_html(StrBuf *sb, const char *s, size_t n);
 void sb_escape_xml(StrBuf *sb, const char *s, size_t n);
@@ -130,7 +130,7 @@ void diag_free(Diag *d);
 void diag_add(Diag *d, Severity sev, SrcLoc loc, const char *rule, const char *record,
               const char *fmt, ...) PRINTF_LIKE(6, 7);
 void diag_vadd(Diag *d, Severity sev, SrcLoc loc, const char *rule, const char *record,
-               const char *fmt, va_list ap);
+               const char *fmt, va_list ap) PRINTF_LIKE(6, 0);
 size_t diag_count(const Diag *d, Severity at_least);
 /* Sorts findings by path, line, column, rule, message: the output order. */
 void diag_sort(Diag *d);

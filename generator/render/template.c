@@ -391,7 +391,11 @@ bool template_compile(StrBuf *out, const char *src, size_t len, int *err_line, c
         static const char *const closes[] = {"}}", "}}}", "%}", "#}"};
         static const char *const opens[] = {"{{", "{{{", "{%", "{#"};
         const char *comment = NULL, *close;
-        if (kind == TAG_COMMENT) close = strstr(body, "#}");
+        if (kind == TAG_COMMENT) {
+            close = NULL; /* "#}" within [body, end): the source need not end with a NUL */
+            for (const char *c = body; !close && c + 1 < end; c++)
+                if (c[0] == '#' && c[1] == '}') close = c;
+        }
         else close = find_close(body, end, closes[kind], kind != TAG_CODE, &comment);
         if (!close || close >= end) {
             static char msg[64];

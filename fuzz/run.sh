@@ -1,0 +1,106 @@
+#!/bin/sh
+# fuzz/run.sh: builds the libFuzzer targets with clang, AddressSanitizer and
+# UndefinedBehaviorSanitizer (in build-fuzz/), seeds each from the project's
+# own files, and runs them.
+#   fuzz/run.sh build            build only
+#   fuzz/run.sh smoke            each target over its seeds and the saved
+#                                regressions, then FUZZ_SMOKE_SECONDS (default
+#                                5) of fuzzing; prints ok / not ok lines
+#   fuzz/run.sh fuzz [SECONDS]   each target for SECONDS (default 600)
+# A crash is saved as build-fuzz/crashes/<target>/crash-*; copy it into
+# fuzz/regressions/<target>/ so the smoke pass replays it for good.
+set -u
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+B=${FUZZ_BUILDDIR:-build-fuzz}
+SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
+TARGETS="frontmatter template xmlrecords cdx_json cdx_xml spdx_json spdx_tv openvex csaf junit"
+
+rel_of() { # the file name a standard target's input is loaded as
+    case $1 in
+        cdx_json) echo sbom/x.cdx.json ;; cdx_xml) echo sbom/x.cdx.xml ;;
+        spdx_json) echo sbom/x.spdx.json ;; spdx_tv) echo sbom/x.spdx ;;
+        openvex) echo vex/x.openvex.json ;; csaf) echo vex/x.csaf.json ;;
+        junit) echo tests/results/x.xml ;;
+    esac
+}
+
+build() {
+    command -v clang >/dev/null || { echo "fuzz: clang is missing (apt-get install clang)" >&2; return 2; }
+    make -s BUILDDIR="$B" CC=clang CFLAGS="-O1 -g -fsanitize=fuzzer-no-link $SAN" "$B/libdossier.a" || return 2
+    libs=$(pkg-config --libs libcmark-gfm libxml-2.0 libzip lua5.4 yaml-0.1 jansson libsodium)
+    cflags="-std=c11 -D_POSIX_C_SOURCE=200809L -O1 -g $(pkg-config --cflags libxml-2.0 lua5.4) -Igenerator"
+    for t in $TARGETS; do
+        src=fuzz/fuzz_$t.c; def=""
+        rel=$(rel_of "$t")
+        if [ -n "$rel" ]; then src=fuzz/fuzz_standard.c; def="-DFUZZ_REL=\"$rel\""; fi
+        out="$B/fuzz_$t"
+        if [ ! -x "$out" ] || [ "$src" -nt "$out" ] || [ "$B/libdossier.a" -nt "$out" ]; then
+            # shellcheck disable=SC2086
+            clang $cflags $def -fsanitize=fuzzer $SAN -o "$out" "$src" "$B/libdossier.a" $libs -lcmark-gfm-extensions -lm || return 2
+        fi
+    done
+}
+
+seeds() { # seeds T: a folder of the project's own files of that kind
+    d="$B/seeds/$1"
+    rm -rf "$d" && mkdir -p "$d"
+    case $1 in
+        frontmatter) find examples tests/fixtures -name '*.md' -path '*s/*' | head -200 ;;
+        template) find lua-templates -name '*.html' -o -name '*.csv' -o -name '*.atom' ;;
+        xmlrecords) find examples tests/fixtures -name 'dossier.xml' ;;
+        cdx_json) find examples tests/fixtures -name '*.cdx.json' -o -name 'bom*.json' | head -100 ;;
+        cdx_xml) find examples tests/fixtures -name '*.cdx.xml' -o -name 'bom*.xml' | head -100 ;;
+        spdx_json) find examples tests/fixtures -name '*.spdx.json' ;;
+        spdx_tv) find examples tests/fixtures -name '*.spdx' ;;
+        openvex) find examples tests/fixtures -name '*openvex*.json' ;;
+        csaf) find examples tests/fixtures -path '*vex*' -name '*.json' | grep -v openvex ;;
+        junit) find examples tests/fixtures -path '*results*' -name '*.xml' | head -100 ;;
+    esac | while read -r f; do cp "$f" "$d/$(echo "$f" | tr '/' '_')"; done
+    [ -n "$(ls "$d")" ] || printf 'x' >"$d/empty"
+}
+
+run_target() { # run_target T SECONDS: fuzz T; a crash fails
+    t=$1; secs=$2
+    mkdir -p "$B/crashes/$t" "$B/corpus/$t"
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+        "$B/fuzz_$t" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=262144 -print_final_stats=1 \
+        -artifact_prefix="$B/crashes/$t/" "$B/corpus/$t" "$B/seeds/$t" >"$B/log-$t.txt" 2>&1
+}
+
+case ${1:-smoke} in
+    build) build ;;
+    smoke)
+        mkdir -p "$B"
+        if ! build >"$B/build.log" 2>&1; then
+            echo "skip fuzz_smoke: fuzz targets: cannot build them with clang and libFuzzer: $(tail -1 "$B/build.log")"
+            exit 0
+        fi
+        for t in $TARGETS; do
+            seeds "$t"
+            regs=""
+            [ -d "fuzz/regressions/$t" ] && regs=$(find "fuzz/regressions/$t" -type f)
+            # shellcheck disable=SC2086
+            if ASAN_OPTIONS=detect_leaks=1 "$B/fuzz_$t" -runs=0 "$B/seeds/$t" >"$B/replay-$t.txt" 2>&1 &&
+               { [ -z "$regs" ] || ASAN_OPTIONS=detect_leaks=1 "$B/fuzz_$t" $regs >>"$B/replay-$t.txt" 2>&1; }; then
+                echo "ok fuzz_smoke: $t: the seeds and saved regressions run clean"
+            else
+                echo "not ok fuzz_smoke: $t: the seeds and saved regressions run clean"; grep -m5 "ERROR\|SUMMARY" "$B/replay-$t.txt" | sed 's/^/#   /'
+            fi
+            if run_target "$t" "${FUZZ_SMOKE_SECONDS:-5}"; then
+                echo "ok fuzz_smoke: $t: ${FUZZ_SMOKE_SECONDS:-5} s of fuzzing, no crash ($(grep -o 'stat::number_of_executed_units: [0-9]*' "$B/log-$t.txt" | tail -1 | sed 's/.*: //') runs)"
+            else
+                echo "not ok fuzz_smoke: $t: ${FUZZ_SMOKE_SECONDS:-5} s of fuzzing, no crash"; grep -m5 "ERROR\|SUMMARY\|crash-" "$B/log-$t.txt" | sed 's/^/#   /'
+            fi
+        done ;;
+    fuzz)
+        build || exit 2
+        bad=0
+        for t in $TARGETS; do
+            seeds "$t"
+            if run_target "$t" "${2:-600}"; then st=ok; else st=CRASH; bad=1; fi
+            echo "$t: $st, $(grep -o 'stat::number_of_executed_units: [0-9]*' "$B/log-$t.txt" | tail -1 | sed 's/.*: //') runs (log $B/log-$t.txt)"
+        done
+        exit $bad ;;
+    *) echo "usage: fuzz/run.sh build|smoke|fuzz [SECONDS]" >&2; exit 2 ;;
+esac
