@@ -158,7 +158,8 @@ Value *frontmatter_parse(Arena *a, Diag *d, const char *path, const char *text, 
                  "expected YAML front matter: the file must start with a line '---'");
         return NULL;
     }
-    const char *fm = (const char *)memchr(text, '\n', (size_t)(end - text)) + 1;
+    const char *nl = memchr(text, '\n', (size_t)(end - text));
+    const char *fm = nl ? nl + 1 : text + 4; /* "---\r" and no line feed at all: old Mac line ends */
     int lines = 0;
     const char *close = find_close(fm, end, &lines);
     if (!close) {

@@ -159,3 +159,9 @@ if grep -q "root:" "$TMP/out"; then fail "a template name with ../: nothing read
 printf 'write("../escaped.html", "x")\n' >"$TMP/tname/templates/site/main.lua"
 run "a written path with ../: exit 3" 3 "$DOSSIER" build "$TMP/tname" -o "$TMP/tname-out" --only site -q
 check "a written path with ../: nothing outside" test ! -e "$TMP/escaped.html"
+
+# old Mac line ends (CR only): the front matter is not closed, no crash
+copy_example minimal cr
+printf -- '---\rid: THR-777\rtitle: x\r---\rbody\r' >"$TMP/cr/threats/THR-777.md"
+run "CR-only line ends: refused, exit 1" 1 "$DOSSIER" check "$TMP/cr"
+expect_grep "CR-only line ends: names the file and what is expected" "threats/THR-777.md:1:1: error: [front-matter] front matter is not closed" "$TMP/out"
