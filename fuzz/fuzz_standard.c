@@ -9,27 +9,21 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common.h"
 #include "load/load.h"
 #include "load/standard.h"
-#include "model/model.h"
 
 #ifndef FUZZ_REL
 #error "FUZZ_REL names the file the input is loaded as"
 #endif
 
-static Schema schema;
-static Arena schema_arena;
 static char path[256];
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
-    Diag d;
-    diag_init(&d);
-    arena_init(&schema_arena);
-    if (!schema_load(&schema_arena, &d, "schemas/records.xml", &schema)) die("fuzz: run from the project root");
-    diag_free(&d);
+    fuzz_load_schema();
     const char *dir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
     const char *base = strrchr(FUZZ_REL, '/');
     snprintf(path, sizeof path, "%s/fuzz-%ld-%s", dir, (long)getpid(), base ? base + 1 : FUZZ_REL);
@@ -37,26 +31,18 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-    FILE *f = fopen(path, "wb");
-    if (!f) return 0;
-    fwrite(data, 1, size, f);
-    fclose(f);
-    Arena a;
-    Diag d;
-    Model m;
-    arena_init(&a);
-    diag_init(&d);
-    model_init(&m, &a, &schema, ".");
-    m.product.name = "Fuzz Device";
-    m.product.date = "2025-01-01";
+    FILE *fp = fopen(path, "wb");
+    if (!fp) return 0;
+    fwrite(data, 1, size, fp);
+    fclose(fp);
+    FuzzRun f;
+    fuzz_begin(&f, ".");
     LoadOptions lo = {"schemas", 1 << 26};
-    Standard *s = standard_new(&m, &d, &lo);
+    Standard *s = standard_new(&f.m, &f.d, &lo);
     standard_load(s, path, FUZZ_REL);
     standard_finish(s);
-    model_finish(&m, &d);
-    prose_free(&m);
-    diag_free(&d);
-    arena_free(&a);
+    model_finish(&f.m, &f.d);
+    fuzz_end(&f);
     unlink(path);
     return 0;
 }

@@ -9,22 +9,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common.h"
 #include "load/load.h"
-#include "model/model.h"
-
-static Schema schema;
-static Arena schema_arena;
 static char dir[256], file[300];
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
-    Diag d;
-    diag_init(&d);
-    arena_init(&schema_arena);
-    if (!schema_load(&schema_arena, &d, "schemas/records.xml", &schema)) die("fuzz: run from the project root");
-    diag_free(&d);
+    fuzz_load_schema();
     const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
     snprintf(dir, sizeof dir, "%s/fuzz-dossier-%ld", tmp, (long)getpid());
     mkdir(dir, 0777);
@@ -33,20 +26,14 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-    FILE *f = fopen(file, "wb");
-    if (!f) return 0;
-    fwrite(data, 1, size, f);
-    fclose(f);
-    Arena a;
-    Diag d;
-    Model m;
-    arena_init(&a);
-    diag_init(&d);
-    model_init(&m, &a, &schema, dir);
+    FILE *fp = fopen(file, "wb");
+    if (!fp) return 0;
+    fwrite(data, 1, size, fp);
+    fclose(fp);
+    FuzzRun f;
+    fuzz_begin(&f, dir);
     LoadOptions lo = {"schemas", 1 << 26};
-    load_dossier(&m, &d, &lo);
-    prose_free(&m);
-    diag_free(&d);
-    arena_free(&a);
+    load_dossier(&f.m, &f.d, &lo);
+    fuzz_end(&f);
     return 0;
 }
