@@ -91,28 +91,23 @@ int render_run_jobs(Renderer *r, const char *output, bool public, OutDir *o, int
         if (c->pid == 0) child_run(r, output, public, o, c, k, jobs);
         started++;
     }
-    /* Whatever could not start is rendered here: this process takes shard
-     * 0 of `started` shards, so every path still has its one writer. */
+    /* A shard whose process could not start is rendered here too, after
+     * shard 0, each in a run of its own over the same Lua state. */
     for (int k = started; k < jobs; k++) {
         if (kids[k].err) fclose(kids[k].err);
         if (kids[k].files) fclose(kids[k].files);
         kids[k] = (Child){0};
     }
-    if (started < jobs) {
-        /* The children already run with `jobs` shards: stop them and render alone. */
-        for (int k = 1; k < started; k++) kill(kids[k].pid, SIGTERM);
-        for (int k = 1; k < started; k++) {
-            while (waitpid(kids[k].pid, NULL, 0) < 0 && errno == EINTR) {}
-            fclose(kids[k].err);
-            fclose(kids[k].files);
-        }
-        return render_run(r, output, public, o);
+    r->nshards = jobs;
+    int rc = EXIT_CLEAN;
+    for (int k = 0; k < jobs && rc == EXIT_CLEAN; k++) {
+        if (k > 0 && k < started) continue;
+        r->shard = k;
+        rc = render_run(r, output, public, o);
     }
     r->shard = 0;
-    r->nshards = jobs;
-    int rc = render_run(r, output, public, o);
-    r->shard = 0;
     r->nshards = 1;
+    jobs = started; /* the children to wait for */
     for (int k = 1; k < jobs; k++) {
         int status = 0;
         while (waitpid(kids[k].pid, &status, 0) < 0 && errno == EINTR) {}
