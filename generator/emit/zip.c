@@ -40,6 +40,7 @@ bool zip_pack(BundleFile *files, size_t n, int64_t build_date, unsigned char **o
     bool ok = true;
     for (size_t i = 0; ok && i < n; i++) {
         zip_source_t *s = zip_source_buffer(za, files[i].data, files[i].len, 0);
+        const char *why = s ? NULL : "out of memory"; /* libzip records no error for this one */
         zip_int64_t idx = s ? zip_file_add(za, files[i].path, s, ZIP_FL_ENC_UTF_8) : -1;
         if (idx < 0) {
             if (s) zip_source_free(s);
@@ -50,7 +51,7 @@ bool zip_pack(BundleFile *files, size_t n, int64_t build_date, unsigned char **o
                  zip_file_set_external_attributes(za, k, 0, ZIP_OPSYS_UNIX, 0100644u << 16) == 0 &&
                  zip_set_file_compression(za, k, ZIP_CM_DEFLATE, 9) == 0;
         }
-        if (!ok) fprintf(stderr, "dossier: cannot add %s to the ZIP: %s\n", files[i].path, zip_strerror(za));
+        if (!ok) fprintf(stderr, "dossier: cannot add %s to the ZIP: %s\n", files[i].path, why ? why : zip_strerror(za));
     }
     if (!ok) {
         zip_discard(za);
