@@ -6,7 +6,8 @@
 #   fuzz/run.sh smoke            each target over its seeds and the saved
 #                                regressions, then FUZZ_SMOKE_SECONDS (default
 #                                5) of fuzzing; prints ok / not ok lines
-#   fuzz/run.sh fuzz [SECONDS]   each target for SECONDS (default 600)
+#   fuzz/run.sh fuzz [SECONDS]   each target for SECONDS (default 600),
+#                                FUZZ_JOBS at a time (default: CPUs, max 4)
 # A crash is saved as build-fuzz/crashes/<target>/crash-*; copy it into
 # fuzz/regressions/<target>/ so the smoke pass replays it for good.
 set -u
@@ -94,13 +95,25 @@ case ${1:-smoke} in
             fi
         done ;;
     fuzz)
+        # FUZZ_JOBS targets at a time (default: the number of CPUs, at most 4)
         build || exit 2
-        bad=0
+        jobs=${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 1)}
+        [ "$jobs" -gt 4 ] && jobs=4
+        rm -f "$B"/status-*
+        one() { # one T SECONDS: fuzz T, leave its verdict in status-T
+            seeds "$1"
+            if run_target "$1" "$2"; then st=ok; else st=CRASH; fi
+            echo "$1: $st, $(grep -o 'stat::number_of_executed_units: [0-9]*' "$B/log-$1.txt" | tail -1 | sed 's/.*: //') runs in $2 s (log $B/log-$1.txt)" | tee "$B/status-$1"
+        }
+        running=0
         for t in $TARGETS; do
-            seeds "$t"
-            if run_target "$t" "${2:-600}"; then st=ok; else st=CRASH; bad=1; fi
-            echo "$t: $st, $(grep -o 'stat::number_of_executed_units: [0-9]*' "$B/log-$t.txt" | tail -1 | sed 's/.*: //') runs (log $B/log-$t.txt)"
+            if [ "$running" -ge "$jobs" ]; then wait; running=0; fi
+            one "$t" "${2:-600}" &
+            running=$((running + 1))
         done
+        wait
+        bad=0
+        for t in $TARGETS; do grep -q ": ok," "$B/status-$t" 2>/dev/null || bad=1; done
         exit $bad ;;
     *) echo "usage: fuzz/run.sh build|smoke|fuzz [SECONDS]" >&2; exit 2 ;;
 esac
