@@ -32,7 +32,6 @@ static void fuzz_begin(FuzzRun *f, const char *root) {
 }
 
 static void fuzz_end(FuzzRun *f) {
-    prose_free(&f->m);
     diag_free(&f->d);
     arena_free(&f->a);
 }

@@ -89,7 +89,7 @@ case ${1:-smoke} in
                 echo "not ok fuzz_smoke: $t: the seeds and saved regressions run clean"; grep -m5 "ERROR\|SUMMARY" "$B/replay-$t.txt" | sed 's/^/#   /'
             fi
             if run_target "$t" "${FUZZ_SMOKE_SECONDS:-5}"; then
-                echo "ok fuzz_smoke: $t: ${FUZZ_SMOKE_SECONDS:-5} s of fuzzing, no crash ($(grep -o 'stat::number_of_executed_units: [0-9]*' "$B/log-$t.txt" | tail -1 | sed 's/.*: //') runs)"
+                echo "ok fuzz_smoke: $t: ${FUZZ_SMOKE_SECONDS:-5} s of fuzzing, no crash ($(grep -ao 'stat::number_of_executed_units: [0-9]*' "$B/log-$t.txt" | tail -1 | sed 's/.*: //') runs)"
             else
                 echo "not ok fuzz_smoke: $t: ${FUZZ_SMOKE_SECONDS:-5} s of fuzzing, no crash"; grep -m5 "ERROR\|SUMMARY\|crash-" "$B/log-$t.txt" | sed 's/^/#   /'
             fi
@@ -103,7 +103,7 @@ case ${1:-smoke} in
         one() { # one T SECONDS: fuzz T, leave its verdict in status-T
             seeds "$1"
             if run_target "$1" "$2"; then st=ok; else st=CRASH; fi
-            echo "$1: $st, $(grep -o 'stat::number_of_executed_units: [0-9]*' "$B/log-$1.txt" | tail -1 | sed 's/.*: //') runs in $2 s (log $B/log-$1.txt)" | tee "$B/status-$1"
+            echo "$1: $st, $(grep -ao 'stat::number_of_executed_units: [0-9]*' "$B/log-$1.txt" | tail -1 | sed 's/.*: //') runs in $2 s (log $B/log-$1.txt)" | tee "$B/status-$1"
         }
         running=0
         for t in $TARGETS; do

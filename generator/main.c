@@ -373,7 +373,6 @@ static bool run_pipeline(Run *run, const Options *o) {
 }
 
 static void run_free(Run *run) {
-    prose_free(&run->model);
     diag_free(&run->diag);
     arena_free(&run->arena);
 }

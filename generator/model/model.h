@@ -134,7 +134,8 @@ struct Record {
     const char *body;      /* Markdown prose, may be "" */
     size_t body_len;
     int body_line;         /* line of the body's first line in path */
-    void *body_doc;        /* cmark_node* of the parsed body (prose.c), allocated with prose_mem() */
+    const char *body_html; /* the body as HTML, links "dossier:ID" (prose.c); NULL without a body */
+    size_t body_html_len;
     bool internal;         /* the whole record is internal */
     Link **out;            /* links from this record, sorted */
     size_t nout;
@@ -293,7 +294,10 @@ const char *mds2_source_name(Mds2Source s);
 void prose_parse(Model *m, Diag *d, Record *r);
 /* Records a [ID] reference found in prose (for prose.c, before freezing). */
 void model_link_prose(Model *m, Record *from, Record *to, SrcLoc loc);
-void prose_free(Model *m);
+/* Attaches the GitHub extensions bodies are parsed with to a cmark_parser *. */
+void prose_attach_extensions(void *parser);
+/* Renders a parsed cmark document to HTML in a, raw HTML shown as text. */
+const char *prose_html(Arena *a, void *doc, size_t *len);
 /* The allocator cmark-gfm parses with (a cmark_mem *): small blocks from a
  * pool (base/pool.c) rather than one malloc per node. */
 void *prose_mem(void);

@@ -2,7 +2,11 @@
  * definition is appended for each known ID it mentions, so [THR-004] and
  * [the replay][THR-004] become links (URL "dossier:THR-004") by cmark-gfm's
  * own rules; a bracketed ID-shaped token left as text names no record.
- * Part of model/; the parsed documents are rendered by render/markdown.c. */
+ * Each body is rendered to HTML once, here, and its parsed document freed:
+ * the HTML (links still "dossier:ID", made relative per page by
+ * render/markdown.c) takes a fraction of the parsed tree's memory.
+ * Part of model/. */
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmark-gfm-core-extensions.h>
@@ -53,13 +57,6 @@ static const Mention *mention_of(const Mention *ms, size_t n, const char *id, si
     return NULL;
 }
 
-static void attach_extensions(cmark_parser *p) {
-    static const char *const names[] = {"table", "strikethrough", "autolink", "tasklist"};
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-        cmark_syntax_extension *e = cmark_find_syntax_extension(names[i]);
-        if (e) cmark_parser_attach_syntax_extension(p, e);
-    }
-}
 
 /* Reports [ID] tokens left in a text node: they named no record. */
 static void check_text(Model *m, Diag *d, Record *r, const Mention *ms, size_t nms, const char *text) {
@@ -118,6 +115,63 @@ static void mem_free(void *p) {
 
 static cmark_mem pooled_mem = {mem_calloc, mem_realloc, mem_free};
 
+static const char *const extension_names[] = {"table", "strikethrough", "autolink", "tasklist"};
+
+void prose_attach_extensions(void *parser) {
+    cmark_gfm_core_extensions_ensure_registered();
+    for (size_t i = 0; i < sizeof extension_names / sizeof extension_names[0]; i++) {
+        cmark_syntax_extension *e = cmark_find_syntax_extension(extension_names[i]);
+        if (e) cmark_parser_attach_syntax_extension(parser, e);
+    }
+}
+
+/* Renders doc to HTML, copied into a. Raw HTML nodes are swapped for text
+ * (inline) or code blocks (blocks) while rendering, so record authors
+ * cannot inject markup; the swap is undone before returning, leaving doc as
+ * it was. */
+const char *prose_html(Arena *a, void *doc, size_t *len) {
+    size_t n = 0, cap = 0;
+    cmark_node **raw = NULL;
+    cmark_iter *it = cmark_iter_new(doc);
+    cmark_event_type ev;
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        cmark_node *node = cmark_iter_get_node(it);
+        cmark_node_type type = cmark_node_get_type(node);
+        if (ev != CMARK_EVENT_ENTER || (type != CMARK_NODE_HTML_BLOCK && type != CMARK_NODE_HTML_INLINE)) continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 8;
+            raw = xrealloc(raw, cap * 2 * sizeof *raw);
+        }
+        raw[n++] = node;
+    }
+    cmark_iter_free(it);
+    cmark_node **shown = raw ? raw + cap : NULL;
+    for (size_t i = 0; i < n; i++) {
+        bool block = cmark_node_get_type(raw[i]) == CMARK_NODE_HTML_BLOCK;
+        const char *lit = cmark_node_get_literal(raw[i]);
+        shown[i] = cmark_node_new_with_mem(block ? CMARK_NODE_CODE_BLOCK : CMARK_NODE_TEXT, &pooled_mem);
+        cmark_node_set_literal(shown[i], lit ? lit : "");
+        cmark_node_replace(raw[i], shown[i]);
+    }
+    cmark_mem *mem = &pooled_mem;
+    cmark_llist *exts = NULL;
+    for (size_t i = 0; i < sizeof extension_names / sizeof extension_names[0]; i++) {
+        cmark_syntax_extension *e = cmark_find_syntax_extension(extension_names[i]);
+        if (e) exts = cmark_llist_append(mem, exts, e);
+    }
+    char *html = cmark_render_html_with_mem(doc, CMARK_OPT_DEFAULT, exts, mem);
+    cmark_llist_free(mem, exts);
+    *len = strlen(html);
+    const char *copy = arena_strndup(a, html, *len);
+    mem->free(html);
+    for (size_t i = 0; i < n; i++) {
+        cmark_node_replace(shown[i], raw[i]);
+        cmark_node_free(shown[i]);
+    }
+    free(raw);
+    return copy;
+}
+
 void *prose_mem(void) { return &pooled_mem; }
 
 void prose_parse(Model *m, Diag *d, Record *r) {
@@ -135,7 +189,7 @@ void prose_parse(Model *m, Diag *d, Record *r) {
         sb_printf(&src, "[%s]: dossier:%s\n", ms[i].id, ms[i].id);
     }
     cmark_parser *parser = cmark_parser_new_with_mem(CMARK_OPT_DEFAULT, &pooled_mem);
-    attach_extensions(parser);
+    prose_attach_extensions(parser);
     cmark_parser_feed(parser, src.data, src.len);
     cmark_node *doc = cmark_parser_finish(parser);
     cmark_parser_free(parser);
@@ -161,12 +215,6 @@ void prose_parse(Model *m, Diag *d, Record *r) {
         }
     }
     cmark_iter_free(it);
-    r->body_doc = doc;
-}
-
-void prose_free(Model *m) {
-    for (size_t i = 0; i < m->nrecords; i++) {
-        if (m->records[i]->body_doc) cmark_node_free(m->records[i]->body_doc);
-        m->records[i]->body_doc = NULL;
-    }
+    r->body_html = prose_html(m->arena, doc, &r->body_html_len);
+    cmark_node_free(doc);
 }

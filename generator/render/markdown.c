@@ -1,7 +1,7 @@
-/* markdown.c: Markdown to safe HTML for templates. A record's body (parsed
- * by model/prose.c) or a text field is rendered once with cmark-gfm, raw
- * HTML shown as text, then its "dossier:ID" links are made relative to the
- * page being written. Part of render/. */
+/* markdown.c: Markdown to safe HTML for templates. A record's body (rendered
+ * by model/prose.c) or a text field (rendered here once) is HTML with raw
+ * HTML shown as text; its "dossier:ID" links are made relative to the page
+ * being written. Part of render/. */
 #include <string.h>
 
 #include <cmark-gfm-core-extensions.h>
@@ -9,66 +9,7 @@
 
 #include "renderer.h"
 
-static const char KEY_BODIES = 0; /* registry: Record* -> HTML of its body, links unresolved */
-static const char KEY_TEXTS = 0;  /* registry: Markdown text -> its HTML, links unresolved */
-
-static const char *const extension_names[] = {"table", "strikethrough", "autolink", "tasklist"};
-
-static cmark_llist *extensions(cmark_mem *mem, cmark_parser *attach_to) {
-    cmark_gfm_core_extensions_ensure_registered();
-    cmark_llist *list = NULL;
-    for (size_t i = 0; i < sizeof extension_names / sizeof extension_names[0]; i++) {
-        cmark_syntax_extension *e = cmark_find_syntax_extension(extension_names[i]);
-        if (!e) continue;
-        if (attach_to) cmark_parser_attach_syntax_extension(attach_to, e);
-        else list = cmark_llist_append(mem, list, e);
-    }
-    return list;
-}
-
-/* Renders doc to HTML in the scratch arena. Raw HTML nodes are swapped for
- * text (inline) or code blocks (blocks) while rendering, so record authors
- * cannot inject markup; the swap is undone before returning, leaving the
- * model's document as it was. Calls no Lua. */
-static const char *render_doc(Arena *a, cmark_node *doc, size_t *len) {
-    size_t n = 0, cap = 0;
-    cmark_node **raw = NULL;
-    cmark_iter *it = cmark_iter_new(doc);
-    cmark_event_type ev;
-    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-        cmark_node *node = cmark_iter_get_node(it);
-        cmark_node_type type = cmark_node_get_type(node);
-        if (ev != CMARK_EVENT_ENTER || (type != CMARK_NODE_HTML_BLOCK && type != CMARK_NODE_HTML_INLINE)) continue;
-        if (n == cap) {
-            size_t nc = cap ? cap * 2 : 8;
-            raw = arena_grow(a, raw, cap, nc, sizeof *raw);
-            cap = nc;
-        }
-        raw[n++] = node;
-    }
-    cmark_iter_free(it);
-    cmark_node **shown = arena_alloc(a, (n + 1) * sizeof *shown);
-    for (size_t i = 0; i < n; i++) {
-        bool block = cmark_node_get_type(raw[i]) == CMARK_NODE_HTML_BLOCK;
-        const char *lit = cmark_node_get_literal(raw[i]);
-        shown[i] = cmark_node_new_with_mem(block ? CMARK_NODE_CODE_BLOCK : CMARK_NODE_TEXT, prose_mem());
-        cmark_node_set_literal(shown[i], lit ? lit : "");
-        cmark_node_replace(raw[i], shown[i]);
-    }
-    cmark_mem *mem = cmark_get_default_mem_allocator();
-    cmark_llist *exts = extensions(mem, NULL);
-    cmark_mem *pooled = prose_mem();
-    char *html = cmark_render_html_with_mem(doc, CMARK_OPT_DEFAULT, exts, pooled);
-    cmark_llist_free(mem, exts);
-    *len = strlen(html);
-    const char *copy = arena_strndup(a, html, *len);
-    pooled->free(html);
-    for (size_t i = 0; i < n; i++) {
-        cmark_node_replace(shown[i], raw[i]);
-        cmark_node_free(shown[i]);
-    }
-    return copy;
-}
+static const char KEY_TEXTS = 0; /* registry: Markdown text -> its HTML, links unresolved */
 
 /* Parses text as a record body is parsed: a link reference definition is
  * appended for every [ID] that names a record, so it becomes a link. */
@@ -86,25 +27,24 @@ static const char *render_text(Arena *a, const Model *m, const char *text, size_
         if (p + 1 >= text + len) break;
     }
     cmark_parser *parser = cmark_parser_new_with_mem(CMARK_OPT_DEFAULT, prose_mem());
-    extensions(NULL, parser);
+    prose_attach_extensions(parser);
     cmark_parser_feed(parser, src.data, src.len);
     cmark_node *doc = cmark_parser_finish(parser);
     cmark_parser_free(parser);
     sb_free(&src);
-    const char *html = render_doc(a, doc, outlen);
+    const char *html = prose_html(a, doc, outlen);
     cmark_node_free(doc);
     return html;
 }
 
-/* Pushes the HTML at idx with every href="dossier:ID" made the relative
- * URL of ID's page as seen from page, as a safe HTML value. An ID that
- * names no record (the checker reports it) links to "#ID", and so does
- * every ID in a public output, whose pages may carry such anchors. */
-static void push_resolved(lua_State *L, int idx, const char *page) {
+/* Pushes html with every href="dossier:ID" made the relative URL of ID's
+ * page as seen from page, as a safe HTML value. An ID that names no record
+ * (the checker reports it) links to "#ID", and so does every ID in a public
+ * output, whose pages may carry such anchors. */
+static void push_resolved(lua_State *L, const char *html, size_t len, const char *page) {
     const Model *m = renderer_of(L)->model;
     static const char marker[] = "href=\"dossier:";
-    size_t len;
-    const char *html = lua_tolstring(L, idx, &len), *end = html + len, *p = html;
+    const char *end = html + len, *p = html;
     luaL_Buffer b;
     luaL_buffinit(L, &b);
     for (;;) {
@@ -212,7 +152,9 @@ static int f_markdown_text(lua_State *L) {
         lua_pushvalue(L, -2);
         lua_rawset(L, 3);
     }
-    push_resolved(L, 4, page);
+    size_t hlen;
+    const char *html = lua_tolstring(L, 4, &hlen);
+    push_resolved(L, html, hlen, page);
     shift_headings(L, level);
     return 1;
 }
@@ -220,32 +162,18 @@ static int f_markdown_text(lua_State *L) {
 /* markdown(record [, page [, level]]): the record's prose as safe HTML;
  * with a string instead of a record, the same as markdown_text. */
 static int f_markdown(lua_State *L) {
-    Renderer *r = renderer_of(L);
     if (lua_type(L, 1) == LUA_TSTRING || lua_isnoneornil(L, 1)) return f_markdown_text(L);
     const Record *rec = luamodel_record(L, 1);
     if (!rec) return luaL_argerror(L, 1, "a record or a string");
     const char *page = opt_page(L, 2);
     int level = opt_level(L, 3);
-    lua_settop(L, 2);
-    lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_BODIES); /* 3 */
-    if (lua_rawgetp(L, 3, rec) == LUA_TNIL) {        /* 4 */
-        lua_pop(L, 1);
-        arena_free(&r->scratch);
-        arena_init(&r->scratch);
-        size_t hlen = 0;
-        const char *html = rec->body_doc ? render_doc(&r->scratch, rec->body_doc, &hlen) : "";
-        lua_pushlstring(L, html, hlen);
-        lua_pushvalue(L, -1);
-        lua_rawsetp(L, 3, rec);
-    }
-    push_resolved(L, 4, page);
+    if (rec->body_html) push_resolved(L, rec->body_html, rec->body_html_len, page);
+    else safe_push(L, ESC_HTML, "", 0);
     shift_headings(L, level);
     return 1;
 }
 
 void markdown_init(lua_State *L) {
-    lua_newtable(L);
-    lua_rawsetp(L, LUA_REGISTRYINDEX, &KEY_BODIES);
     lua_newtable(L);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &KEY_TEXTS);
     sandbox_set_global(L, "markdown", f_markdown);

@@ -127,7 +127,6 @@ int main(void) {
     free(pub);
     free(site);
     free(err);
-    prose_free(&m);
     diag_free(&d);
     arena_free(&a);
     TEST_DONE();

@@ -50,7 +50,6 @@ static void run(void) {
 }
 
 static void end(void) {
-    prose_free(&M);
     diag_free(&D);
     arena_free(&A);
 }

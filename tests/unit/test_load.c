@@ -66,7 +66,6 @@ int main(void) {
     CHECK("load: XML body line", ctl2->body_line == 9);
     CHECK("load: nothing else reported", d.n == 1);
     CHECK("model: records sorted", strcmp(m.records[0]->id, "AST-1") == 0);
-    prose_free(&m);
     diag_free(&d);
     arena_free(&a);
     TEST_DONE();

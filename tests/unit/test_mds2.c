@@ -35,7 +35,6 @@ static void load(Loaded *l, const char *dir) {
 }
 
 static void unload(Loaded *l) {
-    prose_free(&l->m);
     diag_free(&l->d);
     arena_free(&l->a);
 }

@@ -34,7 +34,6 @@ static void run_load(Run *r, const char *dir) {
 }
 
 static void run_free(Run *r) {
-    prose_free(&r->model);
     diag_free(&r->diag);
     arena_free(&r->arena);
 }

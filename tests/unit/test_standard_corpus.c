@@ -51,7 +51,6 @@ static Outcome load_one(const char *path, const char *rel) {
         }
     }
     o.records = m.nrecords;
-    prose_free(&m);
     diag_free(&d);
     arena_free(&a);
     return o;
