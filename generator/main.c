@@ -484,9 +484,12 @@ static int cmd_build(const Options *o) {
         return EXIT_FINDINGS;
     }
     const char *out = o->out ? o->out : default_output(&run.arena, o->dir);
+    /* the engine is looked for only when a chosen output has documents to print */
+    bool printing = false;
+    for (size_t i = 0; o->pdf && i < noutputs; i++) printing = printing || pdf_prints(outputs[i]->name);
     PdfEngine *pdf = NULL;
     OutDir *od = NULL;
-    if ((o->pdf && !(pdf = pdf_open(o->verbosity >= 2))) || !(od = outdir_begin(out))) {
+    if ((printing && !(pdf = pdf_open(o->verbosity >= 2))) || !(od = outdir_begin(out))) {
         pdf_close(pdf);
         run_free(&run);
         return EXIT_USAGE;

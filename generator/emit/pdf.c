@@ -534,6 +534,12 @@ static bool is_document(const char *path, const char *folder, bool with_index) {
     return with_index || strcmp(path + fl, "index.html") != 0;
 }
 
+bool pdf_prints(const char *output) {
+    for (size_t t = 0; t < sizeof printed / sizeof printed[0]; t++)
+        if (strcmp(printed[t].output, output) == 0) return true;
+    return false;
+}
+
 bool pdf_output(PdfEngine *e, const Model *m, const char *output, OutDir *o, size_t first) {
     size_t t;
     for (t = 0; t < sizeof printed / sizeof printed[0]; t++)

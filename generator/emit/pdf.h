@@ -21,6 +21,8 @@ PdfEngine *pdf_open(bool verbose);
  * build date. False after a message on stderr naming the document and
  * Chromium's own last words. */
 bool pdf_output(PdfEngine *e, const Model *m, const char *output, OutDir *o, size_t first);
+/* Whether output has documents to print (the site has none). */
+bool pdf_prints(const char *output);
 /* Prints the count and total time (when verbose), removes the scratch
  * folder and frees e. NULL is allowed. */
 void pdf_close(PdfEngine *e);

@@ -125,6 +125,9 @@ if [ "$chromium_ok" = yes ]; then
     if [ "$n" -eq 20 ]; then ok "page 1 of each PDF rendered to PNG (tests/tmp/pdf/png)"; else fail "page 1 of each PDF as PNG" "$n of 20"; fi
 fi
 
+# Outputs with nothing to print do not ask for an engine.
+DOSSIER_CHROMIUM=/nonexistent expect_exit "--pdf --only site,csaf needs no engine" 0 "$DOSSIER" build "$EX" -o "$TMP/site-only" --pdf --only site,csaf -q
+check "--pdf --only site printed nothing" sh -c "! find '$TMP/site-only' -name '*.pdf' | grep -q ."
 # A missing, failing or hanging engine: exit 2, a clear message, the previous output kept.
 if [ -f "$OUT/manifest.json" ]; then
     before=$(sha256sum "$OUT/manifest.json")
