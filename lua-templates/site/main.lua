@@ -33,6 +33,7 @@ end
 
 page("matrix.html", "site/matrix.html", "Traceability matrix", { matrix = lib.matrix() },
      { { "Overview", "index.html" } })
+if this_shard("matrix.js") then write("matrix.js", render("site/matrix.js")) end
 if this_shard("matrix.csv") then write("matrix.csv", render("site/matrix.csv", { matrix = lib.matrix() })) end
 page("sbom.html", "site/sbom.html", "Software bill of materials", {}, { { "Overview", "index.html" } })
 page("findings.html", "site/findings.html", "Findings", { groups = lib.findings_by_severity() },

@@ -4,7 +4,7 @@
 // (tests/cases/browser.sh prefixes them): every page loads with no console
 // error and no failed request; every internal link reaches a file, and every
 // #fragment and ID reference (aria-labelledby, label for, headers) an element;
-// the matrix filters and sorts when it offers to; axe-core finds no serious or
+// the matrix filters and sorts by whole threats; axe-core finds no serious or
 // critical violation on one page of each kind; screenshots for review.
 // Environment: DOSSIER_CHROMIUM (default /usr/bin/chromium).
 import { readFileSync, readdirSync, statSync, mkdirSync, existsSync } from "node:fs";
@@ -131,46 +131,58 @@ for (const [p, hrefs] of links) {
 if (broken.length) notOk(`every internal link and #ID anchor resolves (${checked} links, ${anchors} anchors)`, `${broken.length} broken: ${broken.slice(0, 8).join("; ")}`);
 else ok(`every internal link and #ID anchor resolves (${checked} links, ${anchors} anchors)`);
 
-// The matrix: filter and sort when it offers to.
+// The matrix: its filter and sorting (matrix.js) work on whole threats:
+// a threat's rows are shown, hidden and moved together.
 await page.goto(base + "matrix.html");
-const offers = await page.evaluate(() => ({
-  filter: !!document.querySelector('input[type="search"], input[type="text"], select'),
-  sort: !!document.querySelector("th[aria-sort], th button, button[data-sort]"),
-}));
-const visibleRows = () => page.evaluate(() => [...document.querySelectorAll("table tbody tr")]
-  .filter((r) => r.offsetParent !== null).map((r) => r.textContent.replace(/\s+/g, " ").trim()));
-if (offers.filter) {
-  const before = await visibleRows();
-  const field = page.locator('input[type="search"], input[type="text"]').first();
-  if (await field.count()) {
-    await field.fill("THR-001");
-    await page.waitForTimeout(200);
-    const after = await visibleRows();
-    if (after.length > 0 && after.length < before.length && after.every((t) => t.includes("THR-001")))
-      ok(`matrix: filtering by THR-001 keeps ${after.length} of ${before.length} rows, each naming it`);
-    else notOk("matrix: filtering by THR-001", `${before.length} rows before, ${after.length} after`);
-    await field.fill("");
-  } else {
-    skip("matrix: filter", "the matrix offers only a select, which this check does not drive yet");
-  }
+const groups = () => page.evaluate(() => [...document.querySelectorAll("table.matrix tbody")]
+  .filter((g) => !g.hidden && g.offsetParent !== null)
+  .map((g) => ({ id: (g.querySelector("th .id") || {}).textContent || "", rows: g.rows.length,
+                 gaps: g.querySelectorAll("tr.gap").length, text: g.textContent.replace(/\s+/g, " ") })));
+const form = page.locator("#matrix-filter");
+if (await form.count() === 0) {
+  ok("matrix: no threats, so no filter to drive");
 } else {
-  ok("matrix: offers no filter (a static table), so none to drive");
-}
-if (offers.sort) {
-  const header = page.locator("th[aria-sort] button, th button, button[data-sort], th[aria-sort]").first();
-  const before = await visibleRows();
+  const all = await groups();
+  if (await form.isVisible()) ok("matrix: the script shows the filter form");
+  else notOk("matrix: the script shows the filter form", "still hidden");
+  const want = all[0].id;
+  await page.fill("#matrix-q", want);
+  const named = await groups();
+  if (named.length > 0 && named.length <= all.length && named.every((g) => g.text.includes(want)) &&
+      named.every((g) => all.find((a) => a.id === g.id).rows === g.rows))
+    ok(`matrix: filtering by ${want} keeps ${named.length} of ${all.length} threats, each naming it with all its rows`);
+  else notOk(`matrix: filtering by ${want}`, `${all.length} threats before, ${named.length} after`);
+  await page.fill("#matrix-q", "no-such-word-anywhere");
+  const none = await groups();
+  const said = await page.textContent("#matrix-count");
+  if (none.length === 0 && said.startsWith(`0 of ${all.length}`)) ok(`matrix: a word found nowhere hides every threat and says "${said}"`);
+  else notOk("matrix: a word found nowhere hides every threat", `${none.length} shown, count says "${said}"`);
+  await page.fill("#matrix-q", "");
+  await page.check("#matrix-gaps");
+  const gapped = await groups();
+  const withGaps = all.filter((g) => g.gaps > 0).length;
+  if (gapped.length === withGaps && gapped.every((g) => g.gaps > 0))
+    ok(`matrix: "with a gap only" shows the ${withGaps} threats with a gap`);
+  else notOk('matrix: "with a gap only"', `${gapped.length} shown, ${withGaps} have a gap`);
+  await page.uncheck("#matrix-gaps");
+  const order = (gs) => gs.map((g) => g.id).join(" ");
+  const header = page.locator("table.matrix thead th button.sort").first();
   await header.click();
-  await page.waitForTimeout(200);
-  const once = await visibleRows();
+  const asc = await groups();
   await header.click();
-  await page.waitForTimeout(200);
-  const twice = await visibleRows();
-  const same = (a, b) => a.length === b.length && a.every((t, i) => t === b[i]);
-  if (once.length === before.length && (!same(once, before) || !same(twice, once)) && [...once].sort().join() === [...before].sort().join())
-    ok(`matrix: sorting reorders its ${before.length} rows and keeps every one`);
-  else notOk("matrix: sorting", `rows before ${before.length}, after ${once.length}; order unchanged`);
-} else {
-  ok("matrix: offers no sorting (a static table), so none to drive");
+  const desc = await groups();
+  const sort = await page.getAttribute("table.matrix thead th:first-child", "aria-sort");
+  if (asc.length === all.length && order(desc) === order([...asc].reverse()) && sort === "descending" &&
+      order([...asc].sort((a, b) => a.id.localeCompare(b.id, "en", { numeric: true }))) === order(asc))
+    ok(`matrix: the Threat heading sorts the ${all.length} threats by ID, then the other way (aria-sort ${sort})`);
+  else notOk("matrix: sorting by threat", `ascending ${order(asc)}; descending ${order(desc)}; aria-sort ${sort}`);
+  const gapHeader = page.locator("table.matrix thead th button.sort").last();
+  await gapHeader.click();
+  const byGaps = await groups();
+  const counts = byGaps.map((g) => g.gaps);
+  if (counts.every((c, i) => i === 0 || counts[i - 1] >= c) && byGaps.length === all.length)
+    ok("matrix: the Gap heading puts the threats with most gaps first");
+  else notOk("matrix: sorting by gaps", `gap counts in order: ${counts.join(",")}`);
 }
 
 // axe-core on one page of each kind.
