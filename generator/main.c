@@ -49,7 +49,7 @@ typedef struct Options {
     const char *diff_format;    /* diff --format: text, json or html */
     bool xsd, markdown;
     bool pdf;                   /* build --pdf: print the documents to PDF too */
-    long jobs;                  /* build --jobs: processes rendering the site, 0 = one per CPU */
+    long jobs;                  /* --jobs: processes parsing prose and rendering the site, 0 = one per CPU */
 } Options;
 
 static const char usage_text[] =
@@ -87,8 +87,9 @@ static const char usage_text[] =
     "  --pubkey KEY.pub       verify: the minisign public key the manifest must be signed with\n"
     "  --period FROM..TO      build: the postmarket report's period, both days included\n"
     "                         (default: the 365 days up to the build date)\n"
-    "  -j, --jobs N           build: processes that render the site (default: one per CPU,\n"
-    "                         at most 8); the output is the same whatever N\n"
+    "  -j, --jobs N           check, build: processes that parse the records' prose and\n"
+    "                         render the site (default: one per CPU, at most 8); the\n"
+    "                         findings and the output are the same whatever N\n"
     "  --pdf                  build: print the bundle's and the customer documents to PDF\n"
     "                         with Chromium (DOSSIER_CHROMIUM, else chromium on PATH)\n"
     "  -q, --quiet            print nothing but errors\n"
@@ -170,8 +171,8 @@ static const struct {
     {"--pubkey", OPT_PUBKEY, "verify"},
     {"--period", OPT_PERIOD, "build"},
     {"--min-support-coverage", OPT_MIN_COVERAGE, "check build"},
-    {"--jobs", OPT_JOBS, "build"},
-    {"-j", OPT_JOBS, "build"},
+    {"--jobs", OPT_JOBS, "check build"},
+    {"-j", OPT_JOBS, "check build"},
 };
 
 static bool word_in(const char *word, const char *list) {
@@ -341,6 +342,12 @@ static void print_load_failure(const Diag *d) {
     sb_free(&sb);
 }
 
+/* Without --jobs: one process per CPU, at most 8. */
+static long default_jobs(void) {
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > 8 ? 8 : n;
+}
+
 static bool run_pipeline(Run *run, const Options *o) {
     arena_init(&run->arena);
     diag_init(&run->diag);
@@ -351,6 +358,7 @@ static bool run_pipeline(Run *run, const Options *o) {
         return false;
     }
     model_init(&run->model, &run->arena, &run->schema, o->dir);
+    run->model.jobs = (int)(o->jobs ? o->jobs : default_jobs());
     LoadOptions lo = {schemas, MAX_FILE};
     progress(o, "loading records");
     load_set_cyclonedx_schemas(o->cyclonedx_schemas);
@@ -454,12 +462,6 @@ static const char *default_period(Arena *a, int64_t build_date) {
     date_format(build_date - 364, from);
     date_format(build_date, to);
     return arena_printf(a, "%s..%s", from, to);
-}
-
-/* build without --jobs: one process per CPU, at most 8. */
-static long default_jobs(void) {
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n < 1 ? 1 : n > 8 ? 8 : n;
 }
 
 static int cmd_build(const Options *o) {

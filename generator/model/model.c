@@ -296,7 +296,7 @@ void model_finish(Model *m, Diag *d) {
         }
     }
 
-    for (size_t i = 0; i < m->nrecords; i++) prose_parse(m, d, m->records[i]);
+    prose_parse_all(m, d, m->jobs);
     for (size_t i = 0; i < m->nprose_links; i++) links_push(a, &all, m->prose_links[i]);
 
     if (all.n > 1) qsort(all.items, all.n, sizeof *all.items, cmp_link);

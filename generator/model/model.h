@@ -191,6 +191,7 @@ typedef struct Model {
     /* the ID index (open addressing), private to model.c */
     Record **slots;
     size_t nslots;
+    int jobs;           /* processes that may parse prose (prose_parse_all); 0 or 1: this one */
     Link **prose_links; /* found by prose.c, merged by model_finish */
     size_t nprose_links, prose_cap;
     bool frozen;
@@ -292,6 +293,10 @@ const char *mds2_source_name(Mds2Source s);
  * for every known ID (URL "dossier:ID"), records prose links and reports
  * bracketed ID-shaped tokens that name no record. */
 void prose_parse(Model *m, Diag *d, Record *r);
+/* prose_parse for every record, the parsing shared among jobs processes
+ * (forked; a shard whose process fails is parsed here); the same model and
+ * findings whatever jobs is. */
+void prose_parse_all(Model *m, Diag *d, int jobs);
 /* Records a [ID] reference found in prose (for prose.c, before freezing). */
 void model_link_prose(Model *m, Record *from, Record *to, SrcLoc loc);
 /* Attaches the GitHub extensions bodies are parsed with to a cmark_parser *. */

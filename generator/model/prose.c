@@ -6,8 +6,14 @@
  * the HTML (links still "dossier:ID", made relative per page by
  * render/markdown.c) takes a fraction of the parsed tree's memory.
  * Part of model/. */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm.h>
@@ -57,21 +63,6 @@ static const Mention *mention_of(const Mention *ms, size_t n, const char *id, si
     return NULL;
 }
 
-
-/* Reports [ID] tokens left in a text node: they named no record. */
-static void check_text(Model *m, Diag *d, Record *r, const Mention *ms, size_t nms, const char *text) {
-    for (const char *p = strchr(text, '['); p; p = strchr(p + 1, '[')) {
-        const char *q = strchr(p + 1, ']');
-        if (!q) break;
-        size_t len = (size_t)(q - p - 1);
-        if (!id_shaped(p + 1, len)) continue;
-        const Mention *mt = mention_of(ms, nms, p + 1, len);
-        char *id = arena_strndup(m->arena, p + 1, len);
-        if (model_find(m, id)) continue;
-        diag_add(d, SEV_ERROR, mt ? mt->loc : r->loc, "dangling-ref", r->id,
-                 "reference [%s] in the prose names no record", id);
-    }
-}
 
 /* ---- cmark-gfm's allocator ------------------------------------------------ */
 
@@ -125,11 +116,11 @@ void prose_attach_extensions(void *parser) {
     }
 }
 
-/* Renders doc to HTML, copied into a. Raw HTML nodes are swapped for text
- * (inline) or code blocks (blocks) while rendering, so record authors
- * cannot inject markup; the swap is undone before returning, leaving doc as
- * it was. */
-const char *prose_html(Arena *a, void *doc, size_t *len) {
+/* Renders doc to HTML (free with pooled_mem.free). Raw HTML nodes are
+ * swapped for text (inline) or code blocks (blocks) while rendering, so
+ * record authors cannot inject markup; the swap is undone before returning,
+ * leaving doc as it was. */
+static char *html_of(void *doc, size_t *len) {
     size_t n = 0, cap = 0;
     cmark_node **raw = NULL;
     cmark_iter *it = cmark_iter_new(doc);
@@ -162,20 +153,69 @@ const char *prose_html(Arena *a, void *doc, size_t *len) {
     char *html = cmark_render_html_with_mem(doc, CMARK_OPT_DEFAULT, exts, mem);
     cmark_llist_free(mem, exts);
     *len = strlen(html);
-    const char *copy = arena_strndup(a, html, *len);
-    mem->free(html);
     for (size_t i = 0; i < n; i++) {
         cmark_node_replace(shown[i], raw[i]);
         cmark_node_free(shown[i]);
     }
     free(raw);
+    return html;
+}
+
+const char *prose_html(Arena *a, void *doc, size_t *len) {
+    char *html = html_of(doc, len);
+    const char *copy = arena_strndup(a, html, *len);
+    pooled_mem.free(html);
     return copy;
 }
 
 void *prose_mem(void) { return &pooled_mem; }
 
-void prose_parse(Model *m, Diag *d, Record *r) {
-    if (!r->body || r->body_len == 0) return;
+/* ---- one body: parsed into bytes, then applied --------------------------- */
+
+/* Parsing a body yields bytes, the same whether this process or a child
+ * parsed it (prose_parse_all): u32 the record's order, u64 the HTML's
+ * length (UINT64_MAX: no body) and the HTML, u32 the number of prose links
+ * and each link (u32 the target's order, a place), u32 the number of
+ * bracketed IDs naming no record and each (a place, u32 length, the ID).
+ * A place is i32 line and i32 column in the record's file; line 0 stands
+ * for the record's own place. */
+
+static void put_u32(StrBuf *b, uint32_t v) { sb_append(b, (const char *)&v, sizeof v); }
+static void put_i32(StrBuf *b, int32_t v) { sb_append(b, (const char *)&v, sizeof v); }
+static void put_u64(StrBuf *b, uint64_t v) { sb_append(b, (const char *)&v, sizeof v); }
+
+static void put_place(StrBuf *b, const Mention *mt) {
+    put_i32(b, mt ? mt->loc.line : 0);
+    put_i32(b, mt ? mt->loc.col : 0);
+}
+
+/* The bracketed ID-shaped tokens left in a text node: they named no record. */
+static void scan_text(Model *m, const Mention *ms, size_t nms, const char *text, StrBuf *dangling,
+                      uint32_t *ndangling) {
+    for (const char *p = strchr(text, '['); p; p = strchr(p + 1, '[')) {
+        const char *q = strchr(p + 1, ']');
+        if (!q) break;
+        size_t len = (size_t)(q - p - 1);
+        if (!id_shaped(p + 1, len)) continue;
+        const char *id = arena_strndup(m->arena, p + 1, len);
+        if (model_find(m, id)) continue;
+        put_place(dangling, mention_of(ms, nms, p + 1, len));
+        put_u32(dangling, (uint32_t)len);
+        sb_append(dangling, id, len);
+        (*ndangling)++;
+    }
+}
+
+/* Parses r's body and appends its bytes to out. Changes nothing of the
+ * model but its arena. */
+static void scan(Model *m, Record *r, StrBuf *out) {
+    put_u32(out, (uint32_t)r->order);
+    if (!r->body || r->body_len == 0) {
+        put_u64(out, UINT64_MAX);
+        put_u32(out, 0);
+        put_u32(out, 0);
+        return;
+    }
     cmark_gfm_core_extensions_ensure_registered();
     Mention *ms = NULL;
     size_t nms = scan_mentions(m->arena, r, &ms);
@@ -196,6 +236,10 @@ void prose_parse(Model *m, Diag *d, Record *r) {
     sb_free(&src);
     cmark_consolidate_text_nodes(doc);
 
+    StrBuf links, dangling;
+    sb_init(&links);
+    sb_init(&dangling);
+    uint32_t nlinks = 0, ndangling = 0;
     cmark_iter *it = cmark_iter_new(doc);
     cmark_event_type ev;
     while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
@@ -206,15 +250,183 @@ void prose_parse(Model *m, Diag *d, Record *r) {
             const char *url = cmark_node_get_url(node);
             if (url && strncmp(url, "dossier:", 8) == 0) {
                 Record *to = model_find(m, url + 8);
-                const Mention *mt = mention_of(ms, nms, url + 8, strlen(url + 8));
-                if (to && to != r) model_link_prose(m, r, to, mt ? mt->loc : r->loc);
+                if (to && to != r) {
+                    put_u32(&links, (uint32_t)to->order);
+                    put_place(&links, mention_of(ms, nms, url + 8, strlen(url + 8)));
+                    nlinks++;
+                }
             }
         } else if (type == CMARK_NODE_TEXT) {
             const char *lit = cmark_node_get_literal(node);
-            if (lit && strchr(lit, '[')) check_text(m, d, r, ms, nms, lit);
+            if (lit && strchr(lit, '[')) scan_text(m, ms, nms, lit, &dangling, &ndangling);
         }
     }
     cmark_iter_free(it);
-    r->body_html = prose_html(m->arena, doc, &r->body_html_len);
+    size_t hlen;
+    char *html = html_of(doc, &hlen);
     cmark_node_free(doc);
+    put_u64(out, hlen);
+    sb_append(out, html, hlen);
+    pooled_mem.free(html);
+    put_u32(out, nlinks);
+    sb_append(out, links.data, links.len);
+    put_u32(out, ndangling);
+    sb_append(out, dangling.data, dangling.len);
+    sb_free(&links);
+    sb_free(&dangling);
+}
+
+/* Reads v from *p (not past end); false when the bytes end first. */
+static bool get(const char **p, const char *end, void *v, size_t n) {
+    if ((size_t)(end - *p) < n) return false;
+    memcpy(v, *p, n);
+    *p += n;
+    return true;
+}
+
+/* Walks one record's bytes at *p: with apply, stores the HTML, records the
+ * links and reports the dangling IDs of the record. False when the bytes are
+ * not a whole result for a record of m (apply is then never set). */
+static bool take(Model *m, Diag *d, const char **p, const char *end, bool apply) {
+    uint32_t order, n;
+    uint64_t hlen;
+    if (!get(p, end, &order, sizeof order) || order >= m->nrecords || !get(p, end, &hlen, sizeof hlen)) return false;
+    Record *r = m->records[order];
+    if (hlen != UINT64_MAX) {
+        if ((uint64_t)(end - *p) < hlen) return false;
+        if (apply) {
+            r->body_html = arena_strndup(m->arena, *p, (size_t)hlen);
+            r->body_html_len = (size_t)hlen;
+        }
+        *p += hlen;
+    }
+    if (!get(p, end, &n, sizeof n)) return false;
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t to;
+        int32_t line, col;
+        if (!get(p, end, &to, sizeof to) || to >= m->nrecords || !get(p, end, &line, sizeof line) ||
+            !get(p, end, &col, sizeof col))
+            return false;
+        if (apply) model_link_prose(m, r, m->records[to], line ? (SrcLoc){r->path, line, col} : r->loc);
+    }
+    if (!get(p, end, &n, sizeof n)) return false;
+    for (uint32_t i = 0; i < n; i++) {
+        int32_t line, col;
+        uint32_t len;
+        if (!get(p, end, &line, sizeof line) || !get(p, end, &col, sizeof col) || !get(p, end, &len, sizeof len) ||
+            (size_t)(end - *p) < len)
+            return false;
+        if (apply)
+            diag_add(d, SEV_ERROR, line ? (SrcLoc){r->path, line, col} : r->loc, "dangling-ref", r->id,
+                     "reference [%.*s] in the prose names no record", (int)len, *p);
+        *p += len;
+    }
+    return true;
+}
+
+void prose_parse(Model *m, Diag *d, Record *r) {
+    StrBuf b;
+    sb_init(&b);
+    scan(m, r, &b);
+    const char *p = b.data;
+    if (!take(m, d, &p, b.data + b.len, true)) die("internal error: prose_parse");
+    sb_free(&b);
+}
+
+/* ---- every body, in several processes --------------------------------------- */
+
+enum { PROSE_MAX_JOBS = 64, PROSE_MIN_PER_JOB = 128 };
+
+/* Parses the bodies of shard k (records k, k + jobs, ...) into out. */
+static void scan_shard(Model *m, int k, int jobs, StrBuf *out) {
+    for (size_t i = (size_t)k; i < m->nrecords; i += (size_t)jobs) scan(m, m->records[i], out);
+}
+
+/* Whether b holds exactly the results of shard k, in order. */
+static bool whole_shard(Model *m, const StrBuf *b, int k, int jobs) {
+    const char *p = b->data ? b->data : "", *end = p + b->len;
+    for (size_t i = (size_t)k; i < m->nrecords; i += (size_t)jobs) {
+        uint32_t order;
+        if ((size_t)(end - p) < sizeof order) return false;
+        memcpy(&order, p, sizeof order);
+        if (order != i || !take(m, NULL, &p, end, false)) return false;
+    }
+    return p == end;
+}
+
+/* Writes n bytes of p to fd; false on a write error. */
+static bool write_all(int fd, const char *p, size_t n) {
+    while (n > 0) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) return false;
+        p += w;
+        n -= (size_t)w;
+    }
+    return true;
+}
+
+/* Reads all of f into b; false on a read error. */
+static bool read_all(FILE *f, StrBuf *b) {
+    char buf[65536];
+    size_t n;
+    rewind(f);
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0) sb_append(b, buf, n);
+    return !ferror(f);
+}
+
+void prose_parse_all(Model *m, Diag *d, int jobs) {
+    if (jobs > PROSE_MAX_JOBS) jobs = PROSE_MAX_JOBS;
+    if ((size_t)jobs > m->nrecords / PROSE_MIN_PER_JOB) jobs = (int)(m->nrecords / PROSE_MIN_PER_JOB);
+    if (jobs <= 1) {
+        for (size_t i = 0; i < m->nrecords; i++) prose_parse(m, d, m->records[i]);
+        return;
+    }
+    cmark_gfm_core_extensions_ensure_registered();
+    pid_t pids[PROSE_MAX_JOBS] = {0};
+    FILE *files[PROSE_MAX_JOBS] = {0};
+    StrBuf parts[PROSE_MAX_JOBS];
+    fflush(NULL); /* nothing buffered is written twice */
+    for (int k = 1; k < jobs; k++) {
+        if (!(files[k] = tmpfile())) break;
+        pid_t pid = fork();
+        if (pid < 0) break;
+        if (pid == 0) { /* the child: its shard's bytes into the file, nothing else */
+            StrBuf b;
+            sb_init(&b);
+            scan_shard(m, k, jobs, &b);
+            bool ok = write_all(fileno(files[k]), b.data, b.len);
+            sb_free(&b);
+            _exit(ok ? 0 : 1);
+        }
+        pids[k] = pid;
+    }
+    for (int k = 0; k < jobs; k++) sb_init(&parts[k]);
+    scan_shard(m, 0, jobs, &parts[0]);
+    /* A shard whose process did not start, failed or sent broken bytes is
+     * parsed here: the result is the same, only slower. */
+    for (int k = 1; k < jobs; k++) {
+        int status = 0;
+        bool ok = pids[k] > 0;
+        if (ok) {
+            while (waitpid(pids[k], &status, 0) < 0 && errno == EINTR) {}
+            ok = WIFEXITED(status) && WEXITSTATUS(status) == 0 && read_all(files[k], &parts[k]) &&
+                 whole_shard(m, &parts[k], k, jobs);
+        }
+        if (files[k]) fclose(files[k]);
+        if (!ok) {
+            parts[k].len = 0;
+            scan_shard(m, k, jobs, &parts[k]);
+        }
+    }
+    const char *at[PROSE_MAX_JOBS], *end[PROSE_MAX_JOBS];
+    for (int k = 0; k < jobs; k++) {
+        at[k] = parts[k].data ? parts[k].data : "";
+        end[k] = at[k] + parts[k].len;
+    }
+    for (size_t i = 0; i < m->nrecords; i++) {
+        int k = (int)(i % (size_t)jobs);
+        if (!take(m, d, &at[k], end[k], true)) die("internal error: prose_parse_all");
+    }
+    for (int k = 0; k < jobs; k++) sb_free(&parts[k]);
 }

@@ -18,7 +18,7 @@ if [ "$n1" -gt 300 ]; then ok "--jobs 1: every page is there ($n1 files)"; else 
 expect_exit "-j 2: the short option" 0 "$DOSSIER" build "$EX" -o "$TMP/short" -j 2 --only site -q
 expect_exit "--jobs 0: a usage error" 2 "$DOSSIER" build "$EX" -o "$TMP/bad" --jobs 0
 expect_grep "--jobs 0: says the range" "--jobs takes a whole number from 1 to 64" "$TMP/out"
-expect_exit "--jobs applies to build only" 2 "$DOSSIER" check "$EX" --jobs 2
+expect_exit "--jobs 2 applies to check too" 0 "$DOSSIER" check "$EX" --jobs 2 -q
 
 # A template that fails on one record only: with two or three processes,
 # the process that renders that page fails the build; one message, naming
