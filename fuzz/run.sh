@@ -8,7 +8,8 @@
 #                                5) of fuzzing; prints ok / not ok lines
 #   fuzz/run.sh fuzz [SECONDS]   each target for SECONDS (default 600),
 #                                FUZZ_JOBS at a time (default: CPUs, max 4)
-# A crash is saved as build-fuzz/crashes/<target>/crash-*; copy it into
+# A crash is saved as build-fuzz/long/crashes/<target>/crash-* (a smoke
+# pass's in build-fuzz/smoke/crashes/); copy it into
 # fuzz/regressions/<target>/ so the smoke pass replays it for good.
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -43,8 +44,8 @@ build() {
     done
 }
 
-seeds() { # seeds T: a folder of the project's own files of that kind
-    d="$B/seeds/$1"
+seeds() { # seeds T DIR: DIR/seeds/T, a folder of the project's own files of that kind
+    d="$2/seeds/$1"
     rm -rf "$d" && mkdir -p "$d"
     case $1 in
         frontmatter) find examples tests/fixtures -name '*.md' -path '*s/*' | head -200 ;;
@@ -61,13 +62,15 @@ seeds() { # seeds T: a folder of the project's own files of that kind
     [ -n "$(ls "$d")" ] || printf 'x' >"$d/empty"
 }
 
-run_target() { # run_target T SECONDS: fuzz T; a crash fails
-    t=$1; secs=$2
-    mkdir -p "$B/crashes/$t" "$B/corpus/$t"
+run_target() { # run_target T SECONDS DIR BIN: fuzz T (BIN/fuzz_T), logs, corpus and crashes in DIR; a crash fails
+    t=$1; secs=$2; dir=$3; bin=$4
+    mkdir -p "$dir/crashes/$t" "$dir/corpus/$t"
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
-        "$B/fuzz_$t" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=262144 -print_final_stats=1 \
-        -artifact_prefix="$B/crashes/$t/" "$B/corpus/$t" "$B/seeds/$t" >"$B/log-$t.txt" 2>&1
+        "$bin/fuzz_$t" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=262144 -print_final_stats=1 \
+        -artifact_prefix="$dir/crashes/$t/" "$dir/corpus/$t" "$dir/seeds/$t" >"$dir/log-$t.txt" 2>&1
 }
+
+runs_in() { grep -ao 'stat::number_of_executed_units: [0-9]*' "$1" | tail -1 | sed 's/.*: //'; }
 
 case ${1:-smoke} in
     build) build ;;
@@ -78,20 +81,20 @@ case ${1:-smoke} in
             exit 0
         fi
         for t in $TARGETS; do
-            seeds "$t"
+            seeds "$t" "$B/smoke"
             regs=""
             [ -d "fuzz/regressions/$t" ] && regs=$(find "fuzz/regressions/$t" -type f)
             # shellcheck disable=SC2086
-            if ASAN_OPTIONS=detect_leaks=1 "$B/fuzz_$t" -runs=0 "$B/seeds/$t" >"$B/replay-$t.txt" 2>&1 &&
+            if ASAN_OPTIONS=detect_leaks=1 "$B/fuzz_$t" -runs=0 "$B/smoke/seeds/$t" >"$B/replay-$t.txt" 2>&1 &&
                { [ -z "$regs" ] || ASAN_OPTIONS=detect_leaks=1 "$B/fuzz_$t" $regs >>"$B/replay-$t.txt" 2>&1; }; then
                 echo "ok fuzz_smoke: $t: the seeds and saved regressions run clean"
             else
                 echo "not ok fuzz_smoke: $t: the seeds and saved regressions run clean"; grep -m5 "ERROR\|SUMMARY" "$B/replay-$t.txt" | sed 's/^/#   /'
             fi
-            if run_target "$t" "${FUZZ_SMOKE_SECONDS:-5}"; then
-                echo "ok fuzz_smoke: $t: ${FUZZ_SMOKE_SECONDS:-5} s of fuzzing, no crash ($(grep -ao 'stat::number_of_executed_units: [0-9]*' "$B/log-$t.txt" | tail -1 | sed 's/.*: //') runs)"
+            if run_target "$t" "${FUZZ_SMOKE_SECONDS:-5}" "$B/smoke" "$B"; then
+                echo "ok fuzz_smoke: $t: ${FUZZ_SMOKE_SECONDS:-5} s of fuzzing, no crash ($(runs_in "$B/smoke/log-$t.txt") runs)"
             else
-                echo "not ok fuzz_smoke: $t: ${FUZZ_SMOKE_SECONDS:-5} s of fuzzing, no crash"; grep -m5 "ERROR\|SUMMARY\|crash-" "$B/log-$t.txt" | sed 's/^/#   /'
+                echo "not ok fuzz_smoke: $t: ${FUZZ_SMOKE_SECONDS:-5} s of fuzzing, no crash"; grep -m5 "ERROR\|SUMMARY\|crash-" "$B/smoke/log-$t.txt" | sed 's/^/#   /'
             fi
         done ;;
     fuzz)
@@ -99,11 +102,16 @@ case ${1:-smoke} in
         build || exit 2
         jobs=${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 1)}
         [ "$jobs" -gt 4 ] && jobs=4
-        rm -f "$B"/status-*
+        # the long runs keep their own copy of the targets, logs, corpus and
+        # crashes (build-fuzz/long/), so a smoke pass of make check meanwhile
+        # neither rebuilds the running programs nor overwrites their logs
+        L="$B/long"
+        mkdir -p "$L/bin" && rm -f "$L"/status-*
+        for t in $TARGETS; do cp "$B/fuzz_$t" "$L/bin/" || exit 2; done
         one() { # one T SECONDS: fuzz T, leave its verdict in status-T
-            seeds "$1"
-            if run_target "$1" "$2"; then st=ok; else st=CRASH; fi
-            echo "$1: $st, $(grep -ao 'stat::number_of_executed_units: [0-9]*' "$B/log-$1.txt" | tail -1 | sed 's/.*: //') runs in $2 s (log $B/log-$1.txt)" | tee "$B/status-$1"
+            seeds "$1" "$L"
+            if run_target "$1" "$2" "$L" "$L/bin"; then st=ok; else st=CRASH; fi
+            echo "$1: $st, $(runs_in "$L/log-$1.txt") runs in $2 s (log $L/log-$1.txt)" | tee "$L/status-$1"
         }
         running=0
         for t in $TARGETS; do
@@ -113,7 +121,7 @@ case ${1:-smoke} in
         done
         wait
         bad=0
-        for t in $TARGETS; do grep -q ": ok," "$B/status-$t" 2>/dev/null || bad=1; done
+        for t in $TARGETS; do grep -q ": ok," "$L/status-$t" 2>/dev/null || bad=1; done
         exit $bad ;;
     *) echo "usage: fuzz/run.sh build|smoke|fuzz [SECONDS]" >&2; exit 2 ;;
 esac
