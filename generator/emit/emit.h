@@ -21,6 +21,7 @@ typedef struct OutDir {
     size_t nfiles, cap;
     const char **slots; /* the set of written paths, private to outdir.c */
     size_t nslots, nseen;
+    char *made_dir;     /* the folder outdir_write last made sure of (pages come folder by folder) */
 } OutDir;
 
 /* Creates a fresh temporary folder beside final_path. Returns NULL with a

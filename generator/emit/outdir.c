@@ -133,9 +133,12 @@ bool outdir_write(OutDir *o, const char *relpath, const void *data, size_t len) 
     }
     char *path = fs_join(&o->arena, o->tmp_path, relpath);
     char *dir = fs_dirname(&o->arena, path);
-    if (!fs_mkdirs(dir)) {
-        fprintf(stderr, "dossier: cannot create %s: %s\n", dir, strerror(errno));
-        return false;
+    if (!o->made_dir || strcmp(dir, o->made_dir) != 0) {
+        if (!fs_mkdirs(dir)) {
+            fprintf(stderr, "dossier: cannot create %s: %s\n", dir, strerror(errno));
+            return false;
+        }
+        o->made_dir = dir;
     }
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
     if (fd < 0 || !write_all(fd, data, len) || close(fd) != 0) {
