@@ -5,9 +5,11 @@ local lib = import("site/lib.lua")
 
 -- Renders template into the layout and writes it as page. With build
 -- --jobs several processes render the site, each the pages of its shard
--- (this_shard); the others are skipped before any work.
+-- (this_shard); the others are skipped before any work. ctx may be a
+-- function that makes it, so that a process skipping the page never does.
 local function page(path, template, title, ctx, crumbs)
   if not this_shard(path) then return end
+  if type(ctx) == "function" then ctx = ctx() end
   ctx.page = path
   ctx.title = title
   local body = render(template, ctx)
@@ -31,10 +33,10 @@ for _, t in ipairs(model.types) do
   end
 end
 
-page("matrix.html", "site/matrix.html", "Traceability matrix", { matrix = lib.matrix() },
+page("matrix.html", "site/matrix.html", "Traceability matrix", function() return { matrix = lib.matrix() } end,
      { { "Overview", "index.html" } })
 if this_shard("matrix.js") then write("matrix.js", render("site/matrix.js")) end
 if this_shard("matrix.csv") then write("matrix.csv", render("site/matrix.csv", { matrix = lib.matrix() })) end
 page("sbom.html", "site/sbom.html", "Software bill of materials", {}, { { "Overview", "index.html" } })
-page("findings.html", "site/findings.html", "Findings", { groups = lib.findings_by_severity() },
+page("findings.html", "site/findings.html", "Findings", function() return { groups = lib.findings_by_severity() } end,
      { { "Overview", "index.html" } })
