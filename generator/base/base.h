@@ -151,6 +151,8 @@ size_t fs_list(Arena *a, const char *dir, const char ***out);
 size_t fs_list_links(Arena *a, const char *dir, const char ***out);
 bool fs_is_dir(const char *path);
 bool fs_is_file(const char *path);
+/* Writes all len bytes to fd, again after EINTR; false with errno set. */
+bool fs_write_all(int fd, const void *data, size_t len);
 /* mkdir -p; returns false with errno set. */
 bool fs_mkdirs(const char *path);
 /* rm -rf; returns false with errno set on the first failure. */

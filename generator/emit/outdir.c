@@ -108,18 +108,6 @@ static void add_file(OutDir *o, const char *relpath, size_t size) {
     o->nfiles++;
 }
 
-static bool write_all(int fd, const char *data, size_t len) {
-    while (len) {
-        ssize_t w = write(fd, data, len);
-        if (w < 0) {
-            if (errno == EINTR) continue;
-            return false;
-        }
-        data += w;
-        len -= (size_t)w;
-    }
-    return true;
-}
 
 bool outdir_write(OutDir *o, const char *relpath, const void *data, size_t len) {
     if (!safe_relpath(relpath)) {
@@ -141,7 +129,7 @@ bool outdir_write(OutDir *o, const char *relpath, const void *data, size_t len) 
         o->made_dir = dir;
     }
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-    if (fd < 0 || !write_all(fd, data, len) || close(fd) != 0) {
+    if (fd < 0 || !fs_write_all(fd, data, len) || close(fd) != 0) {
         fprintf(stderr, "dossier: cannot write %s: %s\n", path, strerror(errno));
         return false;
     }

@@ -354,18 +354,6 @@ static bool whole_shard(Model *m, const StrBuf *b, int k, int jobs) {
     return p == end;
 }
 
-/* Writes n bytes of p to fd; false on a write error. */
-static bool write_all(int fd, const char *p, size_t n) {
-    while (n > 0) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) return false;
-        p += w;
-        n -= (size_t)w;
-    }
-    return true;
-}
-
 /* Reads all of f into b; false on a read error. */
 static bool read_all(FILE *f, StrBuf *b) {
     char buf[65536];
@@ -395,7 +383,7 @@ void prose_parse_all(Model *m, Diag *d, int jobs) {
             StrBuf b;
             sb_init(&b);
             scan_shard(m, k, jobs, &b);
-            bool ok = write_all(fileno(files[k]), b.data, b.len);
+            bool ok = fs_write_all(fileno(files[k]), b.data ? b.data : "", b.len);
             sb_free(&b);
             _exit(ok ? 0 : 1);
         }
