@@ -485,13 +485,31 @@ static int cmd_build(const Options *o) {
         run_free(&run);
         return EXIT_FINDINGS;
     }
+    /* an audience marking that is malformed: no public output, whatever --fail-on says */
+    bool audience_error = false;
+    for (size_t i = 0; i < run.diag.n; i++)
+        if (run.diag.items[i].severity == SEV_ERROR && (strcmp(run.diag.items[i].rule, "audience-marking") == 0 ||
+                                                        strcmp(run.diag.items[i].rule, "internal-fields") == 0))
+            audience_error = true;
+    if (audience_error) {
+        size_t kept = 0;
+        for (size_t i = 0; i < noutputs; i++)
+            if (!outputs[i]->public) outputs[kept++] = outputs[i];
+        fprintf(stderr, "dossier: no public output is written: a record's audience marking is malformed "
+                        "(audience-marking, internal-fields above)\n");
+        noutputs = kept;
+        if (noutputs == 0) {
+            run_free(&run);
+            return EXIT_FINDINGS;
+        }
+    }
     const char *out = o->out ? o->out : default_output(&run.arena, o->dir);
     /* the engine is looked for only when a chosen output has documents to print */
     bool printing = false;
     for (size_t i = 0; o->pdf && i < noutputs; i++) printing = printing || pdf_prints(outputs[i]->name);
     PdfEngine *pdf = NULL;
     OutDir *od = NULL;
-    if ((printing && !(pdf = pdf_open(o->verbosity >= 2))) || !(od = outdir_begin(out))) {
+    if ((printing && !(pdf = pdf_open(o->verbosity >= 2))) || !(od = outdir_begin(out, o->dir))) {
         pdf_close(pdf);
         run_free(&run);
         return EXIT_USAGE;
@@ -512,9 +530,11 @@ static int cmd_build(const Options *o) {
         char *what = arena_printf(&run.arena, "writing %s", outputs[i]->name);
         progress(o, what);
         size_t first = od->nfiles;
+        od->scope = outputs[i];
         rc = outputs[i]->shards ? render_run_jobs(renderer, outputs[i]->name, outputs[i]->public, od, jobs)
                                 : render_run(renderer, outputs[i]->name, outputs[i]->public, od);
         if (rc == EXIT_CLEAN && pdf && !pdf_output(pdf, &run.model, outputs[i]->name, od, first)) rc = EXIT_USAGE;
+        od->scope = NULL; /* the C step that finishes an output is the tool's own */
         if (rc == EXIT_CLEAN && outputs[i]->finish && !outputs[i]->finish(&run.model, &run.diag, &eo, od))
             rc = EXIT_USAGE;
     }
@@ -533,7 +553,7 @@ static int cmd_build(const Options *o) {
     }
     if (o->verbosity >= 1) fprintf(stderr, "dossier: wrote %zu files to %s\n", nfiles, out);
     run_free(&run);
-    return EXIT_CLEAN;
+    return audience_error ? EXIT_FINDINGS : EXIT_CLEAN;
 }
 
 /* Prints the links of r in one direction, depth first, each record once. */

@@ -22,19 +22,33 @@ typedef struct OutDir {
     const char **slots; /* the set of written paths, private to outdir.c */
     size_t nslots, nseen;
     char *made_dir;     /* the folder outdir_write last made sure of (pages come folder by folder) */
+    char *dossier_real; /* the resolved dossier folder, never to be replaced, or NULL */
+    /* the output whose templates are writing (outdir_write refuses paths
+     * outside its folder), or NULL while trusted C steps write */
+    const struct OutputDef *scope;
 } OutDir;
 
-/* Creates a fresh temporary folder beside final_path. Returns NULL with a
- * message on stderr if it cannot. The caller frees with commit or abort. */
-OutDir *outdir_begin(const char *final_path);
+/* The stamp file at the root of every output folder: a header, then every
+ * path the build wrote. Only a folder carrying it (and nothing it does not
+ * list) or an empty one is ever replaced. */
+#define OUTDIR_STAMP ".dossier-output"
+
+/* Creates a fresh temporary folder beside final_path, after putting back or
+ * removing what an interrupted build left beside it. Refuses (NULL, with a
+ * message on stderr) a final_path that is a link or a file, that is, holds or
+ * lies inside dossier_dir (may be NULL), that is a version-control work tree
+ * root, or that is a non-empty folder not made by a build or holding a file
+ * no build wrote. The caller frees with commit or abort. */
+OutDir *outdir_begin(const char *final_path, const char *dossier_dir);
 /* Writes one file; relpath must be relative, with no "..", "." or empty
  * parts. Returns false with a message on stderr on any failure. */
 bool outdir_write(OutDir *o, const char *relpath, const void *data, size_t len);
 /* Records a file another process wrote into the temporary folder (build
  * --jobs). False with a message if the path was written already. */
 bool outdir_adopt(OutDir *o, const char *relpath, size_t size);
-/* Moves the temporary folder into place (the previous output is removed
- * only after the new one is in place) and frees o. False on failure, in
+/* Writes the stamp and moves the temporary folder into place: one atomic
+ * exchange where the system has it, else two renames (the previous output
+ * is removed only after the new one is in place); frees o. False on failure, in
  * which case the previous output is still there. */
 bool outdir_commit(OutDir *o);
 /* Removes the temporary folder and frees o. */
@@ -56,7 +70,15 @@ typedef struct OutputDef {
      * reporting on stderr; the build then fails and writes nothing. */
     bool (*finish)(const Model *m, const Diag *d, const EmitOptions *e, OutDir *o);
     bool shards; /* rendered by build --jobs processes, each writing its share of the pages */
+    /* The path prefix its templates may write under ("mds2/"); NULL: the
+     * site, which has the root less every other output's prefix. */
+    const char *folder;
 } OutputDef;
+
+/* Whether the templates of def may write path: each output writes only
+ * under its own folder, so a public output adds nothing to the bundle and
+ * an internal one nothing to public/. */
+bool output_may_write(const OutputDef *def, const char *path);
 
 /* provider.c: the csaf output's hash files, index.txt and changes.csv. */
 bool provider_finish(const Model *m, const Diag *d, const EmitOptions *e, OutDir *o);

@@ -224,7 +224,7 @@ char *bundle_unzip(const char *zip) {
     char *dir = arena_printf(&a, "%s/bundle", tmpl);
     OutDir *o = NULL;
     /* outdir_write refuses entries that would land outside the folder */
-    bool ok = zip_unpack(&a, zip, &files, &n) && (o = outdir_begin(dir)) != NULL;
+    bool ok = zip_unpack(&a, zip, &files, &n) && (o = outdir_begin(dir, NULL)) != NULL;
     for (size_t i = 0; ok && i < n; i++) ok = outdir_write(o, files[i].path, files[i].data, files[i].len);
     if (o && ok) ok = outdir_commit(o);
     else if (o) outdir_abort(o);

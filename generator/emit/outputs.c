@@ -7,21 +7,22 @@
 #include "emit.h"
 
 const OutputDef output_table[] = {
-    {"site", "static site: index, a page per record, traceability matrix, findings", false, NULL, true},
+    {"site", "static site: index, a page per record, traceability matrix, findings", false, NULL, true, NULL},
     {"mds2", "the MDS2 form (ANSI/NEMA HN 1-2019) for procurement: XLSX and print-ready HTML, each answer "
-     "with the records behind it", true, mds2_finish, false},
+     "with the records behind it", true, mds2_finish, false, "mds2/"},
     {"advisories", "security advisories for customers: an HTML bulletin per advisory, an index, an Atom feed",
-     true, NULL, false},
+     true, NULL, false, "public/advisories/"},
     {"csaf", "CSAF 2.0 advisories and VEX in the provider folder layout, with SHA-256 and SHA-512 files", true,
-     provider_finish, false},
+     provider_finish, false, "public/csaf/"},
     {"sbom", "the SBOM and VEX for customers: CycloneDX 1.6 in JSON and XML with support dates and the VEX state "
-     "of each known vulnerability, and a page that shows the same", true, NULL, false},
+     "of each known vulnerability, and a page that shows the same", true, NULL, false, "public/sbom/"},
     {"whitepaper", "the security whitepaper for customers: whitepaper.md with data from the records, print-ready HTML",
-     true, NULL, false},
+     true, NULL, false, "public/whitepaper"},
     {"bundle", "the premarket bundle: premarket/ (documents by FDA item, 524B/eSTAR checklist, source records), "
-     "its ZIP, manifest.json with every file's SHA-256 (signed with --sign)", false, bundle_finish, false},
+     "its ZIP, manifest.json with every file's SHA-256 (signed with --sign)", false, bundle_finish, false,
+     "premarket/"},
     {"postmarket", "the postmarket report of a period (--period, default the year up to the build date): F.1-F.5 "
-     "activity, the 30/60-day timelines, the FDA metrics by severity", false, NULL, false},
+     "activity, the 30/60-day timelines, the FDA metrics by severity", false, NULL, false, "postmarket/"},
 };
 const size_t output_count = sizeof output_table / sizeof output_table[0];
 
@@ -30,4 +31,21 @@ const OutputDef *output_find(const char *name, size_t len) {
         if (strlen(output_table[i].name) == len && strncmp(output_table[i].name, name, len) == 0)
             return &output_table[i];
     return NULL;
+}
+
+/* The bundle's files at the root of the output, written by its C step. */
+static bool bundle_root_file(const char *path) {
+    if (strcmp(path, "manifest.json") == 0 || strcmp(path, "manifest.json.minisig") == 0) return true;
+    size_t n = strlen(path);
+    return n > 14 && strcmp(path + n - 14, "-premarket.zip") == 0 && !strchr(path, '/');
+}
+
+bool output_may_write(const OutputDef *def, const char *path) {
+    if (def->folder) return strncmp(path, def->folder, strlen(def->folder)) == 0;
+    /* an output without a folder of its own (the site) has what no other claims */
+    for (size_t i = 0; i < output_count; i++) {
+        const char *f = output_table[i].folder;
+        if (f && strncmp(path, f, strlen(f)) == 0) return false;
+    }
+    return strncmp(path, "public/", 7) != 0 && !bundle_root_file(path);
 }

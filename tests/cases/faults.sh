@@ -40,8 +40,10 @@ faulty "disk full at the 50th write" "No space left on device" FAULT_CALL=write 
 faulty "disk full at the first write" "No space left on device" FAULT_CALL=write FAULT_AT=1
 faulty "I/O error creating a record page" "threats/" FAULT_CALL=open FAULT_PATH=threats/ FAULT_ERRNO=EIO
 faulty "permission denied creating a folder" "Permission denied" FAULT_CALL=mkdir FAULT_PATH=/premarket FAULT_ERRNO=EACCES
-faulty "the new output cannot be moved into place" "cannot move the new output" FAULT_CALL=rename FAULT_AT=2 FAULT_TIMES=1
-faulty "the previous output cannot be moved aside" "cannot move the previous" FAULT_CALL=rename FAULT_AT=1 FAULT_TIMES=1 FAULT_ERRNO=EROFS
+faulty "the atomic exchange fails" "cannot move the new output" FAULT_CALL=renameat2 FAULT_AT=1 FAULT_TIMES=1 FAULT_ERRNO=EIO
+# a file system without the exchange: two renames, the old output aside first
+faulty "no exchange: the new output cannot be moved into place" "cannot move the new output" FAULT_NO_EXCHANGE=1 FAULT_CALL=rename FAULT_AT=2 FAULT_TIMES=1
+faulty "no exchange: the previous output cannot be moved aside" "cannot move the previous" FAULT_NO_EXCHANGE=1 FAULT_CALL=rename FAULT_AT=1 FAULT_TIMES=1 FAULT_ERRNO=EROFS
 EXTRA="--jobs 2"
 faulty "a page fails in one process of --jobs 2" "threats/" FAULT_CALL=open FAULT_PATH=threats/ FAULT_ERRNO=EIO
 n=$(grep -c "cannot write" "$TMP/log")

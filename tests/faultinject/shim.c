@@ -2,13 +2,15 @@
  * kind of call fail, with the errno asked for, from the Nth call of that
  * kind on, or only on paths that contain a given text:
  *
- *   FAULT_CALL   open, write, rename, mkdir or malloc
+ *   FAULT_CALL   open, write, rename, renameat2, mkdir or malloc
  *   FAULT_AT     the first call that fails, counting from 1 (default 1)
  *   FAULT_PATH   only calls whose path contains this (open, rename, mkdir)
  *   FAULT_TIMES  how many calls fail from there (default: all that follow)
  *   FAULT_ERRNO  ENOSPC (default), EIO, EACCES or EROFS
  *   FAULT_REPORT a file to which, at exit, the number of calls of the
  *                FAULT_CALL kind is written (with FAULT_AT 0: none fails)
+ *   FAULT_NO_EXCHANGE  set: renameat2 answers EINVAL, as on a file system
+ *                without atomic exchange, so the two-rename path runs
  *
  * Built by tests/cases/faults.sh; not part of dossier. */
 #define _GNU_SOURCE
@@ -74,6 +76,17 @@ int rename(const char *from, const char *to) {
     if (!real) real = (int (*)(const char *, const char *))dlsym(RTLD_NEXT, "rename");
     if (fails("rename", to)) return -1;
     return real(from, to);
+}
+
+int renameat2(int from_dir, const char *from, int to_dir, const char *to, unsigned flags) {
+    static int (*real)(int, const char *, int, const char *, unsigned);
+    if (!real) real = (int (*)(int, const char *, int, const char *, unsigned))dlsym(RTLD_NEXT, "renameat2");
+    if (getenv("FAULT_NO_EXCHANGE")) {
+        errno = EINVAL;
+        return -1;
+    }
+    if (fails("renameat2", to)) return -1;
+    return real(from_dir, from, to_dir, to, flags);
 }
 
 int mkdir(const char *path, mode_t mode) {

@@ -88,7 +88,7 @@ int main(void) {
     RenderOptions ro = {.user_templates = tdir, .default_templates = SCRATCH "/defaults"};
     Renderer *r;
     CHECK("render_open", render_open(&m, &d, &ro, &r) == EXIT_CLEAN);
-    OutDir *o = outdir_begin(SCRATCH "/out");
+    OutDir *o = outdir_begin(SCRATCH "/out", NULL);
     int rc1 = render_run(r, "pub", true, o);
     int rc2 = render_run(r, "site", false, o);
     int rc3 = render_run(r, "again", true, o);

@@ -67,7 +67,7 @@ static void check_provider(void) {
     arena_init(&a);
     fs_remove_tree(SCRATCH);
     fs_mkdirs(SCRATCH);
-    OutDir *o = outdir_begin(SCRATCH "/out");
+    OutDir *o = outdir_begin(SCRATCH "/out", NULL);
     const char *older = "{\"document\": {\"tracking\": {\"current_release_date\": \"2024-01-02T00:00:00.000Z\"}}}";
     const char *newer = "{\"document\": {\"tracking\": {\"current_release_date\": \"2025-03-04T00:00:00.000Z\"}}}";
     outdir_write(o, "public/csaf/.well-known/csaf/white/2024/b.json", older, strlen(older));
@@ -95,12 +95,12 @@ static void check_provider(void) {
     free(sha);
     free(sha512);
 
-    o = outdir_begin(SCRATCH "/empty");
+    o = outdir_begin(SCRATCH "/empty", NULL);
     outdir_write(o, "index.html", "x", 1);
     CHECK("provider: nothing published, nothing written", provider_finish(NULL, NULL, NULL, o) && o->nfiles == 1);
     outdir_abort(o);
 
-    o = outdir_begin(SCRATCH "/bad");
+    o = outdir_begin(SCRATCH "/bad", NULL);
     outdir_write(o, "public/csaf/.well-known/csaf/white/2024/x.json", "{", 1);
     fflush(stdout); /* its message on stderr comes after the lines above */
     CHECK("provider: a document that is not JSON fails the step", !provider_finish(NULL, NULL, NULL, o));

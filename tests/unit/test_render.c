@@ -315,7 +315,7 @@ static int render_dir(const Model *m, const Diag *d, const char *dir, const char
     int saved = dup(2);
     FILE *ef = fopen(errpath, "w");
     dup2(fileno(ef), 2);
-    OutDir *o = outdir_begin(fs_join(&a, dir, "out"));
+    OutDir *o = outdir_begin(fs_join(&a, dir, "out"), NULL);
     RenderOptions ro = {.user_templates = fs_join(&a, dir, "templates"),
                         .default_templates = fs_join(&a, dir, "defaults"),
                         .output = output,
@@ -432,7 +432,7 @@ static void check_site(const Model *m, const Diag *d) {
     int rcs[2];
     for (int i = 0; i < 2; i++) {
         fs_remove_tree(outs[i]);
-        OutDir *o = outdir_begin(fs_join(&a, outs[i], "out"));
+        OutDir *o = outdir_begin(fs_join(&a, outs[i], "out"), NULL);
         RenderOptions ro = {.default_templates = "lua-templates", .output = "site"};
         rcs[i] = render_output(m, d, &ro, o);
         if (rcs[i] == EXIT_CLEAN) outdir_commit(o);
