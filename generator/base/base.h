@@ -143,6 +143,11 @@ bool severity_parse(const char *s, Severity *out);
 /* Reads a whole file into a heap buffer (NUL-terminated). Returns false and
  * sets errno on failure; *len gets the size. Refuses files over max bytes. */
 bool fs_read(const char *path, size_t max, char **data, size_t *len);
+/* As fs_read, for the file rel below the folder root, opening every part of
+ * rel without following a symbolic link (a link anywhere on the way: ELOOP
+ * or ENOTDIR) and refusing "..", "." and empty parts (EINVAL), so nothing
+ * outside root is read even if the folder changes meanwhile. */
+bool fs_read_below(const char *root, const char *rel, size_t max, char **data, size_t *len);
 /* Lists regular files below dir (recursively, not following symlinks),
  * paths relative to dir, sorted bytewise. Returns count; *out is arena-owned. */
 size_t fs_list(Arena *a, const char *dir, const char ***out);

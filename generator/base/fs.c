@@ -13,9 +13,8 @@
 
 #include "base.h"
 
-bool fs_read(const char *path, size_t max, char **data, size_t *len) {
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    if (fd < 0) return false;
+/* Reads the open file fd whole (and closes it), as fs_read. */
+static bool read_fd(int fd, size_t max, char **data, size_t *len) {
     struct stat st;
     if (fstat(fd, &st) != 0) goto fail;
     if (!S_ISREG(st.st_mode)) {
@@ -60,6 +59,46 @@ fail: {
     errno = e;
     return false;
 }
+}
+
+bool fs_read(const char *path, size_t max, char **data, size_t *len) {
+    /* O_NONBLOCK: a FIFO put where a file was does not hang the open */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+    if (fd < 0) return false;
+    return read_fd(fd, max, data, len);
+}
+
+bool fs_read_below(const char *root, const char *rel, size_t max, char **data, size_t *len) {
+    if (!rel[0] || rel[0] == '/') {
+        errno = EINVAL;
+        return false;
+    }
+    int dir = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir < 0) return false;
+    const char *p = rel;
+    for (;;) {
+        const char *slash = strchr(p, '/');
+        size_t n = slash ? (size_t)(slash - p) : strlen(p);
+        if (n == 0 || n >= 256 || (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.')) {
+            close(dir);
+            errno = EINVAL;
+            return false;
+        }
+        char part[256];
+        memcpy(part, p, n);
+        part[n] = 0;
+        /* O_NOFOLLOW on every part: a folder swapped for a link is refused (ELOOP) */
+        int next = openat(dir, part, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | (slash ? O_DIRECTORY : O_NONBLOCK));
+        int e = errno;
+        close(dir);
+        if (next < 0) {
+            errno = e;
+            return false;
+        }
+        if (!slash) return read_fd(next, max, data, len); /* refuses all but a regular file */
+        dir = next;
+        p = slash + 1;
+    }
 }
 
 typedef struct List {

@@ -19,6 +19,13 @@ const Rule rule_table[] = {
     {"record-location", SEV_WARNING, "load",
      "A record's file name or folder does not match its ID or type."},
     {"unknown-file", SEV_NOTE, "load", "A file in the dossier that no loader reads."},
+    {"file-name", SEV_ERROR, "load",
+     "A file name the outputs cannot carry (a backslash or a control character in it): the file is "
+     "not read."},
+    {"audience-marking", SEV_ERROR, "load",
+     "A record's internal or internal_fields value is malformed. The record is kept out of every "
+     "public output, and `build` writes no public output at all until it is fixed, even with "
+     "--fail-on none."},
 
     /* load, standard formats: sbom/, vex/, tests/results/ (load/standard.c and its readers) */
     {"json-syntax", SEV_ERROR, "load", "A JSON file (SBOM, VEX) is empty or not well-formed JSON."},

@@ -75,6 +75,15 @@ static void escape_markup(StrBuf *sb, const char *s, size_t n, bool xml) {
             if (xml && c < 0x20 && c != '\t' && c != '\n' && c != '\r') rep = "\xEF\xBF\xBD";
             break;
         }
+        /* nor U+FFFE and U+FFFF */
+        if (xml && c == 0xEF && i + 2 < n && (unsigned char)s[i + 1] == 0xBF &&
+            ((unsigned char)s[i + 2] == 0xBE || (unsigned char)s[i + 2] == 0xBF)) {
+            sb_append(sb, s + start, i - start);
+            sb_puts(sb, "\xEF\xBF\xBD");
+            i += 2;
+            start = i + 1;
+            continue;
+        }
         if (rep) {
             sb_append(sb, s + start, i - start);
             sb_puts(sb, rep);
@@ -131,7 +140,7 @@ void sb_json_string(StrBuf *sb, const char *s) {
 void sb_escape_csv(StrBuf *sb, const char *s) {
     if (!s) return;
     /* a leading = + - @ would be run as a formula by spreadsheet software */
-    bool formula = s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@';
+    bool formula = s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r';
     if (!formula && !strpbrk(s, ",\"\r\n")) {
         sb_puts(sb, s);
         return;

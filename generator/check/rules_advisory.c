@@ -90,7 +90,7 @@ static void check_whitepaper(Check *c) {
     arena_init(&a);
     Whitepaper w;
     const char *error;
-    if (!whitepaper_read(&a, c->m->root, &w, &error)) {
+    if (!whitepaper_read(&a, c->m, &w, &error)) {
         if (error)
             check_finding(c, "file-read", (SrcLoc){"whitepaper.md", 0, 0}, NULL, "cannot read whitepaper.md: %s", error);
         arena_free(&a);

@@ -37,44 +37,27 @@ const char *bundle_zip_name(Arena *a, const Model *m) {
 }
 
 /* True for a path with a part that starts with a dot (.git, .DS_Store). */
-static bool hidden(const char *path) {
-    for (const char *p = path; *p; p++)
-        if (*p == '.' && (p == path || p[-1] == '/')) return true;
-    return false;
-}
-
-/* True when path is dir or lies below it. */
-static bool below(const char *path, const char *dir) {
-    size_t n = dir ? strlen(dir) : 0;
-    return n && strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == 0);
-}
-
-/* Copies every source file of the dossier into premarket/records/, except
- * hidden files and the output folder when it lies inside the dossier. */
-static bool copy_sources(Arena *a, const EmitOptions *e, OutDir *o) {
-    const char **names;
-    size_t n = fs_list(a, e->dossier_dir, &names);
-    char *out_real = realpath(o->final_path, NULL), *tmp_real = realpath(o->tmp_path, NULL);
+/* Copies every source file of the dossier into premarket/records/: the
+ * bytes the load stage read and checked where it read the file, else the
+ * file as it is now, read without following any link (evidence, diagrams). */
+static bool copy_sources(Arena *a, const Model *m, OutDir *o) {
     bool ok = true;
-    for (size_t i = 0; ok && i < n; i++) {
-        if (hidden(names[i])) continue;
-        const char *src = fs_join(a, e->dossier_dir, names[i]);
-        char *real = realpath(src, NULL);
-        bool inside_out = real && (below(real, out_real) || below(real, tmp_real));
-        free(real);
-        if (inside_out) continue;
+    for (size_t i = 0; ok && i < m->nsources; i++) {
+        const SourceFile *f = &m->sources[i];
+        const char *dest = arena_printf(a, PREFIX "records/%s", f->path);
+        if (f->data) {
+            ok = outdir_write(o, dest, f->data, f->len);
+            continue;
+        }
         char *data;
         size_t len;
-        if (!fs_read(src, (size_t)1 << 30, &data, &len)) {
-            fprintf(stderr, "dossier: cannot read %s: %s\n", src, strerror(errno));
-            ok = false;
-            break;
+        if (!fs_read_below(m->root, f->path, (size_t)1 << 30, &data, &len)) {
+            fprintf(stderr, "dossier: cannot read %s/%s: %s\n", m->root, f->path, strerror(errno));
+            return false;
         }
-        ok = outdir_write(o, arena_printf(a, PREFIX "records/%s", names[i]), data, len);
+        ok = outdir_write(o, dest, data, len);
         free(data);
     }
-    free(out_real);
-    free(tmp_real);
     return ok;
 }
 
@@ -186,7 +169,7 @@ bool bundle_finish(const Model *m, const Diag *d, const EmitOptions *e, OutDir *
     arena_init(&a);
     BundleFile *files;
     size_t n;
-    bool ok = copy_sources(&a, e, o) && read_written(&a, o, &files, &n);
+    bool ok = copy_sources(&a, m, o) && read_written(&a, o, &files, &n);
     if (!ok) {
         arena_free(&a);
         return false;

@@ -13,21 +13,31 @@
 #include "standard.h"
 #include "xml.h"
 
-/* Where a file is invalid UTF-8 or holds a NUL byte; false if it is clean. */
+/* Where a file is invalid UTF-8 (a bad or missing continuation byte, an
+ * overlong form, a UTF-16 surrogate, past U+10FFFF) or holds a NUL byte;
+ * false if it is clean. */
 static bool bad_text(const char *s, size_t n, SrcLoc *loc) {
     int line = 1, col = 1;
     for (size_t i = 0; i < n;) {
         unsigned char c = (unsigned char)s[i];
         size_t need = 0;
         bool ok = c != 0;
+        /* the range the second byte must fall in (Unicode 15, table 3-7) */
+        unsigned char lo = 0x80, hi = 0xBF;
         if (c >= 0x80) {
             if (c >= 0xC2 && c <= 0xDF) need = 1;
             else if ((c & 0xF0) == 0xE0) need = 2;
             else if (c >= 0xF0 && c <= 0xF4) need = 3;
             else ok = false;
+            if (c == 0xE0) lo = 0xA0;      /* else overlong */
+            else if (c == 0xED) hi = 0x9F; /* else a surrogate */
+            else if (c == 0xF0) lo = 0x90; /* else overlong */
+            else if (c == 0xF4) hi = 0x8F; /* else past U+10FFFF */
             if (i + need >= n) ok = false;
-            for (size_t k = 1; ok && k <= need; k++)
-                if (((unsigned char)s[i + k] & 0xC0) != 0x80) ok = false;
+            for (size_t k = 1; ok && k <= need; k++) {
+                unsigned char b = (unsigned char)s[i + k];
+                if ((b & 0xC0) != 0x80 || (k == 1 && (b < lo || b > hi))) ok = false;
+            }
         }
         if (!ok) {
             loc->line = line;
@@ -50,7 +60,7 @@ static void load_markdown(Model *m, Diag *d, const LoadOptions *o, const RecordT
     char *data;
     size_t len;
     SrcLoc loc = {relpath, 0, 0};
-    if (!fs_read(path, o->max_file_size, &data, &len)) {
+    if (!load_read(m, path, relpath, o->max_file_size, &data, &len)) {
         diag_add(d, SEV_ERROR, loc, "file-read", NULL, "cannot read: %s", errno == EFBIG ? "file too large" : strerror(errno));
         return;
     }
@@ -172,12 +182,48 @@ static void read_product(Model *m, Diag *d, xmlNode *root, const char *relpath) 
     }
 }
 
+/* A path every output can carry: no backslash, no control character. */
+static bool carriable(const char *rel) {
+    for (const char *c = rel; *c; c++)
+        if ((unsigned char)*c < 0x20 || *c == 0x7f || *c == '\\') return false;
+    return true;
+}
+
+bool load_read(Model *m, const char *path, const char *rel, size_t max, char **data, size_t *len) {
+    SourceFile *f = (SourceFile *)model_source(m, rel);
+    if (!f) return fs_read(path, max, data, len);
+    if (!fs_read_below(m->root, rel, max, data, len)) return false;
+    if (!f->data) {
+        f->data = arena_strndup(m->arena, *data, *len);
+        f->len = *len;
+    }
+    return true;
+}
+
+/* whitepaper.md: read here, with the size and UTF-8 rules of records, so
+ * check and render use these bytes (whitepaper_read) or none. */
+static void load_whitepaper(Model *m, Diag *d, const LoadOptions *o, const char *rel) {
+    char *data;
+    size_t len;
+    SrcLoc loc = {rel, 0, 0};
+    if (!load_read(m, fs_join(m->arena, m->root, rel), rel, o->max_file_size, &data, &len)) {
+        diag_add(d, SEV_ERROR, loc, "file-read", NULL, "cannot read: %s", errno == EFBIG ? "file too large" : strerror(errno));
+        return;
+    }
+    if (bad_text(data, len, &loc)) {
+        diag_add(d, SEV_ERROR, loc, "file-read", NULL, "not UTF-8 text (invalid byte or NUL here)");
+        SourceFile *f = (SourceFile *)model_source(m, rel);
+        f->data = NULL; /* never rendered; the bundle copies the file as it is */
+        f->len = 0;
+    }
+    free(data);
+}
+
 static bool load_product(Model *m, Diag *d, const LoadOptions *o, xmlSchema *xsd) {
-    const char *path = fs_join(m->arena, m->root, "dossier.xml");
     SrcLoc loc = {"dossier.xml", 0, 0};
     char *data;
     size_t len;
-    if (!fs_read(path, o->max_file_size, &data, &len)) {
+    if (!load_read(m, fs_join(m->arena, m->root, "dossier.xml"), "dossier.xml", o->max_file_size, &data, &len)) {
         diag_add(d, SEV_ERROR, loc, "file-read", NULL, "cannot read dossier.xml: %s (every dossier needs one; "
                  "`dossier new DIR` writes a start)", strerror(errno));
         return false;
@@ -227,6 +273,19 @@ bool load_dossier(Model *m, Diag *d, const LoadOptions *o) {
         fprintf(stderr, "dossier: cannot read the XSDs in %s\n", o->schema_dir);
         return false;
     }
+    const char **all;
+    size_t nall = fs_list(a, m->root, &all), n = 0;
+    const char **files = arena_alloc(a, (nall + 1) * sizeof *files);
+    for (size_t i = 0; i < nall; i++) {
+        if (carriable(all[i])) files[n++] = all[i];
+        else
+            diag_add(d, SEV_ERROR, (SrcLoc){arena_strdup(a, all[i]), 0, 0}, "file-name", NULL,
+                     "a file name with a backslash or a control character: not read, since no output "
+                     "(the bundle's ZIP, the site) can carry it; rename the file");
+    }
+    m->sources = arena_alloc(a, (n + 1) * sizeof *m->sources);
+    for (size_t i = 0; i < n; i++) m->sources[i] = (SourceFile){.path = files[i]};
+    m->nsources = n;
     load_product(m, d, o, dossier_xsd);
 
     const char **links;
@@ -235,8 +294,6 @@ bool load_dossier(Model *m, Diag *d, const LoadOptions *o) {
         diag_add(d, SEV_WARNING, (SrcLoc){links[i], 0, 0}, "file-symlink", NULL,
                  "a symbolic link: not read (dossier follows no link, so none can reach outside the "
                  "dossier); copy the file in instead");
-    const char **files;
-    size_t n = fs_list(a, m->root, &files);
     Standard *standard = standard_new(m, d, o);
     for (size_t i = 0; i < n; i++) {
         const char *rel = files[i];
@@ -250,6 +307,10 @@ bool load_dossier(Model *m, Diag *d, const LoadOptions *o) {
         if (slash) {
             char *folder = arena_strndup(a, rel, (size_t)(slash - rel));
             t = schema_type_by_folder(m->schema, folder);
+        }
+        if (strcmp(rel, "whitepaper.md") == 0) {
+            load_whitepaper(m, d, o, rel);
+            continue;
         }
         if (reserved(rel)) continue;
         if (t && ends_with(rel, ".md")) {

@@ -22,6 +22,14 @@ typedef struct LoadOptions {
  * The string must outlive the loads. */
 void load_set_cyclonedx_schemas(const char *dir);
 
+/* Reads the dossier file rel (relative to m->root) as fs_read_below does,
+ * following no link, and keeps its bytes in the model's source list, where
+ * later stages (the bundle) take them from. A rel the load stage did not
+ * list (a reader given one file, as the unit tests and fuzz targets do) is
+ * read from path. Returns a heap copy the caller frees, or false with
+ * errno set. */
+bool load_read(Model *m, const char *path, const char *rel, size_t max, char **data, size_t *len);
+
 /* Loads everything below root into m (which the caller initialised) and
  * finishes the model. Returns false on a system error (already reported);
  * input problems are findings in d and still return true. */

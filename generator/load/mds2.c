@@ -440,14 +440,13 @@ static void read_given(Model *m, Diag *d, Mds2 *f, xmlNode *root, const char *re
 
 /* Reads mds2.xml when the dossier has one. */
 static void given_load(Model *m, Diag *d, Mds2 *f, const LoadOptions *o) {
-    const char *path = fs_join(m->arena, m->root, "mds2.xml");
-    if (!fs_is_file(path)) return;
-    f->has_file = true;
     const char *relpath = "mds2.xml";
+    if (!model_source(m, relpath)) return; /* none, or not a regular file: a link is warned about */
+    f->has_file = true;
     SrcLoc loc = {relpath, 0, 0};
     char *data;
     size_t len;
-    if (!fs_read(path, o->max_file_size, &data, &len)) {
+    if (!load_read(m, fs_join(m->arena, m->root, relpath), relpath, o->max_file_size, &data, &len)) {
         diag_add(d, SEV_ERROR, loc, "file-read", NULL, "cannot read: %s",
                  errno == EFBIG ? "file too large" : strerror(errno));
         return;

@@ -666,7 +666,7 @@ void standard_load(Standard *s, const char *path, const char *rel) {
     }
     char *data;
     size_t len;
-    if (!fs_read(path, s->o->max_file_size, &data, &len)) {
+    if (!load_read(s->m, path, rel, s->o->max_file_size, &data, &len)) {
         diag_add(s->d, SEV_ERROR, (SrcLoc){rel, 0, 0}, "file-read", NULL, "cannot read: %s",
                  errno == EFBIG ? "file too large" : strerror(errno));
         return;

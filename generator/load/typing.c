@@ -298,10 +298,21 @@ Record *typing_record(Arena *a, Diag *d, const RecordType *type, const char *pat
     if (!r->title) r->title = r->id;
     const char *internal = record_str(r, "internal");
     r->internal = internal && strcmp(internal, "true") == 0;
+    /* an audience marking that did not type (reported above) keeps the
+     * whole record out of public outputs: fail closed, never open */
+    if ((value_get(v, "internal") && !record_field(r, "internal")) ||
+        (value_get(v, "internal_fields") && !record_field(r, "internal_fields"))) {
+        r->internal = true;
+        diag_add(d, SEV_ERROR, where, "audience-marking", r->id,
+                 "the audience marking (internal, internal_fields) is malformed: the record is kept "
+                 "out of every public output, and no public output is built until it is fixed");
+    }
     const Value *names = record_field(r, "internal_fields");
     for (size_t i = 0; names && i < names->n; i++)
-        if (!schema_field(type, names->items[i]->text))
+        if (!schema_field(type, names->items[i]->text)) {
             diag_add(d, SEV_ERROR, names->items[i]->loc, "unknown-field", r->id,
                      "internal_fields: '%s' is not a field of a %s", names->items[i]->text, type->name);
+            r->internal = true; /* a misspelt field to hide: hide the record, never the field's value */
+        }
     return r;
 }

@@ -188,7 +188,7 @@ void xmlrecords_load(Model *m, Diag *d, xmlSchema *records_xsd, size_t max_size,
     char *data;
     size_t len;
     SrcLoc top = {relpath, 0, 0};
-    if (!fs_read(path, max_size, &data, &len)) {
+    if (!load_read(m, path, relpath, max_size, &data, &len)) {
         diag_add(d, SEV_ERROR, top, "file-read", NULL, "cannot read: %s", strerror(errno));
         return;
     }

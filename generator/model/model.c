@@ -328,3 +328,13 @@ void model_finish(Model *m, Diag *d) {
     }
     m->frozen = true;
 }
+
+static int by_source_path(const void *a, const void *b) {
+    return strcmp(((const SourceFile *)a)->path, ((const SourceFile *)b)->path);
+}
+
+const SourceFile *model_source(const Model *m, const char *path) {
+    if (!m->nsources) return NULL;
+    SourceFile key = {.path = path};
+    return bsearch(&key, m->sources, m->nsources, sizeof key, by_source_path);
+}

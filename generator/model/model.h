@@ -173,6 +173,15 @@ typedef struct Product {
     SrcLoc loc;
 } Product;
 
+/* A regular file of the dossier as the load stage listed it, with the bytes
+ * a loader read and checked; later stages use these bytes, never the file
+ * again, so what is bundled is what was checked. */
+typedef struct SourceFile {
+    const char *path; /* relative to the root */
+    const char *data; /* arena-owned, NUL-terminated; NULL when no loader read it */
+    size_t len;
+} SourceFile;
+
 typedef struct Model {
     Arena *arena;
     const Schema *schema;
@@ -195,6 +204,8 @@ typedef struct Model {
     Link **prose_links; /* found by prose.c, merged by model_finish */
     size_t nprose_links, prose_cap;
     bool frozen;
+    SourceFile *sources; /* every regular file below root (hidden ones and links left out), sorted by path */
+    size_t nsources;
 } Model;
 
 void model_init(Model *m, Arena *a, const Schema *s, const char *root);
@@ -205,6 +216,9 @@ void model_add(Model *m, Diag *d, Record *r);
  * sorts everything and freezes the model. Problems go to diag. */
 void model_finish(Model *m, Diag *d);
 Record *model_find(const Model *m, const char *id);
+/* The dossier file at path (relative to the root), or NULL when the load
+ * stage did not list it. */
+const SourceFile *model_source(const Model *m, const char *path);
 /* The value of a field by name, or NULL when absent. */
 const Value *record_field(const Record *r, const char *name);
 /* The scalar text of a field, or NULL when absent or not a scalar. */

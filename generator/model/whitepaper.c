@@ -137,20 +137,12 @@ void whitepaper_parse(Arena *a, const char *text, size_t len, Whitepaper *out) {
 #undef PUSH
 }
 
-bool whitepaper_read(Arena *a, const char *root, Whitepaper *out, const char **error) {
+bool whitepaper_read(Arena *a, const Model *m, Whitepaper *out, const char **error) {
     *error = NULL;
     memset(out, 0, sizeof *out);
-    const char *path = fs_join(a, root, "whitepaper.md");
-    if (!fs_is_file(path)) return false;
-    char *data;
-    size_t len;
-    if (!fs_read(path, 16u << 20, &data, &len)) {
-        *error = strerror(errno);
-        return false;
-    }
-    char *copy = arena_strndup(a, data, len);
-    free(data);
+    const SourceFile *f = model_source(m, "whitepaper.md");
+    if (!f || !f->data) return false; /* none, or the load stage reported why not */
     out->path = "whitepaper.md";
-    whitepaper_parse(a, copy, len, out);
+    whitepaper_parse(a, arena_strndup(a, f->data, f->len), f->len, out);
     return true;
 }

@@ -41,9 +41,10 @@ extern const WhitepaperDirective whitepaper_directives[];
 /* Splits text into blocks (arena-owned). Never fails: a malformed
  * directive becomes a block with syntax_error set. */
 void whitepaper_parse(Arena *a, const char *text, size_t len, Whitepaper *out);
-/* Reads and parses <root>/whitepaper.md. False when the file does not exist
- * (or cannot be read: *error gets strerror, else NULL). */
-bool whitepaper_read(Arena *a, const char *root, Whitepaper *out, const char **error);
+/* Parses whitepaper.md as the load stage read it (m's sources). False when
+ * the dossier has none or the load stage could not use it (it reported why;
+ * *error is then NULL). */
+bool whitepaper_read(Arena *a, const Model *m, Whitepaper *out, const char **error);
 /* The definition of a directive name, or NULL. */
 const WhitepaperDirective *whitepaper_directive(const char *name);
 /* The value of option key in b, or NULL. */

@@ -193,7 +193,7 @@ static int f_whitepaper(lua_State *L) {
     Renderer *r = renderer_of(L);
     Whitepaper w;
     const char *error;
-    if (!whitepaper_read(&r->arena, r->model->root, &w, &error)) {
+    if (!whitepaper_read(&r->arena, r->model, &w, &error)) {
         if (error) return luaL_error(L, "whitepaper(): cannot read whitepaper.md: %s", error);
         lua_pushnil(L);
         return 1;

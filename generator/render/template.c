@@ -59,8 +59,20 @@ static const char *escape_of(Escape esc, unsigned char c, char tmp[8]) {
     return NULL;
 }
 
+/* A cell a spreadsheet could run as a formula: = + - @, or a tab or
+ * carriage return before one. */
+static bool csv_formula(const char *s, size_t len) {
+    return len && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r');
+}
+
+/* True when s[i] starts U+FFFE or U+FFFF, which XML does not allow. */
+static bool xml_nonchar(const char *s, size_t len, size_t i) {
+    return i + 2 < len && (unsigned char)s[i] == 0xEF && (unsigned char)s[i + 1] == 0xBF &&
+           ((unsigned char)s[i + 2] == 0xBE || (unsigned char)s[i + 2] == 0xBF);
+}
+
 static bool csv_needs_quotes(const char *s, size_t len) {
-    if (len && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@')) return true;
+    if (csv_formula(s, len)) return true;
     for (size_t i = 0; i < len; i++)
         if (s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n') return true;
     return false;
@@ -72,7 +84,7 @@ static bool escape_clean(Escape esc, const char *s, size_t len) {
     if (esc == ESC_CSV) return !csv_needs_quotes(s, len);
     char tmp[8];
     for (size_t i = 0; i < len; i++)
-        if (escape_of(esc, (unsigned char)s[i], tmp)) return false;
+        if (escape_of(esc, (unsigned char)s[i], tmp) || (esc == ESC_XML && xml_nonchar(s, len, i))) return false;
     return true;
 }
 
@@ -84,7 +96,7 @@ void escape_add(luaL_Buffer *b, Escape esc, const char *s, size_t len) {
             return;
         }
         luaL_addchar(b, '"');
-        if (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@') luaL_addchar(b, '\'');
+        if (csv_formula(s, len)) luaL_addchar(b, '\'');
         for (size_t i = 0; i < len; i++) {
             if (s[i] == '"') luaL_addchar(b, '"');
             luaL_addchar(b, s[i]);
@@ -95,6 +107,13 @@ void escape_add(luaL_Buffer *b, Escape esc, const char *s, size_t len) {
     size_t start = 0;
     char tmp[8];
     for (size_t i = 0; i < len; i++) {
+        if (esc == ESC_XML && xml_nonchar(s, len, i)) {
+            luaL_addlstring(b, s + start, i - start);
+            luaL_addstring(b, "\xEF\xBF\xBD");
+            i += 2;
+            start = i + 1;
+            continue;
+        }
         const char *rep = escape_of(esc, (unsigned char)s[i], tmp);
         if (!rep) continue;
         luaL_addlstring(b, s + start, i - start);

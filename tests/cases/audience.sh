@@ -40,10 +40,10 @@ for _, r in ipairs(rel.mentions) do add("mentions " .. r.id) end
 local cve = model.index["CVE-2024-6387"]
 for k in pairs(cve.fields) do add("field " .. k) end
 add("score " .. tostring(cve.fields.cvss_score))
-write("public/view.txt", table.concat(lines, "\n") .. "\n")
+write("public/advisories/view.txt", table.concat(lines, "\n") .. "\n")
 LUA
 expect_exit "public view: builds" 0 "$DOSSIER" build "$d" -o "$TMP/view" --only advisories
-v="$TMP/view/public/view.txt"
+v="$TMP/view/public/advisories/view.txt"
 if grep -v '^index VUL-002' "$v" | grep -q 'VUL-002'; then fail "public view: VUL-002 in no array or link list" "$(grep VUL-002 "$v")"; else ok "public view: VUL-002 in no array or link list"; fi
 expect_grep "public view: not in the index" "index VUL-002 nil" "$v"
 expect_grep "public view: no findings" "findings 0" "$v"
@@ -56,7 +56,7 @@ check "public view: every other record is there" test "$(cat "$TMP/n")" -gt 100
 
 # The same template as the (internal) site sees everything.
 mkdir -p "$d/templates/site"
-sed 's#public/view.txt#view.txt#' "$d/templates/advisories/main.lua" >"$d/templates/site/main.lua"
+sed 's#public/advisories/view.txt#view.txt#' "$d/templates/advisories/main.lua" >"$d/templates/site/main.lua"
 expect_exit "site view: builds" 0 "$DOSSIER" build "$d" -o "$TMP/siteview" --only site
 expect_grep "site view: VUL-002 is there" "vulnerability VUL-002" "$TMP/siteview/view.txt"
 expect_grep "site view: fixes names it" "fixes field VUL-002" "$TMP/siteview/view.txt"
@@ -68,11 +68,11 @@ cat >"$d/templates/site/count.lua" <<'LUA'
 return { n = #model.by_type.vulnerability }
 LUA
 printf '%s\n' 'write("n-site.txt", tostring(import("site/count.lua").n))' 'local m = import("site/lib.lua")' >"$d/templates/site/main.lua"
-printf '%s\n' 'write("public/n.txt", tostring(import("site/count.lua").n))' >"$d/templates/advisories/main.lua"
+printf '%s\n' 'write("public/advisories/n.txt", tostring(import("site/count.lua").n))' >"$d/templates/advisories/main.lua"
 expect_exit "modules: builds both" 0 "$DOSSIER" build "$d" -o "$TMP/mods" --only site,advisories
 nsite=$(cat "$TMP/mods/n-site.txt")
 check "modules: the site counts VUL-002" test "$nsite" -ge 5
-check "modules: the public output counts one less" test "$(cat "$TMP/mods/public/n.txt")" = $((nsite - 1))
+check "modules: the public output counts one less" test "$(cat "$TMP/mods/public/advisories/n.txt")" = $((nsite - 1))
 
 # The CSAF VEX leaves the internal record out.
 rm -rf "$d/templates"
