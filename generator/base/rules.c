@@ -22,6 +22,9 @@ const Rule rule_table[] = {
     {"file-name", SEV_ERROR, "load",
      "A file name the outputs cannot carry (a backslash or a control character in it): the file is "
      "not read."},
+    {"prose-size", SEV_ERROR, "load",
+     "A record's prose is over 4 MiB, or its tables over 200,000 cells (what cmark-gfm would make of "
+     "them, every row padded to the header's columns): the prose is left out, never parsed."},
     {"audience-marking", SEV_ERROR, "load",
      "A record's internal or internal_fields value is malformed. The record is kept out of every "
      "public output, and `build` writes no public output at all until it is fixed, even with "

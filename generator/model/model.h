@@ -307,6 +307,13 @@ const char *mds2_source_name(Mds2Source s);
  * for every known ID (URL "dossier:ID"), records prose links and reports
  * bracketed ID-shaped tokens that name no record. */
 void prose_parse(Model *m, Diag *d, Record *r);
+/* What one record's prose may cost: its bytes, and the cells of its GFM
+ * tables (cmark-gfm pads every row to the delimiter row's columns). A body
+ * over either is left out with a prose-size finding. Parsing takes about 40
+ * bytes of memory a byte of prose, so at most 160 MiB a record. */
+enum { PROSE_MAX_BYTES = 4 << 20, PROSE_MAX_TABLE_CELLS = 200000 };
+/* The cells the tables of s would have once parsed (an upper bound). */
+size_t prose_table_cells(const char *s, size_t n);
 /* prose_parse for every record, the parsing shared among jobs processes
  * (forked; a shard whose process fails is parsed here); the same model and
  * findings whatever jobs is. */

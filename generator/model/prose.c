@@ -324,7 +324,72 @@ static bool take(Model *m, Diag *d, const char **p, const char *end, bool apply)
     return true;
 }
 
+/* ---- bounds: what a body may cost ------------------------------------------------ */
+
+/* A GFM table's delimiter row (|---|:--:|): its number of columns, else 0. */
+static size_t delimiter_columns(const char *s, size_t n) {
+    size_t cols = 0, dashes = 0, pipes = 0;
+    bool cell = false;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (c == '|') {
+            pipes++;
+            if (cell) cols++;
+            cell = false;
+        } else if (c == '-') {
+            dashes++;
+            cell = true;
+        } else if (c != ':' && c != ' ' && c != '\t' && c != '\r') {
+            return 0;
+        }
+    }
+    if (cell) cols++;
+    return dashes && (pipes || cols > 1) ? cols : 0;
+}
+
+size_t prose_table_cells(const char *s, size_t n) {
+    /* cmark-gfm gives every row of a table as many cells as its delimiter
+     * row has columns, however short the row: a few bytes a row can make a
+     * million cells. Counted here before any parsing: columns times rows. */
+    size_t cells = 0, cols = 0;
+    for (size_t i = 0; i < n;) {
+        const char *e = memchr(s + i, '\n', n - i);
+        size_t len = e ? (size_t)(e - (s + i)) : n - i;
+        bool blank = true;
+        for (size_t k = 0; k < len && blank; k++)
+            if (s[i + k] != ' ' && s[i + k] != '\t' && s[i + k] != '\r') blank = false;
+        if (blank) cols = 0;
+        else if (cols) cells += cols;
+        else if ((cols = delimiter_columns(s + i, len)) != 0) cells += 2 * cols; /* the header too */
+        i += len + 1;
+    }
+    return cells;
+}
+
+/* Leaves out (with a prose-size finding) a body that would cost more than
+ * the bounds allow: the whole of it is never parsed. */
+static void prose_bound(Diag *d, Record *r) {
+    if (!r->body || !r->body_len) return;
+    SrcLoc at = {r->path, r->body_line > 0 ? r->body_line : 1, 1};
+    if (r->body_len > PROSE_MAX_BYTES) {
+        diag_add(d, SEV_ERROR, at, "prose-size", r->id,
+                 "the prose is %zu bytes, over the limit of %d MiB a record: it is left out; split it or move "
+                 "the text into an evidence file",
+                 r->body_len, PROSE_MAX_BYTES >> 20);
+    } else {
+        size_t cells = prose_table_cells(r->body, r->body_len);
+        if (cells <= PROSE_MAX_TABLE_CELLS) return;
+        diag_add(d, SEV_ERROR, at, "prose-size", r->id,
+                 "the prose's tables have %zu cells, over the limit of %d a record: it is left out; move "
+                 "large tables into an evidence file (CSV)",
+                 cells, PROSE_MAX_TABLE_CELLS);
+    }
+    r->body = "";
+    r->body_len = 0;
+}
+
 void prose_parse(Model *m, Diag *d, Record *r) {
+    prose_bound(d, r);
     StrBuf b;
     sb_init(&b);
     scan(m, r, &b);
@@ -364,6 +429,7 @@ static bool read_all(FILE *f, StrBuf *b) {
 }
 
 void prose_parse_all(Model *m, Diag *d, int jobs) {
+    for (size_t i = 0; i < m->nrecords; i++) prose_bound(d, m->records[i]);
     if (jobs > PROSE_MAX_JOBS) jobs = PROSE_MAX_JOBS;
     if ((size_t)jobs > m->nrecords / PROSE_MIN_PER_JOB) jobs = (int)(m->nrecords / PROSE_MIN_PER_JOB);
     if (jobs <= 1) {
