@@ -21,13 +21,7 @@ enum {
 };
 
 /* True when r may appear in a customer document with its title. */
-static bool title_public(const Record *r) {
-    const Value *v = record_field(r, "internal_fields");
-    for (size_t i = 0; v && v->kind == VAL_LIST && i < v->n; i++)
-        if (v->items[i]->kind == VAL_SCALAR && strcmp(v->items[i]->text, "title") == 0)
-            return false;
-    return true;
-}
+static bool title_public(const Record *r) { return record_str_public(r, "title") != NULL; }
 
 enum { SHOWN = 6 }; /* records listed with their titles; the rest by ID on one line */
 

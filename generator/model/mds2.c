@@ -106,11 +106,46 @@ static bool has_word_lower(const char *s, const char *words) {
 
 /* ---- the answer being derived ------------------------------------------------- */
 
+/* The records of one type a customer may see (internal ones left out), made
+ * once per type for the whole form. */
+typedef struct PublicType {
+    const char *type;
+    Record **records;
+    size_t n;
+} PublicType;
+
+typedef struct PublicView {
+    Model *m;
+    PublicType types[16];
+    size_t ntypes;
+} PublicView;
+
+static Record **public_of_type(PublicView *pv, const char *type, size_t *n) {
+    for (size_t i = 0; i < pv->ntypes; i++)
+        if (strcmp(pv->types[i].type, type) == 0) {
+            *n = pv->types[i].n;
+            return pv->types[i].records;
+        }
+    size_t all;
+    Record **rs = model_of_type(pv->m, type, &all);
+    Record **out = arena_alloc(pv->m->arena, (all + 1) * sizeof *out);
+    size_t k = 0;
+    for (size_t i = 0; i < all; i++)
+        if (!rs[i]->internal) out[k++] = rs[i];
+    if (pv->ntypes < sizeof pv->types / sizeof pv->types[0])
+        pv->types[pv->ntypes++] = (PublicType){type, out, k};
+    *n = k;
+    return out;
+}
+
+/* The MDS2 is a customer document: every answer is derived from the public
+ * view of the model, as the public outputs see it. */
 typedef struct Derive {
     Model *m;
     Mds2Answer *a;
     size_t cap;                 /* of a->records */
-    const char *const *control; /* per control (model order): title and statement in lower case */
+    const char *const *control; /* per public control (ID order): title and statement in lower case */
+    PublicView *pv;
 } Derive;
 
 /* Appends r; mds2_resolve sorts the records and drops repeats once the
@@ -150,12 +185,12 @@ static bool text_answer(Derive *dv, const char *text, const char *basis) {
 static bool from_controls(Derive *dv, const char *categories, const char *words1,
                           const char *words2, const char *basis) {
     size_t n;
-    Record **controls = model_of_type(dv->m, "control", &n);
+    Record **controls = public_of_type(dv->pv, "control", &n);
     bool in_place = false;
     for (int pass = 0; pass < 2 && dv->a->nrecords == 0; pass++) {
         for (size_t i = 0; i < n; i++) {
             Record *r = controls[i];
-            const char *status = record_str(r, "status"), *cat = record_str(r, "category");
+            const char *status = record_str_public(r, "status"), *cat = record_str_public(r, "category");
             if (!status || strcmp(status, "not-applicable") == 0) continue;
             bool placed = strcmp(status, "implemented") == 0 || strcmp(status, "partial") == 0;
             if (pass == 0 && !placed) continue;
@@ -175,7 +210,7 @@ static bool from_controls(Derive *dv, const char *categories, const char *words1
 
 /* True for the assets that are the device's hardware: kind device or interface. */
 static bool hardware(const Record *asset) {
-    const char *kind = record_str(asset, "kind");
+    const char *kind = record_str_public(asset, "kind");
     return kind && (strcmp(kind, "device") == 0 || strcmp(kind, "interface") == 0);
 }
 
@@ -185,10 +220,10 @@ static bool hardware(const Record *asset) {
  * device), and the answer is No when its assets list interfaces and none has. */
 static bool from_interfaces(Derive *dv, const char *words, bool hardware_only, const char *basis) {
     size_t n;
-    Record **assets = model_of_type(dv->m, "asset", &n);
+    Record **assets = public_of_type(dv->pv, "asset", &n);
     size_t with_interfaces = 0;
     for (size_t i = 0; i < n; i++) {
-        const Value *list = record_field(assets[i], "interfaces");
+        const Value *list = record_field_public(assets[i], "interfaces");
         if (!list || list->kind != VAL_LIST || (hardware_only && !hardware(assets[i]))) continue;
         with_interfaces++;
         for (size_t k = 0; k < list->n; k++) {
@@ -204,7 +239,7 @@ static bool from_interfaces(Derive *dv, const char *words, bool hardware_only, c
     if (dv->a->nrecords) return answer(dv, MDS2_YES, basis, NULL);
     if (!hardware_only || with_interfaces == 0) return false;
     for (size_t i = 0; i < n; i++) {
-        const Value *list = record_field(assets[i], "interfaces");
+        const Value *list = record_field_public(assets[i], "interfaces");
         if (list && list->kind == VAL_LIST && hardware(assets[i])) add_record(dv, assets[i]);
     }
     return answer(dv, MDS2_NO, basis,
@@ -220,10 +255,10 @@ static bool from_interfaces(Derive *dv, const char *words, bool hardware_only, c
  * whose value is one of words when words is given. Returns how many. */
 static size_t add_where(Derive *dv, const char *type, const char *field, const char *words) {
     size_t n, before = dv->a->nrecords;
-    Record **rs = model_of_type(dv->m, type, &n);
+    Record **rs = public_of_type(dv->pv, type, &n);
     for (size_t i = 0; i < n; i++) {
         if (field) {
-            const Value *v = record_field(rs[i], field);
+            const Value *v = record_field_public(rs[i], field);
             if (!v || v->kind == VAL_NULL) continue;
             if (words && (v->kind != VAL_SCALAR || !has_word(v->text, words))) continue;
         }
@@ -232,9 +267,9 @@ static size_t add_where(Derive *dv, const char *type, const char *field, const c
     return dv->a->nrecords - before;
 }
 
-static size_t count_of(const Model *m, const char *type) {
+static size_t count_of(Derive *dv, const char *type) {
     size_t n;
-    model_of_type(m, type, &n);
+    public_of_type(dv->pv, type, &n);
     return n;
 }
 
@@ -357,14 +392,14 @@ static bool d_needs_updates(Derive *dv) {
 static bool d_operating_system(Derive *dv) {
     const char *os = "linux|linux-kernel|windows|android|vxworks|qnx|freertos|zephyr|yocto|ios";
     size_t n;
-    Record **cs = model_of_type(dv->m, "component", &n);
+    Record **cs = public_of_type(dv->pv, "component", &n);
     for (size_t i = 0; i < n; i++)
-        if (has_word(record_str(cs[i], "kind"), "operating-system") ||
-            has_word(record_str(cs[i], "name"), os))
+        if (has_word(record_str_public(cs[i], "kind"), "operating-system") ||
+            has_word(record_str_public(cs[i], "name"), os))
             add_record(dv, cs[i]);
-    Record **assets = model_of_type(dv->m, "asset", &n);
+    Record **assets = public_of_type(dv->pv, "asset", &n);
     for (size_t i = 0; i < n; i++) {
-        const Value *list = record_field(assets[i], "components");
+        const Value *list = record_field_public(assets[i], "components");
         for (size_t k = 0; list && list->kind == VAL_LIST && k < list->n; k++)
             if (list->items[k]->kind == VAL_SCALAR && has_word(list->items[k]->text, os))
                 add_record(dv, assets[i]);
@@ -397,7 +432,7 @@ static bool d_eol_plan(Derive *dv) {
 }
 
 static bool d_sbom(Derive *dv) {
-    size_t n = count_of(dv->m, "component");
+    size_t n = count_of(dv, "component");
     if (n == 0) return false;
     add_where(dv, "component", NULL, NULL);
     return answer(dv, MDS2_YES, "components (SBOM)",
@@ -412,11 +447,11 @@ static bool d_sbom_format(Derive *dv) {
 /* Yes when every component gives field, No when none does, See Note between. */
 static bool sbom_share(Derive *dv, const char *field, const char *what) {
     size_t n;
-    Record **cs = model_of_type(dv->m, "component", &n);
+    Record **cs = public_of_type(dv->pv, "component", &n);
     if (n == 0) return false;
     size_t with = 0;
     for (size_t i = 0; i < n; i++) {
-        const char *s = record_str(cs[i], field);
+        const char *s = record_str_public(cs[i], field);
         if (s && *s) with++;
         add_record(dv, cs[i]);
     }
@@ -437,10 +472,10 @@ static bool d_sbom_version(Derive *dv) {
 
 static bool d_sbom_more(Derive *dv) {
     size_t n;
-    Record **cs = model_of_type(dv->m, "component", &n);
+    Record **cs = public_of_type(dv->pv, "component", &n);
     for (size_t i = 0; i < n; i++)
-        if (record_field(cs[i], "purl") || record_field(cs[i], "cpe") ||
-            record_field(cs[i], "hashes") || record_field(cs[i], "licenses"))
+        if (record_field_public(cs[i], "purl") || record_field_public(cs[i], "cpe") ||
+            record_field_public(cs[i], "hashes") || record_field_public(cs[i], "licenses"))
             add_record(dv, cs[i]);
     if (dv->a->nrecords == 0) return false;
     return answer(dv, MDS2_YES, "components: package URLs, CPEs, hashes or licenses", NULL);
@@ -568,8 +603,8 @@ static const Rule rules[] = {
      "transmission integrity controls"},
 };
 
-static bool derive(Model *m, Mds2Answer *a, const Rule *rule, const char *const *control) {
-    Derive dv = {.m = m, .a = a, .control = control};
+static bool derive(Model *m, Mds2Answer *a, const Rule *rule, const char *const *control, PublicView *pv) {
+    Derive dv = {.m = m, .a = a, .control = control, .pv = pv};
     if (rule->fn) return rule->fn(&dv);
     if (rule->iface) return from_interfaces(&dv, rule->iface, rule->hardware_only, rule->basis);
     return from_controls(&dv, rule->categories, rule->words1, rule->words2, rule->basis);
@@ -601,20 +636,21 @@ static void add_given_records(Model *m, Mds2Answer *a, const Mds2Given *g) {
     Derive dv = {.m = m, .a = a, .cap = a->nrecords};
     for (size_t i = 0; i < g->nrecords; i++) {
         Record *r = model_find(m, g->record_ids[i]);
-        if (r) add_record(&dv, r);
+        if (r && !r->internal) add_record(&dv, r); /* an internal record is cited nowhere public */
     }
 }
 
 void mds2_resolve(Model *m) {
     Mds2 *f = m->mds2;
     if (!f) return;
+    PublicView pv = {.m = m};
     size_t ncontrols;
-    Record **controls = model_of_type(m, "control", &ncontrols);
+    Record **controls = public_of_type(&pv, "control", &ncontrols);
     const char **control = arena_alloc(m->arena, (ncontrols + 1) * sizeof *control);
     for (size_t i = 0; i < ncontrols; i++) {
-        const char *st = record_str(controls[i], "statement");
-        char *t = arena_printf(m->arena, "%s\n%s", controls[i]->title ? controls[i]->title : "",
-                               st ? st : "");
+        const char *st = record_str_public(controls[i], "statement");
+        const char *title = record_str_public(controls[i], "title");
+        char *t = arena_printf(m->arena, "%s\n%s", title ? title : "", st ? st : "");
         for (char *c = t; *c; c++)
             *c = (char)tolower((unsigned char)*c);
         control[i] = t;
@@ -628,7 +664,7 @@ void mds2_resolve(Model *m) {
         const Mds2Given *g = a->given;
         bool derived = false;
         for (size_t r = 0; r < sizeof rules / sizeof rules[0] && !derived; r++)
-            if (strcmp(rules[r].id, q->id) == 0) derived = derive(m, a, &rules[r], control);
+            if (strcmp(rules[r].id, q->id) == 0) derived = derive(m, a, &rules[r], control, &pv);
         if (derived) {
             a->source = MDS2_DERIVED;
             a->loc = a->nrecords ? a->records[0]->loc : m->product.loc;

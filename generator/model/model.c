@@ -338,3 +338,25 @@ const SourceFile *model_source(const Model *m, const char *path) {
     SourceFile key = {.path = path};
     return bsearch(&key, m->sources, m->nsources, sizeof key, by_source_path);
 }
+
+bool record_field_internal(const Record *r, const FieldDef *f) {
+    if (f->internal) return true;
+    const Value *names = record_field(r, "internal_fields");
+    if (names && names->kind == VAL_SCALAR) return strcmp(names->text, f->name) == 0;
+    for (size_t i = 0; names && names->kind == VAL_LIST && i < names->n; i++)
+        if (names->items[i]->kind == VAL_SCALAR && strcmp(names->items[i]->text, f->name) == 0) return true;
+    return false;
+}
+
+const Value *record_field_public(const Record *r, const char *name) {
+    if (r->internal) return NULL;
+    for (size_t i = 0; i < r->type->nfields; i++)
+        if (strcmp(r->fields[i].def->name, name) == 0)
+            return record_field_internal(r, r->fields[i].def) ? NULL : r->fields[i].value;
+    return NULL;
+}
+
+const char *record_str_public(const Record *r, const char *name) {
+    const Value *v = record_field_public(r, name);
+    return v && v->kind == VAL_SCALAR ? v->text : NULL;
+}

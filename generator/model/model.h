@@ -221,6 +221,14 @@ Record *model_find(const Model *m, const char *id);
 const SourceFile *model_source(const Model *m, const char *path);
 /* The value of a field by name, or NULL when absent. */
 const Value *record_field(const Record *r, const char *name);
+/* The audience policy, the one place it is decided: true when field f of
+ * r must not reach a public output (internal in the schema, or named in the
+ * record's internal_fields). A wholly internal record is r->internal. */
+bool record_field_internal(const Record *r, const FieldDef *f);
+/* record_field and record_str as a public output sees them: NULL when the
+ * record or the field is internal. */
+const Value *record_field_public(const Record *r, const char *name);
+const char *record_str_public(const Record *r, const char *name);
 /* The scalar text of a field, or NULL when absent or not a scalar. */
 const char *record_str(const Record *r, const char *name);
 /* Records of a type (sorted by id); *n gets the count. */

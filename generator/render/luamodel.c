@@ -62,14 +62,7 @@ static void wrap_array(lua_State *L, const char *what) {
 
 /* True when f of rec must not reach a public output: marked internal in
  * the schema or named in the record's internal_fields. */
-static bool field_internal(const Record *rec, const FieldDef *f) {
-    if (f->internal) return true;
-    const Value *names = record_field(rec, "internal_fields");
-    if (names && names->kind == VAL_SCALAR) return strcmp(names->text, f->name) == 0;
-    for (size_t i = 0; names && names->kind == VAL_LIST && i < names->n; i++)
-        if (names->items[i]->kind == VAL_SCALAR && strcmp(names->items[i]->text, f->name) == 0) return true;
-    return false;
-}
+static bool field_internal(const Record *rec, const FieldDef *f) { return record_field_internal(rec, f); }
 
 static bool record_hidden(lua_State *L, const Record *rec) { return renderer_of(L)->public && rec->internal; }
 
