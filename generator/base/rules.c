@@ -107,6 +107,12 @@ const Rule rule_table[] = {
     {"threat-mitigated", SEV_ERROR, "check",
      "A threat is neither mitigated by an implemented or partial control (mitigated_by) nor has "
      "its risk accepted (accepted); planned and not-applicable controls do not mitigate."},
+    {"asset-threatened", SEV_ERROR, "check",
+     "An asset is named by no threat: the threat model does not cover every element (eSTAR 64). "
+     "Checked when the dossier has threats."},
+    {"cyber-device", SEV_ERROR, "check",
+     "dossier.xml says the device is not a cyber device (524B(c)) while an asset has a networked, "
+     "wireless or removable-media interface."},
     {"threat-acceptance", SEV_ERROR, "check",
      "A risk acceptance lacks its rationale, owner or a valid date, or is dated after the build "
      "date."},

@@ -2,7 +2,9 @@
  * control that is implemented (or partly so) or has its risk accepted with
  * rationale, owner and date; mitigated threats state their exploitability
  * after controls. Part of check/. */
+#include <ctype.h>
 #include <string.h>
+#include <strings.h>
 
 #include "check.h"
 
@@ -75,9 +77,73 @@ static void check_threat(Check *c, const Record *r) {
                       r->id);
 }
 
+/* Threat-model coverage: every asset is named by at least one threat. */
+static void check_asset_threatened(Check *c, const Record *asset) {
+    for (size_t i = 0; i < asset->nin; i++) {
+        const Link *l = asset->in[i];
+        if (!l->prose && l->field && strcmp(l->from->type->name, "threat") == 0 && strcmp(l->field->name, "assets") == 0)
+            return;
+    }
+    check_finding(c, "asset-threatened", check_loc(asset, NULL), asset,
+                  "%s is named by no threat (no threat lists it in assets): the threat model does not cover it",
+                  asset->id);
+}
+
+/* Words of an asset interface (name, protocol, ports) that make a device a
+ * cyber device under 524B(c): it can connect to the internet or to other
+ * devices, by wire, radio or removable media. */
+#define CONNECTED_WORDS                                                                                    \
+    "wi-fi|wifi|wlan|802.11|bluetooth|ble|nfc|lte|cellular|zigbee|5g|wireless|ethernet|rj45|tcp|udp|ip|" \
+    "https|http|tls|internet|network|usb|sd|removable|serial|rs-232|hl7|fhir|dicom|mqtt"
+
+/* True when text has one of words (| separated) as a whole word, in any case. */
+static bool has_connected_word(const char *text, const char *words) {
+    if (!text) return false;
+    for (const char *w = words; *w;) {
+        size_t wl = strcspn(w, "|");
+        for (const char *p = text; *p; p++) {
+            if (p != text && (isalnum((unsigned char)p[-1]) || p[-1] == '-')) continue;
+            if (strncasecmp(p, w, wl) == 0 && !isalnum((unsigned char)p[wl]) && p[wl] != '-') return true;
+        }
+        w += wl + (w[wl] == '|');
+    }
+    return false;
+}
+
+/* 524B(c): a "no" that the assets' own interfaces contradict is an error
+ * naming both, so the checklist never says pass over a networked device. */
+static void check_cyber_device(Check *c) {
+    const Product *p = &c->m->product;
+    if (!p->cyber_device || strcmp(p->cyber_device, "no") != 0) return;
+    size_t n;
+    Record **assets = check_records(c, "asset", &n);
+    for (size_t i = 0; i < n; i++) {
+        const Value *list = record_field(assets[i], "interfaces");
+        for (size_t k = 0; list && list->kind == VAL_LIST && k < list->n; k++) {
+            const char *parts[] = {"name", "protocol", "ports"};
+            for (size_t q = 0; q < 3; q++) {
+                const Value *v = value_get(list->items[k], parts[q]);
+                if (!v || v->kind != VAL_SCALAR || !has_connected_word(v->text, CONNECTED_WORDS)) continue;
+                SrcLoc loc = p->cyber_device_loc.path ? p->cyber_device_loc : p->loc;
+                check_finding(c, "cyber-device", loc, NULL,
+                              "dossier.xml says the device is not a cyber device (cyberDevice value=\"no\"), but "
+                              "%s has an interface whose %s is '%s' (%s:%d), which connects it: say yes, or "
+                              "correct the interface",
+                              assets[i]->id, parts[q], v->text, assets[i]->path, v->loc.line);
+                return;
+            }
+        }
+    }
+}
+
 void rules_threat_check(Check *c) {
     size_t n;
     Record **threats = check_records(c, "threat", &n);
     for (size_t i = 0; i < n; i++)
         check_threat(c, threats[i]);
+    if (n) { /* without threats, threat-mitigated and the checklist say so once */
+        Record **assets = check_records(c, "asset", &n);
+        for (size_t i = 0; i < n; i++) check_asset_threatened(c, assets[i]);
+    }
+    check_cyber_device(c);
 }

@@ -135,6 +135,7 @@ static void read_product(Model *m, Diag *d, xmlNode *root, const char *relpath) 
     if (cyber) {
         p->cyber_device = prop(a, cyber, "value");
         p->cyber_device_reason = xml_text(a, cyber, NULL);
+        p->cyber_device_loc = (SrcLoc){relpath, (int)xmlGetLineNo(cyber), 0};
     }
     xmlNode *models = child(prod, "models");
     p->nmodels = count_children(models, "model");

@@ -162,6 +162,7 @@ typedef struct Product {
     const char *manufacturer, *manufacturer_address, *manufacturer_url;
     const char *cyber_device;         /* "yes" / "no" (524B(c) determination) */
     const char *cyber_device_reason;
+    SrcLoc cyber_device_loc;          /* the <cyberDevice> element */
     const char *date;                 /* the dossier's date, YYYY-MM-DD */
     const char *cvd_policy_url;
     const char **models;

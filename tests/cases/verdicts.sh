@@ -1,0 +1,36 @@
+#!/bin/sh
+# One judgment: a defect that the bundle's 524B/eSTAR checklist marks as
+# failed is a finding `check` can gate on, with its rule and location, and
+# the checklist item says fail from the same finding. One mutated dossier a
+# defect.
+. "$(dirname "$0")/../lib.sh"
+
+# verdict NAME DIR RULE LOCATION REF: check fails with RULE at LOCATION, and
+# the checklist item REF of a build with --fail-on none says fail.
+verdict() {
+    vn=$1; d=$2; rule=$3; loc=$4; ref=$5
+    expect_exit "$vn: check fails" 1 "$DOSSIER" check "$d"
+    expect_grep "$vn: the $rule rule, located" "$loc: error: [$rule]" "$TMP/out"
+    "$DOSSIER" build "$d" -o "$d-out" --only bundle --fail-on none -q >/dev/null 2>&1
+    state=$(python3 -c "
+import json, sys
+d = json.load(open(sys.argv[1]))
+print(' '.join(i['state'] for i in d['items'] if i['ref'] == sys.argv[2]))" "$d-out/premarket/checklist.json" "$ref" 2>/dev/null)
+    if [ "$state" = fail ]; then ok "$vn: the checklist's $ref says fail"; else fail "$vn: the checklist's $ref says fail" "state '$state'"; fi
+}
+
+copy_example minimal unthreatened
+sed 's/^id: AST-001/id: AST-002/' "$ROOT/examples/minimal/assets/AST-001.md" >"$TMP/unthreatened/assets/AST-002.md"
+verdict "an asset no threat names" "$TMP/unthreatened" asset-threatened "assets/AST-002.md:2:5" "eSTAR 64"
+
+copy_example minimal cyber
+sed -i 's/<cyberDevice value="yes"/<cyberDevice value="no"/' "$TMP/cyber/dossier.xml"
+verdict "cyberDevice no on a Bluetooth device" "$TMP/cyber" cyber-device "dossier.xml:13" "524B(c)"
+expect_grep "cyberDevice no: names the asset and its interface" "AST-001 has an interface whose name is 'Bluetooth LE'" "$TMP/out"
+
+# the unmutated examples: no such finding, the items pass
+for ex in minimal infusion-pump; do
+    "$DOSSIER" check "$ROOT/examples/$ex" >"$TMP/out" 2>&1
+    if grep -q 'asset-threatened\|cyber-device' "$TMP/out"; then fail "$ex: no asset-threatened or cyber-device finding"
+    else ok "$ex: no asset-threatened or cyber-device finding"; fi
+done
