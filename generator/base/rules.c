@@ -107,6 +107,12 @@ const Rule rule_table[] = {
     {"threat-mitigated", SEV_ERROR, "check",
      "A threat is neither mitigated by an implemented or partial control (mitigated_by) nor has "
      "its risk accepted (accepted); planned and not-applicable controls do not mitigate."},
+    {"evidence-file", SEV_ERROR, "check",
+     "The evidence file a test result names is not a regular file in the dossier: missing, a "
+     "symbolic link, outside the folder, or of a kind the outputs do not carry (eSTAR 77)."},
+    {"diagram-file", SEV_ERROR, "check",
+     "The diagram a view names is not a regular file in the dossier: missing, a symbolic link, "
+     "outside the folder, or not SVG, PNG or JPEG (eSTAR 66, 76)."},
     {"asset-threatened", SEV_ERROR, "check",
      "An asset is named by no threat: the threat model does not cover every element (eSTAR 64). "
      "Checked when the dossier has threats."},

@@ -19,6 +19,7 @@ void check_run(const Model *m, Diag *d) {
     rules_results_check(&c);
     rules_mds2_check(&c);
     rules_advisory_check(&c);
+    rules_files_check(&c);
 }
 
 void check_finding(Check *c, const char *rule, SrcLoc loc, const Record *r, const char *fmt, ...) {

@@ -355,7 +355,7 @@ function M.checklist()
   end
 
   add(by_findings("eSTAR 66, 76", "The four architecture views (global system, multi-patient harm, updatability/patchability, security use cases)",
-    { "architecture-view", "view-content" }, views,
+    { "architecture-view", "view-content", "diagram-file" }, views,
     count_text(#views, "view", "views") .. " cover the four kinds, or dossier.xml justifies the missing ones (03).",
     "Missing or incomplete architecture views"))
 
@@ -419,6 +419,7 @@ function M.checklist()
 
   local manual = M.findings({ "control-manual" })
   local test_fail = M.findings({ "control-verified", "control-test-failed" })
+  local evidence = M.findings({ "evidence-file" })
   local present = {}
   for _, t in ipairs(tests) do present[t.fields.category] = true end
   local missing = {}
@@ -428,6 +429,9 @@ function M.checklist()
   if #test_fail > 0 then
     add(item("eSTAR 77", "Cybersecurity testing and test reports", "fail",
       "Controls without a passing test: " .. ids_text(M.finding_records(test_fail)) .. ".", M.finding_records(test_fail)))
+  elseif #evidence > 0 then
+    add(item("eSTAR 77", "Cybersecurity testing and test reports", "fail",
+      "Evidence files that are not in the dossier: " .. ids_text(M.finding_records(evidence)) .. ".", M.finding_records(evidence)))
   elseif #missing > 0 then
     add(item("eSTAR 77", "Cybersecurity testing and test reports", "fail",
       "No test in the categories: " .. table.concat(missing, ", ") .. ".", tests))

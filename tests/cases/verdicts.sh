@@ -34,3 +34,23 @@ for ex in minimal infusion-pump; do
     if grep -q 'asset-threatened\|cyber-device' "$TMP/out"; then fail "$ex: no asset-threatened or cyber-device finding"
     else ok "$ex: no asset-threatened or cyber-device finding"; fi
 done
+
+# Files records name: evidence that does not exist, a diagram outside the
+# dossier, a diagram that is a link, an evidence file of an unknown kind
+copy_example infusion-pump files
+sed -i 's|evidence: evidence/3.2.0/TST-001.txt|evidence: evidence/3.2.0/TST-001-missing.txt|' "$TMP/files/tests/TST-001.md"
+sed -i 's|^diagram: diagrams/VIEW-001-global-system.svg|diagram: ../../etc/passwd.svg|' "$TMP/files/views/VIEW-001.md"
+ln -sf /usr/share/pixmaps/debian-logo.png "$TMP/files/diagrams/linked.png"
+sed -i 's|^diagram: diagrams/VIEW-002-multi-patient-harm.svg|diagram: diagrams/linked.png|' "$TMP/files/views/VIEW-002.md"
+expect_exit "files records name: check fails" 1 "$DOSSIER" check "$TMP/files"
+expect_grep "missing evidence: the evidence-file rule, located" "tests/TST-001.md:31:15: error: [evidence-file] TST-001: the evidence 'evidence/3.2.0/TST-001-missing.txt' is not a file in the dossier" "$TMP/out"
+expect_grep "a diagram outside the dossier: refused" "VIEW-001: the diagram '../../etc/passwd.svg' leaves" "$TMP/out"
+expect_grep "a diagram that is a link: refused" "VIEW-002: the diagram 'diagrams/linked.png' is not a file in the dossier" "$TMP/out"
+"$DOSSIER" build "$TMP/files" -o "$TMP/files-out" --only bundle --fail-on none -q >/dev/null 2>&1
+for ref in "eSTAR 77" "eSTAR 66, 76"; do
+    state=$(python3 -c "
+import json, sys
+d = json.load(open(sys.argv[1]))
+print(' '.join(i['state'] for i in d['items'] if i['ref'] == sys.argv[2]))" "$TMP/files-out/premarket/checklist.json" "$ref" 2>/dev/null)
+    if [ "$state" = fail ]; then ok "files records name: the checklist's $ref says fail"; else fail "files records name: the checklist's $ref says fail" "state '$state'"; fi
+done
