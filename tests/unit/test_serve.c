@@ -70,7 +70,7 @@ static const char *body(const char *answer) {
 }
 
 static unsigned port;
-static const char *host, *token;
+static char host[64], token[64]; /* copies: the server's own go with it */
 
 /* GET (or another method) of target, with the right Host. */
 static char *get(const char *method, const char *target) {
@@ -160,7 +160,7 @@ static void check_server(const char *root) {
     FolderServer *s = serve_start(root);
     CHECK("server: starts", s != NULL);
     if (!s) return;
-    host = serve_host(s);
+    snprintf(host, sizeof host, "%s", serve_host(s));
     CHECK("server: on 127.0.0.1", strncmp(host, "127.0.0.1:", 10) == 0);
     port = (unsigned)atoi(host + 10);
     const char *base = serve_base(s);
@@ -168,7 +168,7 @@ static void check_server(const char *root) {
     snprintf(prefix, sizeof prefix, "http://%s/", host);
     CHECK("server: base is the host and a prefix",
           strncmp(base, prefix, strlen(prefix)) == 0 && strlen(base) > strlen(prefix) + 16);
-    token = base + strlen(prefix) - 1; /* "/TOKEN" */
+    snprintf(token, sizeof token, "%s", base + strlen(prefix) - 1); /* "/TOKEN" */
     char target[512];
 
     snprintf(target, sizeof target, "%s/index.html", token);
