@@ -1,9 +1,10 @@
 /* pdf.c: `dossier build --pdf` (emit/). After an output's templates wrote
  * its HTML into the temporary output folder, each document among them is
  * printed by a headless Chromium, one process per document (a few at a
- * time), run without a shell, with a fresh profile and a time limit; the
- * PDFs go beside their HTML through outdir_write, in document order, before
- * any C step packs or hashes the folder. */
+ * time), run without a shell, with a fresh profile and a time limit, and
+ * shown the folder only through serve.c's loopback server; the PDFs go
+ * beside their HTML through outdir_write, in document order, before any C
+ * step packs or hashes the folder. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -18,6 +19,7 @@
 #include <unistd.h>
 
 #include "pdf.h"
+#include "serve.h"
 
 extern char **environ;
 
@@ -145,13 +147,13 @@ void pdf_close(PdfEngine *e) {
     free(e);
 }
 
-/* A file:// URL of an absolute path: bytes other than unreserved ones and
- * '/' percent-encoded. */
-static char *file_url(Arena *a, const char *abs) {
+/* The URL of a file of the output folder on the server: base, '/', the
+ * path with bytes other than unreserved ones and '/' percent-encoded. */
+static char *file_url(Arena *a, const char *base, const char *rel) {
     StrBuf sb;
     sb_init(&sb);
-    sb_puts(&sb, "file://");
-    for (const unsigned char *p = (const unsigned char *)abs; *p; p++) {
+    sb_printf(&sb, "%s/", base);
+    for (const unsigned char *p = (const unsigned char *)rel; *p; p++) {
         unsigned char c = *p;
         bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '/' ||
                      c == '-' || c == '.' || c == '_' || c == '~';
@@ -210,9 +212,9 @@ typedef struct Job {
     size_t len;
 } Job;
 
-/* Starts the engine on the HTML of j, in its own process group so a
- * time-out ends Chromium's helpers too. False with *why set. */
-static bool job_start(PdfEngine *e, Arena *a, const char *root, Job *j, const char **why) {
+/* Starts the engine on the HTML of j, served by s, in its own process
+ * group so a time-out ends Chromium's helpers too. False with *why set. */
+static bool job_start(PdfEngine *e, Arena *a, const FolderServer *s, Job *j, const char **why) {
     char *argv[] = {
         e->program,
         "--headless",
@@ -225,13 +227,15 @@ static bool job_start(PdfEngine *e, Arena *a, const char *root, Job *j, const ch
         "--disable-sync",
         "--disable-extensions",
         /* offline: a document that names a web resource prints without it,
-         * the same on every machine, and leaks nothing */
+         * the same on every machine, and leaks nothing; of the whole
+         * network only the server's own port resolves (loopback bypasses
+         * the proxy; every other port of 127.0.0.1 is NOTFOUND too) */
         "--proxy-server=127.0.0.1:1",
-        "--host-resolver-rules=MAP * ~NOTFOUND",
+        arena_printf(a, "--host-resolver-rules=MAP %s %s, MAP * ~NOTFOUND", serve_host(s), serve_host(s)),
         arena_printf(a, "--user-data-dir=%s", j->profile),
         "--no-pdf-header-footer",
         arena_printf(a, "--print-to-pdf=%s", j->pdf_path),
-        file_url(a, fs_join(a, root, j->rel)),
+        file_url(a, serve_base(s), j->rel),
         NULL,
     };
     posix_spawn_file_actions_t fa;
@@ -446,37 +450,66 @@ static const char *relative(Arena *a, const char *from, const char *to) {
     return out;
 }
 
-/* Chromium turns every relative link into a file:// URL of the temporary
- * output folder: a link that leads nowhere once the folder is swapped into
- * place, and bytes that change with its name. Rewrites each such URI into
- * the link relative to the PDF's own folder (which PDF readers resolve
- * against the PDF's location), then shifts the cross-reference table by
- * what each rewrite added or removed. Returns a heap copy in *out; false
- * (and *out untouched) when the file is not laid out as expected. */
-static bool relative_links(Arena *a, const char *pdf, size_t len, const char *root_url, const char *pdf_rel,
-                           char **out, size_t *outlen) {
-    const char *needle = arena_printf(a, "(%s/", root_url);
+/* One rewrite of a PDF string's contents: the len bytes at at become text,
+ * delta bytes longer. */
+typedef struct Edit {
+    size_t at, len;
+    const char *text;
+    long delta;
+} Edit;
+
+static int by_position(const void *a, const void *b) {
+    size_t x = ((const Edit *)a)->at, y = ((const Edit *)b)->at;
+    return x < y ? -1 : x > y;
+}
+
+/* Adds an edit for every PDF string that starts with prefix, a URL below
+ * the output folder: as a link, relative to the PDF at pdf_rel; as a
+ * title, only its last path segment. */
+static void find_urls(Arena *a, const char *pdf, size_t len, const char *prefix, bool title, const char *pdf_rel,
+                      Edit **edits, size_t *nedits) {
+    const char *needle = arena_printf(a, "%s(%s/", title ? "/Title " : "", prefix);
     size_t nl = strlen(needle);
-    typedef struct Edit { size_t at; long delta; } Edit;
-    Edit *edits = NULL;
-    size_t nedits = 0;
-    StrBuf sb;
-    sb_init(&sb);
-    size_t copied = 0;
     for (const char *p = pdf; (p = memmem(p, len - (size_t)(p - pdf), needle, nl));) {
         const char *start = p + nl;
         const char *close = memchr(start, ')', len - (size_t)(start - pdf));
         if (!close) break;
         const char *target = arena_strndup(a, start, (size_t)(close - start));
-        const char *rel = relative(a, pdf_rel, target);
-        sb_append(&sb, pdf + copied, (size_t)(p + 1 - pdf) - copied);
-        sb_puts(&sb, rel);
-        edits = xrealloc(edits, (nedits + 1) * sizeof *edits);
-        edits[nedits].at = (size_t)(p - pdf);
-        edits[nedits].delta = (long)strlen(rel) - (long)(close - (p + 1));
-        nedits++;
-        copied = (size_t)(close - pdf);
+        const char *slash = strrchr(target, '/');
+        const char *text = title ? (slash ? slash + 1 : target) : relative(a, pdf_rel, target);
+        const char *string = p + (title ? strlen("/Title (") : 1); /* the string's first byte */
+        *edits = xrealloc(*edits, (*nedits + 1) * sizeof **edits);
+        size_t at = (size_t)(string - pdf), n = (size_t)(close - string);
+        (*edits)[(*nedits)++] = (Edit){at, n, text, (long)strlen(text) - (long)n};
         p = close;
+    }
+}
+
+/* Chromium turns every relative link into an absolute URL of the server
+ * that showed it the temporary output folder (base): a link that leads
+ * nowhere once the build is over, and bytes that change with the server's
+ * port and path. Rewrites each such URI into the link relative to the
+ * PDF's own folder (which PDF readers resolve against the PDF's location),
+ * and a /Title that is the document's URL (Chromium's title for a page
+ * without one, without "http://") into the file's name, as Chromium
+ * titles a file: page; then shifts the cross-reference table by what each
+ * rewrite added or removed. Returns a heap copy in *out; false (and *out
+ * untouched) when the file is not laid out as expected. */
+static bool relative_links(Arena *a, const char *pdf, size_t len, const char *base, const char *pdf_rel,
+                           char **out, size_t *outlen) {
+    Edit *edits = NULL;
+    size_t nedits = 0;
+    find_urls(a, pdf, len, base, false, pdf_rel, &edits, &nedits);
+    const char *scheme_end = strstr(base, "://");
+    find_urls(a, pdf, len, scheme_end ? scheme_end + 3 : base, true, pdf_rel, &edits, &nedits);
+    if (nedits) qsort(edits, nedits, sizeof *edits, by_position);
+    StrBuf sb;
+    sb_init(&sb);
+    size_t copied = 0;
+    for (size_t i = 0; i < nedits; i++) {
+        sb_append(&sb, pdf + copied, edits[i].at - copied);
+        sb_puts(&sb, edits[i].text);
+        copied = edits[i].at + edits[i].len;
     }
     sb_append(&sb, pdf + copied, len - copied);
     /* the classic table Chromium writes: "xref", subsections of 20-byte
@@ -565,6 +598,14 @@ bool pdf_output(PdfEngine *e, const Model *m, const char *output, OutDir *o, siz
         j->profile = arena_printf(&a, "%s/profile-%u", e->scratch, n);
         j->errlog = arena_printf(&a, "%s/stderr-%u.txt", e->scratch, n);
     }
+    /* the browser sees the folder only through the server, which is
+     * stopped (its thread joined) before this returns */
+    FolderServer *server = njobs ? serve_start(root) : NULL;
+    if (njobs && !server) {
+        free(root);
+        arena_free(&a);
+        return false;
+    }
     /* up to e->parallel documents at a time; the PDFs are written in
      * document order once all are printed */
     double start = now();
@@ -572,7 +613,7 @@ bool pdf_output(PdfEngine *e, const Model *m, const char *output, OutDir *o, siz
     const char *why = NULL, *failed = NULL;
     while (!failed && done < njobs) {
         while (!failed && running < (size_t)e->parallel && next < njobs) {
-            if (job_start(e, &a, root, &jobs[next], &why)) running++;
+            if (job_start(e, &a, server, &jobs[next], &why)) running++;
             else failed = jobs[next].rel;
             next++;
         }
@@ -591,9 +632,12 @@ bool pdf_output(PdfEngine *e, const Model *m, const char *output, OutDir *o, siz
     }
     bool ok = !failed;
     if (failed) fprintf(stderr, "dossier: --pdf: cannot print %s: %s\n", failed, why);
+    for (size_t k = 0; k < njobs; k++)
+        if (jobs[k].pid > 0) job_end(&jobs[k]); /* the others, when one failed */
+    const char *base = server ? arena_strdup(&a, serve_base(server)) : "";
+    serve_stop(server);
     for (size_t k = 0; k < njobs; k++) {
         Job *j = &jobs[k];
-        if (j->pid > 0) job_end(j); /* the others, when one failed */
         if (!ok || !j->data) {
             free(j->data);
             continue;
@@ -602,7 +646,7 @@ bool pdf_output(PdfEngine *e, const Model *m, const char *output, OutDir *o, siz
         renumber_nodes(j->data, j->len);
         char *linked;
         size_t linked_len;
-        if (relative_links(&a, j->data, j->len, file_url(&a, root), j->rel, &linked, &linked_len)) {
+        if (relative_links(&a, j->data, j->len, base, j->rel, &linked, &linked_len)) {
             free(j->data);
             j->data = linked;
             j->len = linked_len;

@@ -1,5 +1,6 @@
 /* pdf.h: `dossier build --pdf`: the documents of the bundle and the customer
- * documents printed to PDF by a headless Chromium found on the machine.
+ * documents printed to PDF by a headless Chromium found on the machine,
+ * which sees the output folder only over loopback HTTP (serve.h).
  * Implemented in pdf.c; main.c is its only user. */
 #ifndef DOSSIER_PDF_H
 #define DOSSIER_PDF_H
@@ -18,8 +19,10 @@ PdfEngine *pdf_open(bool verbose);
  * onwards (which ones: the table in pdf.c), each beside its HTML with the
  * same name and .pdf, written through outdir_write so the manifest and the
  * ZIP see them. The PDF's creation and modification dates are set to the
- * build date. False after a message on stderr naming the document and
- * Chromium's own last words. */
+ * build date. The folder is served to Chromium for the while, and no
+ * longer once this returns. False after a message on stderr naming the
+ * document and Chromium's own last words, or saying the folder could not
+ * be served. */
 bool pdf_output(PdfEngine *e, const Model *m, const char *output, OutDir *o, size_t first);
 /* Whether output has documents to print (the site has none). */
 bool pdf_prints(const char *output);

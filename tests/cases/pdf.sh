@@ -1,8 +1,10 @@
 #!/bin/sh
 # build --pdf. Without a browser: a stand-in engine (tests/fixtures/pdf/
-# fake-chromium.py) shows the flags Chromium gets, the dates set to the build
-# date, the links made relative, the structure-element IDs renamed, a sound
-# cross-reference table and the same bytes twice; a
+# fake-chromium.py) shows the flags Chromium gets, each page fetched from the
+# loopback server with its security headers, the dates set to the build
+# date, the links made relative, a URL title made the file's name, the
+# structure-element IDs renamed, a sound cross-reference table and the same
+# bytes three times; a
 # missing, failing or hanging engine exits 2 and leaves the previous output.
 # With Debian's chromium: every document of the bundle and the customer
 # documents printed and checked with poppler-utils (tests/fixtures/pdf/
@@ -19,12 +21,22 @@ expect_exit "--pdf applies to build only" 2 "$DOSSIER" check "$EX" --pdf
 expect_grep "--pdf on check names build" "--pdf applies to: build" "$TMP/out"
 
 if command -v python3 >/dev/null 2>&1; then
-    FAKE_CHROMIUM_LOG="$TMP/fake.log" DOSSIER_CHROMIUM="$FIX/fake-chromium.py" expect_exit \
+    FAKE_CHROMIUM_LOG="$TMP/fake.log" FAKE_CHROMIUM_HEADERS="$TMP/fake.headers" DOSSIER_CHROMIUM="$FIX/fake-chromium.py" expect_exit \
         "stand-in engine: build --pdf --only mds2,bundle" 0 "$DOSSIER" build "$EX" -o "$TMP/fake" --pdf --only mds2,bundle -q
     for flag in --headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking \
         --disable-component-update --disable-sync --no-pdf-header-footer --proxy-server=127.0.0.1:1 \
-        "--host-resolver-rules=MAP * ~NOTFOUND" --user-data-dir= --print-to-pdf= file:///; do
+        --user-data-dir= --print-to-pdf= http://127.0.0.1:; do
         expect_grep "stand-in engine: Chromium gets $flag" " $flag" "$TMP/fake.log"
+    done
+    n=$(grep -c -- ' --host-resolver-rules=MAP \(127\.0\.0\.1:[0-9]*\) \1, MAP \* ~NOTFOUND .* http://\1/' "$TMP/fake.log")
+    if [ "$n" -eq 16 ]; then ok "stand-in engine: of all hosts only the server's resolves"; else fail "only the server's host resolves" "$n of 16"; fi
+    check "stand-in engine: no file: URL given to Chromium" sh -c "! grep -q 'file:' '$TMP/fake.log'"
+    n=$(grep -c '^http://127\.0\.0\.1:[0-9]*/[0-9a-f]\{32\}/[^ ]*\.html 200 ' "$TMP/fake.headers")
+    if [ "$n" -eq 16 ]; then ok "stand-in engine: each page fetched from the loopback server under a random prefix: 200"; else fail "each page fetched from the loopback server" "$n of 16" "$(head -3 "$TMP/fake.headers")"; fi
+    for h in "Content-Type: text/html; charset=utf-8" "Content-Security-Policy: default-src 'self' data:;" \
+        "X-Content-Type-Options: nosniff"; do
+        n=$(grep -cF "  $h" "$TMP/fake.headers")
+        if [ "$n" -eq 16 ]; then ok "stand-in engine: every page sent with $h"; else fail "every page sent with $h" "$n of 16"; fi
     done
     n=$(wc -l <"$TMP/fake.log")
     if [ "$n" -eq 16 ]; then ok "stand-in engine: one run per document (16: MDS2 and 15 of the bundle)"; else fail "one run per document" "$n runs"; fi
@@ -33,9 +45,11 @@ if command -v python3 >/dev/null 2>&1; then
     expect_grep "stand-in engine: a link into another folder made relative, fragment kept" \
         "/URI (../threats/THR-001.html#THR-001)" "$f"
     expect_grep "stand-in engine: a web link left as it was" "/URI (https://example.org/a%20b)" "$f"
+    expect_grep "stand-in engine: a title that is the page's URL made the file's name" "/Title (index.html)" "$f"
     expect_grep "stand-in engine: /CreationDate is the build date" "/CreationDate (D:20251201000000+00'00')" "$f"
     expect_grep "stand-in engine: /ModDate is the build date" "/ModDate (D:20251201000000+00'00')" "$f"
     check "stand-in engine: no file:// URL left" sh -c "! grep -rl 'file://' '$TMP/fake' --include='*.pdf'"
+    check "stand-in engine: no address of the server left" sh -c "! grep -rl '127\.0\.0\.1' '$TMP/fake' --include='*.pdf'"
     if python3 "$FIX/xrefcheck.py" $(find "$TMP/fake" -name '*.pdf') >"$TMP/xref" 2>&1; then
         ok "stand-in engine: every cross-reference entry points at its object after the rewrite"
     else
@@ -45,10 +59,14 @@ if command -v python3 >/dev/null 2>&1; then
         "/Names [(node00000001) 8 0 R (node00000002) 9 0 R (node00000003) 10 0 R]" "$f"
     expect_grep "stand-in engine: the ID tree's limits follow" "/Limits [(node00000001) (node00000003)]" "$f"
     expect_grep "stand-in engine: table headers follow the renamed IDs" "/Headers [(node00000001) (node00000002)]" "$f"
-    DOSSIER_CHROMIUM="$FIX/fake-chromium.py" "$DOSSIER" build "$EX" -o "$TMP/fake2" --pdf --only mds2,bundle -q >"$TMP/out" 2>&1
+    for b in 2 3; do
+        DOSSIER_CHROMIUM="$FIX/fake-chromium.py" "$DOSSIER" build "$EX" -o "$TMP/fake$b" --pdf --only mds2,bundle -q >"$TMP/out" 2>&1
+    done
     differ=""
-    for g in $(cd "$TMP/fake" && find . -name '*.pdf'); do cmp -s "$TMP/fake/$g" "$TMP/fake2/$g" || differ="$differ $g"; done
-    if [ -z "$differ" ]; then ok "stand-in engine: two builds give the same PDF bytes though the clock and node ids differ"; else fail "stand-in engine: two builds give the same PDF bytes" "differ:$differ"; fi
+    for g in $(cd "$TMP/fake" && find . -name '*.pdf'); do
+        cmp -s "$TMP/fake/$g" "$TMP/fake2/$g" && cmp -s "$TMP/fake/$g" "$TMP/fake3/$g" || differ="$differ $g"
+    done
+    if [ -z "$differ" ]; then ok "stand-in engine: three builds give the same PDF bytes though the clock, node ids and the server's port differ"; else fail "stand-in engine: three builds give the same PDF bytes" "differ:$differ"; fi
     mkdir -p "$TMP/bin" && ln -sf "$FIX/fake-chromium.py" "$TMP/bin/chromium"
     env -u DOSSIER_CHROMIUM PATH="$TMP/bin:$PATH" "$DOSSIER" build "$EX" -o "$TMP/onpath" --pdf --only mds2 -q >"$TMP/out" 2>&1
     check "stand-in engine: found as chromium on PATH" test -f "$TMP/onpath/mds2/index.pdf"
