@@ -489,14 +489,15 @@ static int cmd_build(const Options *o) {
     bool audience_error = false;
     for (size_t i = 0; i < run.diag.n; i++)
         if (run.diag.items[i].severity == SEV_ERROR && (strcmp(run.diag.items[i].rule, "audience-marking") == 0 ||
+                                                        strcmp(run.diag.items[i].rule, "audience-conflict") == 0 ||
                                                         strcmp(run.diag.items[i].rule, "internal-fields") == 0))
             audience_error = true;
     if (audience_error) {
         size_t kept = 0;
         for (size_t i = 0; i < noutputs; i++)
             if (!outputs[i]->public) outputs[kept++] = outputs[i];
-        fprintf(stderr, "dossier: no public output is written: a record's audience marking is malformed "
-                        "(audience-marking, internal-fields above)\n");
+        fprintf(stderr, "dossier: no public output is written: a record's audience marking is malformed or conflicts with a public document "
+                        "(audience-marking, audience-conflict, internal-fields above)\n");
         noutputs = kept;
         if (noutputs == 0) {
             run_free(&run);

@@ -25,6 +25,10 @@ const Rule rule_table[] = {
     {"prose-size", SEV_ERROR, "load",
      "A record's prose is over 4 MiB, or its tables over 200,000 cells (what cmark-gfm would make of "
      "them, every row padded to the header's columns): the prose is left out, never parsed."},
+    {"audience-conflict", SEV_ERROR, "check",
+     "A public record's internal_fields names a field every public document needs (its title): "
+     "the record would be cited without a name. Found at check time, never as a template error "
+     "at build time."},
     {"audience-marking", SEV_ERROR, "load",
      "A record's internal or internal_fields value is malformed. The record is kept out of every "
      "public output, and `build` writes no public output at all until it is fixed, even with "

@@ -54,3 +54,13 @@ d = json.load(open(sys.argv[1]))
 print(' '.join(i['state'] for i in d['items'] if i['ref'] == sys.argv[2]))" "$TMP/files-out/premarket/checklist.json" "$ref" 2>/dev/null)
     if [ "$state" = fail ]; then ok "files records name: the checklist's $ref says fail"; else fail "files records name: the checklist's $ref says fail" "state '$state'"; fi
 done
+
+# Audiences: an internal field a public document needs is a finding at check
+# time, never a template error at build time
+copy_example infusion-pump title
+sed -i 's/^owner: Pump Firmware Lead$/owner: Pump Firmware Lead\ninternal_fields: [title]/' "$TMP/title/assets/AST-001.md"
+expect_exit "an internal title on a public record: check fails" 1 "$DOSSIER" check "$TMP/title"
+expect_grep "an internal title: the audience-conflict rule, located" "assets/AST-001.md:6:19: error: [audience-conflict]" "$TMP/out"
+expect_exit "an internal title: build --fail-on none writes no public output (exit 1, no template error)" 1 \
+    "$DOSSIER" build "$TMP/title" -o "$TMP/title-out" --fail-on none -q
+check "an internal title: the internal outputs are written" test -f "$TMP/title-out/premarket/index.html"
