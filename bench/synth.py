@@ -57,8 +57,12 @@ def main():
           "id: AST-1\ntitle: Device\nkind: device\n", "The device.\n")
     for v, kind in enumerate(VIEWS, 1):
         write(os.path.join(out, "views", f"VIEW-{v}.md"),
-              f"id: VIEW-{v}\ntitle: View {kind}\nkind: {kind}\nassets: [AST-1]\ndiagram: view-{v}.svg\n",
+              f"id: VIEW-{v}\ntitle: View {kind}\nkind: {kind}\nassets: [AST-1]\ndiagram: diagrams/view-{v}.svg\n",
               body("view", v, ["AST-1"]))
+        os.makedirs(os.path.join(out, "diagrams"), exist_ok=True)
+        with open(os.path.join(out, "diagrams", f"view-{v}.svg"), "w") as f:
+            f.write('<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20">'
+                    f'<text x="2" y="14">{kind}</text></svg>\n')
     for i in range(1, nthreats + 1):
         ctl = [f"CTL-{(i % ncontrols) + 1}", f"CTL-{((i * 7) % ncontrols) + 1}"]
         write(os.path.join(out, "threats", f"THR-{i}.md"),

@@ -96,15 +96,43 @@ static bool read_written(Arena *a, OutDir *o, BundleFile **files, size_t *n) {
     return true;
 }
 
-/* The record as the manifest names it: ID, source file, that file's hash. */
-static ManifestRecord manifest_record(Arena *a, const Record *r, const BundleFile *files, size_t n) {
-    ManifestRecord mr = {r->id, r->path, "not in the bundle"};
-    const BundleFile *f = r->path ? lookup(files, n, arena_printf(a, "records/%s", r->path)) : NULL;
-    if (f) {
-        char *hex = arena_alloc(a, 65);
+/* What bundle_finish looks things up in, each made once, so the bundle's
+ * cost grows with its files, records, findings and documents, never with
+ * their products: files by path (sorted), each file's hash computed at most
+ * once, records by source path, findings by path, documents by path. */
+typedef struct Index {
+    Arena *a;
+    const BundleFile *files;
+    size_t n;
+    const char **hex;        /* per file, its SHA-256 once computed */
+    const Record **by_path;  /* records with a source path, sorted by it */
+    size_t nby_path;
+    const Finding **findings; /* findings with a path, sorted by it */
+    size_t nfindings;
+    json_t *documents;       /* documents.json's list (a reference), or NULL */
+    struct IndexDoc {
+        const char *path;
+        json_t *doc;
+        size_t at; /* its place in the list: the first of a path twice wins */
+    } *docs;                 /* its entries sorted by path */
+    size_t ndocs;
+} Index;
+
+static const char *file_hash(Index *x, const BundleFile *f) {
+    size_t i = (size_t)(f - x->files);
+    if (!x->hex[i]) {
+        char *hex = arena_alloc(x->a, 65);
         manifest_sha256_hex(f->data, f->len, hex);
-        mr.sha256 = hex;
+        x->hex[i] = hex;
     }
+    return x->hex[i];
+}
+
+/* The record as the manifest names it: ID, source file, that file's hash. */
+static ManifestRecord manifest_record(Index *x, const Record *r) {
+    ManifestRecord mr = {r->id, r->path, "not in the bundle"};
+    const BundleFile *f = r->path ? lookup(x->files, x->n, arena_printf(x->a, "records/%s", r->path)) : NULL;
+    if (f) mr.sha256 = file_hash(x, f);
     return mr;
 }
 
@@ -112,56 +140,124 @@ static int by_record_id(const void *a, const void *b) {
     return id_compare(((const ManifestRecord *)a)->id, ((const ManifestRecord *)b)->id);
 }
 
+static int by_record_path(const void *a, const void *b) {
+    const Record *x = *(const Record *const *)a, *y = *(const Record *const *)b;
+    int c = strcmp(x->path, y->path);
+    return c ? c : (x->order > y->order) - (x->order < y->order);
+}
+
+static int by_finding_path(const void *a, const void *b) {
+    const Finding *x = *(const Finding *const *)a, *y = *(const Finding *const *)b;
+    int c = strcmp(x->loc.path, y->loc.path);
+    return c ? c : (x > y) - (x < y);
+}
+
+static int by_doc_path(const void *a, const void *b) {
+    const struct IndexDoc *x = a, *y = b;
+    int c = strcmp(x->path, y->path);
+    return c ? c : (x->at > y->at) - (x->at < y->at);
+}
+
+static void index_make(Index *x, Arena *a, const Model *m, const Diag *d, const BundleFile *files, size_t n) {
+    memset(x, 0, sizeof *x);
+    x->a = a;
+    x->files = files;
+    x->n = n;
+    x->hex = arena_alloc(a, (n + 1) * sizeof *x->hex);
+    x->by_path = arena_alloc(a, (m->nrecords + 1) * sizeof *x->by_path);
+    for (size_t i = 0; i < m->nrecords; i++)
+        if (m->records[i]->path) x->by_path[x->nby_path++] = m->records[i];
+    qsort(x->by_path, x->nby_path, sizeof *x->by_path, by_record_path);
+    x->findings = arena_alloc(a, (d->n + 1) * sizeof *x->findings);
+    for (size_t i = 0; i < d->n; i++)
+        if (d->items[i].loc.path) x->findings[x->nfindings++] = &d->items[i];
+    qsort(x->findings, x->nfindings, sizeof *x->findings, by_finding_path);
+    const BundleFile *index = lookup(files, n, "documents.json");
+    json_t *root = index ? json_loadb((const char *)index->data, index->len, 0, NULL) : NULL;
+    json_t *docs = json_object_get(root, "documents");
+    if (json_is_array(docs)) {
+        x->documents = json_incref(docs);
+        x->docs = arena_alloc(a, (json_array_size(docs) + 1) * sizeof *x->docs);
+        size_t i;
+        json_t *doc;
+        json_array_foreach(docs, i, doc) {
+            const char *p = json_string_value(json_object_get(doc, "path"));
+            if (p) x->docs[x->ndocs++] = (struct IndexDoc){p, doc, i};
+        }
+        qsort(x->docs, x->ndocs, sizeof *x->docs, by_doc_path);
+    }
+    json_decref(root);
+}
+
+/* The first index in a sorted array of n whose key is not below want. */
+#define LOWER_BOUND(n, key_at, want, out)                              \
+    do {                                                               \
+        size_t lo_ = 0, hi_ = (n);                                     \
+        while (lo_ < hi_) {                                            \
+            size_t mid_ = lo_ + (hi_ - lo_) / 2;                       \
+            if (strcmp((key_at(mid_)), (want)) < 0) lo_ = mid_ + 1;    \
+            else hi_ = mid_;                                           \
+        }                                                              \
+        (out) = lo_;                                                   \
+    } while (0)
+
 /* What the build knows about a source file: checked by dossier with its
  * findings counted, or copied as it is. */
-static const char *source_validation(Arena *a, const Model *m, const Diag *d, const char *rel, size_t nrecords) {
-    size_t err = 0, warn = 0;
-    for (size_t i = 0; i < d->n; i++) {
-        const Finding *f = &d->items[i];
-        if (!f->loc.path || strcmp(f->loc.path, rel) != 0) continue;
-        if (f->severity == SEV_ERROR) err++;
-        else if (f->severity == SEV_WARNING) warn++;
+static const char *source_validation(Index *x, const char *rel, size_t nrecords) {
+    size_t err = 0, warn = 0, i;
+#define FINDING_PATH(k) (x->findings[k]->loc.path)
+    LOWER_BOUND(x->nfindings, FINDING_PATH, rel, i);
+#undef FINDING_PATH
+    for (; i < x->nfindings && strcmp(x->findings[i]->loc.path, rel) == 0; i++) {
+        if (x->findings[i]->severity == SEV_ERROR) err++;
+        else if (x->findings[i]->severity == SEV_WARNING) warn++;
     }
     if (nrecords == 0 && err == 0 && warn == 0 && strcmp(rel, "dossier.xml") != 0)
         return "not validated: copied as it is (evidence, diagram or a file no loader reads records from)";
     if (err || warn)
-        return arena_printf(a, "validated by dossier check: %zu error%s, %zu warning%s (see findings.html)", err,
+        return arena_printf(x->a, "validated by dossier check: %zu error%s, %zu warning%s (see findings.html)", err,
                             err == 1 ? "" : "s", warn, warn == 1 ? "" : "s");
     return "validated by dossier check: read by its loader, its records typed against schemas/records.xml and "
            "checked; no errors or warnings";
 }
 
+/* The records read from the source file rel, into e. */
+static void source_records(Index *x, const char *rel, ManifestEntry *e) {
+    size_t i, count = 0;
+#define RECORD_PATH(k) (x->by_path[k]->path)
+    LOWER_BOUND(x->nby_path, RECORD_PATH, rel, i);
+#undef RECORD_PATH
+    while (i + count < x->nby_path && strcmp(x->by_path[i + count]->path, rel) == 0) count++;
+    e->records = arena_alloc(x->a, (count + 1) * sizeof *e->records);
+    for (size_t k = 0; k < count; k++) e->records[e->nrecords++] = manifest_record(x, x->by_path[i + k]);
+    e->validation = source_validation(x, rel, count);
+}
+
 /* The documents the templates wrote and the records each rests on, from
  * premarket/documents.json. */
-static void document_records(Arena *a, const Model *m, const BundleFile *files, size_t n, const BundleFile *doc,
-                             ManifestEntry *e, const char **validation) {
-    const BundleFile *index = lookup(files, n, "documents.json");
-    json_t *root = index ? json_loadb((const char *)index->data, index->len, 0, NULL) : NULL;
-    json_t *docs = json_object_get(root, "documents");
+static void document_records(Index *x, const Model *m, const BundleFile *doc, ManifestEntry *e,
+                             const char **validation) {
     /* a PDF of build --pdf rests on the records of the HTML it was printed from */
-    size_t plen = strlen(doc->path);
+    size_t plen = strlen(doc->path), at;
     bool pdf = plen > 4 && strcmp(doc->path + plen - 4, ".pdf") == 0;
-    const char *path = pdf ? arena_printf(a, "%.*s.html", (int)(plen - 4), doc->path) : doc->path;
-    size_t i;
-    json_t *d;
-    json_array_foreach(docs, i, d) {
-        const char *p = json_string_value(json_object_get(d, "path"));
-        if (!p || strcmp(p, path) != 0) continue;
-        const char *v = json_string_value(json_object_get(d, "validation"));
-        *validation = pdf ? arena_printf(a, "not validated: printed to PDF by Chromium from %s", path)
-                      : v ? arena_strdup(a, v) : "not validated: written by dossier from the records it names";
-        json_t *ids = json_object_get(d, "records");
-        e->records = arena_alloc(a, (json_array_size(ids) + 1) * sizeof *e->records);
-        size_t k;
-        json_t *id;
-        json_array_foreach(ids, k, id) {
-            const Record *r = json_string_value(id) ? model_find(m, json_string_value(id)) : NULL;
-            if (r) e->records[e->nrecords++] = manifest_record(a, r, files, n);
-        }
-        qsort(e->records, e->nrecords, sizeof *e->records, by_record_id);
-        break;
+    const char *path = pdf ? arena_printf(x->a, "%.*s.html", (int)(plen - 4), doc->path) : doc->path;
+#define DOC_PATH(k) (x->docs[k].path)
+    LOWER_BOUND(x->ndocs, DOC_PATH, path, at);
+#undef DOC_PATH
+    if (at >= x->ndocs || strcmp(x->docs[at].path, path) != 0) return;
+    json_t *d = x->docs[at].doc;
+    const char *v = json_string_value(json_object_get(d, "validation"));
+    *validation = pdf ? arena_printf(x->a, "not validated: printed to PDF by Chromium from %s", path)
+                  : v ? arena_strdup(x->a, v) : "not validated: written by dossier from the records it names";
+    json_t *ids = json_object_get(d, "records");
+    e->records = arena_alloc(x->a, (json_array_size(ids) + 1) * sizeof *e->records);
+    size_t k;
+    json_t *id;
+    json_array_foreach(ids, k, id) {
+        const Record *r = json_string_value(id) ? model_find(m, json_string_value(id)) : NULL;
+        if (r) e->records[e->nrecords++] = manifest_record(x, r);
     }
-    json_decref(root);
+    qsort(e->records, e->nrecords, sizeof *e->records, by_record_id);
 }
 
 bool bundle_finish(const Model *m, const Diag *d, const EmitOptions *e, OutDir *o) {
@@ -174,26 +270,21 @@ bool bundle_finish(const Model *m, const Diag *d, const EmitOptions *e, OutDir *
         arena_free(&a);
         return false;
     }
+    Index x;
+    index_make(&x, &a, m, d, files, n);
     ManifestEntry *entries = arena_alloc(&a, (n + 1) * sizeof *entries);
     for (size_t i = 0; i < n; i++) {
         ManifestEntry *me = &entries[i];
         me->file = &files[i];
         if (strncmp(files[i].path, "records/", 8) == 0) {
-            const char *rel = files[i].path + 8;
-            size_t count = 0;
-            for (size_t k = 0; k < m->nrecords; k++)
-                if (m->records[k]->path && strcmp(m->records[k]->path, rel) == 0) count++;
-            me->records = arena_alloc(&a, (count + 1) * sizeof *me->records);
-            for (size_t k = 0; k < m->nrecords; k++)
-                if (m->records[k]->path && strcmp(m->records[k]->path, rel) == 0)
-                    me->records[me->nrecords++] = manifest_record(&a, m->records[k], files, n);
-            me->validation = source_validation(&a, m, d, rel, count);
+            source_records(&x, files[i].path + 8, me);
         } else {
             const char *v = "not validated: written by dossier (a stylesheet or an index)";
-            document_records(&a, m, files, n, &files[i], me, &v);
+            document_records(&x, m, &files[i], me, &v);
             me->validation = v;
         }
     }
+    json_decref(x.documents);
     char *manifest = manifest_json(m, entries, n);
     size_t mlen = strlen(manifest);
     ok = outdir_write(o, PREFIX "manifest.json", manifest, mlen) && outdir_write(o, "manifest.json", manifest, mlen);
