@@ -340,7 +340,11 @@ static void print_load_failure(const Diag *d) {
     StrBuf sb;
     sb_init(&sb);
     report_write(&sb, d, REPORT_TEXT, ".", SEV_NOTE);
-    fwrite(sb.data ? sb.data : "", 1, sb.len, stderr);
+    StrBuf shown; /* what the files said, escaped: they may be hostile (verify, diff, trace) */
+    sb_init(&shown);
+    sb_escape_text(&shown, sb.data ? sb.data : "", sb.len, true);
+    fwrite(shown.data ? shown.data : "", 1, shown.len, stderr);
+    sb_free(&shown);
     sb_free(&sb);
 }
 
@@ -538,8 +542,9 @@ static int cmd_build(const Options *o) {
     return EXIT_CLEAN;
 }
 
-/* Prints the links of r in one direction, depth first, each record once. */
-static void trace_walk(const Record *r, bool down, int depth, const Record **seen, size_t *nseen) {
+/* Prints the links of r in one direction, depth first, each record once;
+ * what came from the records escaped for the terminal (scratch from a). */
+static void trace_walk(Arena *a, const Record *r, bool down, int depth, const Record **seen, size_t *nseen) {
     if (depth > 12) return;
     size_t n = down ? r->nout : r->nin;
     for (size_t i = 0; i < n; i++) {
@@ -549,11 +554,12 @@ static void trace_walk(const Record *r, bool down, int depth, const Record **see
         bool again = false;
         for (size_t k = 0; k < *nseen; k++)
             if (seen[k] == next) again = true;
-        printf("%*s%s %s  %s  (%s:%d)%s\n", depth * 2, "", link_name(l, down), next->id, next->title,
-               next->loc.path, next->loc.line, again ? "  [shown above]" : "");
+        printf("%*s%s %s  %s  (%s:%d)%s\n", depth * 2, "", link_name(l, down), text_printable(a, next->id),
+               text_printable(a, next->title), text_printable(a, next->loc.path), next->loc.line,
+               again ? "  [shown above]" : "");
         if (again) continue;
         seen[(*nseen)++] = next;
-        trace_walk(next, down, depth + 1, seen, nseen);
+        trace_walk(a, next, down, depth + 1, seen, nseen);
     }
 }
 
@@ -563,25 +569,27 @@ static int cmd_trace(const Options *o) {
         run_free(&run);
         return EXIT_USAGE;
     }
+    Arena *a = &run.arena;
     const Record *r = model_find(&run.model, o->id);
     if (!r) {
-        fprintf(stderr, "dossier: no record %s in %s\n", o->id, o->dir);
+        fprintf(stderr, "dossier: no record %s in %s\n", text_printable(a, o->id), text_printable(a, o->dir));
         run_free(&run);
         return EXIT_USAGE;
     }
-    const Record **seen = arena_alloc(&run.arena, (run.model.nrecords + 1) * sizeof *seen);
+    const Record **seen = arena_alloc(a, (run.model.nrecords + 1) * sizeof *seen);
     size_t nseen = 1;
     seen[0] = r;
-    printf("%s  %s  [%s]  (%s:%d)\n", r->id, r->title, r->type->name, r->loc.path, r->loc.line);
+    printf("%s  %s  [%s]  (%s:%d)\n", text_printable(a, r->id), text_printable(a, r->title),
+           text_printable(a, r->type->name), text_printable(a, r->loc.path), r->loc.line);
     printf("down:\n");
-    trace_walk(r, true, 1, seen, &nseen);
+    trace_walk(a, r, true, 1, seen, &nseen);
     nseen = 1;
     printf("up:\n");
-    trace_walk(r, false, 1, seen, &nseen);
+    trace_walk(a, r, false, 1, seen, &nseen);
     for (size_t i = 0; i < run.diag.n; i++) {
         const Finding *f = &run.diag.items[i];
         if (f->record && strcmp(f->record, r->id) == 0)
-            printf("finding: %s: [%s] %s\n", severity_name(f->severity), f->rule, f->message);
+            printf("finding: %s: [%s] %s\n", severity_name(f->severity), f->rule, text_printable(a, f->message));
     }
     run_free(&run);
     return EXIT_CLEAN;
