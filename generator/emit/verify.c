@@ -516,6 +516,11 @@ static size_t scan_other(Verify *v, int dirfd, const char *shown_dir, int depth)
     return files;
 }
 
+static bool ends_with(const char *s, const char *tail) {
+    size_t n = strlen(s), k = strlen(tail);
+    return n > k && strcmp(s + n - k, tail) == 0;
+}
+
 static bool same_bytes(const StrBuf *x, const StrBuf *y) {
     return x->len == y->len && (x->len == 0 || memcmp(x->data, y->data, x->len) == 0);
 }
@@ -604,9 +609,10 @@ static int verify_output(Verify *v, const char *out, int root, const char *pubke
             if (!folder.has_signature) say(v, true, "not in the manifest: %s (the bundle is not signed)", shown);
         } else if (name[0] == '.') {
             say(v, true, "not in the manifest: %s (hidden; only %s may be here)", shown, STAMP);
-        } else if (strlen(name) > 14 && strcmp(name + strlen(name) - 14, "-premarket.zip") == 0) {
-            say(v, true, "not the bundle's ZIP: %s (the manifest's product makes it %s)", shown,
-                zipname ? zipname : "unknown");
+        } else if (ends_with(name, ".zip") || ends_with(name, ".minisig")) {
+            /* no output writes a ZIP or a signature here but the bundle's */
+            say(v, true, "not the bundle's: %s (its ZIP is %s, its signature %s)", shown,
+                zipname ? zipname : "unknown", SIGNATURE);
         } else {
             size_t before = others;
             if (S_ISREG(st.st_mode)) others++;

@@ -147,6 +147,9 @@ cp -R "$TMP/built" "$TMP/o-junk" && echo "not a zip" >"$TMP/o-junk/$ZIPNAME"
 run "output: a ZIP that is not one fails" 1 "$DOSSIER" verify "$TMP/o-junk"
 cp -R "$TMP/built" "$TMP/o-extra" && cp "$TMP"/other-out/*-premarket.zip "$TMP/o-extra/"
 run "output: a second bundle ZIP beside it fails" 1 "$DOSSIER" verify "$TMP/o-extra"
+expect_grep "output: the second ZIP named" "not the bundle's: $TMP/o-extra/another-device-1.0.0-premarket.zip" "$TMP/out"
+cp -R "$TMP/built" "$TMP/o-zipsig" && echo "untrusted comment: x" >"$TMP/o-zipsig/$ZIPNAME.minisig"
+run "output: a signature of the ZIP that the build never writes fails" 1 "$DOSSIER" verify "$TMP/o-zipsig"
 
 if command -v minisign >/dev/null 2>&1; then
     minisign -G -W -p "$TMP/k.pub" -s "$TMP/k.key" >/dev/null 2>&1
