@@ -16,7 +16,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 B=${FUZZ_BUILDDIR:-build-fuzz}
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
-TARGETS="frontmatter template xmlrecords cdx_json cdx_xml spdx_json spdx_tv openvex csaf junit"
+TARGETS="frontmatter template xmlrecords cdx_json cdx_xml spdx_json spdx_tv openvex csaf junit zip"
 
 rel_of() { # the file name a standard target's input is loaded as
     case $1 in
@@ -58,6 +58,7 @@ seeds() { # seeds T DIR: DIR/seeds/T, a folder of the project's own files of tha
         openvex) find examples tests/fixtures -name '*openvex*.json' ;;
         csaf) find examples tests/fixtures -path '*vex*' -name '*.json' | grep -v openvex ;;
         junit) find examples tests/fixtures -path '*results*' -name '*.xml' | head -100 ;;
+        zip) find tests/fixtures -name '*.zip' ;;
     esac | while read -r f; do cp "$f" "$d/$(echo "$f" | tr '/' '_')"; done
     [ -n "$(ls "$d")" ] || printf 'x' >"$d/empty"
 }

@@ -7,7 +7,9 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "base/base.h"
@@ -338,7 +340,11 @@ static void print_load_failure(const Diag *d) {
     StrBuf sb;
     sb_init(&sb);
     report_write(&sb, d, REPORT_TEXT, ".", SEV_NOTE);
-    fwrite(sb.data ? sb.data : "", 1, sb.len, stderr);
+    StrBuf shown; /* what the files said, escaped: they may be hostile (verify, diff, trace) */
+    sb_init(&shown);
+    sb_escape_text(&shown, sb.data ? sb.data : "", sb.len, true);
+    fwrite(shown.data ? shown.data : "", 1, shown.len, stderr);
+    sb_free(&shown);
     sb_free(&sb);
 }
 
@@ -557,8 +563,9 @@ static int cmd_build(const Options *o) {
     return audience_error ? EXIT_FINDINGS : EXIT_CLEAN;
 }
 
-/* Prints the links of r in one direction, depth first, each record once. */
-static void trace_walk(const Record *r, bool down, int depth, const Record **seen, size_t *nseen) {
+/* Prints the links of r in one direction, depth first, each record once;
+ * what came from the records escaped for the terminal (scratch from a). */
+static void trace_walk(Arena *a, const Record *r, bool down, int depth, const Record **seen, size_t *nseen) {
     if (depth > 12) return;
     size_t n = down ? r->nout : r->nin;
     for (size_t i = 0; i < n; i++) {
@@ -568,11 +575,12 @@ static void trace_walk(const Record *r, bool down, int depth, const Record **see
         bool again = false;
         for (size_t k = 0; k < *nseen; k++)
             if (seen[k] == next) again = true;
-        printf("%*s%s %s  %s  (%s:%d)%s\n", depth * 2, "", link_name(l, down), next->id, next->title,
-               next->loc.path, next->loc.line, again ? "  [shown above]" : "");
+        printf("%*s%s %s  %s  (%s:%d)%s\n", depth * 2, "", link_name(l, down), text_printable(a, next->id),
+               text_printable(a, next->title), text_printable(a, next->loc.path), next->loc.line,
+               again ? "  [shown above]" : "");
         if (again) continue;
         seen[(*nseen)++] = next;
-        trace_walk(next, down, depth + 1, seen, nseen);
+        trace_walk(a, next, down, depth + 1, seen, nseen);
     }
 }
 
@@ -582,25 +590,27 @@ static int cmd_trace(const Options *o) {
         run_free(&run);
         return EXIT_USAGE;
     }
+    Arena *a = &run.arena;
     const Record *r = model_find(&run.model, o->id);
     if (!r) {
-        fprintf(stderr, "dossier: no record %s in %s\n", o->id, o->dir);
+        fprintf(stderr, "dossier: no record %s in %s\n", text_printable(a, o->id), text_printable(a, o->dir));
         run_free(&run);
         return EXIT_USAGE;
     }
-    const Record **seen = arena_alloc(&run.arena, (run.model.nrecords + 1) * sizeof *seen);
+    const Record **seen = arena_alloc(a, (run.model.nrecords + 1) * sizeof *seen);
     size_t nseen = 1;
     seen[0] = r;
-    printf("%s  %s  [%s]  (%s:%d)\n", r->id, r->title, r->type->name, r->loc.path, r->loc.line);
+    printf("%s  %s  [%s]  (%s:%d)\n", text_printable(a, r->id), text_printable(a, r->title),
+           text_printable(a, r->type->name), text_printable(a, r->loc.path), r->loc.line);
     printf("down:\n");
-    trace_walk(r, true, 1, seen, &nseen);
+    trace_walk(a, r, true, 1, seen, &nseen);
     nseen = 1;
     printf("up:\n");
-    trace_walk(r, false, 1, seen, &nseen);
+    trace_walk(a, r, false, 1, seen, &nseen);
     for (size_t i = 0; i < run.diag.n; i++) {
         const Finding *f = &run.diag.items[i];
         if (f->record && strcmp(f->record, r->id) == 0)
-            printf("finding: %s: [%s] %s\n", severity_name(f->severity), f->rule, f->message);
+            printf("finding: %s: [%s] %s\n", severity_name(f->severity), f->rule, text_printable(a, f->message));
     }
     run_free(&run);
     return EXIT_CLEAN;
@@ -687,13 +697,13 @@ static int cmd_rules(const Options *o) {
 }
 
 /* A dossier folder, or the records/ of a premarket bundle: unzipped, or a
- * ZIP that is unzipped into *unzipped (to be removed by the caller). NULL
- * after a message when the ZIP cannot be read. */
-static const char *dossier_folder(Arena *a, const char *dir, char **unzipped) {
+ * ZIP unpacked into the folder part of tmp. NULL after a message when the
+ * ZIP cannot be unpacked or no dossier is there. */
+static const char *dossier_folder(Arena *a, const char *dir, const char *tmp, const char *part) {
     if (fs_is_file(dir)) {
-        *unzipped = bundle_unzip(dir);
-        if (!*unzipped) return NULL;
-        dir = *unzipped;
+        const char *into = fs_join(a, tmp, part);
+        if (!bundle_unpack(dir, into)) return NULL;
+        dir = into;
     }
     /* a dossier, an unzipped bundle (records/ beside manifest.json), or a
      * build's output folder (premarket/records/) */
@@ -701,21 +711,20 @@ static const char *dossier_folder(Arena *a, const char *dir, char **unzipped) {
     for (size_t i = 0; i < sizeof candidates / sizeof candidates[0]; i++)
         if (fs_is_file(fs_join(a, candidates[i], "dossier.xml"))) return candidates[i];
     fprintf(stderr, "dossier: %s holds no dossier.xml: diff takes two dossier folders, premarket bundles "
-                    "(ZIP or unzipped) or build output folders\n", dir);
+                    "(ZIP or unzipped) or build output folders\n", text_printable(a, dir));
     return NULL;
 }
 
-static int cmd_diff(const Options *o) {
+/* diff itself: tmp is the private folder ZIPs are unpacked into, or NULL
+ * when neither side is a ZIP. */
+static int diff_run(const Options *o, const char *tmp) {
     const char *format = o->diff_format ? o->diff_format : "text";
-    if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0 && strcmp(format, "html") != 0)
-        return usage_error("diff --format takes text, json or html, not '%s'", format);
     Run old, new;
     Options oo = *o, no = *o;
     Arena a;
     arena_init(&a);
-    char *unzipped[2] = {NULL, NULL};
-    oo.dir = dossier_folder(&a, o->dir, &unzipped[0]);
-    no.dir = oo.dir ? dossier_folder(&a, o->dir2, &unzipped[1]) : NULL;
+    oo.dir = dossier_folder(&a, o->dir, tmp, "old");
+    no.dir = oo.dir ? dossier_folder(&a, o->dir2, tmp, "new") : NULL;
     if (!no.dir) oo.dir = NULL;
     bool ok_old = no.dir && run_pipeline(&old, &oo);
     bool ok_new = ok_old && run_pipeline(&new, &no);
@@ -731,11 +740,68 @@ static int cmd_diff(const Options *o) {
     }
     if (ok_old) run_free(&new);
     if (no.dir) run_free(&old);
-    for (size_t i = 0; i < 2; i++)
-        if (unzipped[i]) {
-            fs_remove_tree(fs_dirname(&a, unzipped[i]));
-            free(unzipped[i]);
-        }
+    arena_free(&a);
+    return rc;
+}
+
+static volatile sig_atomic_t diff_signal, diff_child;
+
+/* A signal to the parent while the child works: passed on to the child,
+ * and raised again once its folder is gone. */
+static void diff_forward(int sig) {
+    diff_signal = sig;
+    if (diff_child > 0) kill((pid_t)diff_child, sig);
+}
+
+/* Runs the diff in a child process and removes tmp once the child ended,
+ * however it ended: an exit, out of memory (die exits), a crash, a signal.
+ * The parent holds nothing but tmp, so nothing it does can fail half-way. */
+static int diff_in_child(const Options *o, const char *tmp) {
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    struct sigaction sa, old[3];
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = diff_forward;
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < 3; i++) sigaction(sigs[i], &sa, &old[i]);
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        for (size_t i = 0; i < 3; i++) sigaction(sigs[i], &old[i], NULL);
+        exit(diff_run(o, tmp));
+    }
+    int rc = EXIT_USAGE, status = 0;
+    if (pid < 0) {
+        fprintf(stderr, "dossier: cannot start diff: %s\n", strerror(errno));
+    } else {
+        diff_child = pid;
+        if (diff_signal) kill(pid, diff_signal); /* one that came before the child was known */
+        pid_t w;
+        while ((w = waitpid(pid, &status, 0)) < 0 && errno == EINTR) {}
+        if (w == pid && WIFEXITED(status)) rc = WEXITSTATUS(status);
+        else if (w == pid && WIFSIGNALED(status) && !diff_signal)
+            fprintf(stderr, "dossier: diff stopped by signal %d\n", WTERMSIG(status));
+    }
+    if (!fs_remove_tree(tmp)) fprintf(stderr, "dossier: cannot remove %s: %s\n", tmp, strerror(errno));
+    for (size_t i = 0; i < 3; i++) sigaction(sigs[i], &old[i], NULL);
+    if (diff_signal) raise(diff_signal);
+    return rc;
+}
+
+static int cmd_diff(const Options *o) {
+    const char *format = o->diff_format ? o->diff_format : "text";
+    if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0 && strcmp(format, "html") != 0)
+        return usage_error("diff --format takes text, json or html, not '%s'", format);
+    if (!fs_is_file(o->dir) && !fs_is_file(o->dir2)) return diff_run(o, NULL);
+    /* a ZIP is unpacked into a private folder of TMPDIR (else /tmp) */
+    const char *t = getenv("TMPDIR");
+    size_t tl = t && t[0] == '/' ? strlen(t) : 0;
+    while (tl > 1 && t[tl - 1] == '/') tl--;
+    Arena a;
+    arena_init(&a);
+    char *tmp = arena_printf(&a, "%.*s/dossier-diff-XXXXXX", tl ? (int)tl : 4, tl ? t : "/tmp");
+    int rc = EXIT_USAGE;
+    if (!mkdtemp(tmp)) fprintf(stderr, "dossier: cannot create a temporary folder %s: %s\n", tmp, strerror(errno));
+    else rc = diff_in_child(o, tmp);
     arena_free(&a);
     return rc;
 }

@@ -95,6 +95,11 @@ void sb_escape_xml(StrBuf *sb, const char *s, size_t n);
 void sb_escape_json(StrBuf *sb, const char *s, size_t n); /* without quotes */
 void sb_json_string(StrBuf *sb, const char *s);           /* with quotes */
 void sb_escape_csv(StrBuf *sb, const char *s);            /* RFC 4180 field */
+/* For a terminal: every byte a terminal could obey instead of showing
+ * (C0 controls, DEL, C1 controls, ESC) and every byte of malformed UTF-8
+ * as a visible escape: \n \r \t, \u0085 for C1, else \x1b; the line
+ * feed kept when keep_newlines (a multi-line report). Backslashes as they are. */
+void sb_escape_text(StrBuf *sb, const char *s, size_t n, bool keep_newlines);
 
 /* ---- diag.c ----------------------------------------------------------- */
 
@@ -177,6 +182,9 @@ bool id_shaped(const char *s, size_t n);
 bool date_parse(const char *s, int64_t *days);
 /* Formats days since epoch as YYYY-MM-DD into buf (at least 16 bytes). */
 void date_format(int64_t days, char *buf);
+/* s as sb_escape_text shows it on one line: arena-owned, or s itself when
+ * it has nothing to escape; NULL stays NULL. */
+const char *text_printable(Arena *a, const char *s);
 /* s with every run of white space made one blank, trimmed; arena-owned. */
 char *text_one_line(Arena *a, const char *s);
 /* FNV-1a, for hash tables only (never for integrity: see emit/). */

@@ -127,6 +127,45 @@ void sb_escape_json(StrBuf *sb, const char *s, size_t n) {
     sb_append(sb, s + start, n - start);
 }
 
+/* The length of the well-formed UTF-8 sequence at s (at most n bytes) that
+ * is not a C1 control, or 0: a stray byte, an overlong form, a surrogate,
+ * or U+0080..U+009F, which a terminal may obey as a control. */
+static size_t utf8_printable(const unsigned char *s, size_t n) {
+    unsigned char c = s[0];
+    size_t len = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+    if (!len || len > n) return 0;
+    for (size_t i = 1; i < len; i++)
+        if ((s[i] & 0xC0) != 0x80) return 0;
+    if (c == 0xC2 && s[1] < 0xA0) return 0;                                  /* C1 controls */
+    if ((c == 0xE0 && s[1] < 0xA0) || (c == 0xF0 && s[1] < 0x90)) return 0; /* overlong */
+    if ((c == 0xED && s[1] > 0x9F) || (c == 0xF4 && s[1] > 0x8F)) return 0; /* surrogates, past U+10FFFF */
+    return len;
+}
+
+void sb_escape_text(StrBuf *sb, const char *s, size_t n, bool keep_newlines) {
+    const unsigned char *u = (const unsigned char *)s;
+    size_t start = 0;
+    for (size_t i = 0; i < n;) {
+        unsigned char c = u[i];
+        size_t len = c >= 0x20 && c < 0x7F ? 1 : c >= 0x80 ? utf8_printable(u + i, n - i) : 0;
+        if (c == '\n' && keep_newlines) len = 1;
+        if (len) {
+            i += len;
+            continue;
+        }
+        sb_append(sb, s + start, i - start);
+        if (c == '\n') sb_puts(sb, "\\n");
+        else if (c == '\r') sb_puts(sb, "\\r");
+        else if (c == '\t') sb_puts(sb, "\\t");
+        else if (c == 0xC2 && i + 1 < n && u[i + 1] >= 0x80 && u[i + 1] <= 0x9F) {
+            sb_printf(sb, "\\u%04x", u[i + 1]); /* a C1 control, well formed */
+            i++;
+        } else sb_printf(sb, "\\x%02x", c);
+        start = ++i;
+    }
+    sb_append(sb, s + start, n - start);
+}
+
 void sb_json_string(StrBuf *sb, const char *s) {
     if (!s) {
         sb_puts(sb, "null");

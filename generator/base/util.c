@@ -110,6 +110,17 @@ void date_format(int64_t z, char *buf) {
     memcpy(buf, out, sizeof out);
 }
 
+const char *text_printable(Arena *a, const char *s) {
+    if (!s) return NULL;
+    size_t n = strlen(s);
+    StrBuf sb;
+    sb_init(&sb);
+    sb_escape_text(&sb, s, n, false);
+    const char *out = sb.len == n ? s : arena_strndup(a, sb.data, sb.len);
+    sb_free(&sb);
+    return out;
+}
+
 uint64_t hash_bytes(const char *s, size_t n) {
     uint64_t h = 1469598103934665603ULL;
     for (size_t i = 0; i < n; i++) {

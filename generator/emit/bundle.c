@@ -30,10 +30,13 @@ static char *slug(Arena *a, const char *s) {
     return out;
 }
 
+const char *bundle_zip_name_of(Arena *a, const char *product, const char *version) {
+    const char *n = slug(a, product ? product : ""), *v = slug(a, version ? version : "");
+    return arena_printf(a, "%s-%s-premarket.zip", *n ? n : "dossier", *v ? v : "unversioned");
+}
+
 const char *bundle_zip_name(Arena *a, const Model *m) {
-    const char *name = slug(a, m->product.name ? m->product.name : "");
-    const char *version = slug(a, m->product.version ? m->product.version : "");
-    return arena_printf(a, "%s-%s-premarket.zip", *name ? name : "dossier", *version ? version : "unversioned");
+    return bundle_zip_name_of(a, m->product.name, m->product.version);
 }
 
 /* True for a path with a part that starts with a dot (.git, .DS_Store). */

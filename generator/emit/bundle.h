@@ -1,7 +1,7 @@
 /* bundle.h: the pieces of the premarket bundle inside emit/: deterministic
  * ZIP (zip.c), SHA-256 and the manifest (manifest.c), minisign signatures
- * (sign.c). Only emit/ includes it; main.c sees emit.h. libzip and
- * libsodium stay inside these files. */
+ * (sign.c), `dossier verify` (verify.c). Only emit/ includes it; main.c
+ * sees emit.h. libzip and libsodium stay inside these files. */
 #ifndef DOSSIER_BUNDLE_H
 #define DOSSIER_BUNDLE_H
 
@@ -14,6 +14,16 @@ typedef struct BundleFile {
     size_t len;
 } BundleFile;
 
+/* The bounds on what a bundle given to verify or diff may make the tool
+ * read: a file as large as the build copies into a bundle, all files as
+ * much as a ZIP without ZIP64 holds, as many as such a ZIP has entries,
+ * and (for a ZIP) no entry over 1 MiB, nor the whole, inflating to more
+ * than 200 times its compressed bytes. */
+#define BUNDLE_MAX_FILE ((uint64_t)1 << 30)
+#define BUNDLE_MAX_TOTAL ((uint64_t)4 << 30)
+#define BUNDLE_RATIO_FLOOR ((uint64_t)1 << 20)
+enum { BUNDLE_MAX_RATIO = 200, BUNDLE_MAX_FILES = 65535, BUNDLE_MAX_DEPTH = 64 };
+
 /* ---- zip.c ------------------------------------------------------------- */
 
 /* Packs files (sorted bytewise by path here) into a ZIP in memory: deflate,
@@ -21,9 +31,60 @@ typedef struct BundleFile {
  * inputs give equal bytes. Returns a heap buffer (caller frees) in *out, or
  * false with a message on stderr. */
 bool zip_pack(BundleFile *files, size_t n, int64_t build_date, unsigned char **out, size_t *outlen);
-/* Reads every regular entry of the ZIP at path into the arena: *files gets
- * paths and bytes. False with a message on stderr if it cannot be read. */
-bool zip_unpack(Arena *a, const char *path, BundleFile **files, size_t *n);
+/* The DOS date zip_pack gives every entry for a build date (days since 1970). */
+uint16_t zip_dos_date(int64_t days);
+
+/* An entry of a ZIP being read: its name as stored (arena-owned), its
+ * stated size, its DOS date and time, its index in the directory. */
+typedef struct ZipEntry {
+    const char *name;
+    uint64_t size;
+    uint16_t dos_date, dos_time;
+    size_t index;
+} ZipEntry;
+
+typedef enum ZipProblem {
+    ZIP_DEPARTS, /* not as zip_pack writes it (a comment, a mode, a folder entry), yet safe to unpack */
+    ZIP_UNSAFE,  /* an entry not to unpack or not readable: its name ('..', twice, ...), encrypted, damaged */
+    ZIP_REFUSED, /* a bound met or a structure dossier does not read: nothing more is inflated */
+} ZipProblem;
+
+/* What zip_read calls. problem: one sentence on the archive (entry NULL)
+ * or an entry. data: an entry's bytes as they inflate, chunk by chunk,
+ * then once with data NULL and n 0 once it inflated to its stated size
+ * and its CRC matched; false stops the reading (the callback said why).
+ * Folder entries and entries that cannot be inflated never reach data. */
+typedef struct ZipReader {
+    void *ctx;
+    void (*problem)(void *ctx, const char *entry, ZipProblem kind, const char *what);
+    bool (*data)(void *ctx, const ZipEntry *e, const void *data, size_t n);
+} ZipReader;
+
+typedef enum ZipResult {
+    ZIP_READ_OK,       /* every entry read, nothing to report */
+    ZIP_READ_PROBLEMS, /* problems reported; every entry that could be read was */
+    ZIP_READ_REFUSED,  /* a ZIP_REFUSED problem reported; not everything was read */
+    ZIP_READ_FAILED,   /* not a ZIP, an I/O error, or data said stop: said on stderr */
+} ZipResult;
+
+/* Reads the ZIP open on fd (label names it in messages; fd stays the
+ * caller's). Its directory is parsed here and must agree with libzip's
+ * reading; every entry is checked against what zip_pack writes; the stated
+ * sizes are held to the bounds above before anything is inflated, and no
+ * entry is inflated past its stated size. Scratch memory from a. */
+ZipResult zip_read(Arena *a, int fd, const char *label, const ZipReader *r);
+/* Unpacks the ZIP at path into the folder dir (which must be new and
+ * private), within the bounds above; an entry that is unsafe to unpack
+ * ('..', an absolute name, a name twice) or a bound refuses the whole ZIP.
+ * False after a message on stderr; what was written is the caller's to
+ * remove. */
+bool zip_unpack(const char *path, const char *dir);
+
+/* ---- bundle.c ------------------------------------------------------------ */
+
+/* The ZIP's name for a product name and version (either may be NULL), as
+ * bundle_zip_name makes it. Arena-owned. */
+const char *bundle_zip_name_of(Arena *a, const char *product, const char *version);
 
 /* ---- manifest.c ---------------------------------------------------------- */
 

@@ -1,7 +1,8 @@
 /* diff.c: `dossier diff OLD NEW` (emit/, over two frozen models): records
  * added, removed and changed by field, components upgraded, support changes,
  * new accepted risks, new and closed vulnerabilities since the last
- * submission; as text, JSON or an HTML page for the next one. */
+ * submission; as text, JSON or an HTML page for the next one. Either side
+ * may be hostile: what came from it reaches no terminal raw. */
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -155,12 +156,26 @@ static void diff_models(Diff *d, const Model *old, const Model *new) {
 
 /* ---- writers ------------------------------------------------------------- */
 
-static void text_records(StrBuf *sb, const char *title, const Record *const *r, size_t n) {
-    sb_printf(sb, "%s (%zu)\n", title, n);
-    for (size_t i = 0; i < n; i++) sb_printf(sb, "  %s  %s  [%s]\n", r[i]->id, r[i]->title, r[i]->type->name);
+/* s for a terminal: the records may be hostile (control characters, ESC). */
+static void text(StrBuf *sb, const char *s) {
+    if (s) sb_escape_text(sb, s, strlen(s), false);
 }
 
-/* A value shortened to one line of at most 70 bytes, for text. */
+static void text_records(StrBuf *sb, const char *title, const Record *const *r, size_t n) {
+    sb_printf(sb, "%s (%zu)\n", title, n);
+    for (size_t i = 0; i < n; i++) {
+        sb_puts(sb, "  ");
+        text(sb, r[i]->id);
+        sb_puts(sb, "  ");
+        text(sb, r[i]->title);
+        sb_puts(sb, "  [");
+        text(sb, r[i]->type->name);
+        sb_puts(sb, "]\n");
+    }
+}
+
+/* A value shortened to its first line and at most 70 bytes (never inside a
+ * UTF-8 sequence), for text. */
 static void text_value(StrBuf *sb, const char *v) {
     if (!v) {
         sb_puts(sb, "(absent)");
@@ -168,12 +183,18 @@ static void text_value(StrBuf *sb, const char *v) {
     }
     size_t n = 0;
     for (; v[n] && v[n] != '\n' && n < 70; n++) continue;
-    sb_append(sb, v, n);
+    if (v[n] && v[n] != '\n')
+        while (n > 0 && ((unsigned char)v[n] & 0xC0) == 0x80) n--;
+    sb_escape_text(sb, v, n, false);
     if (v[n]) sb_puts(sb, "...");
 }
 
 static void write_text(StrBuf *sb, const Diff *d, const char *old_dir, const char *new_dir) {
-    sb_printf(sb, "dossier diff %s %s\n\n", old_dir, new_dir);
+    sb_puts(sb, "dossier diff ");
+    text(sb, old_dir);
+    sb_putc(sb, ' ');
+    text(sb, new_dir);
+    sb_puts(sb, "\n\n");
     const FieldChange *lists[] = {d->product, d->changes, d->support};
     size_t counts[] = {d->nproduct, d->nchanges, d->nsupport};
     const char *titles[] = {"Product changed", "Records changed", "Component support changed"};
@@ -182,7 +203,11 @@ static void write_text(StrBuf *sb, const Diff *d, const char *old_dir, const cha
     for (size_t l = 0; l < 3; l++) {
         sb_printf(sb, "%s (%zu fields)\n", titles[l], counts[l]);
         for (size_t i = 0; i < counts[l]; i++) {
-            sb_printf(sb, "  %s %s: ", lists[l][i].id, lists[l][i].field);
+            sb_puts(sb, "  ");
+            text(sb, lists[l][i].id);
+            sb_putc(sb, ' ');
+            text(sb, lists[l][i].field);
+            sb_puts(sb, ": ");
             text_value(sb, lists[l][i].old);
             sb_puts(sb, " -> ");
             text_value(sb, lists[l][i].new);
@@ -190,23 +215,37 @@ static void write_text(StrBuf *sb, const Diff *d, const char *old_dir, const cha
         }
     }
     sb_printf(sb, "SBOM components upgraded (%zu)\n", d->nupgraded);
-    for (size_t i = 0; i < d->nupgraded; i++) sb_printf(sb, "  %s\n", d->upgraded[i]);
+    for (size_t i = 0; i < d->nupgraded; i++) {
+        sb_puts(sb, "  ");
+        text(sb, d->upgraded[i]);
+        sb_putc(sb, '\n');
+    }
     text_records(sb, "New accepted risks", d->accepted, d->naccepted);
     text_records(sb, "New vulnerabilities", d->new_vulns, d->nnew_vulns);
     text_records(sb, "Closed vulnerabilities", d->closed_vulns, d->nclosed_vulns);
 }
 
+/* A JSON string, or null; text that is not UTF-8 is given as it would be
+ * shown on a terminal, so no value is lost from the document. */
 static json_t *json_str(const char *s) {
-    return s ? json_string(s) : json_null();
+    if (!s) return json_null();
+    json_t *j = json_string(s);
+    if (j) return j;
+    StrBuf sb;
+    sb_init(&sb);
+    sb_escape_text(&sb, s, strlen(s), true);
+    j = json_string(sb.data ? sb.data : "");
+    sb_free(&sb);
+    return j;
 }
 
 static json_t *json_records(const Record *const *r, size_t n) {
     json_t *a = json_array();
     for (size_t i = 0; i < n; i++) {
         json_t *o = json_object();
-        json_object_set_new(o, "id", json_string(r[i]->id));
+        json_object_set_new(o, "id", json_str(r[i]->id));
         json_object_set_new(o, "title", json_str(r[i]->title));
-        json_object_set_new(o, "type", json_string(r[i]->type->name));
+        json_object_set_new(o, "type", json_str(r[i]->type->name));
         json_object_set_new(o, "path", json_str(r[i]->path));
         json_array_append_new(a, o);
     }
@@ -217,8 +256,8 @@ static json_t *json_changes(const FieldChange *c, size_t n) {
     json_t *a = json_array();
     for (size_t i = 0; i < n; i++) {
         json_t *o = json_object();
-        json_object_set_new(o, "id", json_string(c[i].id));
-        json_object_set_new(o, "field", json_string(c[i].field));
+        json_object_set_new(o, "id", json_str(c[i].id));
+        json_object_set_new(o, "field", json_str(c[i].field));
         json_object_set_new(o, "old", json_str(c[i].old));
         json_object_set_new(o, "new", json_str(c[i].new));
         json_array_append_new(a, o);
@@ -228,20 +267,21 @@ static json_t *json_changes(const FieldChange *c, size_t n) {
 
 static void write_json(StrBuf *sb, const Diff *d, const char *old_dir, const char *new_dir) {
     json_t *root = json_object();
-    json_object_set_new(root, "old", json_string(old_dir));
-    json_object_set_new(root, "new", json_string(new_dir));
+    json_object_set_new(root, "old", json_str(old_dir));
+    json_object_set_new(root, "new", json_str(new_dir));
     json_object_set_new(root, "added", json_records(d->added, d->nadded));
     json_object_set_new(root, "removed", json_records(d->removed, d->nremoved));
     json_object_set_new(root, "changed", json_changes(d->changes, d->nchanges));
     json_object_set_new(root, "product", json_changes(d->product, d->nproduct));
     json_object_set_new(root, "support_changed", json_changes(d->support, d->nsupport));
     json_t *up = json_array();
-    for (size_t i = 0; i < d->nupgraded; i++) json_array_append_new(up, json_string(d->upgraded[i]));
+    for (size_t i = 0; i < d->nupgraded; i++) json_array_append_new(up, json_str(d->upgraded[i]));
     json_object_set_new(root, "components_upgraded", up);
     json_object_set_new(root, "new_accepted_risks", json_records(d->accepted, d->naccepted));
     json_object_set_new(root, "new_vulnerabilities", json_records(d->new_vulns, d->nnew_vulns));
     json_object_set_new(root, "closed_vulnerabilities", json_records(d->closed_vulns, d->nclosed_vulns));
-    char *text = json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS);
+    /* ASCII only: C1 controls and the rest as \u escapes, none raw on a terminal */
+    char *text = json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
     json_decref(root);
     if (!text) die("out of memory writing the diff");
     sb_puts(sb, text);
@@ -249,8 +289,15 @@ static void write_json(StrBuf *sb, const Diff *d, const char *old_dir, const cha
     free(text);
 }
 
+/* s in HTML, its control characters shown as on a terminal (\x1b): the
+ * page may be printed to one, and HTML wants none of them raw. */
 static void html(StrBuf *sb, const char *s) {
-    if (s) sb_escape_html(sb, s, strlen(s));
+    if (!s) return;
+    StrBuf shown;
+    sb_init(&shown);
+    sb_escape_text(&shown, s, strlen(s), false);
+    sb_escape_html(sb, shown.data ? shown.data : "", shown.len);
+    sb_free(&shown);
 }
 
 static void html_records(StrBuf *sb, const char *title, const Record *const *r, size_t n) {

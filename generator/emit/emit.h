@@ -87,17 +87,21 @@ bool provider_finish(const Model *m, const Diag *d, const EmitOptions *e, OutDir
 bool bundle_finish(const Model *m, const Diag *d, const EmitOptions *e, OutDir *o);
 /* The ZIP's name, <product>-<version>-premarket.zip in safe characters. Arena-owned. */
 const char *bundle_zip_name(Arena *a, const Model *m);
-/* manifest.c: `dossier verify`: recomputes every hash of the bundle at path
- * (a ZIP, an unzipped folder, or a build's output folder, whose premarket/
- * and the manifest beside it are checked) against its manifest.json, checks the
- * signature with pubkey (may be NULL), prints each file that differs.
- * Returns EXIT_CLEAN, EXIT_FINDINGS on any difference, EXIT_USAGE when the
+/* verify.c: `dossier verify`: recomputes every hash of the bundle at path
+ * (a ZIP, an unzipped folder, or a build's output folder, whose premarket/,
+ * ZIP, and the manifest and signature beside them are checked and must
+ * agree) against its manifest.json, checks the signature with pubkey (may
+ * be NULL), prints each problem: a file that differs, is missing or is not
+ * listed, a link, a FIFO or a device (never followed or opened), a ZIP
+ * entry unlike those the build writes, a bound met (bundle.h).
+ * Returns EXIT_CLEAN, EXIT_FINDINGS on any problem, EXIT_USAGE when the
  * bundle cannot be read. */
 int bundle_verify(const char *path, const char *pubkey);
-/* Unzips the bundle zip into a new folder under /tmp, refusing entries
- * that would land outside it. Returns the folder (heap; the caller removes
- * its parent, fs_dirname, and frees), or NULL after a message on stderr. */
-char *bundle_unzip(const char *zip);
+/* Unpacks the bundle ZIP zip into the new, private folder dir within the
+ * bounds verify holds a ZIP to, refusing the whole ZIP for an entry that
+ * would land outside dir or a name given twice. False after a message on
+ * stderr; what was written is left for the caller to remove with dir. */
+bool bundle_unpack(const char *zip, const char *dir);
 /* diff.c: `dossier diff`: appends what changed from old to new to sb as
  * format "text", "json" or "html" (false for any other format); *changed
  * tells whether records or product facts differ. */

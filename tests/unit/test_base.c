@@ -75,6 +75,20 @@ int main(void) {
     CHECK("arena: grow keeps items", grown[3] == 7 && grown[7] == 0);
     CHECK_STR("arena: printf", arena_printf(&ar, "%s-%03d", "THR", 4), "THR-004");
     CHECK_STR("one line: runs of blanks folded, ends trimmed", text_one_line(&ar, "  a\n\t b  c \n"), "a b c");
+    CHECK_STR("printable: ESC, BEL and DEL shown", text_printable(&ar, "a\x1b[2Jb\x07\x7f"), "a\\x1b[2Jb\\x07\\x7f");
+    CHECK_STR("printable: line ends and tabs shown", text_printable(&ar, "a\nb\r\tc"), "a\\nb\\r\\tc");
+    CHECK_STR("printable: C1 controls shown", text_printable(&ar, "x\xc2\x9b" "2J\xc2\x85"), "x\\u009b2J\\u0085");
+    CHECK_STR("printable: UTF-8 kept", text_printable(&ar, "\xc2\xb5s \xe2\x80\x94 \xf0\x9f\x94\x92"),
+              "\xc2\xb5s \xe2\x80\x94 \xf0\x9f\x94\x92");
+    CHECK_STR("printable: malformed UTF-8 shown byte by byte", text_printable(&ar, "a\x9b\xc0\xaf\xed\xa0\x80\xe2\x82"),
+              "a\\x9b\\xc0\\xaf\\xed\\xa0\\x80\\xe2\\x82");
+    const char *plain = "nothing to escape";
+    CHECK("printable: plain text is not copied", text_printable(&ar, plain) == plain);
+    StrBuf lines;
+    sb_init(&lines);
+    sb_escape_text(&lines, "one\ntwo\x1b\n", 9, true);
+    CHECK_STR("printable: a report keeps its line feeds", lines.data, "one\ntwo\\x1b\n");
+    sb_free(&lines);
     arena_free(&ar);
 
     Diag d;
