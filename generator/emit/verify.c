@@ -19,9 +19,9 @@
 
 #include "bundle.h"
 
-/* The file a build puts at the root of the folders it makes, so that it
- * replaces only those; it is in no manifest. */
-#define STAMP ".dossier-output"
+/* The file a build puts at the root of the folders it makes (outdir.c), so
+ * that it replaces only those; it is in no manifest. */
+#define STAMP OUTDIR_STAMP
 #define MANIFEST "manifest.json"
 #define SIGNATURE "manifest.json.minisig"
 enum { MAX_MANIFEST = 32 << 20, MAX_SIGNATURE = 64 << 10, CHUNK = 64 * 1024 };

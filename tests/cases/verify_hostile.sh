@@ -83,7 +83,7 @@ run "output: another hidden file at the root fails" 1 "$DOSSIER" verify "$TMP/o-
 expect_grep "output: the hidden file named" "not in the manifest: $TMP/o-hid/.env" "$TMP/out"
 cp -R "$TMP/o-stamp" "$TMP/o-stamp2" && echo x >"$TMP/o-stamp2/premarket/.dossier-output"
 run "output: the stamp inside premarket/ fails" 1 "$DOSSIER" verify "$TMP/o-stamp2"
-cp -R "$TMP/built" "$TMP/o-stamp3" && ln -s /etc/passwd "$TMP/o-stamp3/.dossier-output"
+cp -R "$TMP/built" "$TMP/o-stamp3" && rm -f "$TMP/o-stamp3/.dossier-output" && ln -s /etc/passwd "$TMP/o-stamp3/.dossier-output"
 run "output: a stamp that is a symlink fails" 1 "$DOSSIER" verify "$TMP/o-stamp3"
 cp -R "$TMP/built" "$TMP/o-fifo" && mkfifo "$TMP/o-fifo/premarket/records/pipe.md"
 run "output: a FIFO in premarket/ fails, no hang" 1 "$DOSSIER" verify "$TMP/o-fifo"
