@@ -143,6 +143,8 @@ bool severity_parse(const char *s, Severity *out);
 /* Reads a whole file into a heap buffer (NUL-terminated). Returns false and
  * sets errno on failure; *len gets the size. Refuses files over max bytes. */
 bool fs_read(const char *path, size_t max, char **data, size_t *len);
+/* The same from an open file descriptor (a regular file), which it leaves open. */
+bool fs_read_fd(int fd, size_t max, char **data, size_t *len);
 /* Lists regular files below dir (recursively, not following symlinks),
  * paths relative to dir, sorted bytewise. Returns count; *out is arena-owned. */
 size_t fs_list(Arena *a, const char *dir, const char ***out);

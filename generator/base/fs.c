@@ -16,15 +16,23 @@
 bool fs_read(const char *path, size_t max, char **data, size_t *len) {
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0) return false;
+    bool ok = fs_read_fd(fd, max, data, len);
+    int e = errno;
+    close(fd);
+    errno = e;
+    return ok;
+}
+
+bool fs_read_fd(int fd, size_t max, char **data, size_t *len) {
     struct stat st;
-    if (fstat(fd, &st) != 0) goto fail;
+    if (fstat(fd, &st) != 0) return false;
     if (!S_ISREG(st.st_mode)) {
         errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
-        goto fail;
+        return false;
     }
     if ((size_t)st.st_size > max) {
         errno = EFBIG;
-        goto fail;
+        return false;
     }
     size_t cap = (size_t)st.st_size + 2, n = 0; /* room to see the end of the file */
     char *buf = xmalloc(cap);
@@ -33,7 +41,7 @@ bool fs_read(const char *path, size_t max, char **data, size_t *len) {
             if (cap > max + 1) {
                 free(buf);
                 errno = EFBIG;
-                goto fail;
+                return false;
             }
             cap *= 2;
             buf = xrealloc(buf, cap);
@@ -44,22 +52,15 @@ bool fs_read(const char *path, size_t max, char **data, size_t *len) {
             int e = errno;
             free(buf);
             errno = e;
-            goto fail;
+            return false;
         }
         if (r == 0) break;
         n += (size_t)r;
     }
-    close(fd);
     buf[n] = 0;
     *data = buf;
     *len = n;
     return true;
-fail: {
-    int e = errno;
-    close(fd);
-    errno = e;
-    return false;
-}
 }
 
 typedef struct List {
