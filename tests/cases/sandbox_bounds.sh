@@ -1,6 +1,7 @@
 #!/bin/sh
 # The bounds of the template sandbox, through dossier build on copies of
-# examples/minimal: no symbolic link is followed on the way to a template.
+# examples/minimal: no symbolic link is followed on the way to a template;
+# library functions that loop in C are charged to the instruction budget.
 # Every run is under `timeout` and `ulimit -v`, so a
 # regression fails instead of hanging or taking the machine's memory; the
 # limits are generous (what is tested is bounded against unbounded, not speed).
@@ -91,3 +92,64 @@ ln -s "$TMP/data" "$TMP/data-link"
 copy_example minimal link-installed
 DOSSIER_DATADIR="$TMP/data-link" run "link-installed: lua-templates/ reached through a link still works" 0 \
     "$DOSSIER" build "$TMP/link-installed" -o "$TMP/link-installed.out" --fail-on none --only site
+
+# ---- 2. library functions that loop in C ------------------------------------------
+
+B="--lua-budget 1000000"
+B20="--lua-budget 20000000" # room for the subject: string.rep is charged its copies
+# t has # of 2^61 from 62 keys: t[2], t[4] ... t[2^61], then t[1]
+SPARSE='local t = {} for i = 1, 61 do t[1 << i] = 1 end t[1] = 1 assert(#t == 1 << 61)'
+
+dossier rep-empty
+printf 'local s = string.rep("", math.maxinteger) .. ("x"):rep(0) .. string.rep("", math.maxinteger, "")\nwrite("x.txt", "[" .. s .. "]")\n' \
+    >"$TMP/rep-empty/templates/site/main.lua"
+run "rep-empty: string.rep of nothing, math.maxinteger times, is done at once" 0 \
+    "$DOSSIER" build "$TMP/rep-empty" -o "$TMP/rep-empty.out" --fail-on none --only site $B
+expect_grep "rep-empty: gives the empty string" "[]" "$TMP/rep-empty.out/x.txt"
+
+evil move-huge 1 "table.move: 9223372036854775806 items is more than a table can hold" "$B" \
+    'table.move({}, 1, math.maxinteger - 1, 2)'
+evil move-long 1 "table.move: instruction budget of 1000000 instructions exceeded" "$B" \
+    'table.move({}, 1, 10000000, 2)'
+evil sorted-sparse 2 "sorted: 2305843009213693952 items" "$B" "$SPARSE
+local s = sorted(t)"
+evil sort-sparse 2 "table.sort: 2305843009213693952 items" "$B" "$SPARSE
+table.sort(t)"
+evil insert-sparse 2 "table.insert: 2305843009213693952 items" "$B" "$SPARSE
+table.insert(t, 1, 0)"
+evil remove-sparse 2 "table.remove: 2305843009213693952 items" "$B" "$SPARSE
+table.remove(t, 1)"
+evil find-backtrack 2 "string.find: instruction budget" "$B" 'local s = ("a"):rep(30000)
+local i = s:find(".-.-.-.-.-b")'
+evil match-backtrack 2 "string.match: instruction budget" "$B" 'local s = ("a"):rep(30000)
+local m = s:match("(.-)(.-)(.-)(.-)b")'
+evil find-plain 2 "string.find: instruction budget" "$B20" 'local s = ("a"):rep(4000000)
+local i = s:find(("a"):rep(1000000) .. "b", 1, true)'
+evil gsub-long 2 "string.gsub: instruction budget" "$B20" 'local s = ("a"):rep(1000000)
+local r = s:gsub(".-b", "")'
+evil gmatch-long 2 "string.gmatch: instruction budget" "$B20" 'local s = ("a"):rep(1000000)
+for w in s:gmatch(".-b") do end'
+evil pack-padding 1 "string.pack: 2000000000" "" 'local s = string.pack("c2000000000", "")'
+
+# the bounded functions still do what Lua's do
+dossier same-results
+cat >"$TMP/same-results/templates/site/main.lua" <<'EOF'
+local out = {}
+local function add(...) local p = table.pack(...) for i = 1, p.n do out[#out + 1] = tostring(p[i]) end end
+add(("hello world"):find("o w"), ("hello world"):find("l+"), ("a.b"):find(".", 1, true))
+add(("key = value"):match("^(%w+)%s*=%s*(%w+)$"), ("THE (quick) fox"):find("%((%a+)%)"))
+add(("f(a(b)c)d"):match("%b()"), ("THE (quick) fox"):match("%f[%a]%a+", 5), ("abc"):match("()b()"))
+for k, v in ("a=1, b=2"):gmatch("(%w+)=(%w+)") do add(k, v) end
+add(("hello"):gsub("l", "L"), ("abc"):gsub("%w", "%0%0"), ("x y"):gsub("%w", { x = "1" }))
+add(("abc"):gsub("", "-"), ("$name!"):gsub("%$(%w+)", function(w) return w:upper() end))
+local t = { 1, 2, 3 }
+table.insert(t, 1, 0); table.insert(t, 9); add(table.concat(t, ","))
+add(table.remove(t, 1), table.remove(t), table.concat(t, ","))
+add(table.concat(table.move({ 1, 2, 3 }, 1, 3, 2), ","), table.unpack({ 7, 8 }))
+add(("ab"):rep(3, "-"), #string.pack("i4c3", 7, "ab"), table.concat(sorted({ 3, 1, 2 }), ","))
+write("x.txt", table.concat(out, " "))
+EOF
+run "same-results: builds" 0 "$DOSSIER" build "$TMP/same-results" -o "$TMP/same-results.out" --fail-on none --only site $B
+expect_grep "same-results: as Lua's own library gives" \
+    "5 3 2 2 key 5 11 quick (a(b)c) quick 2 3 a 1 b 2 heLLo aabbcc 1 y 2 -a-b-c- NAME! 1 0,1,2,3,9 0 9 1,2,3 1,1,2,3 7 8 ab-ab-ab 7 1,2,3" \
+    "$TMP/same-results.out/x.txt"
