@@ -11,7 +11,8 @@
 #include "../model/whitepaper.h"
 #include "renderer.h"
 
-static const char KEY_WRITTEN = 0; /* registry: path -> true, files of this output */
+static const char KEY_WRITTEN = 0;    /* registry: path -> true, files of this output */
+static const char KEY_WHITEPAPER = 0; /* registry: what whitepaper() returns, once made */
 
 enum { DEFAULT_MEMORY_CAP = 256u << 20 };
 static const unsigned long DEFAULT_BUDGET = 2000000000ul;
@@ -191,10 +192,18 @@ static int f_is_array(lua_State *L) {
  * check stage has reported them with their lines already. */
 static int f_whitepaper(lua_State *L) {
     Renderer *r = renderer_of(L);
+    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_WHITEPAPER) != LUA_TNIL) { /* +1 */
+        if (!lua_toboolean(L, -1)) lua_pushnil(L); /* false: there is none */
+        return 1;
+    }
+    lua_pop(L, 1);
+    /* read once: each reading takes arena memory, which the cap does not see */
     Whitepaper w;
     const char *error;
     if (!whitepaper_read(&r->arena, r->model->root, &w, &error)) {
         if (error) return luaL_error(L, "whitepaper(): cannot read whitepaper.md: %s", error);
+        lua_pushboolean(L, 0);
+        lua_rawsetp(L, LUA_REGISTRYINDEX, &KEY_WHITEPAPER);
         lua_pushnil(L);
         return 1;
     }
@@ -223,6 +232,8 @@ static int f_whitepaper(lua_State *L) {
         lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
     frozen_wrap(L, FROZEN_ARRAY, "the blocks of whitepaper.md");
+    lua_pushvalue(L, -1);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &KEY_WHITEPAPER);
     return 1;
 }
 

@@ -1,8 +1,8 @@
 #!/bin/sh
 # The bounds of the template sandbox, through dossier build on copies of
 # examples/minimal: no symbolic link is followed on the way to a template;
-# library functions that loop in C are charged to the instruction budget.
-# Every run is under `timeout` and `ulimit -v`, so a
+# library functions that loop in C are charged to the instruction budget;
+# markdown_text's memory counts against the cap. Every run is under `timeout` and `ulimit -v`, so a
 # regression fails instead of hanging or taking the machine's memory; the
 # limits are generous (what is tested is bounded against unbounded, not speed).
 . "$(dirname "$0")/../lib.sh"
@@ -153,3 +153,24 @@ run "same-results: builds" 0 "$DOSSIER" build "$TMP/same-results" -o "$TMP/same-
 expect_grep "same-results: as Lua's own library gives" \
     "5 3 2 2 key 5 11 quick (a(b)c) quick 2 3 a 1 b 2 heLLo aabbcc 1 y 2 -a-b-c- NAME! 1 0,1,2,3,9 0 9 1,2,3 1,1,2,3 7 8 ab-ab-ab 7 1,2,3" \
     "$TMP/same-results.out/x.txt"
+
+# ---- 3. markdown_text's memory and time -------------------------------------------
+
+evil md-long 1 "markdown_text: 16777216 bytes of Markdown, more than the 131072 one call renders" "" \
+    'write("x.html", markdown_text(string.rep("x", 16 << 20)))'
+# 120 KB: a table header of 180 columns, then rows of one cell each, which
+# cmark-gfm pads to 180 (4 GB on its own; 64 MiB a call here)
+evil md-table 2 "markdown_text: rendering 120724 bytes of Markdown takes more than 64 MiB" "" \
+    'local s = "|" .. string.rep("a|", 180) .. "\n|" .. string.rep("-|", 180) .. "\n" .. string.rep("x\n", 60000)
+write("x.html", markdown_text(s))'
+evil md-pipes 2 "markdown_text: line 3 of the text has more than 1000 '|'" "" \
+    'local s = "a|b\n-|-\n" .. string.rep("|", 65536)
+write("x.html", markdown_text(s))'
+evil md-repeat 2 "markdown_text: instruction budget of 500000000 instructions exceeded" "--lua-budget 500000000" \
+    'for i = 1, 1000 do
+  local h = markdown_text(string.rep("![[]()", 16000) .. i)
+end'
+# what the cap leaves bounds a parse too: 21 KB of e-mail addresses take
+# cmark-gfm some 21 MB
+evil md-cap 1 "and no more than the memory limit of 16 MiB leaves)" "--lua-memory 16" \
+    'write("x.html", markdown_text(string.rep("a@b.c ", 3500)))'
