@@ -21,6 +21,9 @@ typedef struct RenderOptions {
     const char *output;            /* output folder name: "site" */
     long instruction_budget;       /* VM instructions per output; 0 = default (2e9) */
     size_t memory_cap;             /* bytes of Lua heap; 0 = default (256 MiB) */
+    size_t max_document;           /* bytes of one file write() writes; 0 = default (128 MiB) */
+    size_t max_output;             /* bytes write() writes in all, over every output of
+                                      the Renderer (a build); 0 = default (1 GiB) */
     const char *period;            /* build --period FROM..TO (checked), templates' `period`; NULL: "" */
     bool pdf;                      /* build --pdf: the documents will also be PDFs (templates' `pdf`) */
 } RenderOptions;

@@ -44,6 +44,9 @@ struct Renderer {
     size_t mem_used, mem_cap;
     Pool pool;            /* lua_state.c: the blocks of L */
     unsigned long steps, budget;
+    size_t max_document, max_output; /* render.c: limits of write() */
+    size_t written;       /* bytes write() wrote in this build, this process's
+                             share (shard.c adds the other processes' after) */
     bool io_failed;       /* outdir_write failed: exit 2, message printed */
     bool sys_oom;         /* the system, not the cap, refused Lua memory: exit 2 */
     int last_chunk, last_line; /* sampled by the hook, for out-of-memory */

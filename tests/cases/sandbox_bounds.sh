@@ -2,7 +2,8 @@
 # The bounds of the template sandbox, through dossier build on copies of
 # examples/minimal: no symbolic link is followed on the way to a template;
 # library functions that loop in C are charged to the instruction budget;
-# markdown_text's memory counts against the cap. Every run is under `timeout` and `ulimit -v`, so a
+# markdown_text's memory counts against the cap; what templates write is
+# capped in size. Every run is under `timeout` and `ulimit -v`, so a
 # regression fails instead of hanging or taking the machine's memory; the
 # limits are generous (what is tested is bounded against unbounded, not speed).
 . "$(dirname "$0")/../lib.sh"
@@ -174,3 +175,24 @@ end'
 # cmark-gfm some 21 MB
 evil md-cap 1 "and no more than the memory limit of 16 MiB leaves)" "--lua-memory 16" \
     'write("x.html", markdown_text(string.rep("a@b.c ", 3500)))'
+
+# ---- 4. the size of what templates write ------------------------------------------
+
+evil out-document 1 "write: big.txt would be 209715200 bytes, more than the 128 MiB a document may have" \
+    "--lua-memory 512" 'write("big.txt", string.rep("x", 200 << 20))'
+evil out-total 2 "write: f3.txt would bring what the templates of this build wrote to more than 8 MiB" \
+    "--max-output 8 --jobs 1" 'local s = string.rep("x", 4 << 20)
+for i = 1, 3 do write("f" .. i .. ".txt", s) end'
+
+# with --jobs 2 each process writes its share; the sum is what counts
+dossier out-shards
+printf 'local s = string.rep("x", 100 * 1024)\nfor i = 1, 16 do write("f" .. i .. ".txt", s) end\n' \
+    >"$TMP/out-shards/templates/site/main.lua"
+run "out-shards: the processes' shares together pass the limit, exit 3" 3 \
+    "$DOSSIER" build "$TMP/out-shards" -o "$TMP/out-shards.out" --fail-on none --only site --max-output 1 --jobs 2
+expect_grep "out-shards: names main.lua and the limit" \
+    "$TMP/out-shards/templates/site/main.lua: error: the files the templates of this build wrote come to more than 1 MiB" \
+    "$TMP/out"
+check "out-shards: writes no output" test ! -e "$TMP/out-shards.out"
+run "out-shards: under a raised limit it builds" 0 \
+    "$DOSSIER" build "$TMP/out-shards" -o "$TMP/out-shards.out" --fail-on none --only site --max-output 2 --jobs 2
