@@ -80,9 +80,9 @@ expect_grep "link-file: says it is a link" "templates/site/x.html is a symbolic 
 
 # the installation's lua-templates/: no link below it either, though the
 # folder itself may be reached through one
-mkdir -p "$TMP/data"
+mkdir -p "$TMP/data/lua-templates"
 ln -s "$ROOT/schemas" "$TMP/data/schemas"
-cp -R "$ROOT/lua-templates" "$TMP/data/lua-templates"
+cp -R "$ROOT/lua-templates/." "$TMP/data/lua-templates/" # a copy, even of a folder reached by a link
 ln -s /etc "$TMP/data/lua-templates/etc"
 dossier link-defaults
 printf 'write("x.txt", render("etc/passwd"))\n' >"$TMP/link-defaults/templates/site/main.lua"
