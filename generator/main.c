@@ -41,6 +41,8 @@ typedef struct Options {
     int verbosity; /* 0 quiet, 1 normal, 2 verbose */
     long lua_budget;    /* VM instructions per output, 0 = the default */
     long lua_memory;    /* MiB of Lua heap, 0 = the default */
+    long max_document;  /* MiB of one file a template writes, 0 = the default */
+    long max_output;    /* MiB templates write in one build, 0 = the default */
     int min_coverage;   /* --min-support-coverage, -1 when not given */
     const char *mds2_catalogue; /* the maker's copy of the MDS2 wording, or NULL */
     const char *cyclonedx_schemas; /* --cyclonedx-schemas: the official CycloneDX XSDs, or NULL */
@@ -78,6 +80,9 @@ static const char usage_text[] =
     "  --min-support-coverage PCT  fail when fewer components have known support data\n"
     "  --lua-budget N         Lua instructions a template output may run (default 2e9)\n"
     "  --lua-memory MIB       Lua heap a template output may use (default 256)\n"
+    "  --max-document MIB     size of one file a template may write (default 128)\n"
+    "  --max-output MIB       size of all the files the templates of a build may write\n"
+    "                         (default 1024)\n"
     "  --cyclonedx-schemas DIR  check, build: validate CycloneDX XML SBOMs against the\n"
     "                         official bom-1.x.xsd in DIR (also DOSSIER_CYCLONEDX_SCHEMAS);\n"
     "                         violations are sbom-schema warnings\n"
@@ -152,6 +157,7 @@ static const char *find_datadir(Arena *a) {
 /* The options that take a value, and the commands each applies to. */
 typedef enum OptId {
     OPT_FORMAT, OPT_FAIL_ON, OPT_OUTPUT, OPT_ONLY, OPT_LUA_BUDGET, OPT_LUA_MEMORY,
+    OPT_MAX_DOCUMENT, OPT_MAX_OUTPUT,
     OPT_MDS2_CATALOGUE, OPT_CDX_SCHEMAS, OPT_SIGN, OPT_PUBKEY, OPT_PERIOD, OPT_MIN_COVERAGE, OPT_JOBS
 } OptId;
 
@@ -167,6 +173,8 @@ static const struct {
     {"--only", OPT_ONLY, "build"},
     {"--lua-budget", OPT_LUA_BUDGET, "build"},
     {"--lua-memory", OPT_LUA_MEMORY, "build"},
+    {"--max-document", OPT_MAX_DOCUMENT, "build"},
+    {"--max-output", OPT_MAX_OUTPUT, "build"},
     {"--mds2-catalogue", OPT_MDS2_CATALOGUE, "build"},
     {"--cyclonedx-schemas", OPT_CDX_SCHEMAS, "check build"},
     {"--sign", OPT_SIGN, "build"},
@@ -222,6 +230,8 @@ static bool set_value_option(Options *o, OptId id, const char *flag, const char 
     case OPT_PUBKEY: o->pubkey = val; return true;
     case OPT_LUA_BUDGET: return number_arg(flag, val, 1, 1L << 50, &o->lua_budget);
     case OPT_LUA_MEMORY: return number_arg(flag, val, 1, 65536, &o->lua_memory);
+    case OPT_MAX_DOCUMENT: return number_arg(flag, val, 1, 1L << 20, &o->max_document);
+    case OPT_MAX_OUTPUT: return number_arg(flag, val, 1, 1L << 20, &o->max_output);
     case OPT_JOBS: return number_arg(flag, val, 1, 64, &o->jobs);
     case OPT_MIN_COVERAGE:
         if (!number_arg(flag, val, 0, 100, &n)) return false;
@@ -526,6 +536,8 @@ static int cmd_build(const Options *o) {
         .default_templates = fs_join(&run.arena, run.datadir, "lua-templates"),
         .instruction_budget = o->lua_budget,
         .memory_cap = (size_t)o->lua_memory * 1024 * 1024,
+        .max_document = (size_t)o->max_document * 1024 * 1024,
+        .max_output = (size_t)o->max_output * 1024 * 1024,
         .period = o->period ? o->period : default_period(&run.arena, run.model.build_date),
         .pdf = o->pdf,
     };

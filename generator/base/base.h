@@ -148,6 +148,8 @@ bool severity_parse(const char *s, Severity *out);
 /* Reads a whole file into a heap buffer (NUL-terminated). Returns false and
  * sets errno on failure; *len gets the size. Refuses files over max bytes. */
 bool fs_read(const char *path, size_t max, char **data, size_t *len);
+/* The same from an open file descriptor (a regular file), which it leaves open. */
+bool fs_read_fd(int fd, size_t max, char **data, size_t *len);
 /* As fs_read, for the file rel below the folder root, opening every part of
  * rel without following a symbolic link (a link anywhere on the way: ELOOP
  * or ENOTDIR) and refusing "..", "." and empty parts (EINVAL), so nothing

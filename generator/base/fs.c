@@ -13,17 +13,16 @@
 
 #include "base.h"
 
-/* Reads the open file fd whole (and closes it), as fs_read. */
-static bool read_fd(int fd, size_t max, char **data, size_t *len) {
+bool fs_read_fd(int fd, size_t max, char **data, size_t *len) {
     struct stat st;
-    if (fstat(fd, &st) != 0) goto fail;
+    if (fstat(fd, &st) != 0) return false;
     if (!S_ISREG(st.st_mode)) {
         errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
-        goto fail;
+        return false;
     }
     if ((size_t)st.st_size > max) {
         errno = EFBIG;
-        goto fail;
+        return false;
     }
     size_t cap = (size_t)st.st_size + 2, n = 0; /* room to see the end of the file */
     char *buf = xmalloc(cap);
@@ -32,7 +31,7 @@ static bool read_fd(int fd, size_t max, char **data, size_t *len) {
             if (cap > max + 1) {
                 free(buf);
                 errno = EFBIG;
-                goto fail;
+                return false;
             }
             cap *= 2;
             buf = xrealloc(buf, cap);
@@ -43,22 +42,24 @@ static bool read_fd(int fd, size_t max, char **data, size_t *len) {
             int e = errno;
             free(buf);
             errno = e;
-            goto fail;
+            return false;
         }
         if (r == 0) break;
         n += (size_t)r;
     }
-    close(fd);
     buf[n] = 0;
     *data = buf;
     *len = n;
     return true;
-fail: {
+}
+
+/* Reads the open file fd whole, as fs_read, and closes it. */
+static bool read_fd(int fd, size_t max, char **data, size_t *len) {
+    bool ok = fs_read_fd(fd, max, data, len);
     int e = errno;
     close(fd);
     errno = e;
-    return false;
-}
+    return ok;
 }
 
 bool fs_read(const char *path, size_t max, char **data, size_t *len) {

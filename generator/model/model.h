@@ -333,6 +333,10 @@ void model_link_prose(Model *m, Record *from, Record *to, SrcLoc loc);
 void prose_attach_extensions(void *parser);
 /* Renders a parsed cmark document to HTML in a, raw HTML shown as text. */
 const char *prose_html(Arena *a, void *doc, size_t *len);
+/* The same for a document parsed with the allocator mem (a cmark_mem *)
+ * instead of prose_mem(): the nodes that stand in for raw HTML must come
+ * from the allocator of the document they go into. */
+const char *prose_html_mem(Arena *a, void *doc, void *mem, size_t *len);
 /* The allocator cmark-gfm parses with (a cmark_mem *): small blocks from a
  * pool (base/pool.c) rather than one malloc per node. */
 void *prose_mem(void);

@@ -120,7 +120,7 @@ void prose_attach_extensions(void *parser) {
  * swapped for text (inline) or code blocks (blocks) while rendering, so
  * record authors cannot inject markup; the swap is undone before returning,
  * leaving doc as it was. */
-static char *html_of(void *doc, size_t *len) {
+static char *html_of(void *doc, cmark_mem *doc_mem, size_t *len) {
     size_t n = 0, cap = 0;
     cmark_node **raw = NULL;
     cmark_iter *it = cmark_iter_new(doc);
@@ -140,7 +140,7 @@ static char *html_of(void *doc, size_t *len) {
     for (size_t i = 0; i < n; i++) {
         bool block = cmark_node_get_type(raw[i]) == CMARK_NODE_HTML_BLOCK;
         const char *lit = cmark_node_get_literal(raw[i]);
-        shown[i] = cmark_node_new_with_mem(block ? CMARK_NODE_CODE_BLOCK : CMARK_NODE_TEXT, &pooled_mem);
+        shown[i] = cmark_node_new_with_mem(block ? CMARK_NODE_CODE_BLOCK : CMARK_NODE_TEXT, doc_mem);
         cmark_node_set_literal(shown[i], lit ? lit : "");
         cmark_node_replace(raw[i], shown[i]);
     }
@@ -161,8 +161,10 @@ static char *html_of(void *doc, size_t *len) {
     return html;
 }
 
-const char *prose_html(Arena *a, void *doc, size_t *len) {
-    char *html = html_of(doc, len);
+const char *prose_html(Arena *a, void *doc, size_t *len) { return prose_html_mem(a, doc, &pooled_mem, len); }
+
+const char *prose_html_mem(Arena *a, void *doc, void *mem, size_t *len) {
+    char *html = html_of(doc, mem, len);
     const char *copy = arena_strndup(a, html, *len);
     pooled_mem.free(html);
     return copy;
@@ -263,7 +265,7 @@ static void scan(Model *m, Record *r, StrBuf *out) {
     }
     cmark_iter_free(it);
     size_t hlen;
-    char *html = html_of(doc, &hlen);
+    char *html = html_of(doc, &pooled_mem, &hlen);
     cmark_node_free(doc);
     put_u64(out, hlen);
     sb_append(out, html, hlen);

@@ -2,6 +2,7 @@
  * memory cap (its allocator), an instruction budget (a count hook), an
  * allow-listed environment with deterministic pairs, tostring and sort,
  * read-only containers, and errors mapped to template path:line. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,6 +94,31 @@ static void sandbox_hook(lua_State *L, lua_Debug *ar) {
         lua_pushfstring(L, "memory limit of %d MiB exceeded", (int)(r->mem_cap >> 20));
         lua_error(L);
     }
+}
+
+void sandbox_charge(lua_State *L, lua_Integer units, const char *what) {
+    Renderer *r = renderer_of(L);
+    unsigned long u = units > 0 ? (unsigned long)units : 0;
+    r->steps = r->steps > ULONG_MAX - u ? ULONG_MAX : r->steps + u;
+    if (r->steps > r->budget)
+        luaL_error(L, "%s: instruction budget of %I instructions exceeded (work done in C counts too)", what,
+                   (lua_Integer)r->budget);
+}
+
+void sandbox_items(lua_State *L, lua_Integer n, const char *what) {
+    Renderer *r = renderer_of(L);
+    lua_Integer most = (lua_Integer)(r->mem_cap / 16);
+    if (n > most)
+        luaL_error(L, "%s: %I items is more than a table can hold under the memory limit of %d MiB (%I)", what, n,
+                   (int)(r->mem_cap >> 20), most);
+    sandbox_charge(L, n, what);
+}
+
+/* The work of sorting n items: n log2 n comparisons. */
+static lua_Integer sort_work(lua_Integer n) {
+    lua_Integer log = 1;
+    while (log < 63 && ((lua_Integer)1 << log) < n) log++;
+    return n > 0 && n < LUA_MAXINTEGER / log ? n * log : n;
 }
 
 static int sandbox_panic(lua_State *L) {
@@ -371,9 +397,12 @@ static void stable_sort(lua_State *L, int t, lua_Integer n, LessFn less, int cmp
     lua_pop(L, 1);
 }
 
-/* Copies t[1..#t] (metamethods honoured) into a new plain table. */
-static lua_Integer push_copy(lua_State *L, int t) {
+/* Copies t[1..#t] (metamethods honoured) into a new plain table, after
+ * sandbox_items: # of a table can be 2^61 (t[1], t[2], t[4] ... t[2^61]). */
+static lua_Integer push_copy(lua_State *L, int t, const char *what) {
     lua_Integer n = luaL_len(L, t);
+    sandbox_items(L, n, what);
+    sandbox_charge(L, sort_work(n), what);
     lua_createtable(L, n > 0 && n < INT32_MAX ? (int)n : 0, 0); /* +1 */
     for (lua_Integer i = 1; i <= n; i++) {
         lua_geti(L, t, i);      /* +1 */
@@ -390,7 +419,7 @@ static int f_table_sort(lua_State *L) {
         luaL_checktype(L, 2, LUA_TFUNCTION);
         cmp = 2;
     }
-    lua_Integer n = push_copy(L, 1);
+    lua_Integer n = push_copy(L, 1, "table.sort");
     stable_sort(L, -1, n, cmp ? less_call : less_default, cmp);
     for (lua_Integer i = 1; i <= n; i++) {
         lua_rawgeti(L, -1, i); /* +1 */
@@ -407,7 +436,7 @@ static int f_sorted(lua_State *L) {
         luaL_checktype(L, 2, LUA_TFUNCTION);
         cmp = 2;
     }
-    lua_Integer n = push_copy(L, 1);
+    lua_Integer n = push_copy(L, 1, "sorted");
     stable_sort(L, -1, n, cmp ? less_call : less_default, cmp);
     return 1;
 }
@@ -439,6 +468,7 @@ static void push_sorted_iterator(lua_State *L, int t) {
         lua_pushvalue(L, -1);
         lua_rawseti(L, -3, ++n);
     }
+    sandbox_charge(L, sort_work(n), "pairs");
     stable_sort(L, -1, n, less_key, 0);
     lua_pushinteger(L, 0);
     lua_pushcclosure(L, sorted_keys_next, 2); /* -2 +1 */
@@ -481,6 +511,16 @@ static int f_type(lua_State *L) {
     return 1;
 }
 
+/* Calls the library's own function (upvalue 1) with the arguments as
+ * they are; returns what it returns. */
+static int call_original(lua_State *L) {
+    int n = lua_gettop(L);
+    lua_pushvalue(L, lua_upvalueindex(1)); /* +1 */
+    lua_insert(L, 1);
+    lua_call(L, n, LUA_MULTRET); /* -(n + 1) +results */
+    return lua_gettop(L);
+}
+
 /* string.format without %p and without tables or functions as arguments:
  * both would print an address. */
 static int f_string_format(lua_State *L) {
@@ -510,25 +550,108 @@ static int f_string_format(lua_State *L) {
     return 1;
 }
 
-/* string.rep refused up front when the result cannot fit under the cap. */
+/* string.rep(s, n [, sep]): refused up front when the result cannot fit
+ * under the cap; its n copies charged to the budget. Nothing to copy
+ * gives "" at once: Lua's own loops n times even then, and with n =
+ * math.maxinteger it never ends. */
 static int f_string_rep(lua_State *L) {
     Renderer *r = renderer_of(L);
     size_t l, lsep = 0;
     luaL_checklstring(L, 1, &l);
     lua_Integer n = luaL_checkinteger(L, 2);
     luaL_optlstring(L, 3, "", &lsep);
-    if (n > 0) {
-        double total = ((double)l + (double)lsep) * (double)n;
-        double room = (double)(r->mem_cap - r->mem_used);
-        if (total > room)
-            return luaL_error(L, "string.rep: %f bytes would exceed the memory limit of %d MiB", total,
-                              (int)(r->mem_cap >> 20));
+    if (n <= 0 || l + lsep == 0) {
+        lua_pushliteral(L, "");
+        return 1;
     }
-    lua_pushvalue(L, lua_upvalueindex(1));
-    lua_insert(L, 1);
-    lua_call(L, lua_gettop(L) - 1, 1);
-    return 1;
+    double total = ((double)l + (double)lsep) * (double)n;
+    double room = (double)(r->mem_cap - r->mem_used);
+    if (total > room)
+        return luaL_error(L, "string.rep: %f bytes would exceed the memory limit of %d MiB", total,
+                          (int)(r->mem_cap >> 20));
+    sandbox_charge(L, n, "string.rep");
+    return call_original(L);
 }
+
+/* string.pack(fmt, ...): an item "c<n>" pads its string to n bytes one
+ * byte at a time (n up to 2^31), so the padding is checked against the
+ * cap and charged first; the digits after every 'c' count, an upper
+ * bound whatever the options around them. */
+static int f_string_pack(lua_State *L) {
+    Renderer *r = renderer_of(L);
+    size_t len;
+    const char *fmt = luaL_checklstring(L, 1, &len);
+    double total = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (fmt[i] != 'c') continue;
+        double n = 0;
+        while (i + 1 < len && fmt[i + 1] >= '0' && fmt[i + 1] <= '9') n = n * 10 + (fmt[++i] - '0');
+        total += n;
+    }
+    if (total > (double)(r->mem_cap - r->mem_used))
+        return luaL_error(L, "string.pack: %f bytes would exceed the memory limit of %d MiB", total,
+                          (int)(r->mem_cap >> 20));
+    sandbox_charge(L, (lua_Integer)total, "string.pack");
+    return call_original(L);
+}
+
+/* ---- table functions whose loops run in C -------------------------------- */
+
+/* Items from i to j, both included: none when j < i. */
+static lua_Integer span(lua_Integer i, lua_Integer j) {
+    if (j < i) return 0;
+    lua_Unsigned n = (lua_Unsigned)j - (lua_Unsigned)i + 1u;
+    return n > (lua_Unsigned)LUA_MAXINTEGER || n == 0 ? LUA_MAXINTEGER : (lua_Integer)n;
+}
+
+/* Whether the value at idx has a length Lua's table functions would take:
+ * otherwise they raise their own argument error, left to them. */
+static bool has_len(lua_State *L, int idx) {
+    if (lua_type(L, idx) == LUA_TTABLE) return true;
+    if (luaL_getmetafield(L, idx, "__len") == LUA_TNIL) return false; /* +1 when found */
+    lua_pop(L, 1);
+    return true;
+}
+
+/* table.move(a1, f, e, t [, a2]): moves e - f + 1 items. */
+static int f_table_move(lua_State *L) {
+    lua_Integer f = luaL_checkinteger(L, 2), e = luaL_checkinteger(L, 3);
+    sandbox_items(L, span(f, e), "table.move");
+    return call_original(L);
+}
+
+/* table.insert(t, pos, v) shifts #t - pos + 1 items up. */
+static int f_table_insert(lua_State *L) {
+    if (lua_gettop(L) == 3 && has_len(L, 1)) {
+        lua_Integer pos = luaL_checkinteger(L, 2), e = luaL_len(L, 1);
+        sandbox_items(L, span(pos, e), "table.insert");
+    }
+    return call_original(L);
+}
+
+/* table.remove(t [, pos]) shifts #t - pos items down. */
+static int f_table_remove(lua_State *L) {
+    if (has_len(L, 1)) {
+        lua_Integer size = luaL_len(L, 1), pos = luaL_optinteger(L, 2, size);
+        sandbox_items(L, span(pos, size), "table.remove");
+    }
+    return call_original(L);
+}
+
+/* table.concat(t [, sep [, i [, j]]]) and table.unpack(t [, i [, j]]):
+ * items i to j (j = #t by default). */
+static int items_from(lua_State *L, int arg, const char *what) {
+    if (has_len(L, 1)) {
+        lua_Integer i = luaL_optinteger(L, arg, 1);
+        lua_Integer j = lua_isnoneornil(L, arg + 1) ? luaL_len(L, 1) : luaL_checkinteger(L, arg + 1);
+        sandbox_items(L, span(i, j), what);
+    }
+    return call_original(L);
+}
+
+static int f_table_concat(lua_State *L) { return items_from(L, 3, "table.concat"); }
+
+static int f_table_unpack(lua_State *L) { return items_from(L, 2, "table.unpack"); }
 
 /* ---- read-only containers -------------------------------------------------- */
 
@@ -685,10 +808,9 @@ static const luaL_Reg frozen_meta[] = {
  * files, the process, the loader, the garbage collector, metatables or
  * randomness. Names not listed do not exist for templates. */
 static const char *const base_allowed[] = {"assert", "error", "ipairs", "select", "tonumber", NULL};
-static const char *const string_allowed[] = {"byte", "char", "find", "gmatch", "gsub", "len", "lower",
-                                             "match", "pack", "packsize", "reverse", "sub", "unpack",
-                                             "upper", NULL};
-static const char *const table_allowed[] = {"concat", "insert", "move", "pack", "remove", "unpack", NULL};
+static const char *const string_allowed[] = {"byte", "char", "len", "lower", "packsize", "reverse", "sub",
+                                             "unpack", "upper", NULL};
+static const char *const table_allowed[] = {"pack", NULL};
 static const char *const math_allowed[] = {"abs", "ceil", "exp", "floor", "fmod", "huge", "log",
                                            "max", "maxinteger", "min", "mininteger", "modf", "pi",
                                            "sqrt", "tointeger", "type", "ult", NULL};
@@ -745,6 +867,10 @@ void sandbox_init(lua_State *L) {
     lua_getfield(L, string, "rep");
     lua_pushcclosure(L, f_string_rep, 1);
     lua_setfield(L, -2, "rep");
+    lua_getfield(L, string, "pack");
+    lua_pushcclosure(L, f_string_pack, 1);
+    lua_setfield(L, -2, "pack");
+    pattern_add(L); /* find, match, gmatch, gsub: their steps counted */
     /* Methods on strings ("x"):upper() read this table, not the library
      * (which has dump); and getmetatable("") gives nothing away. */
     lua_pushliteral(L, "");
@@ -761,6 +887,16 @@ void sandbox_init(lua_State *L) {
     copy_fields(L, table, table_allowed);
     lua_pushcfunction(L, f_table_sort);
     lua_setfield(L, -2, "sort");
+    /* the others that loop in C, each charged for its items first */
+    static const luaL_Reg table_bounded[] = {
+        {"concat", f_table_concat}, {"insert", f_table_insert}, {"move", f_table_move},
+        {"remove", f_table_remove}, {"unpack", f_table_unpack}, {NULL, NULL},
+    };
+    for (const luaL_Reg *f = table_bounded; f->name; f++) {
+        lua_getfield(L, table, f->name);       /* +1 Lua's own */
+        lua_pushcclosure(L, f->func, 1);       /* -1 +1 */
+        lua_setfield(L, -2, f->name);          /* -1 */
+    }
     frozen_wrap(L, FROZEN_MAP, "the table library");
     lua_setfield(L, g, "table");
 

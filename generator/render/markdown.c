@@ -2,6 +2,9 @@
  * by model/prose.c) or a text field (rendered here once) is HTML with raw
  * HTML shown as text; its "dossier:ID" links are made relative to the page
  * being written. Part of render/. */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmark-gfm-core-extensions.h>
@@ -10,10 +13,111 @@
 #include "renderer.h"
 
 static const char KEY_TEXTS = 0; /* registry: Markdown text -> its HTML, links unresolved */
+static const char OUTGROWN = 0;  /* the error that stops a parse at the memory cap */
+
+enum {
+    MARKDOWN_MAX_TEXT = 128 << 10,   /* bytes of Markdown one markdown_text call renders */
+    MARKDOWN_MAX_PIPES = 1000,       /* '|' on one line: a table row's cells */
+    MARKDOWN_MAX_MEMORY = 64u << 20, /* bytes cmark-gfm may hold for one call */
+};
+
+/* ---- a parse that counts against the memory cap ------------------------------ */
+
+/* cmark-gfm has no way out of a failed allocation and takes memory in
+ * proportion to no simple measure of its input: 100 KB of table rows padded
+ * to a wide header take 3 GB, and an e-mail autolink costs a thousand
+ * times its bytes. So a parse of template-given text allocates through
+ * this allocator, which counts every block against what the memory cap
+ * leaves (at most MARKDOWN_MAX_MEMORY) and, past it, stops the parse with a Lua error (OUTGROWN) from
+ * inside cmark; the parse runs under its own lua_pcall, and every block it
+ * held (each on a list) is freed after. cmark's allocator takes no
+ * context, hence the one parse in progress here: the render stage is single-threaded. */
+typedef union Block {
+    struct {
+        union Block *prev, *next;
+        size_t size;
+    } h;
+    max_align_t align;
+} Block;
+
+typedef struct Parse {
+    lua_State *L;
+    size_t used, room; /* bytes held, and what the cap leaves */
+    bool counting;     /* false once parsed: rendering the HTML allocates little */
+    Block list;        /* every block held, a ring through list */
+    /* the job, for parse_protected */
+    const Model *model;
+    Arena *arena;
+    const char *src;
+    size_t len;
+    const char *html;
+    size_t hlen;
+} Parse;
+
+static Parse *parse_now;
+
+static void *md_take(Block *old, size_t n) {
+    Parse *p = parse_now;
+    size_t was = old ? old->h.size : 0;
+    if (n > SIZE_MAX - sizeof(Block) || (p->counting && n > was && p->used - was + n > p->room)) {
+        lua_pushlightuserdata(p->L, (void *)&OUTGROWN); /* allocates nothing */
+        lua_error(p->L);
+    }
+    if (old) { /* unlinked first: realloc may move it */
+        old->h.prev->h.next = old->h.next;
+        old->h.next->h.prev = old->h.prev;
+    }
+    Block *b = realloc(old, sizeof(Block) + n);
+    if (!b) die("out of memory");
+    b->h.size = n;
+    b->h.next = p->list.h.next;
+    b->h.prev = &p->list;
+    p->list.h.next->h.prev = b;
+    p->list.h.next = b;
+    p->used = p->used - was + n;
+    return b + 1;
+}
+
+static void *md_calloc(size_t count, size_t size) {
+    size_t n = size && count > SIZE_MAX / size ? SIZE_MAX : count * size;
+    void *q = md_take(NULL, n);
+    memset(q, 0, n);
+    return q;
+}
+
+static void *md_realloc(void *q, size_t n) { return md_take(q ? (Block *)q - 1 : NULL, n); }
+
+static void md_free(void *q) {
+    if (!q) return;
+    Block *b = (Block *)q - 1;
+    b->h.prev->h.next = b->h.next;
+    b->h.next->h.prev = b->h.prev;
+    parse_now->used -= b->h.size;
+    free(b);
+}
+
+static cmark_mem counted_mem = {md_calloc, md_realloc, md_free};
+
+/* Under lua_pcall: parses p->src with the counting allocator and renders
+ * it to HTML (p->html, arena-owned). */
+static int parse_protected(lua_State *L) {
+    Parse *p = lua_touserdata(L, 1);
+    cmark_parser *parser = cmark_parser_new_with_mem(CMARK_OPT_DEFAULT, &counted_mem);
+    prose_attach_extensions(parser);
+    cmark_parser_feed(parser, p->src, p->len);
+    cmark_node *doc = cmark_parser_finish(parser);
+    cmark_parser_free(parser);
+    p->counting = false;
+    p->html = prose_html_mem(p->arena, doc, &counted_mem, &p->hlen);
+    cmark_node_free(doc);
+    return 0;
+}
 
 /* Parses text as a record body is parsed: a link reference definition is
- * appended for every [ID] that names a record, so it becomes a link. */
-static const char *render_text(Arena *a, const Model *m, const char *text, size_t len, size_t *outlen) {
+ * appended for every [ID] that names a record, so it becomes a link.
+ * Raises when the parse outgrows what the memory cap leaves. */
+static const char *render_text(lua_State *L, Renderer *r, const char *text, size_t len, size_t *outlen) {
+    Arena *a = &r->scratch;
     StrBuf src;
     sb_init(&src);
     sb_append(&src, text, len);
@@ -23,18 +127,54 @@ static const char *render_text(Arena *a, const Model *m, const char *text, size_
         while (q < text + len && q - p < 80 && *q != ']' && *q != '[' && *q != '\n' && *q != ' ') q++;
         if (q >= text + len || *q != ']' || !id_shaped(p + 1, (size_t)(q - p - 1))) continue;
         char *id = arena_strndup(a, p + 1, (size_t)(q - p - 1));
-        if (model_find(m, id)) sb_printf(&src, "[%s]: dossier:%s\n", id, id);
+        if (model_find(r->model, id)) sb_printf(&src, "[%s]: dossier:%s\n", id, id);
         if (p + 1 >= text + len) break;
     }
-    cmark_parser *parser = cmark_parser_new_with_mem(CMARK_OPT_DEFAULT, prose_mem());
-    prose_attach_extensions(parser);
-    cmark_parser_feed(parser, src.data, src.len);
-    cmark_node *doc = cmark_parser_finish(parser);
-    cmark_parser_free(parser);
+    size_t room = r->mem_cap > r->mem_used ? r->mem_cap - r->mem_used : 0;
+    Parse p = {.L = L, .room = room < MARKDOWN_MAX_MEMORY ? room : MARKDOWN_MAX_MEMORY, .counting = true,
+               .model = r->model, .arena = a, .src = src.data, .len = src.len};
+    p.list.h.next = p.list.h.prev = &p.list;
+    parse_now = &p;
+    lua_pushcfunction(L, parse_protected); /* +1 */
+    lua_pushlightuserdata(L, &p);          /* +1 */
+    int status = lua_pcall(L, 1, 0, 0);    /* -2, +1 on an error */
     sb_free(&src);
-    const char *html = prose_html(a, doc, outlen);
-    cmark_node_free(doc);
-    return html;
+    while (p.list.h.next != &p.list) md_free(p.list.h.next + 1); /* what a stopped parse held */
+    parse_now = NULL;
+    if (status == LUA_OK) {
+        *outlen = p.hlen;
+        return p.html;
+    }
+    if (lua_touserdata(L, -1) == &OUTGROWN)
+        luaL_error(L, "markdown_text: rendering %I bytes of Markdown takes more than %d MiB of memory (a call "
+                      "may use %d MiB, and no more than the memory limit of %d MiB leaves)", (lua_Integer)len,
+                   (int)(p.room >> 20), (int)(MARKDOWN_MAX_MEMORY >> 20), (int)(r->mem_cap >> 20));
+    lua_error(L); /* anything else, as it came */
+    return NULL;
+}
+
+/* Refuses, before cmark-gfm sees it, Markdown that takes it too long:
+ * over MARKDOWN_MAX_TEXT bytes, or a line with more than
+ * MARKDOWN_MAX_PIPES '|' (its time grows with the square of a table row's
+ * cells: 65,000 in one row took 18 s). Then charges the parse to the
+ * instruction budget: n + (n/8)^2 for n bytes, since some inputs take
+ * time that grows with the square of their length. */
+static void check_text(lua_State *L, const char *text, size_t len) {
+    if (len > MARKDOWN_MAX_TEXT)
+        luaL_error(L, "markdown_text: %I bytes of Markdown, more than the %d one call renders", (lua_Integer)len,
+                   (int)MARKDOWN_MAX_TEXT);
+    int line = 1, pipes = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (text[i] == '\n') {
+            line++;
+            pipes = 0;
+        } else if (text[i] == '|' && ++pipes > MARKDOWN_MAX_PIPES) {
+            luaL_error(L, "markdown_text: line %d of the text has more than %d '|', more table cells than a row "
+                          "may have", line, (int)MARKDOWN_MAX_PIPES);
+        }
+    }
+    lua_Integer k = (lua_Integer)len / 8;
+    sandbox_charge(L, (lua_Integer)len + k * k, "markdown_text");
 }
 
 /* Pushes html with every href="dossier:ID" made the relative URL of ID's
@@ -143,10 +283,11 @@ static int f_markdown_text(lua_State *L) {
     lua_pushvalue(L, 1);
     if (lua_rawget(L, 3) == LUA_TNIL) { /* 4 */
         lua_pop(L, 1);
+        check_text(L, text, len);
         arena_free(&r->scratch);
         arena_init(&r->scratch);
-        size_t hlen;
-        const char *html = render_text(&r->scratch, r->model, text, len, &hlen);
+        size_t hlen = 0;
+        const char *html = render_text(L, r, text, len, &hlen);
         lua_pushlstring(L, html, hlen);
         lua_pushvalue(L, 1);
         lua_pushvalue(L, -2);

@@ -11,9 +11,11 @@
 #include "../model/whitepaper.h"
 #include "renderer.h"
 
-static const char KEY_WRITTEN = 0; /* registry: path -> true, files of this output */
+static const char KEY_WRITTEN = 0;    /* registry: path -> true, files of this output */
+static const char KEY_WHITEPAPER = 0; /* registry: what whitepaper() returns, once made */
 
-enum { DEFAULT_MEMORY_CAP = 256u << 20 };
+enum { DEFAULT_MEMORY_CAP = 256u << 20, DEFAULT_MAX_DOCUMENT = 128u << 20 };
+static const size_t DEFAULT_MAX_OUTPUT = (size_t)1 << 30;
 static const unsigned long DEFAULT_BUDGET = 2000000000ul;
 
 /* ---- paths ------------------------------------------------------------------------ */
@@ -136,7 +138,8 @@ static int f_href(lua_State *L) {
 }
 
 /* write(path, content): one file of the output; content is a string or a
- * safe value (what render returns). Each path once. */
+ * safe value (what render returns). Each path once; no file over
+ * max_document bytes, nor more than max_output bytes in all. */
 static int f_write(lua_State *L) {
     Renderer *r = renderer_of(L);
     size_t plen, len;
@@ -151,7 +154,15 @@ static int f_write(lua_State *L) {
     lua_pop(L, 1);
     lua_pushboolean(L, 1);
     lua_setfield(L, -2, path);
+    if (len > r->max_document)
+        return luaL_error(L, "write: %s would be %I bytes, more than the %I MiB a document may have "
+                             "(build --max-document MIB)",
+                          path, (lua_Integer)len, (lua_Integer)(r->max_document >> 20));
     if (!render_in_shard(r, path, plen)) return 0; /* another process writes it */
+    if (len > r->max_output - r->written)
+        return luaL_error(L, "write: %s would bring what the templates of this build wrote to more than %I MiB "
+                             "(build --max-output MIB)", path, (lua_Integer)(r->max_output >> 20));
+    r->written += len;
     if (!outdir_write(r->out, path, data, len)) {
         r->io_failed = true;
         return luaL_error(L, "write: %s could not be written", path);
@@ -191,10 +202,18 @@ static int f_is_array(lua_State *L) {
  * check stage has reported them with their lines already. */
 static int f_whitepaper(lua_State *L) {
     Renderer *r = renderer_of(L);
+    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_WHITEPAPER) != LUA_TNIL) { /* +1 */
+        if (!lua_toboolean(L, -1)) lua_pushnil(L); /* false: there is none */
+        return 1;
+    }
+    lua_pop(L, 1);
+    /* read once: each reading takes arena memory, which the cap does not see */
     Whitepaper w;
     const char *error;
     if (!whitepaper_read(&r->arena, r->model, &w, &error)) {
         if (error) return luaL_error(L, "whitepaper(): cannot read whitepaper.md: %s", error);
+        lua_pushboolean(L, 0);
+        lua_rawsetp(L, LUA_REGISTRYINDEX, &KEY_WHITEPAPER);
         lua_pushnil(L);
         return 1;
     }
@@ -223,6 +242,8 @@ static int f_whitepaper(lua_State *L) {
         lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
     frozen_wrap(L, FROZEN_ARRAY, "the blocks of whitepaper.md");
+    lua_pushvalue(L, -1);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &KEY_WHITEPAPER);
     return 1;
 }
 
@@ -278,6 +299,8 @@ int render_open(const Model *m, const Diag *d, const RenderOptions *opts, Render
     size_t extra = m->nrecords > 2000 ? (m->nrecords - 2000) * ((size_t)32 << 10) : 0;
     r->mem_cap = opts->memory_cap ? opts->memory_cap : DEFAULT_MEMORY_CAP + extra;
     r->budget = opts->instruction_budget > 0 ? (unsigned long)opts->instruction_budget : DEFAULT_BUDGET;
+    r->max_document = opts->max_document ? opts->max_document : DEFAULT_MAX_DOCUMENT;
+    r->max_output = opts->max_output ? opts->max_output : DEFAULT_MAX_OUTPUT;
     if (!sandbox_open(r)) {
         fprintf(stderr, "dossier: cannot start Lua: out of memory\n");
         render_close(r);

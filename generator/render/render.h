@@ -3,9 +3,10 @@
  * embedded Lua) are compiled once and looked up first in the dossier's
  * templates/ then in lua-templates/. An output (site, bundle, ...) is a
  * folder of templates whose main.lua decides which files to write.
- * Implemented in lua_state.c (sandbox, limits), template.c (compiler),
- * luamodel.c (the model as tables), markdown.c (cmark-gfm to safe HTML)
- * and render.c (these entry points, the output helpers). The template
+ * Implemented in lua_state.c (sandbox, limits), pattern.c (string
+ * patterns, their steps counted), template.c (compiler), luamodel.c (the
+ * model as tables), markdown.c (cmark-gfm to safe HTML) and render.c
+ * (these entry points, the output helpers). The template
  * language and the model as templates see it: docs/templates.md. */
 #ifndef DOSSIER_RENDER_H
 #define DOSSIER_RENDER_H
@@ -20,6 +21,9 @@ typedef struct RenderOptions {
     const char *output;            /* output folder name: "site" */
     long instruction_budget;       /* VM instructions per output; 0 = default (2e9) */
     size_t memory_cap;             /* bytes of Lua heap; 0 = default (256 MiB) */
+    size_t max_document;           /* bytes of one file write() writes; 0 = default (128 MiB) */
+    size_t max_output;             /* bytes write() writes in all, over every output of
+                                      the Renderer (a build); 0 = default (1 GiB) */
     const char *period;            /* build --period FROM..TO (checked), templates' `period`; NULL: "" */
     bool pdf;                      /* build --pdf: the documents will also be PDFs (templates' `pdf`) */
 } RenderOptions;

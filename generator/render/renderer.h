@@ -44,6 +44,9 @@ struct Renderer {
     size_t mem_used, mem_cap;
     Pool pool;            /* lua_state.c: the blocks of L */
     unsigned long steps, budget;
+    size_t max_document, max_output; /* render.c: limits of write() */
+    size_t written;       /* bytes write() wrote in this build, this process's
+                             share (shard.c adds the other processes' after) */
     bool io_failed;       /* outdir_write failed: exit 2, message printed */
     bool sys_oom;         /* the system, not the cap, refused Lua memory: exit 2 */
     int last_chunk, last_line; /* sampled by the hook, for out-of-memory */
@@ -82,6 +85,15 @@ void sandbox_push_globals(lua_State *L);
 void sandbox_set_global(lua_State *L, const char *name, lua_CFunction f);
 /* Raises an error located at chunk:line (not at the caller). */
 int sandbox_error_at(lua_State *L, int chunk, int line, const char *fmt, ...);
+/* Charges units of work done in C (about one VM instruction's worth each)
+ * to the instruction budget, which a count hook cannot see; raises, naming
+ * what (a function such as "table.move"), when the budget is spent. */
+void sandbox_charge(lua_State *L, lua_Integer units, const char *what);
+/* The same for a C loop over n items of a table: raises when n is more
+ * than a table could hold under the memory cap (16 bytes an item), which
+ * no real table has (a length of 2^61 from a few sparse keys), then
+ * charges n. */
+void sandbox_items(lua_State *L, lua_Integer n, const char *what);
 
 /* Read-only containers: a userdata whose one user value is the hidden table
  * it reads from; they act like tables (index, #, ipairs, pairs in sorted
@@ -112,6 +124,11 @@ void frozen_push_hidden(lua_State *L, int idx);
 void frozen_set_ptr(lua_State *L, int idx, const void *ptr);
 /* The C object of the frozen value at idx, NULL if none or not frozen. */
 const void *frozen_ptr(lua_State *L, int idx);
+
+/* ---- pattern.c: string.find, match, gmatch, gsub with counted steps ---- */
+
+/* Sets find, match, gmatch and gsub in the table on top of the stack. */
+void pattern_add(lua_State *L);
 
 /* ---- template.c: the compiler, the cache, escaping, safe values --------- */
 

@@ -51,8 +51,9 @@ static void show(FILE *f) {
     while ((n = fread(buf, 1, sizeof buf, f)) > 0) fwrite(buf, 1, n, stderr);
 }
 
-/* Adds the files a child wrote to o; false after a message. */
-static bool adopt(OutDir *o, FILE *f) {
+/* Adds the files a child wrote to o and their sizes to *total; false
+ * after a message. */
+static bool adopt(OutDir *o, FILE *f, size_t *total) {
     rewind(f);
     StrBuf sb;
     sb_init(&sb);
@@ -69,7 +70,9 @@ static bool adopt(OutDir *o, FILE *f) {
             break;
         }
         *tab = 0;
-        ok = outdir_adopt(o, tab + 1, (size_t)strtoull(sb.data, NULL, 10));
+        size_t size = (size_t)strtoull(sb.data, NULL, 10);
+        *total += size;
+        ok = outdir_adopt(o, tab + 1, size);
     }
     sb_free(&sb);
     return ok;
@@ -125,8 +128,24 @@ int render_run_jobs(Renderer *r, const char *output, bool public, OutDir *o, int
         if (rc == EXIT_CLEAN || kids[k].rc == EXIT_CLEAN) show(kids[k].err);
         if (rc == EXIT_CLEAN && kids[k].rc != EXIT_CLEAN) rc = kids[k].rc;
     }
+    size_t theirs = 0;
     for (int k = 1; k < jobs && rc == EXIT_CLEAN; k++)
-        if (!adopt(o, kids[k].files)) rc = EXIT_USAGE;
+        if (!adopt(o, kids[k].files, &theirs)) rc = EXIT_USAGE;
+    /* each process kept to the limit with what it wrote itself; together
+     * they may not pass it either */
+    if (rc == EXIT_CLEAN && theirs > r->max_output - r->written) {
+        /* no one write passed it: the output's main.lua wrote the files */
+        const char *main_lua = output;
+        size_t nlen = strlen(output);
+        for (size_t i = 0; i < r->nchunks; i++) {
+            const char *name = r->chunks[i].name;
+            if (strncmp(name, output, nlen) == 0 && strcmp(name + nlen, "/main.lua") == 0) main_lua = r->chunks[i].path;
+        }
+        fprintf(stderr, "%s: error: the files the templates of this build wrote come to more than %zu MiB "
+                        "(build --max-output MIB)\n", main_lua, r->max_output >> 20);
+        rc = EXIT_TEMPLATE;
+    }
+    if (rc == EXIT_CLEAN) r->written += theirs;
     for (int k = 1; k < jobs; k++) {
         fclose(kids[k].err);
         fclose(kids[k].files);

@@ -3,8 +3,11 @@
  * append to a buffer, one template line per Lua line; caches them by name;
  * provides render, include, import, escaping per output context and safe values. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "renderer.h"
 
@@ -503,41 +506,154 @@ static const char *check_name(lua_State *L, int idx) {
     return name;
 }
 
-/* The file of name: the dossier's templates/ first, then the defaults.
- * Raises when neither has it. Arena-owned. */
-static const char *find_file(lua_State *L, Renderer *r, const char *name) {
-    const char *user = r->opts.user_templates ? fs_join(&r->arena, r->opts.user_templates, name) : NULL;
-    if (user && fs_is_file(user)) return user;
-    const char *def = r->opts.default_templates ? fs_join(&r->arena, r->opts.default_templates, name) : NULL;
-    if (def && fs_is_file(def)) return def;
-    if (user && def) luaL_error(L, "no template '%s' (looked for %s and %s)", name, user, def);
-    luaL_error(L, "no template '%s' (looked for %s)", name, user ? user : def ? def : name);
+/* How looking for a template below one folder ended. */
+typedef enum Found { FOUND, ABSENT, LINKED, FAILED } Found;
+
+/* Opens the folder at part (below the folder dir, or the current folder
+ * when dir is AT_FDCWD) without following a link; -1 with errno, and
+ * *link true when part is a symbolic link. */
+static int open_dir_nofollow(int dir, const char *part, bool *link) {
+    int fd = openat(dir, part, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) {
+        int e = errno;
+        struct stat st;
+        *link = fstatat(dir, part, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode);
+        errno = e;
+    }
+    return fd;
+}
+
+/* Reads name below the templates folder root. Every part of name is opened
+ * from the one before with O_NOFOLLOW, so a symbolic link anywhere on the
+ * way (templates/etc -> /etc) is never followed: a templates folder could
+ * otherwise hand any file of the system to a public output. The folder
+ * root itself may be reached through links when it is the installation's
+ * (strict false), not when it is the dossier's (strict: its last part is
+ * opened like the others). FOUND: *data (heap, for the caller to free)
+ * and *len; LINKED: the link is the first *at bytes of the path
+ * root/name; FAILED: errno says why; ABSENT: no regular file there. */
+static Found read_below(const char *root, bool strict, const char *name, char **data, size_t *len,
+                        size_t *at) {
+    bool link = false;
+    int dir;
+    const char *slash = strrchr(root, '/');
+    if (strict) {
+        /* the folder that holds root is the user's to name: links allowed */
+        int parent = AT_FDCWD;
+        if (slash) {
+            size_t plen = slash > root ? (size_t)(slash - root) : 1;
+            char *p = xmalloc(plen + 1);
+            memcpy(p, root, plen);
+            p[plen] = 0;
+            parent = open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+            free(p);
+            if (parent < 0) return errno == ENOENT || errno == ENOTDIR ? ABSENT : FAILED;
+        }
+        dir = open_dir_nofollow(parent, slash ? slash + 1 : root, &link);
+        if (parent != AT_FDCWD) close(parent);
+        *at = strlen(root);
+    } else {
+        dir = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    }
+    if (dir < 0) return link ? LINKED : errno == ENOENT || errno == ENOTDIR ? ABSENT : FAILED;
+    char part[513];
+    const char *p = name;
+    Found found = ABSENT;
+    for (;;) {
+        size_t n = strcspn(p, "/");
+        if (n >= sizeof part) { /* check_name keeps names to 512 bytes */
+            errno = ENAMETOOLONG;
+            found = FAILED;
+            break;
+        }
+        memcpy(part, p, n);
+        part[n] = 0;
+        *at = strlen(root) + 1 + (size_t)(p - name) + n;
+        if (p[n] == '/') {
+            int sub = open_dir_nofollow(dir, part, &link);
+            if (sub < 0) {
+                found = link ? LINKED : errno == ENOENT || errno == ENOTDIR ? ABSENT : FAILED;
+                break;
+            }
+            close(dir);
+            dir = sub;
+            p += n + 1;
+            continue;
+        }
+        /* O_NONBLOCK: a FIFO in the folder must not stop the build */
+        int fd = openat(dir, part, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+        struct stat st;
+        if (fd < 0) {
+            int e = errno;
+            link = fstatat(dir, part, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode);
+            errno = e;
+            found = link ? LINKED : errno == ENOENT || errno == ENOTDIR ? ABSENT : FAILED;
+        } else if (fstat(fd, &st) != 0) {
+            found = FAILED;
+        } else if (!S_ISREG(st.st_mode)) {
+            found = ABSENT; /* a folder of that name: as if there were no file */
+        } else {
+            found = fs_read_fd(fd, RENDER_MAX_TEMPLATE, data, len) ? FOUND : FAILED;
+        }
+        if (fd >= 0) {
+            int e = errno;
+            close(fd);
+            errno = e;
+        }
+        break;
+    }
+    int e = errno;
+    close(dir);
+    errno = e;
+    return found;
+}
+
+/* Reads template or Lua file name: the dossier's templates/ first, then
+ * the defaults. Raises when neither has it, when it cannot be read, and
+ * when a part of its path in the dossier's folder (or below the
+ * installation's) is a symbolic link. Returns the file's path; *src gets
+ * its text. Both arena-owned. */
+static const char *find_source(lua_State *L, Renderer *r, const char *name, const char **src, size_t *len) {
+    const char *roots[2] = {r->opts.user_templates, r->opts.default_templates};
+    const char *looked[2] = {NULL, NULL};
+    for (int i = 0; i < 2; i++) {
+        if (!roots[i]) continue;
+        const char *path = fs_join(&r->arena, roots[i], name);
+        looked[i] = path;
+        char *data = NULL;
+        size_t at = 0;
+        Found found = read_below(roots[i], i == 0, name, &data, len, &at);
+        if (found == FOUND) {
+            *src = arena_strndup(&r->arena, data, *len);
+            free(data); /* before anything that can raise */
+            return path;
+        }
+        if (found == LINKED)
+            luaL_error(L, "template '%s': %s is a symbolic link; dossier follows no link in a templates "
+                          "folder (copy the file in instead)", name, lua_pushlstring(L, path, at));
+        if (found == FAILED) {
+            int e = errno;
+            luaL_error(L, "cannot read %s: %s", path, strerror(e));
+        }
+    }
+    if (looked[0] && looked[1])
+        luaL_error(L, "no template '%s' (looked for %s and %s)", name, looked[0], looked[1]);
+    luaL_error(L, "no template '%s' (looked for %s)", name, looked[0] ? looked[0] : looked[1] ? looked[1] : name);
     return NULL;
 }
 
-/* Reads chunk's file into the arena (the heap buffer is freed before any
- * Lua call, so an error cannot leak it) and refuses bytecode and NULs. */
-static const char *read_source(lua_State *L, Renderer *r, int chunk, size_t *len) {
-    const Chunk *c = &r->chunks[chunk];
-    char *data;
-    if (!fs_read(c->path, RENDER_MAX_TEMPLATE, &data, len)) {
-        int e = errno;
-        luaL_error(L, "cannot read %s: %s", c->path, strerror(e));
-    }
-    char *src = arena_strndup(&r->arena, data, *len);
-    free(data);
-    if (*len && src[0] == LUA_SIGNATURE[0])
+/* Refuses bytecode and NUL bytes in the text of chunk. */
+static void check_source(lua_State *L, int chunk, const char *src, size_t len) {
+    if (len && src[0] == LUA_SIGNATURE[0])
         sandbox_error_at(L, chunk, 1, "precompiled Lua is refused: templates and Lua files load as text only");
-    const char *nul = memchr(src, 0, *len);
+    const char *nul = memchr(src, 0, len);
     if (nul) sandbox_error_at(L, chunk, 1 + count_newlines(src, nul), "a NUL byte: this is not a text file");
-    return src;
 }
 
 /* Loads chunk as Lua source (is_lua) or as a compiled template; pushes the
  * function, its _ENV the sandbox environment. */
-static void load_chunk(lua_State *L, Renderer *r, int chunk) {
-    size_t len;
-    const char *src = read_source(L, r, chunk, &len);
+static void load_chunk(lua_State *L, Renderer *r, int chunk, const char *src, size_t len) {
+    check_source(L, chunk, src, len);
     char chunkname[32];
     snprintf(chunkname, sizeof chunkname, "=tmpl#%d", chunk);
     int status;
@@ -558,6 +674,17 @@ static void load_chunk(lua_State *L, Renderer *r, int chunk) {
     lua_setupvalue(L, -2, 1);
 }
 
+/* Finds name, adds it as a chunk and loads it (load_chunk); returns the
+ * chunk's index. */
+static int chunk_load(lua_State *L, Renderer *r, const char *name, Escape esc, bool is_lua) {
+    const char *src = NULL;
+    size_t len = 0;
+    const char *path = find_source(L, r, name, &src, &len);
+    int chunk = chunk_add(r, name, path, esc, is_lua);
+    load_chunk(L, r, chunk, src, len);
+    return chunk;
+}
+
 /* Pushes the compiled template name; returns its chunk index. */
 static int template_get(lua_State *L, Renderer *r, const char *name) {
     lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_CHUNKS); /* +1 */
@@ -570,9 +697,7 @@ static int template_get(lua_State *L, Renderer *r, const char *name) {
         lua_remove(L, -2);
         return chunk;
     }
-    const char *path = find_file(L, r, name);
-    chunk = chunk_add(r, name, path, escape_for_name(name), false);
-    load_chunk(L, r, chunk); /* +1 the function */
+    chunk = chunk_load(L, r, name, escape_for_name(name), false); /* +1 the function */
     lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_TEMPLATES);
     lua_pushvalue(L, -2);
     lua_setfield(L, -2, name);
@@ -688,9 +813,7 @@ static int f_import(lua_State *L) {
     lua_pop(L, 1);
     lua_pushlightuserdata(L, (void *)&LOADING);
     lua_setfield(L, 2, name);
-    const char *path = find_file(L, r, name);
-    int chunk = chunk_add(r, name, path, ESC_TEXT, true);
-    load_chunk(L, r, chunk);
+    chunk_load(L, r, name, ESC_TEXT, true);
     lua_call(L, 0, 1);
     if (lua_isnil(L, -1)) {
         lua_pop(L, 1);
@@ -707,9 +830,7 @@ void template_push_main(lua_State *L, const char *output) {
     if (!render_clean_path(name, strlen(name))) luaL_error(L, "bad output name '%s'", output);
     name = arena_strdup(&r->arena, name);
     lua_pop(L, 1);
-    const char *path = find_file(L, r, name);
-    int chunk = chunk_add(r, name, path, ESC_TEXT, true);
-    load_chunk(L, r, chunk);
+    chunk_load(L, r, name, ESC_TEXT, true);
 }
 
 /* ---- escaping helpers ---------------------------------------------------------- */
