@@ -870,7 +870,6 @@ void sandbox_init(lua_State *L) {
     lua_getfield(L, string, "pack");
     lua_pushcclosure(L, f_string_pack, 1);
     lua_setfield(L, -2, "pack");
-    pattern_add(L); /* find, match, gmatch, gsub: their steps counted */
     /* Methods on strings ("x"):upper() read this table, not the library
      * (which has dump); and getmetatable("") gives nothing away. */
     lua_pushliteral(L, "");

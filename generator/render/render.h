@@ -3,9 +3,8 @@
  * embedded Lua) are compiled once and looked up first in the dossier's
  * templates/ then in lua-templates/. An output (site, bundle, ...) is a
  * folder of templates whose main.lua decides which files to write.
- * Implemented in lua_state.c (sandbox, limits), pattern.c (string
- * patterns, their steps counted), template.c (compiler), luamodel.c (the
- * model as tables), markdown.c (cmark-gfm to safe HTML) and render.c
+ * Implemented in lua_state.c (sandbox, limits), template.c (compiler),
+ * luamodel.c (the model as tables), markdown.c (cmark-gfm to safe HTML) and render.c
  * (these entry points, the output helpers). The template
  * language and the model as templates see it: docs/templates.md. */
 #ifndef DOSSIER_RENDER_H

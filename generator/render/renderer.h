@@ -125,10 +125,6 @@ void frozen_set_ptr(lua_State *L, int idx, const void *ptr);
 /* The C object of the frozen value at idx, NULL if none or not frozen. */
 const void *frozen_ptr(lua_State *L, int idx);
 
-/* ---- pattern.c: string.find, match, gmatch, gsub with counted steps ---- */
-
-/* Sets find, match, gmatch and gsub in the table on top of the stack. */
-void pattern_add(lua_State *L);
 
 /* ---- template.c: the compiler, the cache, escaping, safe values --------- */
 

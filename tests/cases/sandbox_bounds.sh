@@ -120,16 +120,6 @@ evil insert-sparse 2 "table.insert: 2305843009213693952 items" "$B" "$SPARSE
 table.insert(t, 1, 0)"
 evil remove-sparse 2 "table.remove: 2305843009213693952 items" "$B" "$SPARSE
 table.remove(t, 1)"
-evil find-backtrack 2 "string.find: instruction budget" "$B" 'local s = ("a"):rep(30000)
-local i = s:find(".-.-.-.-.-b")'
-evil match-backtrack 2 "string.match: instruction budget" "$B" 'local s = ("a"):rep(30000)
-local m = s:match("(.-)(.-)(.-)(.-)b")'
-evil find-plain 2 "string.find: instruction budget" "$B20" 'local s = ("a"):rep(4000000)
-local i = s:find(("a"):rep(1000000) .. "b", 1, true)'
-evil gsub-long 2 "string.gsub: instruction budget" "$B20" 'local s = ("a"):rep(1000000)
-local r = s:gsub(".-b", "")'
-evil gmatch-long 2 "string.gmatch: instruction budget" "$B20" 'local s = ("a"):rep(1000000)
-for w in s:gmatch(".-b") do end'
 evil pack-padding 1 "string.pack: 2000000000" "" 'local s = string.pack("c2000000000", "")'
 
 # the bounded functions still do what Lua's do
