@@ -808,8 +808,8 @@ static const luaL_Reg frozen_meta[] = {
  * files, the process, the loader, the garbage collector, metatables or
  * randomness. Names not listed do not exist for templates. */
 static const char *const base_allowed[] = {"assert", "error", "ipairs", "select", "tonumber", NULL};
-static const char *const string_allowed[] = {"byte", "char", "len", "lower", "packsize", "reverse", "sub",
-                                             "unpack", "upper", NULL};
+static const char *const string_allowed[] = {"byte",    "char",    "find", "gmatch", "gsub",  "len", "lower",
+                                             "match",   "packsize", "reverse", "sub", "unpack", "upper", NULL};
 static const char *const table_allowed[] = {"pack", NULL};
 static const char *const math_allowed[] = {"abs", "ceil", "exp", "floor", "fmod", "huge", "log",
                                            "max", "maxinteger", "min", "mininteger", "modf", "pi",
