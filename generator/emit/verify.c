@@ -496,7 +496,8 @@ static size_t scan_other(Verify *v, int dirfd, const char *shown_dir, int depth)
             say(v, true, "symbolic link, not followed: %s", shown);
         } else if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
             say(v, true, "not a regular file, not opened: %s (%s)", shown, file_kind(st.st_mode));
-        } else if (names[i][0] == '.') {
+        } else if (names[i][0] == '.' && !(S_ISDIR(st.st_mode) && strcmp(names[i], ".well-known") == 0)) {
+            /* the one hidden name an output writes: the CSAF provider's .well-known/ (RFC 8615) */
             say(v, true, "not in the manifest: %s (hidden; no output writes it)", shown);
         } else if (S_ISREG(st.st_mode)) {
             files++;

@@ -389,3 +389,10 @@ expect_grep "esc: verify shows the name escaped" 'records/\x1b[2J\x1b]0;pwned\x0
 fresh escdir && printf 'x' >"$TMP/escdir/records/$(printf 'a\033[2Jb\nc')"
 run "esc: verify of a folder with such a file name fails" 1 "$DOSSIER" verify "$TMP/escdir"
 no_raw_controls "esc: verify of the folder prints no raw control character" "$TMP/out"
+
+# a full build of the infusion pump (its CSAF provider folder has the one
+# hidden name an output writes, .well-known/) verifies
+"$DOSSIER" build "$ROOT/examples/infusion-pump" -o "$TMP/full" -q >/dev/null 2>&1
+expect_exit "a full build's output folder, .well-known/ of the CSAF provider in it, verifies" 0 "$DOSSIER" verify "$TMP/full"
+mkdir -p "$TMP/full/public/.hidden" && echo x >"$TMP/full/public/.hidden/x"
+expect_exit "any other hidden folder among the other outputs fails" 1 "$DOSSIER" verify "$TMP/full"
