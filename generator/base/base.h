@@ -155,8 +155,12 @@ bool fs_read_fd(int fd, size_t max, char **data, size_t *len);
  * or ENOTDIR) and refusing "..", "." and empty parts (EINVAL), so nothing
  * outside root is read even if the folder changes meanwhile. */
 bool fs_read_below(const char *root, const char *rel, size_t max, char **data, size_t *len);
-/* Lists regular files below dir (recursively, not following symlinks),
- * paths relative to dir, sorted bytewise. Returns count; *out is arena-owned. */
+/* The stamp file at the root of every folder `dossier build` makes (emit/
+ * outdir.c writes it); the listings below never enter a folder holding it. */
+#define FS_OUTPUT_STAMP ".dossier-output"
+/* Lists regular files below dir (recursively, not following symlinks, not
+ * entering hidden folders nor the folders a build made), paths relative to
+ * dir, sorted bytewise. Returns count; *out is arena-owned. */
 size_t fs_list(Arena *a, const char *dir, const char ***out);
 /* The symbolic links below dir, as fs_list lists files (which it never
  * follows). */

@@ -120,6 +120,10 @@ static void list_walk(List *l, const char *base, const char *rel) {
         struct stat st;
         if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
         if (S_ISDIR(st.st_mode)) {
+            /* a folder a build made (its stamp inside) is output, never input */
+            struct stat stamp;
+            char *mark = arena_printf(l->a, "%s/%s", e->d_name, FS_OUTPUT_STAMP);
+            if (fstatat(dirfd(d), mark, &stamp, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(stamp.st_mode)) continue;
             list_walk(l, base, sub);
         } else if (l->links ? S_ISLNK(st.st_mode) : S_ISREG(st.st_mode)) {
             if (l->n == l->cap) {

@@ -31,14 +31,15 @@ typedef struct OutDir {
 /* The stamp file at the root of every output folder: a header, then every
  * path the build wrote. Only a folder carrying it (and nothing it does not
  * list) or an empty one is ever replaced. */
-#define OUTDIR_STAMP ".dossier-output"
+#define OUTDIR_STAMP FS_OUTPUT_STAMP
 
 /* Creates a fresh temporary folder beside final_path, after putting back or
  * removing what an interrupted build left beside it. Refuses (NULL, with a
- * message on stderr) a final_path that is a link or a file, that is, holds or
- * lies inside dossier_dir (may be NULL), that is a version-control work tree
- * root, or that is a non-empty folder not made by a build or holding a file
- * no build wrote. The caller frees with commit or abort. */
+ * message on stderr) a final_path that is a link or a file, that is or holds
+ * dossier_dir (may be NULL), that is a version-control work tree root, or
+ * that is a non-empty folder not made by a build or holding a file no build
+ * wrote. Inside the dossier is allowed: the stamp keeps the load stage out.
+ * The caller frees with commit or abort. */
 OutDir *outdir_begin(const char *final_path, const char *dossier_dir);
 /* Writes one file; relpath must be relative, with no "..", "." or empty
  * parts. Returns false with a message on stderr on any failure. */

@@ -302,16 +302,10 @@ OutDir *outdir_begin(const char *final_path, const char *dossier_dir) {
     } else {
         strcpy(parent, slash ? "/" : ".");
     }
+    /* an output inside the dossier is allowed: its stamp keeps the load stage
+     * out of it (fs_list), so the next build does not read it as input */
     char *dossier_real = dossier_dir ? realpath(dossier_dir, NULL) : NULL;
-    char *parent_real = realpath(parent, NULL);
     bool ok = true;
-    if (dossier_real && parent_real && path_within(parent_real, dossier_real)) {
-        fprintf(stderr, "dossier: refusing to write the output to %s: it lies inside the dossier, "
-                        "whose next build would read it; choose a folder outside with -o\n",
-                final);
-        ok = false;
-    }
-    free(parent_real);
     free(parent);
     if (ok) recover_siblings(final);
     struct stat st;

@@ -37,8 +37,6 @@ cp -R "$EX" "$W/project/dossier"
 refused "-o the dossier itself" "$W/project/dossier" "$W/project/dossier" "is the dossier"
 refused "-o the dossier, named with a trailing slash" "$W/project/dossier/" "$W/project/dossier" "is the dossier"
 refused "-o the folder holding the dossier" "$W/project" "$W/project/dossier" "contains the dossier"
-refused "-o a folder inside the dossier" "$W/project/dossier/out" "$W/project/dossier" "inside the dossier"
-refused "-o a folder inside the dossier (new sub-folder)" "$W/project/dossier/threats/out" "$W/project/dossier" "inside the dossier"
 
 mkdir -p "$W/repo2/.git"
 echo x >"$W/repo2/.git/config"
@@ -139,3 +137,19 @@ rm -rf "$W/out.tmp-999999998-0" "$W/out.tmp-$$-0"
 if unzip -l "$OUT"/premarket/*.zip 2>/dev/null | grep -q 'dossier-output\|\.tmp-'; then
     fail "no stamp or temporary folder in the bundle"
 else ok "no stamp or temporary folder in the bundle"; fi
+
+# An output inside the dossier (the default output/NAME when the dossier is
+# the current folder): allowed, and never read back as input, its stamp
+# keeping the load stage out of it.
+cp -R "$EX" "$TMP/inside"
+(cd "$TMP/inside" && "$DOSSIER" check . >"$TMP/check-before" 2>&1)
+(cd "$TMP/inside" && "$DOSSIER" build -q) >"$TMP/out" 2>&1; rc=$?
+if [ $rc -eq 0 ] && [ -f "$TMP/inside/output/inside/.dossier-output" ]; then ok "an output inside the dossier (the default, from within it): built"
+else fail "an output inside the dossier (the default, from within it): built" "exit $rc" "$(head -3 "$TMP/out")"; fi
+(cd "$TMP/inside" && "$DOSSIER" check . >"$TMP/check-after" 2>&1)
+if cmp -s "$TMP/check-before" "$TMP/check-after"; then ok "the output inside the dossier is not read by check"
+else fail "the output inside the dossier is not read by check" "$(diff "$TMP/check-before" "$TMP/check-after" | head -3)"; fi
+(cd "$TMP/inside" && "$DOSSIER" build -q) >"$TMP/out" 2>&1
+expect_exit "built again over it" 0 sh -c "cd '$TMP/inside' && '$DOSSIER' build -q"
+if unzip -l "$TMP/inside/output/inside/"*.zip 2>/dev/null | grep -q 'records/output/'; then fail "the bundle carries none of the previous output"
+else ok "the bundle carries none of the previous output"; fi
