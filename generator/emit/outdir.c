@@ -74,7 +74,7 @@ static bool stamp_read(const char *dir, StampList *sl) {
         if (!e) break;
         p = e + 1;
     }
-    qsort(sl->paths, sl->n, sizeof *sl->paths, by_str);
+    if (sl->n > 1) qsort(sl->paths, sl->n, sizeof *sl->paths, by_str);
     return true;
 }
 
@@ -110,7 +110,7 @@ static bool only_ours(const char *dir, const char *rel, const StampList *sl, cha
         } else if (S_ISREG(st.st_mode)) {
             const char *key = sub;
             ok = strcmp(sub, OUTDIR_STAMP) == 0 ||
-                 (sl && bsearch(&key, sl->paths, sl->n, sizeof *sl->paths, by_str) != NULL);
+                 (sl && sl->n && bsearch(&key, sl->paths, sl->n, sizeof *sl->paths, by_str) != NULL);
         } else {
             ok = false;
         }
@@ -233,7 +233,7 @@ static void recover_siblings(const char *final) {
         names[n++] = xstrdup(e->d_name);
     }
     closedir(d);
-    qsort(names, n, sizeof *names, by_str);
+    if (n > 1) qsort(names, n, sizeof *names, by_str);
     for (size_t i = 0; i < n; i++) {
         size_t len = strlen(parent) + strlen(names[i]) + 2;
         char *path = xmalloc(len);
