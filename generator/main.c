@@ -391,7 +391,7 @@ static bool run_pipeline(Run *run, const Options *o) {
     mds2_resolve(&run->model); /* now that the build date is known (DOC-7) */
     progress(o, "checking");
     run->model.min_support_coverage = o->min_coverage;
-    check_run(&run->model, &run->diag);
+    run->model.verdicts = check_run(&run->model, &run->diag);
     diag_sort(&run->diag);
     return true;
 }

@@ -132,6 +132,19 @@ const Rule rule_table[] = {
     {"threat-residual-risk", SEV_ERROR, "check",
      "A threat's residual risk is not acceptable (risk: not-acceptable) and the risk is not "
      "accepted."},
+    {"threat-risk-matrix", SEV_ERROR, "check",
+     "A threat's risk field disagrees with the risk acceptance matrix of dossier.xml (riskAcceptance) "
+     "for its severity and residual exploitability."},
+    {"risk-matrix", SEV_WARNING, "check",
+     "dossier.xml has no risk acceptance matrix (riskAcceptance), so residual risk is taken on trust "
+     "from the threats' risk fields."},
+    {"threat-model-empty", SEV_ERROR, "check",
+     "The dossier has no threats: no threat model, risk assessment or traceability."},
+    {"cyber-device-missing", SEV_WARNING, "check",
+     "dossier.xml gives no cyber-device determination (cyberDevice), so 524B(c) is unknown."},
+    {"cvd-policy", SEV_ERROR, "check",
+     "dossier.xml names no coordinated vulnerability disclosure policy (cvd policy), which 524B(b)(1) "
+     "requires."},
 
     /* check, rules_control.c */
     {"control-reason", SEV_ERROR, "check",
@@ -193,6 +206,9 @@ const Rule rule_table[] = {
     {"signal-raised", SEV_WARNING, "check",
      "A signal triaged as raised names no vulnerability (raises)."},
     {"anomaly-cwe", SEV_WARNING, "check", "An unresolved anomaly gives no CWE."},
+    {"anomaly-resolved", SEV_NOTE, "check",
+     "An anomaly is fixed in the release submitted or an earlier one: it is left out of the unresolved "
+     "anomalies (01e)."},
 
     /* check, rules_record.c */
     {"date-after-build", SEV_WARNING, "check",
@@ -217,6 +233,14 @@ const Rule rule_table[] = {
     {"component-eos-plan", SEV_ERROR, "check",
      "A component past its end-of-support date at the build date, or no longer maintained or "
      "abandoned, has no eos_plan (replace, mitigate or notify customers)."},
+    {"component-eos-overdue", SEV_ERROR, "check",
+     "A component's end-of-support plan is past its due date and no record in eos_plan_records carried it "
+     "out (a release out, a control in place, an advisory published) by the build date."},
+    {"component-eos-shipped", SEV_WARNING, "check",
+     "The release submitted ships a component already past its end of support on the release date, "
+     "without an eos_plan that mitigates the risk."},
+    {"sbom-missing", SEV_WARNING, "check",
+     "The dossier has no components: no SBOM is loaded from sbom/."},
     {"component-eos-soon", SEV_NOTE, "check",
      "A component reaches its end of support within a year of the build date."},
     {"support-coverage", SEV_NOTE, "check",
@@ -226,10 +250,17 @@ const Rule rule_table[] = {
      "The share of components with known support data is below the threshold given with "
      "--min-support-coverage."},
 
-    /* check, rules_results.c */
+    /* check, rules_control.c: latest results against controls */
     {"control-test-failed", SEV_ERROR, "check",
      "An implemented or partial control has a test whose latest result is fail or error (a JUnit "
      "case that failed, say), even though another of its tests passed: the control is unverified."},
+    {"control-test-incomplete", SEV_ERROR, "check",
+     "An implemented or partial control has a test whose latest result is skipped, not-run, missing, or "
+     "manual without a note, though another test of it passed: every test of a control in place must "
+     "pass."},
+    {"test-category", SEV_ERROR, "check",
+     "No test in one of the four testing categories of the premarket guidance (security requirements, "
+     "threat mitigation, vulnerability, penetration)."},
 
     /* MDS2: load/mds2.c reads mds2.xml, check/rules_mds2.c checks the answers */
     {"mds2-question", SEV_ERROR, "load",

@@ -8,18 +8,20 @@
 
 #include "check.h"
 
-void check_run(const Model *m, Diag *d) {
+const Verdicts *check_run(const Model *m, Diag *d) {
     Check c = {.m = m, .d = d, .has_build_date = m->build_date > 0};
+    Verdicts *v = verdicts_begin(&c);
     rules_threat_check(&c);
     rules_control_check(&c);
     rules_coverage_check(&c);
     rules_postmarket_check(&c);
     rules_record_check(&c);
     rules_sbom_check(&c);
-    rules_results_check(&c);
     rules_mds2_check(&c);
     rules_advisory_check(&c);
     rules_files_check(&c);
+    verdicts_finish(&c);
+    return v;
 }
 
 void check_finding(Check *c, const char *rule, SrcLoc loc, const Record *r, const char *fmt, ...) {

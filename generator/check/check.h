@@ -11,9 +11,11 @@
 #include "../base/rules.h"
 #include "../model/model.h"
 
-/* Runs every rule over m (frozen), adding findings to d. Rules that measure
- * against the build date are skipped when m->build_date is not after 1970. */
-void check_run(const Model *m, Diag *d);
+/* Runs every rule over m (frozen), adding findings to d, and returns the
+ * verdicts the outputs state (model/verdict.h), allocated in m's arena.
+ * Rules that measure against the build date are skipped when
+ * m->build_date is not after 1970. */
+const Verdicts *check_run(const Model *m, Diag *d);
 
 /* ---- check.c: what every family of rules shares ------------------------- */
 
@@ -22,7 +24,22 @@ typedef struct Check {
     const Model *m;
     Diag *d;
     bool has_build_date; /* m->build_date is a real date */
+    Verdicts *v;         /* what the rules judge, for the outputs */
 } Check;
+
+/* ---- verdict.c: the judgments the outputs state --------------------------- */
+
+/* Allocates the verdicts and makes the judgments the rules read: the latest
+ * result of every test, the release submitted. */
+Verdicts *verdicts_begin(Check *c);
+/* After the rules: vulnerability states, the matrix, the risk counts and
+ * the checklist from the findings. */
+void verdicts_finish(Check *c);
+/* The verdict slot of r, for a rule to fill. */
+RecordVerdict *check_verdict(Check *c, const Record *r);
+/* The latest result of a test (state, latest, latest_date), or NULL when
+ * it has none. */
+const RecordVerdict *check_latest(const Check *c, const Record *test);
 
 /* Adds a finding of rule (which must be in rule_table, at its default
  * severity) at loc, about record r (may be NULL). */
@@ -57,13 +74,12 @@ void check_list_free(CheckList *l);
 /* ---- rules_*.c: one family of rules each ------------------------------- */
 
 void rules_threat_check(Check *c);  /* threat-* */
-void rules_control_check(Check *c); /* control-*, test-* */
+void rules_control_check(Check *c); /* control-*, test-* (latest results against controls) */
 void rules_coverage_check(
     Check *c); /* control-category, architecture-view, justification-*, view-* */
 void rules_postmarket_check(Check *c); /* vulnerabilities, signals, anomalies */
 void rules_record_check(Check *c);     /* dates and internal_fields of every record */
 void rules_sbom_check(Check *c);       /* component-*, support-coverage */
-void rules_results_check(Check *c);    /* control-test-failed */
 void rules_advisory_check(Check *c);   /* advisory-version, whitepaper-directive */
 void rules_mds2_check(Check *c);       /* mds2-unanswered, mds2-not-started, mds2-contradiction */
 void rules_files_check(Check *c);      /* evidence-file, diagram-file */

@@ -7,48 +7,20 @@
 
 #include "check.h"
 
-/* The latest result of a test: the entry with the greatest date, the last
- * written among equal dates. Entries without a valid date or result are
- * left to the typing findings. */
-typedef struct Latest {
-    const Record *test;
-    const Value *entry; /* NULL when the test has no usable result */
-    const char *result;
-    const char *note;
-    int64_t date;
-} Latest;
-
-static Latest latest_of(const Record *test) {
-    Latest l = {.test = test};
-    const Value *results = record_field(test, "results");
-    if (!results || results->kind != VAL_LIST) return l;
-    for (size_t i = 0; i < results->n; i++) {
-        const Value *e = results->items[i];
-        int64_t days;
-        const char *result = check_text(value_get(e, "result"));
-        if (!result || !check_date(value_get(e, "date"), &days)) continue;
-        if (l.entry && days < l.date) continue;
-        l.entry = e;
-        l.result = result;
-        l.note = check_text(value_get(e, "note"));
-        l.date = days;
-    }
-    return l;
-}
-
 static bool is(const char *s, const char *want) {
     return s && strcmp(s, want) == 0;
 }
 
-/* latest follows the sorted tests, so positions in the model order it */
-static int latest_cmp(const void *key, const void *item) {
-    size_t a = ((const Record *)key)->order, b = ((const Latest *)item)->test->order;
-    return a < b ? -1 : a > b;
-}
-
-static void check_control(Check *c, const Record *r, const Latest *latest, size_t ntests) {
+/* A control in place is verified when every test of it passed in its
+ * latest result (verdict.c has the one definition of the latest result).
+ * A latest fail or error, or a skipped, not-run or missing result, or a
+ * manual result without a note, leaves it unverified, whatever the other
+ * tests say; manual results with a note are a warning naming the evidence. */
+static void check_control(Check *c, const Record *r) {
+    RecordVerdict *v = check_verdict(c, r);
     const char *status = record_str(r, "status");
     const Value *status_v = record_field(r, "status");
+    v->state = status;
     if ((is(status, "partial") || is(status, "planned") || is(status, "not-applicable")) &&
         !check_text(record_field(r, "reason")))
         check_finding(c, "control-reason", check_loc(r, status_v), r,
@@ -60,51 +32,79 @@ static void check_control(Check *c, const Record *r, const Latest *latest, size_
 
     if (!is(status, "implemented") && !is(status, "partial")) return;
 
-    const Latest *manual = NULL;
-    bool passed = false;
+    const Record *manual = NULL, *passed = NULL;
+    int64_t manual_date = 0;
     size_t ntested = 0;
-    CheckList why = {0};
+    CheckList why = {0}, failed = {0}, incomplete = {0};
     const Record *test;
     pos = 0;
     while ((test = check_linked(r, "verified_by", &pos))) {
-        const Latest *l = bsearch(test, latest, ntests, sizeof *latest, latest_cmp);
+        const RecordVerdict *l = check_latest(c, test);
         ntested++;
-        if (!l || !l->entry) {
+        if (!l) {
             check_list_add(&why, "%s has no results", test->id);
+            check_list_add(&incomplete, "%s has no results", test->id);
             continue;
         }
         char when[16];
-        date_format(l->date, when);
-        if (is(l->result, "pass")) {
-            passed = true;
-        } else if (is(l->result, "manual") && l->note) {
-            if (!manual) manual = l;
-        } else if (is(l->result, "manual")) {
-            check_list_add(&why, "%s manual on %s without a note naming the evidence", test->id,
-                           when);
+        date_format(l->latest_date, when);
+        const char *note = check_text(value_get(l->latest, "note"));
+        if (is(l->state, "pass")) {
+            if (!passed) passed = test;
+        } else if (is(l->state, "manual") && note) {
+            if (!manual) {
+                manual = test;
+                manual_date = l->latest_date;
+            }
+        } else if (is(l->state, "manual")) {
+            check_list_add(&why, "%s manual on %s without a note naming the evidence", test->id, when);
+            check_list_add(&incomplete, "%s manual on %s without a note naming the evidence", test->id, when);
+        } else if (is(l->state, "fail") || is(l->state, "error")) {
+            check_list_add(&why, "%s %s on %s", test->id, l->state, when);
+            check_list_add(&failed, "%s %s on %s%s%s%s", test->id, l->state, when, note ? " (" : "",
+                           note ? note : "", note ? ")" : "");
         } else {
-            check_list_add(&why, "%s %s on %s", test->id, l->result, when);
+            check_list_add(&why, "%s %s on %s", test->id, l->state, when);
+            check_list_add(&incomplete, "%s %s on %s%s%s%s", test->id, l->state, when, note ? " (" : "",
+                           note ? note : "", note ? ")" : "");
         }
     }
     const Value *links = record_field(r, "verified_by");
-    if (passed) {
-        /* verified */
-    } else if (manual) {
+    SrcLoc loc = check_loc(r, links);
+    if (ntested == 0) {
+        v->state = "untested";
+        v->rule = "control-verified";
+        check_finding(c, "control-verified", loc, r, "%s is %s but verified by no test", r->id, status);
+    } else if (!passed && !manual) {
+        v->state = failed.n ? "failed" : "incomplete";
+        v->rule = "control-verified";
+        check_finding(c, "control-verified", loc, r, "%s is %s but no test passed in its latest results: %s",
+                      r->id, status, check_list_text(&why));
+    } else if (failed.n) {
+        v->state = "failed";
+        v->rule = "control-test-failed";
+        check_finding(c, "control-test-failed", loc, r, "%s is unverified: %s, though %s passed", r->id,
+                      check_list_text(&failed), passed ? passed->id : manual->id);
+    } else if (incomplete.n) {
+        v->state = "incomplete";
+        v->rule = "control-test-incomplete";
+        check_finding(c, "control-test-incomplete", loc, r,
+                      "%s is %s but not every test of it passed in its latest result: %s", r->id, status,
+                      check_list_text(&incomplete));
+    } else if (!passed) {
         char when[16];
-        date_format(manual->date, when);
-        check_finding(
-            c, "control-manual", check_loc(r, links), r,
-            "%s is verified only by a manual result (%s on %s): attach the evidence its note names",
-            r->id, manual->test->id, when);
-    } else if (ntested == 0) {
-        check_finding(c, "control-verified", check_loc(r, links), r,
-                      "%s is %s but verified by no test", r->id, status);
+        date_format(manual_date, when);
+        v->state = "manual";
+        v->rule = "control-manual";
+        check_finding(c, "control-manual", loc, r,
+                      "%s is verified only by a manual result (%s on %s): attach the evidence its note names",
+                      r->id, manual->id, when);
     } else {
-        check_finding(c, "control-verified", check_loc(r, links), r,
-                      "%s is %s but no test passed in its latest results: %s", r->id, status,
-                      check_list_text(&why));
+        v->state = "verified";
     }
     check_list_free(&why);
+    check_list_free(&failed);
+    check_list_free(&incomplete);
 }
 
 static void check_test(Check *c, const Record *r) {
@@ -133,16 +133,31 @@ static void check_test(Check *c, const Record *r) {
                       "%s verifies no control and exercises no threat", r->id);
 }
 
+/* The four testing categories of the premarket guidance (V.C), each with a test. */
+static void check_categories(Check *c, Record **tests, size_t ntests) {
+    static const char *const want[] = {"security-requirements", "threat-mitigation", "vulnerability",
+                                       "penetration"};
+    CheckList missing = {0};
+    for (size_t k = 0; k < sizeof want / sizeof *want; k++) {
+        bool found = false;
+        for (size_t i = 0; i < ntests && !found; i++) found = is(record_str(tests[i], "category"), want[k]);
+        if (!found) check_list_add(&missing, "%s", want[k]);
+    }
+    if (missing.n) {
+        SrcLoc loc = ntests ? check_loc(tests[0], NULL) : c->m->product.loc;
+        check_finding(c, "test-category", loc, NULL,
+                      "no test in the categories %s: the premarket guidance asks for security requirements, "
+                      "threat mitigation, vulnerability and penetration testing",
+                      check_list_text(&missing));
+    }
+    check_list_free(&missing);
+}
+
 void rules_control_check(Check *c) {
     size_t ntests, ncontrols;
     Record **tests = check_records(c, "test", &ntests);
     Record **controls = check_records(c, "control", &ncontrols);
-    Latest *latest = xmalloc((ntests ? ntests : 1) * sizeof *latest);
-    for (size_t i = 0; i < ntests; i++) {
-        latest[i] = latest_of(tests[i]);
-        check_test(c, tests[i]);
-    }
-    for (size_t i = 0; i < ncontrols; i++)
-        check_control(c, controls[i], latest, ntests);
-    free(latest);
+    for (size_t i = 0; i < ntests; i++) check_test(c, tests[i]);
+    for (size_t i = 0; i < ncontrols; i++) check_control(c, controls[i]);
+    check_categories(c, tests, ntests);
 }

@@ -6,24 +6,6 @@
 
 #include "check.h"
 
-/* The latest result of a test: the entry with the greatest date, the last
- * written among equal dates (as rules_control.c counts it). NULL if none. */
-static const char *latest_result(const Record *test, const char **date) {
-    const Value *results = record_field(test, "results");
-    const char *best = NULL, *best_date = NULL;
-    for (size_t i = 0; results && results->kind == VAL_LIST && i < results->n; i++) {
-        const Value *d = value_get(results->items[i], "date"),
-                    *r = value_get(results->items[i], "result");
-        if (!d || d->kind != VAL_SCALAR || !r || r->kind != VAL_SCALAR) continue;
-        if (!best_date || strcmp(d->text, best_date) >= 0) {
-            best_date = d->text;
-            best = r->text;
-        }
-    }
-    *date = best_date;
-    return best;
-}
-
 /* Reports each control behind a Yes that is planned or whose test failed. */
 static void check_yes(Check *c, const Mds2Answer *a) {
     const char *id = a->question->id;
@@ -40,11 +22,14 @@ static void check_yes(Check *c, const Mds2Answer *a) {
                           id, r->id, r->title);
         size_t pos = 0;
         for (const Record *t; (t = check_linked(r, "verified_by", &pos));) {
-            const char *date, *result = latest_result(t, &date);
-            if (result && (strcmp(result, "fail") == 0 || strcmp(result, "error") == 0))
+            const RecordVerdict *l = check_latest(c, t); /* the one latest result (verdict.c) */
+            if (l && (strcmp(l->state, "fail") == 0 || strcmp(l->state, "error") == 0)) {
+                char date[16];
+                date_format(l->latest_date, date);
                 check_finding(c, "mds2-contradiction", where, r,
                               "MDS2 %s says Yes, but %s, which verifies %s, ended in %s on %s", id,
-                              t->id, r->id, result, date);
+                              t->id, r->id, l->state, date);
+            }
         }
     }
 }

@@ -129,6 +129,33 @@ static void check_signal(Check *c, const Record *r) {
                       "%s is triaged as raised but names no vulnerability (raises)", r->id);
 }
 
+/* An anomaly is unresolved in the release submitted unless a release that
+ * fixes it is that one or an earlier one (without a release submitted: one
+ * out by the build date). Only unresolved ones are submitted (01e). */
+static void check_anomaly(Check *c, const Record *r) {
+    RecordVerdict *v = check_verdict(c, r);
+    size_t pos = 0;
+    const Record *fix = check_linked(r, "fixed_in", &pos), *sub = c->v->release;
+    int64_t fix_date = 0, sub_date = 0;
+    bool fix_dated = fix && check_date(record_field(fix, "date"), &fix_date);
+    bool resolved = fix && (fix == sub || (fix_dated && (sub ? check_date(record_field(sub, "date"), &sub_date) &&
+                                                                    fix_date <= sub_date
+                                                              : c->has_build_date && fix_date <= c->m->build_date)));
+    v->state = resolved ? "resolved" : "unresolved";
+    if (resolved) {
+        v->detail = fix->id;
+        check_finding(c, "anomaly-resolved", check_loc(r, record_field(r, "fixed_in")), r,
+                      "%s is fixed in %s%s%s: it is not an unresolved anomaly of this submission and is left out "
+                      "of 01e",
+                      r->id, fix->id, fix == sub ? ", the release submitted" : ", before the release submitted ",
+                      fix == sub ? "" : (sub ? sub->id : "(none)"));
+        return;
+    }
+    if (!record_field(r, "cwe"))
+        check_finding(c, "anomaly-cwe", check_loc(r, NULL), r,
+                      "%s gives no CWE for the anomaly (the FDA asks for its CWE category)", r->id);
+}
+
 void rules_postmarket_check(Check *c) {
     size_t n;
     Record **recs = check_records(c, "vulnerability", &n);
@@ -138,9 +165,5 @@ void rules_postmarket_check(Check *c) {
     for (size_t i = 0; i < n; i++)
         check_signal(c, recs[i]);
     recs = check_records(c, "anomaly", &n);
-    for (size_t i = 0; i < n; i++)
-        if (!record_field(recs[i], "cwe"))
-            check_finding(c, "anomaly-cwe", check_loc(recs[i], NULL), recs[i],
-                          "%s gives no CWE for the anomaly (the FDA asks for its CWE category)",
-                          recs[i]->id);
+    for (size_t i = 0; i < n; i++) check_anomaly(c, recs[i]);
 }

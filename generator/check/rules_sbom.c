@@ -81,32 +81,95 @@ static void check_support(Check *c, const Record *r) {
                       check_text(record_field(r, "support_reason")));
 }
 
+/* True when a record that carries an end-of-support plan out has done so
+ * by the build date, as its action asks: replace by a release out,
+ * mitigate by a control in place, notify-customers by an advisory
+ * published (not a draft). */
+static bool carried_out(Check *c, const Record *r, const char *action) {
+    size_t pos = 0;
+    const Record *by;
+    while ((by = check_linked(r, "eos_plan_records", &pos))) {
+        const char *type = by->type->name, *status = record_str(by, "status");
+        int64_t d;
+        if (is(type, "release") && (!action || is(action, "replace")) &&
+            check_date(record_field(by, "date"), &d) && d <= c->m->build_date)
+            return true;
+        if (is(type, "control") && (!action || is(action, "mitigate")) &&
+            (is(status, "implemented") || is(status, "partial")))
+            return true;
+        if (is(type, "advisory") && (!action || is(action, "notify-customers")) && status && !is(status, "draft"))
+            return true;
+    }
+    return false;
+}
+
 /* A component past its end of support, or no longer maintained, needs a
- * plan: replace it, mitigate the risk, or notify customers. */
+ * plan: replace it, mitigate the risk, or notify customers; a plan whose
+ * due date has passed without a record that carried it out is overdue; and
+ * the release submitted ships a component past its end of support only
+ * under a plan that mitigates the risk. */
 static void check_eos(Check *c, const Record *r) {
+    RecordVerdict *v = check_verdict(c, r);
     const Value *eos_v = record_field(r, "end_of_support"), *support_v = record_field(r, "support");
     const char *support = check_text(support_v);
     size_t pos = 0;
-    bool plan = record_field(r, "eos_plan") || check_linked(r, "eos_plan_records", &pos);
+    const Value *plan_v = record_field(r, "eos_plan");
+    bool plan = plan_v || check_linked(r, "eos_plan_records", &pos);
     int64_t eos;
     bool dated = check_date(eos_v, &eos);
     char when[16], build[16];
     if (dated) date_format(eos, when);
     if (c->has_build_date) date_format(c->m->build_date, build);
     bool past = dated && c->has_build_date && eos < c->m->build_date;
+    bool unmaintained = is(support, "no-longer-maintained") || is(support, "abandoned");
+    v->state = past ? "past-end-of-support"
+               : unmaintained ? support
+               : dated && c->has_build_date && eos - c->m->build_date <= 365 ? "ending-soon"
+               : support_known(r, NULL) ? "supported"
+                                        : "unknown";
+    if (!support_known(r, NULL) && !past && !unmaintained) v->rule = "component-support-unknown";
+
+    int64_t due;
+    const Value *due_v = plan_v ? value_get(plan_v, "due") : NULL;
+    if (plan && (past || unmaintained) && check_date(due_v, &due) && c->has_build_date &&
+        due < c->m->build_date && !carried_out(c, r, check_text(value_get(plan_v, "action")))) {
+        char d[16];
+        date_format(due, d);
+        v->rule = "component-eos-overdue";
+        check_finding(c, "component-eos-overdue", check_loc(r, due_v), r,
+                      "%s (%s): its end-of-support plan was due on %s and no record carries it out by the build "
+                      "date %s (eos_plan_records: a release out for replace, a control in place for mitigate, an "
+                      "advisory published for notify-customers); "
+                      "carry it out or give a new due date",
+                      r->id, r->title, d, build);
+    }
+    const Record *rel = c->v->release;
+    int64_t rel_date;
+    if (rel && dated && check_date(record_field(rel, "date"), &rel_date) && eos < rel_date &&
+        !is(plan_v ? check_text(value_get(plan_v, "action")) : NULL, "mitigate")) {
+        char d[16];
+        date_format(rel_date, d);
+        if (!v->rule) v->rule = "component-eos-shipped";
+        check_finding(c, "component-eos-shipped", check_loc(r, eos_v), r,
+                      "%s (%s) reached its end of support on %s, before %s, the release submitted (%s): ship it "
+                      "past its end of support only under an eos_plan that mitigates the risk (action: mitigate)",
+                      r->id, r->title, when, rel->id, d);
+    }
     if (plan) return;
-    if (past)
+    if (past) {
+        v->rule = "component-eos-plan";
         check_finding(c, "component-eos-plan", check_loc(r, eos_v), r,
                       "%s (%s) is past its end of support (%s, build date %s) and has no eos_plan: "
                       "replace it, "
                       "mitigate the risk or notify customers",
                       r->id, r->title, when, build);
-    else if (is(support, "no-longer-maintained") || is(support, "abandoned"))
+    } else if (unmaintained) {
+        v->rule = "component-eos-plan";
         check_finding(
             c, "component-eos-plan", check_loc(r, support_v), r,
             "%s (%s) is %s and has no eos_plan: replace it, mitigate the risk or notify customers",
             r->id, r->title, support);
-    else if (dated && c->has_build_date && eos - c->m->build_date <= 365)
+    } else if (dated && c->has_build_date && eos - c->m->build_date <= 365)
         check_finding(c, "component-eos-soon", check_loc(r, eos_v), r,
                       "%s (%s) reaches its end of support on %s, %" PRId64
                       " days after the build date",
@@ -126,6 +189,9 @@ void rules_sbom_check(Check *c) {
         else if (!first_unknown)
             first_unknown = recs[i];
     }
+    if (!n)
+        check_finding(c, "sbom-missing", c->m->product.loc, NULL,
+                      "the dossier has no components: put the device's SBOM (CycloneDX or SPDX) in sbom/");
     if (n && known < n) {
         SrcLoc loc = {first_unknown->path, 0, 0};
         check_finding(

@@ -34,6 +34,59 @@ static bool acceptance_ok(Check *c, const Record *r, const Value *acc) {
     return ok;
 }
 
+static bool is(const char *s, const char *want) {
+    return s && strcmp(s, want) == 0;
+}
+
+/* The exploitability the residual risk is read at: after controls when a
+ * control is in place and the threat says, else before. */
+static const char *residual_exploitability(const Record *r, bool mitigated) {
+    const char *post = record_str(r, "exploitability_post");
+    return mitigated && post ? post : record_str(r, "exploitability_pre");
+}
+
+/* The cell of the risk acceptance matrix: true when dossier.xml lists the
+ * exploitability for the severity. */
+static bool matrix_accepts(const Product *p, const char *severity, const char *exploitability,
+                           SrcLoc *row_loc) {
+    for (size_t i = 0; i < p->nrisk_rows; i++) {
+        const RiskRow *row = &p->risk_rows[i];
+        if (!is(row->severity, severity)) continue;
+        if (row_loc && !row_loc->path) *row_loc = row->loc;
+        for (const char **e = row->exploitability; *e; e++)
+            if (is(*e, exploitability)) {
+                if (row_loc) *row_loc = row->loc;
+                return true;
+            }
+    }
+    return false;
+}
+
+/* The residual risk of a threat: from the risk acceptance matrix of
+ * dossier.xml when it has one (a risk the record states must agree), else
+ * as the record states it. */
+static void judge_residual(Check *c, const Record *r, RecordVerdict *v, bool mitigated) {
+    const Product *p = &c->m->product;
+    const char *written = record_str(r, "risk");
+    const char *severity = record_str(r, "severity");
+    const char *expl = residual_exploitability(r, mitigated);
+    if (!p->risk_matrix || !severity || !expl) {
+        v->risk = written;
+        v->risk_source = written ? "record" : NULL;
+        return;
+    }
+    SrcLoc row_loc = {0};
+    v->risk = matrix_accepts(p, severity, expl, &row_loc) ? "acceptable" : "not-acceptable";
+    v->risk_source = "matrix";
+    if (written && !is(written, v->risk)) {
+        const SrcLoc *at = row_loc.path ? &row_loc : &p->risk_loc;
+        check_finding(c, "threat-risk-matrix", check_loc(r, record_field(r, "risk")), r,
+                      "%s says risk: %s, but the risk acceptance matrix of dossier.xml (%s:%d) makes %s severity "
+                      "at %s exploitability %s",
+                      r->id, written, at->path, at->line, severity, expl, v->risk);
+    }
+}
+
 static void check_threat(Check *c, const Record *r) {
     const Value *acc = record_field(r, "accepted");
     if (acc) acceptance_ok(c, r, acc);
@@ -69,12 +122,23 @@ static void check_threat(Check *c, const Record *r) {
                       "controls in place)",
                       r->id);
 
-    const char *risk = record_str(r, "risk");
-    if (risk && strcmp(risk, "not-acceptable") == 0 && !acc)
-        check_finding(c, "threat-residual-risk", check_loc(r, record_field(r, "risk")), r,
-                      "%s: the residual risk is not acceptable; add controls or accept the risk "
-                      "with a rationale",
-                      r->id);
+    RecordVerdict *v = check_verdict(c, r);
+    v->state = neffective ? "mitigated" : acc ? "accepted" : "open";
+    if (!neffective && !acc) v->rule = "threat-mitigated";
+    judge_residual(c, r, v, neffective > 0);
+    if (is(v->risk, "not-acceptable") && !acc && neffective) {
+        if (!v->rule) v->rule = "threat-residual-risk";
+        if (is(v->risk_source, "matrix"))
+            check_finding(c, "threat-residual-risk", check_loc(r, record_field(r, "severity")), r,
+                          "%s: the residual risk (%s severity at %s exploitability) is not acceptable by the risk "
+                          "acceptance matrix of dossier.xml; add controls or accept the risk with a rationale",
+                          r->id, record_str(r, "severity"), residual_exploitability(r, neffective > 0));
+        else
+            check_finding(c, "threat-residual-risk", check_loc(r, record_field(r, "risk")), r,
+                          "%s: the residual risk is not acceptable; add controls or accept the risk "
+                          "with a rationale",
+                          r->id);
+    }
 }
 
 /* Threat-model coverage: every asset is named by at least one threat. */
@@ -139,8 +203,26 @@ static void check_cyber_device(Check *c) {
 void rules_threat_check(Check *c) {
     size_t n;
     Record **threats = check_records(c, "threat", &n);
+    const Product *p = &c->m->product;
     for (size_t i = 0; i < n; i++)
         check_threat(c, threats[i]);
+    if (n && !p->risk_matrix)
+        check_finding(c, "risk-matrix", p->loc, NULL,
+                      "dossier.xml has no risk acceptance matrix (riskAcceptance): the residual risk of the %zu "
+                      "threat%s is taken on trust from their risk fields",
+                      n, n == 1 ? "" : "s");
+    if (!n)
+        check_finding(c, "threat-model-empty", p->loc, NULL,
+                      "the dossier has no threats: the threat model, the risk assessment and the traceability "
+                      "matrix are empty");
+    if (!p->cyber_device)
+        check_finding(c, "cyber-device-missing", p->loc, NULL,
+                      "dossier.xml gives no cyber-device determination (cyberDevice value=\"yes\" or \"no\", "
+                      "with the reason): section 524B(c) decides which requirements apply");
+    if (!p->cvd_policy_url)
+        check_finding(c, "cvd-policy", p->loc, NULL,
+                      "dossier.xml names no coordinated vulnerability disclosure policy (cvd policy=\"URL\"): "
+                      "section 524B(b)(1) requires one");
     if (n) { /* without threats, threat-mitigated and the checklist say so once */
         Record **assets = check_records(c, "asset", &n);
         for (size_t i = 0; i < n; i++) check_asset_threatened(c, assets[i]);

@@ -162,6 +162,35 @@ static void read_product(Model *m, Diag *d, xmlNode *root, const char *relpath) 
         ct->url = prop(a, c, "url");
         ct->phone = prop(a, c, "phone");
     }
+    xmlNode *risk = child(root, "riskAcceptance");
+    if (risk) {
+        p->risk_matrix = true;
+        p->risk_loc = (SrcLoc){relpath, (int)xmlGetLineNo(risk), 0};
+        p->nrisk_rows = count_children(risk, "acceptable");
+        p->risk_rows = arena_alloc(a, (p->nrisk_rows + 1) * sizeof *p->risk_rows);
+        i = 0;
+        for (xmlNode *c = risk->children; c; c = c->next) {
+            if (c->type != XML_ELEMENT_NODE) continue;
+            RiskRow *row = &p->risk_rows[i++];
+            row->severity = prop(a, c, "severity");
+            row->loc = (SrcLoc){relpath, (int)xmlGetLineNo(c), 0};
+            const char *list = prop(a, c, "exploitability");
+            size_t n = 0, k = 0;
+            for (const char *q = list ? list : ""; *q;) { /* an xs:list: tokens between blanks */
+                q += strspn(q, " \t\r\n");
+                if (*q) n++;
+                q += strcspn(q, " \t\r\n");
+            }
+            row->exploitability = arena_alloc(a, (n + 1) * sizeof *row->exploitability);
+            for (const char *q = list ? list : ""; *q;) {
+                q += strspn(q, " \t\r\n");
+                size_t len = strcspn(q, " \t\r\n");
+                if (len) row->exploitability[k++] = arena_strndup(a, q, len);
+                q += len;
+            }
+            row->exploitability[k] = NULL;
+        }
+    }
     xmlNode *just = child(root, "justifications");
     p->njustifications = count_children(just, "justify");
     p->justifications = arena_alloc(a, (p->njustifications + 1) * sizeof *p->justifications);

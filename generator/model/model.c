@@ -360,3 +360,14 @@ const char *record_str_public(const Record *r, const char *name) {
     const Value *v = record_field_public(r, name);
     return v && v->kind == VAL_SCALAR ? v->text : NULL;
 }
+
+const char *verdict_state_name(VerdictState s) {
+    switch (s) {
+    case VERDICT_PASS: return "pass";
+    case VERDICT_FAIL: return "fail";
+    case VERDICT_NA: return "not-applicable";
+    case VERDICT_UNKNOWN: return "unknown";
+    case VERDICT_MANUAL: return "manual";
+    }
+    return "unknown";
+}

@@ -7,6 +7,7 @@
 #define DOSSIER_MODEL_H
 
 #include "../base/base.h"
+#include "verdict.h"
 
 /* ---- value.c: what a loader produced, before typing --------------------- */
 
@@ -157,6 +158,14 @@ typedef struct Justification {
     SrcLoc loc;
 } Justification;
 
+/* One row of the risk acceptance matrix (dossier.xml riskAcceptance): the
+ * exploitabilities at which a residual risk of that severity is acceptable. */
+typedef struct RiskRow {
+    const char *severity;        /* a threat severity value */
+    const char **exploitability; /* exploitability values, NULL-terminated */
+    SrcLoc loc;
+} RiskRow;
+
 typedef struct Product {
     const char *name, *version, *description, *intended_use, *use_environment;
     const char *manufacturer, *manufacturer_address, *manufacturer_url;
@@ -171,6 +180,10 @@ typedef struct Product {
     size_t ncontacts;
     Justification *justifications;
     size_t njustifications;
+    bool risk_matrix;   /* dossier.xml has a riskAcceptance element */
+    RiskRow *risk_rows; /* its rows, in file order */
+    size_t nrisk_rows;
+    SrcLoc risk_loc;
     SrcLoc loc;
 } Product;
 
@@ -205,6 +218,7 @@ typedef struct Model {
     Link **prose_links; /* found by prose.c, merged by model_finish */
     size_t nprose_links, prose_cap;
     bool frozen;
+    const Verdicts *verdicts; /* set once the check stage has judged (check_run), else NULL */
     SourceFile *sources; /* every regular file below root (hidden ones and links left out), sorted by path */
     size_t nsources;
 } Model;

@@ -331,6 +331,39 @@ static void push_links(lua_State *L, Link *const *links, size_t n, bool out, boo
     wrap_array(L, prose ? (out ? "mentions" : "mentioned_by") : (out ? "links" : "backlinks"));
 }
 
+/* ---- verdicts (model/verdict.h): what the check stage judged ------------------------ */
+
+/* record.verdict: the check stage's state of the record, nil for a type
+ * without one; for a test, latest is its latest results entry (nil when
+ * the view withholds the results). */
+static void push_record_verdict(lua_State *L, Renderer *r, const Record *rec) {
+    const Verdicts *vs = r->model->verdicts;
+    const RecordVerdict *v = vs && rec->order < vs->nrecords ? &vs->records[rec->order] : NULL;
+    if (!v || !v->state) {
+        frozen_push_nil(L);
+        return;
+    }
+    lua_createtable(L, 0, 8);
+    set_str(L, "state", v->state);
+    set_str(L, "detail", v->detail && !id_hidden(L, v->detail) ? v->detail : NULL);
+    set_str(L, "rule", v->rule);
+    set_str(L, "risk", v->risk);
+    set_str(L, "risk_source", v->risk_source);
+    frozen_push_nil(L);
+    const Value *results = v->latest ? record_field(rec, "results") : NULL;
+    const FieldDef *f = results ? schema_field(rec->type, "results") : NULL;
+    if (results && f && !(r->public && field_internal(rec, f))) {
+        for (size_t k = 0; k < results->n; k++)
+            if (results->items[k] == v->latest) {
+                lua_pop(L, 1);
+                push_entry(L, f, v->latest);
+                break;
+            }
+    }
+    lua_setfield(L, -2, "latest");
+    frozen_wrap(L, FROZEN_MAP, arena_printf(&r->arena, "the verdict on %s", rec->id));
+}
+
 static void fill_record(lua_State *L, Renderer *r, const Record *rec, int obj, int types_by_name,
                         int link_names, int findings, Related *buf) {
     const RecordType *t = rec->type;
@@ -383,6 +416,8 @@ static void fill_record(lua_State *L, Renderer *r, const Record *rec, int obj, i
         frozen_wrap(L, FROZEN_ARRAY, "findings");
     }
     lua_setfield(L, -2, "findings");
+    push_record_verdict(L, r, rec);
+    lua_setfield(L, -2, "verdict");
     lua_pop(L, 1);
 }
 
@@ -469,7 +504,119 @@ static void push_product(lua_State *L, const Product *p) {
     }
     wrap_array(L, "justifications");
     lua_setfield(L, -2, "justifications");
+    if (p->risk_matrix) {
+        lua_createtable(L, (int)p->nrisk_rows, 0);
+        for (size_t i = 0; i < p->nrisk_rows; i++) {
+            const RiskRow *row = &p->risk_rows[i];
+            size_t ne = 0;
+            while (row->exploitability[ne]) ne++;
+            lua_createtable(L, 0, 2);
+            set_str(L, "severity", row->severity);
+            push_strings(L, row->exploitability, ne, "the acceptable exploitabilities");
+            lua_setfield(L, -2, "exploitability");
+            frozen_wrap(L, FROZEN_MAP, "a row of the risk acceptance matrix");
+            lua_rawseti(L, -2, (lua_Integer)i + 1);
+        }
+        wrap_array(L, "product.risk_acceptance");
+    } else {
+        frozen_push_nil(L);
+    }
+    lua_setfield(L, -2, "risk_acceptance");
     frozen_wrap(L, FROZEN_MAP, "product");
+}
+
+/* Pushes the record object, or nil when the view hides it. */
+static void push_record_or_nil(lua_State *L, const Record *rec) {
+    if (rec && !record_hidden(L, rec)) luamodel_push_record(L, rec);
+    else frozen_push_nil(L);
+}
+
+static void push_checklist(lua_State *L, const Verdicts *v) {
+    size_t n = renderer_of(L)->public ? 0 : v->nchecklist;
+    size_t counts[5] = {0};
+    lua_createtable(L, (int)n, 0);
+    for (size_t i = 0; i < n; i++) {
+        const ChecklistItem *it = &v->checklist[i];
+        counts[it->state]++;
+        lua_createtable(L, 0, 6);
+        set_str(L, "ref", it->ref);
+        set_str(L, "question", it->question);
+        set_str(L, "state", verdict_state_name(it->state));
+        set_str(L, "detail", it->detail);
+        set_str(L, "rules", it->rules);
+        lua_createtable(L, (int)it->nrecords, 0);
+        for (size_t k = 0; k < it->nrecords; k++) {
+            luamodel_push_record(L, it->records[k]);
+            lua_rawseti(L, -2, (lua_Integer)k + 1);
+        }
+        wrap_array(L, "the records of a checklist item");
+        lua_setfield(L, -2, "records");
+        frozen_wrap(L, FROZEN_MAP, "a checklist item");
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    wrap_array(L, "model.verdicts.checklist");
+    lua_setfield(L, -2, "checklist");
+    lua_createtable(L, 0, 5);
+    for (int s = VERDICT_PASS; s <= VERDICT_MANUAL; s++) set_int(L, verdict_state_name((VerdictState)s), (lua_Integer)counts[s]);
+    frozen_wrap(L, FROZEN_MAP, "model.verdicts.checklist_counts");
+    lua_setfield(L, -2, "checklist_counts");
+}
+
+static void push_matrix(lua_State *L, const Model *m, const Verdicts *v) {
+    size_t n = renderer_of(L)->public ? 0 : v->nmatrix;
+    lua_createtable(L, (int)n, 0);
+    for (size_t i = 0; i < n; i++) {
+        const MatrixRow *row = &v->matrix[i];
+        lua_createtable(L, 0, 9);
+        push_record_or_nil(L, row->threat);
+        lua_setfield(L, -2, "threat");
+        push_record_or_nil(L, row->control);
+        lua_setfield(L, -2, "control");
+        push_record_or_nil(L, row->test);
+        lua_setfield(L, -2, "test");
+        const RecordVerdict *tv = row->test ? &v->records[row->test->order] : NULL;
+        char date[16];
+        if (tv && tv->latest) date_format(tv->latest_date, date);
+        set_str(L, "result", tv && tv->latest ? tv->state : NULL);
+        set_str(L, "result_date", tv && tv->latest ? date : NULL);
+        set_str(L, "gap", row->gap);
+        set_str(L, "rule", row->rule);
+        set_int(L, "gap_number", (lua_Integer)row->gap_number);
+        if (row->control_rows) lua_pushinteger(L, (lua_Integer)row->control_rows);
+        else frozen_push_nil(L); /* not the first row of its control */
+        lua_setfield(L, -2, "control_rows");
+        frozen_wrap(L, FROZEN_MAP, "a row of the traceability matrix");
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    wrap_array(L, "model.verdicts.matrix");
+    lua_setfield(L, -2, "matrix");
+    set_int(L, "gaps", renderer_of(L)->public ? 0 : (lua_Integer)v->gaps);
+    (void)m;
+}
+
+/* model.verdicts: the checklist, the matrix, the residual-risk counts and
+ * the release submitted, as the check stage judged them; nil before it. */
+static void push_verdicts(lua_State *L, const Model *m) {
+    const Verdicts *v = m->verdicts;
+    if (!v) {
+        frozen_push_nil(L);
+        return;
+    }
+    lua_createtable(L, 0, 8);
+    push_checklist(L, v);
+    push_matrix(L, m, v);
+    lua_createtable(L, 0, 5);
+    set_int(L, "threats", (lua_Integer)v->risk.threats);
+    set_int(L, "mitigated", (lua_Integer)v->risk.mitigated);
+    set_int(L, "accepted", (lua_Integer)v->risk.accepted);
+    set_int(L, "open", (lua_Integer)v->risk.open);
+    set_int(L, "not_acceptable", (lua_Integer)v->risk.not_acceptable);
+    frozen_wrap(L, FROZEN_MAP, "model.verdicts.risk");
+    lua_setfield(L, -2, "risk");
+    push_record_or_nil(L, v->release);
+    lua_setfield(L, -2, "release");
+    set_int(L, "unresolved_anomalies", (lua_Integer)v->unresolved_anomalies);
+    frozen_wrap(L, FROZEN_MAP, "model.verdicts");
 }
 
 /* ---- the model ------------------------------------------------------------------------- */
@@ -645,6 +792,8 @@ static void build_view(lua_State *L, const Model *m, const Diag *d) {
 
     push_mds2(L, m, records);
     lua_setfield(L, model, "mds2");
+    push_verdicts(L, m);
+    lua_setfield(L, model, "verdicts");
 
     lua_pushvalue(L, types);
     wrap_array(L, "model.types");
