@@ -1,6 +1,7 @@
 -- site/lib.lua: presentation logic shared by the site's templates: names
--- for people, badge tones, the latest test result, the rows of the
--- traceability matrix and findings grouped for the gap report.
+-- for people, badge tones, the traceability matrix grouped by threat and
+-- findings grouped for the gap report. The verdicts themselves are the
+-- check stage's (model.verdicts, record.verdict).
 local M = {}
 
 -- "attack_vector" -> "Attack vector" (kept: field names repeat on every page)
@@ -45,78 +46,27 @@ function M.tone(value)
   return tones[value] or "plain"
 end
 
--- The latest result of a test (by date; the later entry wins a tie), or nil.
+-- The latest result of a test as the check stage chose it (its results
+-- entry), or nil.
 function M.latest_result(test)
-  local results = test.fields.results
-  local latest
-  if not results then return nil end
-  for _, r in ipairs(results) do
-    if r.date and (not latest or r.date >= latest.date) then latest = r end
-  end
-  return latest
+  return test.verdict and test.verdict.latest
 end
 
-local function row(threat, control, test, latest, gap)
-  return {
-    threat = threat, control = control, test = test,
-    result = latest and latest.result or nil,
-    result_date = latest and latest.date or nil,
-    gap = gap,
-  }
-end
-
--- The traceability matrix, built once: one group per threat with its rows
--- (threat -> control -> test -> latest result) and the gaps marked and
--- numbered, plus the controls and tests that trace to nothing. The first
--- row of each control has control_rows, the number of rows it spans.
+-- The traceability matrix as the check stage built it (model.verdicts.matrix:
+-- rows threat -> control -> test -> latest result, gaps marked and
+-- numbered), grouped by threat for the page, plus the controls and tests
+-- that trace to nothing.
 local matrix
 function M.matrix()
   if matrix then return matrix end
-  local groups, rows, gaps = {}, {}, 0
-  local function add(g, r)
+  local groups, rows = {}, model.verdicts.matrix
+  local g
+  for _, r in ipairs(rows) do
+    if not g or g.threat ~= r.threat then
+      g = { threat = r.threat, rows = {}, accepted = r.threat.fields.accepted }
+      groups[#groups + 1] = g
+    end
     g.rows[#g.rows + 1] = r
-    rows[#rows + 1] = r
-    if r.gap then
-      gaps = gaps + 1
-      r.gap_number = gaps
-    end
-  end
-  for _, threat in ipairs(model.by_type.threat) do
-    local g = { threat = threat, rows = {} }
-    local controls = threat.rel.mitigated_by
-    if #controls == 0 then
-      local accepted = threat.fields.accepted
-      if accepted then
-        g.accepted = accepted
-        add(g, row(threat, nil, nil, nil, nil))
-      else
-        add(g, row(threat, nil, nil, nil, "No control and no risk acceptance"))
-      end
-    end
-    for _, control in ipairs(controls) do
-      local tests = control.rel.verified_by
-      local first = #g.rows + 1
-      if #tests == 0 then
-        add(g, row(threat, control, nil, nil, "Control has no test"))
-      end
-      for _, test in ipairs(tests) do
-        local latest = M.latest_result(test)
-        local gap
-        if not latest then
-          gap = "Test has no result"
-        elseif latest.result ~= "pass" then
-          gap = "Latest result is " .. latest.result
-        end
-        local status = control.fields.status
-        if gap and status and status ~= "implemented" then
-          gap = gap .. " (the control is " .. status .. ")"
-        end
-        add(g, row(threat, control, test, latest, gap))
-      end
-      g.rows[first].control_rows = #g.rows - first + 1
-    end
-    if #controls == 0 then g.rows[1].control_rows = 1 end
-    groups[#groups + 1] = g
   end
   local untraced_controls, untested = {}, {}
   for _, control in ipairs(model.by_type.control) do
@@ -126,7 +76,7 @@ function M.matrix()
     if #test.rel.verifies == 0 then untested[#untested + 1] = test end
   end
   matrix = {
-    groups = groups, rows = rows, gaps = gaps,
+    groups = groups, rows = rows, gaps = model.verdicts.gaps,
     untraced_controls = untraced_controls, unlinked_tests = untested,
   }
   return matrix
