@@ -116,6 +116,7 @@ expect_state() { # NAME DIR REF WANT
     if [ "$got" = "$4" ]; then ok "$1"; else fail "$1" "got '$got', want '$4' for $3"; fi
 }
 copy_example minimal min
+rm -rf "$TMP/min/sbom"
 "$DOSSIER" build "$TMP/min" -o "$TMP/min-out" --only bundle -q 2>/dev/null
 expect_state "checklist: no anomalies is not applicable" "$TMP/min-out" "eSTAR 73" not-applicable
 expect_state "checklist: no uncontrolled risk is not applicable" "$TMP/min-out" "524B(b)(2)(B)" not-applicable
@@ -158,7 +159,7 @@ else
     skip "sbom.cdx.json schema" "the official CycloneDX schemas are not in ../shared"
 fi
 copy_example minimal rt
-mkdir -p "$TMP/rt/sbom" && cp "$SBOM" "$TMP/rt/sbom/device.cdx.json"
+rm -rf "$TMP/rt/sbom" && mkdir -p "$TMP/rt/sbom" && cp "$SBOM" "$TMP/rt/sbom/device.cdx.json"
 "$DOSSIER" build "$TMP/rt" -o "$TMP/rt-out" --only bundle --fail-on none -q 2>/dev/null
 if python3 - "$SBOM" "$TMP/rt-out/premarket/sbom.cdx.json" <<'EOF'
 import json, sys
@@ -214,7 +215,7 @@ else fail "every link inside the unzipped bundle resolves" "$missing broken" "$(
 
 # components but no vulnerability recorded: a manual item (the scan that found none), never a pass
 copy_example minimal novuln
-mkdir -p "$TMP/novuln/sbom"
+rm -rf "$TMP/novuln/sbom" && mkdir -p "$TMP/novuln/sbom"
 python3 -c "import json,sys; d=json.load(open(sys.argv[1])); d.pop('vulnerabilities', None); json.dump(d, open(sys.argv[2], 'w'))" \
     "$SBOM" "$TMP/novuln/sbom/device.cdx.json"
 "$DOSSIER" build "$TMP/novuln" -o "$TMP/novuln-out" --only bundle --fail-on none -q 2>/dev/null

@@ -29,5 +29,7 @@ if command -v jq >/dev/null; then
 else
     expect_grep "in the manifest" '"path": "component-traceability.csv"' "$TMP/a/premarket/manifest.json"
 fi
-"$DOSSIER" build "$ROOT/examples/minimal" -o "$TMP/min" --only bundle >/dev/null 2>&1
+copy_example minimal nosbom
+rm -rf "$TMP/nosbom/sbom"
+"$DOSSIER" build "$TMP/nosbom" -o "$TMP/min" --only bundle >/dev/null 2>&1
 check "no component CSV without components" test ! -e "$TMP/min/premarket/component-traceability.csv"

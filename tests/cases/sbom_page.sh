@@ -20,7 +20,9 @@ else fail "the page shows the support-coverage rule's figure" "no support-covera
 expect_grep "the chain reaches a fixing release" 'href="releases/REL-' "$page"
 expect_grep "the navigation links the SBOM page" 'href="sbom.html"' "$TMP/site/index.html"
 
-expect_exit "minimal site builds" 0 "$DOSSIER" build -q "$ROOT/examples/minimal" -o "$TMP/min" --only site
+copy_example minimal nosbom
+rm -rf "$TMP/nosbom/sbom"
+expect_exit "a site without an SBOM builds" 0 "$DOSSIER" build -q "$TMP/nosbom" -o "$TMP/min" --only site
 expect_grep "no SBOM is said plainly" "The dossier has no SBOM" "$TMP/min/sbom.html"
 
 # the coverage figure as a CI threshold

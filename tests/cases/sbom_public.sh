@@ -80,7 +80,7 @@ expect_grep "the device in the metadata" "device Norvale Cadence Infusion System
 # ---- read back by dossier: the XML and the JSON give the same components ----
 for kind in json xml; do
     copy_example minimal "rt-$kind"
-    mkdir -p "$TMP/rt-$kind/sbom" && cp "$out/public/sbom/sbom.cdx.$kind" "$TMP/rt-$kind/sbom/device.cdx.$kind"
+    rm -rf "$TMP/rt-$kind/sbom" && mkdir -p "$TMP/rt-$kind/sbom" && cp "$out/public/sbom/sbom.cdx.$kind" "$TMP/rt-$kind/sbom/device.cdx.$kind"
     "$DOSSIER" build "$TMP/rt-$kind" -o "$TMP/rt-$kind-out" --only sbom --fail-on none -q 2>/dev/null
 done
 if python3 - "$J" "$TMP/rt-json-out/public/sbom/sbom.cdx.json" "$TMP/rt-xml-out/public/sbom/sbom.cdx.json" <<'EOF'
@@ -115,5 +115,7 @@ expect_grep "audiences: the bundle's SBOM keeps the internal component" "arm-cms
 expect_grep "audiences: the component with an internal field is still listed" "stm32h7-hal" "$P/sbom.cdx.json"
 
 # a dossier without components publishes no SBOM
-expect_exit "no components: the build succeeds" 0 "$DOSSIER" build "$ROOT/examples/minimal" -o "$TMP/min" --only sbom -q
+copy_example minimal nosbom
+rm -rf "$TMP/nosbom/sbom"
+expect_exit "no components: the build succeeds" 0 "$DOSSIER" build "$TMP/nosbom" -o "$TMP/min" --only sbom -q
 check "no components: no public/sbom" test ! -e "$TMP/min/public/sbom"

@@ -8,6 +8,7 @@
 #include <cmark-gfm.h>
 
 #include "base/base.h"
+#include "check/check.h"
 #include "load/load.h"
 #include "model/model.h"
 #include "render/render.h"
@@ -485,6 +486,8 @@ int main(void) {
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) run_case(&m, &d, &cases[i], (int)i);
     check_doc_restored(&m, &d);
     check_lines_kept();
+    m.verdicts = check_run(&m, &d); /* the site presents the check stage's verdicts */
+    diag_sort(&d);
     check_site(&m, &d);
     diag_free(&d);
     arena_free(&a);
