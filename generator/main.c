@@ -95,8 +95,8 @@ static const char usage_text[] =
     "  --period FROM..TO      build: the postmarket report's period, both days included\n"
     "                         (default: the 365 days up to the build date)\n"
     "  -j, --jobs N           check, build: processes that parse the records' prose and\n"
-    "                         render the site (default: one per CPU, at most 8); the\n"
-    "                         findings and the output are the same whatever N\n"
+    "                         render the outputs, all at once (default: one per CPU, at\n"
+    "                         most 8); the findings and the output are the same whatever N\n"
     "  --pdf                  build: print the bundle's and the customer documents to PDF\n"
     "                         with Chromium (DOSSIER_CHROMIUM, else chromium on PATH)\n"
     "  -q, --quiet            print nothing but errors\n"
@@ -480,6 +480,20 @@ static const char *default_period(Arena *a, int64_t build_date) {
     return arena_printf(a, "%s..%s", from, to);
 }
 
+/* What the C step that finishes an output needs, for render_run_all. */
+typedef struct FinishCtx {
+    const Model *m;
+    const Diag *d;
+    const EmitOptions *eo;
+    OutDir *od;
+    const OutputDef *const *outputs;
+} FinishCtx;
+
+static bool finish_job(void *ctx, size_t job) {
+    FinishCtx *fc = ctx;
+    return fc->outputs[job]->finish(fc->m, fc->d, fc->eo, fc->od);
+}
+
 static int cmd_build(const Options *o) {
     const OutputDef *outputs[64];
     size_t noutputs = 0;
@@ -545,6 +559,19 @@ static int cmd_build(const Options *o) {
     Renderer *renderer = NULL;
     int jobs = (int)(o->jobs ? o->jobs : default_jobs());
     int rc = render_open(&run.model, &run.diag, &ro, &renderer);
+    if (rc == EXIT_CLEAN && !pdf) {
+        /* every output at once, over --jobs processes */
+        RenderJob *rj = arena_alloc(&run.arena, (noutputs + 1) * sizeof *rj);
+        size_t *first = arena_alloc(&run.arena, (noutputs + 1) * sizeof *first);
+        for (size_t i = 0; i < noutputs; i++)
+            rj[i] = (RenderJob){outputs[i]->name, outputs[i]->public, outputs[i]->shards, outputs[i],
+                                outputs[i]->finish ? finish_job : NULL};
+        FinishCtx fc = {&run.model, &run.diag, &eo, od, outputs};
+        for (size_t i = 0; i < noutputs; i++)
+            progress(o, arena_printf(&run.arena, "writing %s", outputs[i]->name)); /* all at once */
+        rc = render_run_all(renderer, rj, noutputs, od, jobs, &fc, first);
+        noutputs = 0; /* all written */
+    }
     for (size_t i = 0; rc == EXIT_CLEAN && i < noutputs; i++) {
         char *what = arena_printf(&run.arena, "writing %s", outputs[i]->name);
         progress(o, what);

@@ -52,4 +52,26 @@ void render_close(Renderer *r);
  * children wrote are added to o. Returns like render_run. */
 int render_run_jobs(Renderer *r, const char *output, bool public, OutDir *o, int jobs);
 
+/* One output of a build for render_run_all: its templates, then the C step
+ * that finishes it (packing, hashing), if any. */
+typedef struct RenderJob {
+    const char *output;
+    bool public;
+    bool shards;                     /* split across the processes, page by page */
+    const struct OutputDef *scope;   /* o->scope while its templates write */
+    /* The C step after the templates, in the process that rendered them
+     * (never for a sharded job); false after a message on stderr. */
+    bool (*finish)(void *ctx, size_t job);
+} RenderJob;
+
+/* Renders every job with up to nprocs processes at once (fork): a sharded
+ * job is split across all of them, every other job runs whole, templates
+ * and finish, in one process (round-robin), so the outputs of a build
+ * overlap. The same files and bytes whatever nprocs. Afterwards o holds
+ * every file, grouped by job in job order: first[i] is where job i's
+ * files start, first[n] the end (first has n + 1 slots). A child's
+ * messages reach stderr in process order. Returns the first failure (as
+ * render_run) or EXIT_CLEAN. */
+int render_run_all(Renderer *r, const RenderJob *jobs, size_t n, OutDir *o, int nprocs, void *ctx, size_t *first);
+
 #endif

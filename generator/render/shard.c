@@ -78,6 +78,16 @@ static bool adopt(OutDir *o, FILE *f, size_t *total) {
     return ok;
 }
 
+/* The path of the main.lua of an output, for a message; the name if none. */
+static const char *main_lua(const Renderer *r, const char *output) {
+    size_t nlen = strlen(output);
+    for (size_t i = 0; i < r->nchunks; i++) {
+        const char *name = r->chunks[i].name;
+        if (strncmp(name, output, nlen) == 0 && strcmp(name + nlen, "/main.lua") == 0) return r->chunks[i].path;
+    }
+    return output;
+}
+
 int render_run_jobs(Renderer *r, const char *output, bool public, OutDir *o, int jobs) {
     if (jobs > MAX_JOBS) jobs = MAX_JOBS;
     if (jobs <= 1) return render_run(r, output, public, o);
@@ -135,14 +145,8 @@ int render_run_jobs(Renderer *r, const char *output, bool public, OutDir *o, int
      * they may not pass it either */
     if (rc == EXIT_CLEAN && theirs > r->max_output - r->written) {
         /* no one write passed it: the output's main.lua wrote the files */
-        const char *main_lua = output;
-        size_t nlen = strlen(output);
-        for (size_t i = 0; i < r->nchunks; i++) {
-            const char *name = r->chunks[i].name;
-            if (strncmp(name, output, nlen) == 0 && strcmp(name + nlen, "/main.lua") == 0) main_lua = r->chunks[i].path;
-        }
         fprintf(stderr, "%s: error: the files the templates of this build wrote come to more than %zu MiB "
-                        "(build --max-output MIB)\n", main_lua, r->max_output >> 20);
+                        "(build --max-output MIB)\n", main_lua(r, output), r->max_output >> 20);
         rc = EXIT_TEMPLATE;
     }
     if (rc == EXIT_CLEAN) r->written += theirs;
@@ -150,5 +154,177 @@ int render_run_jobs(Renderer *r, const char *output, bool public, OutDir *o, int
         fclose(kids[k].err);
         fclose(kids[k].files);
     }
+    return rc;
+}
+
+/* ---- every output of a build at once ------------------------------------------ */
+
+/* The process (0 this one) that renders non-sharded job i whole: the
+ * children first, round-robin, since this one also gathers the rest. */
+static int owner_of(const RenderJob *jobs, size_t i, int nprocs) {
+    size_t k = 0;
+    for (size_t j = 0; j < i; j++) k += !jobs[j].shards;
+    return (int)((k + 1) % (size_t)nprocs);
+}
+
+/* Runs the share of process p: its shard of every sharded job, and the
+ * jobs it owns whole. owner[] gets the job of every file it writes (by
+ * index in o->files, from `from`); the first failure is returned. */
+static int run_share(Renderer *r, const RenderJob *jobs, size_t n, OutDir *o, int p, int nprocs, void *ctx,
+                     size_t **owner, size_t *cap) {
+    int rc = EXIT_CLEAN;
+    for (size_t i = 0; i < n && rc == EXIT_CLEAN; i++) {
+        if (!jobs[i].shards && owner_of(jobs, i, nprocs) != p) continue;
+        size_t start = o->nfiles;
+        o->scope = jobs[i].scope;
+        r->shard = jobs[i].shards ? p : 0;
+        r->nshards = jobs[i].shards ? nprocs : 1;
+        rc = render_run(r, jobs[i].output, jobs[i].public, o);
+        r->shard = 0;
+        r->nshards = 1;
+        o->scope = NULL; /* the C step that finishes an output is the tool's own */
+        if (rc == EXIT_CLEAN && jobs[i].finish && !jobs[i].finish(ctx, i)) rc = EXIT_USAGE;
+        if (o->nfiles > *cap) {
+            *cap = o->nfiles * 2;
+            *owner = xrealloc(*owner, *cap * sizeof **owner);
+        }
+        for (size_t f = start; f < o->nfiles; f++) (*owner)[f] = i;
+    }
+    return rc;
+}
+
+/* Adds the files a child wrote ("job\tsize\tpath\0" each) to o, their
+ * jobs to owner and their sizes to *total; false after a message. */
+static bool adopt_jobs(OutDir *o, FILE *f, size_t n, size_t **owner, size_t *cap, size_t *total, size_t *bytes) {
+    rewind(f);
+    StrBuf sb;
+    sb_init(&sb);
+    bool ok = true;
+    int ch;
+    while (ok && (ch = fgetc(f)) != EOF) {
+        sb.len = 0;
+        for (; ch != EOF && ch != 0; ch = fgetc(f)) sb_putc(&sb, (char)ch);
+        sb_putc(&sb, 0);
+        char *tab1 = strchr(sb.data, '\t'), *tab2 = tab1 ? strchr(tab1 + 1, '\t') : NULL;
+        size_t job = (size_t)strtoull(sb.data, NULL, 10);
+        if (ch == EOF || !tab2 || job >= n) {
+            fprintf(stderr, "dossier: a rendering process sent a broken file list\n");
+            ok = false;
+            break;
+        }
+        size_t size = (size_t)strtoull(tab1 + 1, NULL, 10);
+        *total += size;
+        bytes[job] += size;
+        if (!(ok = outdir_adopt(o, tab2 + 1, size))) break;
+        if (o->nfiles > *cap) {
+            *cap = o->nfiles * 2;
+            *owner = xrealloc(*owner, *cap * sizeof **owner);
+        }
+        (*owner)[o->nfiles - 1] = job;
+    }
+    sb_free(&sb);
+    return ok;
+}
+
+/* Puts o's files in job order (stable within a job) and fills first[]. */
+static void group_by_job(OutDir *o, const size_t *owner, size_t n, size_t *first) {
+    size_t *count = xmalloc((n + 1) * sizeof *count);
+    memset(count, 0, (n + 1) * sizeof *count);
+    for (size_t f = 0; f < o->nfiles; f++) count[owner[f] + 1]++;
+    for (size_t i = 0; i < n; i++) count[i + 1] += count[i];
+    for (size_t i = 0; i <= n; i++) first[i] = count[i];
+    OutFile *sorted = xmalloc((o->nfiles ? o->nfiles : 1) * sizeof *sorted);
+    for (size_t f = 0; f < o->nfiles; f++) sorted[count[owner[f]]++] = o->files[f];
+    if (o->nfiles) memcpy(o->files, sorted, o->nfiles * sizeof *sorted);
+    free(sorted);
+    free(count);
+}
+
+int render_run_all(Renderer *r, const RenderJob *jobs, size_t n, OutDir *o, int nprocs, void *ctx, size_t *first) {
+    if (nprocs > MAX_JOBS) nprocs = MAX_JOBS;
+    if (nprocs < 1) nprocs = 1;
+    size_t base = o->nfiles, cap = o->nfiles + 256;
+    size_t *owner = xmalloc(cap * sizeof *owner);
+    for (size_t f = 0; f < base; f++) owner[f] = 0; /* written before: counted with the first job */
+    Child kids[MAX_JOBS] = {{0}};
+    int started = 1;
+    fflush(NULL); /* nothing buffered is written twice */
+    for (int k = 1; k < nprocs; k++) {
+        Child *c = &kids[k];
+        c->err = tmpfile();
+        c->files = tmpfile();
+        if (!c->err || !c->files) break;
+        c->pid = fork();
+        if (c->pid < 0) break;
+        if (c->pid == 0) {
+            if (dup2(fileno(c->err), STDERR_FILENO) < 0) _exit(EXIT_USAGE);
+            size_t mine = o->nfiles;
+            int rc = run_share(r, jobs, n, o, k, nprocs, ctx, &owner, &cap);
+            if (rc == EXIT_CLEAN) {
+                for (size_t f = mine; f < o->nfiles; f++)
+                    fprintf(c->files, "%zu\t%zu\t%s%c", owner[f], o->files[f].size, o->files[f].path, 0);
+                if (fflush(c->files) != 0) rc = EXIT_USAGE;
+            }
+            fflush(stderr);
+            _exit(rc); /* no atexit handlers: the parent owns the output folder */
+        }
+        started++;
+    }
+    for (int k = started; k < nprocs; k++) {
+        if (kids[k].err) fclose(kids[k].err);
+        if (kids[k].files) fclose(kids[k].files);
+        kids[k] = (Child){0};
+    }
+    /* A process that could not start leaves its share to this one: with
+     * fewer processes the shares are dealt again, the bytes the same. */
+    int procs = started;
+    int rc = EXIT_CLEAN;
+    if (procs < nprocs) {
+        /* the children that started render for nprocs processes; what the
+         * missing ones would have done is done here, share by share */
+        for (int p = 0; p < nprocs && rc == EXIT_CLEAN; p++)
+            if (p == 0 || p >= procs) rc = run_share(r, jobs, n, o, p, nprocs, ctx, &owner, &cap);
+    } else {
+        rc = run_share(r, jobs, n, o, 0, nprocs, ctx, &owner, &cap);
+    }
+    for (int k = 1; k < procs; k++) {
+        int status = 0;
+        while (waitpid(kids[k].pid, &status, 0) < 0 && errno == EINTR) {}
+        if (WIFEXITED(status)) {
+            kids[k].rc = WEXITSTATUS(status);
+        } else {
+            kids[k].rc = EXIT_USAGE;
+            fprintf(kids[k].err, "dossier: rendering process %d ended by signal %d\n", k + 1,
+                    WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+        }
+    }
+    for (int k = 1; k < procs; k++) {
+        if (rc == EXIT_CLEAN || kids[k].rc == EXIT_CLEAN) show(kids[k].err);
+        if (rc == EXIT_CLEAN && kids[k].rc != EXIT_CLEAN) rc = kids[k].rc;
+    }
+    size_t theirs = 0;
+    size_t *bytes = xmalloc((n + 1) * sizeof *bytes);
+    memset(bytes, 0, (n + 1) * sizeof *bytes);
+    for (int k = 1; k < procs && rc == EXIT_CLEAN; k++)
+        if (!adopt_jobs(o, kids[k].files, n, &owner, &cap, &theirs, bytes)) rc = EXIT_USAGE;
+    if (rc == EXIT_CLEAN && theirs > r->max_output - r->written) {
+        /* no one process passed it: name the main.lua of the output the others wrote most of */
+        size_t most = 0;
+        for (size_t i = 1; i < n; i++)
+            if (bytes[i] > bytes[most]) most = i;
+        fprintf(stderr, "%s: error: the files the templates of this build wrote come to more than %zu MiB "
+                        "(build --max-output MIB)\n", n ? main_lua(r, jobs[most].output) : "dossier", r->max_output >> 20);
+        rc = EXIT_TEMPLATE;
+    }
+    free(bytes);
+    if (rc == EXIT_CLEAN) {
+        r->written += theirs;
+        group_by_job(o, owner, n, first);
+    }
+    for (int k = 1; k < procs; k++) {
+        fclose(kids[k].err);
+        fclose(kids[k].files);
+    }
+    free(owner);
     return rc;
 }

@@ -63,3 +63,18 @@ expect_exit "--jobs 3: a main.lua without this_shard builds" 0 "$DOSSIER" build 
 n=$(find "$TMP/plainout/p" -type f | wc -l)
 if [ "$n" -eq 40 ] && [ "$(cat "$TMP/plainout/p/17.txt")" = 17 ]; then ok "--jobs 3: every file written once"
 else fail "--jobs 3: every file written once" "$n files"; fi
+
+# Every output at once: the outputs of a build are dealt to the processes
+# whole (the site page by page); a template error in an output another
+# process renders fails the build with its message, and the previous
+# output stays.
+copy_example minimal whole
+mkdir -p "$TMP/whole/templates/postmarket"
+printf 'error("postmarket stops here")\n' >"$TMP/whole/templates/postmarket/main.lua"
+"$DOSSIER" build "$ROOT/examples/minimal" -o "$TMP/whole-out" -q
+for j in 1 2 3; do
+    expect_exit "--jobs $j: a failing output another process renders fails the build" 3 \
+        "$DOSSIER" build "$TMP/whole" -o "$TMP/whole-out" --jobs "$j" -q
+    expect_grep "--jobs $j: the failing output's message" "templates/postmarket/main.lua:1: error: postmarket stops here" "$TMP/out"
+    check "--jobs $j: the previous output stays" test -f "$TMP/whole-out/premarket/index.html"
+done
