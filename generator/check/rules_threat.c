@@ -125,6 +125,7 @@ static void check_threat(Check *c, const Record *r) {
     RecordVerdict *v = check_verdict(c, r);
     v->state = neffective ? "mitigated" : acc ? "accepted" : "open";
     if (!neffective && !acc) v->rule = "threat-mitigated";
+    if (acc) v->detail = "risk formally accepted";
     judge_residual(c, r, v, neffective > 0);
     if (is(v->risk, "not-acceptable") && !acc && neffective) {
         if (!v->rule) v->rule = "threat-residual-risk";

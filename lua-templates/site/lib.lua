@@ -46,6 +46,28 @@ function M.tone(value)
   return tones[value] or "plain"
 end
 
+-- A record's verdict state in words, and the tone of its badge: words and
+-- tone only; the state is the check stage's (record.verdict).
+local verdict_words = {
+  ["no-result"] = "no result", ["not-run"] = "not run", ["past-end-of-support"] = "past end of support",
+  ["ending-soon"] = "end of support within a year", ["not-affected"] = "not affected",
+  ["under-investigation"] = "under investigation", ["no-longer-maintained"] = "no longer maintained",
+  incomplete = "not verified: a test did not pass in its latest result", failed = "not verified: a test failed",
+  untested = "not verified: no test", manual = "verified by a manual result only",
+}
+function M.verdict_words(state)
+  return verdict_words[state] or state
+end
+local verdict_tones = {
+  verified = "pass", mitigated = "pass", accepted = "pass", supported = "pass", resolved = "pass",
+  fixed = "pass", ["not-affected"] = "pass", pass = "pass",
+  failed = "fail", untested = "fail", incomplete = "skipped", open = "open", unresolved = "partial",
+  ["past-end-of-support"] = "fail", ["ending-soon"] = "partial", ["no-result"] = "not-run",
+}
+function M.verdict_tone(state)
+  return verdict_tones[state] or state
+end
+
 -- The latest result of a test as the check stage chose it (its results
 -- entry), or nil.
 function M.latest_result(test)
