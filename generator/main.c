@@ -565,7 +565,7 @@ static int cmd_build(const Options *o) {
         size_t *first = arena_alloc(&run.arena, (noutputs + 1) * sizeof *first);
         for (size_t i = 0; i < noutputs; i++)
             rj[i] = (RenderJob){outputs[i]->name, outputs[i]->public, outputs[i]->shards, outputs[i],
-                                outputs[i]->finish ? finish_job : NULL};
+                                outputs[i]->weight, outputs[i]->finish ? finish_job : NULL};
         FinishCtx fc = {&run.model, &run.diag, &eo, od, outputs};
         for (size_t i = 0; i < noutputs; i++)
             progress(o, arena_printf(&run.arena, "writing %s", outputs[i]->name)); /* all at once */

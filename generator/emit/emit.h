@@ -74,6 +74,9 @@ typedef struct OutputDef {
     /* The path prefix its templates may write under ("mds2/"); NULL: the
      * site, which has the root less every other output's prefix. */
     const char *folder;
+    /* A rough share of the work next to the other outputs (0: 1), for
+     * dealing them to the --jobs processes; measured by instructions. */
+    int weight;
 } OutputDef;
 
 /* Whether the templates of def may write path: each output writes only

@@ -315,6 +315,20 @@ int render_open(const Model *m, const Diag *d, const RenderOptions *opts, Render
     return EXIT_CLEAN;
 }
 
+static int prepare_protected(lua_State *L) {
+    Renderer *r = lua_touserdata(L, 1);
+    luamodel_select(L, r->public);
+    return 0;
+}
+
+int render_prepare(Renderer *r, bool public) {
+    r->public = public;
+    r->steps = 0;
+    r->depth = 0;
+    r->last_chunk = -1;
+    return sandbox_run(r, prepare_protected, r);
+}
+
 int render_run(Renderer *r, const char *output, bool public, OutDir *o) {
     r->public = public;
     r->out = o;

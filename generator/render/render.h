@@ -43,6 +43,10 @@ int render_output(const Model *m, const Diag *d, const RenderOptions *opts, OutD
 typedef struct Renderer Renderer;
 int render_open(const Model *m, const Diag *d, const RenderOptions *opts, Renderer **out);
 int render_run(Renderer *r, const char *output, bool public, OutDir *o);
+/* Builds the view of the model an audience sees now rather than at its
+ * first output, so processes forked after it share it. Returns like
+ * render_run. */
+int render_prepare(Renderer *r, bool public);
 void render_close(Renderer *r);
 
 /* shard.c: render_run with jobs processes (fork): this one and jobs - 1
@@ -59,14 +63,17 @@ typedef struct RenderJob {
     bool public;
     bool shards;                     /* split across the processes, page by page */
     const struct OutputDef *scope;   /* o->scope while its templates write */
+    int weight;                      /* its rough share of the work (0: 1), to balance the processes */
     /* The C step after the templates, in the process that rendered them
      * (never for a sharded job); false after a message on stderr. */
     bool (*finish)(void *ctx, size_t job);
 } RenderJob;
 
 /* Renders every job with up to nprocs processes at once (fork): a sharded
- * job is split across all of them, every other job runs whole, templates
- * and finish, in one process (round-robin), so the outputs of a build
+ * job is split across the processes dealt no heavy job (weight over 1), or
+ * across all when each has one; every other job runs whole, templates
+ * and finish, in one process (the heaviest first, each to the least loaded
+ * process; this one counts a share more, as it gathers the rest), so the outputs of a build
  * overlap. The same files and bytes whatever nprocs. Afterwards o holds
  * every file, grouped by job in job order: first[i] is where job i's
  * files start, first[n] the end (first has n + 1 slots). A child's

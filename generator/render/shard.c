@@ -159,26 +159,60 @@ int render_run_jobs(Renderer *r, const char *output, bool public, OutDir *o, int
 
 /* ---- every output of a build at once ------------------------------------------ */
 
-/* The process (0 this one) that renders non-sharded job i whole: the
- * children first, round-robin, since this one also gathers the rest. */
-static int owner_of(const RenderJob *jobs, size_t i, int nprocs) {
-    size_t k = 0;
-    for (size_t j = 0; j < i; j++) k += !jobs[j].shards;
-    return (int)((k + 1) % (size_t)nprocs);
+/* Deals the non-sharded jobs to the processes: the heaviest first (ties in
+ * job order), each to the least loaded process (ties: the lowest number);
+ * this one (0) starts a share behind, as it also gathers the others'
+ * files. proc[i] gets the process of job i; the same for the same jobs. */
+static void deal(const RenderJob *jobs, size_t n, int nprocs, int *proc) {
+    long load[MAX_JOBS] = {0};
+    load[0] = 1;
+    bool *done = xmalloc((n + 1) * sizeof *done);
+    memset(done, 0, (n + 1) * sizeof *done);
+    for (size_t i = 0; i < n; i++) proc[i] = 0;
+    for (;;) {
+        size_t best = n;
+        for (size_t i = 0; i < n; i++) {
+            if (done[i] || jobs[i].shards) continue;
+            int w = jobs[i].weight > 0 ? jobs[i].weight : 1, bw = best < n && jobs[best].weight > 0 ? jobs[best].weight : 1;
+            if (best == n || w > bw) best = i;
+        }
+        if (best == n) break;
+        int p = 0;
+        for (int k = 1; k < nprocs; k++)
+            if (load[k] < load[p]) p = k;
+        proc[best] = p;
+        load[p] += jobs[best].weight > 0 ? jobs[best].weight : 1;
+        done[best] = true;
+    }
+    free(done);
 }
 
 /* Runs the share of process p: its shard of every sharded job, and the
  * jobs it owns whole. owner[] gets the job of every file it writes (by
  * index in o->files, from `from`); the first failure is returned. */
-static int run_share(Renderer *r, const RenderJob *jobs, size_t n, OutDir *o, int p, int nprocs, void *ctx,
-                     size_t **owner, size_t *cap) {
+/* Which processes share the sharded jobs: those dealt no heavy job (weight
+ * over 1), or all when every one has one. shard[p] gets process p's shard
+ * number, -1 for none; returns the number of shards. */
+static int split(const RenderJob *jobs, size_t n, const int *proc, int nprocs, int *shard) {
+    bool heavy[MAX_JOBS] = {false};
+    for (size_t i = 0; i < n; i++)
+        if (!jobs[i].shards && jobs[i].weight > 1) heavy[proc[i]] = true;
+    int light = 0;
+    for (int p = 0; p < nprocs; p++) light += !heavy[p];
+    int k = 0;
+    for (int p = 0; p < nprocs; p++) shard[p] = light == 0 || !heavy[p] ? k++ : -1;
+    return k;
+}
+
+static int run_share(Renderer *r, const RenderJob *jobs, size_t n, const int *proc, const int *shard, int nshards,
+                     OutDir *o, int p, void *ctx, size_t **owner, size_t *cap) {
     int rc = EXIT_CLEAN;
     for (size_t i = 0; i < n && rc == EXIT_CLEAN; i++) {
-        if (!jobs[i].shards && owner_of(jobs, i, nprocs) != p) continue;
+        if (jobs[i].shards ? shard[p] < 0 : proc[i] != p) continue;
         size_t start = o->nfiles;
         o->scope = jobs[i].scope;
-        r->shard = jobs[i].shards ? p : 0;
-        r->nshards = jobs[i].shards ? nprocs : 1;
+        r->shard = jobs[i].shards ? shard[p] : 0;
+        r->nshards = jobs[i].shards ? nshards : 1;
         rc = render_run(r, jobs[i].output, jobs[i].public, o);
         r->shard = 0;
         r->nshards = 1;
@@ -246,8 +280,24 @@ int render_run_all(Renderer *r, const RenderJob *jobs, size_t n, OutDir *o, int 
     size_t base = o->nfiles, cap = o->nfiles + 256;
     size_t *owner = xmalloc(cap * sizeof *owner);
     for (size_t f = 0; f < base; f++) owner[f] = 0; /* written before: counted with the first job */
+    int *proc = xmalloc((n + 1) * sizeof *proc), shard[MAX_JOBS];
+    deal(jobs, n, nprocs, proc);
+    int nshards = split(jobs, n, proc, nprocs, shard);
     Child kids[MAX_JOBS] = {{0}};
     int started = 1;
+    /* the views of the model the outputs need, built once, before the
+     * fork: every process shares them instead of building its own */
+    bool need[2] = {false, false};
+    for (size_t i = 0; i < n; i++) need[jobs[i].public] = true;
+    for (int v = 0; v < 2 && nprocs > 1; v++)
+        if (need[v]) {
+            int prc = render_prepare(r, v == 1);
+            if (prc != EXIT_CLEAN) {
+                free(owner);
+                free(proc);
+                return prc;
+            }
+        }
     fflush(NULL); /* nothing buffered is written twice */
     for (int k = 1; k < nprocs; k++) {
         Child *c = &kids[k];
@@ -259,7 +309,7 @@ int render_run_all(Renderer *r, const RenderJob *jobs, size_t n, OutDir *o, int 
         if (c->pid == 0) {
             if (dup2(fileno(c->err), STDERR_FILENO) < 0) _exit(EXIT_USAGE);
             size_t mine = o->nfiles;
-            int rc = run_share(r, jobs, n, o, k, nprocs, ctx, &owner, &cap);
+            int rc = run_share(r, jobs, n, proc, shard, nshards, o, k, ctx, &owner, &cap);
             if (rc == EXIT_CLEAN) {
                 for (size_t f = mine; f < o->nfiles; f++)
                     fprintf(c->files, "%zu\t%zu\t%s%c", owner[f], o->files[f].size, o->files[f].path, 0);
@@ -283,9 +333,9 @@ int render_run_all(Renderer *r, const RenderJob *jobs, size_t n, OutDir *o, int 
         /* the children that started render for nprocs processes; what the
          * missing ones would have done is done here, share by share */
         for (int p = 0; p < nprocs && rc == EXIT_CLEAN; p++)
-            if (p == 0 || p >= procs) rc = run_share(r, jobs, n, o, p, nprocs, ctx, &owner, &cap);
+            if (p == 0 || p >= procs) rc = run_share(r, jobs, n, proc, shard, nshards, o, p, ctx, &owner, &cap);
     } else {
-        rc = run_share(r, jobs, n, o, 0, nprocs, ctx, &owner, &cap);
+        rc = run_share(r, jobs, n, proc, shard, nshards, o, 0, ctx, &owner, &cap);
     }
     for (int k = 1; k < procs; k++) {
         int status = 0;
@@ -326,5 +376,6 @@ int render_run_all(Renderer *r, const RenderJob *jobs, size_t n, OutDir *o, int 
         fclose(kids[k].files);
     }
     free(owner);
+    free(proc);
     return rc;
 }
