@@ -198,7 +198,8 @@ static void test_derived(void) {
     StrBuf b1, b2;
     sb_init(&b1);
     sb_init(&b2);
-    CHECK("xlsx: packs", xlsx_pack(x, l.m.build_date, &b1) && xlsx_pack(x, l.m.build_date, &b2));
+    CHECK("xlsx: packs", xlsx_pack(x, l.m.build_date, "t.xlsx", &b1) &&
+                             xlsx_pack(x, l.m.build_date, "t.xlsx", &b2));
     CHECK("xlsx: the same bytes twice",
           b1.len == b2.len && b1.len > 0 && memcmp(b1.data, b2.data, b1.len) == 0);
     CHECK("xlsx: a ZIP whose first entry is [Content_Types].xml",
