@@ -375,9 +375,9 @@ static bool run_pipeline(Run *run, const Options *o) {
     }
     model_init(&run->model, &run->arena, &run->schema, o->dir);
     run->model.jobs = (int)(o->jobs ? o->jobs : default_jobs());
-    LoadOptions lo = {schemas, MAX_FILE};
+    const char *cdx = o->cyclonedx_schemas ? o->cyclonedx_schemas : getenv("DOSSIER_CYCLONEDX_SCHEMAS");
+    LoadOptions lo = {schemas, MAX_FILE, cdx};
     progress(o, "loading records");
-    load_set_cyclonedx_schemas(o->cyclonedx_schemas);
     if (!load_dossier(&run->model, &run->diag, &lo)) {
         print_load_failure(&run->diag);
         return false;

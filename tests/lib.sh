@@ -2,7 +2,7 @@
 # sh script that sources this file and reports checks with ok / fail / skip;
 # tests/run.sh counts the lines they print.
 # Environment: DOSSIER (the binary), ROOT (the project), SHARED (../shared),
-# TMP (a fresh scratch folder for this case).
+# TMP (a fresh scratch folder for this case); the rest as tests/env.sh sets it.
 : "${ROOT:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${BUILDDIR:=build}"
 : "${DOSSIER:=$ROOT/$BUILDDIR/dossier}"
@@ -10,7 +10,7 @@
 case_name=$(basename "$0" .sh)
 TMP="$ROOT/tests/tmp/$case_name"
 rm -rf "$TMP" && mkdir -p "$TMP"
-export SOURCE_DATE_EPOCH="${SOURCE_DATE_EPOCH:-1764547200}"  # 2025-12-01
+. "$ROOT/tests/env.sh"
 
 ok() { echo "ok $case_name: $1"; }
 fail() { echo "not ok $case_name: $1"; shift; for l in "$@"; do echo "#   $l"; done; }

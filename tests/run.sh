@@ -5,6 +5,7 @@
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILDDIR=${BUILDDIR:-build}
 export ROOT BUILDDIR
+. "$ROOT/tests/env.sh"
 log="$ROOT/tests/tmp/run.log"
 mkdir -p "$ROOT/tests/tmp"
 : >"$log"

@@ -33,6 +33,13 @@ enum { BUNDLE_MAX_RATIO = 200, BUNDLE_MAX_FILES = 65535, BUNDLE_MAX_DEPTH = 64 }
 bool zip_pack(BundleFile *files, size_t n, int64_t build_date, unsigned char **out, size_t *outlen);
 /* The DOS date zip_pack gives every entry for a build date (days since 1970). */
 uint16_t zip_dos_date(int64_t days);
+/* Why a libzip call failed, given its error record, for a message: "out of
+ * memory", libzip's own words, or "libzip gave no reason"; never libzip's
+ * "No error". libzip 1.7 returns from some failed allocations without
+ * recording one, so errno is read too: clear it before the call. The string
+ * is static or lives as long as e. */
+struct zip_error;
+const char *zip_reason(struct zip_error *e);
 
 /* An entry of a ZIP being read: its name as stored (arena-owned), its
  * stated size, its DOS date and time, its index in the directory. */

@@ -151,8 +151,9 @@ void xlsx_cell(Xlsx *x, int row, int col, const char *text, XlsxStyle style);
  * cell's text shows). */
 void xlsx_merge(Xlsx *x, int row, int first_col, int last_col);
 /* Appends the .xlsx file to out: entries in sorted order, each dated the
- * build date (days since 1970) at noon. False if libzip fails. */
-bool xlsx_pack(const Xlsx *x, int64_t build_date, StrBuf *out);
+ * build date (days since 1970) at noon. False if libzip fails, with a
+ * message on stderr naming the file as name (its path in the output). */
+bool xlsx_pack(const Xlsx *x, int64_t build_date, const char *name, StrBuf *out);
 
 /* ---- mds2.c: the MDS2 output's C step -------------------------------------- */
 

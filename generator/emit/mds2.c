@@ -129,11 +129,8 @@ bool mds2_finish(const Model *m, const Diag *d, const EmitOptions *e, OutDir *o)
         row++;
     }
     sb_reset(&sb);
-    bool ok = xlsx_pack(x, m->build_date, &sb);
-    if (!ok)
-        fprintf(stderr, "dossier: cannot pack mds2/mds2.xlsx (libzip failed)\n");
-    else
-        ok = outdir_write(o, "mds2/mds2.xlsx", sb.data, sb.len);
+    bool ok = xlsx_pack(x, m->build_date, "mds2/mds2.xlsx", &sb) &&
+              outdir_write(o, "mds2/mds2.xlsx", sb.data, sb.len);
     sb_free(&sb);
     xlsx_free(x);
     arena_free(&scratch);

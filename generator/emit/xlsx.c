@@ -2,12 +2,14 @@
  * few fixed styles) packed with libzip into deterministic bytes: sorted
  * entries, one fixed entry time (the build date), fixed compression. Used
  * by the MDS2 output (mds2.c); part of emit/. */
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <zip.h>
 
-#include "emit.h"
+#include "bundle.h"
 
 enum { XLSX_MAX_CELL = 32767 }; /* characters a spreadsheet cell may hold */
 
@@ -281,7 +283,7 @@ static void write_core(const Xlsx *x, const char *date, StrBuf *sb) {
         date, date);
 }
 
-bool xlsx_pack(const Xlsx *x, int64_t build_date, StrBuf *out) {
+bool xlsx_pack(const Xlsx *x, int64_t build_date, const char *name, StrBuf *out) {
     char date[16];
     date_format(build_date, date);
     StrBuf parts[6];
@@ -312,29 +314,35 @@ bool xlsx_pack(const Xlsx *x, int64_t build_date, StrBuf *out) {
     zip_uint16_t dostime = (zip_uint16_t)(12 << 11);
     zip_error_t err;
     zip_error_init(&err);
+    errno = 0;
     zip_source_t *src = zip_source_buffer_create(NULL, 0, 0, &err);
     zip_t *za = src ? zip_open_from_source(src, ZIP_TRUNCATE, &err) : NULL;
     bool ok = za != NULL;
+    if (!ok) fprintf(stderr, "dossier: cannot start %s: %s\n", name, zip_reason(&err));
     if (za) zip_source_keep(src);
     for (size_t i = 0; ok && i < 7; i++) {
-        const char *name = i < 6 ? names[i] : "xl/worksheets/sheet1.xml";
+        const char *part = i < 6 ? names[i] : "xl/worksheets/sheet1.xml";
         const StrBuf *b = i < 6 ? &parts[i] : &sheet;
+        errno = 0;
         zip_source_t *s = zip_source_buffer(za, b->data, b->len, 0);
-        zip_int64_t idx = s ? zip_file_add(za, name, s, ZIP_FL_ENC_UTF_8) : -1;
-        if (idx < 0) {
-            if (s) zip_source_free(s);
-            ok = false;
-            break;
-        }
-        ok = zip_set_file_compression(za, (zip_uint64_t)idx, ZIP_CM_DEFLATE, 6) == 0 &&
+        zip_int64_t idx = s ? zip_file_add(za, part, s, ZIP_FL_ENC_UTF_8) : -1;
+        ok = idx >= 0 && zip_set_file_compression(za, (zip_uint64_t)idx, ZIP_CM_DEFLATE, 6) == 0 &&
              zip_file_set_dostime(za, (zip_uint64_t)idx, dostime, dosdate, 0) == 0;
+        if (!ok)
+            fprintf(stderr, "dossier: cannot add %s to %s: %s\n", part, name,
+                    zip_reason(zip_get_error(za)));
+        if (idx < 0 && s) zip_source_free(s);
     }
-    if (za && ok)
+    if (za && ok) {
+        errno = 0;
         ok = zip_close(za) == 0;
-    else if (za)
-        zip_discard(za);
+        if (!ok)
+            fprintf(stderr, "dossier: cannot write %s: %s\n", name, zip_reason(zip_get_error(za)));
+    }
+    if (za && !ok) zip_discard(za);
     if (ok) {
         zip_stat_t st;
+        errno = 0;
         ok = zip_source_stat(src, &st) == 0 && zip_source_open(src) == 0;
         if (ok) {
             size_t start = out->len;
@@ -346,6 +354,9 @@ bool xlsx_pack(const Xlsx *x, int64_t build_date, StrBuf *out) {
             ok = n == 0 && out->len - start == (size_t)st.size;
             zip_source_close(src);
         }
+        if (!ok)
+            fprintf(stderr, "dossier: cannot read %s back from memory: %s\n", name,
+                    zip_reason(zip_source_error(src)));
     }
     if (src) zip_source_free(src);
     zip_error_fini(&err);

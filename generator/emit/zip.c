@@ -4,7 +4,7 @@
  * `dossier verify` and `dossier diff`: its directory parsed here and
  * compared with libzip's reading, every departure from what zip_pack
  * writes reported, and what it may inflate to bounded before and while it
- * is inflated. Part of emit/; the only file that includes zip.h. */
+ * is inflated. Part of emit/; zip.h is included here and in xlsx.c only. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zip.h>
+#include <zlib.h>
 
 #include "bundle.h"
 
@@ -35,14 +36,46 @@ uint16_t zip_dos_date(int64_t days) {
  * 6 for a ZIP 0.9% smaller (1.332 against 1.344 MB). */
 enum { ZIP_LEVEL = 6 };
 
+/* Whether the libzip call that failed with e ran out of memory. libzip 1.7
+ * says so (ZIP_ER_MEMORY, zlib's Z_MEM_ERROR, ENOMEM); or says nothing where
+ * malloc failed (buffer_new, _zip_string_new copying an entry's name) and
+ * errno, cleared before the call, is ENOMEM; or, where the deflate state
+ * cannot be allocated, files ENOMEM under ZIP_ER_MULTIDISK (it passes
+ * ZIP_ET_SYS as the error code). */
+static bool out_of_memory(zip_error_t *e) {
+    int code = zip_error_code_zip(e), sys = zip_error_code_system(e);
+    switch (code) {
+    case ZIP_ER_MEMORY:
+        return true;
+    case ZIP_ER_OK:
+        return errno == ENOMEM;
+    case ZIP_ER_MULTIDISK:
+        return sys == ENOMEM;
+    }
+    switch (zip_error_system_type(e)) {
+    case ZIP_ET_SYS:
+        return sys == ENOMEM;
+    case ZIP_ET_ZLIB:
+        return sys == Z_MEM_ERROR;
+    }
+    return false;
+}
+
+const char *zip_reason(zip_error_t *e) {
+    if (out_of_memory(e)) return "out of memory";
+    if (zip_error_code_zip(e) == ZIP_ER_OK) return "libzip gave no reason";
+    return zip_error_strerror(e);
+}
+
 bool zip_pack(BundleFile *files, size_t n, int64_t build_date, unsigned char **out, size_t *outlen) {
     qsort(files, n, sizeof *files, by_path);
     zip_error_t err;
     zip_error_init(&err);
+    errno = 0;
     zip_source_t *src = zip_source_buffer_create(NULL, 0, 0, &err);
     zip_t *za = src ? zip_open_from_source(src, ZIP_TRUNCATE, &err) : NULL;
     if (!za) {
-        fprintf(stderr, "dossier: cannot start a ZIP: %s\n", zip_error_strerror(&err));
+        fprintf(stderr, "dossier: cannot start a ZIP: %s\n", zip_reason(&err));
         if (src) zip_source_free(src);
         zip_error_fini(&err);
         return false;
@@ -51,41 +84,43 @@ bool zip_pack(BundleFile *files, size_t n, int64_t build_date, unsigned char **o
     zip_uint16_t date = zip_dos_date(build_date);
     bool ok = true;
     for (size_t i = 0; ok && i < n; i++) {
+        errno = 0;
         zip_source_t *s = zip_source_buffer(za, files[i].data, files[i].len, 0);
-        const char *why = s ? NULL : "out of memory"; /* libzip records no error for this one */
         zip_int64_t idx = s ? zip_file_add(za, files[i].path, s, ZIP_FL_ENC_UTF_8) : -1;
-        if (idx < 0) {
-            if (s) zip_source_free(s);
-            ok = false;
-        } else {
-            zip_uint64_t k = (zip_uint64_t)idx;
-            ok = zip_file_set_dostime(za, k, 0, date, 0) == 0 &&
-                 zip_file_set_external_attributes(za, k, 0, ZIP_OPSYS_UNIX, 0100644u << 16) == 0 &&
-                 zip_set_file_compression(za, k, ZIP_CM_DEFLATE, ZIP_LEVEL) == 0;
-        }
-        if (!ok) fprintf(stderr, "dossier: cannot add %s to the ZIP: %s\n", files[i].path, why ? why : zip_strerror(za));
+        zip_uint64_t k = (zip_uint64_t)idx;
+        ok = idx >= 0 && zip_file_set_dostime(za, k, 0, date, 0) == 0 &&
+             zip_file_set_external_attributes(za, k, 0, ZIP_OPSYS_UNIX, 0100644u << 16) == 0 &&
+             zip_set_file_compression(za, k, ZIP_CM_DEFLATE, ZIP_LEVEL) == 0;
+        if (!ok)
+            fprintf(stderr, "dossier: cannot add %s to the ZIP: %s\n", files[i].path,
+                    zip_reason(zip_get_error(za)));
+        if (idx < 0 && s) zip_source_free(s);
     }
     if (!ok) {
         zip_discard(za);
         zip_source_free(src);
         return false;
     }
+    errno = 0;
     if (zip_close(za) != 0) {
-        fprintf(stderr, "dossier: cannot write the ZIP: %s\n", zip_strerror(za));
+        fprintf(stderr, "dossier: cannot write the ZIP: %s\n", zip_reason(zip_get_error(za)));
         zip_discard(za);
         zip_source_free(src);
         return false;
     }
+    errno = 0;
     ok = zip_source_open(src) == 0 && zip_source_seek(src, 0, SEEK_END) == 0;
     zip_int64_t size = ok ? zip_source_tell(src) : -1;
     ok = size >= 0 && zip_source_seek(src, 0, SEEK_SET) == 0;
     unsigned char *buf = xmalloc(size > 0 ? (size_t)size : 1);
     if (ok && size > 0 && zip_source_read(src, buf, (zip_uint64_t)size) != size) ok = false;
+    if (!ok)
+        fprintf(stderr, "dossier: cannot read the ZIP back from memory: %s\n",
+                zip_reason(zip_source_error(src)));
     zip_source_close(src);
     zip_source_free(src);
     if (!ok) {
         free(buf);
-        fprintf(stderr, "dossier: cannot read the ZIP back from memory\n");
         return false;
     }
     *out = buf;
@@ -428,20 +463,22 @@ static ZipResult read_data(Reader *rd, zip_t *za) {
     for (size_t i = 0; i < rd->n && res == ZIP_READ_OK; i++) {
         RawEntry *re = &rd->entries[i];
         if (re->folder || re->opaque) continue;
+        errno = 0;
         zip_file_t *zf = zip_fopen_index(za, i, 0);
-        if (!zf && zip_error_code_zip(zip_get_error(za)) == ZIP_ER_MEMORY) die("out of memory reading a ZIP");
+        if (!zf && out_of_memory(zip_get_error(za))) die("out of memory reading a ZIP");
         if (!zf) {
-            report(rd, re, ZIP_UNSAFE, "cannot be read: %s", zip_strerror(za));
+            report(rd, re, ZIP_UNSAFE, "cannot be read: %s", zip_reason(zip_get_error(za)));
             continue;
         }
         uint64_t got = 0;
         bool whole = true;
         for (;;) {
+            errno = 0;
             zip_int64_t k = zip_fread(zf, buf, CHUNK);
-            if (k < 0 && zip_error_code_zip(zip_file_get_error(zf)) == ZIP_ER_MEMORY)
-                die("out of memory reading a ZIP");
+            if (k < 0 && out_of_memory(zip_file_get_error(zf))) die("out of memory reading a ZIP");
             if (k < 0) {
-                report(rd, re, ZIP_UNSAFE, "cannot be inflated: %s", zip_file_strerror(zf));
+                report(rd, re, ZIP_UNSAFE, "cannot be inflated: %s",
+                       zip_reason(zip_file_get_error(zf)));
                 whole = false;
                 break;
             }
@@ -506,7 +543,7 @@ ZipResult zip_read(Arena *a, int fd, const char *label, const ZipReader *r) {
     if (!za) {
         zip_error_t ze;
         zip_error_init_with_code(&ze, dfd >= 0 ? err : ZIP_ER_OPEN);
-        report(&rd, NULL, ZIP_REFUSED, "libzip cannot read it: %s", zip_error_strerror(&ze));
+        report(&rd, NULL, ZIP_REFUSED, "libzip cannot read it: %s", zip_reason(&ze));
         zip_error_fini(&ze);
         if (dfd >= 0) close(dfd); /* still ours when zip_fdopen fails */
         return ZIP_READ_REFUSED;

@@ -14,13 +14,12 @@
 typedef struct LoadOptions {
     const char *schema_dir; /* where dossier.xsd and records-file.xsd live */
     size_t max_file_size;   /* bytes; larger files are refused */
+    /* the folder of the official CycloneDX XSDs (bom-1.x.xsd, spdx.xsd)
+     * that CycloneDX XML in sbom/ and vex/ is validated against
+     * (--cyclonedx-schemas, else DOSSIER_CYCLONEDX_SCHEMAS, as main.c
+     * resolves them); NULL or "": none */
+    const char *cyclonedx_schemas;
 } LoadOptions;
-
-/* The folder of the official CycloneDX XSDs (bom-1.x.xsd, spdx.xsd) that
- * CycloneDX XML in sbom/ and vex/ is validated against by the loads that
- * follow (--cyclonedx-schemas); NULL: DOSSIER_CYCLONEDX_SCHEMAS, else none.
- * The string must outlive the loads. */
-void load_set_cyclonedx_schemas(const char *dir);
 
 /* Reads the dossier file rel (relative to m->root) as fs_read_below does,
  * following no link, and keeps its bytes in the model's source list, where

@@ -488,12 +488,6 @@ static Value *std_json(Standard *s, Arena *a, const char *rel, const char *data,
 
 /* ---- the entry points ------------------------------------------------------ */
 
-static const char *cdx_schemas_option; /* --cyclonedx-schemas, set once by main */
-
-void load_set_cyclonedx_schemas(const char *dir) {
-    cdx_schemas_option = dir;
-}
-
 Standard *standard_new(Model *m, Diag *d, const LoadOptions *o) {
     Standard *s = xmalloc(sizeof *s);
     memset(s, 0, sizeof *s);
@@ -504,8 +498,7 @@ Standard *standard_new(Model *m, Diag *d, const LoadOptions *o) {
     memset(s->components, 0, sizeof *s->components);
     s->ids = xmalloc(sizeof *s->ids);
     memset(s->ids, 0, sizeof *s->ids);
-    s->cdx_schemas = cdx_schemas_option ? cdx_schemas_option : getenv("DOSSIER_CYCLONEDX_SCHEMAS");
-    if (s->cdx_schemas && !*s->cdx_schemas) s->cdx_schemas = NULL;
+    s->cdx_schemas = o->cyclonedx_schemas && *o->cyclonedx_schemas ? o->cyclonedx_schemas : NULL;
     return s;
 }
 

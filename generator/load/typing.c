@@ -57,27 +57,43 @@ static void unknown_field(Typer *t, SrcLoc loc, const char *key, const FieldDef 
                  "unknown field '%s' in %s (the fields are listed in docs/records.md)", key, where);
 }
 
+/* The schema's patterns, compiled once each for the life of the process and
+ * found by their text: a schema may have any number of them, and a pattern
+ * string at the address of a freed one (a unit test loading the schema
+ * again) is not mistaken for it. */
+typedef struct Pattern {
+    char *text;
+    regex_t re;
+} Pattern;
+
+static Pattern *patterns;
+static size_t npatterns, patterns_cap;
+
 static bool pattern_match(const char *pattern, const char *s) {
-    static struct {
-        const char *pattern;
-        regex_t re;
-    } cache[16];
-    static size_t ncache;
     size_t i = 0;
-    while (i < ncache && cache[i].pattern != pattern) i++;
-    if (i == ncache) {
-        if (ncache == sizeof cache / sizeof cache[0]) return true;
-        char *anchored = xmalloc(strlen(pattern) + 3);
-        strcpy(anchored, "^");
-        strcat(anchored, pattern);
-        strcat(anchored, "$");
-        int rc = regcomp(&cache[i].re, anchored, REG_EXTENDED | REG_NOSUB);
+    while (i < npatterns && strcmp(patterns[i].text, pattern) != 0)
+        i++;
+    if (i == npatterns) {
+        if (npatterns == patterns_cap) {
+            patterns_cap = patterns_cap ? 2 * patterns_cap : 8;
+            patterns = xrealloc(patterns, patterns_cap * sizeof *patterns);
+        }
+        size_t len = strlen(pattern);
+        char *anchored = xmalloc(len + 3);
+        anchored[0] = '^';
+        memcpy(anchored + 1, pattern, len);
+        memcpy(anchored + 1 + len, "$", 2);
+        int rc = regcomp(&patterns[i].re, anchored, REG_EXTENDED | REG_NOSUB);
         free(anchored);
+        if (rc == REG_ESPACE) die("out of memory");
         if (rc != 0) die("internal error: bad pattern %s in the schema", pattern);
-        cache[i].pattern = pattern;
-        ncache++;
+        patterns[i].text = xmalloc(len + 1);
+        memcpy(patterns[i].text, pattern, len + 1);
+        npatterns++;
     }
-    return regexec(&cache[i].re, s, 0, NULL, 0) == 0;
+    int rc = regexec(&patterns[i].re, s, 0, NULL, 0);
+    if (rc == REG_ESPACE) die("out of memory");
+    return rc == 0;
 }
 
 static const char *kind_phrase(FieldKind k) {

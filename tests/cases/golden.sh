@@ -15,7 +15,8 @@ for ex in minimal infusion-pump; do
     fi
 done
 
-# A different SOURCE_DATE_EPOCH may change the dates shown, nothing else may vary.
+# Built at tests/env.sh's SOURCE_DATE_EPOCH, whatever the caller's: another
+# date may change the dates shown, nothing else may vary.
 golden="$ROOT/tests/golden/minimal"
 if [ "${UPDATE:-}" = 1 ]; then
     rm -rf "$golden" && mkdir -p "$(dirname "$golden")" && cp -R "$TMP/minimal-1" "$golden"

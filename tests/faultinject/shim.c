@@ -6,7 +6,8 @@
  *   FAULT_AT     the first call that fails, counting from 1 (default 1)
  *   FAULT_PATH   only calls whose path contains this (open, rename, mkdir)
  *   FAULT_TIMES  how many calls fail from there (default: all that follow)
- *   FAULT_ERRNO  ENOSPC (default), EIO, EACCES or EROFS
+ *   FAULT_ERRNO  ENOSPC (default), EIO, EACCES or EROFS; malloc fails
+ *                with ENOMEM
  *   FAULT_REPORT a file to which, at exit, the number of calls of the
  *                FAULT_CALL kind is written (with FAULT_AT 0: none fails)
  *   FAULT_ARM_PATH  calls are neither counted nor failed until an open()
@@ -118,7 +119,10 @@ void *malloc(size_t n) {
         inside = 1;
         int f = fails("malloc", NULL);
         inside = 0;
-        if (f) return NULL;
+        if (f) {
+            errno = ENOMEM; /* what a failing malloc sets, whatever FAULT_ERRNO says */
+            return NULL;
+        }
     }
     return __libc_malloc(n);
 }

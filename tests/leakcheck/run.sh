@@ -10,7 +10,7 @@ BUILDDIR=${BUILDDIR:-build}
 D="$ROOT/$BUILDDIR/dossier"
 TMP="$ROOT/tests/tmp/leakcheck"
 rm -rf "$TMP" && mkdir -p "$TMP"
-export SOURCE_DATE_EPOCH=1764547200
+. "$ROOT/tests/env.sh"
 command -v valgrind >/dev/null || { echo "leakcheck: valgrind is missing (apt-get install valgrind)" >&2; exit 2; }
 VG="valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect --child-silent-after-fork=yes --track-origins=no"
 pass=0; failn=0

@@ -26,7 +26,7 @@ static void load(Loaded *l, const char *dir) {
     l->ok = schema_load(&l->a, &l->d, "schemas/records.xml", &l->s);
     if (!l->ok) return;
     model_init(&l->m, &l->a, &l->s, dir);
-    LoadOptions lo = {"schemas", 1 << 24};
+    LoadOptions lo = {"schemas", 1 << 24, NULL};
     l->ok = load_dossier(&l->m, &l->d, &lo) && l->m.mds2 != NULL;
     if (!l->ok) return;
     date_parse("2025-12-01", &l->m.build_date);
@@ -198,7 +198,8 @@ static void test_derived(void) {
     StrBuf b1, b2;
     sb_init(&b1);
     sb_init(&b2);
-    CHECK("xlsx: packs", xlsx_pack(x, l.m.build_date, &b1) && xlsx_pack(x, l.m.build_date, &b2));
+    CHECK("xlsx: packs", xlsx_pack(x, l.m.build_date, "t.xlsx", &b1) &&
+                             xlsx_pack(x, l.m.build_date, "t.xlsx", &b2));
     CHECK("xlsx: the same bytes twice",
           b1.len == b2.len && b1.len > 0 && memcmp(b1.data, b2.data, b1.len) == 0);
     CHECK("xlsx: a ZIP whose first entry is [Content_Types].xml",
