@@ -68,6 +68,15 @@ Record **check_records(const Check *c, const char *type, size_t *n) {
     return model_of_type(c->m, type, n);
 }
 
+const Justification *check_justified(const Check *c, const char *kind, const char *name) {
+    const Product *p = &c->m->product;
+    for (size_t i = 0; i < p->njustifications; i++) {
+        const Justification *j = &p->justifications[i];
+        if (j->kind && j->name && strcmp(j->kind, kind) == 0 && strcmp(j->name, name) == 0) return j;
+    }
+    return NULL;
+}
+
 int check_enum_index(const FieldDef *f, const char *value) {
     if (!f || !value) return -1;
     for (size_t i = 0; i < f->nvalues; i++)

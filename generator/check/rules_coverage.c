@@ -154,18 +154,58 @@ static void check_views(Check *c) {
     }
 }
 
-void rules_coverage_check(Check *c) {
-    for (size_t i = 0; i < sizeof coverages / sizeof coverages[0]; i++)
-        check_coverage(c, &coverages[i]);
+/* True when a threat names the asset in its assets. */
+static bool threatened(const Record *asset) {
+    for (size_t i = 0; i < asset->nin; i++) {
+        const Link *l = asset->in[i];
+        if (!l->prose && l->field && strcmp(l->from->type->name, "threat") == 0 && strcmp(l->field->name, "assets") == 0)
+            return true;
+    }
+    return false;
+}
+
+/* Justifications of an asset no threat names (kind threat-coverage): each
+ * names an asset once, with a state and a reason; one for an asset a
+ * threat names is stale. */
+static void check_threat_coverage(Check *c) {
     const Product *p = &c->m->product;
     for (size_t i = 0; i < p->njustifications; i++) {
         const Justification *j = &p->justifications[i];
-        bool known = false;
+        if (!j->kind || strcmp(j->kind, "threat-coverage") != 0) continue;
+        const Record *asset = j->name ? model_find(c->m, j->name) : NULL;
+        if (!asset || strcmp(asset->type->name, "asset") != 0) {
+            check_finding(c, "justification-invalid", justification_loc(c, j), NULL,
+                          "threat-coverage justification names '%s', which is not an asset of the dossier",
+                          j->name ? j->name : "");
+            continue;
+        }
+        const Justification *first = check_justified(c, "threat-coverage", j->name);
+        if (first != j) {
+            check_finding(c, "justification-invalid", justification_loc(c, j), NULL,
+                          "a second threat-coverage justification for %s (the first is at line %d)", j->name,
+                          first->loc.line);
+            continue;
+        }
+        check_justification(c, j);
+        if (threatened(asset))
+            check_finding(c, "justification-unused", justification_loc(c, j), NULL,
+                          "%s is justified as %s but a threat names it", j->name, j->state ? j->state : "(no state)");
+    }
+}
+
+void rules_coverage_check(Check *c) {
+    for (size_t i = 0; i < sizeof coverages / sizeof coverages[0]; i++)
+        check_coverage(c, &coverages[i]);
+    check_threat_coverage(c);
+    const Product *p = &c->m->product;
+    for (size_t i = 0; i < p->njustifications; i++) {
+        const Justification *j = &p->justifications[i];
+        bool known = j->kind && strcmp(j->kind, "threat-coverage") == 0;
         for (size_t k = 0; k < sizeof coverages / sizeof coverages[0]; k++)
             if (j->kind && strcmp(j->kind, coverages[k].kind) == 0) known = true;
         if (!known)
             check_finding(c, "justification-invalid", justification_loc(c, j), NULL,
-                          "justification kind '%s' is not control-category or architecture-view",
+                          "justification kind '%s' is not control-category, architecture-view or threat-coverage",
                           j->kind ? j->kind : "");
     }
     check_views(c);

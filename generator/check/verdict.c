@@ -489,7 +489,7 @@ static void checklist(Judge *j) {
         if (threats.n) memcpy(scope, threats.items, threats.n * sizeof *scope);
         if (assets.n) memcpy(scope + threats.n, assets.items, assets.n * sizeof *scope);
         by_findings(j, "eSTAR 64", q, "asset-threatened", scope, nscope,
-                    arena_printf(a, "Every one of the %s is named by a threat (01a).",
+                    arena_printf(a, "Every one of the %s is named by a threat, or dossier.xml justifies it (01a).",
                                  count_text(a, assets.n, "asset", "assets")),
                     "Assets named by no threat");
         free(scope);

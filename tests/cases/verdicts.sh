@@ -23,6 +23,21 @@ copy_example minimal unthreatened
 sed 's/^id: AST-001/id: AST-002/' "$ROOT/examples/minimal/assets/AST-001.md" >"$TMP/unthreatened/assets/AST-002.md"
 verdict "an asset no threat names" "$TMP/unthreatened" asset-threatened "assets/AST-002.md:2:5" "eSTAR 64"
 
+# the same asset, justified in dossier.xml: no finding, the item passes
+cp -R "$TMP/unthreatened" "$TMP/justified"
+sed -i 's|<justifications>|<justifications>\n    <justify kind="threat-coverage" name="AST-002" state="not-applicable">A spare unit in the depot: no interface is enabled.</justify>|' "$TMP/justified/dossier.xml"
+expect_exit "an asset no threat names, justified: check passes" 0 "$DOSSIER" check "$TMP/justified"
+"$DOSSIER" build "$TMP/justified" -o "$TMP/justified-out" --only bundle -q >/dev/null 2>&1
+got=$(python3 -c "
+import json, sys
+d = json.load(open(sys.argv[1]))
+print(' '.join(i['state'] for i in d['items'] if i['ref'] == 'eSTAR 64'))" "$TMP/justified-out/premarket/checklist.json" 2>/dev/null)
+if [ "$got" = pass ]; then ok "an asset no threat names, justified: eSTAR 64 passes"; else fail "an asset no threat names, justified: eSTAR 64 passes" "state '$got'"; fi
+sed -i 's|name="AST-002" state="not-applicable"|name="AST-001" state="not-applicable"|' "$TMP/justified/dossier.xml"
+expect_exit "a threat-coverage justification of an asset a threat names: flagged, and AST-002 is back" 1 "$DOSSIER" check --fail-on note "$TMP/justified"
+expect_grep "a stale threat-coverage justification: justification-unused" "[justification-unused] AST-001 is justified as not-applicable but a threat names it" "$TMP/out"
+expect_grep "the unjustified asset is a finding again" "[asset-threatened] AST-002" "$TMP/out"
+
 copy_example minimal cyber
 sed -i 's/<cyberDevice value="yes"/<cyberDevice value="no"/' "$TMP/cyber/dossier.xml"
 verdict "cyberDevice no on a Bluetooth device" "$TMP/cyber" cyber-device "dossier.xml:14" "524B(c)"
