@@ -3,11 +3,11 @@
  * are those of base.h (0 clean, 1 findings, 2 usage or system, 3 template). */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <stdarg.h>
 #include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -38,22 +38,22 @@ typedef struct Options {
     const char *only;
     ReportFormat format;
     Severity fail_on;
-    int verbosity; /* 0 quiet, 1 normal, 2 verbose */
-    long lua_budget;    /* VM instructions per output, 0 = the default */
-    long lua_memory;    /* MiB of Lua heap, 0 = the default */
-    long max_document;  /* MiB of one file a template writes, 0 = the default */
-    long max_output;    /* MiB templates write in one build, 0 = the default */
-    int min_coverage;   /* --min-support-coverage, -1 when not given */
-    const char *mds2_catalogue; /* the maker's copy of the MDS2 wording, or NULL */
+    int verbosity;                 /* 0 quiet, 1 normal, 2 verbose */
+    long lua_budget;               /* VM instructions per output, 0 = the default */
+    long lua_memory;               /* MiB of Lua heap, 0 = the default */
+    long max_document;             /* MiB of one file a template writes, 0 = the default */
+    long max_output;               /* MiB templates write in one build, 0 = the default */
+    int min_coverage;              /* --min-support-coverage, -1 when not given */
+    const char *mds2_catalogue;    /* the maker's copy of the MDS2 wording, or NULL */
     const char *cyclonedx_schemas; /* --cyclonedx-schemas: the official CycloneDX XSDs, or NULL */
-    const char *sign;           /* build --sign: minisign secret key */
-    const char *pubkey;         /* verify --pubkey: minisign public key */
-    const char *period;         /* build --period FROM..TO: the postmarket report's period */
-    const char *dir2;           /* diff: the NEW dossier (dir is OLD) */
-    const char *diff_format;    /* diff --format: text, json or html */
+    const char *sign;              /* build --sign: minisign secret key */
+    const char *pubkey;            /* verify --pubkey: minisign public key */
+    const char *period;            /* build --period FROM..TO: the postmarket report's period */
+    const char *dir2;              /* diff: the NEW dossier (dir is OLD) */
+    const char *diff_format;       /* diff --format: text, json or html */
     bool xsd, markdown;
-    bool pdf;                   /* build --pdf: print the documents to PDF too */
-    long jobs;                  /* --jobs: processes parsing prose and rendering the site, 0 = one per CPU */
+    bool pdf;  /* build --pdf: print the documents to PDF too */
+    long jobs; /* --jobs: processes parsing prose and rendering the site, 0 = one per CPU */
 } Options;
 
 static const char usage_text[] =
@@ -147,7 +147,8 @@ static const char *find_datadir(Arena *a) {
     if (n > 0) {
         exe[n] = 0;
         char *bindir = fs_dirname(a, exe);
-        const char *candidates[] = {fs_join(a, bindir, ".."), fs_join(a, bindir, "../share/dossier")};
+        const char *candidates[] = {fs_join(a, bindir, ".."),
+                                    fs_join(a, bindir, "../share/dossier")};
         for (size_t i = 0; i < 2; i++)
             if (fs_is_file(fs_join(a, candidates[i], "schemas/records.xml"))) return candidates[i];
     }
@@ -156,9 +157,21 @@ static const char *find_datadir(Arena *a) {
 
 /* The options that take a value, and the commands each applies to. */
 typedef enum OptId {
-    OPT_FORMAT, OPT_FAIL_ON, OPT_OUTPUT, OPT_ONLY, OPT_LUA_BUDGET, OPT_LUA_MEMORY,
-    OPT_MAX_DOCUMENT, OPT_MAX_OUTPUT,
-    OPT_MDS2_CATALOGUE, OPT_CDX_SCHEMAS, OPT_SIGN, OPT_PUBKEY, OPT_PERIOD, OPT_MIN_COVERAGE, OPT_JOBS
+    OPT_FORMAT,
+    OPT_FAIL_ON,
+    OPT_OUTPUT,
+    OPT_ONLY,
+    OPT_LUA_BUDGET,
+    OPT_LUA_MEMORY,
+    OPT_MAX_DOCUMENT,
+    OPT_MAX_OUTPUT,
+    OPT_MDS2_CATALOGUE,
+    OPT_CDX_SCHEMAS,
+    OPT_SIGN,
+    OPT_PUBKEY,
+    OPT_PERIOD,
+    OPT_MIN_COVERAGE,
+    OPT_JOBS
 } OptId;
 
 static const struct {
@@ -222,17 +235,34 @@ static bool set_value_option(Options *o, OptId id, const char *flag, const char 
         if (!severity_parse(val, &o->fail_on))
             return usage_error("unknown level '%s' (error, warning, note or none)", val), false;
         return true;
-    case OPT_OUTPUT: o->out = val; return true;
-    case OPT_ONLY: o->only = val; return true;
-    case OPT_MDS2_CATALOGUE: o->mds2_catalogue = val; return true;
-    case OPT_CDX_SCHEMAS: o->cyclonedx_schemas = val; return true;
-    case OPT_SIGN: o->sign = val; return true;
-    case OPT_PUBKEY: o->pubkey = val; return true;
-    case OPT_LUA_BUDGET: return number_arg(flag, val, 1, 1L << 50, &o->lua_budget);
-    case OPT_LUA_MEMORY: return number_arg(flag, val, 1, 65536, &o->lua_memory);
-    case OPT_MAX_DOCUMENT: return number_arg(flag, val, 1, 1L << 20, &o->max_document);
-    case OPT_MAX_OUTPUT: return number_arg(flag, val, 1, 1L << 20, &o->max_output);
-    case OPT_JOBS: return number_arg(flag, val, 1, 64, &o->jobs);
+    case OPT_OUTPUT:
+        o->out = val;
+        return true;
+    case OPT_ONLY:
+        o->only = val;
+        return true;
+    case OPT_MDS2_CATALOGUE:
+        o->mds2_catalogue = val;
+        return true;
+    case OPT_CDX_SCHEMAS:
+        o->cyclonedx_schemas = val;
+        return true;
+    case OPT_SIGN:
+        o->sign = val;
+        return true;
+    case OPT_PUBKEY:
+        o->pubkey = val;
+        return true;
+    case OPT_LUA_BUDGET:
+        return number_arg(flag, val, 1, 1L << 50, &o->lua_budget);
+    case OPT_LUA_MEMORY:
+        return number_arg(flag, val, 1, 65536, &o->lua_memory);
+    case OPT_MAX_DOCUMENT:
+        return number_arg(flag, val, 1, 1L << 20, &o->max_document);
+    case OPT_MAX_OUTPUT:
+        return number_arg(flag, val, 1, 1L << 20, &o->max_output);
+    case OPT_JOBS:
+        return number_arg(flag, val, 1, 64, &o->jobs);
     case OPT_MIN_COVERAGE:
         if (!number_arg(flag, val, 0, 100, &n)) return false;
         o->min_coverage = (int)n;
@@ -244,8 +274,11 @@ static bool set_value_option(Options *o, OptId id, const char *flag, const char 
         bool good = first && date_parse(first, &from) && date_parse(dots + 2, &to) && from <= to;
         free(first);
         if (!good)
-            return usage_error("--period takes FROM..TO, two real dates YYYY-MM-DD with FROM not after TO, "
-                               "not '%s'", val), false;
+            return usage_error(
+                       "--period takes FROM..TO, two real dates YYYY-MM-DD with FROM not after TO, "
+                       "not '%s'",
+                       val),
+                   false;
         o->period = val;
         return true;
     }
@@ -270,7 +303,9 @@ static bool parse_args(int argc, char **argv, Options *o) {
             if (r == 0) continue;
             matched = true;
             if (!word_in(o->command, value_options[k].commands))
-                return usage_error("%s applies to: %s", value_options[k].flag, value_options[k].commands), false;
+                return usage_error("%s applies to: %s", value_options[k].flag,
+                                   value_options[k].commands),
+                       false;
             if (!set_value_option(o, value_options[k].id, value_options[k].flag, val)) return false;
         }
         if (matched) continue;
@@ -283,7 +318,8 @@ static bool parse_args(int argc, char **argv, Options *o) {
         } else if (strcmp(a, "--markdown") == 0) {
             o->markdown = true;
         } else if (strcmp(a, "--pdf") == 0) {
-            if (strcmp(o->command, "build") != 0) return usage_error("--pdf applies to: build"), false;
+            if (strcmp(o->command, "build") != 0)
+                return usage_error("--pdf applies to: build"), false;
             o->pdf = true;
         } else if (a[0] == '-' && a[1]) {
             usage_error("unknown option '%s'", a);
@@ -308,7 +344,8 @@ static bool parse_args(int argc, char **argv, Options *o) {
         if (positional[1]) return usage_error("unexpected argument '%s'", positional[1]), false;
     }
     if (strcmp(o->command, "verify") == 0 && !positional[0])
-        return usage_error("verify needs the bundle: a premarket ZIP or its unzipped folder"), false;
+        return usage_error("verify needs the bundle: a premarket ZIP or its unzipped folder"),
+               false;
     if (!o->dir) o->dir = ".";
     return true;
 }
@@ -323,7 +360,8 @@ typedef struct Run {
 } Run;
 
 static void progress(const Options *o, const char *what) {
-    if (o->verbosity >= 2 || (o->verbosity == 1 && isatty(2))) fprintf(stderr, "dossier: %s\n", what);
+    if (o->verbosity >= 2 || (o->verbosity == 1 && isatty(2)))
+        fprintf(stderr, "dossier: %s\n", what);
 }
 
 /* The one build date: SOURCE_DATE_EPOCH when set, else the dossier's date. */
@@ -334,7 +372,8 @@ static bool set_build_date(Model *m) {
         errno = 0;
         long long secs = strtoll(sde, &end, 10);
         if (*end || errno || secs < 0) {
-            fprintf(stderr, "dossier: SOURCE_DATE_EPOCH must be whole seconds since 1970, not '%s'\n", sde);
+            fprintf(stderr,
+                    "dossier: SOURCE_DATE_EPOCH must be whole seconds since 1970, not '%s'\n", sde);
             return false;
         }
         m->build_date = secs / 86400;
@@ -369,13 +408,15 @@ static bool run_pipeline(Run *run, const Options *o) {
     diag_init(&run->diag);
     run->datadir = find_datadir(&run->arena);
     const char *schemas = fs_join(&run->arena, run->datadir, "schemas");
-    if (!schema_load(&run->arena, &run->diag, fs_join(&run->arena, schemas, "records.xml"), &run->schema)) {
+    if (!schema_load(&run->arena, &run->diag, fs_join(&run->arena, schemas, "records.xml"),
+                     &run->schema)) {
         print_load_failure(&run->diag);
         return false;
     }
     model_init(&run->model, &run->arena, &run->schema, o->dir);
     run->model.jobs = (int)(o->jobs ? o->jobs : default_jobs());
-    const char *cdx = o->cyclonedx_schemas ? o->cyclonedx_schemas : getenv("DOSSIER_CYCLONEDX_SCHEMAS");
+    const char *cdx =
+        o->cyclonedx_schemas ? o->cyclonedx_schemas : getenv("DOSSIER_CYCLONEDX_SCHEMAS");
     LoadOptions lo = {schemas, MAX_FILE, cdx};
     progress(o, "loading records");
     if (!load_dossier(&run->model, &run->diag, &lo)) {
@@ -384,10 +425,13 @@ static bool run_pipeline(Run *run, const Options *o) {
     }
     if (!set_build_date(&run->model) && diag_count(&run->diag, SEV_ERROR) == 0) {
         /* with errors in dossier.xml they are the news; without, say what is missing */
-        fprintf(stderr, "dossier: no build date: set SOURCE_DATE_EPOCH or the date attribute of dossier.xml\n");
+        fprintf(
+            stderr,
+            "dossier: no build date: set SOURCE_DATE_EPOCH or the date attribute of dossier.xml\n");
         return false;
     }
-    if (o->mds2_catalogue && !mds2_load_wording(&run->model, o->mds2_catalogue, MAX_FILE)) return false;
+    if (o->mds2_catalogue && !mds2_load_wording(&run->model, o->mds2_catalogue, MAX_FILE))
+        return false;
     mds2_resolve(&run->model); /* now that the build date is known (DOC-7) */
     progress(o, "checking");
     run->model.min_support_coverage = o->min_coverage;
@@ -406,12 +450,15 @@ static void print_summary(const Diag *d, const Options *o) {
     size_t e = 0, w = 0, n = 0;
     for (size_t i = 0; i < d->n; i++) {
         Severity s = d->items[i].severity;
-        if (s == SEV_ERROR) e++;
-        else if (s == SEV_WARNING) w++;
-        else n++;
+        if (s == SEV_ERROR)
+            e++;
+        else if (s == SEV_WARNING)
+            w++;
+        else
+            n++;
     }
-    fprintf(stderr, "dossier: %zu error%s, %zu warning%s, %zu note%s\n", e, e == 1 ? "" : "s", w, w == 1 ? "" : "s",
-            n, n == 1 ? "" : "s");
+    fprintf(stderr, "dossier: %zu error%s, %zu warning%s, %zu note%s\n", e, e == 1 ? "" : "s", w,
+            w == 1 ? "" : "s", n, n == 1 ? "" : "s");
 }
 
 static int cmd_check(const Options *o) {
@@ -428,7 +475,8 @@ static int cmd_check(const Options *o) {
     fflush(stdout); /* the report before the summary, also when both go to one file */
     sb_free(&sb);
     print_summary(&run.diag, o);
-    int rc = o->fail_on != SEV_NONE && diag_count(&run.diag, o->fail_on) ? EXIT_FINDINGS : EXIT_CLEAN;
+    int rc =
+        o->fail_on != SEV_NONE && diag_count(&run.diag, o->fail_on) ? EXIT_FINDINGS : EXIT_CLEAN;
     run_free(&run);
     return rc;
 }
@@ -445,14 +493,16 @@ static const char *default_output(Arena *a, const char *dir) {
  * order. False after a usage message. */
 static bool select_outputs(const char *only, const OutputDef **out, size_t *n) {
     bool *want = xmalloc(output_count * sizeof *want);
-    for (size_t i = 0; i < output_count; i++) want[i] = only == NULL;
+    for (size_t i = 0; i < output_count; i++)
+        want[i] = only == NULL;
     for (const char *p = only; p && *p;) {
         size_t len = strcspn(p, ",");
         const OutputDef *def = output_find(p, len);
         if (!def) {
             StrBuf names;
             sb_init(&names);
-            for (size_t i = 0; i < output_count; i++) sb_printf(&names, "%s%s", i ? ", " : "", output_table[i].name);
+            for (size_t i = 0; i < output_count; i++)
+                sb_printf(&names, "%s%s", i ? ", " : "", output_table[i].name);
             usage_error("--only: unknown output '%.*s' (outputs: %s)", (int)len, p, names.data);
             sb_free(&names);
             free(want);
@@ -510,23 +560,27 @@ static int cmd_build(const Options *o) {
     sb_free(&sb);
     print_summary(&run.diag, o);
     if (o->fail_on != SEV_NONE && diag_count(&run.diag, o->fail_on)) {
-        fprintf(stderr, "dossier: build stopped: findings at level %s or above; nothing was written "
-                        "(--fail-on none builds anyway, for review)\n", severity_name(o->fail_on));
+        fprintf(stderr,
+                "dossier: build stopped: findings at level %s or above; nothing was written "
+                "(--fail-on none builds anyway, for review)\n",
+                severity_name(o->fail_on));
         run_free(&run);
         return EXIT_FINDINGS;
     }
     /* an audience marking that is malformed: no public output, whatever --fail-on says */
     bool audience_error = false;
     for (size_t i = 0; i < run.diag.n; i++)
-        if (run.diag.items[i].severity == SEV_ERROR && (strcmp(run.diag.items[i].rule, "audience-marking") == 0 ||
-                                                        strcmp(run.diag.items[i].rule, "audience-conflict") == 0 ||
-                                                        strcmp(run.diag.items[i].rule, "internal-fields") == 0))
+        if (run.diag.items[i].severity == SEV_ERROR &&
+            (strcmp(run.diag.items[i].rule, "audience-marking") == 0 ||
+             strcmp(run.diag.items[i].rule, "audience-conflict") == 0 ||
+             strcmp(run.diag.items[i].rule, "internal-fields") == 0))
             audience_error = true;
     if (audience_error) {
         size_t kept = 0;
         for (size_t i = 0; i < noutputs; i++)
             if (!outputs[i]->public) outputs[kept++] = outputs[i];
-        fprintf(stderr, "dossier: no public output is written: a record's audience marking is malformed or conflicts with a public document "
+        fprintf(stderr, "dossier: no public output is written: a record's audience marking is "
+                        "malformed or conflicts with a public document "
                         "(audience-marking, audience-conflict, internal-fields above)\n");
         noutputs = kept;
         if (noutputs == 0) {
@@ -537,7 +591,8 @@ static int cmd_build(const Options *o) {
     const char *out = o->out ? o->out : default_output(&run.arena, o->dir);
     /* the engine is looked for only when a chosen output has documents to print */
     bool printing = false;
-    for (size_t i = 0; o->pdf && i < noutputs; i++) printing = printing || pdf_prints(outputs[i]->name);
+    for (size_t i = 0; o->pdf && i < noutputs; i++)
+        printing = printing || pdf_prints(outputs[i]->name);
     PdfEngine *pdf = NULL;
     OutDir *od = NULL;
     if ((printing && !(pdf = pdf_open(o->verbosity >= 2))) || !(od = outdir_begin(out, o->dir))) {
@@ -564,7 +619,8 @@ static int cmd_build(const Options *o) {
         RenderJob *rj = arena_alloc(&run.arena, (noutputs + 1) * sizeof *rj);
         size_t *first = arena_alloc(&run.arena, (noutputs + 1) * sizeof *first);
         for (size_t i = 0; i < noutputs; i++)
-            rj[i] = (RenderJob){outputs[i]->name, outputs[i]->public, outputs[i]->shards, outputs[i],
+            rj[i] = (RenderJob){outputs[i]->name,   outputs[i]->public,
+                                outputs[i]->shards, outputs[i],
                                 outputs[i]->weight, outputs[i]->finish ? finish_job : NULL};
         FinishCtx fc = {&run.model, &run.diag, &eo, od, outputs};
         for (size_t i = 0; i < noutputs; i++)
@@ -577,11 +633,14 @@ static int cmd_build(const Options *o) {
         progress(o, what);
         size_t first = od->nfiles;
         od->scope = outputs[i];
-        rc = outputs[i]->shards ? render_run_jobs(renderer, outputs[i]->name, outputs[i]->public, od, jobs)
-                                : render_run(renderer, outputs[i]->name, outputs[i]->public, od);
-        if (rc == EXIT_CLEAN && pdf && !pdf_output(pdf, &run.model, outputs[i]->name, od, first)) rc = EXIT_USAGE;
+        rc = outputs[i]->shards
+                 ? render_run_jobs(renderer, outputs[i]->name, outputs[i]->public, od, jobs)
+                 : render_run(renderer, outputs[i]->name, outputs[i]->public, od);
+        if (rc == EXIT_CLEAN && pdf && !pdf_output(pdf, &run.model, outputs[i]->name, od, first))
+            rc = EXIT_USAGE;
         od->scope = NULL; /* the C step that finishes an output is the tool's own */
-        if (rc == EXIT_CLEAN && outputs[i]->finish && !outputs[i]->finish(&run.model, &run.diag, &eo, od))
+        if (rc == EXIT_CLEAN && outputs[i]->finish &&
+            !outputs[i]->finish(&run.model, &run.diag, &eo, od))
             rc = EXIT_USAGE;
     }
     if (renderer) render_close(renderer);
@@ -604,7 +663,8 @@ static int cmd_build(const Options *o) {
 
 /* Prints the links of r in one direction, depth first, each record once;
  * what came from the records escaped for the terminal (scratch from a). */
-static void trace_walk(Arena *a, const Record *r, bool down, int depth, const Record **seen, size_t *nseen) {
+static void trace_walk(Arena *a, const Record *r, bool down, int depth, const Record **seen,
+                       size_t *nseen) {
     if (depth > 12) return;
     size_t n = down ? r->nout : r->nin;
     for (size_t i = 0; i < n; i++) {
@@ -614,9 +674,9 @@ static void trace_walk(Arena *a, const Record *r, bool down, int depth, const Re
         bool again = false;
         for (size_t k = 0; k < *nseen; k++)
             if (seen[k] == next) again = true;
-        printf("%*s%s %s  %s  (%s:%d)%s\n", depth * 2, "", link_name(l, down), text_printable(a, next->id),
-               text_printable(a, next->title), text_printable(a, next->loc.path), next->loc.line,
-               again ? "  [shown above]" : "");
+        printf("%*s%s %s  %s  (%s:%d)%s\n", depth * 2, "", link_name(l, down),
+               text_printable(a, next->id), text_printable(a, next->title),
+               text_printable(a, next->loc.path), next->loc.line, again ? "  [shown above]" : "");
         if (again) continue;
         seen[(*nseen)++] = next;
         trace_walk(a, next, down, depth + 1, seen, nseen);
@@ -632,7 +692,8 @@ static int cmd_trace(const Options *o) {
     Arena *a = &run.arena;
     const Record *r = model_find(&run.model, o->id);
     if (!r) {
-        fprintf(stderr, "dossier: no record %s in %s\n", text_printable(a, o->id), text_printable(a, o->dir));
+        fprintf(stderr, "dossier: no record %s in %s\n", text_printable(a, o->id),
+                text_printable(a, o->dir));
         run_free(&run);
         return EXIT_USAGE;
     }
@@ -649,7 +710,8 @@ static int cmd_trace(const Options *o) {
     for (size_t i = 0; i < run.diag.n; i++) {
         const Finding *f = &run.diag.items[i];
         if (f->record && strcmp(f->record, r->id) == 0)
-            printf("finding: %s: [%s] %s\n", severity_name(f->severity), f->rule, text_printable(a, f->message));
+            printf("finding: %s: [%s] %s\n", severity_name(f->severity), f->rule,
+                   text_printable(a, f->message));
     }
     run_free(&run);
     return EXIT_CLEAN;
@@ -672,7 +734,8 @@ static int copy_tree(Arena *a, const char *from, const char *to) {
             return EXIT_USAGE;
         }
         FILE *f = NULL;
-        bool ok = fs_mkdirs(fs_dirname(a, dst)) && (f = fopen(dst, "wx")) && fwrite(data, 1, len, f) == len;
+        bool ok = fs_mkdirs(fs_dirname(a, dst)) && (f = fopen(dst, "wx")) &&
+                  fwrite(data, 1, len, f) == len;
         if (f && fclose(f) != 0) ok = false;
         free(data);
         if (!ok) {
@@ -694,7 +757,8 @@ static int cmd_new(const Options *o) {
     } else {
         rc = copy_tree(&a, fs_join(&a, find_datadir(&a), "examples/minimal"), o->dir);
         if (rc == EXIT_CLEAN && o->verbosity)
-            fprintf(stderr, "dossier: wrote a new dossier to %s; next: dossier check %s\n", o->dir, o->dir);
+            fprintf(stderr, "dossier: wrote a new dossier to %s; next: dossier check %s\n", o->dir,
+                    o->dir);
     }
     arena_free(&a);
     return rc;
@@ -712,8 +776,10 @@ static int cmd_schema(const Options *o) {
     } else if (schema_load(&a, &d, fs_join(&a, find_datadir(&a), "schemas/records.xml"), &s)) {
         StrBuf sb;
         sb_init(&sb);
-        if (o->xsd) schema_write_xsd(&sb, &s);
-        else schema_write_markdown(&sb, &s);
+        if (o->xsd)
+            schema_write_xsd(&sb, &s);
+        else
+            schema_write_markdown(&sb, &s);
         fwrite(sb.data, 1, sb.len, stdout);
         sb_free(&sb);
         rc = EXIT_CLEAN;
@@ -746,11 +812,14 @@ static const char *dossier_folder(Arena *a, const char *dir, const char *tmp, co
     }
     /* a dossier, an unzipped bundle (records/ beside manifest.json), or a
      * build's output folder (premarket/records/) */
-    const char *candidates[] = {dir, fs_join(a, dir, "records"), fs_join(a, dir, "premarket/records")};
+    const char *candidates[] = {dir, fs_join(a, dir, "records"),
+                                fs_join(a, dir, "premarket/records")};
     for (size_t i = 0; i < sizeof candidates / sizeof candidates[0]; i++)
         if (fs_is_file(fs_join(a, candidates[i], "dossier.xml"))) return candidates[i];
-    fprintf(stderr, "dossier: %s holds no dossier.xml: diff takes two dossier folders, premarket bundles "
-                    "(ZIP or unzipped) or build output folders\n", text_printable(a, dir));
+    fprintf(stderr,
+            "dossier: %s holds no dossier.xml: diff takes two dossier folders, premarket bundles "
+            "(ZIP or unzipped) or build output folders\n",
+            text_printable(a, dir));
     return NULL;
 }
 
@@ -801,11 +870,13 @@ static int diff_in_child(const Options *o, const char *tmp) {
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = diff_forward;
     sigemptyset(&sa.sa_mask);
-    for (size_t i = 0; i < 3; i++) sigaction(sigs[i], &sa, &old[i]);
+    for (size_t i = 0; i < 3; i++)
+        sigaction(sigs[i], &sa, &old[i]);
     fflush(NULL);
     pid_t pid = fork();
     if (pid == 0) {
-        for (size_t i = 0; i < 3; i++) sigaction(sigs[i], &old[i], NULL);
+        for (size_t i = 0; i < 3; i++)
+            sigaction(sigs[i], &old[i], NULL);
         exit(diff_run(o, tmp));
     }
     int rc = EXIT_USAGE, status = 0;
@@ -815,13 +886,17 @@ static int diff_in_child(const Options *o, const char *tmp) {
         diff_child = pid;
         if (diff_signal) kill(pid, diff_signal); /* one that came before the child was known */
         pid_t w;
-        while ((w = waitpid(pid, &status, 0)) < 0 && errno == EINTR) {}
-        if (w == pid && WIFEXITED(status)) rc = WEXITSTATUS(status);
+        while ((w = waitpid(pid, &status, 0)) < 0 && errno == EINTR) {
+        }
+        if (w == pid && WIFEXITED(status))
+            rc = WEXITSTATUS(status);
         else if (w == pid && WIFSIGNALED(status) && !diff_signal)
             fprintf(stderr, "dossier: diff stopped by signal %d\n", WTERMSIG(status));
     }
-    if (!fs_remove_tree(tmp)) fprintf(stderr, "dossier: cannot remove %s: %s\n", tmp, strerror(errno));
-    for (size_t i = 0; i < 3; i++) sigaction(sigs[i], &old[i], NULL);
+    if (!fs_remove_tree(tmp))
+        fprintf(stderr, "dossier: cannot remove %s: %s\n", tmp, strerror(errno));
+    for (size_t i = 0; i < 3; i++)
+        sigaction(sigs[i], &old[i], NULL);
     if (diff_signal) raise(diff_signal);
     return rc;
 }
@@ -834,13 +909,16 @@ static int cmd_diff(const Options *o) {
     /* a ZIP is unpacked into a private folder of TMPDIR (else /tmp) */
     const char *t = getenv("TMPDIR");
     size_t tl = t && t[0] == '/' ? strlen(t) : 0;
-    while (tl > 1 && t[tl - 1] == '/') tl--;
+    while (tl > 1 && t[tl - 1] == '/')
+        tl--;
     Arena a;
     arena_init(&a);
     char *tmp = arena_printf(&a, "%.*s/dossier-diff-XXXXXX", tl ? (int)tl : 4, tl ? t : "/tmp");
     int rc = EXIT_USAGE;
-    if (!mkdtemp(tmp)) fprintf(stderr, "dossier: cannot create a temporary folder %s: %s\n", tmp, strerror(errno));
-    else rc = diff_in_child(o, tmp);
+    if (!mkdtemp(tmp))
+        fprintf(stderr, "dossier: cannot create a temporary folder %s: %s\n", tmp, strerror(errno));
+    else
+        rc = diff_in_child(o, tmp);
     arena_free(&a);
     return rc;
 }
@@ -872,8 +950,8 @@ int main(int argc, char **argv) {
     static const struct {
         const char *name;
         int (*fn)(const Options *);
-    } commands[] = {{"check", cmd_check}, {"build", cmd_build}, {"trace", cmd_trace},
-                    {"new", cmd_new},     {"schema", cmd_schema}, {"rules", cmd_rules},
+    } commands[] = {{"check", cmd_check},   {"build", cmd_build},   {"trace", cmd_trace},
+                    {"new", cmd_new},       {"schema", cmd_schema}, {"rules", cmd_rules},
                     {"verify", cmd_verify}, {"diff", cmd_diff}};
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(cmd, commands[i].name) == 0) {

@@ -7,7 +7,7 @@ build="pkg-config gcc make libcmark-gfm-dev libcmark-gfm-extensions-dev libxml2-
 libzip-dev liblua5.4-dev libyaml-dev libjansson-dev libsodium-dev libmicrohttpd-dev"
 # build --pdf prints with Chromium; the PDFs embed the DejaVu and Liberation fonts
 pdf="chromium fonts-dejavu-core fonts-liberation"
-test="libxml2-utils python3 python3-jsonschema python3-openpyxl minisign unzip clang valgrind poppler-utils nodejs"
+test="libxml2-utils python3 python3-jsonschema python3-openpyxl minisign unzip clang clang-format valgrind poppler-utils nodejs"
 bench="hugo cmark-gfm python3 time"
 want="$build"
 [ "${1:-}" = "--demo" ] && want="$build $pdf"

@@ -72,10 +72,14 @@ void diag_sort(Diag *d) {
 
 const char *severity_name(Severity s) {
     switch (s) {
-    case SEV_NOTE: return "note";
-    case SEV_WARNING: return "warning";
-    case SEV_ERROR: return "error";
-    case SEV_NONE: return "none";
+    case SEV_NOTE:
+        return "note";
+    case SEV_WARNING:
+        return "warning";
+    case SEV_ERROR:
+        return "error";
+    case SEV_NONE:
+        return "none";
     }
     return "?";
 }

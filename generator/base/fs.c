@@ -80,7 +80,8 @@ bool fs_read_below(const char *root, const char *rel, size_t max, char **data, s
     for (;;) {
         const char *slash = strchr(p, '/');
         size_t n = slash ? (size_t)(slash - p) : strlen(p);
-        if (n == 0 || n >= 256 || (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.')) {
+        if (n == 0 || n >= 256 || (n == 1 && p[0] == '.') ||
+            (n == 2 && p[0] == '.' && p[1] == '.')) {
             close(dir);
             errno = EINVAL;
             return false;
@@ -89,7 +90,8 @@ bool fs_read_below(const char *root, const char *rel, size_t max, char **data, s
         memcpy(part, p, n);
         part[n] = 0;
         /* O_NOFOLLOW on every part: a folder swapped for a link is refused (ELOOP) */
-        int next = openat(dir, part, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | (slash ? O_DIRECTORY : O_NONBLOCK));
+        int next = openat(dir, part,
+                          O_RDONLY | O_CLOEXEC | O_NOFOLLOW | (slash ? O_DIRECTORY : O_NONBLOCK));
         int e = errno;
         close(dir);
         if (next < 0) {
@@ -123,7 +125,8 @@ static void list_walk(List *l, const char *base, const char *rel) {
             /* a folder a build made (its stamp inside) is output, never input */
             struct stat stamp;
             char *mark = arena_printf(l->a, "%s/%s", e->d_name, FS_OUTPUT_STAMP);
-            if (fstatat(dirfd(d), mark, &stamp, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(stamp.st_mode)) continue;
+            if (fstatat(dirfd(d), mark, &stamp, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(stamp.st_mode))
+                continue;
             list_walk(l, base, sub);
         } else if (l->links ? S_ISLNK(st.st_mode) : S_ISREG(st.st_mode)) {
             if (l->n == l->cap) {
@@ -149,9 +152,13 @@ static size_t list(Arena *a, const char *dir, const char ***out, bool links) {
     return l.n;
 }
 
-size_t fs_list(Arena *a, const char *dir, const char ***out) { return list(a, dir, out, false); }
+size_t fs_list(Arena *a, const char *dir, const char ***out) {
+    return list(a, dir, out, false);
+}
 
-size_t fs_list_links(Arena *a, const char *dir, const char ***out) { return list(a, dir, out, true); }
+size_t fs_list_links(Arena *a, const char *dir, const char ***out) {
+    return list(a, dir, out, true);
+}
 
 bool fs_is_dir(const char *path) {
     struct stat st;

@@ -26,7 +26,9 @@
 
 enum { SLAB_SIZE = 64 * 1024, CLASS_STEP = 16 };
 
-static size_t class_of(size_t n) { return (n + CLASS_STEP - 1) / CLASS_STEP - 1; }
+static size_t class_of(size_t n) {
+    return (n + CLASS_STEP - 1) / CLASS_STEP - 1;
+}
 
 /* A fresh block of class c (size (c + 1) * 16), or NULL when out of memory. */
 static void *carve(Pool *p, size_t c) {
@@ -90,7 +92,8 @@ void *pool_realloc(Pool *p, void *b, size_t old, size_t n) {
 }
 
 void pool_destroy(Pool *p) {
-    for (size_t i = 0; i < p->nslabs; i++) free(p->slabs[i]);
+    for (size_t i = 0; i < p->nslabs; i++)
+        free(p->slabs[i]);
     free(p->slabs);
     memset(p, 0, sizeof *p);
 }

@@ -9,7 +9,9 @@
 const Rule rule_table[] = {
     /* load: reading the dossier folder */
     {"file-read", SEV_ERROR, "load", "A file cannot be read, is too large, or is not UTF-8."},
-    {"file-symlink", SEV_WARNING, "load", "A symbolic link in the dossier: dossier follows none, so nothing outside the dossier is read through one; the file it names is not read."},
+    {"file-symlink", SEV_WARNING, "load",
+     "A symbolic link in the dossier: dossier follows none, so nothing outside the dossier is read "
+     "through one; the file it names is not read."},
     {"yaml-syntax", SEV_ERROR, "load",
      "The YAML front matter of a Markdown record is not well-formed."},
     {"front-matter", SEV_ERROR, "load",
@@ -23,7 +25,8 @@ const Rule rule_table[] = {
      "A file name the outputs cannot carry (a backslash or a control character in it): the file is "
      "not read."},
     {"prose-size", SEV_ERROR, "load",
-     "A record's prose is over 4 MiB, or its tables over 200,000 cells (what cmark-gfm would make of "
+     "A record's prose is over 4 MiB, or its tables over 200,000 cells (what cmark-gfm would make "
+     "of "
      "them, every row padded to the header's columns): the prose is left out, never parsed."},
     {"audience-conflict", SEV_ERROR, "check",
      "A public record's internal_fields names a field every public document needs (its title): "
@@ -45,7 +48,8 @@ const Rule rule_table[] = {
      "An SBOM gives no dependency relationships, or leaves components out of its dependency graph "
      "(an NTIA minimum element)."},
     {"sbom-property", SEV_WARNING, "load",
-     "A value the tool reads from an SBOM holds something it cannot read, and is ignored: a support "
+     "A value the tool reads from an SBOM holds something it cannot read, and is ignored: a "
+     "support "
      "property (cdx:fda:level-of-support, cdx:fda:end-of-support-date, "
      "cdx:lifecycle:milestone:endOfSupport), SPDX validUntilDate, or the SBOM's timestamp."},
     {"sbom-schema", SEV_WARNING, "load",
@@ -61,7 +65,8 @@ const Rule rule_table[] = {
     {"supplement-unmatched", SEV_WARNING, "load",
      "A supplement entry names a component that no SBOM lists."},
     {"supplement-conflict", SEV_WARNING, "load",
-     "A supplement entry contradicts support data the SBOM itself gives; the SBOM's value is kept."},
+     "A supplement entry contradicts support data the SBOM itself gives; the SBOM's value is "
+     "kept."},
     {"component-unlisted", SEV_WARNING, "load",
      "An asset names a component (purl or name@version) that no SBOM lists (a vulnerability may "
      "name one of an earlier release: it is not linked, and not reported)."},
@@ -92,7 +97,8 @@ const Rule rule_table[] = {
     {"junit-link", SEV_WARNING, "load",
      "A test case's name mentions a control or test ID that no record has."},
     {"junit-unlinked", SEV_NOTE, "load",
-     "A JUnit report has cases but none verifies a control or names a test (verifies property or an "
+     "A JUnit report has cases but none verifies a control or names a test (verifies property or "
+     "an "
      "ID in the case name); its results are not used."},
 
     /* model: typing records and resolving links */
@@ -133,17 +139,20 @@ const Rule rule_table[] = {
      "A threat's residual risk is not acceptable (risk: not-acceptable) and the risk is not "
      "accepted."},
     {"threat-risk-matrix", SEV_ERROR, "check",
-     "A threat's risk field disagrees with the risk acceptance matrix of dossier.xml (riskAcceptance) "
+     "A threat's risk field disagrees with the risk acceptance matrix of dossier.xml "
+     "(riskAcceptance) "
      "for its severity and residual exploitability."},
     {"risk-matrix", SEV_WARNING, "check",
-     "dossier.xml has no risk acceptance matrix (riskAcceptance), so residual risk is taken on trust "
+     "dossier.xml has no risk acceptance matrix (riskAcceptance), so residual risk is taken on "
+     "trust "
      "from the threats' risk fields."},
     {"threat-model-empty", SEV_ERROR, "check",
      "The dossier has no threats: no threat model, risk assessment or traceability."},
     {"cyber-device-missing", SEV_WARNING, "check",
      "dossier.xml gives no cyber-device determination (cyberDevice), so 524B(c) is unknown."},
     {"cvd-policy", SEV_ERROR, "check",
-     "dossier.xml names no coordinated vulnerability disclosure policy (cvd policy), which 524B(b)(1) "
+     "dossier.xml names no coordinated vulnerability disclosure policy (cvd policy), which "
+     "524B(b)(1) "
      "requires."},
 
     /* check, rules_control.c */
@@ -207,7 +216,8 @@ const Rule rule_table[] = {
      "A signal triaged as raised names no vulnerability (raises)."},
     {"anomaly-cwe", SEV_WARNING, "check", "An unresolved anomaly gives no CWE."},
     {"anomaly-resolved", SEV_NOTE, "check",
-     "An anomaly is fixed in the release submitted or an earlier one: it is left out of the unresolved "
+     "An anomaly is fixed in the release submitted or an earlier one: it is left out of the "
+     "unresolved "
      "anomalies (01e)."},
 
     /* check, rules_record.c */
@@ -234,7 +244,8 @@ const Rule rule_table[] = {
      "A component past its end-of-support date at the build date, or no longer maintained or "
      "abandoned, has no eos_plan (replace, mitigate or notify customers)."},
     {"component-eos-overdue", SEV_ERROR, "check",
-     "A component's end-of-support plan is past its due date and no record in eos_plan_records carried it "
+     "A component's end-of-support plan is past its due date and no record in eos_plan_records "
+     "carried it "
      "out (a release out, a control in place, an advisory published) by the build date."},
     {"component-eos-shipped", SEV_WARNING, "check",
      "The release submitted ships a component already past its end of support on the release date, "
@@ -255,35 +266,45 @@ const Rule rule_table[] = {
      "An implemented or partial control has a test whose latest result is fail or error (a JUnit "
      "case that failed, say), even though another of its tests passed: the control is unverified."},
     {"control-test-incomplete", SEV_ERROR, "check",
-     "An implemented or partial control has a test whose latest result is skipped, not-run, missing, or "
-     "manual without a note, though another test of it passed: every test of a control in place must "
+     "An implemented or partial control has a test whose latest result is skipped, not-run, "
+     "missing, or "
+     "manual without a note, though another test of it passed: every test of a control in place "
+     "must "
      "pass."},
     {"test-category", SEV_ERROR, "check",
-     "No test in one of the four testing categories of the premarket guidance (security requirements, "
+     "No test in one of the four testing categories of the premarket guidance (security "
+     "requirements, "
      "threat mitigation, vulnerability, penetration)."},
 
     /* MDS2: load/mds2.c reads mds2.xml, check/rules_mds2.c checks the answers */
     {"mds2-question", SEV_ERROR, "load",
      "An answer in mds2.xml names a question the MDS2 HN 1-2019 form does not have."},
     {"mds2-answer", SEV_ERROR, "load",
-     "An answer in mds2.xml cannot be used: a Yes/No question without value, a header question with "
+     "An answer in mds2.xml cannot be used: a Yes/No question without value, a header question "
+     "with "
      "one, see-note without a note, a question answered twice, or a record ID no record has."},
     {"mds2-unanswered", SEV_WARNING, "check",
-     "An MDS2 question that neither the records, nor mds2.xml, nor a question it depends on answers."},
+     "An MDS2 question that neither the records, nor mds2.xml, nor a question it depends on "
+     "answers."},
     {"mds2-not-started", SEV_NOTE, "check",
-     "The dossier has no mds2.xml, so the MDS2 questions the records cannot decide are unanswered."},
+     "The dossier has no mds2.xml, so the MDS2 questions the records cannot decide are "
+     "unanswered."},
     {"mds2-contradiction", SEV_ERROR, "check",
      "An MDS2 Yes whose control is planned or whose control's test failed in its latest result, or "
      "an mds2.xml answer that differs from what the records decide."},
 
     /* check, rules_advisory.c: the customer documents against the records */
     {"advisory-version", SEV_ERROR, "check",
-     "An advisory's affected_versions or fixed_versions names a version (digits and dots, as in 3.0.1) "
-     "that no release record and not the product version in dossier.xml has, or its affected_versions "
+     "An advisory's affected_versions or fixed_versions names a version (digits and dots, as in "
+     "3.0.1) "
+     "that no release record and not the product version in dossier.xml has, or its "
+     "affected_versions "
      "name no released version at all."},
     {"whitepaper-directive", SEV_ERROR, "check",
-     "A directive line in whitepaper.md is malformed, unknown, has an option the directive does not "
-     "take or a control category that does not exist, or names a record that does not exist, has the "
+     "A directive line in whitepaper.md is malformed, unknown, has an option the directive does "
+     "not "
+     "take or a control category that does not exist, or names a record that does not exist, has "
+     "the "
      "wrong type or is internal."},
 };
 

@@ -7,10 +7,10 @@
 #include "base.h"
 
 typedef struct Rule {
-    const char *id;       /* stable, kebab-case: "threat-mitigated" */
-    Severity severity;    /* default severity */
-    const char *stage;    /* "load", "model" or "check" */
-    const char *meaning;  /* one line: what a finding of this rule says */
+    const char *id;      /* stable, kebab-case: "threat-mitigated" */
+    Severity severity;   /* default severity */
+    const char *stage;   /* "load", "model" or "check" */
+    const char *meaning; /* one line: what a finding of this rule says */
 } Rule;
 
 extern const Rule rule_table[];

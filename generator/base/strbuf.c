@@ -24,7 +24,8 @@ void sb_reset(StrBuf *sb) {
 static void sb_reserve(StrBuf *sb, size_t extra) {
     if (sb->len + extra + 1 <= sb->cap) return;
     size_t cap = sb->cap ? sb->cap : 256;
-    while (cap < sb->len + extra + 1) cap *= 2;
+    while (cap < sb->len + extra + 1)
+        cap *= 2;
     sb->data = xrealloc(sb->data, cap);
     sb->cap = cap;
 }
@@ -36,9 +37,13 @@ void sb_append(StrBuf *sb, const char *s, size_t n) {
     sb->data[sb->len] = 0;
 }
 
-void sb_puts(StrBuf *sb, const char *s) { sb_append(sb, s, strlen(s)); }
+void sb_puts(StrBuf *sb, const char *s) {
+    sb_append(sb, s, strlen(s));
+}
 
-void sb_putc(StrBuf *sb, char c) { sb_append(sb, &c, 1); }
+void sb_putc(StrBuf *sb, char c) {
+    sb_append(sb, &c, 1);
+}
 
 void sb_vprintf(StrBuf *sb, const char *fmt, va_list ap) {
     va_list ap2;
@@ -65,11 +70,21 @@ static void escape_markup(StrBuf *sb, const char *s, size_t n, bool xml) {
         const char *rep = NULL;
         unsigned char c = (unsigned char)s[i];
         switch (c) {
-        case '&': rep = "&amp;"; break;
-        case '<': rep = "&lt;"; break;
-        case '>': rep = "&gt;"; break;
-        case '"': rep = "&quot;"; break;
-        case '\'': rep = "&#39;"; break;
+        case '&':
+            rep = "&amp;";
+            break;
+        case '<':
+            rep = "&lt;";
+            break;
+        case '>':
+            rep = "&gt;";
+            break;
+        case '"':
+            rep = "&quot;";
+            break;
+        case '\'':
+            rep = "&#39;";
+            break;
         default:
             /* XML 1.0 forbids most C0 controls even as references */
             if (xml && c < 0x20 && c != '\t' && c != '\n' && c != '\r') rep = "\xEF\xBF\xBD";
@@ -93,9 +108,13 @@ static void escape_markup(StrBuf *sb, const char *s, size_t n, bool xml) {
     sb_append(sb, s + start, n - start);
 }
 
-void sb_escape_html(StrBuf *sb, const char *s, size_t n) { escape_markup(sb, s, n, false); }
+void sb_escape_html(StrBuf *sb, const char *s, size_t n) {
+    escape_markup(sb, s, n, false);
+}
 
-void sb_escape_xml(StrBuf *sb, const char *s, size_t n) { escape_markup(sb, s, n, true); }
+void sb_escape_xml(StrBuf *sb, const char *s, size_t n) {
+    escape_markup(sb, s, n, true);
+}
 
 void sb_escape_json(StrBuf *sb, const char *s, size_t n) {
     size_t start = 0;
@@ -104,13 +123,27 @@ void sb_escape_json(StrBuf *sb, const char *s, size_t n) {
         char tmp[8];
         const char *rep = NULL;
         switch (c) {
-        case '"': rep = "\\\""; break;
-        case '\\': rep = "\\\\"; break;
-        case '\n': rep = "\\n"; break;
-        case '\r': rep = "\\r"; break;
-        case '\t': rep = "\\t"; break;
-        case '\b': rep = "\\b"; break;
-        case '\f': rep = "\\f"; break;
+        case '"':
+            rep = "\\\"";
+            break;
+        case '\\':
+            rep = "\\\\";
+            break;
+        case '\n':
+            rep = "\\n";
+            break;
+        case '\r':
+            rep = "\\r";
+            break;
+        case '\t':
+            rep = "\\t";
+            break;
+        case '\b':
+            rep = "\\b";
+            break;
+        case '\f':
+            rep = "\\f";
+            break;
         default:
             if (c < 0x20) {
                 snprintf(tmp, sizeof tmp, "\\u%04x", c);
@@ -132,13 +165,17 @@ void sb_escape_json(StrBuf *sb, const char *s, size_t n) {
  * or U+0080..U+009F, which a terminal may obey as a control. */
 static size_t utf8_printable(const unsigned char *s, size_t n) {
     unsigned char c = s[0];
-    size_t len = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+    size_t len = c >= 0xC2 && c <= 0xDF   ? 2
+                 : c >= 0xE0 && c <= 0xEF ? 3
+                 : c >= 0xF0 && c <= 0xF4 ? 4
+                                          : 0;
     if (!len || len > n) return 0;
     for (size_t i = 1; i < len; i++)
         if ((s[i] & 0xC0) != 0x80) return 0;
-    if (c == 0xC2 && s[1] < 0xA0) return 0;                                  /* C1 controls */
+    if (c == 0xC2 && s[1] < 0xA0) return 0;                                 /* C1 controls */
     if ((c == 0xE0 && s[1] < 0xA0) || (c == 0xF0 && s[1] < 0x90)) return 0; /* overlong */
-    if ((c == 0xED && s[1] > 0x9F) || (c == 0xF4 && s[1] > 0x8F)) return 0; /* surrogates, past U+10FFFF */
+    if ((c == 0xED && s[1] > 0x9F) || (c == 0xF4 && s[1] > 0x8F))
+        return 0; /* surrogates, past U+10FFFF */
     return len;
 }
 
@@ -154,13 +191,17 @@ void sb_escape_text(StrBuf *sb, const char *s, size_t n, bool keep_newlines) {
             continue;
         }
         sb_append(sb, s + start, i - start);
-        if (c == '\n') sb_puts(sb, "\\n");
-        else if (c == '\r') sb_puts(sb, "\\r");
-        else if (c == '\t') sb_puts(sb, "\\t");
+        if (c == '\n')
+            sb_puts(sb, "\\n");
+        else if (c == '\r')
+            sb_puts(sb, "\\r");
+        else if (c == '\t')
+            sb_puts(sb, "\\t");
         else if (c == 0xC2 && i + 1 < n && u[i + 1] >= 0x80 && u[i + 1] <= 0x9F) {
             sb_printf(sb, "\\u%04x", u[i + 1]); /* a C1 control, well formed */
             i++;
-        } else sb_printf(sb, "\\x%02x", c);
+        } else
+            sb_printf(sb, "\\x%02x", c);
         start = ++i;
     }
     sb_append(sb, s + start, n - start);
@@ -179,7 +220,8 @@ void sb_json_string(StrBuf *sb, const char *s) {
 void sb_escape_csv(StrBuf *sb, const char *s) {
     if (!s) return;
     /* a leading = + - @ would be run as a formula by spreadsheet software */
-    bool formula = s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r';
+    bool formula =
+        s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r';
     if (!formula && !strpbrk(s, ",\"\r\n")) {
         sb_puts(sb, s);
         return;

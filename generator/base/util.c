@@ -23,11 +23,15 @@ int id_compare(const char *a, const char *b) {
     const char *pa = a + k, *pb = b + k;
     while (*pa && *pb) {
         if (digit(*pa) && digit(*pb)) {
-            while (*pa == '0' && digit(pa[1])) pa++;
-            while (*pb == '0' && digit(pb[1])) pb++;
+            while (*pa == '0' && digit(pa[1]))
+                pa++;
+            while (*pb == '0' && digit(pb[1]))
+                pb++;
             size_t na = 0, nb = 0;
-            while (digit(pa[na])) na++;
-            while (digit(pb[nb])) nb++;
+            while (digit(pa[na]))
+                na++;
+            while (digit(pb[nb]))
+                nb++;
             if (na != nb) return na < nb ? -1 : 1;
             int c = memcmp(pa, pb, na);
             if (c) return c;
@@ -50,7 +54,8 @@ static bool alnum(char c) {
 
 bool id_shaped(const char *s, size_t n) {
     size_t i = 0;
-    while (i < n && s[i] >= 'A' && s[i] <= 'Z') i++;
+    while (i < n && s[i] >= 'A' && s[i] <= 'Z')
+        i++;
     if (i < 2 || i >= n || s[i] != '-') return false;
     i++;
     if (i >= n || !alnum(s[i])) return false;
@@ -101,11 +106,16 @@ void date_format(int64_t z, char *buf) {
     unsigned yy = (unsigned)y;
     m %= 100;
     d %= 100;
-    char out[11] = {(char)('0' + yy / 1000),      (char)('0' + yy / 100 % 10),
-                    (char)('0' + yy / 10 % 10),   (char)('0' + yy % 10),
-                    '-',                          (char)('0' + m / 10),
-                    (char)('0' + m % 10),         '-',
-                    (char)('0' + d / 10),         (char)('0' + d % 10),
+    char out[11] = {(char)('0' + yy / 1000),
+                    (char)('0' + yy / 100 % 10),
+                    (char)('0' + yy / 10 % 10),
+                    (char)('0' + yy % 10),
+                    '-',
+                    (char)('0' + m / 10),
+                    (char)('0' + m % 10),
+                    '-',
+                    (char)('0' + d / 10),
+                    (char)('0' + d % 10),
                     0};
     memcpy(buf, out, sizeof out);
 }

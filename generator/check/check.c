@@ -72,7 +72,8 @@ const Justification *check_justified(const Check *c, const char *kind, const cha
     const Product *p = &c->m->product;
     for (size_t i = 0; i < p->njustifications; i++) {
         const Justification *j = &p->justifications[i];
-        if (j->kind && j->name && strcmp(j->kind, kind) == 0 && strcmp(j->name, name) == 0) return j;
+        if (j->kind && j->name && strcmp(j->kind, kind) == 0 && strcmp(j->name, name) == 0)
+            return j;
     }
     return NULL;
 }

@@ -9,7 +9,9 @@
 #include "../model/whitepaper.h"
 #include "check.h"
 
-static bool is_digit(char c) { return c >= '0' && c <= '9'; }
+static bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
 
 /* True when version is the version of a release or of the product. */
 static bool released(const Check *c, const char *version, size_t len) {
@@ -38,19 +40,22 @@ static size_t check_versions(Check *c, const Record *adv, const char *field) {
                 continue;
             }
             size_t e = k;
-            while (is_digit(s[e])) e++;
+            while (is_digit(s[e]))
+                e++;
             if (s[e] != '.' || !is_digit(s[e + 1])) {
                 k = e;
                 continue;
             }
-            while (is_digit(s[e]) || s[e] == '.') e++;
-            while (s[e - 1] == '.') e--;
+            while (is_digit(s[e]) || s[e] == '.')
+                e++;
+            while (s[e - 1] == '.')
+                e--;
             if (released(c, s + k, e - k))
                 found++;
             else
                 check_finding(c, "advisory-version", check_loc(adv, item), adv,
-                              "%s: %s names version %.*s, which no release of the dossier has", adv->id, field,
-                              (int)(e - k), s + k);
+                              "%s: %s names version %.*s, which no release of the dossier has",
+                              adv->id, field, (int)(e - k), s + k);
             k = e;
         }
     }
@@ -63,10 +68,11 @@ static void check_advisories(Check *c) {
     for (size_t i = 0; i < n; i++) {
         const Value *affected = record_field(advisories[i], "affected_versions");
         if (affected && check_versions(c, advisories[i], "affected_versions") == 0)
-            check_finding(c, "advisory-version", check_loc(advisories[i], affected), advisories[i],
-                          "%s: affected_versions names no version of a release (write the versions, as in "
-                          "3.0.0), so no product can be marked affected",
-                          advisories[i]->id);
+            check_finding(
+                c, "advisory-version", check_loc(advisories[i], affected), advisories[i],
+                "%s: affected_versions names no version of a release (write the versions, as in "
+                "3.0.0), so no product can be marked affected",
+                advisories[i]->id);
         check_versions(c, advisories[i], "fixed_versions");
     }
 }
@@ -75,10 +81,12 @@ static void check_advisories(Check *c) {
 static void check_record_option(Check *c, SrcLoc loc, const char *id, const char *type) {
     const Record *r = model_find(c->m, id);
     if (!r) {
-        check_finding(c, "whitepaper-directive", loc, NULL, "the directive names %s, which no record has", id);
+        check_finding(c, "whitepaper-directive", loc, NULL,
+                      "the directive names %s, which no record has", id);
     } else if (type && strcmp(r->type->name, type) != 0) {
         check_finding(c, "whitepaper-directive", loc, NULL,
-                      "the directive names %s, a %s, where it needs a record of type %s", id, r->type->name, type);
+                      "the directive names %s, a %s, where it needs a record of type %s", id,
+                      r->type->name, type);
     } else if (r->internal) {
         check_finding(c, "whitepaper-directive", loc, NULL,
                       "the directive names %s, which is internal: the whitepaper is public", id);
@@ -92,7 +100,8 @@ static void check_whitepaper(Check *c) {
     const char *error;
     if (!whitepaper_read(&a, c->m, &w, &error)) {
         if (error)
-            check_finding(c, "file-read", (SrcLoc){"whitepaper.md", 0, 0}, NULL, "cannot read whitepaper.md: %s", error);
+            check_finding(c, "file-read", (SrcLoc){"whitepaper.md", 0, 0}, NULL,
+                          "cannot read whitepaper.md: %s", error);
         arena_free(&a);
         return;
     }
@@ -104,14 +113,17 @@ static void check_whitepaper(Check *c) {
         SrcLoc loc = {w.path, b->line, 0};
         const WhitepaperDirective *def = whitepaper_directive(b->directive);
         if (b->syntax_error) {
-            check_finding(c, "whitepaper-directive", loc, NULL, "malformed directive: %s", b->syntax_error);
+            check_finding(c, "whitepaper-directive", loc, NULL, "malformed directive: %s",
+                          b->syntax_error);
             continue;
         }
         if (!def) {
             CheckList names = {0};
-            for (const WhitepaperDirective *d = whitepaper_directives; d->name; d++) check_list_add(&names, "%s", d->name);
-            check_finding(c, "whitepaper-directive", loc, NULL, "unknown directive '%s' (directives: %s)",
-                          b->directive, check_list_text(&names));
+            for (const WhitepaperDirective *d = whitepaper_directives; d->name; d++)
+                check_list_add(&names, "%s", d->name);
+            check_finding(c, "whitepaper-directive", loc, NULL,
+                          "unknown directive '%s' (directives: %s)", b->directive,
+                          check_list_text(&names));
             check_list_free(&names);
             continue;
         }
@@ -119,15 +131,18 @@ static void check_whitepaper(Check *c) {
             const WhitepaperOption *o = &b->options[k];
             SrcLoc oloc = {w.path, b->line, o->col};
             bool known = false;
-            for (size_t j = 0; def->options[j]; j++) known = known || strcmp(def->options[j], o->key) == 0;
+            for (size_t j = 0; def->options[j]; j++)
+                known = known || strcmp(def->options[j], o->key) == 0;
             if (!known) {
-                check_finding(c, "whitepaper-directive", oloc, NULL, "the directive %s has no option '%s'",
-                              def->name, o->key);
-            } else if (strcmp(o->key, "category") == 0 && category && check_enum_index(category, o->value) < 0) {
                 check_finding(c, "whitepaper-directive", oloc, NULL,
-                              "'%s' is not a control category (authentication, authorization, cryptography, "
-                              "integrity, confidentiality, logging, resiliency, updates)",
-                              o->value);
+                              "the directive %s has no option '%s'", def->name, o->key);
+            } else if (strcmp(o->key, "category") == 0 && category &&
+                       check_enum_index(category, o->value) < 0) {
+                check_finding(
+                    c, "whitepaper-directive", oloc, NULL,
+                    "'%s' is not a control category (authentication, authorization, cryptography, "
+                    "integrity, confidentiality, logging, resiliency, updates)",
+                    o->value);
             } else if (strcmp(o->key, "asset") == 0) {
                 check_record_option(c, oloc, o->value, "asset");
             } else if (strcmp(o->key, "id") == 0) {

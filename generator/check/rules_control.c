@@ -57,16 +57,18 @@ static void check_control(Check *c, const Record *r) {
                 manual_date = l->latest_date;
             }
         } else if (is(l->state, "manual")) {
-            check_list_add(&why, "%s manual on %s without a note naming the evidence", test->id, when);
-            check_list_add(&incomplete, "%s manual on %s without a note naming the evidence", test->id, when);
+            check_list_add(&why, "%s manual on %s without a note naming the evidence", test->id,
+                           when);
+            check_list_add(&incomplete, "%s manual on %s without a note naming the evidence",
+                           test->id, when);
         } else if (is(l->state, "fail") || is(l->state, "error")) {
             check_list_add(&why, "%s %s on %s", test->id, l->state, when);
             check_list_add(&failed, "%s %s on %s%s%s%s", test->id, l->state, when, note ? " (" : "",
                            note ? note : "", note ? ")" : "");
         } else {
             check_list_add(&why, "%s %s on %s", test->id, l->state, when);
-            check_list_add(&incomplete, "%s %s on %s%s%s%s", test->id, l->state, when, note ? " (" : "",
-                           note ? note : "", note ? ")" : "");
+            check_list_add(&incomplete, "%s %s on %s%s%s%s", test->id, l->state, when,
+                           note ? " (" : "", note ? note : "", note ? ")" : "");
         }
     }
     const Value *links = record_field(r, "verified_by");
@@ -74,31 +76,34 @@ static void check_control(Check *c, const Record *r) {
     if (ntested == 0) {
         v->state = "untested";
         v->rule = "control-verified";
-        check_finding(c, "control-verified", loc, r, "%s is %s but verified by no test", r->id, status);
+        check_finding(c, "control-verified", loc, r, "%s is %s but verified by no test", r->id,
+                      status);
     } else if (!passed && !manual) {
         v->state = failed.n ? "failed" : "incomplete";
         v->rule = "control-verified";
-        check_finding(c, "control-verified", loc, r, "%s is %s but no test passed in its latest results: %s",
-                      r->id, status, check_list_text(&why));
+        check_finding(c, "control-verified", loc, r,
+                      "%s is %s but no test passed in its latest results: %s", r->id, status,
+                      check_list_text(&why));
     } else if (failed.n) {
         v->state = "failed";
         v->rule = "control-test-failed";
-        check_finding(c, "control-test-failed", loc, r, "%s is unverified: %s, though %s passed", r->id,
-                      check_list_text(&failed), passed ? passed->id : manual->id);
+        check_finding(c, "control-test-failed", loc, r, "%s is unverified: %s, though %s passed",
+                      r->id, check_list_text(&failed), passed ? passed->id : manual->id);
     } else if (incomplete.n) {
         v->state = "incomplete";
         v->rule = "control-test-incomplete";
         check_finding(c, "control-test-incomplete", loc, r,
-                      "%s is %s but not every test of it passed in its latest result: %s", r->id, status,
-                      check_list_text(&incomplete));
+                      "%s is %s but not every test of it passed in its latest result: %s", r->id,
+                      status, check_list_text(&incomplete));
     } else if (!passed) {
         char when[16];
         date_format(manual_date, when);
         v->state = "manual";
         v->rule = "control-manual";
-        check_finding(c, "control-manual", loc, r,
-                      "%s is verified only by a manual result (%s on %s): attach the evidence its note names",
-                      r->id, manual->id, when);
+        check_finding(
+            c, "control-manual", loc, r,
+            "%s is verified only by a manual result (%s on %s): attach the evidence its note names",
+            r->id, manual->id, when);
     } else {
         v->state = "verified";
     }
@@ -135,20 +140,22 @@ static void check_test(Check *c, const Record *r) {
 
 /* The four testing categories of the premarket guidance (V.C), each with a test. */
 static void check_categories(Check *c, Record **tests, size_t ntests) {
-    static const char *const want[] = {"security-requirements", "threat-mitigation", "vulnerability",
-                                       "penetration"};
+    static const char *const want[] = {"security-requirements", "threat-mitigation",
+                                       "vulnerability", "penetration"};
     CheckList missing = {0};
     for (size_t k = 0; k < sizeof want / sizeof *want; k++) {
         bool found = false;
-        for (size_t i = 0; i < ntests && !found; i++) found = is(record_str(tests[i], "category"), want[k]);
+        for (size_t i = 0; i < ntests && !found; i++)
+            found = is(record_str(tests[i], "category"), want[k]);
         if (!found) check_list_add(&missing, "%s", want[k]);
     }
     if (missing.n) {
         SrcLoc loc = ntests ? check_loc(tests[0], NULL) : c->m->product.loc;
-        check_finding(c, "test-category", loc, NULL,
-                      "no test in the categories %s: the premarket guidance asks for security requirements, "
-                      "threat mitigation, vulnerability and penetration testing",
-                      check_list_text(&missing));
+        check_finding(
+            c, "test-category", loc, NULL,
+            "no test in the categories %s: the premarket guidance asks for security requirements, "
+            "threat mitigation, vulnerability and penetration testing",
+            check_list_text(&missing));
     }
     check_list_free(&missing);
 }
@@ -157,7 +164,9 @@ void rules_control_check(Check *c) {
     size_t ntests, ncontrols;
     Record **tests = check_records(c, "test", &ntests);
     Record **controls = check_records(c, "control", &ncontrols);
-    for (size_t i = 0; i < ntests; i++) check_test(c, tests[i]);
-    for (size_t i = 0; i < ncontrols; i++) check_control(c, controls[i]);
+    for (size_t i = 0; i < ntests; i++)
+        check_test(c, tests[i]);
+    for (size_t i = 0; i < ncontrols; i++)
+        check_control(c, controls[i]);
     check_categories(c, tests, ntests);
 }

@@ -158,7 +158,8 @@ static void check_views(Check *c) {
 static bool threatened(const Record *asset) {
     for (size_t i = 0; i < asset->nin; i++) {
         const Link *l = asset->in[i];
-        if (!l->prose && l->field && strcmp(l->from->type->name, "threat") == 0 && strcmp(l->field->name, "assets") == 0)
+        if (!l->prose && l->field && strcmp(l->from->type->name, "threat") == 0 &&
+            strcmp(l->field->name, "assets") == 0)
             return true;
     }
     return false;
@@ -174,22 +175,24 @@ static void check_threat_coverage(Check *c) {
         if (!j->kind || strcmp(j->kind, "threat-coverage") != 0) continue;
         const Record *asset = j->name ? model_find(c->m, j->name) : NULL;
         if (!asset || strcmp(asset->type->name, "asset") != 0) {
-            check_finding(c, "justification-invalid", justification_loc(c, j), NULL,
-                          "threat-coverage justification names '%s', which is not an asset of the dossier",
-                          j->name ? j->name : "");
+            check_finding(
+                c, "justification-invalid", justification_loc(c, j), NULL,
+                "threat-coverage justification names '%s', which is not an asset of the dossier",
+                j->name ? j->name : "");
             continue;
         }
         const Justification *first = check_justified(c, "threat-coverage", j->name);
         if (first != j) {
             check_finding(c, "justification-invalid", justification_loc(c, j), NULL,
-                          "a second threat-coverage justification for %s (the first is at line %d)", j->name,
-                          first->loc.line);
+                          "a second threat-coverage justification for %s (the first is at line %d)",
+                          j->name, first->loc.line);
             continue;
         }
         check_justification(c, j);
         if (threatened(asset))
             check_finding(c, "justification-unused", justification_loc(c, j), NULL,
-                          "%s is justified as %s but a threat names it", j->name, j->state ? j->state : "(no state)");
+                          "%s is justified as %s but a threat names it", j->name,
+                          j->state ? j->state : "(no state)");
     }
 }
 
@@ -205,7 +208,8 @@ void rules_coverage_check(Check *c) {
             if (j->kind && strcmp(j->kind, coverages[k].kind) == 0) known = true;
         if (!known)
             check_finding(c, "justification-invalid", justification_loc(c, j), NULL,
-                          "justification kind '%s' is not control-category, architecture-view or threat-coverage",
+                          "justification kind '%s' is not control-category, architecture-view or "
+                          "threat-coverage",
                           j->kind ? j->kind : "");
     }
     check_views(c);

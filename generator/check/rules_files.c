@@ -34,7 +34,8 @@ static bool extension_allowed(const char *path, const char *list) {
 /* Why path cannot be carried, or NULL when it can. */
 static const char *path_problem(const Check *c, const char *path, const char *extensions) {
     if (!path[0]) return "is empty";
-    if (path[0] == '/' || strstr(path, "://")) return "is not a path relative to the dossier folder";
+    if (path[0] == '/' || strstr(path, "://"))
+        return "is not a path relative to the dossier folder";
     for (const char *p = path; *p;) {
         const char *e = strchr(p, '/');
         size_t n = e ? (size_t)(e - p) : strlen(p);
@@ -49,12 +50,13 @@ static const char *path_problem(const Check *c, const char *path, const char *ex
     return NULL;
 }
 
-static void check_path(Check *c, const char *rule, const Record *r, const Value *v, const char *what,
-                       const char *extensions) {
+static void check_path(Check *c, const char *rule, const Record *r, const Value *v,
+                       const char *what, const char *extensions) {
     if (!v || v->kind != VAL_SCALAR) return;
     const char *why = path_problem(c, v->text, extensions);
     if (why)
-        check_finding(c, rule, check_loc(r, v), r, "%s: the %s '%s' %s%s", r->id, what, v->text, why,
+        check_finding(c, rule, check_loc(r, v), r, "%s: the %s '%s' %s%s", r->id, what, v->text,
+                      why,
                       strcmp(why, "is not a kind of file the outputs carry") == 0
                           ? arena_printf(c->m->arena, " (%s)", extensions)
                           : "");
@@ -68,12 +70,14 @@ void rules_files_check(Check *c) {
             const Value *v = record_field(rs[i], file_fields[f].field);
             if (!v) continue;
             if (!file_fields[f].key) {
-                check_path(c, file_fields[f].rule, rs[i], v, file_fields[f].what, file_fields[f].extensions);
+                check_path(c, file_fields[f].rule, rs[i], v, file_fields[f].what,
+                           file_fields[f].extensions);
                 continue;
             }
             for (size_t k = 0; v->kind == VAL_LIST && k < v->n; k++)
-                check_path(c, file_fields[f].rule, rs[i], value_get(v->items[k], file_fields[f].key),
-                           file_fields[f].what, file_fields[f].extensions);
+                check_path(c, file_fields[f].rule, rs[i],
+                           value_get(v->items[k], file_fields[f].key), file_fields[f].what,
+                           file_fields[f].extensions);
         }
     }
 }

@@ -138,16 +138,20 @@ static void check_anomaly(Check *c, const Record *r) {
     const Record *fix = check_linked(r, "fixed_in", &pos), *sub = c->v->release;
     int64_t fix_date = 0, sub_date = 0;
     bool fix_dated = fix && check_date(record_field(fix, "date"), &fix_date);
-    bool resolved = fix && (fix == sub || (fix_dated && (sub ? check_date(record_field(sub, "date"), &sub_date) &&
-                                                                    fix_date <= sub_date
-                                                              : c->has_build_date && fix_date <= c->m->build_date)));
+    bool resolved =
+        fix && (fix == sub ||
+                (fix_dated &&
+                 (sub ? check_date(record_field(sub, "date"), &sub_date) && fix_date <= sub_date
+                      : c->has_build_date && fix_date <= c->m->build_date)));
     v->state = resolved ? "resolved" : "unresolved";
     if (resolved) {
         v->detail = fix->id;
         check_finding(c, "anomaly-resolved", check_loc(r, record_field(r, "fixed_in")), r,
-                      "%s is fixed in %s%s%s: it is not an unresolved anomaly of this submission and is left out "
+                      "%s is fixed in %s%s%s: it is not an unresolved anomaly of this submission "
+                      "and is left out "
                       "of 01e",
-                      r->id, fix->id, fix == sub ? ", the release submitted" : ", before the release submitted ",
+                      r->id, fix->id,
+                      fix == sub ? ", the release submitted" : ", before the release submitted ",
                       fix == sub ? "" : (sub ? sub->id : "(none)"));
         return;
     }
@@ -165,5 +169,6 @@ void rules_postmarket_check(Check *c) {
     for (size_t i = 0; i < n; i++)
         check_signal(c, recs[i]);
     recs = check_records(c, "anomaly", &n);
-    for (size_t i = 0; i < n; i++) check_anomaly(c, recs[i]);
+    for (size_t i = 0; i < n; i++)
+        check_anomaly(c, recs[i]);
 }

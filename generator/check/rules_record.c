@@ -97,11 +97,12 @@ static void check_internal_fields(Check *c) {
                               name, r->type->name);
             else if (name && !r->internal && strcmp(name, "title") == 0)
                 /* every public document that names a public record prints its title */
-                check_finding(c, "audience-conflict", check_loc(r, v->items[k]), r,
-                              "%s: internal_fields names 'title', which every public document citing "
-                              "the record prints (the MDS2, advisories, the SBOM page): mark the whole "
-                              "record internal: true instead, or make the title public",
-                              r->id);
+                check_finding(
+                    c, "audience-conflict", check_loc(r, v->items[k]), r,
+                    "%s: internal_fields names 'title', which every public document citing "
+                    "the record prints (the MDS2, advisories, the SBOM page): mark the whole "
+                    "record internal: true instead, or make the title public",
+                    r->id);
         }
     }
 }

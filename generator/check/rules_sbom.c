@@ -97,7 +97,8 @@ static bool carried_out(Check *c, const Record *r, const char *action) {
         if (is(type, "control") && (!action || is(action, "mitigate")) &&
             (is(status, "implemented") || is(status, "partial")))
             return true;
-        if (is(type, "advisory") && (!action || is(action, "notify-customers")) && status && !is(status, "draft"))
+        if (is(type, "advisory") && (!action || is(action, "notify-customers")) && status &&
+            !is(status, "draft"))
             return true;
     }
     return false;
@@ -122,11 +123,11 @@ static void check_eos(Check *c, const Record *r) {
     if (c->has_build_date) date_format(c->m->build_date, build);
     bool past = dated && c->has_build_date && eos < c->m->build_date;
     bool unmaintained = is(support, "no-longer-maintained") || is(support, "abandoned");
-    v->state = past ? "past-end-of-support"
-               : unmaintained ? support
+    v->state = past                                                          ? "past-end-of-support"
+               : unmaintained                                                ? support
                : dated && c->has_build_date && eos - c->m->build_date <= 365 ? "ending-soon"
-               : support_known(r, NULL) ? "supported"
-                                        : "unknown";
+               : support_known(r, NULL)                                      ? "supported"
+                                                                             : "unknown";
     if (!support_known(r, NULL) && !past && !unmaintained) v->rule = "component-support-unknown";
 
     int64_t due;
@@ -137,8 +138,10 @@ static void check_eos(Check *c, const Record *r) {
         date_format(due, d);
         v->rule = "component-eos-overdue";
         check_finding(c, "component-eos-overdue", check_loc(r, due_v), r,
-                      "%s (%s): its end-of-support plan was due on %s and no record carries it out by the build "
-                      "date %s (eos_plan_records: a release out for replace, a control in place for mitigate, an "
+                      "%s (%s): its end-of-support plan was due on %s and no record carries it out "
+                      "by the build "
+                      "date %s (eos_plan_records: a release out for replace, a control in place "
+                      "for mitigate, an "
                       "advisory published for notify-customers); "
                       "carry it out or give a new due date",
                       r->id, r->title, d, build);
@@ -151,8 +154,10 @@ static void check_eos(Check *c, const Record *r) {
         date_format(rel_date, d);
         if (!v->rule) v->rule = "component-eos-shipped";
         check_finding(c, "component-eos-shipped", check_loc(r, eos_v), r,
-                      "%s (%s) reached its end of support on %s, before %s, the release submitted (%s): ship it "
-                      "past its end of support only under an eos_plan that mitigates the risk (action: mitigate)",
+                      "%s (%s) reached its end of support on %s, before %s, the release submitted "
+                      "(%s): ship it "
+                      "past its end of support only under an eos_plan that mitigates the risk "
+                      "(action: mitigate)",
                       r->id, r->title, when, rel->id, d);
     }
     if (plan) return;
@@ -190,8 +195,9 @@ void rules_sbom_check(Check *c) {
             first_unknown = recs[i];
     }
     if (!n)
-        check_finding(c, "sbom-missing", c->m->product.loc, NULL,
-                      "the dossier has no components: put the device's SBOM (CycloneDX or SPDX) in sbom/");
+        check_finding(
+            c, "sbom-missing", c->m->product.loc, NULL,
+            "the dossier has no components: put the device's SBOM (CycloneDX or SPDX) in sbom/");
     if (n && known < n) {
         SrcLoc loc = {first_unknown->path, 0, 0};
         check_finding(
@@ -203,8 +209,9 @@ void rules_sbom_check(Check *c) {
     int want = c->m->min_support_coverage;
     if (n && want >= 0 && known * 100 < (size_t)want * n) {
         SrcLoc loc = {first_unknown->path, 0, 0};
-        check_finding(c, "support-coverage-threshold", loc, NULL,
-                      "%zu of %zu components (%zu%%) have known support data; at least %d%% are required",
-                      known, n, known * 100 / n, want);
+        check_finding(
+            c, "support-coverage-threshold", loc, NULL,
+            "%zu of %zu components (%zu%%) have known support data; at least %d%% are required",
+            known, n, known * 100 / n, want);
     }
 }

@@ -81,7 +81,8 @@ static void judge_residual(Check *c, const Record *r, RecordVerdict *v, bool mit
     if (written && !is(written, v->risk)) {
         const SrcLoc *at = row_loc.path ? &row_loc : &p->risk_loc;
         check_finding(c, "threat-risk-matrix", check_loc(r, record_field(r, "risk")), r,
-                      "%s says risk: %s, but the risk acceptance matrix of dossier.xml (%s:%d) makes %s severity "
+                      "%s says risk: %s, but the risk acceptance matrix of dossier.xml (%s:%d) "
+                      "makes %s severity "
                       "at %s exploitability %s",
                       r->id, written, at->path, at->line, severity, expl, v->risk);
     }
@@ -131,14 +132,18 @@ static void check_threat(Check *c, const Record *r) {
         if (!v->rule) v->rule = "threat-residual-risk";
         if (is(v->risk_source, "matrix"))
             check_finding(c, "threat-residual-risk", check_loc(r, record_field(r, "severity")), r,
-                          "%s: the residual risk (%s severity at %s exploitability) is not acceptable by the risk "
-                          "acceptance matrix of dossier.xml; add controls or accept the risk with a rationale",
-                          r->id, record_str(r, "severity"), residual_exploitability(r, neffective > 0));
+                          "%s: the residual risk (%s severity at %s exploitability) is not "
+                          "acceptable by the risk "
+                          "acceptance matrix of dossier.xml; add controls or accept the risk with "
+                          "a rationale",
+                          r->id, record_str(r, "severity"),
+                          residual_exploitability(r, neffective > 0));
         else
-            check_finding(c, "threat-residual-risk", check_loc(r, record_field(r, "risk")), r,
-                          "%s: the residual risk is not acceptable; add controls or accept the risk "
-                          "with a rationale",
-                          r->id);
+            check_finding(
+                c, "threat-residual-risk", check_loc(r, record_field(r, "risk")), r,
+                "%s: the residual risk is not acceptable; add controls or accept the risk "
+                "with a rationale",
+                r->id);
     }
 }
 
@@ -148,20 +153,23 @@ static void check_threat(Check *c, const Record *r) {
 static void check_asset_threatened(Check *c, const Record *asset) {
     for (size_t i = 0; i < asset->nin; i++) {
         const Link *l = asset->in[i];
-        if (!l->prose && l->field && strcmp(l->from->type->name, "threat") == 0 && strcmp(l->field->name, "assets") == 0)
+        if (!l->prose && l->field && strcmp(l->from->type->name, "threat") == 0 &&
+            strcmp(l->field->name, "assets") == 0)
             return;
     }
     if (check_justified(c, "threat-coverage", asset->id)) return;
     check_finding(c, "asset-threatened", check_loc(asset, NULL), asset,
-                  "%s is named by no threat (no threat lists it in assets): the threat model does not cover it",
+                  "%s is named by no threat (no threat lists it in assets): the threat model does "
+                  "not cover it",
                   asset->id);
 }
 
 /* Words of an asset interface (name, protocol, ports) that make a device a
  * cyber device under 524B(c): it can connect to the internet or to other
  * devices, by wire, radio or removable media. */
-#define CONNECTED_WORDS                                                                                    \
-    "wi-fi|wifi|wlan|802.11|bluetooth|ble|nfc|lte|cellular|zigbee|5g|wireless|ethernet|rj45|tcp|udp|ip|" \
+#define CONNECTED_WORDS                                                                            \
+    "wi-fi|wifi|wlan|802.11|bluetooth|ble|nfc|lte|cellular|zigbee|5g|wireless|ethernet|rj45|tcp|"  \
+    "udp|ip|"                                                                                      \
     "https|http|tls|internet|network|usb|sd|removable|serial|rs-232|hl7|fhir|dicom|mqtt"
 
 /* True when text has one of words (| separated) as a whole word, in any case. */
@@ -171,7 +179,8 @@ static bool has_connected_word(const char *text, const char *words) {
         size_t wl = strcspn(w, "|");
         for (const char *p = text; *p; p++) {
             if (p != text && (isalnum((unsigned char)p[-1]) || p[-1] == '-')) continue;
-            if (strncasecmp(p, w, wl) == 0 && !isalnum((unsigned char)p[wl]) && p[wl] != '-') return true;
+            if (strncasecmp(p, w, wl) == 0 && !isalnum((unsigned char)p[wl]) && p[wl] != '-')
+                return true;
         }
         w += wl + (w[wl] == '|');
     }
@@ -191,13 +200,16 @@ static void check_cyber_device(Check *c) {
             const char *parts[] = {"name", "protocol", "ports"};
             for (size_t q = 0; q < 3; q++) {
                 const Value *v = value_get(list->items[k], parts[q]);
-                if (!v || v->kind != VAL_SCALAR || !has_connected_word(v->text, CONNECTED_WORDS)) continue;
+                if (!v || v->kind != VAL_SCALAR || !has_connected_word(v->text, CONNECTED_WORDS))
+                    continue;
                 SrcLoc loc = p->cyber_device_loc.path ? p->cyber_device_loc : p->loc;
-                check_finding(c, "cyber-device", loc, NULL,
-                              "dossier.xml says the device is not a cyber device (cyberDevice value=\"no\"), but "
-                              "%s has an interface whose %s is '%s' (%s:%d), which connects it: say yes, or "
-                              "correct the interface",
-                              assets[i]->id, parts[q], v->text, assets[i]->path, v->loc.line);
+                check_finding(
+                    c, "cyber-device", loc, NULL,
+                    "dossier.xml says the device is not a cyber device (cyberDevice value=\"no\"), "
+                    "but "
+                    "%s has an interface whose %s is '%s' (%s:%d), which connects it: say yes, or "
+                    "correct the interface",
+                    assets[i]->id, parts[q], v->text, assets[i]->path, v->loc.line);
                 return;
             }
         }
@@ -212,24 +224,29 @@ void rules_threat_check(Check *c) {
         check_threat(c, threats[i]);
     if (n && !p->risk_matrix)
         check_finding(c, "risk-matrix", p->loc, NULL,
-                      "dossier.xml has no risk acceptance matrix (riskAcceptance): the residual risk of the %zu "
+                      "dossier.xml has no risk acceptance matrix (riskAcceptance): the residual "
+                      "risk of the %zu "
                       "threat%s is taken on trust from their risk fields",
                       n, n == 1 ? "" : "s");
     if (!n)
         check_finding(c, "threat-model-empty", p->loc, NULL,
-                      "the dossier has no threats: the threat model, the risk assessment and the traceability "
+                      "the dossier has no threats: the threat model, the risk assessment and the "
+                      "traceability "
                       "matrix are empty");
     if (!p->cyber_device)
-        check_finding(c, "cyber-device-missing", p->loc, NULL,
-                      "dossier.xml gives no cyber-device determination (cyberDevice value=\"yes\" or \"no\", "
-                      "with the reason): section 524B(c) decides which requirements apply");
+        check_finding(
+            c, "cyber-device-missing", p->loc, NULL,
+            "dossier.xml gives no cyber-device determination (cyberDevice value=\"yes\" or \"no\", "
+            "with the reason): section 524B(c) decides which requirements apply");
     if (!p->cvd_policy_url)
         check_finding(c, "cvd-policy", p->loc, NULL,
-                      "dossier.xml names no coordinated vulnerability disclosure policy (cvd policy=\"URL\"): "
+                      "dossier.xml names no coordinated vulnerability disclosure policy (cvd "
+                      "policy=\"URL\"): "
                       "section 524B(b)(1) requires one");
     if (n) { /* without threats, threat-mitigated and the checklist say so once */
         Record **assets = check_records(c, "asset", &n);
-        for (size_t i = 0; i < n; i++) check_asset_threatened(c, assets[i]);
+        for (size_t i = 0; i < n; i++)
+            check_asset_threatened(c, assets[i]);
     }
     check_cyber_device(c);
 }

@@ -103,7 +103,8 @@ typedef struct Rows {
     size_t n, cap;
 } Rows;
 
-static MatrixRow *add_row(Rows *rows, const Record *threat, const Record *control, const Record *test) {
+static MatrixRow *add_row(Rows *rows, const Record *threat, const Record *control,
+                          const Record *test) {
     if (rows->n == rows->cap) {
         rows->cap = rows->cap ? rows->cap * 2 : 64;
         rows->items = xrealloc(rows->items, rows->cap * sizeof *rows->items);
@@ -186,7 +187,8 @@ static void judge_risk(Check *c) {
         bool mitigated = false;
         size_t pos = 0;
         const Record *ctl;
-        while (!mitigated && (ctl = check_linked(threats[i], "mitigated_by", &pos))) mitigated = in_place(ctl);
+        while (!mitigated && (ctl = check_linked(threats[i], "mitigated_by", &pos)))
+            mitigated = in_place(ctl);
         if (mitigated) k->mitigated++;
         if (accepted) k->accepted++;
         if (!mitigated && !accepted) k->open++;
@@ -232,7 +234,8 @@ static int cmp_record_id(const void *pa, const void *pb) {
 static Gathered gather(Judge *j, const char *rules, const Record *const *scope, size_t nscope) {
     Gathered g = {0};
     const Diag *d = j->c->d;
-    for (size_t i = 0; i < nscope; i++) j->mark[scope[i]->order] = 1;
+    for (size_t i = 0; i < nscope; i++)
+        j->mark[scope[i]->order] = 1;
     size_t cap = 0;
     for (const char *p = rules; *p;) {
         p += strspn(p, " ");
@@ -256,8 +259,10 @@ static Gathered gather(Judge *j, const char *rules, const Record *const *scope, 
             const Record *rec = f->record ? model_find(j->c->m, f->record) : NULL;
             if (scope && rec && !j->mark[rec->order]) continue;
             g.n++;
-            if (f->severity == SEV_ERROR) g.errors++;
-            else if (f->severity == SEV_WARNING) g.warnings++;
+            if (f->severity == SEV_ERROR)
+                g.errors++;
+            else if (f->severity == SEV_WARNING)
+                g.warnings++;
             if (!rec) continue;
             if (g.nrecords == cap) {
                 cap = cap ? cap * 2 : 16;
@@ -267,7 +272,8 @@ static Gathered gather(Judge *j, const char *rules, const Record *const *scope, 
         }
         p += len;
     }
-    for (size_t i = 0; i < nscope; i++) j->mark[scope[i]->order] = 0;
+    for (size_t i = 0; i < nscope; i++)
+        j->mark[scope[i]->order] = 0;
     if (g.nrecords) {
         qsort(g.records, g.nrecords, sizeof *g.records, cmp_record_id);
         size_t w = 1;
@@ -307,10 +313,13 @@ static ChecklistItem *add_item(Judge *j, const char *ref, const char *question, 
     va_end(ap);
     Arena *a = j->c->m->arena;
     ChecklistItem *it = &j->items[j->n++];
-    *it = (ChecklistItem){.ref = ref, .question = question, .state = state,
+    *it = (ChecklistItem){.ref = ref,
+                          .question = question,
+                          .state = state,
                           .detail = arena_strndup(a, sb.data ? sb.data : "", sb.len),
                           .rules = rules ? rules : "",
-                          .records = copy_records(a, recs, nrecs), .nrecords = nrecs};
+                          .records = copy_records(a, recs, nrecs),
+                          .nrecords = nrecs};
     sb_free(&sb);
     return it;
 }
@@ -344,8 +353,9 @@ static void by_findings(Judge *j, const char *ref, const char *question, const c
     Arena *a = j->c->m->arena;
     Gathered g = gather(j, rules, scope, nscope);
     if (g.errors || g.warnings)
-        add_item(j, ref, question, g.errors ? VERDICT_FAIL : VERDICT_UNKNOWN, rules, g.records, g.nrecords,
-                 "%s: %s (%s).", fail_detail, count_text(a, g.errors + g.warnings, "finding", "findings"),
+        add_item(j, ref, question, g.errors ? VERDICT_FAIL : VERDICT_UNKNOWN, rules, g.records,
+                 g.nrecords, "%s: %s (%s).", fail_detail,
+                 count_text(a, g.errors + g.warnings, "finding", "findings"),
                  g.nrecords ? ids_text(a, g.records, g.nrecords) : "see the findings");
     else
         add_item(j, ref, question, VERDICT_PASS, rules, scope, nscope, "%s", pass_detail);
@@ -386,7 +396,8 @@ static void checklist(Judge *j) {
     Arena *a = c->m->arena;
     const Product *p = &c->m->product;
     Set threats = all_of(j, "threat"), controls = all_of(j, "control"), tests = all_of(j, "test");
-    Set views = all_of(j, "view"), vulns = all_of(j, "vulnerability"), components = all_of(j, "component");
+    Set views = all_of(j, "view"), vulns = all_of(j, "vulnerability"),
+        components = all_of(j, "component");
     Set assets = all_of(j, "asset"), signals = all_of(j, "signal");
     Gathered g;
 
@@ -395,10 +406,12 @@ static void checklist(Judge *j) {
     g = gather(j, "cyber-device", NULL, 0);
     if (g.n)
         add_item(j, "524B(c)", q, VERDICT_FAIL, "cyber-device", NULL, 0,
-                 "dossier.xml says no, but the assets' interfaces connect the device (the cyber-device finding).");
+                 "dossier.xml says no, but the assets' interfaces connect the device (the "
+                 "cyber-device finding).");
     else if (is(p->cyber_device, "yes") || is(p->cyber_device, "no"))
-        add_item(j, "524B(c)", q, VERDICT_PASS, "cyber-device", NULL, 0, "dossier.xml determines: %s%s%s",
-                 p->cyber_device, p->cyber_device_reason ? ". " : "",
+        add_item(j, "524B(c)", q, VERDICT_PASS, "cyber-device", NULL, 0,
+                 "dossier.xml determines: %s%s%s", p->cyber_device,
+                 p->cyber_device_reason ? ". " : "",
                  p->cyber_device_reason ? p->cyber_device_reason : "");
     else
         add_item(j, "524B(c)", q, VERDICT_UNKNOWN, "cyber-device-missing", NULL, 0,
@@ -406,36 +419,43 @@ static void checklist(Judge *j) {
     gathered_free(&g);
 
     /* 524B(b)(1) */
-    q = "Plan to monitor, identify and address postmarket vulnerabilities, with coordinated vulnerability disclosure";
+    q = "Plan to monitor, identify and address postmarket vulnerabilities, with coordinated "
+        "vulnerability disclosure";
     if (p->cvd_policy_url)
         add_item(j, "524B(b)(1)", q, VERDICT_MANUAL, "", signals.items, signals.n,
-                 "Attach the cybersecurity management plan (08). The dossier names the CVD policy at %s and records %s.",
-                 p->cvd_policy_url, count_text(a, signals.n, "surveillance signal", "surveillance signals"));
+                 "Attach the cybersecurity management plan (08). The dossier names the CVD policy "
+                 "at %s and records %s.",
+                 p->cvd_policy_url,
+                 count_text(a, signals.n, "surveillance signal", "surveillance signals"));
     else
-        add_item(j, "524B(b)(1)", q, VERDICT_FAIL, "cvd-policy", NULL, 0,
-                 "dossier.xml names no coordinated vulnerability disclosure policy (cvd policy=\"…\").");
+        add_item(
+            j, "524B(b)(1)", q, VERDICT_FAIL, "cvd-policy", NULL, 0,
+            "dossier.xml names no coordinated vulnerability disclosure policy (cvd policy=\"…\").");
 
     /* 524B(b)(2)(B) */
     q = "Uncontrolled-risk vulnerabilities communicated within 30 days and fixed within 60 days";
     const char *ref = "524B(b)(2)(B); postmarket 30/60 days";
     Set uncontrolled = where(j, "vulnerability", "risk", "uncontrolled");
     if (!uncontrolled.n)
-        add_item(j, ref, q, VERDICT_NA, "uncontrolled-communicated uncontrolled-fixed", vulns.items, vulns.n,
-                 "No vulnerability is assessed as uncontrolled risk (%s recorded).",
+        add_item(j, ref, q, VERDICT_NA, "uncontrolled-communicated uncontrolled-fixed", vulns.items,
+                 vulns.n, "No vulnerability is assessed as uncontrolled risk (%s recorded).",
                  count_text(a, vulns.n, "vulnerability", "vulnerabilities"));
     else
-        by_findings(j, ref, q, "uncontrolled-communicated uncontrolled-fixed", uncontrolled.items, uncontrolled.n,
-                    arena_printf(a, "%s communicated and fixed on time.",
-                                 count_text(a, uncontrolled.n, "uncontrolled-risk vulnerability was",
-                                            "uncontrolled-risk vulnerabilities were")),
-                    "Late communication or fix");
+        by_findings(
+            j, ref, q, "uncontrolled-communicated uncontrolled-fixed", uncontrolled.items,
+            uncontrolled.n,
+            arena_printf(a, "%s communicated and fixed on time.",
+                         count_text(a, uncontrolled.n, "uncontrolled-risk vulnerability was",
+                                    "uncontrolled-risk vulnerabilities were")),
+            "Late communication or fix");
 
     /* 524B(b)(2)(A) */
     Set cycle = where(j, "release", "kind", "routine out-of-cycle");
     Set routine = where(j, "release", "kind", "routine");
-    add_item(j, "524B(b)(2)(A)", "Updates and patches on a reasonably justified regular cycle", VERDICT_MANUAL, "",
-             cycle.items, cycle.n,
-             "Cite the plan's regular-cycle timeline and its justification. The dossier records %s and %s.",
+    add_item(j, "524B(b)(2)(A)", "Updates and patches on a reasonably justified regular cycle",
+             VERDICT_MANUAL, "", cycle.items, cycle.n,
+             "Cite the plan's regular-cycle timeline and its justification. The dossier records %s "
+             "and %s.",
              count_text(a, routine.n, "routine release", "routine releases"),
              count_text(a, cycle.n - routine.n, "out-of-cycle release", "out-of-cycle releases"));
 
@@ -445,10 +465,11 @@ static void checklist(Judge *j) {
         add_item(j, "524B(b)(3); eSTAR 69", q, VERDICT_UNKNOWN, "sbom-missing", NULL, 0,
                  "No SBOM loaded: the dossier has no sbom/ folder with a CycloneDX or SPDX file.");
     else
-        by_findings(j, "524B(b)(3); eSTAR 69", q, "component-ntia", components.items, components.n,
-                    arena_printf(a, "%s the NTIA minimum elements.",
-                                 count_text(a, components.n, "component carries", "components carry")),
-                    "Components lack NTIA minimum elements");
+        by_findings(
+            j, "524B(b)(3); eSTAR 69", q, "component-ntia", components.items, components.n,
+            arena_printf(a, "%s the NTIA minimum elements.",
+                         count_text(a, components.n, "component carries", "components carry")),
+            "Components lack NTIA minimum elements");
 
     /* eSTAR 70 */
     q = "Level of support and end-of-support date of each component";
@@ -456,42 +477,51 @@ static void checklist(Judge *j) {
         add_item(j, "eSTAR 70", q, VERDICT_UNKNOWN, "sbom-missing", NULL, 0,
                  "No SBOM loaded, so no component's support can be stated.");
     else
-        by_findings(j, "eSTAR 70", q,
-                    "component-support component-eos-plan component-eos-overdue component-eos-shipped "
-                    "component-support-unknown",
-                    components.items, components.n,
-                    "Every component gives its level of support and end-of-support date, and every plan for "
-                    "one past its end of support is on time.",
-                    "Support data, end-of-support plans or their dates");
+        by_findings(
+            j, "eSTAR 70", q,
+            "component-support component-eos-plan component-eos-overdue component-eos-shipped "
+            "component-support-unknown",
+            components.items, components.n,
+            "Every component gives its level of support and end-of-support date, and every plan "
+            "for "
+            "one past its end of support is on time.",
+            "Support data, end-of-support plans or their dates");
 
-    add_item(j, "eSTAR 71", "Supported operating systems and versions (none past or near end of support)",
+    add_item(j, "eSTAR 71",
+             "Supported operating systems and versions (none past or near end of support)",
              VERDICT_MANUAL, "", NULL, 0,
-             "The dossier has no field for supported operating systems: list them and attach the evidence.");
+             "The dossier has no field for supported operating systems: list them and attach the "
+             "evidence.");
 
     /* eSTAR 63 */
     q = "Security risk management report";
     if (!threats.n)
-        add_item(j, "eSTAR 63", q, VERDICT_FAIL, "threat-model-empty", NULL, 0, "The dossier has no threats.");
+        add_item(j, "eSTAR 63", q, VERDICT_FAIL, "threat-model-empty", NULL, 0,
+                 "The dossier has no threats.");
     else
-        by_findings(j, "eSTAR 63", q, "threat-mitigated threat-acceptance threat-residual-risk", threats.items,
-                    threats.n,
-                    arena_printf(a, "Written from %s, each mitigated or accepted with rationale (01).",
+        by_findings(j, "eSTAR 63", q, "threat-mitigated threat-acceptance threat-residual-risk",
+                    threats.items, threats.n,
+                    arena_printf(a,
+                                 "Written from %s, each mitigated or accepted with rationale (01).",
                                  count_text(a, threats.n, "threat", "threats")),
                     "Threats neither mitigated nor accepted, or residual risk not acceptable");
 
     /* eSTAR 64 */
     q = "Threat model covering all end-to-end elements";
     if (!threats.n)
-        add_item(j, "eSTAR 64", q, VERDICT_FAIL, "threat-model-empty", NULL, 0, "The dossier has no threats.");
+        add_item(j, "eSTAR 64", q, VERDICT_FAIL, "threat-model-empty", NULL, 0,
+                 "The dossier has no threats.");
     else {
         size_t nscope = threats.n + assets.n;
         const Record **scope = xmalloc((nscope ? nscope : 1) * sizeof *scope);
         if (threats.n) memcpy(scope, threats.items, threats.n * sizeof *scope);
         if (assets.n) memcpy(scope + threats.n, assets.items, assets.n * sizeof *scope);
-        by_findings(j, "eSTAR 64", q, "asset-threatened", scope, nscope,
-                    arena_printf(a, "Every one of the %s is named by a threat, or dossier.xml justifies it (01a).",
-                                 count_text(a, assets.n, "asset", "assets")),
-                    "Assets named by no threat");
+        by_findings(
+            j, "eSTAR 64", q, "asset-threatened", scope, nscope,
+            arena_printf(
+                a, "Every one of the %s is named by a threat, or dossier.xml justifies it (01a).",
+                count_text(a, assets.n, "asset", "assets")),
+            "Assets named by no threat");
         free(scope);
     }
 
@@ -499,52 +529,65 @@ static void checklist(Judge *j) {
      * required-field finding */
     q = "Threat modeling methodology";
     if (!threats.n)
-        add_item(j, "eSTAR 65", q, VERDICT_FAIL, "threat-model-empty", NULL, 0, "The dossier has no threats.");
+        add_item(j, "eSTAR 65", q, VERDICT_FAIL, "threat-model-empty", NULL, 0,
+                 "The dossier has no threats.");
     else {
         Set nostride = {arena_alloc(a, threats.n * sizeof *nostride.items), 0};
         for (size_t i = 0; i < threats.n; i++)
-            if (!record_str(threats.items[i], "stride")) nostride.items[nostride.n++] = threats.items[i];
+            if (!record_str(threats.items[i], "stride"))
+                nostride.items[nostride.n++] = threats.items[i];
         if (nostride.n)
             add_item(j, "eSTAR 65", q, VERDICT_FAIL, "required-field", nostride.items, nostride.n,
-                     "%s no STRIDE category: %s.", count_text(a, nostride.n, "threat gives", "threats give"),
+                     "%s no STRIDE category: %s.",
+                     count_text(a, nostride.n, "threat gives", "threats give"),
                      ids_text(a, nostride.items, nostride.n));
         else
             add_item(j, "eSTAR 65", q, VERDICT_PASS, "required-field", threats.items, threats.n,
                      "STRIDE: every threat names its category.");
     }
 
-    by_findings(j, "eSTAR 66, 76",
-                "The four architecture views (global system, multi-patient harm, updatability/patchability, security use cases)",
-                "architecture-view view-content diagram-file", views.items, views.n,
-                arena_printf(a, "%s cover the four kinds, or dossier.xml justifies the missing ones (03).",
-                             count_text(a, views.n, "view", "views")),
-                "Missing or incomplete architecture views");
+    by_findings(
+        j, "eSTAR 66, 76",
+        "The four architecture views (global system, multi-patient harm, "
+        "updatability/patchability, security use cases)",
+        "architecture-view view-content diagram-file", views.items, views.n,
+        arena_printf(a, "%s cover the four kinds, or dossier.xml justifies the missing ones (03).",
+                     count_text(a, views.n, "view", "views")),
+        "Missing or incomplete architecture views");
 
     /* eSTAR 67, 68 */
-    q = "Cybersecurity risk assessment by exploitability (not probability), with scoring method and acceptance criteria";
+    q = "Cybersecurity risk assessment by exploitability (not probability), with scoring method "
+        "and acceptance criteria";
     if (!threats.n)
         add_item(j, "eSTAR 67, 68", q, VERDICT_FAIL, "threat-model-empty", NULL, 0,
                  "The dossier has no threats, so nothing is assessed.");
     else
-        by_findings(j, "eSTAR 67, 68", q, "threat-post-mitigation threat-residual-risk threat-risk-matrix risk-matrix",
+        by_findings(j, "eSTAR 67, 68", q,
+                    "threat-post-mitigation threat-residual-risk threat-risk-matrix risk-matrix",
                     threats.items, threats.n,
-                    "Each threat is scored by exploitability before and after controls and by severity of patient "
-                    "harm, and its residual risk is read from the risk acceptance matrix of dossier.xml (01b).",
-                    "Threats without post-mitigation exploitability, residual risk not acceptable or not by the "
+                    "Each threat is scored by exploitability before and after controls and by "
+                    "severity of patient "
+                    "harm, and its residual risk is read from the risk acceptance matrix of "
+                    "dossier.xml (01b).",
+                    "Threats without post-mitigation exploitability, residual risk not acceptable "
+                    "or not by the "
                     "acceptance matrix");
 
     /* eSTAR 72 */
     q = "Assessment of vulnerabilities in the SBOM components, with controls";
     if (!vulns.n && !components.n)
         add_item(j, "eSTAR 72", q, VERDICT_UNKNOWN, "sbom-missing", NULL, 0,
-                 "No SBOM loaded and no vulnerability recorded: nothing shows the components were checked for "
+                 "No SBOM loaded and no vulnerability recorded: nothing shows the components were "
+                 "checked for "
                  "known vulnerabilities.");
     else if (!vulns.n)
         add_item(j, "eSTAR 72", q, VERDICT_MANUAL, "", components.items, components.n,
-                 "No vulnerability is recorded against the %s: attach the scan (KEV included) that found none.",
+                 "No vulnerability is recorded against the %s: attach the scan (KEV included) that "
+                 "found none.",
                  count_text(a, components.n, "component", "components"));
     else
-        by_findings(j, "eSTAR 72", q, "vulnerability-assessment vex-justification vulnerability-unknown", vulns.items,
+        by_findings(j, "eSTAR 72", q,
+                    "vulnerability-assessment vex-justification vulnerability-unknown", vulns.items,
                     vulns.n,
                     arena_printf(a, "%s assessed (01d).",
                                  count_text(a, vulns.n, "vulnerability is", "vulnerabilities are")),
@@ -552,7 +595,8 @@ static void checklist(Judge *j) {
 
     /* eSTAR 73: the anomalies unresolved in the release submitted */
     q = "Assessment of unresolved anomalies";
-    Set unresolved = {arena_alloc(a, (c->v->unresolved_anomalies + 1) * sizeof *unresolved.items), 0};
+    Set unresolved = {arena_alloc(a, (c->v->unresolved_anomalies + 1) * sizeof *unresolved.items),
+                      0};
     Set anomalies = all_of(j, "anomaly");
     for (size_t i = 0; i < anomalies.n; i++)
         if (is(check_verdict(c, anomalies.items[i])->state, "unresolved"))
@@ -563,7 +607,8 @@ static void checklist(Judge *j) {
     else
         by_findings(j, "eSTAR 73", q, "anomaly-cwe", unresolved.items, unresolved.n,
                     arena_printf(a, "%s assessed with CWE and security impact (01e).",
-                                 count_text(a, unresolved.n, "unresolved anomaly is", "unresolved anomalies are")),
+                                 count_text(a, unresolved.n, "unresolved anomaly is",
+                                            "unresolved anomalies are")),
                     "Unresolved anomalies without a CWE");
 
     /* eSTAR 74 */
@@ -573,55 +618,67 @@ static void checklist(Judge *j) {
     q = "Cybersecurity metrics data";
     if (!affected)
         add_item(j, "eSTAR 74", q, VERDICT_NA, "", vulns.items, vulns.n,
-                 "No vulnerability affects the device, so there is nothing to measure yet; the plan (08) says how "
+                 "No vulnerability affects the device, so there is nothing to measure yet; the "
+                 "plan (08) says how "
                  "metrics will be kept.");
     else
         add_item(j, "eSTAR 74", q, VERDICT_PASS, "", vulns.items, vulns.n,
                  "Share patched, time to patch and time to field, by severity, over %s (02).",
                  count_text(a, affected, "vulnerability", "vulnerabilities"));
 
-    by_findings(j, "eSTAR 75", "Security controls in the eight categories", "control-category", controls.items,
-                controls.n,
-                arena_printf(a, "%s the eight categories, or dossier.xml justifies a category (04).",
+    by_findings(j, "eSTAR 75", "Security controls in the eight categories", "control-category",
+                controls.items, controls.n,
+                arena_printf(a,
+                             "%s the eight categories, or dossier.xml justifies a category (04).",
                              count_text(a, controls.n, "control covers", "controls cover")),
                 "Categories without an implemented control or justification");
 
     /* eSTAR 77 */
     q = "Cybersecurity testing and test reports";
-    const char *test_rules = "control-verified control-test-failed control-test-incomplete evidence-file test-category";
+    const char *test_rules =
+        "control-verified control-test-failed control-test-incomplete evidence-file test-category";
     g = gather(j, test_rules, NULL, 0);
     Gathered manual = gather(j, "control-manual", NULL, 0);
     if (g.errors || g.warnings)
-        add_item(j, "eSTAR 77", q, g.errors ? VERDICT_FAIL : VERDICT_UNKNOWN, test_rules, g.records, g.nrecords,
-                 "Controls without a passing latest result on every test, evidence files that are not in the "
+        add_item(j, "eSTAR 77", q, g.errors ? VERDICT_FAIL : VERDICT_UNKNOWN, test_rules, g.records,
+                 g.nrecords,
+                 "Controls without a passing latest result on every test, evidence files that are "
+                 "not in the "
                  "dossier, or test categories without a test: %s (%s).",
                  count_text(a, g.errors + g.warnings, "finding", "findings"),
                  g.nrecords ? ids_text(a, g.records, g.nrecords) : "see the findings");
     else if (manual.n)
-        add_item(j, "eSTAR 77", q, VERDICT_MANUAL, "control-manual", manual.records, manual.nrecords,
+        add_item(j, "eSTAR 77", q, VERDICT_MANUAL, "control-manual", manual.records,
+                 manual.nrecords,
                  "Attach the evidence of the manual results of %s; the rest passed (06).",
                  ids_text(a, manual.records, manual.nrecords));
     else
         add_item(j, "eSTAR 77", q, VERDICT_PASS, test_rules, tests.items, tests.n,
-                 "%s in all four categories; every test of every implemented control passed in its latest "
+                 "%s in all four categories; every test of every implemented control passed in its "
+                 "latest "
                  "result (06).",
                  count_text(a, tests.n, "test", "tests"));
     gathered_free(&g);
     gathered_free(&manual);
 
-    add_item(j, "eSTAR 78", "Cybersecurity management plan with regular-cycle and out-of-cycle patch timelines",
+    add_item(j, "eSTAR 78",
+             "Cybersecurity management plan with regular-cycle and out-of-cycle patch timelines",
              VERDICT_MANUAL, "", NULL, 0,
-             "Attach the plan and cite the pages with both timelines and their justification; 08 lists what the "
+             "Attach the plan and cite the pages with both timelines and their justification; 08 "
+             "lists what the "
              "dossier records.");
-    add_item(j, "VI.A", "Labeling: cybersecurity information for users", VERDICT_MANUAL, "", NULL, 0,
-             "Attach the labeling; 07 lists the fourteen items the FDA recommends and which records speak to each.");
+    add_item(j, "VI.A", "Labeling: cybersecurity information for users", VERDICT_MANUAL, "", NULL,
+             0,
+             "Attach the labeling; 07 lists the fourteen items the FDA recommends and which "
+             "records speak to each.");
 }
 
 static void judge_checklist(Check *c) {
     const Diag *d = c->d;
     Judge j = {.c = c, .nfindings = d->n};
     j.by_rule = xmalloc((d->n ? d->n : 1) * sizeof *j.by_rule);
-    for (size_t i = 0; i < d->n; i++) j.by_rule[i] = i;
+    for (size_t i = 0; i < d->n; i++)
+        j.by_rule[i] = i;
     sort_diag = d;
     if (d->n) qsort(j.by_rule, d->n, sizeof *j.by_rule, cmp_by_rule);
     j.mark = xmalloc(c->m->nrecords ? c->m->nrecords : 1);

@@ -21,11 +21,15 @@ static char *slug(Arena *a, const char *s) {
     for (; *s; s++) {
         char c = *s;
         if (c >= 'A' && c <= 'Z') c = (char)(c - 'A' + 'a');
-        bool keep = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c == '.' && p > out && p[-1] != '.');
-        if (keep) *p++ = c;
-        else if (p > out && p[-1] != '-') *p++ = '-';
+        bool keep = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                    (c == '.' && p > out && p[-1] != '.');
+        if (keep)
+            *p++ = c;
+        else if (p > out && p[-1] != '-')
+            *p++ = '-';
     }
-    while (p > out && (p[-1] == '-' || p[-1] == '.')) p--;
+    while (p > out && (p[-1] == '-' || p[-1] == '.'))
+        p--;
     *p = 0;
     return out;
 }
@@ -107,17 +111,17 @@ typedef struct Index {
     Arena *a;
     const BundleFile *files;
     size_t n;
-    const char **hex;        /* per file, its SHA-256 once computed */
-    const Record **by_path;  /* records with a source path, sorted by it */
+    const char **hex;       /* per file, its SHA-256 once computed */
+    const Record **by_path; /* records with a source path, sorted by it */
     size_t nby_path;
     const Finding **findings; /* findings with a path, sorted by it */
     size_t nfindings;
-    json_t *documents;       /* documents.json's list (a reference), or NULL */
+    json_t *documents; /* documents.json's list (a reference), or NULL */
     struct IndexDoc {
         const char *path;
         json_t *doc;
         size_t at; /* its place in the list: the first of a path twice wins */
-    } *docs;                 /* its entries sorted by path */
+    } * docs;      /* its entries sorted by path */
     size_t ndocs;
 } Index;
 
@@ -134,7 +138,8 @@ static const char *file_hash(Index *x, const BundleFile *f) {
 /* The record as the manifest names it: ID, source file, that file's hash. */
 static ManifestRecord manifest_record(Index *x, const Record *r) {
     ManifestRecord mr = {r->id, r->path, "not in the bundle"};
-    const BundleFile *f = r->path ? lookup(x->files, x->n, arena_printf(x->a, "records/%s", r->path)) : NULL;
+    const BundleFile *f =
+        r->path ? lookup(x->files, x->n, arena_printf(x->a, "records/%s", r->path)) : NULL;
     if (f) mr.sha256 = file_hash(x, f);
     return mr;
 }
@@ -161,7 +166,8 @@ static int by_doc_path(const void *a, const void *b) {
     return c ? c : (x->at > y->at) - (x->at < y->at);
 }
 
-static void index_make(Index *x, Arena *a, const Model *m, const Diag *d, const BundleFile *files, size_t n) {
+static void index_make(Index *x, Arena *a, const Model *m, const Diag *d, const BundleFile *files,
+                       size_t n) {
     memset(x, 0, sizeof *x);
     x->a = a;
     x->files = files;
@@ -193,15 +199,17 @@ static void index_make(Index *x, Arena *a, const Model *m, const Diag *d, const 
 }
 
 /* The first index in a sorted array of n whose key is not below want. */
-#define LOWER_BOUND(n, key_at, want, out)                              \
-    do {                                                               \
-        size_t lo_ = 0, hi_ = (n);                                     \
-        while (lo_ < hi_) {                                            \
-            size_t mid_ = lo_ + (hi_ - lo_) / 2;                       \
-            if (strcmp((key_at(mid_)), (want)) < 0) lo_ = mid_ + 1;    \
-            else hi_ = mid_;                                           \
-        }                                                              \
-        (out) = lo_;                                                   \
+#define LOWER_BOUND(n, key_at, want, out)                                                          \
+    do {                                                                                           \
+        size_t lo_ = 0, hi_ = (n);                                                                 \
+        while (lo_ < hi_) {                                                                        \
+            size_t mid_ = lo_ + (hi_ - lo_) / 2;                                                   \
+            if (strcmp((key_at(mid_)), (want)) < 0)                                                \
+                lo_ = mid_ + 1;                                                                    \
+            else                                                                                   \
+                hi_ = mid_;                                                                        \
+        }                                                                                          \
+        (out) = lo_;                                                                               \
     } while (0)
 
 /* What the build knows about a source file: checked by dossier with its
@@ -212,15 +220,20 @@ static const char *source_validation(Index *x, const char *rel, size_t nrecords)
     LOWER_BOUND(x->nfindings, FINDING_PATH, rel, i);
 #undef FINDING_PATH
     for (; i < x->nfindings && strcmp(x->findings[i]->loc.path, rel) == 0; i++) {
-        if (x->findings[i]->severity == SEV_ERROR) err++;
-        else if (x->findings[i]->severity == SEV_WARNING) warn++;
+        if (x->findings[i]->severity == SEV_ERROR)
+            err++;
+        else if (x->findings[i]->severity == SEV_WARNING)
+            warn++;
     }
     if (nrecords == 0 && err == 0 && warn == 0 && strcmp(rel, "dossier.xml") != 0)
-        return "not validated: copied as it is (evidence, diagram or a file no loader reads records from)";
+        return "not validated: copied as it is (evidence, diagram or a file no loader reads "
+               "records from)";
     if (err || warn)
-        return arena_printf(x->a, "validated by dossier check: %zu error%s, %zu warning%s (see findings.html)", err,
-                            err == 1 ? "" : "s", warn, warn == 1 ? "" : "s");
-    return "validated by dossier check: read by its loader, its records typed against schemas/records.xml and "
+        return arena_printf(
+            x->a, "validated by dossier check: %zu error%s, %zu warning%s (see findings.html)", err,
+            err == 1 ? "" : "s", warn, warn == 1 ? "" : "s");
+    return "validated by dossier check: read by its loader, its records typed against "
+           "schemas/records.xml and "
            "checked; no errors or warnings";
 }
 
@@ -230,9 +243,11 @@ static void source_records(Index *x, const char *rel, ManifestEntry *e) {
 #define RECORD_PATH(k) (x->by_path[k]->path)
     LOWER_BOUND(x->nby_path, RECORD_PATH, rel, i);
 #undef RECORD_PATH
-    while (i + count < x->nby_path && strcmp(x->by_path[i + count]->path, rel) == 0) count++;
+    while (i + count < x->nby_path && strcmp(x->by_path[i + count]->path, rel) == 0)
+        count++;
     e->records = arena_alloc(x->a, (count + 1) * sizeof *e->records);
-    for (size_t k = 0; k < count; k++) e->records[e->nrecords++] = manifest_record(x, x->by_path[i + k]);
+    for (size_t k = 0; k < count; k++)
+        e->records[e->nrecords++] = manifest_record(x, x->by_path[i + k]);
     e->validation = source_validation(x, rel, count);
 }
 
@@ -243,15 +258,18 @@ static void document_records(Index *x, const Model *m, const BundleFile *doc, Ma
     /* a PDF of build --pdf rests on the records of the HTML it was printed from */
     size_t plen = strlen(doc->path), at;
     bool pdf = plen > 4 && strcmp(doc->path + plen - 4, ".pdf") == 0;
-    const char *path = pdf ? arena_printf(x->a, "%.*s.html", (int)(plen - 4), doc->path) : doc->path;
+    const char *path =
+        pdf ? arena_printf(x->a, "%.*s.html", (int)(plen - 4), doc->path) : doc->path;
 #define DOC_PATH(k) (x->docs[k].path)
     LOWER_BOUND(x->ndocs, DOC_PATH, path, at);
 #undef DOC_PATH
     if (at >= x->ndocs || strcmp(x->docs[at].path, path) != 0) return;
     json_t *d = x->docs[at].doc;
     const char *v = json_string_value(json_object_get(d, "validation"));
-    *validation = pdf ? arena_printf(x->a, "not validated: printed to PDF by Chromium from %s", path)
-                  : v ? arena_strdup(x->a, v) : "not validated: written by dossier from the records it names";
+    *validation =
+        pdf ? arena_printf(x->a, "not validated: printed to PDF by Chromium from %s", path)
+        : v ? arena_strdup(x->a, v)
+            : "not validated: written by dossier from the records it names";
     json_t *ids = json_object_get(d, "records");
     e->records = arena_alloc(x->a, (json_array_size(ids) + 1) * sizeof *e->records);
     size_t k;
@@ -290,7 +308,8 @@ bool bundle_finish(const Model *m, const Diag *d, const EmitOptions *e, OutDir *
     json_decref(x.documents);
     char *manifest = manifest_json(m, entries, n);
     size_t mlen = strlen(manifest);
-    ok = outdir_write(o, PREFIX "manifest.json", manifest, mlen) && outdir_write(o, "manifest.json", manifest, mlen);
+    ok = outdir_write(o, PREFIX "manifest.json", manifest, mlen) &&
+         outdir_write(o, "manifest.json", manifest, mlen);
     StrBuf sig;
     sb_init(&sig);
     if (ok && e->sign_key) {
@@ -303,7 +322,9 @@ bool bundle_finish(const Model *m, const Diag *d, const EmitOptions *e, OutDir *
         memcpy(all, files, n * sizeof *all);
         all[n] = (BundleFile){"manifest.json", (const unsigned char *)manifest, mlen};
         size_t nall = n + 1;
-        if (e->sign_key) all[nall++] = (BundleFile){"manifest.json.minisig", (const unsigned char *)sig.data, sig.len};
+        if (e->sign_key)
+            all[nall++] =
+                (BundleFile){"manifest.json.minisig", (const unsigned char *)sig.data, sig.len};
         unsigned char *zip;
         size_t ziplen;
         ok = zip_pack(all, nall, m->build_date, &zip, &ziplen);

@@ -51,8 +51,10 @@ typedef struct ZipEntry {
 } ZipEntry;
 
 typedef enum ZipProblem {
-    ZIP_DEPARTS, /* not as zip_pack writes it (a comment, a mode, a folder entry), yet safe to unpack */
-    ZIP_UNSAFE,  /* an entry not to unpack or not readable: its name ('..', twice, ...), encrypted, damaged */
+    ZIP_DEPARTS, /* not as zip_pack writes it (a comment, a mode, a folder entry), yet safe to
+                    unpack */
+    ZIP_UNSAFE,  /* an entry not to unpack or not readable: its name ('..', twice, ...), encrypted,
+                    damaged */
     ZIP_REFUSED, /* a bound met or a structure dossier does not read: nothing more is inflated */
 } ZipProblem;
 
@@ -108,7 +110,7 @@ typedef struct ManifestEntry {
     const BundleFile *file;
     ManifestRecord *records; /* sorted by ID */
     size_t nrecords;
-    const char *validation;  /* "validated by ..." or "not validated: ..." */
+    const char *validation; /* "validated by ..." or "not validated: ..." */
 } ManifestEntry;
 
 /* The manifest as JSON (sorted keys, two-space indent, final newline):
@@ -125,12 +127,12 @@ char *manifest_json(const Model *m, const ManifestEntry *entries, size_t n);
  * signature (BLAKE2b-512) whose trusted comment names file and the build
  * date, so `minisign -V -p KEY.pub -m FILE` verifies it. False with a
  * message on stderr. */
-bool sign_minisign(const char *key_path, const char *file, int64_t build_date, const void *msg, size_t len,
-                   StrBuf *sig);
+bool sign_minisign(const char *key_path, const char *file, int64_t build_date, const void *msg,
+                   size_t len, StrBuf *sig);
 /* Checks the .minisig text sig over msg against the minisign public key in
  * pub (a .pub file's path, or its base64 line). Returns true when valid;
  * else false with the reason in why (arena-owned). */
-bool sign_verify(Arena *a, const char *pub, const char *sig, size_t siglen, const void *msg, size_t len,
-                 const char **why);
+bool sign_verify(Arena *a, const char *pub, const char *sig, size_t siglen, const void *msg,
+                 size_t len, const char **why);
 
 #endif

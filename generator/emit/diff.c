@@ -34,8 +34,11 @@ typedef struct Diff {
 static void value_text(StrBuf *sb, const Value *v) {
     if (!v) return;
     switch (v->kind) {
-    case VAL_NULL: break;
-    case VAL_SCALAR: sb_append(sb, v->text, v->len); break;
+    case VAL_NULL:
+        break;
+    case VAL_SCALAR:
+        sb_append(sb, v->text, v->len);
+        break;
     case VAL_LIST:
     case VAL_MAP:
         sb_putc(sb, v->kind == VAL_LIST ? '[' : '{');
@@ -64,12 +67,12 @@ static bool same(const char *x, const char *y) {
 }
 
 /* Appends item to the arena array arr of n items, doubling from 8. */
-#define PUSH(d, arr, n, item)                                                                  \
-    do {                                                                                       \
-        if ((d)->n == 0 || ((d)->n >= 8 && ((d)->n & ((d)->n - 1)) == 0))                      \
-            (d)->arr = arena_grow((d)->a, (void *)(d)->arr, (d)->n, (d)->n ? (d)->n * 2 : 8,    \
-                                  sizeof *(d)->arr);                                           \
-        (d)->arr[(d)->n++] = (item);                                                           \
+#define PUSH(d, arr, n, item)                                                                      \
+    do {                                                                                           \
+        if ((d)->n == 0 || ((d)->n >= 8 && ((d)->n & ((d)->n - 1)) == 0))                          \
+            (d)->arr = arena_grow((d)->a, (void *)(d)->arr, (d)->n, (d)->n ? (d)->n * 2 : 8,       \
+                                  sizeof *(d)->arr);                                               \
+        (d)->arr[(d)->n++] = (item);                                                               \
     } while (0)
 
 static bool is_type(const Record *r, const char *type) {
@@ -92,14 +95,16 @@ static void compare_records(Diff *d, const Record *o, const Record *n) {
         const char *ov = of ? field_text(d->a, o, (size_t)of->index) : NULL;
         if (same(ov, nv)) continue;
         PUSH(d, changes, nchanges, ((FieldChange){n->id, f->name, ov, nv}));
-        if (is_type(n, "component") && (strcmp(f->name, "support") == 0 || strcmp(f->name, "end_of_support") == 0))
+        if (is_type(n, "component") &&
+            (strcmp(f->name, "support") == 0 || strcmp(f->name, "end_of_support") == 0))
             PUSH(d, support, nsupport, ((FieldChange){n->id, f->name, ov, nv}));
     }
     if (o->body_len != n->body_len || memcmp(o->body, n->body, n->body_len) != 0)
         PUSH(d, changes, nchanges, ((FieldChange){n->id, "prose", "(old prose)", "(new prose)"}));
     if (is_type(n, "threat") && record_field(n, "accepted") && !record_field(o, "accepted"))
         PUSH(d, accepted, naccepted, n);
-    if (is_type(n, "vulnerability") && vuln_closed(n) && !vuln_closed(o)) PUSH(d, closed_vulns, nclosed_vulns, n);
+    if (is_type(n, "vulnerability") && vuln_closed(n) && !vuln_closed(o))
+        PUSH(d, closed_vulns, nclosed_vulns, n);
 }
 
 static void compare_product(Diff *d, const Product *o, const Product *n) {
@@ -115,7 +120,8 @@ static void compare_product(Diff *d, const Product *o, const Product *n) {
     };
     for (size_t i = 0; i < sizeof facts / sizeof facts[0]; i++)
         if (!same(facts[i].old, facts[i].new))
-            PUSH(d, product, nproduct, ((FieldChange){"product", facts[i].name, facts[i].old, facts[i].new}));
+            PUSH(d, product, nproduct,
+                 ((FieldChange){"product", facts[i].name, facts[i].old, facts[i].new}));
 }
 
 /* Components removed and added under the same name are an upgrade. */
@@ -129,7 +135,8 @@ static void find_upgrades(Diff *d) {
             if (!is_type(n, "component") || !same(record_str(n, "name"), name)) continue;
             const char *ov = record_str(o, "version"), *nv = record_str(n, "version");
             PUSH(d, upgraded, nupgraded,
-                 arena_printf(d->a, "%s %s -> %s (%s -> %s)", name, ov ? ov : "?", nv ? nv : "?", o->id, n->id));
+                 arena_printf(d->a, "%s %s -> %s (%s -> %s)", name, ov ? ov : "?", nv ? nv : "?",
+                              o->id, n->id));
         }
     }
 }
@@ -137,14 +144,17 @@ static void find_upgrades(Diff *d) {
 static void diff_models(Diff *d, const Model *old, const Model *new) {
     size_t i = 0, k = 0;
     while (i < old->nrecords || k < new->nrecords) {
-        int c = i == old->nrecords ? 1 : k == new->nrecords ? -1 : id_compare(old->records[i]->id, new->records[k]->id);
+        int c = i == old->nrecords   ? 1
+                : k == new->nrecords ? -1
+                                     : id_compare(old->records[i]->id, new->records[k]->id);
         if (c < 0) {
             PUSH(d, removed, nremoved, old->records[i]);
             i++;
         } else if (c > 0) {
             const Record *n = new->records[k++];
             PUSH(d, added, nadded, n);
-            if (is_type(n, "threat") && record_field(n, "accepted")) PUSH(d, accepted, naccepted, n);
+            if (is_type(n, "threat") && record_field(n, "accepted"))
+                PUSH(d, accepted, naccepted, n);
             if (is_type(n, "vulnerability")) PUSH(d, new_vulns, nnew_vulns, n);
         } else {
             compare_records(d, old->records[i++], new->records[k++]);
@@ -182,9 +192,11 @@ static void text_value(StrBuf *sb, const char *v) {
         return;
     }
     size_t n = 0;
-    for (; v[n] && v[n] != '\n' && n < 70; n++) continue;
+    for (; v[n] && v[n] != '\n' && n < 70; n++)
+        continue;
     if (v[n] && v[n] != '\n')
-        while (n > 0 && ((unsigned char)v[n] & 0xC0) == 0x80) n--;
+        while (n > 0 && ((unsigned char)v[n] & 0xC0) == 0x80)
+            n--;
     sb_escape_text(sb, v, n, false);
     if (v[n]) sb_puts(sb, "...");
 }
@@ -275,11 +287,13 @@ static void write_json(StrBuf *sb, const Diff *d, const char *old_dir, const cha
     json_object_set_new(root, "product", json_changes(d->product, d->nproduct));
     json_object_set_new(root, "support_changed", json_changes(d->support, d->nsupport));
     json_t *up = json_array();
-    for (size_t i = 0; i < d->nupgraded; i++) json_array_append_new(up, json_str(d->upgraded[i]));
+    for (size_t i = 0; i < d->nupgraded; i++)
+        json_array_append_new(up, json_str(d->upgraded[i]));
     json_object_set_new(root, "components_upgraded", up);
     json_object_set_new(root, "new_accepted_risks", json_records(d->accepted, d->naccepted));
     json_object_set_new(root, "new_vulnerabilities", json_records(d->new_vulns, d->nnew_vulns));
-    json_object_set_new(root, "closed_vulnerabilities", json_records(d->closed_vulns, d->nclosed_vulns));
+    json_object_set_new(root, "closed_vulnerabilities",
+                        json_records(d->closed_vulns, d->nclosed_vulns));
     /* ASCII only: C1 controls and the rest as \u escapes, none raw on a terminal */
     char *text = json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
     json_decref(root);
@@ -329,8 +343,9 @@ static void html_changes(StrBuf *sb, const char *title, const FieldChange *c, si
         sb_puts(sb, "<p>None.</p>\n");
         return;
     }
-    sb_puts(sb, "<table>\n<thead><tr><th scope=\"col\">Record</th><th scope=\"col\">Field</th>"
-                "<th scope=\"col\">Before</th><th scope=\"col\">After</th></tr></thead>\n<tbody>\n");
+    sb_puts(sb,
+            "<table>\n<thead><tr><th scope=\"col\">Record</th><th scope=\"col\">Field</th>"
+            "<th scope=\"col\">Before</th><th scope=\"col\">After</th></tr></thead>\n<tbody>\n");
     for (size_t i = 0; i < n; i++) {
         sb_puts(sb, "<tr><td class=\"id\">");
         html(sb, c[i].id);
@@ -345,14 +360,21 @@ static void html_changes(StrBuf *sb, const char *title, const FieldChange *c, si
     sb_puts(sb, "</tbody>\n</table>\n");
 }
 
-static void write_html(StrBuf *sb, const Diff *d, const Model *new, const char *old_dir, const char *new_dir) {
-    sb_puts(sb, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Changes since the "
+static void write_html(StrBuf *sb, const Diff *d, const Model *new, const char *old_dir,
+                       const char *new_dir) {
+    sb_puts(sb, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta "
+                "charset=\"utf-8\">\n<title>Changes since the "
                 "last submission · ");
     html(sb, new->product.name);
-    sb_puts(sb, "</title>\n<style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 "
-                "1rem;line-height:1.5}table{border-collapse:collapse;width:100%}td,th{border:1px solid #c9d1da;"
-                "padding:.3rem .5rem;text-align:left;vertical-align:top}.id{font-family:monospace;font-weight:600;"
-                "white-space:nowrap}</style>\n</head>\n<body>\n<h1>Changes since the last submission</h1>\n<p>");
+    sb_puts(sb,
+            "</title>\n<style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem "
+            "auto;padding:0 "
+            "1rem;line-height:1.5}table{border-collapse:collapse;width:100%}td,th{border:1px solid "
+            "#c9d1da;"
+            "padding:.3rem "
+            ".5rem;text-align:left;vertical-align:top}.id{font-family:monospace;font-weight:600;"
+            "white-space:nowrap}</style>\n</head>\n<body>\n<h1>Changes since the last "
+            "submission</h1>\n<p>");
     html(sb, new->product.name);
     if (new->product.version) {
         sb_putc(sb, ' ');
@@ -381,18 +403,22 @@ static void write_html(StrBuf *sb, const Diff *d, const Model *new, const char *
     sb_puts(sb, "</body>\n</html>\n");
 }
 
-bool diff_write(StrBuf *sb, const Model *old, const Model *new, const char *format, const char *old_dir,
-                const char *new_dir, bool *changed) {
+bool diff_write(StrBuf *sb, const Model *old, const Model *new, const char *format,
+                const char *old_dir, const char *new_dir, bool *changed) {
     Arena a;
     arena_init(&a);
     Diff d = {.a = &a};
     diff_models(&d, old, new);
     *changed = d.nadded || d.nremoved || d.nchanges || d.nproduct;
     bool ok = true;
-    if (!format || strcmp(format, "text") == 0) write_text(sb, &d, old_dir, new_dir);
-    else if (strcmp(format, "json") == 0) write_json(sb, &d, old_dir, new_dir);
-    else if (strcmp(format, "html") == 0) write_html(sb, &d, new, old_dir, new_dir);
-    else ok = false;
+    if (!format || strcmp(format, "text") == 0)
+        write_text(sb, &d, old_dir, new_dir);
+    else if (strcmp(format, "json") == 0)
+        write_json(sb, &d, old_dir, new_dir);
+    else if (strcmp(format, "html") == 0)
+        write_html(sb, &d, new, old_dir, new_dir);
+    else
+        ok = false;
     arena_free(&a);
     return ok;
 }

@@ -21,7 +21,7 @@ typedef struct OutDir {
     size_t nfiles, cap;
     const char **slots; /* the set of written paths, private to outdir.c */
     size_t nslots, nseen;
-    char *made_dir;     /* the folder outdir_write last made sure of (pages come folder by folder) */
+    char *made_dir; /* the folder outdir_write last made sure of (pages come folder by folder) */
     char *dossier_real; /* the resolved dossier folder, never to be replaced, or NULL */
     /* the output whose templates are writing (outdir_write refuses paths
      * outside its folder), or NULL while trusted C steps write */
@@ -109,8 +109,8 @@ bool bundle_unpack(const char *zip, const char *dir);
 /* diff.c: `dossier diff`: appends what changed from old to new to sb as
  * format "text", "json" or "html" (false for any other format); *changed
  * tells whether records or product facts differ. */
-bool diff_write(StrBuf *sb, const Model *old, const Model *new, const char *format, const char *old_dir,
-                const char *new_dir, bool *changed);
+bool diff_write(StrBuf *sb, const Model *old, const Model *new, const char *format,
+                const char *old_dir, const char *new_dir, bool *changed);
 
 /* Every output, in the order they are built. */
 extern const OutputDef output_table[];

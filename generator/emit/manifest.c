@@ -26,8 +26,10 @@ char *manifest_json(const Model *m, const ManifestEntry *entries, size_t n) {
     json_object_set_new(root, "format", json_string("dossier-manifest/1"));
     json_object_set_new(root, "build_date", json_string(date));
     json_t *product = json_object();
-    json_object_set_new(product, "name", m->product.name ? json_string(m->product.name) : json_null());
-    json_object_set_new(product, "version", m->product.version ? json_string(m->product.version) : json_null());
+    json_object_set_new(product, "name",
+                        m->product.name ? json_string(m->product.name) : json_null());
+    json_object_set_new(product, "version",
+                        m->product.version ? json_string(m->product.version) : json_null());
     json_object_set_new(root, "product", product);
     json_object_set_new(root, "hash", json_string("sha256"));
     json_t *list = json_array();

@@ -21,7 +21,9 @@ enum {
 };
 
 /* True when r may appear in a customer document with its title. */
-static bool title_public(const Record *r) { return record_str_public(r, "title") != NULL; }
+static bool title_public(const Record *r) {
+    return record_str_public(r, "title") != NULL;
+}
 
 enum { SHOWN = 6 }; /* records listed with their titles; the rest by ID on one line */
 

@@ -43,7 +43,9 @@ typedef struct StampList {
     size_t n;
 } StampList;
 
-static int by_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+static int by_str(const void *a, const void *b) {
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
 
 static bool stamp_read(const char *dir, StampList *sl) {
     memset(sl, 0, sizeof *sl);
@@ -109,8 +111,9 @@ static bool only_ours(const char *dir, const char *rel, const StampList *sl, cha
             ok = only_ours(full, sub, sl, stranger);
         } else if (S_ISREG(st.st_mode)) {
             const char *key = sub;
-            ok = strcmp(sub, OUTDIR_STAMP) == 0 ||
-                 (sl && sl->n && bsearch(&key, sl->paths, sl->n, sizeof *sl->paths, by_str) != NULL);
+            ok =
+                strcmp(sub, OUTDIR_STAMP) == 0 ||
+                (sl && sl->n && bsearch(&key, sl->paths, sl->n, sizeof *sl->paths, by_str) != NULL);
         } else {
             ok = false;
         }
@@ -146,8 +149,9 @@ static bool replaceable(const char *final, const char *dossier_real) {
     }
     bool ok = true;
     if (dossier_real && path_within(dossier_real, real)) {
-        fprintf(stderr, "dossier: refusing to write the output to %s: it %s the dossier; "
-                        "choose another folder with -o\n",
+        fprintf(stderr,
+                "dossier: refusing to write the output to %s: it %s the dossier; "
+                "choose another folder with -o\n",
                 final, strcmp(real, dossier_real) == 0 ? "is" : "contains");
         ok = false;
     }
@@ -157,8 +161,9 @@ static bool replaceable(const char *final, const char *dossier_real) {
         snprintf(mark, n, "%s/%s", final, work_tree_marks[i]);
         struct stat st;
         if (lstat(mark, &st) == 0) {
-            fprintf(stderr, "dossier: refusing to replace %s: it is the root of a version-control "
-                            "work tree (it holds %s); choose another folder with -o\n",
+            fprintf(stderr,
+                    "dossier: refusing to replace %s: it is the root of a version-control "
+                    "work tree (it holds %s); choose another folder with -o\n",
                     final, work_tree_marks[i]);
             ok = false;
         }
@@ -170,13 +175,15 @@ static bool replaceable(const char *final, const char *dossier_real) {
         char *stranger = NULL;
         if (!only_ours(final, "", stamped ? &sl : NULL, &stranger)) {
             if (stamped)
-                fprintf(stderr, "dossier: refusing to replace %s: it holds %s, which no build wrote there; "
-                                "move it away or choose another folder with -o\n",
+                fprintf(stderr,
+                        "dossier: refusing to replace %s: it holds %s, which no build wrote there; "
+                        "move it away or choose another folder with -o\n",
                         final, stranger);
             else
-                fprintf(stderr, "dossier: refusing to replace %s: it is not empty and was not made by "
-                                "dossier build (no %s in it, and it holds %s); choose an empty or new "
-                                "folder with -o\n",
+                fprintf(stderr,
+                        "dossier: refusing to replace %s: it is not empty and was not made by "
+                        "dossier build (no %s in it, and it holds %s); choose an empty or new "
+                        "folder with -o\n",
                         final, OUTDIR_STAMP, stranger);
             ok = false;
         }
@@ -210,8 +217,10 @@ static void recover_siblings(const char *final) {
     const char *base = final;
     if (slash) {
         base = final + (slash - parent) + 1;
-        if (slash == parent) slash[1] = 0;
-        else *slash = 0;
+        if (slash == parent)
+            slash[1] = 0;
+        else
+            *slash = 0;
     } else {
         strcpy(parent, ".");
     }
@@ -225,7 +234,8 @@ static void recover_siblings(const char *final) {
     size_t n = 0, cap = 0;
     struct dirent *e;
     while ((e = readdir(d))) {
-        if (!stale_sibling(e->d_name, base, "old") && !stale_sibling(e->d_name, base, "tmp")) continue;
+        if (!stale_sibling(e->d_name, base, "old") && !stale_sibling(e->d_name, base, "tmp"))
+            continue;
         if (n == cap) {
             cap = cap ? cap * 2 : 8;
             names = xrealloc(names, cap * sizeof *names);
@@ -244,10 +254,13 @@ static void recover_siblings(const char *final) {
             stamp_free(&sl);
             bool old = strstr(names[i] + strlen(base), ".old-") == names[i] + strlen(base);
             if (old && lstat(final, &st) != 0 && errno == ENOENT && rename(path, final) == 0)
-                fprintf(stderr, "dossier: %s was missing after an interrupted build; put back the "
-                                "previous output from %s\n", final, names[i]);
+                fprintf(stderr,
+                        "dossier: %s was missing after an interrupted build; put back the "
+                        "previous output from %s\n",
+                        final, names[i]);
             else if (!fs_remove_tree(path))
-                fprintf(stderr, "dossier: warning: cannot remove %s, left by an interrupted build: %s\n",
+                fprintf(stderr,
+                        "dossier: warning: cannot remove %s, left by an interrupted build: %s\n",
                         path, strerror(errno));
         }
         free(path);
@@ -264,7 +277,8 @@ static bool stamp_write(const char *dir, const OutFile *files, size_t nfiles) {
     sb_init(&sb);
     sb_puts(&sb, stamp_header);
     const char **paths = xmalloc((nfiles + 1) * sizeof *paths);
-    for (size_t i = 0; i < nfiles; i++) paths[i] = files[i].path;
+    for (size_t i = 0; i < nfiles; i++)
+        paths[i] = files[i].path;
     qsort(paths, nfiles, sizeof *paths, by_str);
     for (size_t i = 0; i < nfiles; i++) {
         sb_puts(&sb, paths[i]);
@@ -285,7 +299,8 @@ static bool stamp_write(const char *dir, const OutFile *files, size_t nfiles) {
 
 OutDir *outdir_begin(const char *final_path, const char *dossier_dir) {
     size_t n = strlen(final_path);
-    while (n > 1 && final_path[n - 1] == '/') n--;
+    while (n > 1 && final_path[n - 1] == '/')
+        n--;
     char *final = xmalloc(n + 1);
     memcpy(final, final_path, n);
     final[n] = 0;
@@ -311,7 +326,8 @@ OutDir *outdir_begin(const char *final_path, const char *dossier_dir) {
     struct stat st;
     if (ok && lstat(final, &st) == 0) {
         if (S_ISLNK(st.st_mode)) {
-            fprintf(stderr, "dossier: %s is a symbolic link; not replacing it (name the folder itself)\n",
+            fprintf(stderr,
+                    "dossier: %s is a symbolic link; not replacing it (name the folder itself)\n",
                     final);
             ok = false;
         } else if (!S_ISDIR(st.st_mode)) {
@@ -359,7 +375,8 @@ static bool safe_relpath(const char *rel) {
     for (const char *p = rel; *p;) {
         const char *e = strchr(p, '/');
         size_t n = e ? (size_t)(e - p) : strlen(p);
-        if (n == 0 || (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.')) return false;
+        if (n == 0 || (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
+            return false;
         if (!e) break;
         p = e + 1;
     }
@@ -374,7 +391,8 @@ static bool seen_add(OutDir *o, const char *relpath) {
         for (size_t i = 0; i < o->nslots; i++) {
             if (!o->slots[i]) continue;
             size_t j = (size_t)hash_bytes(o->slots[i], strlen(o->slots[i])) & (n - 1);
-            while (slots[j]) j = (j + 1) & (n - 1);
+            while (slots[j])
+                j = (j + 1) & (n - 1);
             slots[j] = o->slots[i];
         }
         o->slots = slots;
@@ -399,16 +417,18 @@ static void add_file(OutDir *o, const char *relpath, size_t size) {
     o->nfiles++;
 }
 
-
 bool outdir_write(OutDir *o, const char *relpath, const void *data, size_t len) {
     if (!safe_relpath(relpath)) {
-        fprintf(stderr, "dossier: refusing to write '%s': output paths must stay inside the output folder\n",
-                relpath);
+        fprintf(
+            stderr,
+            "dossier: refusing to write '%s': output paths must stay inside the output folder\n",
+            relpath);
         return false;
     }
     if (o->scope && !output_may_write(o->scope, relpath)) {
-        fprintf(stderr, "dossier: refusing to write '%s': the %s output writes only under %s\n", relpath,
-                o->scope->name, o->scope->folder ? o->scope->folder : "the site's own paths");
+        fprintf(stderr, "dossier: refusing to write '%s': the %s output writes only under %s\n",
+                relpath, o->scope->name,
+                o->scope->folder ? o->scope->folder : "the site's own paths");
         return false;
     }
     if (!seen_add(o, relpath)) {
@@ -458,12 +478,14 @@ static bool commit_by_renames(OutDir *o, bool had_old, char **old) {
     if (had_old) {
         *old = unique_sibling(o->final_path, "old");
         if (rename(o->final_path, *old) != 0) {
-            fprintf(stderr, "dossier: cannot move the previous %s aside: %s\n", o->final_path, strerror(errno));
+            fprintf(stderr, "dossier: cannot move the previous %s aside: %s\n", o->final_path,
+                    strerror(errno));
             return false;
         }
     }
     if (rename(o->tmp_path, o->final_path) != 0) {
-        fprintf(stderr, "dossier: cannot move the new output into %s: %s\n", o->final_path, strerror(errno));
+        fprintf(stderr, "dossier: cannot move the new output into %s: %s\n", o->final_path,
+                strerror(errno));
         if (had_old && rename(*old, o->final_path) != 0)
             fprintf(stderr, "dossier: the previous output is kept in %s\n", *old);
         return false;
@@ -490,14 +512,18 @@ bool outdir_commit(OutDir *o) {
 #ifdef RENAME_EXCHANGE
     /* one atomic step where the system has it: the new output and the old
      * trade places, so final_path never stops existing */
-    if (had_old && renameat2(AT_FDCWD, o->tmp_path, AT_FDCWD, o->final_path, RENAME_EXCHANGE) == 0) {
+    if (had_old &&
+        renameat2(AT_FDCWD, o->tmp_path, AT_FDCWD, o->final_path, RENAME_EXCHANGE) == 0) {
         old = o->tmp_path;
         o->tmp_path = NULL;
         done = true;
-    } else if (!had_old && renameat2(AT_FDCWD, o->tmp_path, AT_FDCWD, o->final_path, RENAME_NOREPLACE) == 0) {
+    } else if (!had_old &&
+               renameat2(AT_FDCWD, o->tmp_path, AT_FDCWD, o->final_path, RENAME_NOREPLACE) == 0) {
         done = true;
-    } else if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP && !(had_old && errno == ENOENT)) {
-        fprintf(stderr, "dossier: cannot move the new output into %s: %s\n", o->final_path, strerror(errno));
+    } else if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP &&
+               !(had_old && errno == ENOENT)) {
+        fprintf(stderr, "dossier: cannot move the new output into %s: %s\n", o->final_path,
+                strerror(errno));
         outdir_abort(o);
         return false;
     }

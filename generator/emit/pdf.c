@@ -25,7 +25,7 @@ extern char **environ;
 
 enum {
     DEFAULT_TIMEOUT = 120, /* seconds per document */
-    MAX_PARALLEL = 4,      /* Chromiums at a time without DOSSIER_PDF_JOBS: each is a whole browser */
+    MAX_PARALLEL = 4, /* Chromiums at a time without DOSSIER_PDF_JOBS: each is a whole browser */
 };
 
 struct PdfEngine {
@@ -54,7 +54,8 @@ static const struct {
     {"advisories", "public/advisories/", false},
 };
 
-static const char *const engine_names[] = {"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"};
+static const char *const engine_names[] = {"chromium", "chromium-browser", "google-chrome",
+                                           "google-chrome-stable"};
 
 static bool executable(const char *path) {
     struct stat st;
@@ -85,17 +86,22 @@ PdfEngine *pdf_open(bool verbose) {
     if (env && *env) {
         program = find_program(env);
         if (!program) {
-            fprintf(stderr, "dossier: --pdf: DOSSIER_CHROMIUM names '%s', which is not an executable program; "
-                            "nothing was written\n", env);
+            fprintf(
+                stderr,
+                "dossier: --pdf: DOSSIER_CHROMIUM names '%s', which is not an executable program; "
+                "nothing was written\n",
+                env);
             return NULL;
         }
     } else {
         for (size_t i = 0; !program && i < sizeof engine_names / sizeof engine_names[0]; i++)
             program = find_program(engine_names[i]);
         if (!program) {
-            fprintf(stderr, "dossier: --pdf needs Chromium to print with, and none was found: install it "
-                            "(Debian: apt-get install chromium), put chromium, chromium-browser or google-chrome "
-                            "on PATH, or name the program in DOSSIER_CHROMIUM; nothing was written\n");
+            fprintf(stderr,
+                    "dossier: --pdf needs Chromium to print with, and none was found: install it "
+                    "(Debian: apt-get install chromium), put chromium, chromium-browser or "
+                    "google-chrome "
+                    "on PATH, or name the program in DOSSIER_CHROMIUM; nothing was written\n");
             return NULL;
         }
     }
@@ -104,7 +110,8 @@ PdfEngine *pdf_open(bool verbose) {
     char *scratch = xmalloc(len);
     snprintf(scratch, len, "%s/dossier-pdf-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
     if (!mkdtemp(scratch)) {
-        fprintf(stderr, "dossier: --pdf: cannot create a scratch folder %s: %s\n", scratch, strerror(errno));
+        fprintf(stderr, "dossier: --pdf: cannot create a scratch folder %s: %s\n", scratch,
+                strerror(errno));
         free(scratch);
         free(program);
         return NULL;
@@ -121,17 +128,25 @@ PdfEngine *pdf_open(bool verbose) {
     if (jobs && *jobs) {
         char *end;
         long v = strtol(jobs, &end, 10);
-        if (!*end && v >= 1 && v <= 16) e->parallel = (int)v;
-        else fprintf(stderr, "dossier: warning: DOSSIER_PDF_JOBS takes a number from 1 to 16, not '%s'; using %d\n",
-                     jobs, e->parallel);
+        if (!*end && v >= 1 && v <= 16)
+            e->parallel = (int)v;
+        else
+            fprintf(stderr,
+                    "dossier: warning: DOSSIER_PDF_JOBS takes a number from 1 to 16, not '%s'; "
+                    "using %d\n",
+                    jobs, e->parallel);
     }
     const char *t = getenv("DOSSIER_PDF_TIMEOUT");
     if (t && *t) {
         char *end;
         long v = strtol(t, &end, 10);
-        if (!*end && v > 0 && v <= 3600) e->timeout = (int)v;
-        else fprintf(stderr, "dossier: warning: DOSSIER_PDF_TIMEOUT takes seconds from 1 to 3600, not '%s'; "
-                             "using %d\n", t, DEFAULT_TIMEOUT);
+        if (!*end && v > 0 && v <= 3600)
+            e->timeout = (int)v;
+        else
+            fprintf(stderr,
+                    "dossier: warning: DOSSIER_PDF_TIMEOUT takes seconds from 1 to 3600, not '%s'; "
+                    "using %d\n",
+                    t, DEFAULT_TIMEOUT);
     }
     return e;
 }
@@ -155,10 +170,12 @@ static char *file_url(Arena *a, const char *base, const char *rel) {
     sb_printf(&sb, "%s/", base);
     for (const unsigned char *p = (const unsigned char *)rel; *p; p++) {
         unsigned char c = *p;
-        bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '/' ||
-                     c == '-' || c == '.' || c == '_' || c == '~';
-        if (plain) sb_putc(&sb, (char)c);
-        else sb_printf(&sb, "%%%02X", c);
+        bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                     c == '/' || c == '-' || c == '.' || c == '_' || c == '~';
+        if (plain)
+            sb_putc(&sb, (char)c);
+        else
+            sb_printf(&sb, "%%%02X", c);
     }
     char *url = arena_strdup(a, sb.data);
     sb_free(&sb);
@@ -231,7 +248,8 @@ static bool job_start(PdfEngine *e, Arena *a, const FolderServer *s, Job *j, con
          * network only the server's own port resolves (loopback bypasses
          * the proxy; every other port of 127.0.0.1 is NOTFOUND too) */
         "--proxy-server=127.0.0.1:1",
-        arena_printf(a, "--host-resolver-rules=MAP %s %s, MAP * ~NOTFOUND", serve_host(s), serve_host(s)),
+        arena_printf(a, "--host-resolver-rules=MAP %s %s, MAP * ~NOTFOUND", serve_host(s),
+                     serve_host(s)),
         arena_printf(a, "--user-data-dir=%s", j->profile),
         "--no-pdf-header-footer",
         arena_printf(a, "--print-to-pdf=%s", j->pdf_path),
@@ -277,7 +295,8 @@ static int job_poll(PdfEngine *e, Arena *a, Job *j, const char **why) {
     if (r < 0 && errno == EINTR) return 0;
     if (r == 0) {
         job_end(j);
-        *why = arena_printf(a, "no PDF after %d s (DOSSIER_PDF_TIMEOUT)%s", e->timeout, last_words(a, j->errlog));
+        *why = arena_printf(a, "no PDF after %d s (DOSSIER_PDF_TIMEOUT)%s", e->timeout,
+                            last_words(a, j->errlog));
         return -1;
     }
     if (r < 0) {
@@ -291,10 +310,10 @@ static int job_poll(PdfEngine *e, Arena *a, Job *j, const char **why) {
     fs_remove_tree(j->profile);
     j->took = now() - j->start;
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        *why = WIFEXITED(status)
-                   ? arena_printf(a, "%s exited %d%s", e->program, WEXITSTATUS(status), last_words(a, j->errlog))
-                   : arena_printf(a, "%s ended by signal %d%s", e->program, WTERMSIG(status),
-                                  last_words(a, j->errlog));
+        *why = WIFEXITED(status) ? arena_printf(a, "%s exited %d%s", e->program,
+                                                WEXITSTATUS(status), last_words(a, j->errlog))
+                                 : arena_printf(a, "%s ended by signal %d%s", e->program,
+                                                WTERMSIG(status), last_words(a, j->errlog));
         return -1;
     }
     if (!fs_read(j->pdf_path, (size_t)1 << 30, &j->data, &j->len) || j->len < 5 ||
@@ -329,7 +348,8 @@ static void set_dates(char *pdf, size_t len, int64_t build_date) {
 
 static bool hex8(const char *p) {
     for (int i = 0; i < 8; i++)
-        if (!((p[i] >= '0' && p[i] <= '9') || (p[i] >= 'a' && p[i] <= 'f') || (p[i] >= 'A' && p[i] <= 'F')))
+        if (!((p[i] >= '0' && p[i] <= '9') || (p[i] >= 'a' && p[i] <= 'f') ||
+              (p[i] >= 'A' && p[i] <= 'F')))
             return false;
     return true;
 }
@@ -428,7 +448,8 @@ static void renumber_nodes(char *pdf, size_t len) {
     }
     memcpy(names, sb.data, sb.len); /* the entries in the order of their new keys */
     char *limits = find(leaf, names, "/Limits [(node");
-    if (limits && hex8(limits + 14) && strncmp(limits + 22, ") (node", 7) == 0 && hex8(limits + 29)) {
+    if (limits && hex8(limits + 14) && strncmp(limits + 22, ") (node", 7) == 0 &&
+        hex8(limits + 29)) {
         memcpy(limits + 14, first, 8);
         memcpy(limits + 29, last, 8);
     }
@@ -443,7 +464,8 @@ static const char *relative(Arena *a, const char *from, const char *to) {
         if (from[i] == '/') common = i + 1;
     StrBuf sb;
     sb_init(&sb);
-    for (const char *p = from + common; (p = strchr(p, '/')); p++) sb_puts(&sb, "../");
+    for (const char *p = from + common; (p = strchr(p, '/')); p++)
+        sb_puts(&sb, "../");
     sb_puts(&sb, to + common);
     const char *out = arena_strdup(a, sb.data ? sb.data : "");
     sb_free(&sb);
@@ -466,8 +488,8 @@ static int by_position(const void *a, const void *b) {
 /* Adds an edit for every PDF string that starts with prefix, a URL below
  * the output folder: as a link, relative to the PDF at pdf_rel; as a
  * title, only its last path segment. */
-static void find_urls(Arena *a, const char *pdf, size_t len, const char *prefix, bool title, const char *pdf_rel,
-                      Edit **edits, size_t *nedits) {
+static void find_urls(Arena *a, const char *pdf, size_t len, const char *prefix, bool title,
+                      const char *pdf_rel, Edit **edits, size_t *nedits) {
     const char *needle = arena_printf(a, "%s(%s/", title ? "/Title " : "", prefix);
     size_t nl = strlen(needle);
     for (const char *p = pdf; (p = memmem(p, len - (size_t)(p - pdf), needle, nl));) {
@@ -495,8 +517,8 @@ static void find_urls(Arena *a, const char *pdf, size_t len, const char *prefix,
  * titles a file: page; then shifts the cross-reference table by what each
  * rewrite added or removed. Returns a heap copy in *out; false (and *out
  * untouched) when the file is not laid out as expected. */
-static bool relative_links(Arena *a, const char *pdf, size_t len, const char *base, const char *pdf_rel,
-                           char **out, size_t *outlen) {
+static bool relative_links(Arena *a, const char *pdf, size_t len, const char *base,
+                           const char *pdf_rel, char **out, size_t *outlen) {
     Edit *edits = NULL;
     size_t nedits = 0;
     find_urls(a, pdf, len, base, false, pdf_rel, &edits, &nedits);
@@ -515,14 +537,17 @@ static bool relative_links(Arena *a, const char *pdf, size_t len, const char *ba
     /* the classic table Chromium writes: "xref", subsections of 20-byte
      * entries, "trailer ... startxref OFFSET %%EOF" */
     const char *sx = NULL;
-    for (const char *p = pdf; (p = memmem(p, len - (size_t)(p - pdf), "startxref", 9)); p += 9) sx = p;
+    for (const char *p = pdf; (p = memmem(p, len - (size_t)(p - pdf), "startxref", 9)); p += 9)
+        sx = p;
     long xref = sx ? strtol(sx + 9, NULL, 10) : -1;
     bool ok = xref > 0 && (size_t)xref + 4 < len && memcmp(pdf + xref, "xref", 4) == 0;
     long shift_total = 0;
-    for (size_t i = 0; i < nedits; i++) shift_total += edits[i].delta;
+    for (size_t i = 0; i < nedits; i++)
+        shift_total += edits[i].delta;
     char *q = ok ? sb.data + xref + shift_total + 4 : NULL;
     while (ok) {
-        while (*q == '\r' || *q == '\n' || *q == ' ') q++;
+        while (*q == '\r' || *q == '\n' || *q == ' ')
+            q++;
         if (strncmp(q, "trailer", 7) == 0) break;
         char *end;
         strtol(q, &end, 10);
@@ -531,10 +556,12 @@ static bool relative_links(Arena *a, const char *pdf, size_t len, const char *ba
             ok = false;
             break;
         }
-        while (*end == '\r' || *end == '\n' || *end == ' ') end++;
+        while (*end == '\r' || *end == '\n' || *end == ' ')
+            end++;
         q = end;
         for (long k = 0; ok && k < count; k++, q += 20) {
-            if ((size_t)(q + 20 - sb.data) > sb.len || (q[17] != 'n' && q[17] != 'f')) ok = false;
+            if ((size_t)(q + 20 - sb.data) > sb.len || (q[17] != 'n' && q[17] != 'f'))
+                ok = false;
             else if (q[17] == 'n') {
                 long off = strtol(q, NULL, 10), moved = off;
                 for (size_t i = 0; i < nedits; i++)
@@ -613,8 +640,10 @@ bool pdf_output(PdfEngine *e, const Model *m, const char *output, OutDir *o, siz
     const char *why = NULL, *failed = NULL;
     while (!failed && done < njobs) {
         while (!failed && running < (size_t)e->parallel && next < njobs) {
-            if (job_start(e, &a, server, &jobs[next], &why)) running++;
-            else failed = jobs[next].rel;
+            if (job_start(e, &a, server, &jobs[next], &why))
+                running++;
+            else
+                failed = jobs[next].rel;
             next++;
         }
         bool finished = false;
@@ -624,8 +653,10 @@ bool pdf_output(PdfEngine *e, const Model *m, const char *output, OutDir *o, siz
             if (r == 0) continue;
             running--;
             finished = true;
-            if (r < 0) failed = jobs[k].rel;
-            else done++;
+            if (r < 0)
+                failed = jobs[k].rel;
+            else
+                done++;
         }
         struct timespec nap = {0, 20 * 1000 * 1000};
         if (!failed && !finished) nanosleep(&nap, NULL);
@@ -651,8 +682,10 @@ bool pdf_output(PdfEngine *e, const Model *m, const char *output, OutDir *o, siz
             j->data = linked;
             j->len = linked_len;
         } else {
-            fprintf(stderr, "dossier: warning: --pdf: %s: links left as Chromium wrote them (an unexpected "
-                            "cross-reference table)\n", j->rel);
+            fprintf(stderr,
+                    "dossier: warning: --pdf: %s: links left as Chromium wrote them (an unexpected "
+                    "cross-reference table)\n",
+                    j->rel);
         }
         size_t rl = strlen(j->rel);
         const char *pdf_rel = arena_printf(&a, "%.*s.pdf", (int)(rl - 5), j->rel);

@@ -67,12 +67,13 @@ static const char *current_release(OutDir *o, const char *path, const char *data
     json_error_t err;
     json_t *doc = json_loadb(data, len, 0, &err);
     if (!doc) {
-        fprintf(stderr, "dossier: %s: not JSON (%s at line %d); the csaf templates wrote it wrong\n", path, err.text,
-                err.line);
+        fprintf(stderr,
+                "dossier: %s: not JSON (%s at line %d); the csaf templates wrote it wrong\n", path,
+                err.text, err.line);
         return NULL;
     }
-    const char *date = json_string_value(
-        json_object_get(json_object_get(json_object_get(doc, "document"), "tracking"), "current_release_date"));
+    const char *date = json_string_value(json_object_get(
+        json_object_get(json_object_get(doc, "document"), "tracking"), "current_release_date"));
     const char *copy = date ? arena_strdup(&o->arena, date) : NULL;
     json_decref(doc);
     if (!copy) fprintf(stderr, "dossier: %s: no document.tracking.current_release_date\n", path);
@@ -90,7 +91,9 @@ bool provider_finish(const Model *m, const Diag *d, const EmitOptions *e, OutDir
     for (size_t i = 0; i < nfiles; i++) {
         const char *path = o->files[i].path;
         size_t len = strlen(path);
-        if (strncmp(path, WHITE, prefix) != 0 || len < prefix + 5 || strcmp(path + len - 5, ".json") != 0) continue;
+        if (strncmp(path, WHITE, prefix) != 0 || len < prefix + 5 ||
+            strcmp(path + len - 5, ".json") != 0)
+            continue;
         char *data;
         size_t size;
         const char *full = fs_join(&o->arena, o->tmp_path, path);
@@ -108,12 +111,16 @@ bool provider_finish(const Model *m, const Diag *d, const EmitOptions *e, OutDir
     StrBuf sb;
     sb_init(&sb);
     qsort(docs, n, sizeof *docs, cmp_paths);
-    for (size_t i = 0; i < n; i++) sb_printf(&sb, "%s\n", docs[i].rel);
-    bool ok = outdir_write(o, arena_printf(&o->arena, "%sindex.txt", WHITE), sb.data ? sb.data : "", sb.len);
+    for (size_t i = 0; i < n; i++)
+        sb_printf(&sb, "%s\n", docs[i].rel);
+    bool ok = outdir_write(o, arena_printf(&o->arena, "%sindex.txt", WHITE), sb.data ? sb.data : "",
+                           sb.len);
     sb_reset(&sb);
     qsort(docs, n, sizeof *docs, cmp_changes);
-    for (size_t i = 0; i < n; i++) sb_printf(&sb, "\"%s\",\"%s\"\n", docs[i].rel, docs[i].current);
-    ok = ok && outdir_write(o, arena_printf(&o->arena, "%schanges.csv", WHITE), sb.data ? sb.data : "", sb.len);
+    for (size_t i = 0; i < n; i++)
+        sb_printf(&sb, "\"%s\",\"%s\"\n", docs[i].rel, docs[i].current);
+    ok = ok && outdir_write(o, arena_printf(&o->arena, "%schanges.csv", WHITE),
+                            sb.data ? sb.data : "", sb.len);
     sb_free(&sb);
     return ok;
 }

@@ -5,8 +5,8 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <sodium.h>
-#include <stdio.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,7 +42,8 @@ static char *nth_line(Arena *a, const char *text, size_t len, int n) {
 static bool b64_decode(const char *s, unsigned char *out, size_t want) {
     size_t got = 0;
     if (!s) return false;
-    if (sodium_base642bin(out, want, s, strlen(s), " \t", &got, NULL, sodium_base64_VARIANT_ORIGINAL) != 0)
+    if (sodium_base642bin(out, want, s, strlen(s), " \t", &got, NULL,
+                          sodium_base64_VARIANT_ORIGINAL) != 0)
         return false;
     return got == want;
 }
@@ -57,7 +58,8 @@ static void b64_append(StrBuf *sb, const unsigned char *bin, size_t n) {
 
 static uint64_t le64(const unsigned char *p) {
     uint64_t v = 0;
-    for (int i = 7; i >= 0; i--) v = v << 8 | p[i];
+    for (int i = 7; i >= 0; i--)
+        v = v << 8 | p[i];
     return v;
 }
 
@@ -71,24 +73,28 @@ static bool decrypt_key(const char *key_path, unsigned char *sk) {
     }
     const char *pw = getenv("DOSSIER_SIGN_PASSWORD");
     if (!pw) {
-        fprintf(stderr, "dossier: %s is password-protected: set DOSSIER_SIGN_PASSWORD, or use a key made with "
-                        "`minisign -G -W` kept in the CI secret store\n", key_path);
+        fprintf(
+            stderr,
+            "dossier: %s is password-protected: set DOSSIER_SIGN_PASSWORD, or use a key made with "
+            "`minisign -G -W` kept in the CI secret store\n",
+            key_path);
         return false;
     }
     enum { SECRET = SK_BYTES - SK_KEYID };
     unsigned char stream[SECRET];
-    if (crypto_pwhash_scryptsalsa208sha256(stream, sizeof stream, pw, strlen(pw), sk + 6, le64(sk + 38),
-                                           (size_t)le64(sk + 46)) != 0) {
+    if (crypto_pwhash_scryptsalsa208sha256(stream, sizeof stream, pw, strlen(pw), sk + 6,
+                                           le64(sk + 38), (size_t)le64(sk + 46)) != 0) {
         fprintf(stderr, "dossier: cannot derive the key of %s (out of memory?)\n", key_path);
         return false;
     }
-    for (size_t i = 0; i < SECRET; i++) sk[SK_KEYID + i] ^= stream[i];
+    for (size_t i = 0; i < SECRET; i++)
+        sk[SK_KEYID + i] ^= stream[i];
     sodium_memzero(stream, sizeof stream);
     return true;
 }
 
-bool sign_minisign(const char *key_path, const char *file, int64_t build_date, const void *msg, size_t len,
-                   StrBuf *sig) {
+bool sign_minisign(const char *key_path, const char *file, int64_t build_date, const void *msg,
+                   size_t len, StrBuf *sig) {
     if (sodium_init() < 0) die("libsodium cannot start");
     char *text;
     size_t tlen;
@@ -157,11 +163,12 @@ bool sign_minisign(const char *key_path, const char *file, int64_t build_date, c
 }
 
 static void key_id_hex(const unsigned char *id, char *hex) {
-    for (int i = 0; i < KEYID_BYTES; i++) sprintf(hex + 2 * i, "%02X", id[KEYID_BYTES - 1 - i]);
+    for (int i = 0; i < KEYID_BYTES; i++)
+        sprintf(hex + 2 * i, "%02X", id[KEYID_BYTES - 1 - i]);
 }
 
-bool sign_verify(Arena *a, const char *pub, const char *sig, size_t siglen, const void *msg, size_t len,
-                 const char **why) {
+bool sign_verify(Arena *a, const char *pub, const char *sig, size_t siglen, const void *msg,
+                 size_t len, const char **why) {
     if (sodium_init() < 0) die("libsodium cannot start");
     unsigned char pk[PK_BYTES];
     char *text = NULL;
@@ -184,7 +191,8 @@ bool sign_verify(Arena *a, const char *pub, const char *sig, size_t siglen, cons
     unsigned char line[SIG_BYTES], global[crypto_sign_BYTES];
     static const char prefix[] = "trusted comment: ";
     if (!b64_decode(l1, line, sizeof line) || !l2 || strncmp(l2, prefix, sizeof prefix - 1) != 0 ||
-        !b64_decode(l3, global, sizeof global) || (memcmp(line, "ED", 2) != 0 && memcmp(line, "Ed", 2) != 0)) {
+        !b64_decode(l3, global, sizeof global) ||
+        (memcmp(line, "ED", 2) != 0 && memcmp(line, "Ed", 2) != 0)) {
         *why = "the signature file is not in minisign's format";
         return false;
     }
@@ -192,7 +200,8 @@ bool sign_verify(Arena *a, const char *pub, const char *sig, size_t siglen, cons
         char want[17], got[17];
         key_id_hex(pk + 2, want);
         key_id_hex(line + 2, got);
-        *why = arena_printf(a, "signed with another key (key ID %s); the public key given is %s", got, want);
+        *why = arena_printf(a, "signed with another key (key ID %s); the public key given is %s",
+                            got, want);
         return false;
     }
     const unsigned char *key = pk + 2 + KEYID_BYTES, *s = line + 2 + KEYID_BYTES;
@@ -205,7 +214,8 @@ bool sign_verify(Arena *a, const char *pub, const char *sig, size_t siglen, cons
         bad = crypto_sign_verify_detached(s, msg, len, key);
     }
     if (bad) {
-        *why = "the signature does not match the manifest: it was changed after signing, or signed with "
+        *why = "the signature does not match the manifest: it was changed after signing, or signed "
+               "with "
                "another key";
         return false;
     }

@@ -39,13 +39,13 @@ typedef struct Entry {
 typedef struct Bundle {
     const char *where; /* put before the paths it prints: "", "OUT/premarket/", "OUT/x.zip:" */
     bool zip;
-    bool read;         /* it could be read (else its problems were said) */
+    bool read; /* it could be read (else its problems were said) */
     Entry *entries;
     size_t n, cap;
     StrBuf manifest, signature; /* the bytes of the two files at its root */
     bool has_manifest, has_signature;
-    json_t *root;      /* the manifest, parsed */
-    size_t matched;    /* files whose hash and size match the manifest */
+    json_t *root;   /* the manifest, parsed */
+    size_t matched; /* files whose hash and size match the manifest */
 } Bundle;
 
 typedef struct Verify {
@@ -118,8 +118,11 @@ static void hex_digest(crypto_hash_sha256_state *st, char *hex) {
 }
 
 static const char *file_kind(mode_t mode) {
-    return S_ISFIFO(mode) ? "a FIFO" : S_ISCHR(mode) ? "a character device" : S_ISBLK(mode) ? "a block device"
-         : S_ISSOCK(mode) ? "a socket" : "not a file";
+    return S_ISFIFO(mode)   ? "a FIFO"
+           : S_ISCHR(mode)  ? "a character device"
+           : S_ISBLK(mode)  ? "a block device"
+           : S_ISSOCK(mode) ? "a socket"
+                            : "not a file";
 }
 
 /* ---- folders --------------------------------------------------------------- */
@@ -128,22 +131,26 @@ static const char *file_kind(mode_t mode) {
  * hashes it; its bytes also go to keep, up to keep_max. Opened without
  * following a link and without blocking, and it must still be the file
  * lstat saw. False when a bound is met or on a system error. */
-static bool hash_file(Verify *v, int dirfd, const char *name, const char *shown, const struct stat *ls, Entry *e,
-                      StrBuf *keep, size_t keep_max, bool *too_big) {
+static bool hash_file(Verify *v, int dirfd, const char *name, const char *shown,
+                      const struct stat *ls, Entry *e, StrBuf *keep, size_t keep_max,
+                      bool *too_big) {
     if ((uint64_t)ls->st_size > BUNDLE_MAX_FILE) {
-        refuse(v, shown, arena_printf(&v->a, "%lld bytes; a bundle file has at most %llu", (long long)ls->st_size,
-                                      (unsigned long long)BUNDLE_MAX_FILE));
+        refuse(v, shown,
+               arena_printf(&v->a, "%lld bytes; a bundle file has at most %llu",
+                            (long long)ls->st_size, (unsigned long long)BUNDLE_MAX_FILE));
         return false;
     }
     if (v->total + (uint64_t)ls->st_size > BUNDLE_MAX_TOTAL) {
-        refuse(v, shown, arena_printf(&v->a, "the bundle's files pass %llu bytes in all",
-                                      (unsigned long long)BUNDLE_MAX_TOTAL));
+        refuse(v, shown,
+               arena_printf(&v->a, "the bundle's files pass %llu bytes in all",
+                            (unsigned long long)BUNDLE_MAX_TOTAL));
         return false;
     }
     int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
     struct stat st;
     if (fd < 0 || fstat(fd, &st) != 0) {
-        fprintf(stderr, "dossier: cannot read %s: %s\n", text_printable(&v->a, shown), strerror(errno));
+        fprintf(stderr, "dossier: cannot read %s: %s\n", text_printable(&v->a, shown),
+                strerror(errno));
         if (fd >= 0) close(fd);
         v->failed = true;
         return false;
@@ -162,7 +169,8 @@ static bool hash_file(Verify *v, int dirfd, const char *name, const char *shown,
         ssize_t r = read(fd, buf, CHUNK);
         if (r < 0 && errno == EINTR) continue;
         if (r < 0) {
-            fprintf(stderr, "dossier: cannot read %s: %s\n", text_printable(&v->a, shown), strerror(errno));
+            fprintf(stderr, "dossier: cannot read %s: %s\n", text_printable(&v->a, shown),
+                    strerror(errno));
             v->failed = true;
             ok = false;
             break;
@@ -175,8 +183,10 @@ static bool hash_file(Verify *v, int dirfd, const char *name, const char *shown,
             break;
         }
         crypto_hash_sha256_update(&h, buf, (size_t)r);
-        if (keep && got <= keep_max) sb_append(keep, (const char *)buf, (size_t)r);
-        else if (keep) *too_big = true;
+        if (keep && got <= keep_max)
+            sb_append(keep, (const char *)buf, (size_t)r);
+        else if (keep)
+            *too_big = true;
     }
     free(buf);
     close(fd);
@@ -198,7 +208,8 @@ static const char **list_names(Verify *v, int dirfd, const char *shown, size_t *
     int fd = dup(dirfd);
     DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
     if (!d) {
-        fprintf(stderr, "dossier: cannot read %s: %s\n", text_printable(&v->a, shown), strerror(errno));
+        fprintf(stderr, "dossier: cannot read %s: %s\n", text_printable(&v->a, shown),
+                strerror(errno));
         if (fd >= 0) close(fd);
         v->failed = true;
         return NULL;
@@ -209,8 +220,9 @@ static const char **list_names(Verify *v, int dirfd, const char *shown, size_t *
     while ((de = readdir(d))) {
         if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0) continue;
         if (++v->files > BUNDLE_MAX_FILES) {
-            refuse(v, shown, arena_printf(&v->a, "more than %d entries; a bundle has at most that many",
-                                          BUNDLE_MAX_FILES));
+            refuse(v, shown,
+                   arena_printf(&v->a, "more than %d entries; a bundle has at most that many",
+                                BUNDLE_MAX_FILES));
             closedir(d);
             return NULL;
         }
@@ -241,16 +253,19 @@ static void walk(Verify *v, Bundle *b, int dirfd, const char *rel, int depth) {
         const char *shown = arena_printf(&v->a, "%s%s", b->where, path);
         struct stat st;
         if (fstatat(dirfd, names[i], &st, AT_SYMLINK_NOFOLLOW) != 0) {
-            fprintf(stderr, "dossier: cannot read %s: %s\n", text_printable(&v->a, shown), strerror(errno));
+            fprintf(stderr, "dossier: cannot read %s: %s\n", text_printable(&v->a, shown),
+                    strerror(errno));
             v->failed = true;
         } else if (S_ISDIR(st.st_mode)) {
             if (depth + 1 > BUNDLE_MAX_DEPTH) {
-                refuse(v, shown, arena_printf(&v->a, "folders more than %d deep", BUNDLE_MAX_DEPTH));
+                refuse(v, shown,
+                       arena_printf(&v->a, "folders more than %d deep", BUNDLE_MAX_DEPTH));
                 return;
             }
             int sub = openat(dirfd, names[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
             if (sub < 0) {
-                fprintf(stderr, "dossier: cannot read %s: %s\n", text_printable(&v->a, shown), strerror(errno));
+                fprintf(stderr, "dossier: cannot read %s: %s\n", text_printable(&v->a, shown),
+                        strerror(errno));
                 v->failed = true;
                 return;
             }
@@ -265,18 +280,21 @@ static void walk(Verify *v, Bundle *b, int dirfd, const char *rel, int depth) {
                  is_signature = top && strcmp(names[i], SIGNATURE) == 0, too_big = false;
             StrBuf *keep = is_manifest ? &b->manifest : is_signature ? &b->signature : NULL;
             Entry e = {0};
-            if (!hash_file(v, dirfd, names[i], shown, &st, &e, keep, is_manifest ? MAX_MANIFEST : MAX_SIGNATURE,
-                           &too_big))
+            if (!hash_file(v, dirfd, names[i], shown, &st, &e, keep,
+                           is_manifest ? MAX_MANIFEST : MAX_SIGNATURE, &too_big))
                 return;
             if (!e.sha256[0]) continue; /* changed while read, said */
             Entry *added = add_entry(v, b, path);
             added->size = e.size;
             memcpy(added->sha256, e.sha256, sizeof e.sha256);
             if (too_big)
-                say(v, true, "refused: %s: larger than dossier writes one (%d bytes); not read as one", shown,
-                    is_manifest ? MAX_MANIFEST : MAX_SIGNATURE);
-            else if (is_manifest) b->has_manifest = true;
-            else if (is_signature) b->has_signature = true;
+                say(v, true,
+                    "refused: %s: larger than dossier writes one (%d bytes); not read as one",
+                    shown, is_manifest ? MAX_MANIFEST : MAX_SIGNATURE);
+            else if (is_manifest)
+                b->has_manifest = true;
+            else if (is_signature)
+                b->has_signature = true;
         }
     }
 }
@@ -292,9 +310,13 @@ static void read_folder(Verify *v, Bundle *b, int dirfd) {
 
 static void zip_problem(void *ctx, const char *entry, ZipProblem kind, const char *what) {
     Verify *v = ctx;
-    const char *word = kind == ZIP_DEPARTS ? "not as dossier writes it" : kind == ZIP_UNSAFE ? "unsafe" : "refused";
-    if (entry) say(v, true, "%s: %s%s: %s", word, v->cur->where, entry, what);
-    else say(v, true, "%s: %.*s: %s", word, (int)strlen(v->cur->where) - 1, v->cur->where, what);
+    const char *word = kind == ZIP_DEPARTS  ? "not as dossier writes it"
+                       : kind == ZIP_UNSAFE ? "unsafe"
+                                            : "refused";
+    if (entry)
+        say(v, true, "%s: %s%s: %s", word, v->cur->where, entry, what);
+    else
+        say(v, true, "%s: %.*s: %s", word, (int)strlen(v->cur->where) - 1, v->cur->where, what);
     if (kind == ZIP_REFUSED) v->refused = true;
 }
 
@@ -305,7 +327,8 @@ static bool zip_data(void *ctx, const ZipEntry *ze, const void *data, size_t n) 
         v->cur_open = true;
         v->cur_index = ze->index;
         crypto_hash_sha256_init(&v->hash);
-        bool is_manifest = strcmp(ze->name, MANIFEST) == 0, is_signature = strcmp(ze->name, SIGNATURE) == 0;
+        bool is_manifest = strcmp(ze->name, MANIFEST) == 0,
+             is_signature = strcmp(ze->name, SIGNATURE) == 0;
         v->keep = is_manifest ? &b->manifest : is_signature ? &b->signature : NULL;
         if (v->keep) sb_reset(v->keep);
         v->keep_max = is_manifest ? MAX_MANIFEST : MAX_SIGNATURE;
@@ -313,8 +336,10 @@ static bool zip_data(void *ctx, const ZipEntry *ze, const void *data, size_t n) 
     }
     if (data) {
         crypto_hash_sha256_update(&v->hash, data, n);
-        if (v->keep && v->keep->len + n <= v->keep_max) sb_append(v->keep, (const char *)data, n);
-        else if (v->keep) v->keep_over = true;
+        if (v->keep && v->keep->len + n <= v->keep_max)
+            sb_append(v->keep, (const char *)data, n);
+        else if (v->keep)
+            v->keep_over = true;
         return true;
     }
     v->cur_open = false;
@@ -324,8 +349,8 @@ static bool zip_data(void *ctx, const ZipEntry *ze, const void *data, size_t n) 
     e->dos_time = ze->dos_time;
     hex_digest(&v->hash, e->sha256);
     if (v->keep && v->keep_over) {
-        say(v, true, "refused: %s%s: larger than dossier writes one (%zu bytes); not read as one", b->where,
-            ze->name, v->keep_max);
+        say(v, true, "refused: %s%s: larger than dossier writes one (%zu bytes); not read as one",
+            b->where, ze->name, v->keep_max);
         sb_reset(v->keep);
     } else if (v->keep == &b->manifest) {
         b->has_manifest = !b->has_manifest; /* a name twice is said by zip_read; keep neither */
@@ -352,10 +377,12 @@ static void read_zip(Verify *v, Bundle *b, int fd, const char *label) {
 static bool load_manifest(Verify *v, Bundle *b, const char *name) {
     json_error_t jerr;
     if (b->has_manifest)
-        b->root = json_loadb(b->manifest.data ? b->manifest.data : "", b->manifest.len, JSON_REJECT_DUPLICATES, &jerr);
+        b->root = json_loadb(b->manifest.data ? b->manifest.data : "", b->manifest.len,
+                             JSON_REJECT_DUPLICATES, &jerr);
     if (!json_is_array(json_object_get(b->root, "files"))) {
         say(v, true, "%s: %s", name,
-            b->has_manifest ? "its manifest.json is not a dossier manifest" : "no manifest.json: not a dossier bundle");
+            b->has_manifest ? "its manifest.json is not a dossier manifest"
+                            : "no manifest.json: not a dossier bundle");
         json_decref(b->root);
         b->root = NULL;
         return false;
@@ -389,8 +416,9 @@ static void check_manifest(Verify *v, Bundle *b) {
         e->listed = true;
         if (strcmp(e->sha256, want) != 0 || json_integer_value(size) < 0 ||
             (uint64_t)json_integer_value(size) != e->size) {
-            say(v, true, "changed: %s%s (sha256 %s, size %llu; the manifest says %s, %lld)", b->where, p, e->sha256,
-                (unsigned long long)e->size, want, (long long)json_integer_value(size));
+            say(v, true, "changed: %s%s (sha256 %s, size %llu; the manifest says %s, %lld)",
+                b->where, p, e->sha256, (unsigned long long)e->size, want,
+                (long long)json_integer_value(size));
             continue;
         }
         b->matched++;
@@ -402,8 +430,8 @@ static void check_manifest(Verify *v, Bundle *b) {
         const char *want = json_string_value(json_object_get(rec, "sha256"));
         const Entry *e = rp ? find_entry(b, arena_printf(&v->a, "records/%s", rp)) : NULL;
         if (!e || !want || strcmp(e->sha256, want) != 0)
-            say(v, true, "record %s: its hash in the manifest does not match %srecords/%s", id, b->where,
-                rp ? rp : "(no path)");
+            say(v, true, "record %s: its hash in the manifest does not match %srecords/%s", id,
+                b->where, rp ? rp : "(no path)");
     }
     for (size_t k = 0; k < b->n; k++) {
         const char *p = b->entries[k].path;
@@ -422,36 +450,45 @@ static void check_manifest(Verify *v, Bundle *b) {
     for (size_t k = 0; k < b->n; k++) {
         const Entry *e = &b->entries[k];
         if (e->dos_date == want && e->dos_time == 0) continue;
-        say(v, true, "not as dossier writes it: %s%s: dated %04d-%02d-%02d %02d:%02d:%02d; dossier dates every entry "
-                     "the build date, %s 00:00:00", b->where, e->path, (e->dos_date >> 9) + 1980,
-            (e->dos_date >> 5) & 15, e->dos_date & 31, e->dos_time >> 11, (e->dos_time >> 5) & 63,
-            (e->dos_time & 31) * 2, bd);
+        say(v, true,
+            "not as dossier writes it: %s%s: dated %04d-%02d-%02d %02d:%02d:%02d; dossier dates "
+            "every entry "
+            "the build date, %s 00:00:00",
+            b->where, e->path, (e->dos_date >> 9) + 1980, (e->dos_date >> 5) & 15, e->dos_date & 31,
+            e->dos_time >> 11, (e->dos_time >> 5) & 63, (e->dos_time & 31) * 2, bd);
     }
 }
 
 /* Checks the signature of b's manifest with pubkey; false when it does not verify. */
 static bool check_signature(Verify *v, const Bundle *b, const char *pubkey) {
     if (!pubkey) {
-        if (b->has_signature) say(v, false, "signature: present, not checked (give --pubkey KEY.pub)");
+        if (b->has_signature)
+            say(v, false, "signature: present, not checked (give --pubkey KEY.pub)");
         return true;
     }
     const char *why;
     bool good = false;
-    if (!b->has_signature) why = "the bundle is not signed (no manifest.json.minisig)";
-    else if (!b->has_manifest) why = "there is no manifest to check it over";
-    else good = sign_verify(&v->a, pubkey, b->signature.data, b->signature.len, b->manifest.data, b->manifest.len, &why);
+    if (!b->has_signature)
+        why = "the bundle is not signed (no manifest.json.minisig)";
+    else if (!b->has_manifest)
+        why = "there is no manifest to check it over";
+    else
+        good = sign_verify(&v->a, pubkey, b->signature.data, b->signature.len, b->manifest.data,
+                           b->manifest.len, &why);
     say(v, false, "%s: %s", good ? "signature" : "signature BAD", why);
     return good;
 }
 
-static int verdict(Verify *v, const char *what, size_t matched, size_t listed, const char *pubkey, bool sig_good,
-                   const char *agree) {
+static int verdict(Verify *v, const char *what, size_t matched, size_t listed, const char *pubkey,
+                   bool sig_good, const char *agree) {
     if (v->failed) return EXIT_USAGE;
     if (v->problems || !sig_good)
-        say(v, false, "%s: FAILED: %zu problem%s (%zu files listed in the manifest)%s", what, v->problems,
-            v->problems == 1 ? "" : "s", listed, sig_good ? "" : "; the signature does not verify");
+        say(v, false, "%s: FAILED: %zu problem%s (%zu files listed in the manifest)%s", what,
+            v->problems, v->problems == 1 ? "" : "s", listed,
+            sig_good ? "" : "; the signature does not verify");
     else
-        say(v, false, "%s: OK: %zu files match the manifest%s%s", what, matched, agree, pubkey ? ", signature good" : "");
+        say(v, false, "%s: OK: %zu files match the manifest%s%s", what, matched, agree,
+            pubkey ? ", signature good" : "");
     return v->problems || !sig_good ? EXIT_FINDINGS : EXIT_CLEAN;
 }
 
@@ -469,14 +506,17 @@ static int verify_one(Verify *v, Bundle *b, const char *path, const char *pubkey
 }
 
 /* Reads the regular file name at the root dirfd, at most max bytes, into out. */
-static bool read_small(Verify *v, int dirfd, const char *name, const char *shown, size_t max, StrBuf *out) {
+static bool read_small(Verify *v, int dirfd, const char *name, const char *shown, size_t max,
+                       StrBuf *out) {
     struct stat st;
     bool too_big = false;
     Entry e = {0};
-    if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !hash_file(v, dirfd, name, shown, &st, &e, out, max,
-                                                                           &too_big))
+    if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+        !hash_file(v, dirfd, name, shown, &st, &e, out, max, &too_big))
         return false;
-    if (too_big) say(v, true, "refused: %s: larger than dossier writes one (%zu bytes); not read", shown, max);
+    if (too_big)
+        say(v, true, "refused: %s: larger than dossier writes one (%zu bytes); not read", shown,
+            max);
     return e.sha256[0] && !too_big;
 }
 
@@ -490,13 +530,15 @@ static size_t scan_other(Verify *v, int dirfd, const char *shown_dir, int depth)
         const char *shown = arena_printf(&v->a, "%s/%s", shown_dir, names[i]);
         struct stat st;
         if (fstatat(dirfd, names[i], &st, AT_SYMLINK_NOFOLLOW) != 0) {
-            fprintf(stderr, "dossier: cannot read %s: %s\n", text_printable(&v->a, shown), strerror(errno));
+            fprintf(stderr, "dossier: cannot read %s: %s\n", text_printable(&v->a, shown),
+                    strerror(errno));
             v->failed = true;
         } else if (S_ISLNK(st.st_mode)) {
             say(v, true, "symbolic link, not followed: %s", shown);
         } else if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
             say(v, true, "not a regular file, not opened: %s (%s)", shown, file_kind(st.st_mode));
-        } else if (names[i][0] == '.' && !(S_ISDIR(st.st_mode) && strcmp(names[i], ".well-known") == 0)) {
+        } else if (names[i][0] == '.' &&
+                   !(S_ISDIR(st.st_mode) && strcmp(names[i], ".well-known") == 0)) {
             /* the one hidden name an output writes: the CSAF provider's .well-known/ (RFC 8615) */
             say(v, true, "not in the manifest: %s (hidden; no output writes it)", shown);
         } else if (S_ISREG(st.st_mode)) {
@@ -506,7 +548,8 @@ static size_t scan_other(Verify *v, int dirfd, const char *shown_dir, int depth)
         } else {
             int sub = openat(dirfd, names[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
             if (sub < 0) {
-                fprintf(stderr, "dossier: cannot read %s: %s\n", text_printable(&v->a, shown), strerror(errno));
+                fprintf(stderr, "dossier: cannot read %s: %s\n", text_printable(&v->a, shown),
+                        strerror(errno));
                 v->failed = true;
                 continue;
             }
@@ -530,13 +573,18 @@ static bool same_bytes(const StrBuf *x, const StrBuf *y) {
 static void check_agreement(Verify *v, const Bundle *folder, const Bundle *zip) {
     size_t i = 0, k = 0;
     while (i < folder->n || k < zip->n) {
-        int c = i == folder->n ? 1 : k == zip->n ? -1 : strcmp(folder->entries[i].path, zip->entries[k].path);
-        if (c < 0) say(v, true, "not in the ZIP: %s%s", folder->where, folder->entries[i++].path);
-        else if (c > 0) say(v, true, "not in premarket/: %s%s", zip->where, zip->entries[k++].path);
+        int c = i == folder->n ? 1
+                : k == zip->n  ? -1
+                               : strcmp(folder->entries[i].path, zip->entries[k].path);
+        if (c < 0)
+            say(v, true, "not in the ZIP: %s%s", folder->where, folder->entries[i++].path);
+        else if (c > 0)
+            say(v, true, "not in premarket/: %s%s", zip->where, zip->entries[k++].path);
         else {
             if (strcmp(folder->entries[i].sha256, zip->entries[k].sha256) != 0)
-                say(v, true, "the ZIP and premarket/ differ: %s (%s%s, %s%s)", folder->entries[i].path,
-                    folder->where, folder->entries[i].path, zip->where, zip->entries[k].path);
+                say(v, true, "the ZIP and premarket/ differ: %s (%s%s, %s%s)",
+                    folder->entries[i].path, folder->where, folder->entries[i].path, zip->where,
+                    zip->entries[k].path);
             i++;
             k++;
         }
@@ -555,16 +603,18 @@ static int verify_output(Verify *v, const char *out, int root, const char *pubke
     sb_init(&zip.signature);
     int pfd = openat(root, "premarket", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (pfd < 0) {
-        fprintf(stderr, "dossier: cannot read %spremarket: %s\n", text_printable(&v->a, base), strerror(errno));
+        fprintf(stderr, "dossier: cannot read %spremarket: %s\n", text_printable(&v->a, base),
+                strerror(errno));
         return EXIT_USAGE;
     }
     read_folder(v, &folder, pfd);
     close(pfd);
     bool have = folder.read && load_manifest(v, &folder, arena_printf(&v->a, "%spremarket", base));
     json_t *product = json_object_get(folder.root, "product");
-    const char *zipname = have ? bundle_zip_name_of(&v->a, json_string_value(json_object_get(product, "name")),
-                                                    json_string_value(json_object_get(product, "version")))
-                               : NULL;
+    const char *zipname =
+        have ? bundle_zip_name_of(&v->a, json_string_value(json_object_get(product, "name")),
+                                  json_string_value(json_object_get(product, "version")))
+             : NULL;
     if (zipname) zip.where = arena_printf(&v->a, "%s%s:", base, zipname);
 
     StrBuf beside, beside_sig;
@@ -579,7 +629,8 @@ static int verify_output(Verify *v, const char *out, int root, const char *pubke
         const char *name = names[i], *shown = arena_printf(&v->a, "%s%s", base, name);
         struct stat st;
         if (fstatat(root, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
-            fprintf(stderr, "dossier: cannot read %s: %s\n", text_printable(&v->a, shown), strerror(errno));
+            fprintf(stderr, "dossier: cannot read %s: %s\n", text_printable(&v->a, shown),
+                    strerror(errno));
             v->failed = true;
         } else if (strcmp(name, "premarket") == 0) {
             continue; /* read above */
@@ -593,13 +644,15 @@ static int verify_output(Verify *v, const char *out, int root, const char *pubke
             seen_zip = true;
             int fd = openat(root, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
             if (fd < 0) {
-                fprintf(stderr, "dossier: cannot read %s: %s\n", text_printable(&v->a, shown), strerror(errno));
+                fprintf(stderr, "dossier: cannot read %s: %s\n", text_printable(&v->a, shown),
+                        strerror(errno));
                 v->failed = true;
                 continue;
             }
             read_zip(v, &zip, fd, shown);
             close(fd);
-            if (v->failed) { /* not a ZIP at all: here a problem of the output folder, not a system error */
+            if (v->failed) { /* not a ZIP at all: here a problem of the output folder, not a system
+                                error */
                 v->failed = false;
                 say(v, true, "not a ZIP dossier can read: %s", shown);
             }
@@ -607,7 +660,8 @@ static int verify_output(Verify *v, const char *out, int root, const char *pubke
             seen_manifest = read_small(v, root, name, shown, MAX_MANIFEST, &beside);
         } else if (strcmp(name, SIGNATURE) == 0 && S_ISREG(st.st_mode)) {
             seen_sig = read_small(v, root, name, shown, MAX_SIGNATURE, &beside_sig);
-            if (!folder.has_signature) say(v, true, "not in the manifest: %s (the bundle is not signed)", shown);
+            if (!folder.has_signature)
+                say(v, true, "not in the manifest: %s (the bundle is not signed)", shown);
         } else if (name[0] == '.') {
             say(v, true, "not in the manifest: %s (hidden; only %s may be here)", shown, STAMP);
         } else if (ends_with(name, ".zip") || ends_with(name, ".minisig")) {
@@ -616,11 +670,13 @@ static int verify_output(Verify *v, const char *out, int root, const char *pubke
                 zipname ? zipname : "unknown", SIGNATURE);
         } else {
             size_t before = others;
-            if (S_ISREG(st.st_mode)) others++;
+            if (S_ISREG(st.st_mode))
+                others++;
             else {
                 int sub = openat(root, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
                 if (sub < 0) {
-                    fprintf(stderr, "dossier: cannot read %s: %s\n", text_printable(&v->a, shown), strerror(errno));
+                    fprintf(stderr, "dossier: cannot read %s: %s\n", text_printable(&v->a, shown),
+                            strerror(errno));
                     v->failed = true;
                     continue;
                 }
@@ -628,7 +684,8 @@ static int verify_output(Verify *v, const char *out, int root, const char *pubke
                 close(sub);
             }
             if (others > before && other_names.len < 60)
-                sb_printf(&other_names, "%s%s%s", other_names.len ? ", " : "", name, S_ISDIR(st.st_mode) ? "/" : "");
+                sb_printf(&other_names, "%s%s%s", other_names.len ? ", " : "", name,
+                          S_ISDIR(st.st_mode) ? "/" : "");
             else if (others > before && !strstr(other_names.data, "..."))
                 sb_puts(&other_names, ", ...");
         }
@@ -637,30 +694,39 @@ static int verify_output(Verify *v, const char *out, int root, const char *pubke
 
     if (have && !v->refused && !v->failed) {
         check_manifest(v, &folder);
-        if (!seen_zip) say(v, true, "missing: %s%s (the bundle's ZIP)", base, zipname);
+        if (!seen_zip)
+            say(v, true, "missing: %s%s (the bundle's ZIP)", base, zipname);
         else if (zip.read && load_manifest(v, &zip, arena_printf(&v->a, "%s%s", base, zipname))) {
             check_manifest(v, &zip);
             if (!same_bytes(&zip.manifest, &folder.manifest))
-                say(v, true, "changed: %smanifest.json (differs from %smanifest.json)", zip.where, folder.where);
-            if (zip.has_signature != folder.has_signature || !same_bytes(&zip.signature, &folder.signature))
-                say(v, true, "changed: %s%s (differs from %s%s)", zip.where, SIGNATURE, folder.where, SIGNATURE);
+                say(v, true, "changed: %smanifest.json (differs from %smanifest.json)", zip.where,
+                    folder.where);
+            if (zip.has_signature != folder.has_signature ||
+                !same_bytes(&zip.signature, &folder.signature))
+                say(v, true, "changed: %s%s (differs from %s%s)", zip.where, SIGNATURE,
+                    folder.where, SIGNATURE);
             check_agreement(v, &folder, &zip);
         }
-        if (!seen_manifest) say(v, true, "missing: %s%s", base, MANIFEST);
+        if (!seen_manifest)
+            say(v, true, "missing: %s%s", base, MANIFEST);
         else if (!same_bytes(&beside, &folder.manifest))
             say(v, true, "changed: %s%s (differs from the manifest in the bundle)", base, MANIFEST);
-        if (folder.has_signature && !seen_sig) say(v, true, "missing: %s%s", base, SIGNATURE);
+        if (folder.has_signature && !seen_sig)
+            say(v, true, "missing: %s%s", base, SIGNATURE);
         else if (seen_sig && folder.has_signature && !same_bytes(&beside_sig, &folder.signature))
-            say(v, true, "changed: %s%s (differs from the signature in the bundle)", base, SIGNATURE);
+            say(v, true, "changed: %s%s (differs from the signature in the bundle)", base,
+                SIGNATURE);
     }
     if (others)
-        say(v, false, "not covered by the manifest, not checked: %zu files of the build's other outputs (%s)", others,
-            other_names.data);
+        say(v, false,
+            "not covered by the manifest, not checked: %zu files of the build's other outputs (%s)",
+            others, other_names.data);
     /* the signature of what is shipped: the ZIP's, which must equal the others */
     const Bundle *signed_one = seen_zip && zip.read && zip.has_manifest ? &zip : &folder;
     bool sig_good = have && !v->failed ? check_signature(v, signed_one, pubkey) : !pubkey;
     int rc = verdict(v, out, folder.matched, listed(&folder), pubkey, sig_good,
-                     zipname ? arena_printf(&v->a, " in premarket/ and in %s, which agree", zipname) : "");
+                     zipname ? arena_printf(&v->a, " in premarket/ and in %s, which agree", zipname)
+                             : "");
     sb_free(&beside);
     sb_free(&beside_sig);
     sb_free(&other_names);
@@ -683,14 +749,17 @@ int bundle_verify(const char *path, const char *pubkey) {
     if (stat(path, &st) != 0) {
         fprintf(stderr, "dossier: cannot read %s: %s\n", shown, strerror(errno));
     } else if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode)) {
-        fprintf(stderr, "dossier: %s is %s, neither a ZIP nor a folder; not opened\n", shown, file_kind(st.st_mode));
+        fprintf(stderr, "dossier: %s is %s, neither a ZIP nor a folder; not opened\n", shown,
+                file_kind(st.st_mode));
     } else {
-        int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | (S_ISDIR(st.st_mode) ? O_DIRECTORY : 0));
+        int fd =
+            open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | (S_ISDIR(st.st_mode) ? O_DIRECTORY : 0));
         struct stat p, m;
         if (fd < 0) {
             fprintf(stderr, "dossier: cannot read %s: %s\n", shown, strerror(errno));
         } else if (S_ISDIR(st.st_mode) && fstatat(fd, "premarket", &p, AT_SYMLINK_NOFOLLOW) == 0 &&
-                   S_ISDIR(p.st_mode) && fstatat(fd, "premarket/" MANIFEST, &m, AT_SYMLINK_NOFOLLOW) == 0 &&
+                   S_ISDIR(p.st_mode) &&
+                   fstatat(fd, "premarket/" MANIFEST, &m, AT_SYMLINK_NOFOLLOW) == 0 &&
                    S_ISREG(m.st_mode)) {
             rc = verify_output(&v, path, fd, pubkey);
         } else {

@@ -67,7 +67,8 @@ const char *zip_reason(zip_error_t *e) {
     return zip_error_strerror(e);
 }
 
-bool zip_pack(BundleFile *files, size_t n, int64_t build_date, unsigned char **out, size_t *outlen) {
+bool zip_pack(BundleFile *files, size_t n, int64_t build_date, unsigned char **out,
+              size_t *outlen) {
     qsort(files, n, sizeof *files, by_path);
     zip_error_t err;
     zip_error_init(&err);
@@ -128,19 +129,21 @@ bool zip_pack(BundleFile *files, size_t n, int64_t build_date, unsigned char **o
     return true;
 }
 
-
 /* ---- reading a ZIP that may be hostile -------------------------------- */
 
 enum {
-    EOCD_SIZE = 22,                     /* the end record, before its comment */
-    CENTRAL_SIZE = 46,                  /* a central directory header, before its name */
-    LOCAL_SIZE = 30,                    /* a local header, before its name */
+    EOCD_SIZE = 22,    /* the end record, before its comment */
+    CENTRAL_SIZE = 46, /* a central directory header, before its name */
+    LOCAL_SIZE = 30,   /* a local header, before its name */
     MAX_COMMENT = 65535,
-    MAX_CENTRAL = 16 * 1024 * 1024,     /* 65,535 entries with names of 200 bytes and more */
+    MAX_CENTRAL = 16 * 1024 * 1024, /* 65,535 entries with names of 200 bytes and more */
     CHUNK = 64 * 1024,
     UNIX_HOST = 3,
-    FLAG_ENCRYPTED = 0x0001, FLAG_DESCRIPTOR = 0x0008, FLAG_STRONG = 0x0040,
-    FLAG_LEVEL = 0x0006, FLAG_UTF8 = 0x0800, /* the only flags zip_pack's entries carry */
+    FLAG_ENCRYPTED = 0x0001,
+    FLAG_DESCRIPTOR = 0x0008,
+    FLAG_STRONG = 0x0040,
+    FLAG_LEVEL = 0x0006,
+    FLAG_UTF8 = 0x0800, /* the only flags zip_pack's entries carry */
 };
 #define FILE_ATTRIBUTES (0100644u << 16) /* a regular file, rw-r--r--, and no DOS attributes */
 
@@ -186,7 +189,8 @@ typedef struct Reader {
     bool refused, problems;
 } Reader;
 
-static void report(Reader *rd, const RawEntry *re, ZipProblem kind, const char *fmt, ...) PRINTF_LIKE(4, 5);
+static void report(Reader *rd, const RawEntry *re, ZipProblem kind, const char *fmt, ...)
+    PRINTF_LIKE(4, 5);
 
 static void report(Reader *rd, const RawEntry *re, ZipProblem kind, const char *fmt, ...) {
     va_list ap;
@@ -203,23 +207,43 @@ static void report(Reader *rd, const RawEntry *re, ZipProblem kind, const char *
 
 /* "mode 120777 (a symbolic link)": what the external attributes say. */
 static const char *mode_words(Arena *a, uint16_t made_by, uint32_t external) {
-    if (made_by >> 8 != UNIX_HOST) return arena_printf(a, "attributes 0x%08x of host %u", external, made_by >> 8);
+    if (made_by >> 8 != UNIX_HOST)
+        return arena_printf(a, "attributes 0x%08x of host %u", external, made_by >> 8);
     unsigned mode = external >> 16;
     const char *type;
     switch (mode & 0170000) {
-    case 0100000: type = "a regular file"; break;
-    case 0120000: type = "a symbolic link"; break;
-    case 0040000: type = "a folder"; break;
-    case 0020000: type = "a character device"; break;
-    case 0060000: type = "a block device"; break;
-    case 0010000: type = "a FIFO"; break;
-    case 0140000: type = "a socket"; break;
-    case 0: type = "no file type"; break;
-    default: type = "an unknown file type"; break;
+    case 0100000:
+        type = "a regular file";
+        break;
+    case 0120000:
+        type = "a symbolic link";
+        break;
+    case 0040000:
+        type = "a folder";
+        break;
+    case 0020000:
+        type = "a character device";
+        break;
+    case 0060000:
+        type = "a block device";
+        break;
+    case 0010000:
+        type = "a FIFO";
+        break;
+    case 0140000:
+        type = "a socket";
+        break;
+    case 0:
+        type = "no file type";
+        break;
+    default:
+        type = "an unknown file type";
+        break;
     }
-    return arena_printf(a, "mode %06o (%s%s%s%s)%s", mode, type, mode & 04000 ? ", setuid" : "",
-                        mode & 02000 ? ", setgid" : "", mode & 01000 ? ", sticky" : "",
-                        external & 0xFFFF ? arena_printf(a, " and DOS attributes 0x%04x", external & 0xFFFF) : "");
+    return arena_printf(
+        a, "mode %06o (%s%s%s%s)%s", mode, type, mode & 04000 ? ", setuid" : "",
+        mode & 02000 ? ", setgid" : "", mode & 01000 ? ", sticky" : "",
+        external & 0xFFFF ? arena_printf(a, " and DOS attributes 0x%04x", external & 0xFFFF) : "");
 }
 
 /* The name's parts: no empty, "." or ".." part, no leading slash, no
@@ -228,17 +252,23 @@ static void check_name(Reader *rd, RawEntry *re) {
     const char *name = re->e.name;
     size_t n = strlen(name);
     const char *why = NULL;
-    if (n != re->name_len) why = "a NUL byte in its name";
-    else if (n == 0) why = "an empty name";
-    else if (name[0] == '/') why = "an absolute name";
-    else if (strchr(name, '\\')) why = "a backslash in its name (a folder separator on Windows)";
+    if (n != re->name_len)
+        why = "a NUL byte in its name";
+    else if (n == 0)
+        why = "an empty name";
+    else if (name[0] == '/')
+        why = "an absolute name";
+    else if (strchr(name, '\\'))
+        why = "a backslash in its name (a folder separator on Windows)";
     re->folder = n > 0 && name[n - 1] == '/';
     size_t end = re->folder ? n - 1 : n;
     for (size_t p = 0; !why && p <= end;) {
         const char *slash = memchr(name + p, '/', end - p);
         size_t len = slash ? (size_t)(slash - (name + p)) : end - p;
-        if (len == 2 && name[p] == '.' && name[p + 1] == '.') why = "'..' in its name";
-        else if (len == 0 || (len == 1 && name[p] == '.')) why = "an empty or '.' part in its name";
+        if (len == 2 && name[p] == '.' && name[p + 1] == '.')
+            why = "'..' in its name";
+        else if (len == 0 || (len == 1 && name[p] == '.'))
+            why = "an empty or '.' part in its name";
         p += len + 1;
         if (!slash) break;
     }
@@ -261,7 +291,8 @@ static int by_offset(const void *a, const void *b) {
 /* Names twice, and a name that is a file and the folder of another. */
 static void check_names_together(Reader *rd) {
     RawEntry **sorted = arena_alloc(rd->a, (rd->n + 1) * sizeof *sorted);
-    for (size_t i = 0; i < rd->n; i++) sorted[i] = &rd->entries[i];
+    for (size_t i = 0; i < rd->n; i++)
+        sorted[i] = &rd->entries[i];
     qsort(sorted, rd->n, sizeof *sorted, by_name);
     for (size_t i = 1; i < rd->n; i++)
         if (strcmp(sorted[i - 1]->e.name, sorted[i]->e.name) == 0)
@@ -272,7 +303,8 @@ static void check_names_together(Reader *rd) {
             RawEntry key = {.e.name = arena_strndup(rd->a, name, (size_t)(s - name))}, *k = &key;
             RawEntry **hit = bsearch(&k, sorted, rd->n, sizeof *sorted, by_name);
             if (hit && !(*hit)->folder) {
-                report(rd, sorted[i], ZIP_UNSAFE, "'%s' is a file in the ZIP and a folder in this name", key.e.name);
+                report(rd, sorted[i], ZIP_UNSAFE,
+                       "'%s' is a file in the ZIP and a folder in this name", key.e.name);
                 break;
             }
         }
@@ -280,24 +312,34 @@ static void check_names_together(Reader *rd) {
 }
 
 /* What one central directory header says, against what zip_pack writes. */
-static void check_entry(Reader *rd, RawEntry *re, uint16_t extra_len, uint16_t comment_len, uint16_t disk) {
+static void check_entry(Reader *rd, RawEntry *re, uint16_t extra_len, uint16_t comment_len,
+                        uint16_t disk) {
     check_name(rd, re);
     if (re->made_by >> 8 != UNIX_HOST)
-        report(rd, re, ZIP_DEPARTS, "made by host %u; dossier writes Unix (3) entries", re->made_by >> 8);
+        report(rd, re, ZIP_DEPARTS, "made by host %u; dossier writes Unix (3) entries",
+               re->made_by >> 8);
     if (re->flags & (FLAG_ENCRYPTED | FLAG_STRONG)) {
         re->opaque = true;
         report(rd, re, ZIP_UNSAFE, "encrypted; not read");
     }
-    if (re->flags & FLAG_DESCRIPTOR) report(rd, re, ZIP_REFUSED, "a data descriptor, which dossier never writes");
-    uint16_t other = re->flags & (uint16_t) ~(FLAG_ENCRYPTED | FLAG_STRONG | FLAG_DESCRIPTOR | FLAG_LEVEL | FLAG_UTF8);
-    if (other) report(rd, re, ZIP_DEPARTS, "general-purpose flags 0x%04x, which dossier never sets", other);
+    if (re->flags & FLAG_DESCRIPTOR)
+        report(rd, re, ZIP_REFUSED, "a data descriptor, which dossier never writes");
+    uint16_t other = re->flags & (uint16_t) ~(FLAG_ENCRYPTED | FLAG_STRONG | FLAG_DESCRIPTOR |
+                                              FLAG_LEVEL | FLAG_UTF8);
+    if (other)
+        report(rd, re, ZIP_DEPARTS, "general-purpose flags 0x%04x, which dossier never sets",
+               other);
     if (re->method != ZIP_CM_STORE && re->method != ZIP_CM_DEFLATE) {
         re->opaque = true;
-        report(rd, re, ZIP_UNSAFE, "compressed with method %u; dossier writes deflate (8) only; not read", re->method);
+        report(rd, re, ZIP_UNSAFE,
+               "compressed with method %u; dossier writes deflate (8) only; not read", re->method);
     }
-    if (extra_len) report(rd, re, ZIP_DEPARTS, "%u bytes of extra fields; dossier writes none", extra_len);
-    if (comment_len) report(rd, re, ZIP_DEPARTS, "a comment of %u bytes; dossier writes none", comment_len);
-    if (re->internal) report(rd, re, ZIP_DEPARTS, "internal attributes 0x%04x; dossier writes 0", re->internal);
+    if (extra_len)
+        report(rd, re, ZIP_DEPARTS, "%u bytes of extra fields; dossier writes none", extra_len);
+    if (comment_len)
+        report(rd, re, ZIP_DEPARTS, "a comment of %u bytes; dossier writes none", comment_len);
+    if (re->internal)
+        report(rd, re, ZIP_DEPARTS, "internal attributes 0x%04x; dossier writes 0", re->internal);
     if (!re->folder && (re->made_by >> 8 != UNIX_HOST || re->external != FILE_ATTRIBUTES))
         report(rd, re, ZIP_DEPARTS, "%s; dossier writes mode 100644 (a regular file, rw-r--r--)",
                mode_words(rd->a, re->made_by, re->external));
@@ -316,15 +358,17 @@ static void check_bounds(Reader *rd, uint64_t file_size) {
         RawEntry *re = &rd->entries[i];
         uint64_t size = re->e.size;
         if (size > BUNDLE_MAX_FILE)
-            report(rd, re, ZIP_REFUSED, "would inflate to %llu bytes; a bundle file has at most %llu",
+            report(rd, re, ZIP_REFUSED,
+                   "would inflate to %llu bytes; a bundle file has at most %llu",
                    (unsigned long long)size, (unsigned long long)BUNDLE_MAX_FILE);
         else if (size > BUNDLE_RATIO_FLOOR && size > (uint64_t)re->csize * BUNDLE_MAX_RATIO)
-            report(rd, re, ZIP_REFUSED, "would inflate %u bytes to %llu, more than %d to 1", re->csize,
-                   (unsigned long long)size, BUNDLE_MAX_RATIO);
+            report(rd, re, ZIP_REFUSED, "would inflate %u bytes to %llu, more than %d to 1",
+                   re->csize, (unsigned long long)size, BUNDLE_MAX_RATIO);
         total += size;
     }
     if (total > BUNDLE_MAX_TOTAL)
-        report(rd, NULL, ZIP_REFUSED, "its entries would inflate to %llu bytes in all; a bundle has at most %llu",
+        report(rd, NULL, ZIP_REFUSED,
+               "its entries would inflate to %llu bytes in all; a bundle has at most %llu",
                (unsigned long long)total, (unsigned long long)BUNDLE_MAX_TOTAL);
     else if (total > BUNDLE_RATIO_FLOOR && total > file_size * BUNDLE_MAX_RATIO)
         report(rd, NULL, ZIP_REFUSED, "%llu bytes would inflate to %llu, more than %d to 1",
@@ -336,14 +380,15 @@ static void check_bounds(Reader *rd, uint64_t file_size) {
  * another, the central directory right after the last. */
 static void check_layout(Reader *rd, int fd, uint32_t central_offset) {
     RawEntry **order = arena_alloc(rd->a, (rd->n + 1) * sizeof *order);
-    for (size_t i = 0; i < rd->n; i++) order[i] = &rd->entries[i];
+    for (size_t i = 0; i < rd->n; i++)
+        order[i] = &rd->entries[i];
     qsort(order, rd->n, sizeof *order, by_offset);
     uint64_t expect = 0;
     for (size_t i = 0; i < rd->n && !rd->refused; i++) {
         RawEntry *re = order[i];
         unsigned char h[LOCAL_SIZE];
-        if ((uint64_t)re->offset + LOCAL_SIZE > central_offset || !read_at(fd, h, LOCAL_SIZE, re->offset) ||
-            le32(h) != 0x04034b50) {
+        if ((uint64_t)re->offset + LOCAL_SIZE > central_offset ||
+            !read_at(fd, h, LOCAL_SIZE, re->offset) || le32(h) != 0x04034b50) {
             report(rd, re, ZIP_REFUSED, "no local header where the central directory says");
             break;
         }
@@ -354,12 +399,15 @@ static void check_layout(Reader *rd, int fd, uint32_t central_offset) {
             report(rd, re, ZIP_REFUSED, "its local header names another file ('%s')", name);
             break;
         }
-        if (le16(h + 6) != re->flags || le16(h + 8) != re->method || le16(h + 10) != re->e.dos_time ||
-            le16(h + 12) != re->e.dos_date || le32(h + 18) != re->csize || le32(h + 22) != re->e.size) {
+        if (le16(h + 6) != re->flags || le16(h + 8) != re->method ||
+            le16(h + 10) != re->e.dos_time || le16(h + 12) != re->e.dos_date ||
+            le32(h + 18) != re->csize || le32(h + 22) != re->e.size) {
             report(rd, re, ZIP_REFUSED, "its local header and the central directory disagree");
             break;
         }
-        if (xlen) report(rd, re, ZIP_DEPARTS, "%u bytes of extra fields in its local header; dossier writes none", xlen);
+        if (xlen)
+            report(rd, re, ZIP_DEPARTS,
+                   "%u bytes of extra fields in its local header; dossier writes none", xlen);
         uint64_t start = (uint64_t)re->offset + LOCAL_SIZE + nlen + xlen;
         re->data_end = start + re->csize;
         if (re->data_end > central_offset) {
@@ -367,24 +415,28 @@ static void check_layout(Reader *rd, int fd, uint32_t central_offset) {
             break;
         }
         if (re->offset < expect) {
-            report(rd, re, ZIP_REFUSED, "its data overlaps that of '%s' (a way to make a small ZIP inflate to "
-                                        "much)", order[i - 1]->e.name);
+            report(rd, re, ZIP_REFUSED,
+                   "its data overlaps that of '%s' (a way to make a small ZIP inflate to "
+                   "much)",
+                   order[i - 1]->e.name);
             break;
         }
         if (re->offset > expect)
-            report(rd, re, ZIP_DEPARTS, "%llu bytes before it that belong to no entry", 
+            report(rd, re, ZIP_DEPARTS, "%llu bytes before it that belong to no entry",
                    (unsigned long long)(re->offset - expect));
         expect = re->data_end;
     }
     if (!rd->refused && expect < central_offset)
-        report(rd, NULL, ZIP_DEPARTS, "%llu bytes before the central directory that belong to no entry",
+        report(rd, NULL, ZIP_DEPARTS,
+               "%llu bytes before the central directory that belong to no entry",
                (unsigned long long)(central_offset - expect));
 }
 
 /* Parses the end record and the central directory into rd->entries.
  * False when fd holds no ZIP at all (said on stderr). */
 static bool read_directory(Reader *rd, int fd, uint64_t size, uint32_t *central_offset) {
-    size_t tail = size < (uint64_t)EOCD_SIZE + MAX_COMMENT ? (size_t)size : (size_t)EOCD_SIZE + MAX_COMMENT;
+    size_t tail =
+        size < (uint64_t)EOCD_SIZE + MAX_COMMENT ? (size_t)size : (size_t)EOCD_SIZE + MAX_COMMENT;
     unsigned char *t = arena_alloc(rd->a, tail);
     if (!read_at(fd, t, tail, size - tail)) {
         fprintf(stderr, "dossier: cannot read %s: %s\n", rd->label, strerror(errno));
@@ -411,15 +463,19 @@ static bool read_directory(Reader *rd, int fd, uint64_t size, uint32_t *central_
     uint64_t eocd = size - tail + pos;
     uint16_t n = le16(e + 10), comment = le16(e + 20);
     uint32_t csize = le32(e + 12), coff = le32(e + 16);
-    if (comment) report(rd, NULL, ZIP_DEPARTS, "an archive comment of %u bytes; dossier writes none", comment);
+    if (comment)
+        report(rd, NULL, ZIP_DEPARTS, "an archive comment of %u bytes; dossier writes none",
+               comment);
     if (n == 0xFFFF || csize == UINT32_MAX || coff == UINT32_MAX)
         report(rd, NULL, ZIP_REFUSED, "ZIP64, which dossier never writes");
     else if (le16(e + 4) || le16(e + 6) || le16(e + 8) != n)
         report(rd, NULL, ZIP_REFUSED, "a ZIP in several parts, which dossier never writes");
     else if (csize > MAX_CENTRAL)
-        report(rd, NULL, ZIP_REFUSED, "a central directory of %u bytes; dossier reads at most %d", csize, MAX_CENTRAL);
+        report(rd, NULL, ZIP_REFUSED, "a central directory of %u bytes; dossier reads at most %d",
+               csize, MAX_CENTRAL);
     else if ((uint64_t)coff + csize != eocd)
-        report(rd, NULL, ZIP_REFUSED, "the central directory does not end where its end record begins");
+        report(rd, NULL, ZIP_REFUSED,
+               "the central directory does not end where its end record begins");
     if (rd->refused) return true;
     unsigned char *c = arena_alloc(rd->a, (size_t)csize + 1);
     if (!read_at(fd, c, csize, coff)) {
@@ -451,7 +507,8 @@ static bool read_directory(Reader *rd, int fd, uint64_t size, uint32_t *central_
         off += CENTRAL_SIZE + nlen + xlen + clen;
     }
     if (rd->n != n || off != csize)
-        report(rd, NULL, ZIP_REFUSED, "the central directory does not hold the %u entries its end record says", n);
+        report(rd, NULL, ZIP_REFUSED,
+               "the central directory does not hold the %u entries its end record says", n);
     *central_offset = coff;
     return true;
 }
@@ -500,8 +557,8 @@ static ZipResult read_data(Reader *rd, zip_t *za) {
         if (rd->refused) res = ZIP_READ_REFUSED;
         if (!whole) continue;
         if (got != re->e.size)
-            report(rd, re, ZIP_UNSAFE, "inflates to %llu bytes, not its stated %llu", (unsigned long long)got,
-                   (unsigned long long)re->e.size);
+            report(rd, re, ZIP_UNSAFE, "inflates to %llu bytes, not its stated %llu",
+                   (unsigned long long)got, (unsigned long long)re->e.size);
         else if (!rd->r->data(rd->r->ctx, &re->e, NULL, 0))
             res = ZIP_READ_FAILED;
     }
@@ -522,11 +579,13 @@ ZipResult zip_read(Arena *a, int fd, const char *label, const ZipReader *r) {
     }
     uint64_t size = (uint64_t)st.st_size;
     if (size < EOCD_SIZE) {
-        fprintf(stderr, "dossier: %s is not a ZIP (%llu bytes)\n", rd.label, (unsigned long long)size);
+        fprintf(stderr, "dossier: %s is not a ZIP (%llu bytes)\n", rd.label,
+                (unsigned long long)size);
         return ZIP_READ_FAILED;
     }
     if (size > (uint64_t)UINT32_MAX + EOCD_SIZE + MAX_COMMENT) {
-        report(&rd, NULL, ZIP_REFUSED, "%llu bytes, more than a ZIP without ZIP64 holds", (unsigned long long)size);
+        report(&rd, NULL, ZIP_REFUSED, "%llu bytes, more than a ZIP without ZIP64 holds",
+               (unsigned long long)size);
         return ZIP_READ_REFUSED;
     }
     uint32_t central = 0;
@@ -554,8 +613,10 @@ ZipResult zip_read(Arena *a, int fd, const char *label, const ZipReader *r) {
         same = name && strcmp(name, rd.entries[i].e.name) == 0;
     }
     ZipResult res = ZIP_READ_REFUSED;
-    if (!same) report(&rd, NULL, ZIP_REFUSED, "libzip reads its directory otherwise than dossier does");
-    else res = read_data(&rd, za);
+    if (!same)
+        report(&rd, NULL, ZIP_REFUSED, "libzip reads its directory otherwise than dossier does");
+    else
+        res = read_data(&rd, za);
     zip_discard(za);
     if (res == ZIP_READ_OK && rd.refused) res = ZIP_READ_REFUSED;
     if (res == ZIP_READ_OK && rd.problems) res = ZIP_READ_PROBLEMS;
@@ -573,11 +634,12 @@ typedef struct Unpack {
 
 static void unpack_problem(void *ctx, const char *entry, ZipProblem kind, const char *what) {
     Unpack *u = ctx;
-    if (kind == ZIP_DEPARTS) return; /* not as dossier writes it, but safe to unpack: diff compares contents */
+    if (kind == ZIP_DEPARTS)
+        return; /* not as dossier writes it, but safe to unpack: diff compares contents */
     u->refused = true;
     if (entry)
-        fprintf(stderr, "dossier: %s: refusing to write '%s': %s\n", u->label, text_printable(u->a, entry),
-                text_printable(u->a, what));
+        fprintf(stderr, "dossier: %s: refusing to write '%s': %s\n", u->label,
+                text_printable(u->a, entry), text_printable(u->a, what));
     else
         fprintf(stderr, "dossier: %s: refusing it: %s\n", u->label, text_printable(u->a, what));
 }
@@ -590,19 +652,22 @@ static bool unpack_data(void *ctx, const ZipEntry *e, const void *data, size_t n
         char *path = fs_join(u->a, u->dir, e->name);
         if (!fs_mkdirs(fs_dirname(u->a, path)) ||
             (u->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644)) < 0) {
-            fprintf(stderr, "dossier: cannot write %s: %s\n", text_printable(u->a, path), strerror(errno));
+            fprintf(stderr, "dossier: cannot write %s: %s\n", text_printable(u->a, path),
+                    strerror(errno));
             return false;
         }
     }
     if (data && !fs_write_all(u->fd, data, n)) {
-        fprintf(stderr, "dossier: cannot write %s: %s\n", text_printable(u->a, e->name), strerror(errno));
+        fprintf(stderr, "dossier: cannot write %s: %s\n", text_printable(u->a, e->name),
+                strerror(errno));
         return false;
     }
     if (!data) {
         int rc = close(u->fd);
         u->fd = -1;
         if (rc != 0) {
-            fprintf(stderr, "dossier: cannot write %s: %s\n", text_printable(u->a, e->name), strerror(errno));
+            fprintf(stderr, "dossier: cannot write %s: %s\n", text_printable(u->a, e->name),
+                    strerror(errno));
             return false;
         }
     }
@@ -616,8 +681,10 @@ bool zip_unpack(const char *path, const char *dir) {
     ZipReader r = {&u, unpack_problem, unpack_data};
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     ZipResult res = ZIP_READ_FAILED;
-    if (fd < 0) fprintf(stderr, "dossier: cannot read %s: %s\n", u.label, strerror(errno));
-    else res = zip_read(&a, fd, path, &r);
+    if (fd < 0)
+        fprintf(stderr, "dossier: cannot read %s: %s\n", u.label, strerror(errno));
+    else
+        res = zip_read(&a, fd, path, &r);
     if (fd >= 0) close(fd);
     if (u.fd >= 0) close(u.fd);
     bool ok = (res == ZIP_READ_OK || res == ZIP_READ_PROBLEMS) && !u.refused;

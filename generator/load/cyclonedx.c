@@ -358,8 +358,8 @@ static void read_versions(Standard *s, StdProduct *p, const Value *versions) {
         }
         if (status && strcmp(status, "affected") != 0 && strcmp(status, "unaffected") != 0 &&
             strcmp(status, "unknown") != 0) {
-            diag_add(std_diag(s), SEV_ERROR, value_get(items[i], "status")->loc, "vex-format",
-                     NULL, "version status '%s' is not affected, unaffected or unknown", status);
+            diag_add(std_diag(s), SEV_ERROR, value_get(items[i], "status")->loc, "vex-format", NULL,
+                     "version status '%s' is not affected, unaffected or unknown", status);
             status = "unknown";
         }
         StdVersion *e = &p->versions[p->nversions++];
@@ -523,8 +523,8 @@ void cyclonedx_json(Standard *s, const char *rel, const Value *root, bool shippe
                      rule_text);
         return;
     }
-    read_bom(s, rel, root, arena_printf(std_arena(s), "CycloneDX %s JSON", version), shipped,
-             NULL, NULL);
+    read_bom(s, rel, root, arena_printf(std_arena(s), "CycloneDX %s JSON", version), shipped, NULL,
+             NULL);
 }
 
 /* ---- XML into the JSON shape ------------------------------------------------- */

@@ -25,14 +25,22 @@ static bool bad_text(const char *s, size_t n, SrcLoc *loc) {
         /* the range the second byte must fall in (Unicode 15, table 3-7) */
         unsigned char lo = 0x80, hi = 0xBF;
         if (c >= 0x80) {
-            if (c >= 0xC2 && c <= 0xDF) need = 1;
-            else if ((c & 0xF0) == 0xE0) need = 2;
-            else if (c >= 0xF0 && c <= 0xF4) need = 3;
-            else ok = false;
-            if (c == 0xE0) lo = 0xA0;      /* else overlong */
-            else if (c == 0xED) hi = 0x9F; /* else a surrogate */
-            else if (c == 0xF0) lo = 0x90; /* else overlong */
-            else if (c == 0xF4) hi = 0x8F; /* else past U+10FFFF */
+            if (c >= 0xC2 && c <= 0xDF)
+                need = 1;
+            else if ((c & 0xF0) == 0xE0)
+                need = 2;
+            else if (c >= 0xF0 && c <= 0xF4)
+                need = 3;
+            else
+                ok = false;
+            if (c == 0xE0)
+                lo = 0xA0; /* else overlong */
+            else if (c == 0xED)
+                hi = 0x9F; /* else a surrogate */
+            else if (c == 0xF0)
+                lo = 0x90; /* else overlong */
+            else if (c == 0xF4)
+                hi = 0x8F; /* else past U+10FFFF */
             if (i + need >= n) ok = false;
             for (size_t k = 1; ok && k <= need; k++) {
                 unsigned char b = (unsigned char)s[i + k];
@@ -55,13 +63,14 @@ static bool bad_text(const char *s, size_t n, SrcLoc *loc) {
     return false;
 }
 
-static void load_markdown(Model *m, Diag *d, const LoadOptions *o, const RecordType *t, const char *path,
-                          const char *relpath) {
+static void load_markdown(Model *m, Diag *d, const LoadOptions *o, const RecordType *t,
+                          const char *path, const char *relpath) {
     char *data;
     size_t len;
     SrcLoc loc = {relpath, 0, 0};
     if (!load_read(m, path, relpath, o->max_file_size, &data, &len)) {
-        diag_add(d, SEV_ERROR, loc, "file-read", NULL, "cannot read: %s", errno == EFBIG ? "file too large" : strerror(errno));
+        diag_add(d, SEV_ERROR, loc, "file-read", NULL, "cannot read: %s",
+                 errno == EFBIG ? "file too large" : strerror(errno));
         return;
     }
     if (bad_text(data, len, &loc)) {
@@ -85,7 +94,8 @@ static void load_markdown(Model *m, Diag *d, const LoadOptions *o, const RecordT
             size_t idlen = strlen(r->id);
             if (strncmp(base, r->id, idlen) != 0 || strcmp(base + idlen, ".md") != 0)
                 diag_add(d, SEV_WARNING, r->loc, "record-location", r->id,
-                         "record %s is in %s; name the file %s.md so reviewers find it", r->id, base, r->id);
+                         "record %s is in %s; name the file %s.md so reviewers find it", r->id,
+                         base, r->id);
             model_add(m, d, r);
         }
     }
@@ -94,7 +104,8 @@ static void load_markdown(Model *m, Diag *d, const LoadOptions *o, const RecordT
 
 static const char *elem_text(Arena *a, xmlNode *parent, const char *name) {
     for (xmlNode *c = parent ? parent->children : NULL; c; c = c->next)
-        if (c->type == XML_ELEMENT_NODE && strcmp((const char *)c->name, name) == 0) return xml_text(a, c, NULL);
+        if (c->type == XML_ELEMENT_NODE && strcmp((const char *)c->name, name) == 0)
+            return xml_text(a, c, NULL);
     return NULL;
 }
 
@@ -237,7 +248,8 @@ static void load_whitepaper(Model *m, Diag *d, const LoadOptions *o, const char 
     size_t len;
     SrcLoc loc = {rel, 0, 0};
     if (!load_read(m, fs_join(m->arena, m->root, rel), rel, o->max_file_size, &data, &len)) {
-        diag_add(d, SEV_ERROR, loc, "file-read", NULL, "cannot read: %s", errno == EFBIG ? "file too large" : strerror(errno));
+        diag_add(d, SEV_ERROR, loc, "file-read", NULL, "cannot read: %s",
+                 errno == EFBIG ? "file too large" : strerror(errno));
         return;
     }
     if (bad_text(data, len, &loc)) {
@@ -253,9 +265,12 @@ static bool load_product(Model *m, Diag *d, const LoadOptions *o, xmlSchema *xsd
     SrcLoc loc = {"dossier.xml", 0, 0};
     char *data;
     size_t len;
-    if (!load_read(m, fs_join(m->arena, m->root, "dossier.xml"), "dossier.xml", o->max_file_size, &data, &len)) {
-        diag_add(d, SEV_ERROR, loc, "file-read", NULL, "cannot read dossier.xml: %s (every dossier needs one; "
-                 "`dossier new DIR` writes a start)", strerror(errno));
+    if (!load_read(m, fs_join(m->arena, m->root, "dossier.xml"), "dossier.xml", o->max_file_size,
+                   &data, &len)) {
+        diag_add(d, SEV_ERROR, loc, "file-read", NULL,
+                 "cannot read dossier.xml: %s (every dossier needs one; "
+                 "`dossier new DIR` writes a start)",
+                 strerror(errno));
         return false;
     }
     xmlDoc *doc = xml_parse(d, "dossier.xml", data, len);
@@ -266,7 +281,8 @@ static bool load_product(Model *m, Diag *d, const LoadOptions *o, xmlSchema *xsd
               strcmp((const char *)root->ns->href, DOSSIER_NS) == 0;
     if (!ok) {
         loc.line = root ? (int)xmlGetLineNo(root) : 1;
-        diag_add(d, SEV_ERROR, loc, "xml-schema", NULL, "expected a <dossier xmlns=\"%s\"> root element", DOSSIER_NS);
+        diag_add(d, SEV_ERROR, loc, "xml-schema", NULL,
+                 "expected a <dossier xmlns=\"%s\"> root element", DOSSIER_NS);
     } else if ((ok = xml_validate(d, "dossier.xml", xsd, doc))) {
         read_product(m, d, root, "dossier.xml");
     }
@@ -277,7 +293,8 @@ static bool load_product(Model *m, Diag *d, const LoadOptions *o, xmlSchema *xsd
 /* Files the later stages or other loaders own; not an unknown file. */
 static bool reserved(const char *rel) {
     static const char *const exact[] = {"dossier.xml", "mds2.xml", "whitepaper.md", "README.md"};
-    static const char *const dirs[] = {"templates/", "sbom/", "vex/", "tests/results/", "evidence/", "diagrams/"};
+    static const char *const dirs[] = {"templates/",     "sbom/",     "vex/",
+                                       "tests/results/", "evidence/", "diagrams/"};
     for (size_t i = 0; i < sizeof exact / sizeof exact[0]; i++)
         if (strcmp(rel, exact[i]) == 0) return true;
     for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++)
@@ -307,23 +324,27 @@ bool load_dossier(Model *m, Diag *d, const LoadOptions *o) {
     size_t nall = fs_list(a, m->root, &all), n = 0;
     const char **files = arena_alloc(a, (nall + 1) * sizeof *files);
     for (size_t i = 0; i < nall; i++) {
-        if (carriable(all[i])) files[n++] = all[i];
+        if (carriable(all[i]))
+            files[n++] = all[i];
         else
-            diag_add(d, SEV_ERROR, (SrcLoc){arena_strdup(a, all[i]), 0, 0}, "file-name", NULL,
-                     "a file name with a backslash or a control character: not read, since no output "
-                     "(the bundle's ZIP, the site) can carry it; rename the file");
+            diag_add(
+                d, SEV_ERROR, (SrcLoc){arena_strdup(a, all[i]), 0, 0}, "file-name", NULL,
+                "a file name with a backslash or a control character: not read, since no output "
+                "(the bundle's ZIP, the site) can carry it; rename the file");
     }
     m->sources = arena_alloc(a, (n + 1) * sizeof *m->sources);
-    for (size_t i = 0; i < n; i++) m->sources[i] = (SourceFile){.path = files[i]};
+    for (size_t i = 0; i < n; i++)
+        m->sources[i] = (SourceFile){.path = files[i]};
     m->nsources = n;
     load_product(m, d, o, dossier_xsd);
 
     const char **links;
     size_t nlinks = fs_list_links(a, m->root, &links);
     for (size_t i = 0; i < nlinks; i++)
-        diag_add(d, SEV_WARNING, (SrcLoc){links[i], 0, 0}, "file-symlink", NULL,
-                 "a symbolic link: not read (dossier follows no link, so none can reach outside the "
-                 "dossier); copy the file in instead");
+        diag_add(
+            d, SEV_WARNING, (SrcLoc){links[i], 0, 0}, "file-symlink", NULL,
+            "a symbolic link: not read (dossier follows no link, so none can reach outside the "
+            "dossier); copy the file in instead");
     Standard *standard = standard_new(m, d, o);
     for (size_t i = 0; i < n; i++) {
         const char *rel = files[i];
@@ -346,7 +367,8 @@ bool load_dossier(Model *m, Diag *d, const LoadOptions *o) {
         if (t && ends_with(rel, ".md")) {
             load_markdown(m, d, o, t, path, rel);
         } else if (ends_with(rel, ".xml") && (t || strncmp(rel, "records/", 8) == 0)) {
-            if (!records_xsd) records_xsd = xml_schema_load(fs_join(a, o->schema_dir, "records-file.xsd"));
+            if (!records_xsd)
+                records_xsd = xml_schema_load(fs_join(a, o->schema_dir, "records-file.xsd"));
             if (!records_xsd) {
                 xmlSchemaFree(dossier_xsd);
                 standard_finish(standard);
@@ -356,8 +378,9 @@ bool load_dossier(Model *m, Diag *d, const LoadOptions *o) {
             xmlrecords_load(m, d, records_xsd, o->max_file_size, path, rel);
         } else if (ends_with(rel, ".md") || ends_with(rel, ".xml") || ends_with(rel, ".yaml") ||
                    ends_with(rel, ".yml")) {
-            diag_add(d, SEV_NOTE, (SrcLoc){rel, 0, 0}, "unknown-file", NULL,
-                     "not read: records go in a type's folder (threats/, controls/, ...) or records/");
+            diag_add(
+                d, SEV_NOTE, (SrcLoc){rel, 0, 0}, "unknown-file", NULL,
+                "not read: records go in a type's folder (threats/, controls/, ...) or records/");
         }
     }
     standard_finish(standard);

@@ -14,7 +14,7 @@ typedef struct YamlCtx {
     Arena *a;
     Diag *d;
     const char *path;
-    int line0; /* file line of the front matter's first line, minus one */
+    int line0;        /* file line of the front matter's first line, minus one */
     const char *what; /* "front matter" or "YAML": the start of every message */
     yaml_parser_t parser;
     bool failed;
@@ -29,8 +29,9 @@ static void syntax_error(YamlCtx *c) {
     SrcLoc loc = mark_loc(c, p->problem_mark);
     if (p->error == YAML_MEMORY_ERROR) die("out of memory parsing YAML");
     if (p->context)
-        diag_add(c->d, SEV_ERROR, loc, "yaml-syntax", NULL, "%s: %s %s started at line %d, column %d", c->what,
-                 p->problem, p->context, mark_loc(c, p->context_mark).line, mark_loc(c, p->context_mark).col);
+        diag_add(c->d, SEV_ERROR, loc, "yaml-syntax", NULL,
+                 "%s: %s %s started at line %d, column %d", c->what, p->problem, p->context,
+                 mark_loc(c, p->context_mark).line, mark_loc(c, p->context_mark).col);
     else
         diag_add(c->d, SEV_ERROR, loc, "yaml-syntax", NULL, "%s: %s", c->what,
                  p->problem ? p->problem : "not valid YAML");
@@ -65,7 +66,8 @@ static Value *parse_collection(YamlCtx *c, Value *v, yaml_event_type_t end, int 
         /* a mapping: ev is the key */
         SrcLoc kloc = mark_loc(c, ev.start_mark);
         if (ev.type != YAML_SCALAR_EVENT) {
-            diag_add(c->d, SEV_ERROR, kloc, "yaml-syntax", NULL, "%s: a key must be a plain name", c->what);
+            diag_add(c->d, SEV_ERROR, kloc, "yaml-syntax", NULL, "%s: a key must be a plain name",
+                     c->what);
             yaml_event_delete(&ev);
             c->failed = true;
             return NULL;
@@ -75,7 +77,8 @@ static Value *parse_collection(YamlCtx *c, Value *v, yaml_event_type_t end, int 
         for (size_t i = 0; i < v->n; i++)
             if (strcmp(v->keys[i], key) == 0) {
                 diag_add(c->d, SEV_ERROR, kloc, "yaml-syntax", NULL,
-                         "%s: key '%s' appears twice (first at line %d)", c->what, key, v->key_locs[i].line);
+                         "%s: key '%s' appears twice (first at line %d)", c->what, key,
+                         v->key_locs[i].line);
                 c->failed = true;
                 return NULL;
             }
@@ -92,7 +95,8 @@ static Value *parse_node(YamlCtx *c, yaml_event_t *ev, int depth) {
     SrcLoc loc = mark_loc(c, ev->start_mark);
     Value *v = NULL;
     if (depth > MAX_DEPTH) {
-        diag_add(c->d, SEV_ERROR, loc, "yaml-syntax", NULL, "%s: nested deeper than %d levels", c->what, MAX_DEPTH);
+        diag_add(c->d, SEV_ERROR, loc, "yaml-syntax", NULL, "%s: nested deeper than %d levels",
+                 c->what, MAX_DEPTH);
         c->failed = true;
         yaml_event_delete(ev);
         return NULL;
@@ -120,7 +124,8 @@ static Value *parse_node(YamlCtx *c, yaml_event_t *ev, int depth) {
                  "%s: aliases (*name) are not allowed; write the value out", c->what);
         break;
     default:
-        diag_add(c->d, SEV_ERROR, loc, "yaml-syntax", NULL, "%s: unexpected YAML structure", c->what);
+        diag_add(c->d, SEV_ERROR, loc, "yaml-syntax", NULL, "%s: unexpected YAML structure",
+                 c->what);
         break;
     }
     c->failed = true;
@@ -159,12 +164,13 @@ Value *frontmatter_parse(Arena *a, Diag *d, const char *path, const char *text, 
         return NULL;
     }
     const char *nl = memchr(text, '\n', (size_t)(end - text));
-    const char *fm = nl ? nl + 1 : text + 4; /* "---\r" and no line feed at all: old Mac line ends */
+    const char *fm =
+        nl ? nl + 1 : text + 4; /* "---\r" and no line feed at all: old Mac line ends */
     int lines = 0;
     const char *close = find_close(fm, end, &lines);
     if (!close) {
-        diag_add(d, SEV_ERROR, top, "front-matter",
-                 NULL, "front matter is not closed: expected a line '---' after the fields");
+        diag_add(d, SEV_ERROR, top, "front-matter", NULL,
+                 "front matter is not closed: expected a line '---' after the fields");
         return NULL;
     }
     const char *after = memchr(close, '\n', (size_t)(end - close));
@@ -215,8 +221,10 @@ Value *frontmatter_yaml(Arena *a, Diag *d, const char *path, const char *text, s
         if (next(&c, &ev)) {
             bool empty = ev.type == YAML_STREAM_END_EVENT;
             yaml_event_delete(&ev);
-            if (empty) root = value_new(a, VAL_NULL, (SrcLoc){path, 1, 1});
-            else if (next(&c, &ev)) root = parse_node(&c, &ev, 0);
+            if (empty)
+                root = value_new(a, VAL_NULL, (SrcLoc){path, 1, 1});
+            else if (next(&c, &ev))
+                root = parse_node(&c, &ev, 0);
         }
     }
     yaml_parser_delete(&c.parser);

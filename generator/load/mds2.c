@@ -446,7 +446,8 @@ static void given_load(Model *m, Diag *d, Mds2 *f, const LoadOptions *o) {
     SrcLoc loc = {relpath, 0, 0};
     char *data;
     size_t len;
-    if (!load_read(m, fs_join(m->arena, m->root, relpath), relpath, o->max_file_size, &data, &len)) {
+    if (!load_read(m, fs_join(m->arena, m->root, relpath), relpath, o->max_file_size, &data,
+                   &len)) {
         diag_add(d, SEV_ERROR, loc, "file-read", NULL, "cannot read: %s",
                  errno == EFBIG ? "file too large" : strerror(errno));
         return;

@@ -39,8 +39,9 @@ void std_index_put(StdIndex *x, const char *key, void *item) {
         for (size_t i = 0; i < x->n; i++) {
             /* the first entry of each key holds its slot; the others chain from it */
             size_t s = (size_t)x->entries[i].hash & mask;
-            while (x->slots[s] && !(x->entries[x->slots[s] - 1].hash == x->entries[i].hash &&
-                                    strcmp(x->entries[x->slots[s] - 1].key, x->entries[i].key) == 0))
+            while (x->slots[s] &&
+                   !(x->entries[x->slots[s] - 1].hash == x->entries[i].hash &&
+                     strcmp(x->entries[x->slots[s] - 1].key, x->entries[i].key) == 0))
                 s = (s + 1) & mask;
             if (!x->slots[s]) x->slots[s] = i + 1;
         }
@@ -747,9 +748,9 @@ static size_t ref_keys(Arena *a, const char *ref, const char **keys) {
     if (strncmp(ref, "pkg:", 4) == 0) {
         keys[n++] = key_cat(a, "p:", &ref, keep, 1);
         size_t plain = strcspn(ref, "?#");
-        keys[n] = ref[plain] ? key_cat(a, "q:", (const char *[]){arena_strndup(a, ref, plain)},
-                                       keep, 1)
-                             : key_cat(a, "q:", &ref, keep, 1);
+        keys[n] = ref[plain]
+                      ? key_cat(a, "q:", (const char *[]){arena_strndup(a, ref, plain)}, keep, 1)
+                      : key_cat(a, "q:", &ref, keep, 1);
         n++;
     } else if (strncmp(ref, "cpe:", 4) == 0) {
         keys[n++] = key_cat(a, "c:", &ref, keep, 1);

@@ -176,7 +176,7 @@ bool std_cdx_analysis(Standard *s, const char *state, const char *justification,
 typedef struct StdIndexEntry {
     const char *key;
     void *item;
-    size_t next; /* 1 + index of the next entry with the same key, 0 at the end */
+    size_t next;   /* 1 + index of the next entry with the same key, 0 at the end */
     uint64_t hash; /* of key: growing the table and probing need no rehashing */
 } StdIndexEntry;
 
@@ -215,9 +215,9 @@ struct Standard {
     StdIndex *ids;             /* IDs handed out by std_new_id, not yet in the model */
     struct StdAppend *appends; /* values to add to records' list fields */
     size_t nappends, appends_cap, *append_slots, nappend_slots;
-    const char *cdx_schemas;   /* folder of the official CycloneDX XSDs, or NULL */
-    xmlSchema *cdx_xsd[10];    /* compiled bom-1.N.xsd by N, loaded on first use */
-    bool cdx_tried[10];        /* bom-1.N.xsd was looked for (and reported when missing) */
+    const char *cdx_schemas; /* folder of the official CycloneDX XSDs, or NULL */
+    xmlSchema *cdx_xsd[10];  /* compiled bom-1.N.xsd by N, loaded on first use */
+    bool cdx_tried[10];      /* bom-1.N.xsd was looked for (and reported when missing) */
 };
 
 /* The component records a reference names: a purl (qualifiers optional), a

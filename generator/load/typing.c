@@ -22,7 +22,8 @@ static size_t distance(const char *a, const char *b) {
     size_t la = strlen(a), lb = strlen(b);
     if (la > 40 || lb > 40) return 99;
     size_t row[41];
-    for (size_t j = 0; j <= lb; j++) row[j] = j;
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
     for (size_t i = 1; i <= la; i++) {
         size_t diag = row[0];
         row[0] = i;
@@ -50,8 +51,8 @@ static void unknown_field(Typer *t, SrcLoc loc, const char *key, const FieldDef 
         }
     }
     if (best)
-        diag_add(t->d, SEV_ERROR, loc, "unknown-field", t->id, "unknown field '%s' in %s; did you mean '%s'?",
-                 key, where, best);
+        diag_add(t->d, SEV_ERROR, loc, "unknown-field", t->id,
+                 "unknown field '%s' in %s; did you mean '%s'?", key, where, best);
     else
         diag_add(t->d, SEV_ERROR, loc, "unknown-field", t->id,
                  "unknown field '%s' in %s (the fields are listed in docs/records.md)", key, where);
@@ -98,28 +99,44 @@ static bool pattern_match(const char *pattern, const char *s) {
 
 static const char *kind_phrase(FieldKind k) {
     switch (k) {
-    case FK_STRING: return "one line of text";
-    case FK_TEXT: return "text";
-    case FK_DATE: return "a date YYYY-MM-DD";
-    case FK_INT: return "a whole number";
-    case FK_NUMBER: return "a number";
-    case FK_BOOL: return "true or false";
-    case FK_ENUM: return "one of the allowed values";
-    case FK_LINK: return "one record ID";
-    case FK_LINKS: return "a list of record IDs";
-    case FK_LIST: return "a list of values";
-    case FK_ENTRY: return "a mapping of sub-fields";
-    case FK_ENTRIES: return "a list of mappings";
+    case FK_STRING:
+        return "one line of text";
+    case FK_TEXT:
+        return "text";
+    case FK_DATE:
+        return "a date YYYY-MM-DD";
+    case FK_INT:
+        return "a whole number";
+    case FK_NUMBER:
+        return "a number";
+    case FK_BOOL:
+        return "true or false";
+    case FK_ENUM:
+        return "one of the allowed values";
+    case FK_LINK:
+        return "one record ID";
+    case FK_LINKS:
+        return "a list of record IDs";
+    case FK_LIST:
+        return "a list of values";
+    case FK_ENTRY:
+        return "a mapping of sub-fields";
+    case FK_ENTRIES:
+        return "a list of mappings";
     }
     return "?";
 }
 
 static const char *value_kind_phrase(ValueKind k) {
     switch (k) {
-    case VAL_NULL: return "nothing";
-    case VAL_SCALAR: return "a single value";
-    case VAL_LIST: return "a list";
-    case VAL_MAP: return "a mapping";
+    case VAL_NULL:
+        return "nothing";
+    case VAL_SCALAR:
+        return "a single value";
+    case VAL_LIST:
+        return "a list";
+    case VAL_MAP:
+        return "a mapping";
     }
     return "?";
 }
@@ -129,9 +146,11 @@ static Value *split_ids(Arena *a, const Value *v) {
     Value *list = value_new(a, VAL_LIST, v->loc);
     const char *s = v->text;
     while (*s) {
-        while (*s && (isspace((unsigned char)*s) || *s == ',')) s++;
+        while (*s && (isspace((unsigned char)*s) || *s == ','))
+            s++;
         const char *e = s;
-        while (*e && !isspace((unsigned char)*e) && *e != ',') e++;
+        while (*e && !isspace((unsigned char)*e) && *e != ',')
+            e++;
         if (e > s) {
             SrcLoc loc = v->loc;
             if (loc.col) loc.col += (int)(s - v->text);
@@ -163,8 +182,9 @@ static const Value *type_map(Typer *t, const FieldDef *defs, size_t ndefs, const
         if (!defs[j].required) continue;
         const Value *got = value_get(v, defs[j].name);
         if (!got || got->kind == VAL_NULL)
-            diag_add(t->d, SEV_ERROR, v->loc, "required-field", t->id, "%s: missing required field '%s' (%s)",
-                     where, defs[j].name, kind_phrase(defs[j].kind));
+            diag_add(t->d, SEV_ERROR, v->loc, "required-field", t->id,
+                     "%s: missing required field '%s' (%s)", where, defs[j].name,
+                     kind_phrase(defs[j].kind));
     }
     return v;
 }
@@ -176,8 +196,8 @@ static bool check_scalar(Typer *t, const FieldDef *f, const Value *v) {
     case FK_DATE: {
         int64_t days;
         if (date_parse(s, &days)) return true;
-        diag_add(t->d, SEV_ERROR, v->loc, "field-type", t->id, "%s: '%s' is not a date (expected YYYY-MM-DD)",
-                 f->name, s);
+        diag_add(t->d, SEV_ERROR, v->loc, "field-type", t->id,
+                 "%s: '%s' is not a date (expected YYYY-MM-DD)", f->name, s);
         return false;
     }
     case FK_INT:
@@ -198,31 +218,35 @@ static bool check_scalar(Typer *t, const FieldDef *f, const Value *v) {
             if (strcmp(s, f->values[i]) == 0) return true;
         StrBuf allowed;
         sb_init(&allowed);
-        for (size_t i = 0; i < f->nvalues; i++) sb_printf(&allowed, "%s%s", i ? ", " : "", f->values[i]);
-        diag_add(t->d, SEV_ERROR, v->loc, "enum-value", t->id, "%s: '%s' is not allowed (expected one of: %s)",
-                 f->name, s, allowed.data);
+        for (size_t i = 0; i < f->nvalues; i++)
+            sb_printf(&allowed, "%s%s", i ? ", " : "", f->values[i]);
+        diag_add(t->d, SEV_ERROR, v->loc, "enum-value", t->id,
+                 "%s: '%s' is not allowed (expected one of: %s)", f->name, s, allowed.data);
         sb_free(&allowed);
         return false;
     }
     case FK_LINK:
         if (id_shaped(s, v->len)) return true;
-        diag_add(t->d, SEV_ERROR, v->loc, "field-type", t->id, "%s: '%s' is not a record ID", f->name, s);
+        diag_add(t->d, SEV_ERROR, v->loc, "field-type", t->id, "%s: '%s' is not a record ID",
+                 f->name, s);
         return false;
     case FK_STRING:
         if (strchr(s, '\n')) {
-            diag_add(t->d, SEV_ERROR, v->loc, "field-type", t->id, "%s: expected one line of text", f->name);
+            diag_add(t->d, SEV_ERROR, v->loc, "field-type", t->id, "%s: expected one line of text",
+                     f->name);
             return false;
         }
         if (f->pattern && !pattern_match(f->pattern, s)) {
-            diag_add(t->d, SEV_ERROR, v->loc, "field-type", t->id, "%s: '%s' does not have the form %s",
-                     f->name, s, f->pattern);
+            diag_add(t->d, SEV_ERROR, v->loc, "field-type", t->id,
+                     "%s: '%s' does not have the form %s", f->name, s, f->pattern);
             return false;
         }
         return true;
     default:
         return true;
     }
-    diag_add(t->d, SEV_ERROR, v->loc, "field-type", t->id, "%s: '%s' is not %s", f->name, s, kind_phrase(f->kind));
+    diag_add(t->d, SEV_ERROR, v->loc, "field-type", t->id, "%s: '%s' is not %s", f->name, s,
+             kind_phrase(f->kind));
     return false;
 }
 
@@ -241,13 +265,13 @@ static const Value *type_value(Typer *t, const FieldDef *f, const Value *v) {
         for (size_t i = 0; i < v->n; i++) {
             const Value *item = v->items[i];
             if (item->kind != VAL_SCALAR) {
-                diag_add(t->d, SEV_ERROR, item->loc, "field-type", t->id, "%s: each item must be a single value",
-                         f->name);
+                diag_add(t->d, SEV_ERROR, item->loc, "field-type", t->id,
+                         "%s: each item must be a single value", f->name);
                 return NULL;
             }
             if (f->kind == FK_LINKS && !id_shaped(item->text, item->len)) {
-                diag_add(t->d, SEV_ERROR, item->loc, "field-type", t->id, "%s: '%s' is not a record ID", f->name,
-                         item->text);
+                diag_add(t->d, SEV_ERROR, item->loc, "field-type", t->id,
+                         "%s: '%s' is not a record ID", f->name, item->text);
                 return NULL;
             }
         }
@@ -280,7 +304,8 @@ Record *typing_record(Arena *a, Diag *d, const RecordType *type, const char *pat
     Typer t = {a, d, NULL};
     const Value *id = value_get(v, "id");
     if (!id || id->kind != VAL_SCALAR || id->len == 0) {
-        diag_add(d, SEV_ERROR, where, "required-field", NULL, "%s record without an id", type->name);
+        diag_add(d, SEV_ERROR, where, "required-field", NULL, "%s record without an id",
+                 type->name);
         return NULL;
     }
     t.id = id->text;
@@ -290,10 +315,11 @@ Record *typing_record(Arena *a, Diag *d, const RecordType *type, const char *pat
     if (!prefix_ok || !id_shaped(id->text, id->len)) {
         StrBuf want;
         sb_init(&want);
-        for (size_t i = 0; i < type->nprefixes; i++) sb_printf(&want, "%s%s", i ? " or " : "", type->prefixes[i]);
+        for (size_t i = 0; i < type->nprefixes; i++)
+            sb_printf(&want, "%s%s", i ? " or " : "", type->prefixes[i]);
         diag_add(d, SEV_ERROR, id->loc, "id-prefix", id->text,
-                 "%s ID '%s' must start with %s followed by letters, digits, dots or dashes", type->name,
-                 id->text, want.data);
+                 "%s ID '%s' must start with %s followed by letters, digits, dots or dashes",
+                 type->name, id->text, want.data);
         sb_free(&want);
         return NULL;
     }
@@ -319,16 +345,19 @@ Record *typing_record(Arena *a, Diag *d, const RecordType *type, const char *pat
     if ((value_get(v, "internal") && !record_field(r, "internal")) ||
         (value_get(v, "internal_fields") && !record_field(r, "internal_fields"))) {
         r->internal = true;
-        diag_add(d, SEV_ERROR, where, "audience-marking", r->id,
-                 "the audience marking (internal, internal_fields) is malformed: the record is kept "
-                 "out of every public output, and no public output is built until it is fixed");
+        diag_add(
+            d, SEV_ERROR, where, "audience-marking", r->id,
+            "the audience marking (internal, internal_fields) is malformed: the record is kept "
+            "out of every public output, and no public output is built until it is fixed");
     }
     const Value *names = record_field(r, "internal_fields");
     for (size_t i = 0; names && i < names->n; i++)
         if (!schema_field(type, names->items[i]->text)) {
             diag_add(d, SEV_ERROR, names->items[i]->loc, "unknown-field", r->id,
-                     "internal_fields: '%s' is not a field of a %s", names->items[i]->text, type->name);
-            r->internal = true; /* a misspelt field to hide: hide the record, never the field's value */
+                     "internal_fields: '%s' is not a field of a %s", names->items[i]->text,
+                     type->name);
+            r->internal =
+                true; /* a misspelt field to hide: hide the record, never the field's value */
         }
     return r;
 }

@@ -146,7 +146,8 @@ VersMatch vers_contains(const char *range, const char *version, const char **why
             q++;
         while (q < end && *q == ' ')
             q++;
-        if (n == sizeof cs / sizeof cs[0] || q == end || (size_t)(end - q) >= sizeof cs[0].version) {
+        if (n == sizeof cs / sizeof cs[0] || q == end ||
+            (size_t)(end - q) >= sizeof cs[0].version) {
             *why = "a constraint is empty, too long, or there are too many";
             return VERS_UNSUPPORTED;
         }

@@ -448,8 +448,8 @@ static bool version_reached(Standard *s, const StdStatement *st, const StdProduc
     if (unaffected || (!unknown && lists_affected)) {
         const char *name = record_str(r, "name") ? record_str(r, "name") : r->id;
         diag_add(std_diag(s), SEV_NOTE, st->loc, "vex-version", r->id,
-                 "%s: %s %s, the version the SBOM ships, %s; not attached to %s",
-                 st->vulnerability, name, shipped,
+                 "%s: %s %s, the version the SBOM ships, %s; not attached to %s", st->vulnerability,
+                 name, shipped,
                  unaffected ? "is listed as unaffected" : "is not among the versions it affects",
                  r->id);
         return false;

@@ -26,11 +26,12 @@ static void on_error(void *data, xmlErrorPtr e) {
     if (!e || s->count >= 50) return; /* one broken file need not flood the report */
     s->count++;
     size_t n = e->message ? strlen(e->message) : 0;
-    while (n && (e->message[n - 1] == '\n' || e->message[n - 1] == ' ')) n--;
+    while (n && (e->message[n - 1] == '\n' || e->message[n - 1] == ' '))
+        n--;
     SrcLoc loc = {s->path, e->line, e->int2};
     if (e->domain == XML_FROM_SCHEMASV && e->node) loc.line = (int)xmlGetLineNo((xmlNode *)e->node);
-    diag_add(s->d, e->level == XML_ERR_WARNING ? SEV_WARNING : SEV_ERROR, loc, s->rule, NULL, "%.*s", (int)n,
-             e->message ? e->message : "XML error");
+    diag_add(s->d, e->level == XML_ERR_WARNING ? SEV_WARNING : SEV_ERROR, loc, s->rule, NULL,
+             "%.*s", (int)n, e->message ? e->message : "XML error");
 }
 
 xmlDoc *xml_parse(Diag *d, const char *relpath, const char *data, size_t len) {
@@ -39,7 +40,8 @@ xmlDoc *xml_parse(Diag *d, const char *relpath, const char *data, size_t len) {
     if (!ctxt) die("out of memory creating an XML parser");
     xmlSetStructuredErrorFunc(&sink, on_error);
     if (len > (size_t)2147483647) len = 0;
-    xmlDoc *doc = xmlCtxtReadMemory(ctxt, data, (int)len, relpath, NULL, XML_PARSE_NONET | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES);
+    xmlDoc *doc = xmlCtxtReadMemory(ctxt, data, (int)len, relpath, NULL,
+                                    XML_PARSE_NONET | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES);
     xmlSetStructuredErrorFunc(NULL, NULL);
     xmlFreeParserCtxt(ctxt);
     if (doc && (doc->intSubset || doc->extSubset)) {
@@ -79,8 +81,10 @@ static bool has_element_children(xmlNode *n, const char **only) {
     *only = NULL;
     for (xmlNode *c = n->children; c; c = c->next) {
         if (c->type != XML_ELEMENT_NODE) continue;
-        if (!any) *only = (const char *)c->name;
-        else if (*only && strcmp(*only, (const char *)c->name) != 0) *only = NULL;
+        if (!any)
+            *only = (const char *)c->name;
+        else if (*only && strcmp(*only, (const char *)c->name) != 0)
+            *only = NULL;
         any = true;
     }
     return any;
@@ -96,19 +100,22 @@ char *xml_text(Arena *a, xmlNode *n, int *first_line) {
     /* drop leading blank lines */
     for (const char *p = s;;) {
         const char *q = p;
-        while (*q == ' ' || *q == '\t' || *q == '\r') q++;
+        while (*q == ' ' || *q == '\t' || *q == '\r')
+            q++;
         if (*q != '\n') break;
         s = p = q + 1;
         skipped++;
     }
     size_t len = strlen(s);
-    while (len && isspace((unsigned char)s[len - 1])) len--;
+    while (len && isspace((unsigned char)s[len - 1]))
+        len--;
     size_t indent = (size_t)-1;
     for (const char *p = s; p < s + len;) {
         const char *e = memchr(p, '\n', (size_t)(s + len - p));
         if (!e) e = s + len;
         size_t w = 0;
-        while (p + w < e && (p[w] == ' ' || p[w] == '\t')) w++;
+        while (p + w < e && (p[w] == ' ' || p[w] == '\t'))
+            w++;
         if (p + w < e && w < indent) indent = w;
         p = e + 1;
     }
@@ -119,7 +126,8 @@ char *xml_text(Arena *a, xmlNode *n, int *first_line) {
         const char *e = memchr(p, '\n', (size_t)(s + len - p));
         if (!e) e = s + len;
         size_t w = 0;
-        while (p + w < e && w < indent && (p[w] == ' ' || p[w] == '\t')) w++;
+        while (p + w < e && w < indent && (p[w] == ' ' || p[w] == '\t'))
+            w++;
         sb_append(&sb, p + w, (size_t)(e - p - w));
         if (e < s + len) sb_putc(&sb, '\n');
         p = e + 1;
@@ -144,7 +152,8 @@ static Value *xml_value(Arena *a, const char *path, xmlNode *n) {
     for (xmlNode *c = n->children; c; c = c->next) {
         if (c->type != XML_ELEMENT_NODE) continue;
         SrcLoc cl = {path, (int)xmlGetLineNo(c), 0};
-        value_push(a, v, list ? NULL : arena_strdup(a, (const char *)c->name), cl, xml_value(a, path, c));
+        value_push(a, v, list ? NULL : arena_strdup(a, (const char *)c->name), cl,
+                   xml_value(a, path, c));
     }
     return v;
 }
@@ -153,14 +162,16 @@ Record *xml_record(Model *m, Diag *d, const char *path, xmlNode *n) {
     const RecordType *t = schema_type(m->schema, (const char *)n->name);
     SrcLoc loc = {path, (int)xmlGetLineNo(n), 0};
     if (!t) {
-        diag_add(d, SEV_ERROR, loc, "xml-schema", NULL, "<%s> is not a record type", (const char *)n->name);
+        diag_add(d, SEV_ERROR, loc, "xml-schema", NULL, "<%s> is not a record type",
+                 (const char *)n->name);
         return NULL;
     }
     Arena *a = m->arena;
     Value *map = value_new(a, VAL_MAP, loc);
     xmlChar *id = xmlGetProp(n, (const xmlChar *)"id");
     if (id) {
-        value_push(a, map, "id", loc, value_scalar(a, loc, (const char *)id, strlen((const char *)id)));
+        value_push(a, map, "id", loc,
+                   value_scalar(a, loc, (const char *)id, strlen((const char *)id)));
         xmlFree(id);
     }
     xmlNode *body = NULL;
@@ -200,7 +211,8 @@ void xmlrecords_load(Model *m, Diag *d, xmlSchema *records_xsd, size_t max_size,
               strcmp((const char *)root->ns->href, RECORDS_NS) == 0;
     if (!ok) {
         top.line = root ? (int)xmlGetLineNo(root) : 1;
-        diag_add(d, SEV_ERROR, top, "xml-schema", NULL, "expected a <records xmlns=\"%s\"> root element", RECORDS_NS);
+        diag_add(d, SEV_ERROR, top, "xml-schema", NULL,
+                 "expected a <records xmlns=\"%s\"> root element", RECORDS_NS);
     } else if (xml_validate(d, relpath, records_xsd, doc)) {
         for (xmlNode *c = root->children; c; c = c->next) {
             if (c->type != XML_ELEMENT_NODE) continue;

@@ -27,8 +27,8 @@ typedef struct Parse {
     XNode *root;
     XNode *stack[300]; /* libxml2 refuses more than 256 levels without XML_PARSE_HUGE */
     int depth;
-    StrBuf text;  /* character data since the last tag */
-    int errors;   /* findings reported for this file */
+    StrBuf text;             /* character data since the last tag */
+    int errors;              /* findings reported for this file */
     const char *schema_name; /* the XSD validating as the parse goes, for messages */
     const xmlChar *last_uri; /* the namespace of the last element, and its copy */
     const char *last_ns;
@@ -100,9 +100,9 @@ static const char *attr_value(Parse *p, const xmlChar *from, const xmlChar *to) 
     return out;
 }
 
-static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
-                     const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces,
-                     int nb_attributes, int nb_defaulted, const xmlChar **attributes) {
+static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix, const xmlChar *uri,
+                     int nb_namespaces, const xmlChar **namespaces, int nb_attributes,
+                     int nb_defaulted, const xmlChar **attributes) {
     xmlParserCtxtPtr ctxt = ctx;
     Parse *p = ctxt->_private;
     XNode *n = arena_alloc(p->a, sizeof *n);
@@ -139,8 +139,7 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
     p->text.len = 0;
 }
 
-static void on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
-                   const xmlChar *uri) {
+static void on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix, const xmlChar *uri) {
     Parse *p = ((xmlParserCtxtPtr)ctx)->_private;
     if (p->depth == 0) return;
     XNode *n = p->stack[--p->depth];

@@ -143,8 +143,9 @@ static Record **public_of_type(PublicView *pv, const char *type, size_t *n) {
 typedef struct Derive {
     Model *m;
     Mds2Answer *a;
-    size_t cap;                 /* of a->records */
-    const char *const *control; /* per public control (ID order): title and statement in lower case */
+    size_t cap; /* of a->records */
+    const char *const
+        *control; /* per public control (ID order): title and statement in lower case */
     PublicView *pv;
 } Derive;
 
@@ -190,7 +191,8 @@ static bool from_controls(Derive *dv, const char *categories, const char *words1
     for (int pass = 0; pass < 2 && dv->a->nrecords == 0; pass++) {
         for (size_t i = 0; i < n; i++) {
             Record *r = controls[i];
-            const char *status = record_str_public(r, "status"), *cat = record_str_public(r, "category");
+            const char *status = record_str_public(r, "status"),
+                       *cat = record_str_public(r, "category");
             if (!status || strcmp(status, "not-applicable") == 0) continue;
             bool placed = strcmp(status, "implemented") == 0 || strcmp(status, "partial") == 0;
             if (pass == 0 && !placed) continue;
@@ -328,7 +330,8 @@ static bool d_contact(Derive *dv) {
     const char *parts[] = {c ? c->name : NULL, c ? c->email : NULL, c ? c->phone : NULL,
                            c && c->url ? c->url : p->manufacturer_url, p->manufacturer_address};
     for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
-        if (parts[i]) sb_printf(&sb, "%s%s", sb.len ? "; " : "", text_one_line(dv->m->arena, parts[i]));
+        if (parts[i])
+            sb_printf(&sb, "%s%s", sb.len ? "; " : "", text_one_line(dv->m->arena, parts[i]));
     bool ok = sb.len && text_answer(dv, arena_strdup(dv->m->arena, sb.data),
                                     "dossier.xml: contacts and manufacturer");
     sb_free(&sb);
@@ -603,7 +606,8 @@ static const Rule rules[] = {
      "transmission integrity controls"},
 };
 
-static bool derive(Model *m, Mds2Answer *a, const Rule *rule, const char *const *control, PublicView *pv) {
+static bool derive(Model *m, Mds2Answer *a, const Rule *rule, const char *const *control,
+                   PublicView *pv) {
     Derive dv = {.m = m, .a = a, .control = control, .pv = pv};
     if (rule->fn) return rule->fn(&dv);
     if (rule->iface) return from_interfaces(&dv, rule->iface, rule->hardware_only, rule->basis);

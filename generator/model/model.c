@@ -20,7 +20,8 @@ void model_init(Model *m, Arena *a, const Schema *s, const char *root) {
 static size_t slot_of(const Model *m, const char *id) {
     size_t mask = m->nslots - 1;
     size_t i = (size_t)hash_bytes(id, strlen(id)) & mask;
-    while (m->slots[i] && strcmp(m->slots[i]->id, id) != 0) i = (i + 1) & mask;
+    while (m->slots[i] && strcmp(m->slots[i]->id, id) != 0)
+        i = (i + 1) & mask;
     return i;
 }
 
@@ -43,8 +44,9 @@ void model_add(Model *m, Diag *d, Record *r) {
     size_t slot = slot_of(m, r->id);
     Record *prev = m->slots[slot];
     if (prev) {
-        diag_add(d, SEV_ERROR, r->loc, "unique-id", r->id, "duplicate ID %s: already defined at %s:%d",
-                 r->id, prev->loc.path, prev->loc.line);
+        diag_add(d, SEV_ERROR, r->loc, "unique-id", r->id,
+                 "duplicate ID %s: already defined at %s:%d", r->id, prev->loc.path,
+                 prev->loc.line);
         return;
     }
     m->slots[slot] = r;
@@ -127,17 +129,20 @@ static void canonicalise(Link *l) {
     }
 }
 
-static void resolve_one(Model *m, Diag *d, LinkList *all, Record *r, const FieldDef *f, const Value *v) {
+static void resolve_one(Model *m, Diag *d, LinkList *all, Record *r, const FieldDef *f,
+                        const Value *v) {
     if (v->kind != VAL_SCALAR) return; /* typing reported it */
     Record *to = model_find(m, v->text);
     if (!to) {
-        diag_add(d, SEV_ERROR, v->loc, "dangling-link", r->id, "%s: %s names no record", f->name, v->text);
+        diag_add(d, SEV_ERROR, v->loc, "dangling-link", r->id, "%s: %s names no record", f->name,
+                 v->text);
         return;
     }
     if (!type_allowed(f, to->type)) {
         StrBuf want;
         sb_init(&want);
-        for (size_t i = 0; i < f->ntargets; i++) sb_printf(&want, "%s%s", i ? " or " : "", f->targets[i]);
+        for (size_t i = 0; i < f->ntargets; i++)
+            sb_printf(&want, "%s%s", i ? " or " : "", f->targets[i]);
         diag_add(d, SEV_ERROR, v->loc, "link-type", r->id, "%s: %s is a %s, expected a %s", f->name,
                  to->id, to->type->name, want.data);
         sb_free(&want);
@@ -227,8 +232,7 @@ static int cmp_link(const void *pa, const void *pb) {
     if (a->from != b->from) return a->from->order < b->from->order ? -1 : 1;
     if (a->prose != b->prose) return a->prose ? 1 : -1;
     int c;
-    if (!a->prose && a->field != b->field && (c = strcmp(a->field->name, b->field->name)))
-        return c;
+    if (!a->prose && a->field != b->field && (c = strcmp(a->field->name, b->field->name))) return c;
     if (a->to != b->to) return a->to->order < b->to->order ? -1 : 1;
     /* the first place written wins among duplicates */
     if ((c = strcmp(a->loc.path, b->loc.path))) return c;
@@ -267,12 +271,14 @@ void model_link_prose(Model *m, Record *from, Record *to, SrcLoc loc) {
 void model_finish(Model *m, Diag *d) {
     Arena *a = m->arena;
     if (m->nrecords > 1) sort_records(m->records, m->nrecords);
-    for (size_t i = 0; i < m->nrecords; i++) m->records[i]->order = i;
+    for (size_t i = 0; i < m->nrecords; i++)
+        m->records[i]->order = i;
 
     size_t ntypes = m->schema->ntypes;
     m->nby_type = arena_alloc(a, ntypes * sizeof *m->nby_type);
     m->by_type = arena_alloc(a, ntypes * sizeof *m->by_type);
-    for (size_t i = 0; i < m->nrecords; i++) m->nby_type[m->records[i]->type->index]++;
+    for (size_t i = 0; i < m->nrecords; i++)
+        m->nby_type[m->records[i]->type->index]++;
     for (size_t t = 0; t < ntypes; t++) {
         m->by_type[t] = arena_alloc(a, (m->nby_type[t] + 1) * sizeof **m->by_type);
         m->nby_type[t] = 0;
@@ -290,14 +296,16 @@ void model_finish(Model *m, Diag *d) {
             const Value *v = r->fields[f].value;
             if (!v || (fd->kind != FK_LINK && fd->kind != FK_LINKS)) continue;
             if (v->kind == VAL_LIST)
-                for (size_t k = 0; k < v->n; k++) resolve_one(m, d, &all, r, fd, v->items[k]);
+                for (size_t k = 0; k < v->n; k++)
+                    resolve_one(m, d, &all, r, fd, v->items[k]);
             else
                 resolve_one(m, d, &all, r, fd, v);
         }
     }
 
     prose_parse_all(m, d, m->jobs);
-    for (size_t i = 0; i < m->nprose_links; i++) links_push(a, &all, m->prose_links[i]);
+    for (size_t i = 0; i < m->nprose_links; i++)
+        links_push(a, &all, m->prose_links[i]);
 
     if (all.n > 1) qsort(all.items, all.n, sizeof *all.items, cmp_link);
     size_t n = 0;
@@ -344,7 +352,8 @@ bool record_field_internal(const Record *r, const FieldDef *f) {
     const Value *names = record_field(r, "internal_fields");
     if (names && names->kind == VAL_SCALAR) return strcmp(names->text, f->name) == 0;
     for (size_t i = 0; names && names->kind == VAL_LIST && i < names->n; i++)
-        if (names->items[i]->kind == VAL_SCALAR && strcmp(names->items[i]->text, f->name) == 0) return true;
+        if (names->items[i]->kind == VAL_SCALAR && strcmp(names->items[i]->text, f->name) == 0)
+            return true;
     return false;
 }
 
@@ -363,11 +372,16 @@ const char *record_str_public(const Record *r, const char *name) {
 
 const char *verdict_state_name(VerdictState s) {
     switch (s) {
-    case VERDICT_PASS: return "pass";
-    case VERDICT_FAIL: return "fail";
-    case VERDICT_NA: return "not-applicable";
-    case VERDICT_UNKNOWN: return "unknown";
-    case VERDICT_MANUAL: return "manual";
+    case VERDICT_PASS:
+        return "pass";
+    case VERDICT_FAIL:
+        return "fail";
+    case VERDICT_NA:
+        return "not-applicable";
+    case VERDICT_UNKNOWN:
+        return "unknown";
+    case VERDICT_MANUAL:
+        return "manual";
     }
     return "unknown";
 }

@@ -22,8 +22,8 @@ typedef struct Value {
     size_t len;       /* VAL_SCALAR: bytes in text */
     size_t n;         /* VAL_LIST, VAL_MAP: number of items */
     struct Value **items;
-    const char **keys;    /* VAL_MAP: key per item */
-    SrcLoc *key_locs;     /* VAL_MAP: location of each key */
+    const char **keys; /* VAL_MAP: key per item */
+    SrcLoc *key_locs;  /* VAL_MAP: location of each key */
 } Value;
 
 Value *value_new(Arena *a, ValueKind kind, SrcLoc loc);
@@ -56,29 +56,29 @@ typedef struct FieldDef {
     const char *name;
     FieldKind kind;
     bool required;
-    bool internal;           /* never reaches a public output */
-    const char *doc;         /* one sentence for the record reference */
-    const char **values;     /* FK_ENUM: allowed values */
+    bool internal;       /* never reaches a public output */
+    const char *doc;     /* one sentence for the record reference */
+    const char **values; /* FK_ENUM: allowed values */
     size_t nvalues;
-    const char **targets;    /* FK_LINK(S): allowed target type names */
+    const char **targets; /* FK_LINK(S): allowed target type names */
     size_t ntargets;
-    const char *inverse;     /* FK_LINK(S): name of the link seen from the target */
-    const char *pattern;     /* FK_STRING: optional shape, documented */
-    struct FieldDef *sub;    /* FK_ENTRY/FK_ENTRIES: sub-fields */
+    const char *inverse;  /* FK_LINK(S): name of the link seen from the target */
+    const char *pattern;  /* FK_STRING: optional shape, documented */
+    struct FieldDef *sub; /* FK_ENTRY/FK_ENTRIES: sub-fields */
     size_t nsub;
-    int index;               /* position in its type's field array */
+    int index; /* position in its type's field array */
 } FieldDef;
 
 struct RecordType {
-    const char *name;   /* "threat" */
-    const char *title;  /* "Threat" */
-    const char *plural; /* "threats": also the folder records live in */
+    const char *name;      /* "threat" */
+    const char *title;     /* "Threat" */
+    const char *plural;    /* "threats": also the folder records live in */
     const char **prefixes; /* "THR-"; vulnerability has "CVE-" and "VUL-" */
     size_t nprefixes;
     const char *doc;
-    FieldDef *fields;   /* common fields first, then the type's own */
+    FieldDef *fields; /* common fields first, then the type's own */
     size_t nfields;
-    int index;          /* position in Schema.types */
+    int index; /* position in Schema.types */
 };
 
 typedef struct Schema {
@@ -115,8 +115,8 @@ typedef struct Link {
     Record *from;
     const FieldDef *field; /* the field on from's type that holds it */
     Record *to;
-    SrcLoc loc;            /* where the ID was written */
-    bool prose;            /* a [ID] reference inside Markdown, field NULL */
+    SrcLoc loc; /* where the ID was written */
+    bool prose; /* a [ID] reference inside Markdown, field NULL */
 } Link;
 
 /* A typed field value of a record; value keeps the loaded form and location. */
@@ -129,20 +129,20 @@ struct Record {
     const RecordType *type;
     const char *id;
     const char *title;
-    const char *path;      /* source file, relative to the dossier root */
-    SrcLoc loc;            /* where the record starts (its id) */
-    FieldValue *fields;    /* one slot per type field, value NULL when absent */
-    const char *body;      /* Markdown prose, may be "" */
+    const char *path;   /* source file, relative to the dossier root */
+    SrcLoc loc;         /* where the record starts (its id) */
+    FieldValue *fields; /* one slot per type field, value NULL when absent */
+    const char *body;   /* Markdown prose, may be "" */
     size_t body_len;
     int body_line;         /* line of the body's first line in path */
     const char *body_html; /* the body as HTML, links "dossier:ID" (prose.c); NULL without a body */
     size_t body_html_len;
-    bool internal;         /* the whole record is internal */
-    Link **out;            /* links from this record, sorted */
+    bool internal; /* the whole record is internal */
+    Link **out;    /* links from this record, sorted */
     size_t nout;
-    Link **in;             /* links to this record (backlinks), sorted */
+    Link **in; /* links to this record (backlinks), sorted */
     size_t nin;
-    size_t order;          /* position in Model.records (model_finish), to sort links by */
+    size_t order; /* position in Model.records (model_finish), to sort links by */
 };
 
 /* Product-level facts from dossier.xml. Strings are arena-owned, may be NULL. */
@@ -169,10 +169,10 @@ typedef struct RiskRow {
 typedef struct Product {
     const char *name, *version, *description, *intended_use, *use_environment;
     const char *manufacturer, *manufacturer_address, *manufacturer_url;
-    const char *cyber_device;         /* "yes" / "no" (524B(c) determination) */
+    const char *cyber_device; /* "yes" / "no" (524B(c) determination) */
     const char *cyber_device_reason;
-    SrcLoc cyber_device_loc;          /* the <cyberDevice> element */
-    const char *date;                 /* the dossier's date, YYYY-MM-DD */
+    SrcLoc cyber_device_loc; /* the <cyberDevice> element */
+    const char *date;        /* the dossier's date, YYYY-MM-DD */
     const char *cvd_policy_url;
     const char **models;
     size_t nmodels;
@@ -199,18 +199,18 @@ typedef struct SourceFile {
 typedef struct Model {
     Arena *arena;
     const Schema *schema;
-    const char *root;      /* the dossier folder as given */
+    const char *root; /* the dossier folder as given */
     Product product;
-    Record **records;      /* all records, sorted by id */
+    Record **records; /* all records, sorted by id */
     size_t nrecords;
-    Record ***by_type;     /* per schema type index: records of that type, sorted */
+    Record ***by_type; /* per schema type index: records of that type, sorted */
     size_t *nby_type;
-    Link **links;          /* every link, sorted by from, field, to */
+    Link **links; /* every link, sorted by from, field, to */
     size_t nlinks;
-    int64_t build_date;    /* days since epoch: SOURCE_DATE_EPOCH or product.date */
+    int64_t build_date;       /* days since epoch: SOURCE_DATE_EPOCH or product.date */
     int min_support_coverage; /* percent of components with known support data
                                  below which check fails (--min-support-coverage), -1 none */
-    struct Mds2 *mds2;     /* the MDS2 form (load/mds2.c, mds2.c), NULL without a catalogue */
+    struct Mds2 *mds2;        /* the MDS2 form (load/mds2.c, mds2.c), NULL without a catalogue */
     /* the ID index (open addressing), private to model.c */
     Record **slots;
     size_t nslots;
@@ -219,7 +219,8 @@ typedef struct Model {
     size_t nprose_links, prose_cap;
     bool frozen;
     const Verdicts *verdicts; /* set once the check stage has judged (check_run), else NULL */
-    SourceFile *sources; /* every regular file below root (hidden ones and links left out), sorted by path */
+    SourceFile *sources; /* every regular file below root (hidden ones and links left out), sorted
+                            by path */
     size_t nsources;
 } Model;
 
@@ -255,7 +256,14 @@ const char *link_name(const Link *l, bool from_side);
 /* ---- mds2.c: the MDS2 form (ANSI/NEMA HN 1-2019) -------------------------- */
 
 /* An answer on the form: Yes, No, N/A, See Note, or a text (the header). */
-typedef enum Mds2Value { MDS2_NONE, MDS2_YES, MDS2_NO, MDS2_NA, MDS2_SEE_NOTE, MDS2_TEXT } Mds2Value;
+typedef enum Mds2Value {
+    MDS2_NONE,
+    MDS2_YES,
+    MDS2_NO,
+    MDS2_NA,
+    MDS2_SEE_NOTE,
+    MDS2_TEXT
+} Mds2Value;
 /* Where an answer came from, in the order they are tried. */
 typedef enum Mds2Source {
     MDS2_DERIVED,   /* the records (or dossier.xml) decide it */
@@ -267,9 +275,9 @@ typedef enum Mds2Source {
 /* One row of the catalogue (schemas/mds2-questions.tsv), in form order. */
 typedef struct Mds2Question {
     const char *id, *section, *section_name;
-    const char *text;    /* the project's wording, or the maker's (--mds2-catalogue) */
-    bool text_answer;    /* answered with a text (DOC-1 to DOC-7), not a choice */
-    const char *gate;    /* applies only when question gate is answered gate_value */
+    const char *text; /* the project's wording, or the maker's (--mds2-catalogue) */
+    bool text_answer; /* answered with a text (DOC-1 to DOC-7), not a choice */
+    const char *gate; /* applies only when question gate is answered gate_value */
     Mds2Value gate_value;
 } Mds2Question;
 
@@ -277,8 +285,8 @@ typedef struct Mds2Question {
 typedef struct Mds2Given {
     const char *id;
     Mds2Value value;
-    const char *text;     /* MDS2_TEXT: the answer */
-    const char *note;     /* may be NULL */
+    const char *text; /* MDS2_TEXT: the answer */
+    const char *note; /* may be NULL */
     const char **record_ids;
     SrcLoc *record_locs;
     size_t nrecords;
@@ -290,25 +298,25 @@ typedef struct Mds2Answer {
     const Mds2Question *question;
     Mds2Value value;
     Mds2Source source;
-    const char *text;      /* MDS2_TEXT only */
-    const char *note;      /* may be NULL */
-    const char *basis;     /* what decided it, in words ("controls in category logging") */
-    Record **records;      /* provenance, sorted by ID */
+    const char *text;  /* MDS2_TEXT only */
+    const char *note;  /* may be NULL */
+    const char *basis; /* what decided it, in words ("controls in category logging") */
+    Record **records;  /* provenance, sorted by ID */
     size_t nrecords;
-    SrcLoc loc;            /* the mds2.xml answer, else dossier.xml or the first record */
-    const Mds2Given *given;/* the mds2.xml answer, also when the records decided */
+    SrcLoc loc;             /* the mds2.xml answer, else dossier.xml or the first record */
+    const Mds2Given *given; /* the mds2.xml answer, also when the records decided */
 } Mds2Answer;
 
 typedef struct Mds2 {
     Mds2Question *questions; /* catalogue order */
     Mds2Answer *answers;     /* answers[i] answers questions[i] */
     size_t n;
-    Mds2Given *given;        /* mds2.xml, in file order */
+    Mds2Given *given; /* mds2.xml, in file order */
     size_t ngiven;
-    bool has_file;           /* the dossier has an mds2.xml (even a broken one) */
-    int file_line;           /* the line of its <mds2> element, 0 if unknown */
-    const char *wording;     /* the file the question texts come from */
-    bool official_wording;   /* from --mds2-catalogue */
+    bool has_file;         /* the dossier has an mds2.xml (even a broken one) */
+    int file_line;         /* the line of its <mds2> element, 0 if unknown */
+    const char *wording;   /* the file the question texts come from */
+    bool official_wording; /* from --mds2-catalogue */
 } Mds2;
 
 /* Merges the three sources into m->mds2->answers: the records first, then

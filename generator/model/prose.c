@@ -39,7 +39,8 @@ static size_t scan_mentions(Arena *a, const Record *r, Mention **out) {
         }
         if (*p == '[') {
             const char *q = p + 1;
-            while (q < end && q - p < 80 && *q != ']' && *q != '[' && *q != '\n' && *q != ' ') q++;
+            while (q < end && q - p < 80 && *q != ']' && *q != '[' && *q != '\n' && *q != ' ')
+                q++;
             if (q < end && *q == ']' && id_shaped(p + 1, (size_t)(q - p - 1))) {
                 if (n == cap) {
                     size_t nc = cap ? cap * 2 : 8;
@@ -62,7 +63,6 @@ static const Mention *mention_of(const Mention *ms, size_t n, const char *id, si
         if (strlen(ms[i].id) == len && memcmp(ms[i].id, id, len) == 0) return &ms[i];
     return NULL;
 }
-
 
 /* ---- cmark-gfm's allocator ------------------------------------------------ */
 
@@ -128,7 +128,9 @@ static char *html_of(void *doc, cmark_mem *doc_mem, size_t *len) {
     while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
         cmark_node *node = cmark_iter_get_node(it);
         cmark_node_type type = cmark_node_get_type(node);
-        if (ev != CMARK_EVENT_ENTER || (type != CMARK_NODE_HTML_BLOCK && type != CMARK_NODE_HTML_INLINE)) continue;
+        if (ev != CMARK_EVENT_ENTER ||
+            (type != CMARK_NODE_HTML_BLOCK && type != CMARK_NODE_HTML_INLINE))
+            continue;
         if (n == cap) {
             cap = cap ? cap * 2 : 8;
             raw = xrealloc(raw, cap * 2 * sizeof *raw);
@@ -140,7 +142,8 @@ static char *html_of(void *doc, cmark_mem *doc_mem, size_t *len) {
     for (size_t i = 0; i < n; i++) {
         bool block = cmark_node_get_type(raw[i]) == CMARK_NODE_HTML_BLOCK;
         const char *lit = cmark_node_get_literal(raw[i]);
-        shown[i] = cmark_node_new_with_mem(block ? CMARK_NODE_CODE_BLOCK : CMARK_NODE_TEXT, doc_mem);
+        shown[i] =
+            cmark_node_new_with_mem(block ? CMARK_NODE_CODE_BLOCK : CMARK_NODE_TEXT, doc_mem);
         cmark_node_set_literal(shown[i], lit ? lit : "");
         cmark_node_replace(raw[i], shown[i]);
     }
@@ -161,7 +164,9 @@ static char *html_of(void *doc, cmark_mem *doc_mem, size_t *len) {
     return html;
 }
 
-const char *prose_html(Arena *a, void *doc, size_t *len) { return prose_html_mem(a, doc, &pooled_mem, len); }
+const char *prose_html(Arena *a, void *doc, size_t *len) {
+    return prose_html_mem(a, doc, &pooled_mem, len);
+}
 
 const char *prose_html_mem(Arena *a, void *doc, void *mem, size_t *len) {
     char *html = html_of(doc, mem, len);
@@ -170,7 +175,9 @@ const char *prose_html_mem(Arena *a, void *doc, void *mem, size_t *len) {
     return copy;
 }
 
-void *prose_mem(void) { return &pooled_mem; }
+void *prose_mem(void) {
+    return &pooled_mem;
+}
 
 /* ---- one body: parsed into bytes, then applied --------------------------- */
 
@@ -182,9 +189,15 @@ void *prose_mem(void) { return &pooled_mem; }
  * A place is i32 line and i32 column in the record's file; line 0 stands
  * for the record's own place. */
 
-static void put_u32(StrBuf *b, uint32_t v) { sb_append(b, (const char *)&v, sizeof v); }
-static void put_i32(StrBuf *b, int32_t v) { sb_append(b, (const char *)&v, sizeof v); }
-static void put_u64(StrBuf *b, uint64_t v) { sb_append(b, (const char *)&v, sizeof v); }
+static void put_u32(StrBuf *b, uint32_t v) {
+    sb_append(b, (const char *)&v, sizeof v);
+}
+static void put_i32(StrBuf *b, int32_t v) {
+    sb_append(b, (const char *)&v, sizeof v);
+}
+static void put_u64(StrBuf *b, uint64_t v) {
+    sb_append(b, (const char *)&v, sizeof v);
+}
 
 static void put_place(StrBuf *b, const Mention *mt) {
     put_i32(b, mt ? mt->loc.line : 0);
@@ -292,7 +305,9 @@ static bool get(const char **p, const char *end, void *v, size_t n) {
 static bool take(Model *m, Diag *d, const char **p, const char *end, bool apply) {
     uint32_t order, n;
     uint64_t hlen;
-    if (!get(p, end, &order, sizeof order) || order >= m->nrecords || !get(p, end, &hlen, sizeof hlen)) return false;
+    if (!get(p, end, &order, sizeof order) || order >= m->nrecords ||
+        !get(p, end, &hlen, sizeof hlen))
+        return false;
     Record *r = m->records[order];
     if (hlen != UINT64_MAX) {
         if ((uint64_t)(end - *p) < hlen) return false;
@@ -309,18 +324,19 @@ static bool take(Model *m, Diag *d, const char **p, const char *end, bool apply)
         if (!get(p, end, &to, sizeof to) || to >= m->nrecords || !get(p, end, &line, sizeof line) ||
             !get(p, end, &col, sizeof col))
             return false;
-        if (apply) model_link_prose(m, r, m->records[to], line ? (SrcLoc){r->path, line, col} : r->loc);
+        if (apply)
+            model_link_prose(m, r, m->records[to], line ? (SrcLoc){r->path, line, col} : r->loc);
     }
     if (!get(p, end, &n, sizeof n)) return false;
     for (uint32_t i = 0; i < n; i++) {
         int32_t line, col;
         uint32_t len;
-        if (!get(p, end, &line, sizeof line) || !get(p, end, &col, sizeof col) || !get(p, end, &len, sizeof len) ||
-            (size_t)(end - *p) < len)
+        if (!get(p, end, &line, sizeof line) || !get(p, end, &col, sizeof col) ||
+            !get(p, end, &len, sizeof len) || (size_t)(end - *p) < len)
             return false;
         if (apply)
-            diag_add(d, SEV_ERROR, line ? (SrcLoc){r->path, line, col} : r->loc, "dangling-ref", r->id,
-                     "reference [%.*s] in the prose names no record", (int)len, *p);
+            diag_add(d, SEV_ERROR, line ? (SrcLoc){r->path, line, col} : r->loc, "dangling-ref",
+                     r->id, "reference [%.*s] in the prose names no record", (int)len, *p);
         *p += len;
     }
     return true;
@@ -360,9 +376,12 @@ size_t prose_table_cells(const char *s, size_t n) {
         bool blank = true;
         for (size_t k = 0; k < len && blank; k++)
             if (s[i + k] != ' ' && s[i + k] != '\t' && s[i + k] != '\r') blank = false;
-        if (blank) cols = 0;
-        else if (cols) cells += cols;
-        else if ((cols = delimiter_columns(s + i, len)) != 0) cells += 2 * cols; /* the header too */
+        if (blank)
+            cols = 0;
+        else if (cols)
+            cells += cols;
+        else if ((cols = delimiter_columns(s + i, len)) != 0)
+            cells += 2 * cols; /* the header too */
         i += len + 1;
     }
     return cells;
@@ -375,14 +394,16 @@ static void prose_bound(Diag *d, Record *r) {
     SrcLoc at = {r->path, r->body_line > 0 ? r->body_line : 1, 1};
     if (r->body_len > PROSE_MAX_BYTES) {
         diag_add(d, SEV_ERROR, at, "prose-size", r->id,
-                 "the prose is %zu bytes, over the limit of %d MiB a record: it is left out; split it or move "
+                 "the prose is %zu bytes, over the limit of %d MiB a record: it is left out; split "
+                 "it or move "
                  "the text into an evidence file",
                  r->body_len, PROSE_MAX_BYTES >> 20);
     } else {
         size_t cells = prose_table_cells(r->body, r->body_len);
         if (cells <= PROSE_MAX_TABLE_CELLS) return;
         diag_add(d, SEV_ERROR, at, "prose-size", r->id,
-                 "the prose's tables have %zu cells, over the limit of %d a record: it is left out; move "
+                 "the prose's tables have %zu cells, over the limit of %d a record: it is left "
+                 "out; move "
                  "large tables into an evidence file (CSV)",
                  cells, PROSE_MAX_TABLE_CELLS);
     }
@@ -406,7 +427,8 @@ enum { PROSE_MAX_JOBS = 64, PROSE_MIN_PER_JOB = 128 };
 
 /* Parses the bodies of shard k (records k, k + jobs, ...) into out. */
 static void scan_shard(Model *m, int k, int jobs, StrBuf *out) {
-    for (size_t i = (size_t)k; i < m->nrecords; i += (size_t)jobs) scan(m, m->records[i], out);
+    for (size_t i = (size_t)k; i < m->nrecords; i += (size_t)jobs)
+        scan(m, m->records[i], out);
 }
 
 /* Whether b holds exactly the results of shard k, in order. */
@@ -426,16 +448,20 @@ static bool read_all(FILE *f, StrBuf *b) {
     char buf[65536];
     size_t n;
     rewind(f);
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0) sb_append(b, buf, n);
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+        sb_append(b, buf, n);
     return !ferror(f);
 }
 
 void prose_parse_all(Model *m, Diag *d, int jobs) {
-    for (size_t i = 0; i < m->nrecords; i++) prose_bound(d, m->records[i]);
+    for (size_t i = 0; i < m->nrecords; i++)
+        prose_bound(d, m->records[i]);
     if (jobs > PROSE_MAX_JOBS) jobs = PROSE_MAX_JOBS;
-    if ((size_t)jobs > m->nrecords / PROSE_MIN_PER_JOB) jobs = (int)(m->nrecords / PROSE_MIN_PER_JOB);
+    if ((size_t)jobs > m->nrecords / PROSE_MIN_PER_JOB)
+        jobs = (int)(m->nrecords / PROSE_MIN_PER_JOB);
     if (jobs <= 1) {
-        for (size_t i = 0; i < m->nrecords; i++) prose_parse(m, d, m->records[i]);
+        for (size_t i = 0; i < m->nrecords; i++)
+            prose_parse(m, d, m->records[i]);
         return;
     }
     cmark_gfm_core_extensions_ensure_registered();
@@ -457,7 +483,8 @@ void prose_parse_all(Model *m, Diag *d, int jobs) {
         }
         pids[k] = pid;
     }
-    for (int k = 0; k < jobs; k++) sb_init(&parts[k]);
+    for (int k = 0; k < jobs; k++)
+        sb_init(&parts[k]);
     scan_shard(m, 0, jobs, &parts[0]);
     /* A shard whose process did not start, failed or sent broken bytes is
      * parsed here: the result is the same, only slower. */
@@ -465,7 +492,8 @@ void prose_parse_all(Model *m, Diag *d, int jobs) {
         int status = 0;
         bool ok = pids[k] > 0;
         if (ok) {
-            while (waitpid(pids[k], &status, 0) < 0 && errno == EINTR) {}
+            while (waitpid(pids[k], &status, 0) < 0 && errno == EINTR) {
+            }
             ok = WIFEXITED(status) && WEXITSTATUS(status) == 0 && read_all(files[k], &parts[k]) &&
                  whole_shard(m, &parts[k], k, jobs);
         }
@@ -484,5 +512,6 @@ void prose_parse_all(Model *m, Diag *d, int jobs) {
         int k = (int)(i % (size_t)jobs);
         if (!take(m, d, &at[k], end[k], true)) die("internal error: prose_parse_all");
     }
-    for (int k = 0; k < jobs; k++) sb_free(&parts[k]);
+    for (int k = 0; k < jobs; k++)
+        sb_free(&parts[k]);
 }

@@ -9,13 +9,14 @@
 #include "model.h"
 
 static const char *const kind_names[] = {
-    [FK_STRING] = "string", [FK_TEXT] = "text",   [FK_DATE] = "date",
-    [FK_INT] = "int",       [FK_NUMBER] = "number", [FK_BOOL] = "bool",
-    [FK_ENUM] = "enum",     [FK_LINK] = "link",   [FK_LINKS] = "links",
-    [FK_LIST] = "list",     [FK_ENTRY] = "entry", [FK_ENTRIES] = "entries",
+    [FK_STRING] = "string", [FK_TEXT] = "text", [FK_DATE] = "date",   [FK_INT] = "int",
+    [FK_NUMBER] = "number", [FK_BOOL] = "bool", [FK_ENUM] = "enum",   [FK_LINK] = "link",
+    [FK_LINKS] = "links",   [FK_LIST] = "list", [FK_ENTRY] = "entry", [FK_ENTRIES] = "entries",
 };
 
-const char *field_kind_name(FieldKind k) { return kind_names[k]; }
+const char *field_kind_name(FieldKind k) {
+    return kind_names[k];
+}
 
 static char *attr(Arena *a, xmlNode *n, const char *name) {
     xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
@@ -30,9 +31,11 @@ static size_t split_words(Arena *a, const char *s, const char ***out) {
     size_t n = 0, cap = 0;
     const char **items = NULL;
     while (s && *s) {
-        while (*s == ' ') s++;
+        while (*s == ' ')
+            s++;
         const char *e = s;
-        while (*e && *e != ' ') e++;
+        while (*e && *e != ' ')
+            e++;
         if (e > s) {
             if (n == cap) {
                 size_t nc = cap ? cap * 2 : 8;
@@ -73,7 +76,8 @@ static bool read_field(Arena *a, Diag *d, const char *path, xmlNode *n, FieldDef
             found = true;
         }
     if (!found) {
-        diag_add(d, SEV_ERROR, loc, "xml-schema", NULL, "field %s: unknown kind '%s'", f->name, kind);
+        diag_add(d, SEV_ERROR, loc, "xml-schema", NULL, "field %s: unknown kind '%s'", f->name,
+                 kind);
         return false;
     }
     char *req = attr(a, n, "required");
@@ -113,7 +117,8 @@ static bool read_field(Arena *a, Diag *d, const char *path, xmlNode *n, FieldDef
 
 bool schema_load(Arena *a, Diag *d, const char *path, Schema *out) {
     memset(out, 0, sizeof *out);
-    xmlDoc *doc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    xmlDoc *doc =
+        xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
     SrcLoc loc = {path, 0, 0};
     if (!doc) {
         const xmlError *e = xmlGetLastError();
@@ -130,7 +135,9 @@ bool schema_load(Arena *a, Diag *d, const char *path, Schema *out) {
         if (is_elem(c, "type")) ntypes++;
     }
     bool ok = root && common && ntypes;
-    if (!ok) diag_add(d, SEV_ERROR, loc, "xml-schema", NULL, "the schema needs <common> and <type> elements");
+    if (!ok)
+        diag_add(d, SEV_ERROR, loc, "xml-schema", NULL,
+                 "the schema needs <common> and <type> elements");
     size_t ncommon = ok ? count_fields(common) : 0;
     out->types = arena_alloc(a, (ntypes ? ntypes : 1) * sizeof *out->types);
     for (xmlNode *c = ok ? root->children : NULL; c && ok; c = c->next) {
@@ -144,7 +151,8 @@ bool schema_load(Arena *a, Diag *d, const char *path, Schema *out) {
         t->nprefixes = split_words(a, attr(a, c, "prefix"), &t->prefixes);
         if (!t->name || !t->title || !t->plural || !t->nprefixes) {
             loc.line = (int)xmlGetLineNo(c);
-            diag_add(d, SEV_ERROR, loc, "xml-schema", NULL, "a type needs name, title, plural and prefix");
+            diag_add(d, SEV_ERROR, loc, "xml-schema", NULL,
+                     "a type needs name, title, plural and prefix");
             ok = false;
             break;
         }

@@ -39,9 +39,9 @@ const char *verdict_state_name(VerdictState s);
  *   anomaly:       unresolved or resolved (in the submitted release).
  * Every state that is not good names the rule whose finding says so. */
 typedef struct RecordVerdict {
-    const char *state;  /* NULL for a type without a verdict */
-    const char *detail; /* why, in words; may be NULL */
-    const char *rule;   /* the rule whose finding stands behind a bad state, or NULL */
+    const char *state;          /* NULL for a type without a verdict */
+    const char *detail;         /* why, in words; may be NULL */
+    const char *rule;           /* the rule whose finding stands behind a bad state, or NULL */
     const struct Value *latest; /* test: the latest results entry, NULL when none */
     int64_t latest_date;
     const char *risk; /* threat: residual risk, "acceptable" or "not-acceptable"; NULL unknown */
@@ -61,10 +61,11 @@ typedef struct ChecklistItem {
 /* One row of the traceability matrix: threat -> control -> test. */
 typedef struct MatrixRow {
     const struct Record *threat, *control, *test; /* control and test may be NULL */
-    const char *gap;      /* what is missing, in words, or NULL */
-    const char *rule;     /* the rule whose finding the gap is, or NULL */
-    size_t gap_number;    /* 1-based among the gaps, 0 without one */
-    size_t control_rows;  /* on the first row of a control (or of a threat without one): rows it spans */
+    const char *gap;                              /* what is missing, in words, or NULL */
+    const char *rule;                             /* the rule whose finding the gap is, or NULL */
+    size_t gap_number;                            /* 1-based among the gaps, 0 without one */
+    size_t control_rows; /* on the first row of a control (or of a threat without one): rows it
+                            spans */
 } MatrixRow;
 
 /* The residual-risk counts: one computation for every document. A threat
@@ -84,8 +85,9 @@ typedef struct Verdicts {
     MatrixRow *matrix;
     size_t nmatrix, gaps;
     RiskCounts risk;
-    const struct Record *release; /* the release submitted: the product version's, else the latest; NULL */
-    size_t unresolved_anomalies;  /* anomalies whose state is unresolved */
+    const struct Record
+        *release; /* the release submitted: the product version's, else the latest; NULL */
+    size_t unresolved_anomalies; /* anomalies whose state is unresolved */
 } Verdicts;
 
 #endif

@@ -9,11 +9,19 @@
 #include "whitepaper.h"
 
 const WhitepaperDirective whitepaper_directives[] = {
-    {"controls", {"category", NULL}, "The controls (of one FDA category, or all by category): statement and status."},
+    {"controls",
+     {"category", NULL},
+     "The controls (of one FDA category, or all by category): statement and status."},
     {"logging", {NULL}, "The logging controls: what the device records and where it goes."},
-    {"interfaces", {"asset", NULL}, "Interfaces of the assets (or of one asset): protocols, ports, authentication."},
-    {"sbom", {NULL}, "SBOM summary: components, suppliers, level of support and end-of-support dates."},
-    {"updates", {NULL}, "Update process and cadence from the releases: versions, dates, kinds, deployment."},
+    {"interfaces",
+     {"asset", NULL},
+     "Interfaces of the assets (or of one asset): protocols, ports, authentication."},
+    {"sbom",
+     {NULL},
+     "SBOM summary: components, suppliers, level of support and end-of-support dates."},
+    {"updates",
+     {NULL},
+     "Update process and cadence from the releases: versions, dates, kinds, deployment."},
     {"end-of-support", {NULL}, "End-of-support dates of the releases and the components."},
     {"cvd", {NULL}, "How to report a vulnerability: the PSIRT contact and the CVD policy."},
     {"record", {"id", NULL}, "One record by ID: its title and prose (a control's statement)."},
@@ -32,18 +40,23 @@ const char *whitepaper_option(const WhitepaperBlock *b, const char *key) {
     return NULL;
 }
 
-static bool is_blank(char c) { return c == ' ' || c == '\t'; }
+static bool is_blank(char c) {
+    return c == ' ' || c == '\t';
+}
 
 static bool is_word(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_';
 }
 
 /* Parses the inside of {{ }} (s, n bytes, starting at column col) into b. */
 static void parse_directive(Arena *a, const char *s, size_t n, int col, WhitepaperBlock *b) {
     size_t i = 0, cap = 0;
-    while (i < n && is_blank(s[i])) i++;
+    while (i < n && is_blank(s[i]))
+        i++;
     size_t start = i;
-    while (i < n && is_word(s[i])) i++;
+    while (i < n && is_word(s[i]))
+        i++;
     if (i == start) {
         b->syntax_error = "a directive starts with its name: {{controls category=cryptography}}";
         b->directive = "";
@@ -51,10 +64,12 @@ static void parse_directive(Arena *a, const char *s, size_t n, int col, Whitepap
     }
     b->directive = arena_strndup(a, s + start, i - start);
     for (;;) {
-        while (i < n && is_blank(s[i])) i++;
+        while (i < n && is_blank(s[i]))
+            i++;
         if (i >= n) return;
         size_t k = i;
-        while (i < n && is_word(s[i])) i++;
+        while (i < n && is_word(s[i]))
+            i++;
         if (i == k || i >= n || s[i] != '=') {
             b->syntax_error = "options are key=value or key=\"several words\"";
             return;
@@ -72,14 +87,16 @@ static void parse_directive(Arena *a, const char *s, size_t n, int col, Whitepap
             vlen = (size_t)(close - (s + v));
             i = (size_t)(close - s) + 1;
         } else {
-            while (i < n && !is_blank(s[i])) i++;
+            while (i < n && !is_blank(s[i]))
+                i++;
             vlen = i - v;
         }
         if (b->noptions == cap) {
             b->options = arena_grow(a, b->options, cap, cap ? cap * 2 : 4, sizeof *b->options);
             cap = cap ? cap * 2 : 4;
         }
-        b->options[b->noptions++] = (WhitepaperOption){key, arena_strndup(a, s + v, vlen), col + (int)k};
+        b->options[b->noptions++] =
+            (WhitepaperOption){key, arena_strndup(a, s + v, vlen), col + (int)k};
     }
 }
 
@@ -105,10 +122,13 @@ void whitepaper_parse(Arena *a, const char *text, size_t len, Whitepaper *out) {
         size_t n = (size_t)((eol ? eol : end) - p);
         if (n && p[n - 1] == '\r') n--;
         size_t i = 0;
-        while (i < n && i < 4 && p[i] == ' ') i++;
-        if (i < 4 && i + 3 <= n && (p[i] == '`' || p[i] == '~')) { /* a code fence opens or closes */
+        while (i < n && i < 4 && p[i] == ' ')
+            i++;
+        if (i < 4 && i + 3 <= n &&
+            (p[i] == '`' || p[i] == '~')) { /* a code fence opens or closes */
             size_t k = i;
-            while (k < n && p[k] == p[i]) k++;
+            while (k < n && p[k] == p[i])
+                k++;
             if (k - i >= 3) {
                 if (!fence) {
                     fence = p[i];
@@ -119,10 +139,15 @@ void whitepaper_parse(Arena *a, const char *text, size_t len, Whitepaper *out) {
             }
         } else if (!fence) {
             size_t s = 0, e = n;
-            while (s < n && is_blank(p[s])) s++;
-            while (e > s && is_blank(p[e - 1])) e--;
-            if (e - s >= 4 && p[s] == '{' && p[s + 1] == '{' && p[e - 1] == '}' && p[e - 2] == '}') {
-                if (p > run) PUSH(((WhitepaperBlock){.line = run_line, .markdown = run, .len = (size_t)(p - run)}));
+            while (s < n && is_blank(p[s]))
+                s++;
+            while (e > s && is_blank(p[e - 1]))
+                e--;
+            if (e - s >= 4 && p[s] == '{' && p[s + 1] == '{' && p[e - 1] == '}' &&
+                p[e - 2] == '}') {
+                if (p > run)
+                    PUSH(((WhitepaperBlock){
+                        .line = run_line, .markdown = run, .len = (size_t)(p - run)}));
                 WhitepaperBlock b = {.line = line};
                 parse_directive(a, p + s + 2, e - s - 4, (int)s + 3, &b);
                 PUSH(b);
@@ -133,7 +158,8 @@ void whitepaper_parse(Arena *a, const char *text, size_t len, Whitepaper *out) {
         p = next;
         line++;
     }
-    if (end > run) PUSH(((WhitepaperBlock){.line = run_line, .markdown = run, .len = (size_t)(end - run)}));
+    if (end > run)
+        PUSH(((WhitepaperBlock){.line = run_line, .markdown = run, .len = (size_t)(end - run)}));
 #undef PUSH
 }
 

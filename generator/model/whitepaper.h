@@ -15,8 +15,8 @@ typedef struct WhitepaperOption {
 
 /* A run of Markdown (directive NULL) or one directive. Arena-owned. */
 typedef struct WhitepaperBlock {
-    int line;              /* 1-based line it starts on */
-    const char *markdown;  /* the Markdown text, when not a directive */
+    int line;             /* 1-based line it starts on */
+    const char *markdown; /* the Markdown text, when not a directive */
     size_t len;
     const char *directive; /* the directive's name */
     WhitepaperOption *options;

@@ -11,10 +11,10 @@
 
 #include "renderer.h"
 
-static const char KEY_GLOBALS = 0; /* registry: the hidden table the environment reads */
-static const char KEY_ENV = 0;     /* registry: the read-only environment */
-static const char KEY_FROZEN = 0;  /* registry: metatable of read-only containers */
-static const char NIL_MARK = 0;    /* a key that exists with no value */
+static const char KEY_GLOBALS = 0;   /* registry: the hidden table the environment reads */
+static const char KEY_ENV = 0;       /* registry: the read-only environment */
+static const char KEY_FROZEN = 0;    /* registry: metatable of read-only containers */
+static const char NIL_MARK = 0;      /* a key that exists with no value */
 static const char WITHHELD_MARK = 0; /* a key whose value a public output may not read */
 
 enum { FROZEN_ENV = FROZEN_INDEX + 1 }; /* the environment: its own messages */
@@ -26,7 +26,9 @@ typedef struct Frozen {
     const void *ptr; /* the C object it stands for, if any */
 } Frozen;
 
-Renderer *renderer_of(lua_State *L) { return *(Renderer **)lua_getextraspace(L); }
+Renderer *renderer_of(lua_State *L) {
+    return *(Renderer **)lua_getextraspace(L);
+}
 
 /* ---- limits ---------------------------------------------------------------- */
 
@@ -101,23 +103,26 @@ void sandbox_charge(lua_State *L, lua_Integer units, const char *what) {
     unsigned long u = units > 0 ? (unsigned long)units : 0;
     r->steps = r->steps > ULONG_MAX - u ? ULONG_MAX : r->steps + u;
     if (r->steps > r->budget)
-        luaL_error(L, "%s: instruction budget of %I instructions exceeded (work done in C counts too)", what,
-                   (lua_Integer)r->budget);
+        luaL_error(L,
+                   "%s: instruction budget of %I instructions exceeded (work done in C counts too)",
+                   what, (lua_Integer)r->budget);
 }
 
 void sandbox_items(lua_State *L, lua_Integer n, const char *what) {
     Renderer *r = renderer_of(L);
     lua_Integer most = (lua_Integer)(r->mem_cap / 16);
     if (n > most)
-        luaL_error(L, "%s: %I items is more than a table can hold under the memory limit of %d MiB (%I)", what, n,
-                   (int)(r->mem_cap >> 20), most);
+        luaL_error(
+            L, "%s: %I items is more than a table can hold under the memory limit of %d MiB (%I)",
+            what, n, (int)(r->mem_cap >> 20), most);
     sandbox_charge(L, n, what);
 }
 
 /* The work of sorting n items: n log2 n comparisons. */
 static lua_Integer sort_work(lua_Integer n) {
     lua_Integer log = 1;
-    while (log < 63 && ((lua_Integer)1 << log) < n) log++;
+    while (log < 63 && ((lua_Integer)1 << log) < n)
+        log++;
     return n > 0 && n < LUA_MAXINTEGER / log ? n * log : n;
 }
 
@@ -187,8 +192,10 @@ static void add_message(luaL_Buffer *b, const Renderer *r, const char *msg) {
         char *end;
         long c = strtol(q + 5, &end, 10);
         luaL_addlstring(b, p, (size_t)(q - p));
-        if (end > q + 5 && c >= 0 && (size_t)c < r->nchunks) luaL_addstring(b, r->chunks[c].path);
-        else luaL_addlstring(b, q, (size_t)(end - q));
+        if (end > q + 5 && c >= 0 && (size_t)c < r->nchunks)
+            luaL_addstring(b, r->chunks[c].path);
+        else
+            luaL_addlstring(b, q, (size_t)(end - q));
         p = end > q + 5 ? end : q + 5;
     }
     luaL_addstring(b, p);
@@ -208,8 +215,10 @@ static int last_level(lua_State *L) {
     }
     while (li < le) {
         int m = (li + le) / 2;
-        if (lua_getstack(L, m, &ar)) li = m + 1;
-        else le = m;
+        if (lua_getstack(L, m, &ar))
+            li = m + 1;
+        else
+            le = m;
     }
     return le - 1;
 }
@@ -257,8 +266,10 @@ static int message_handler(lua_State *L) {
     }
     luaL_Buffer b;
     luaL_buffinit(L, &b);
-    if (chunk >= 0) add_location(&b, r, chunk, line);
-    else luaL_addstring(&b, "dossier");
+    if (chunk >= 0)
+        add_location(&b, r, chunk, line);
+    else
+        luaL_addstring(&b, "dossier");
     luaL_addstring(&b, ": error: ");
     add_message(&b, r, rest);
     for (size_t i = from; i < nframes; i++) {
@@ -285,8 +296,10 @@ int sandbox_run(Renderer *r, lua_CFunction f, void *arg) {
     int status = lua_pcall(L, 1, 0, 1);
     int rc = EXIT_CLEAN;
     if (status == LUA_ERRMEM && r->sys_oom) {
-        fprintf(stderr, "dossier: out of memory: the system gave the templates no more "
-                        "(%zu MiB in use)\n", r->mem_used >> 20);
+        fprintf(stderr,
+                "dossier: out of memory: the system gave the templates no more "
+                "(%zu MiB in use)\n",
+                r->mem_used >> 20);
         rc = EXIT_USAGE;
     } else if (status == LUA_ERRMEM) {
         char what[64];
@@ -331,10 +344,14 @@ static bool less_call(lua_State *L, int a, int b, int cmp) {
 
 static int key_rank(lua_State *L, int i) {
     switch (lua_type(L, i)) {
-    case LUA_TNUMBER: return 0;
-    case LUA_TSTRING: return 1;
-    case LUA_TBOOLEAN: return 2;
-    default: return luaL_error(L, "pairs: keys of type %s have no order", luaL_typename(L, i));
+    case LUA_TNUMBER:
+        return 0;
+    case LUA_TSTRING:
+        return 1;
+    case LUA_TBOOLEAN:
+        return 2;
+    default:
+        return luaL_error(L, "pairs: keys of type %s have no order", luaL_typename(L, i));
     }
 }
 
@@ -405,8 +422,8 @@ static lua_Integer push_copy(lua_State *L, int t, const char *what) {
     sandbox_charge(L, sort_work(n), what);
     lua_createtable(L, n > 0 && n < INT32_MAX ? (int)n : 0, 0); /* +1 */
     for (lua_Integer i = 1; i <= n; i++) {
-        lua_geti(L, t, i);      /* +1 */
-        lua_rawseti(L, -2, i);  /* -1 */
+        lua_geti(L, t, i);     /* +1 */
+        lua_rawseti(L, -2, i); /* -1 */
     }
     return n;
 }
@@ -532,12 +549,14 @@ static int f_string_format(lua_State *L) {
             continue;
         }
         p += strspn(p, "-+ #0123456789.");
-        if (*p == 'p') return luaL_error(L, "string.format: %%p is not allowed (addresses change every run)");
+        if (*p == 'p')
+            return luaL_error(L, "string.format: %%p is not allowed (addresses change every run)");
     }
     int n = lua_gettop(L);
     for (int i = 2; i <= n; i++) {
         int t = lua_type(L, i);
-        if (t != LUA_TTABLE && t != LUA_TFUNCTION && t != LUA_TUSERDATA && t != LUA_TTHREAD) continue;
+        if (t != LUA_TTABLE && t != LUA_TFUNCTION && t != LUA_TUSERDATA && t != LUA_TTHREAD)
+            continue;
         if (luaL_getmetafield(L, i, "__tostring") != LUA_TNIL) {
             lua_pop(L, 1);
             continue;
@@ -585,7 +604,8 @@ static int f_string_pack(lua_State *L) {
     for (size_t i = 0; i < len; i++) {
         if (fmt[i] != 'c') continue;
         double n = 0;
-        while (i + 1 < len && fmt[i + 1] >= '0' && fmt[i + 1] <= '9') n = n * 10 + (fmt[++i] - '0');
+        while (i + 1 < len && fmt[i + 1] >= '0' && fmt[i + 1] <= '9')
+            n = n * 10 + (fmt[++i] - '0');
         total += n;
     }
     if (total > (double)(r->mem_cap - r->mem_used))
@@ -643,33 +663,46 @@ static int f_table_remove(lua_State *L) {
 static int items_from(lua_State *L, int arg, const char *what) {
     if (has_len(L, 1)) {
         lua_Integer i = luaL_optinteger(L, arg, 1);
-        lua_Integer j = lua_isnoneornil(L, arg + 1) ? luaL_len(L, 1) : luaL_checkinteger(L, arg + 1);
+        lua_Integer j =
+            lua_isnoneornil(L, arg + 1) ? luaL_len(L, 1) : luaL_checkinteger(L, arg + 1);
         sandbox_items(L, span(i, j), what);
     }
     return call_original(L);
 }
 
-static int f_table_concat(lua_State *L) { return items_from(L, 3, "table.concat"); }
+static int f_table_concat(lua_State *L) {
+    return items_from(L, 3, "table.concat");
+}
 
-static int f_table_unpack(lua_State *L) { return items_from(L, 2, "table.unpack"); }
+static int f_table_unpack(lua_State *L) {
+    return items_from(L, 2, "table.unpack");
+}
 
 /* ---- read-only containers -------------------------------------------------- */
 
-void frozen_push_nil(lua_State *L) { lua_pushlightuserdata(L, (void *)&NIL_MARK); }
+void frozen_push_nil(lua_State *L) {
+    lua_pushlightuserdata(L, (void *)&NIL_MARK);
+}
 
-void frozen_push_withheld(lua_State *L) { lua_pushlightuserdata(L, (void *)&WITHHELD_MARK); }
+void frozen_push_withheld(lua_State *L) {
+    lua_pushlightuserdata(L, (void *)&WITHHELD_MARK);
+}
 
 int frozen_kind(lua_State *L, int idx) {
     if (lua_type(L, idx) != LUA_TUSERDATA || !lua_getmetatable(L, idx)) return -1; /* +1 */
-    lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_FROZEN);                                 /* +1 */
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_FROZEN);                                /* +1 */
     bool is = lua_rawequal(L, -1, -2);
     lua_pop(L, 2);
     return is ? ((Frozen *)lua_touserdata(L, idx))->kind : -1;
 }
 
-void frozen_push_hidden(lua_State *L, int idx) { lua_getiuservalue(L, idx, 1); }
+void frozen_push_hidden(lua_State *L, int idx) {
+    lua_getiuservalue(L, idx, 1);
+}
 
-void frozen_set_ptr(lua_State *L, int idx, const void *ptr) { ((Frozen *)lua_touserdata(L, idx))->ptr = ptr; }
+void frozen_set_ptr(lua_State *L, int idx, const void *ptr) {
+    ((Frozen *)lua_touserdata(L, idx))->ptr = ptr;
+}
 
 const void *frozen_ptr(lua_State *L, int idx) {
     return frozen_kind(L, idx) >= 0 ? ((Frozen *)lua_touserdata(L, idx))->ptr : NULL;
@@ -697,8 +730,8 @@ static int f_frozen_index(lua_State *L) {
         lua_Integer i = lua_tointegerx(L, 2, &isint);
         if (!isint) {
             if (lua_type(L, 2) == LUA_TSTRING)
-                return luaL_error(L, "%s is an array: it has no field '%s' (use ipairs or #)", f->what,
-                                  lua_tostring(L, 2));
+                return luaL_error(L, "%s is an array: it has no field '%s' (use ipairs or #)",
+                                  f->what, lua_tostring(L, 2));
             return luaL_error(L, "%s is an array: index it with whole numbers", f->what);
         }
         if (i < 1 || i > f->n) return 0;
@@ -710,27 +743,33 @@ static int f_frozen_index(lua_State *L) {
         const char *key = lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : luaL_typename(L, 2);
         if (f->kind == FROZEN_ENV) return luaL_error(L, "undefined name '%s'", key);
         if (f->kind == FROZEN_RECORD && strcmp(key, "body") == 0)
-            return luaL_error(L, "%s has no field 'body': use markdown(record, page) for the HTML of its "
-                                 "prose, or body_markdown for the source", f->what);
+            return luaL_error(
+                L,
+                "%s has no field 'body': use markdown(record, page) for the HTML of its "
+                "prose, or body_markdown for the source",
+                f->what);
         return luaL_error(L, "%s has no field '%s'", f->what, key);
     }
     if (lua_touserdata(L, -1) == &NIL_MARK) return 0;
     if (lua_touserdata(L, -1) == &WITHHELD_MARK)
         return luaL_error(L, "%s: '%s' is internal: the public output '%s' cannot use it", f->what,
-                          lua_tostring(L, 2), renderer_of(L)->output ? renderer_of(L)->output : "?");
+                          lua_tostring(L, 2),
+                          renderer_of(L)->output ? renderer_of(L)->output : "?");
     return 1;
 }
 
 static int f_frozen_newindex(lua_State *L) {
     Frozen *f = lua_touserdata(L, 1);
     if (f->kind == FROZEN_ENV)
-        return luaL_error(L, "assignment to global '%s' (declare it local)", luaL_optstring(L, 2, "?"));
+        return luaL_error(L, "assignment to global '%s' (declare it local)",
+                          luaL_optstring(L, 2, "?"));
     return luaL_error(L, "%s is read-only", f->what);
 }
 
 static int f_frozen_len(lua_State *L) {
     Frozen *f = lua_touserdata(L, 1);
-    if (f->kind != FROZEN_ARRAY) return luaL_error(L, "%s is not an array: # needs an array", f->what);
+    if (f->kind != FROZEN_ARRAY)
+        return luaL_error(L, "%s is not an array: # needs an array", f->what);
     lua_pushinteger(L, f->n);
     return 1;
 }
@@ -754,7 +793,7 @@ static int map_next(lua_State *L) {
     lua_copy(L, -1, lua_upvalueindex(2));
     lua_pop(L, 1);
     if (lua_rawgeti(L, lua_upvalueindex(1), i) == LUA_TNIL) return 1; /* +1 key */
-    lua_getiuservalue(L, 1, 1);                                     /* +1 hidden */
+    lua_getiuservalue(L, 1, 1);                                       /* +1 hidden */
     lua_pushvalue(L, -2);
     lua_rawget(L, -2); /* +1 value */
     lua_remove(L, -2);
@@ -771,10 +810,10 @@ static int f_frozen_pairs(lua_State *L) {
     }
     if (lua_getiuservalue(L, 1, 2) == LUA_TNIL) { /* +1 cached keys */
         lua_pop(L, 1);
-        lua_getiuservalue(L, 1, 1);    /* +1 hidden */
-        push_sorted_iterator(L, -1);   /* +1 closure(keys, 0) */
-        lua_getupvalue(L, -1, 1);      /* +1 keys */
-        lua_setiuservalue(L, 1, 2);    /* -1 */
+        lua_getiuservalue(L, 1, 1);  /* +1 hidden */
+        push_sorted_iterator(L, -1); /* +1 closure(keys, 0) */
+        lua_getupvalue(L, -1, 1);    /* +1 keys */
+        lua_setiuservalue(L, 1, 2);  /* -1 */
         lua_pop(L, 2);
         lua_getiuservalue(L, 1, 2);
     }
@@ -792,14 +831,16 @@ static int f_frozen_tostring(lua_State *L) {
         lua_getfield(L, -1, "id");
         return 1;
     }
-    if (f->kind == FROZEN_ARRAY) lua_pushfstring(L, "%s (%I items)", f->what, f->n);
-    else lua_pushstring(L, f->what);
+    if (f->kind == FROZEN_ARRAY)
+        lua_pushfstring(L, "%s (%I items)", f->what, f->n);
+    else
+        lua_pushstring(L, f->what);
     return 1;
 }
 
 static const luaL_Reg frozen_meta[] = {
-    {"__index", f_frozen_index},   {"__newindex", f_frozen_newindex}, {"__len", f_frozen_len},
-    {"__pairs", f_frozen_pairs},   {"__tostring", f_frozen_tostring}, {NULL, NULL},
+    {"__index", f_frozen_index}, {"__newindex", f_frozen_newindex}, {"__len", f_frozen_len},
+    {"__pairs", f_frozen_pairs}, {"__tostring", f_frozen_tostring}, {NULL, NULL},
 };
 
 /* ---- the environment -------------------------------------------------------- */
@@ -808,13 +849,15 @@ static const luaL_Reg frozen_meta[] = {
  * files, the process, the loader, the garbage collector, metatables or
  * randomness. Names not listed do not exist for templates. */
 static const char *const base_allowed[] = {"assert", "error", "ipairs", "select", "tonumber", NULL};
-static const char *const string_allowed[] = {"byte",    "char",    "find", "gmatch", "gsub",  "len", "lower",
-                                             "match",   "packsize", "reverse", "sub", "unpack", "upper", NULL};
+static const char *const string_allowed[] = {"byte", "char",   "find",  "gmatch",   "gsub",
+                                             "len",  "lower",  "match", "packsize", "reverse",
+                                             "sub",  "unpack", "upper", NULL};
 static const char *const table_allowed[] = {"pack", NULL};
-static const char *const math_allowed[] = {"abs", "ceil", "exp", "floor", "fmod", "huge", "log",
-                                           "max", "maxinteger", "min", "mininteger", "modf", "pi",
-                                           "sqrt", "tointeger", "type", "ult", NULL};
-static const char *const utf8_allowed[] = {"char", "charpattern", "codepoint", "codes", "len", "offset", NULL};
+static const char *const math_allowed[] = {
+    "abs", "ceil",       "exp",  "floor", "fmod", "huge",      "log",  "max", "maxinteger",
+    "min", "mininteger", "modf", "pi",    "sqrt", "tointeger", "type", "ult", NULL};
+static const char *const utf8_allowed[] = {"char", "charpattern", "codepoint", "codes",
+                                           "len",  "offset",      NULL};
 
 /* Copies the listed fields of the table at src into the table on top. */
 static void copy_fields(lua_State *L, int src, const char *const *names) {
@@ -892,9 +935,9 @@ void sandbox_init(lua_State *L) {
         {"remove", f_table_remove}, {"unpack", f_table_unpack}, {NULL, NULL},
     };
     for (const luaL_Reg *f = table_bounded; f->name; f++) {
-        lua_getfield(L, table, f->name);       /* +1 Lua's own */
-        lua_pushcclosure(L, f->func, 1);       /* -1 +1 */
-        lua_setfield(L, -2, f->name);          /* -1 */
+        lua_getfield(L, table, f->name); /* +1 Lua's own */
+        lua_pushcclosure(L, f->func, 1); /* -1 +1 */
+        lua_setfield(L, -2, f->name);    /* -1 */
     }
     frozen_wrap(L, FROZEN_MAP, "the table library");
     lua_setfield(L, g, "table");
@@ -918,13 +961,17 @@ void sandbox_init(lua_State *L) {
     lua_settop(L, base - 1);
 }
 
-void sandbox_push_env(lua_State *L) { lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_ENV); }
+void sandbox_push_env(lua_State *L) {
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_ENV);
+}
 
-void sandbox_push_globals(lua_State *L) { lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_GLOBALS); }
+void sandbox_push_globals(lua_State *L) {
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_GLOBALS);
+}
 
 void sandbox_set_global(lua_State *L, const char *name, lua_CFunction f) {
-    sandbox_push_globals(L);  /* +1 */
-    lua_pushcfunction(L, f);  /* +1 */
+    sandbox_push_globals(L);   /* +1 */
+    lua_pushcfunction(L, f);   /* +1 */
     lua_setfield(L, -2, name); /* -1 */
     lua_pop(L, 1);
 }

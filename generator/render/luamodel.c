@@ -12,13 +12,15 @@
 
 static const char KEY_RECORDS[2] = {0}; /* registry, per view: Record* -> record object */
 static const char KEY_MODELS[2] = {0};  /* registry, per view: the model table */
-static const char KEY_EMPTY = 0;   /* registry: the one empty array */
+static const char KEY_EMPTY = 0;        /* registry: the one empty array */
 
 /* ---- small builders ------------------------------------------------------------ */
 
 static void set_str(lua_State *L, const char *key, const char *s) {
-    if (s) lua_pushstring(L, s);
-    else frozen_push_nil(L);
+    if (s)
+        lua_pushstring(L, s);
+    else
+        frozen_push_nil(L);
     lua_setfield(L, -2, key);
 }
 
@@ -32,7 +34,9 @@ static void set_bool(lua_State *L, const char *key, bool v) {
     lua_setfield(L, -2, key);
 }
 
-static void push_empty(lua_State *L) { lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_EMPTY); }
+static void push_empty(lua_State *L) {
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_EMPTY);
+}
 
 /* Pushes a read-only array of n strings (the empty array when n is 0). */
 static void push_strings(lua_State *L, const char *const *items, size_t n, const char *what) {
@@ -62,9 +66,13 @@ static void wrap_array(lua_State *L, const char *what) {
 
 /* True when f of rec must not reach a public output: marked internal in
  * the schema or named in the record's internal_fields. */
-static bool field_internal(const Record *rec, const FieldDef *f) { return record_field_internal(rec, f); }
+static bool field_internal(const Record *rec, const FieldDef *f) {
+    return record_field_internal(rec, f);
+}
 
-static bool record_hidden(lua_State *L, const Record *rec) { return renderer_of(L)->public && rec->internal; }
+static bool record_hidden(lua_State *L, const Record *rec) {
+    return renderer_of(L)->public && rec->internal;
+}
 
 /* A link is hidden from a public view when either end is internal or the
  * field that holds it is internal on its record. */
@@ -82,7 +90,7 @@ static bool id_hidden(lua_State *L, const char *id) {
 
 void luamodel_push_record(lua_State *L, const Record *rec) {
     lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_RECORDS[renderer_of(L)->public]); /* +1 */
-    lua_rawgetp(L, -1, rec);                         /* +1 */
+    lua_rawgetp(L, -1, rec);                                                 /* +1 */
     lua_remove(L, -2);
 }
 
@@ -144,7 +152,8 @@ static void push_value(lua_State *L, const FieldDef *f, const Value *v) {
     case FK_LINK:
         if (v->kind == VAL_SCALAR && !(f->kind == FK_LINK && id_hidden(L, v->text)))
             lua_pushlstring(L, v->text, v->len);
-        else frozen_push_nil(L);
+        else
+            frozen_push_nil(L);
         return;
     case FK_INT:
     case FK_NUMBER: {
@@ -156,8 +165,10 @@ static void push_value(lua_State *L, const FieldDef *f, const Value *v) {
             return;
         }
         double d = strtod(v->text, &end);
-        if (*v->text && !*end) lua_pushnumber(L, d);
-        else lua_pushlstring(L, v->text, v->len);
+        if (*v->text && !*end)
+            lua_pushnumber(L, d);
+        else
+            lua_pushlstring(L, v->text, v->len);
         return;
     }
     case FK_BOOL:
@@ -271,12 +282,15 @@ static int cmp_related(const void *pa, const void *pb) {
 
 /* rel: name -> array of records, every name the type can have present
  * (empty when none). Links written on either side merge under one name. */
-static void push_rel(lua_State *L, const Record *rec, Related *buf, int link_names, const char *what) {
+static void push_rel(lua_State *L, const Record *rec, Related *buf, int link_names,
+                     const char *what) {
     size_t n = 0;
     for (size_t i = 0; i < rec->nout; i++)
-        if (!link_hidden(L, rec->out[i])) buf[n++] = (Related){link_name(rec->out[i], true), rec->out[i]->to};
+        if (!link_hidden(L, rec->out[i]))
+            buf[n++] = (Related){link_name(rec->out[i], true), rec->out[i]->to};
     for (size_t i = 0; i < rec->nin; i++)
-        if (!link_hidden(L, rec->in[i])) buf[n++] = (Related){link_name(rec->in[i], false), rec->in[i]->from};
+        if (!link_hidden(L, rec->in[i]))
+            buf[n++] = (Related){link_name(rec->in[i], false), rec->in[i]->from};
     qsort(buf, n, sizeof *buf, cmp_related);
     lua_newtable(L);
     lua_pushnil(L);
@@ -370,8 +384,10 @@ static void fill_record(lua_State *L, Renderer *r, const Record *rec, int obj, i
     frozen_push_hidden(L, obj); /* +1 */
     set_str(L, "id", rec->id);
     const FieldDef *title = schema_field(t, "title");
-    if (renderer_of(L)->public && title && field_internal(rec, title)) frozen_push_withheld(L);
-    else lua_pushstring(L, rec->title);
+    if (renderer_of(L)->public && title && field_internal(rec, title))
+        frozen_push_withheld(L);
+    else
+        lua_pushstring(L, rec->title);
     lua_setfield(L, -2, "title");
     set_str(L, "type", t->name);
     set_str(L, "type_title", t->title);
@@ -389,11 +405,14 @@ static void fill_record(lua_State *L, Renderer *r, const Record *rec, int obj, i
 
     lua_createtable(L, 0, (int)t->nfields);
     for (size_t i = 0; i < t->nfields; i++) {
-        if (r->public && field_internal(rec, &t->fields[i])) frozen_push_withheld(L);
-        else push_value(L, &t->fields[i], rec->fields[i].value);
+        if (r->public && field_internal(rec, &t->fields[i]))
+            frozen_push_withheld(L);
+        else
+            push_value(L, &t->fields[i], rec->fields[i].value);
         lua_setfield(L, -2, t->fields[i].name);
     }
-    frozen_wrap(L, FROZEN_MAP, arena_printf(&r->arena, "the fields of %s (a %s)", rec->id, t->name));
+    frozen_wrap(L, FROZEN_MAP,
+                arena_printf(&r->arena, "the fields of %s (a %s)", rec->id, t->name));
     lua_setfield(L, -2, "fields");
 
     lua_getfield(L, link_names, t->name); /* +1 this type's names */
@@ -439,8 +458,10 @@ static void push_findings(lua_State *L, const Model *m, const Diag *d, int by_re
         set_str(L, "rule", f->rule);
         set_str(L, "message", f->message);
         set_str(L, "record_id", f->record);
-        if (rec) luamodel_push_record(L, rec);
-        else frozen_push_nil(L);
+        if (rec)
+            luamodel_push_record(L, rec);
+        else
+            frozen_push_nil(L);
         lua_setfield(L, -2, "record");
         frozen_wrap(L, FROZEN_MAP, "a finding");
         if (rec) {
@@ -509,7 +530,8 @@ static void push_product(lua_State *L, const Product *p) {
         for (size_t i = 0; i < p->nrisk_rows; i++) {
             const RiskRow *row = &p->risk_rows[i];
             size_t ne = 0;
-            while (row->exploitability[ne]) ne++;
+            while (row->exploitability[ne])
+                ne++;
             lua_createtable(L, 0, 2);
             set_str(L, "severity", row->severity);
             push_strings(L, row->exploitability, ne, "the acceptable exploitabilities");
@@ -527,8 +549,10 @@ static void push_product(lua_State *L, const Product *p) {
 
 /* Pushes the record object, or nil when the view hides it. */
 static void push_record_or_nil(lua_State *L, const Record *rec) {
-    if (rec && !record_hidden(L, rec)) luamodel_push_record(L, rec);
-    else frozen_push_nil(L);
+    if (rec && !record_hidden(L, rec))
+        luamodel_push_record(L, rec);
+    else
+        frozen_push_nil(L);
 }
 
 static void push_checklist(lua_State *L, const Verdicts *v) {
@@ -557,7 +581,8 @@ static void push_checklist(lua_State *L, const Verdicts *v) {
     wrap_array(L, "model.verdicts.checklist");
     lua_setfield(L, -2, "checklist");
     lua_createtable(L, 0, 5);
-    for (int s = VERDICT_PASS; s <= VERDICT_MANUAL; s++) set_int(L, verdict_state_name((VerdictState)s), (lua_Integer)counts[s]);
+    for (int s = VERDICT_PASS; s <= VERDICT_MANUAL; s++)
+        set_int(L, verdict_state_name((VerdictState)s), (lua_Integer)counts[s]);
     frozen_wrap(L, FROZEN_MAP, "model.verdicts.checklist_counts");
     lua_setfield(L, -2, "checklist_counts");
 }
@@ -582,8 +607,10 @@ static void push_matrix(lua_State *L, const Model *m, const Verdicts *v) {
         set_str(L, "gap", row->gap);
         set_str(L, "rule", row->rule);
         set_int(L, "gap_number", (lua_Integer)row->gap_number);
-        if (row->control_rows) lua_pushinteger(L, (lua_Integer)row->control_rows);
-        else frozen_push_nil(L); /* not the first row of its control */
+        if (row->control_rows)
+            lua_pushinteger(L, (lua_Integer)row->control_rows);
+        else
+            frozen_push_nil(L); /* not the first row of its control */
         lua_setfield(L, -2, "control_rows");
         frozen_wrap(L, FROZEN_MAP, "a row of the traceability matrix");
         lua_rawseti(L, -2, (lua_Integer)i + 1);
@@ -635,9 +662,9 @@ static void push_mds2(lua_State *L, const Model *m, int records) {
         frozen_push_nil(L);
         return;
     }
-    lua_createtable(L, 0, 4);                                   /* mds2 */
-    lua_createtable(L, (int)f->n, 0);                           /* questions */
-    lua_newtable(L);                                            /* sections */
+    lua_createtable(L, 0, 4);         /* mds2 */
+    lua_createtable(L, (int)f->n, 0); /* questions */
+    lua_newtable(L);                  /* sections */
     size_t nunanswered = 0;
     for (size_t i = 0; i < f->n; i++) {
         const Mds2Answer *a = &f->answers[i];
@@ -677,11 +704,11 @@ static void push_mds2(lua_State *L, const Model *m, int records) {
             lua_setfield(L, -2, "questions");
             lua_rawseti(L, -3, (lua_Integer)++ns);
         }
-        lua_rawgeti(L, -2, (lua_Integer)ns);     /* the section */
-        lua_getfield(L, -1, "questions");        /* its questions */
+        lua_rawgeti(L, -2, (lua_Integer)ns); /* the section */
+        lua_getfield(L, -1, "questions");    /* its questions */
         lua_pushvalue(L, -3);
         lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
-        lua_pop(L, 3);                           /* questions, section, question */
+        lua_pop(L, 3); /* questions, section, question */
     }
     for (lua_Integer k = 1; k <= (lua_Integer)lua_rawlen(L, -1); k++) {
         lua_rawgeti(L, -1, k);
@@ -742,7 +769,8 @@ static void build_view(lua_State *L, const Model *m, const Diag *d) {
         lua_setfield(L, link_names, s->types[i].name);
     }
     for (size_t i = 0; i < m->nrecords; i++)
-        if (m->records[i]->nout + m->records[i]->nin > maxlinks) maxlinks = m->records[i]->nout + m->records[i]->nin;
+        if (m->records[i]->nout + m->records[i]->nin > maxlinks)
+            maxlinks = m->records[i]->nout + m->records[i]->nin;
 
     lua_newtable(L);
     int findings = lua_gettop(L);
@@ -810,9 +838,9 @@ static void build_view(lua_State *L, const Model *m, const Diag *d) {
 
 /* Makes the view of r->public (built) the global model. */
 static void set_model(lua_State *L) {
-    sandbox_push_globals(L);                                                 /* +1 */
+    sandbox_push_globals(L);                                                /* +1 */
     lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_MODELS[renderer_of(L)->public]); /* +1 */
-    lua_setfield(L, -2, "model");                                            /* -1 */
+    lua_setfield(L, -2, "model");                                           /* -1 */
     lua_pop(L, 1);
 }
 

@@ -28,10 +28,10 @@ enum {
  * to a wide header take 3 GB, and an e-mail autolink costs a thousand
  * times its bytes. So a parse of template-given text allocates through
  * this allocator, which counts every block against what the memory cap
- * leaves (at most MARKDOWN_MAX_MEMORY) and, past it, stops the parse with a Lua error (OUTGROWN) from
- * inside cmark; the parse runs under its own lua_pcall, and every block it
- * held (each on a list) is freed after. cmark's allocator takes no
- * context, hence the one parse in progress here: the render stage is single-threaded. */
+ * leaves (at most MARKDOWN_MAX_MEMORY) and, past it, stops the parse with a Lua error (OUTGROWN)
+ * from inside cmark; the parse runs under its own lua_pcall, and every block it held (each on a
+ * list) is freed after. cmark's allocator takes no context, hence the one parse in progress here:
+ * the render stage is single-threaded. */
 typedef union Block {
     struct {
         union Block *prev, *next;
@@ -85,7 +85,9 @@ static void *md_calloc(size_t count, size_t size) {
     return q;
 }
 
-static void *md_realloc(void *q, size_t n) { return md_take(q ? (Block *)q - 1 : NULL, n); }
+static void *md_realloc(void *q, size_t n) {
+    return md_take(q ? (Block *)q - 1 : NULL, n);
+}
 
 static void md_free(void *q) {
     if (!q) return;
@@ -116,39 +118,51 @@ static int parse_protected(lua_State *L) {
 /* Parses text as a record body is parsed: a link reference definition is
  * appended for every [ID] that names a record, so it becomes a link.
  * Raises when the parse outgrows what the memory cap leaves. */
-static const char *render_text(lua_State *L, Renderer *r, const char *text, size_t len, size_t *outlen) {
+static const char *render_text(lua_State *L, Renderer *r, const char *text, size_t len,
+                               size_t *outlen) {
     Arena *a = &r->scratch;
     StrBuf src;
     sb_init(&src);
     sb_append(&src, text, len);
     sb_puts(&src, "\n\n");
-    for (const char *p = memchr(text, '[', len); p; p = memchr(p + 1, '[', len - (size_t)(p + 1 - text))) {
+    for (const char *p = memchr(text, '[', len); p;
+         p = memchr(p + 1, '[', len - (size_t)(p + 1 - text))) {
         const char *q = p + 1;
-        while (q < text + len && q - p < 80 && *q != ']' && *q != '[' && *q != '\n' && *q != ' ') q++;
+        while (q < text + len && q - p < 80 && *q != ']' && *q != '[' && *q != '\n' && *q != ' ')
+            q++;
         if (q >= text + len || *q != ']' || !id_shaped(p + 1, (size_t)(q - p - 1))) continue;
         char *id = arena_strndup(a, p + 1, (size_t)(q - p - 1));
         if (model_find(r->model, id)) sb_printf(&src, "[%s]: dossier:%s\n", id, id);
         if (p + 1 >= text + len) break;
     }
     size_t room = r->mem_cap > r->mem_used ? r->mem_cap - r->mem_used : 0;
-    Parse p = {.L = L, .room = room < MARKDOWN_MAX_MEMORY ? room : MARKDOWN_MAX_MEMORY, .counting = true,
-               .model = r->model, .arena = a, .src = src.data, .len = src.len};
+    Parse p = {.L = L,
+               .room = room < MARKDOWN_MAX_MEMORY ? room : MARKDOWN_MAX_MEMORY,
+               .counting = true,
+               .model = r->model,
+               .arena = a,
+               .src = src.data,
+               .len = src.len};
     p.list.h.next = p.list.h.prev = &p.list;
     parse_now = &p;
     lua_pushcfunction(L, parse_protected); /* +1 */
     lua_pushlightuserdata(L, &p);          /* +1 */
     int status = lua_pcall(L, 1, 0, 0);    /* -2, +1 on an error */
     sb_free(&src);
-    while (p.list.h.next != &p.list) md_free(p.list.h.next + 1); /* what a stopped parse held */
+    while (p.list.h.next != &p.list)
+        md_free(p.list.h.next + 1); /* what a stopped parse held */
     parse_now = NULL;
     if (status == LUA_OK) {
         *outlen = p.hlen;
         return p.html;
     }
     if (lua_touserdata(L, -1) == &OUTGROWN)
-        luaL_error(L, "markdown_text: rendering %I bytes of Markdown takes more than %d MiB of memory (a call "
-                      "may use %d MiB, and no more than the memory limit of %d MiB leaves)", (lua_Integer)len,
-                   (int)(p.room >> 20), (int)(MARKDOWN_MAX_MEMORY >> 20), (int)(r->mem_cap >> 20));
+        luaL_error(L,
+                   "markdown_text: rendering %I bytes of Markdown takes more than %d MiB of memory "
+                   "(a call "
+                   "may use %d MiB, and no more than the memory limit of %d MiB leaves)",
+                   (lua_Integer)len, (int)(p.room >> 20), (int)(MARKDOWN_MAX_MEMORY >> 20),
+                   (int)(r->mem_cap >> 20));
     lua_error(L); /* anything else, as it came */
     return NULL;
 }
@@ -161,16 +175,19 @@ static const char *render_text(lua_State *L, Renderer *r, const char *text, size
  * time that grows with the square of their length. */
 static void check_text(lua_State *L, const char *text, size_t len) {
     if (len > MARKDOWN_MAX_TEXT)
-        luaL_error(L, "markdown_text: %I bytes of Markdown, more than the %d one call renders", (lua_Integer)len,
-                   (int)MARKDOWN_MAX_TEXT);
+        luaL_error(L, "markdown_text: %I bytes of Markdown, more than the %d one call renders",
+                   (lua_Integer)len, (int)MARKDOWN_MAX_TEXT);
     int line = 1, pipes = 0;
     for (size_t i = 0; i < len; i++) {
         if (text[i] == '\n') {
             line++;
             pipes = 0;
         } else if (text[i] == '|' && ++pipes > MARKDOWN_MAX_PIPES) {
-            luaL_error(L, "markdown_text: line %d of the text has more than %d '|', more table cells than a row "
-                          "may have", line, (int)MARKDOWN_MAX_PIPES);
+            luaL_error(L,
+                       "markdown_text: line %d of the text has more than %d '|', more table cells "
+                       "than a row "
+                       "may have",
+                       line, (int)MARKDOWN_MAX_PIPES);
         }
     }
     lua_Integer k = (lua_Integer)len / 8;
@@ -262,7 +279,9 @@ static const char *opt_page(lua_State *L, int idx) {
     size_t len;
     const char *page = luaL_optlstring(L, idx, "", &len);
     if (len && !render_clean_path(page, len))
-        luaL_error(L, "bad page '%s': the path of the page being written, such as threats/THR-1.html", page);
+        luaL_error(L,
+                   "bad page '%s': the path of the page being written, such as threats/THR-1.html",
+                   page);
     return page;
 }
 
@@ -308,8 +327,10 @@ static int f_markdown(lua_State *L) {
     if (!rec) return luaL_argerror(L, 1, "a record or a string");
     const char *page = opt_page(L, 2);
     int level = opt_level(L, 3);
-    if (rec->body_html) push_resolved(L, rec->body_html, rec->body_html_len, page);
-    else safe_push(L, ESC_HTML, "", 0);
+    if (rec->body_html)
+        push_resolved(L, rec->body_html, rec->body_html_len, page);
+    else
+        safe_push(L, ESC_HTML, "", 0);
     shift_headings(L, level);
     return 1;
 }

@@ -26,7 +26,8 @@ bool render_clean_path(const char *p, size_t len) {
     while (p < end) {
         const char *slash = memchr(p, '/', (size_t)(end - p));
         size_t n = slash ? (size_t)(slash - p) : (size_t)(end - p);
-        if (n == 0 || (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.')) return false;
+        if (n == 0 || (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
+            return false;
         if (!slash) break;
         p = slash + 1;
         if (p == end) return false;
@@ -46,7 +47,8 @@ void render_add_relurl(lua_State *L, luaL_Buffer *b, const char *from, const cha
     if (*from && !render_clean_path(from, strlen(from)))
         luaL_error(L, "bad page path '%s' (a path in the output such as threats/THR-1.html)", from);
     if (!render_clean_path(to, tolen))
-        luaL_error(L, "bad link target '%s' (a path in the output such as controls/index.html)", to);
+        luaL_error(L, "bad link target '%s' (a path in the output such as controls/index.html)",
+                   to);
     size_t fdir = 0, tdir = 0;
     for (size_t i = 0; from[i]; i++)
         if (from[i] == '/') fdir = i + 1;
@@ -147,21 +149,27 @@ static int f_write(lua_State *L) {
     const char *data = safe_get(L, 2, &len, NULL);
     if (!data) data = luaL_checklstring(L, 2, &len);
     if (plen > 1024 || !render_clean_path(path, plen))
-        return luaL_error(L, "write: bad path '%s' (a relative path inside the output, without '..')", path);
+        return luaL_error(
+            L, "write: bad path '%s' (a relative path inside the output, without '..')", path);
     if (!r->out) return luaL_error(L, "write: no output is being rendered");
     lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_WRITTEN);
-    if (lua_getfield(L, -1, path) != LUA_TNIL) return luaL_error(L, "write: %s is written twice", path);
+    if (lua_getfield(L, -1, path) != LUA_TNIL)
+        return luaL_error(L, "write: %s is written twice", path);
     lua_pop(L, 1);
     lua_pushboolean(L, 1);
     lua_setfield(L, -2, path);
     if (len > r->max_document)
-        return luaL_error(L, "write: %s would be %I bytes, more than the %I MiB a document may have "
-                             "(build --max-document MIB)",
+        return luaL_error(L,
+                          "write: %s would be %I bytes, more than the %I MiB a document may have "
+                          "(build --max-document MIB)",
                           path, (lua_Integer)len, (lua_Integer)(r->max_document >> 20));
     if (!render_in_shard(r, path, plen)) return 0; /* another process writes it */
     if (len > r->max_output - r->written)
-        return luaL_error(L, "write: %s would bring what the templates of this build wrote to more than %I MiB "
-                             "(build --max-output MIB)", path, (lua_Integer)(r->max_output >> 20));
+        return luaL_error(
+            L,
+            "write: %s would bring what the templates of this build wrote to more than %I MiB "
+            "(build --max-output MIB)",
+            path, (lua_Integer)(r->max_output >> 20));
     r->written += len;
     if (!outdir_write(r->out, path, data, len)) {
         r->io_failed = true;
@@ -203,7 +211,7 @@ static int f_is_array(lua_State *L) {
 static int f_whitepaper(lua_State *L) {
     Renderer *r = renderer_of(L);
     if (lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_WHITEPAPER) != LUA_TNIL) { /* +1 */
-        if (!lua_toboolean(L, -1)) lua_pushnil(L); /* false: there is none */
+        if (!lua_toboolean(L, -1)) lua_pushnil(L);                        /* false: there is none */
         return 1;
     }
     lua_pop(L, 1);
@@ -220,7 +228,9 @@ static int f_whitepaper(lua_State *L) {
     lua_createtable(L, (int)w.nblocks, 0);
     for (size_t i = 0; i < w.nblocks; i++) {
         const WhitepaperBlock *b = &w.blocks[i];
-        if (b->syntax_error) return luaL_error(L, "whitepaper.md:%d: malformed directive: %s", b->line, b->syntax_error);
+        if (b->syntax_error)
+            return luaL_error(L, "whitepaper.md:%d: malformed directive: %s", b->line,
+                              b->syntax_error);
         lua_createtable(L, 0, 4);
         lua_pushinteger(L, b->line);
         lua_setfield(L, -2, "line");
@@ -248,9 +258,10 @@ static int f_whitepaper(lua_State *L) {
 }
 
 static const luaL_Reg helpers[] = {
-    {"whitepaper", f_whitepaper},
-    {"relurl", f_relurl},       {"page_of", f_page_of},   {"href", f_href}, {"write", f_write},
-    {"is_record", f_is_record}, {"is_array", f_is_array}, {"name_uuid", f_name_uuid},
+    {"whitepaper", f_whitepaper}, {"relurl", f_relurl},
+    {"page_of", f_page_of},       {"href", f_href},
+    {"write", f_write},           {"is_record", f_is_record},
+    {"is_array", f_is_array},     {"name_uuid", f_name_uuid},
     {"this_shard", f_this_shard}, {NULL, NULL},
 };
 
@@ -261,7 +272,8 @@ static int open_protected(lua_State *L) {
     sandbox_init(L);
     template_init(L);
     markdown_init(L);
-    for (const luaL_Reg *h = helpers; h->name; h++) sandbox_set_global(L, h->name, h->func);
+    for (const luaL_Reg *h = helpers; h->name; h++)
+        sandbox_set_global(L, h->name, h->func);
     luamodel_init(L, r->model, r->diag);
     return 0;
 }
@@ -298,7 +310,8 @@ int render_open(const Model *m, const Diag *d, const RenderOptions *opts, Render
      * spare, and each record beyond adds 32 KiB (20,000 records: 818 MiB). */
     size_t extra = m->nrecords > 2000 ? (m->nrecords - 2000) * ((size_t)32 << 10) : 0;
     r->mem_cap = opts->memory_cap ? opts->memory_cap : DEFAULT_MEMORY_CAP + extra;
-    r->budget = opts->instruction_budget > 0 ? (unsigned long)opts->instruction_budget : DEFAULT_BUDGET;
+    r->budget =
+        opts->instruction_budget > 0 ? (unsigned long)opts->instruction_budget : DEFAULT_BUDGET;
     r->max_document = opts->max_document ? opts->max_document : DEFAULT_MAX_DOCUMENT;
     r->max_output = opts->max_output ? opts->max_output : DEFAULT_MAX_OUTPUT;
     if (!sandbox_open(r)) {

@@ -23,8 +23,8 @@ typedef struct RenderOptions {
     size_t max_document;           /* bytes of one file write() writes; 0 = default (128 MiB) */
     size_t max_output;             /* bytes write() writes in all, over every output of
                                       the Renderer (a build); 0 = default (1 GiB) */
-    const char *period;            /* build --period FROM..TO (checked), templates' `period`; NULL: "" */
-    bool pdf;                      /* build --pdf: the documents will also be PDFs (templates' `pdf`) */
+    const char *period; /* build --period FROM..TO (checked), templates' `period`; NULL: "" */
+    bool pdf;           /* build --pdf: the documents will also be PDFs (templates' `pdf`) */
 } RenderOptions;
 
 /* Renders one output of m (with the findings in d) into o. Returns
@@ -61,9 +61,9 @@ int render_run_jobs(Renderer *r, const char *output, bool public, OutDir *o, int
 typedef struct RenderJob {
     const char *output;
     bool public;
-    bool shards;                     /* split across the processes, page by page */
-    const struct OutputDef *scope;   /* o->scope while its templates write */
-    int weight;                      /* its rough share of the work (0: 1), to balance the processes */
+    bool shards;                   /* split across the processes, page by page */
+    const struct OutputDef *scope; /* o->scope while its templates write */
+    int weight; /* its rough share of the work (0: 1), to balance the processes */
     /* The C step after the templates, in the process that rendered them
      * (never for a sharded job); false after a message on stderr. */
     bool (*finish)(void *ctx, size_t job);
@@ -79,6 +79,7 @@ typedef struct RenderJob {
  * files start, first[n] the end (first has n + 1 slots). A child's
  * messages reach stderr in process order. Returns the first failure (as
  * render_run) or EXIT_CLEAN. */
-int render_run_all(Renderer *r, const RenderJob *jobs, size_t n, OutDir *o, int nprocs, void *ctx, size_t *first);
+int render_run_all(Renderer *r, const RenderJob *jobs, size_t n, OutDir *o, int nprocs, void *ctx,
+                   size_t *first);
 
 #endif

@@ -11,9 +11,9 @@
 #include "render.h"
 
 enum {
-    RENDER_MAX_DEPTH = 32,            /* nested render/include calls */
-    RENDER_HOOK_PERIOD = 1000,        /* VM instructions between two hook calls */
-    RENDER_MAX_TEMPLATE = 4 << 20,    /* bytes of one template or Lua file */
+    RENDER_MAX_DEPTH = 32,         /* nested render/include calls */
+    RENDER_HOOK_PERIOD = 1000,     /* VM instructions between two hook calls */
+    RENDER_MAX_TEMPLATE = 4 << 20, /* bytes of one template or Lua file */
 };
 
 /* The output context of a template, from its file extension: what {{ }}
@@ -27,35 +27,35 @@ typedef struct Chunk {
     const char *name; /* "site/record.html", as asked for */
     const char *path; /* the file, as shown to the user */
     Escape escape;
-    bool is_lua;      /* main.lua or a module: Lua source, not a template */
+    bool is_lua; /* main.lua or a module: Lua source, not a template */
 } Chunk;
 
 struct Renderer {
     lua_State *L;
-    Arena arena;          /* chunk names, paths, sources: lives as long as L */
-    Arena scratch;        /* markdown.c: reset at the start of each call */
+    Arena arena;   /* chunk names, paths, sources: lives as long as L */
+    Arena scratch; /* markdown.c: reset at the start of each call */
     const Model *model;
     const Diag *diag;
     RenderOptions opts;
-    OutDir *out;          /* set during render_run */
-    const char *output;   /* "site", during render_run */
-    bool public;          /* the audience of the view in use: public outputs
-                             see no internal record and cannot read internal fields */
+    OutDir *out;        /* set during render_run */
+    const char *output; /* "site", during render_run */
+    bool public;        /* the audience of the view in use: public outputs
+                           see no internal record and cannot read internal fields */
     size_t mem_used, mem_cap;
-    Pool pool;            /* lua_state.c: the blocks of L */
+    Pool pool; /* lua_state.c: the blocks of L */
     unsigned long steps, budget;
     size_t max_document, max_output; /* render.c: limits of write() */
-    size_t written;       /* bytes write() wrote in this build, this process's
-                             share (shard.c adds the other processes' after) */
-    bool io_failed;       /* outdir_write failed: exit 2, message printed */
-    bool sys_oom;         /* the system, not the cap, refused Lua memory: exit 2 */
-    int last_chunk, last_line; /* sampled by the hook, for out-of-memory */
+    size_t written;                  /* bytes write() wrote in this build, this process's
+                                        share (shard.c adds the other processes' after) */
+    bool io_failed;                  /* outdir_write failed: exit 2, message printed */
+    bool sys_oom;                    /* the system, not the cap, refused Lua memory: exit 2 */
+    int last_chunk, last_line;       /* sampled by the hook, for out-of-memory */
     Chunk *chunks;
     size_t nchunks, chunk_cap;
     int active[RENDER_MAX_DEPTH + 1]; /* chunks being rendered, outermost first */
     int depth;
-    int shard, nshards;   /* shard.c: this process writes the paths whose hash
-                             modulo nshards is shard (nshards 1: every path) */
+    int shard, nshards; /* shard.c: this process writes the paths whose hash
+                           modulo nshards is shard (nshards 1: every path) */
 };
 
 /* ---- render.c ---------------------------------------------------------- */
@@ -125,13 +125,13 @@ void frozen_set_ptr(lua_State *L, int idx, const void *ptr);
 /* The C object of the frozen value at idx, NULL if none or not frozen. */
 const void *frozen_ptr(lua_State *L, int idx);
 
-
 /* ---- template.c: the compiler, the cache, escaping, safe values --------- */
 
 /* Turns template text into Lua source that appends to a buffer, keeping
  * every template line on the same Lua line. False with *err_line and
  * *err_msg (static text) on a template syntax error. */
-bool template_compile(StrBuf *out, const char *src, size_t len, int *err_line, const char **err_msg);
+bool template_compile(StrBuf *out, const char *src, size_t len, int *err_line,
+                      const char **err_msg);
 /* Pushes the safe value of s in context esc: output raw by {{ }} in a
  * template of the same context, escaped in any other. */
 void safe_push(lua_State *L, Escape esc, const char *s, size_t len);

@@ -28,7 +28,8 @@ typedef struct Child {
 } Child;
 
 /* In the child: renders shard k, reports the files, never returns. */
-static void child_run(Renderer *r, const char *output, bool public, OutDir *o, Child *c, int k, int jobs) {
+static void child_run(Renderer *r, const char *output, bool public, OutDir *o, Child *c, int k,
+                      int jobs) {
     if (dup2(fileno(c->err), STDERR_FILENO) < 0) _exit(EXIT_USAGE);
     r->shard = k;
     r->nshards = jobs;
@@ -48,7 +49,8 @@ static void show(FILE *f) {
     char buf[4096];
     size_t n;
     rewind(f);
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0) fwrite(buf, 1, n, stderr);
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+        fwrite(buf, 1, n, stderr);
 }
 
 /* Adds the files a child wrote to o and their sizes to *total; false
@@ -61,7 +63,8 @@ static bool adopt(OutDir *o, FILE *f, size_t *total) {
     int ch;
     while (ok && (ch = fgetc(f)) != EOF) {
         sb.len = 0;
-        for (; ch != EOF && ch != 0; ch = fgetc(f)) sb_putc(&sb, (char)ch);
+        for (; ch != EOF && ch != 0; ch = fgetc(f))
+            sb_putc(&sb, (char)ch);
         sb_putc(&sb, 0);
         char *tab = strchr(sb.data, '\t');
         if (ch == EOF || !tab) {
@@ -83,7 +86,8 @@ static const char *main_lua(const Renderer *r, const char *output) {
     size_t nlen = strlen(output);
     for (size_t i = 0; i < r->nchunks; i++) {
         const char *name = r->chunks[i].name;
-        if (strncmp(name, output, nlen) == 0 && strcmp(name + nlen, "/main.lua") == 0) return r->chunks[i].path;
+        if (strncmp(name, output, nlen) == 0 && strcmp(name + nlen, "/main.lua") == 0)
+            return r->chunks[i].path;
     }
     return output;
 }
@@ -123,12 +127,14 @@ int render_run_jobs(Renderer *r, const char *output, bool public, OutDir *o, int
     jobs = started; /* the children to wait for */
     for (int k = 1; k < jobs; k++) {
         int status = 0;
-        while (waitpid(kids[k].pid, &status, 0) < 0 && errno == EINTR) {}
+        while (waitpid(kids[k].pid, &status, 0) < 0 && errno == EINTR) {
+        }
         if (WIFEXITED(status)) {
             kids[k].rc = WEXITSTATUS(status);
         } else {
             kids[k].rc = EXIT_USAGE;
-            fprintf(kids[k].err, "dossier: the process rendering part %d of %s ended by signal %d\n", k + 1,
+            fprintf(kids[k].err,
+                    "dossier: the process rendering part %d of %s ended by signal %d\n", k + 1,
                     output, WIFSIGNALED(status) ? WTERMSIG(status) : 0);
         }
     }
@@ -145,8 +151,10 @@ int render_run_jobs(Renderer *r, const char *output, bool public, OutDir *o, int
      * they may not pass it either */
     if (rc == EXIT_CLEAN && theirs > r->max_output - r->written) {
         /* no one write passed it: the output's main.lua wrote the files */
-        fprintf(stderr, "%s: error: the files the templates of this build wrote come to more than %zu MiB "
-                        "(build --max-output MIB)\n", main_lua(r, output), r->max_output >> 20);
+        fprintf(stderr,
+                "%s: error: the files the templates of this build wrote come to more than %zu MiB "
+                "(build --max-output MIB)\n",
+                main_lua(r, output), r->max_output >> 20);
         rc = EXIT_TEMPLATE;
     }
     if (rc == EXIT_CLEAN) r->written += theirs;
@@ -168,12 +176,14 @@ static void deal(const RenderJob *jobs, size_t n, int nprocs, int *proc) {
     load[0] = 1;
     bool *done = xmalloc((n + 1) * sizeof *done);
     memset(done, 0, (n + 1) * sizeof *done);
-    for (size_t i = 0; i < n; i++) proc[i] = 0;
+    for (size_t i = 0; i < n; i++)
+        proc[i] = 0;
     for (;;) {
         size_t best = n;
         for (size_t i = 0; i < n; i++) {
             if (done[i] || jobs[i].shards) continue;
-            int w = jobs[i].weight > 0 ? jobs[i].weight : 1, bw = best < n && jobs[best].weight > 0 ? jobs[best].weight : 1;
+            int w = jobs[i].weight > 0 ? jobs[i].weight : 1,
+                bw = best < n && jobs[best].weight > 0 ? jobs[best].weight : 1;
             if (best == n || w > bw) best = i;
         }
         if (best == n) break;
@@ -198,14 +208,17 @@ static int split(const RenderJob *jobs, size_t n, const int *proc, int nprocs, i
     for (size_t i = 0; i < n; i++)
         if (!jobs[i].shards && jobs[i].weight > 1) heavy[proc[i]] = true;
     int light = 0;
-    for (int p = 0; p < nprocs; p++) light += !heavy[p];
+    for (int p = 0; p < nprocs; p++)
+        light += !heavy[p];
     int k = 0;
-    for (int p = 0; p < nprocs; p++) shard[p] = light == 0 || !heavy[p] ? k++ : -1;
+    for (int p = 0; p < nprocs; p++)
+        shard[p] = light == 0 || !heavy[p] ? k++ : -1;
     return k;
 }
 
-static int run_share(Renderer *r, const RenderJob *jobs, size_t n, const int *proc, const int *shard, int nshards,
-                     OutDir *o, int p, void *ctx, size_t **owner, size_t *cap) {
+static int run_share(Renderer *r, const RenderJob *jobs, size_t n, const int *proc,
+                     const int *shard, int nshards, OutDir *o, int p, void *ctx, size_t **owner,
+                     size_t *cap) {
     int rc = EXIT_CLEAN;
     for (size_t i = 0; i < n && rc == EXIT_CLEAN; i++) {
         if (jobs[i].shards ? shard[p] < 0 : proc[i] != p) continue;
@@ -222,14 +235,16 @@ static int run_share(Renderer *r, const RenderJob *jobs, size_t n, const int *pr
             *cap = o->nfiles * 2;
             *owner = xrealloc(*owner, *cap * sizeof **owner);
         }
-        for (size_t f = start; f < o->nfiles; f++) (*owner)[f] = i;
+        for (size_t f = start; f < o->nfiles; f++)
+            (*owner)[f] = i;
     }
     return rc;
 }
 
 /* Adds the files a child wrote ("job\tsize\tpath\0" each) to o, their
  * jobs to owner and their sizes to *total; false after a message. */
-static bool adopt_jobs(OutDir *o, FILE *f, size_t n, size_t **owner, size_t *cap, size_t *total, size_t *bytes) {
+static bool adopt_jobs(OutDir *o, FILE *f, size_t n, size_t **owner, size_t *cap, size_t *total,
+                       size_t *bytes) {
     rewind(f);
     StrBuf sb;
     sb_init(&sb);
@@ -237,7 +252,8 @@ static bool adopt_jobs(OutDir *o, FILE *f, size_t n, size_t **owner, size_t *cap
     int ch;
     while (ok && (ch = fgetc(f)) != EOF) {
         sb.len = 0;
-        for (; ch != EOF && ch != 0; ch = fgetc(f)) sb_putc(&sb, (char)ch);
+        for (; ch != EOF && ch != 0; ch = fgetc(f))
+            sb_putc(&sb, (char)ch);
         sb_putc(&sb, 0);
         char *tab1 = strchr(sb.data, '\t'), *tab2 = tab1 ? strchr(tab1 + 1, '\t') : NULL;
         size_t job = (size_t)strtoull(sb.data, NULL, 10);
@@ -264,22 +280,28 @@ static bool adopt_jobs(OutDir *o, FILE *f, size_t n, size_t **owner, size_t *cap
 static void group_by_job(OutDir *o, const size_t *owner, size_t n, size_t *first) {
     size_t *count = xmalloc((n + 1) * sizeof *count);
     memset(count, 0, (n + 1) * sizeof *count);
-    for (size_t f = 0; f < o->nfiles; f++) count[owner[f] + 1]++;
-    for (size_t i = 0; i < n; i++) count[i + 1] += count[i];
-    for (size_t i = 0; i <= n; i++) first[i] = count[i];
+    for (size_t f = 0; f < o->nfiles; f++)
+        count[owner[f] + 1]++;
+    for (size_t i = 0; i < n; i++)
+        count[i + 1] += count[i];
+    for (size_t i = 0; i <= n; i++)
+        first[i] = count[i];
     OutFile *sorted = xmalloc((o->nfiles ? o->nfiles : 1) * sizeof *sorted);
-    for (size_t f = 0; f < o->nfiles; f++) sorted[count[owner[f]]++] = o->files[f];
+    for (size_t f = 0; f < o->nfiles; f++)
+        sorted[count[owner[f]]++] = o->files[f];
     if (o->nfiles) memcpy(o->files, sorted, o->nfiles * sizeof *sorted);
     free(sorted);
     free(count);
 }
 
-int render_run_all(Renderer *r, const RenderJob *jobs, size_t n, OutDir *o, int nprocs, void *ctx, size_t *first) {
+int render_run_all(Renderer *r, const RenderJob *jobs, size_t n, OutDir *o, int nprocs, void *ctx,
+                   size_t *first) {
     if (nprocs > MAX_JOBS) nprocs = MAX_JOBS;
     if (nprocs < 1) nprocs = 1;
     size_t base = o->nfiles, cap = o->nfiles + 256;
     size_t *owner = xmalloc(cap * sizeof *owner);
-    for (size_t f = 0; f < base; f++) owner[f] = 0; /* written before: counted with the first job */
+    for (size_t f = 0; f < base; f++)
+        owner[f] = 0; /* written before: counted with the first job */
     int *proc = xmalloc((n + 1) * sizeof *proc), shard[MAX_JOBS];
     deal(jobs, n, nprocs, proc);
     int nshards = split(jobs, n, proc, nprocs, shard);
@@ -288,7 +310,8 @@ int render_run_all(Renderer *r, const RenderJob *jobs, size_t n, OutDir *o, int 
     /* the views of the model the outputs need, built once, before the
      * fork: every process shares them instead of building its own */
     bool need[2] = {false, false};
-    for (size_t i = 0; i < n; i++) need[jobs[i].public] = true;
+    for (size_t i = 0; i < n; i++)
+        need[jobs[i].public] = true;
     for (int v = 0; v < 2 && nprocs > 1; v++)
         if (need[v]) {
             int prc = render_prepare(r, v == 1);
@@ -312,7 +335,8 @@ int render_run_all(Renderer *r, const RenderJob *jobs, size_t n, OutDir *o, int 
             int rc = run_share(r, jobs, n, proc, shard, nshards, o, k, ctx, &owner, &cap);
             if (rc == EXIT_CLEAN) {
                 for (size_t f = mine; f < o->nfiles; f++)
-                    fprintf(c->files, "%zu\t%zu\t%s%c", owner[f], o->files[f].size, o->files[f].path, 0);
+                    fprintf(c->files, "%zu\t%zu\t%s%c", owner[f], o->files[f].size,
+                            o->files[f].path, 0);
                 if (fflush(c->files) != 0) rc = EXIT_USAGE;
             }
             fflush(stderr);
@@ -333,13 +357,15 @@ int render_run_all(Renderer *r, const RenderJob *jobs, size_t n, OutDir *o, int 
         /* the children that started render for nprocs processes; what the
          * missing ones would have done is done here, share by share */
         for (int p = 0; p < nprocs && rc == EXIT_CLEAN; p++)
-            if (p == 0 || p >= procs) rc = run_share(r, jobs, n, proc, shard, nshards, o, p, ctx, &owner, &cap);
+            if (p == 0 || p >= procs)
+                rc = run_share(r, jobs, n, proc, shard, nshards, o, p, ctx, &owner, &cap);
     } else {
         rc = run_share(r, jobs, n, proc, shard, nshards, o, 0, ctx, &owner, &cap);
     }
     for (int k = 1; k < procs; k++) {
         int status = 0;
-        while (waitpid(kids[k].pid, &status, 0) < 0 && errno == EINTR) {}
+        while (waitpid(kids[k].pid, &status, 0) < 0 && errno == EINTR) {
+        }
         if (WIFEXITED(status)) {
             kids[k].rc = WEXITSTATUS(status);
         } else {
@@ -362,8 +388,10 @@ int render_run_all(Renderer *r, const RenderJob *jobs, size_t n, OutDir *o, int 
         size_t most = 0;
         for (size_t i = 1; i < n; i++)
             if (bytes[i] > bytes[most]) most = i;
-        fprintf(stderr, "%s: error: the files the templates of this build wrote come to more than %zu MiB "
-                        "(build --max-output MIB)\n", n ? main_lua(r, jobs[most].output) : "dossier", r->max_output >> 20);
+        fprintf(stderr,
+                "%s: error: the files the templates of this build wrote come to more than %zu MiB "
+                "(build --max-output MIB)\n",
+                n ? main_lua(r, jobs[most].output) : "dossier", r->max_output >> 20);
         rc = EXIT_TEMPLATE;
     }
     free(bytes);

@@ -15,11 +15,12 @@ static const char KEY_SAFE = 0;      /* registry: metatable of safe values */
 static const char KEY_TENV = 0;      /* registry: metatable of a template's environment */
 static const char KEY_TEMPLATES = 0; /* registry: name -> compiled function */
 static const char KEY_CHUNKS = 0;    /* registry: name -> chunk index (templates) */
-static const char KEY_MODULES[2] = {0}; /* registry, per audience: name -> value of an imported Lua file */
-static const char KEY_CTXSTACK = 0;  /* registry: depth -> ctx of the template being rendered */
-static const char KEY_ESCAPERS = 0;  /* registry: Escape + 1 -> the {{ }} function of a context */
-static const char KEY_RAW = 0;       /* registry: the {{{ }}} function */
-static const char LOADING = 0;       /* a module being imported (cycle check) */
+static const char KEY_MODULES[2] = {
+    0}; /* registry, per audience: name -> value of an imported Lua file */
+static const char KEY_CTXSTACK = 0; /* registry: depth -> ctx of the template being rendered */
+static const char KEY_ESCAPERS = 0; /* registry: Escape + 1 -> the {{ }} function of a context */
+static const char KEY_RAW = 0;      /* registry: the {{{ }}} function */
+static const char LOADING = 0;      /* a module being imported (cycle check) */
 
 static const char *const escape_names[] = {"text", "html", "xml", "json", "csv"};
 
@@ -31,25 +32,38 @@ static const char *escape_of(Escape esc, unsigned char c, char tmp[8]) {
     case ESC_HTML:
     case ESC_XML:
         switch (c) {
-        case '&': return "&amp;";
-        case '<': return "&lt;";
-        case '>': return "&gt;";
-        case '"': return "&quot;";
-        case '\'': return "&#39;";
+        case '&':
+            return "&amp;";
+        case '<':
+            return "&lt;";
+        case '>':
+            return "&gt;";
+        case '"':
+            return "&quot;";
+        case '\'':
+            return "&#39;";
         default:
             /* XML 1.0 forbids most C0 controls even as references */
-            if (esc == ESC_XML && c < 0x20 && c != '\t' && c != '\n' && c != '\r') return "\xEF\xBF\xBD";
+            if (esc == ESC_XML && c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+                return "\xEF\xBF\xBD";
             return NULL;
         }
     case ESC_JSON:
         switch (c) {
-        case '"': return "\\\"";
-        case '\\': return "\\\\";
-        case '\n': return "\\n";
-        case '\r': return "\\r";
-        case '\t': return "\\t";
-        case '\b': return "\\b";
-        case '\f': return "\\f";
+        case '"':
+            return "\\\"";
+        case '\\':
+            return "\\\\";
+        case '\n':
+            return "\\n";
+        case '\r':
+            return "\\r";
+        case '\t':
+            return "\\t";
+        case '\b':
+            return "\\b";
+        case '\f':
+            return "\\f";
         default:
             if (c >= 0x20) return NULL;
             snprintf(tmp, 8, "\\u%04x", c);
@@ -65,7 +79,8 @@ static const char *escape_of(Escape esc, unsigned char c, char tmp[8]) {
 /* A cell a spreadsheet could run as a formula: = + - @, or a tab or
  * carriage return before one. */
 static bool csv_formula(const char *s, size_t len) {
-    return len && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r');
+    return len && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' ||
+                   s[0] == '\r');
 }
 
 /* True when s[i] starts U+FFFE or U+FFFF, which XML does not allow. */
@@ -87,7 +102,8 @@ static bool escape_clean(Escape esc, const char *s, size_t len) {
     if (esc == ESC_CSV) return !csv_needs_quotes(s, len);
     char tmp[8];
     for (size_t i = 0; i < len; i++)
-        if (escape_of(esc, (unsigned char)s[i], tmp) || (esc == ESC_XML && xml_nonchar(s, len, i))) return false;
+        if (escape_of(esc, (unsigned char)s[i], tmp) || (esc == ESC_XML && xml_nonchar(s, len, i)))
+            return false;
     return true;
 }
 
@@ -147,7 +163,7 @@ static Escape escape_for_name(const char *name) {
     static const struct {
         const char *ext;
         Escape esc;
-    } exts[] = {{".html", ESC_HTML}, {".htm", ESC_HTML}, {".xml", ESC_XML}, {".svg", ESC_XML},
+    } exts[] = {{".html", ESC_HTML}, {".htm", ESC_HTML},  {".xml", ESC_XML}, {".svg", ESC_XML},
                 {".atom", ESC_XML},  {".json", ESC_JSON}, {".csv", ESC_CSV}};
     for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++)
         if (strcmp(dot, exts[i].ext) == 0) return exts[i].esc;
@@ -178,7 +194,7 @@ void safe_push(lua_State *L, Escape esc, const char *s, size_t len) {
 
 const char *safe_get(lua_State *L, int idx, size_t *len, Escape *esc) {
     if (lua_type(L, idx) != LUA_TUSERDATA || !lua_getmetatable(L, idx)) return NULL; /* +1 */
-    lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_SAFE);                                   /* +1 */
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_SAFE);                                    /* +1 */
     bool is = lua_rawequal(L, -1, -2);
     lua_pop(L, 2);
     if (!is) return NULL;
@@ -202,7 +218,8 @@ static int f_safe_concat(lua_State *L) {
     Escape ea = ESC_TEXT, eb = ESC_TEXT;
     bool sa = safe_get(L, 1, &len, &ea) != NULL, sb = safe_get(L, 2, &len, &eb) != NULL;
     if (sa && sb && ea != eb)
-        return luaL_error(L, "cannot join safe %s with safe %s", escape_names[ea], escape_names[eb]);
+        return luaL_error(L, "cannot join safe %s with safe %s", escape_names[ea],
+                          escape_names[eb]);
     Escape esc = sa ? ea : eb;
     luaL_Buffer b;
     luaL_buffinit(L, &b);
@@ -213,7 +230,8 @@ static int f_safe_concat(lua_State *L) {
             continue;
         }
         if (lua_type(L, i) != LUA_TSTRING && lua_type(L, i) != LUA_TNUMBER)
-            return luaL_error(L, "cannot join safe %s with a %s value", escape_names[esc], luaL_typename(L, i));
+            return luaL_error(L, "cannot join safe %s with a %s value", escape_names[esc],
+                              luaL_typename(L, i));
         size_t n;
         const char *s = lua_tolstring(L, i, &n);
         escape_add(&b, esc, s, n);
@@ -230,21 +248,29 @@ static int f_safe_concat(lua_State *L) {
 static void push_printable(lua_State *L, int idx, const char *tag) {
     switch (lua_type(L, idx)) {
     case LUA_TNONE:
-    case LUA_TNIL: lua_pushliteral(L, ""); return;
-    case LUA_TSTRING: lua_pushvalue(L, idx); return;
+    case LUA_TNIL:
+        lua_pushliteral(L, "");
+        return;
+    case LUA_TSTRING:
+        lua_pushvalue(L, idx);
+        return;
     case LUA_TNUMBER:
-    case LUA_TBOOLEAN: luaL_tolstring(L, idx, NULL); return;
+    case LUA_TBOOLEAN:
+        luaL_tolstring(L, idx, NULL);
+        return;
     case LUA_TUSERDATA:
         if (frozen_kind(L, idx) == FROZEN_RECORD) {
             luaL_tolstring(L, idx, NULL);
             return;
         }
         if (frozen_kind(L, idx) >= 0) {
-            luaL_error(L, "%s cannot print %s: print one of its fields", tag, luaL_tolstring(L, idx, NULL));
+            luaL_error(L, "%s cannot print %s: print one of its fields", tag,
+                       luaL_tolstring(L, idx, NULL));
             return;
         }
         break;
-    default: break;
+    default:
+        break;
     }
     luaL_error(L, "%s cannot print a %s value", tag, luaL_typename(L, idx));
 }
@@ -269,8 +295,10 @@ static int f_out_escaped(lua_State *L) {
 /* {{{ expr }}}: printed as it is. */
 static int f_out_raw(lua_State *L) {
     size_t len;
-    if (safe_get(L, 1, &len, NULL)) lua_getiuservalue(L, 1, 1);
-    else push_printable(L, 1, "{{{ }}}");
+    if (safe_get(L, 1, &len, NULL))
+        lua_getiuservalue(L, 1, 1);
+    else
+        push_printable(L, 1, "{{{ }}}");
     return 1;
 }
 
@@ -319,8 +347,10 @@ static const char *find_close(const char *p, const char *end, const char *close,
         char c = *p;
         bool at_close = (size_t)(end - p) >= cl && memcmp(p, close, cl) == 0;
         if (*comment) {
-            if (c == '\n') *comment = NULL;
-            else if (at_close) return p;
+            if (c == '\n')
+                *comment = NULL;
+            else if (at_close)
+                return p;
             p++;
             continue;
         }
@@ -346,8 +376,10 @@ static const char *find_close(const char *p, const char *end, const char *close,
             }
             continue;
         }
-        if (braces && c == '{') depth++;
-        else if (braces && c == '}' && depth > 0) depth--;
+        if (braces && c == '{')
+            depth++;
+        else if (braces && c == '}' && depth > 0)
+            depth--;
         p++;
     }
     return NULL;
@@ -360,12 +392,18 @@ static void emit_text(StrBuf *out, const char *s, const char *e) {
     sb_puts(out, "_n=_n+1;_b[_n]=\"");
     for (; s < e; s++) {
         unsigned char c = (unsigned char)*s;
-        if (c == '\\') sb_puts(out, "\\\\");
-        else if (c == '"') sb_puts(out, "\\\"");
-        else if (c == '\n') sb_puts(out, "\\\n");
-        else if (c == '\r') sb_puts(out, "\\r");
-        else if (c < 0x20 || c == 0x7f) sb_printf(out, "\\%03u", c);
-        else sb_putc(out, (char)c);
+        if (c == '\\')
+            sb_puts(out, "\\\\");
+        else if (c == '"')
+            sb_puts(out, "\\\"");
+        else if (c == '\n')
+            sb_puts(out, "\\\n");
+        else if (c == '\r')
+            sb_puts(out, "\\r");
+        else if (c < 0x20 || c == 0x7f)
+            sb_printf(out, "\\%03u", c);
+        else
+            sb_putc(out, (char)c);
     }
     sb_puts(out, "\";");
 }
@@ -378,20 +416,25 @@ static void emit_newlines(StrBuf *out, const char *s, const char *e) {
 
 static int count_newlines(const char *s, const char *e) {
     int n = 0;
-    for (; s < e; s++) n += *s == '\n';
+    for (; s < e; s++)
+        n += *s == '\n';
     return n;
 }
 
-static bool blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
+static bool blank(char c) {
+    return c == ' ' || c == '\t' || c == '\r';
+}
 
-bool template_compile(StrBuf *out, const char *src, size_t len, int *err_line, const char **err_msg) {
+bool template_compile(StrBuf *out, const char *src, size_t len, int *err_line,
+                      const char **err_msg) {
     const char *p = src, *end = src + len, *text = src;
     int line = 1;
     bool clean = true; /* only blanks so far on this line */
     sb_puts(out, "local _ENV,_b,_e,_r=...;local _n=0;");
     while (p < end) {
         const char *q = p;
-        while (q < end && !(q[0] == '{' && q + 1 < end && (q[1] == '{' || q[1] == '%' || q[1] == '#'))) {
+        while (q < end &&
+               !(q[0] == '{' && q + 1 < end && (q[1] == '{' || q[1] == '%' || q[1] == '#'))) {
             if (*q == '\n') {
                 line++;
                 clean = true;
@@ -417,8 +460,8 @@ bool template_compile(StrBuf *out, const char *src, size_t len, int *err_line, c
             close = NULL; /* "#}" within [body, end): the source need not end with a NUL */
             for (const char *c = body; !close && c + 1 < end; c++)
                 if (c[0] == '#' && c[1] == '}') close = c;
-        }
-        else close = find_close(body, end, closes[kind], kind != TAG_CODE, &comment);
+        } else
+            close = find_close(body, end, closes[kind], kind != TAG_CODE, &comment);
         if (!close || close >= end) {
             static char msg[64];
             snprintf(msg, sizeof msg, "%s is never closed with %s", opens[kind], closes[kind]);
@@ -429,7 +472,8 @@ bool template_compile(StrBuf *out, const char *src, size_t len, int *err_line, c
         const char *after = close + strlen(closes[kind]);
         const char *code_end = comment ? comment : close;
         const char *b = body;
-        while (b < code_end && (blank(*b) || *b == '\n')) b++;
+        while (b < code_end && (blank(*b) || *b == '\n'))
+            b++;
         if ((kind == TAG_EXPR || kind == TAG_RAW) && b == code_end) {
             *err_line = line;
             *err_msg = kind == TAG_EXPR ? "empty {{ }}" : "empty {{{ }}}";
@@ -439,12 +483,14 @@ bool template_compile(StrBuf *out, const char *src, size_t len, int *err_line, c
         bool standalone = false;
         const char *rest = after;
         if ((kind == TAG_CODE || kind == TAG_COMMENT) && clean) {
-            while (rest < end && blank(*rest)) rest++;
+            while (rest < end && blank(*rest))
+                rest++;
             standalone = rest >= end || *rest == '\n';
         }
         if (standalone) {
             const char *line_start = open;
-            while (line_start > text && line_start[-1] != '\n') line_start--;
+            while (line_start > text && line_start[-1] != '\n')
+                line_start--;
             emit_text(out, text, line_start);
         } else {
             emit_text(out, text, open);
@@ -501,7 +547,8 @@ static const char *check_name(lua_State *L, int idx) {
     size_t len;
     const char *name = luaL_checklstring(L, idx, &len);
     if (len > 512 || !render_clean_path(name, len))
-        luaL_error(L, "bad template name '%s': a relative path such as site/record.html, without '..'",
+        luaL_error(L,
+                   "bad template name '%s': a relative path such as site/record.html, without '..'",
                    name);
     return name;
 }
@@ -613,7 +660,8 @@ static Found read_below(const char *root, bool strict, const char *name, char **
  * when a part of its path in the dossier's folder (or below the
  * installation's) is a symbolic link. Returns the file's path; *src gets
  * its text. Both arena-owned. */
-static const char *find_source(lua_State *L, Renderer *r, const char *name, const char **src, size_t *len) {
+static const char *find_source(lua_State *L, Renderer *r, const char *name, const char **src,
+                               size_t *len) {
     const char *roots[2] = {r->opts.user_templates, r->opts.default_templates};
     const char *looked[2] = {NULL, NULL};
     for (int i = 0; i < 2; i++) {
@@ -629,8 +677,11 @@ static const char *find_source(lua_State *L, Renderer *r, const char *name, cons
             return path;
         }
         if (found == LINKED)
-            luaL_error(L, "template '%s': %s is a symbolic link; dossier follows no link in a templates "
-                          "folder (copy the file in instead)", name, lua_pushlstring(L, path, at));
+            luaL_error(
+                L,
+                "template '%s': %s is a symbolic link; dossier follows no link in a templates "
+                "folder (copy the file in instead)",
+                name, lua_pushlstring(L, path, at));
         if (found == FAILED) {
             int e = errno;
             luaL_error(L, "cannot read %s: %s", path, strerror(e));
@@ -638,16 +689,22 @@ static const char *find_source(lua_State *L, Renderer *r, const char *name, cons
     }
     if (looked[0] && looked[1])
         luaL_error(L, "no template '%s' (looked for %s and %s)", name, looked[0], looked[1]);
-    luaL_error(L, "no template '%s' (looked for %s)", name, looked[0] ? looked[0] : looked[1] ? looked[1] : name);
+    luaL_error(L, "no template '%s' (looked for %s)", name,
+               looked[0]   ? looked[0]
+               : looked[1] ? looked[1]
+                           : name);
     return NULL;
 }
 
 /* Refuses bytecode and NUL bytes in the text of chunk. */
 static void check_source(lua_State *L, int chunk, const char *src, size_t len) {
     if (len && src[0] == LUA_SIGNATURE[0])
-        sandbox_error_at(L, chunk, 1, "precompiled Lua is refused: templates and Lua files load as text only");
+        sandbox_error_at(L, chunk, 1,
+                         "precompiled Lua is refused: templates and Lua files load as text only");
     const char *nul = memchr(src, 0, len);
-    if (nul) sandbox_error_at(L, chunk, 1 + count_newlines(src, nul), "a NUL byte: this is not a text file");
+    if (nul)
+        sandbox_error_at(L, chunk, 1 + count_newlines(src, nul),
+                         "a NUL byte: this is not a text file");
 }
 
 /* Loads chunk as Lua source (is_lua) or as a compiled template; pushes the
@@ -688,7 +745,7 @@ static int chunk_load(lua_State *L, Renderer *r, const char *name, Escape esc, b
 /* Pushes the compiled template name; returns its chunk index. */
 static int template_get(lua_State *L, Renderer *r, const char *name) {
     lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_CHUNKS); /* +1 */
-    int known = lua_getfield(L, -1, name);         /* +1 */
+    int known = lua_getfield(L, -1, name);          /* +1 */
     int chunk = (int)lua_tointeger(L, -1);
     lua_pop(L, 2);
     if (known != LUA_TNIL) {
@@ -806,7 +863,8 @@ static int f_import(lua_State *L) {
     Renderer *r = renderer_of(L);
     const char *name = check_name(L, 1);
     lua_settop(L, 1);
-    lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_MODULES[r->public]); /* 2: a module run for one view never serves the other */
+    lua_rawgetp(L, LUA_REGISTRYINDEX,
+                &KEY_MODULES[r->public]); /* 2: a module run for one view never serves the other */
     lua_getfield(L, 2, name);
     if (lua_touserdata(L, -1) == &LOADING) return luaL_error(L, "import: %s imports itself", name);
     if (!lua_isnil(L, -1)) return 1;
@@ -843,9 +901,15 @@ static int escape_helper(lua_State *L, Escape esc) {
     return 1;
 }
 
-static int f_escape_html(lua_State *L) { return escape_helper(L, ESC_HTML); }
-static int f_escape_xml(lua_State *L) { return escape_helper(L, ESC_XML); }
-static int f_escape_json(lua_State *L) { return escape_helper(L, ESC_JSON); }
+static int f_escape_html(lua_State *L) {
+    return escape_helper(L, ESC_HTML);
+}
+static int f_escape_xml(lua_State *L) {
+    return escape_helper(L, ESC_XML);
+}
+static int f_escape_json(lua_State *L) {
+    return escape_helper(L, ESC_JSON);
+}
 static int f_csv_field(lua_State *L) {
     if (lua_isnoneornil(L, 1)) {
         lua_pushliteral(L, "");
@@ -895,7 +959,8 @@ void template_init(lua_State *L) {
     lua_pushcfunction(L, f_out_raw);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &KEY_RAW);
 
-    const void *tables[] = {&KEY_TEMPLATES, &KEY_CHUNKS, &KEY_MODULES[0], &KEY_MODULES[1], &KEY_CTXSTACK};
+    const void *tables[] = {&KEY_TEMPLATES, &KEY_CHUNKS, &KEY_MODULES[0], &KEY_MODULES[1],
+                            &KEY_CTXSTACK};
     for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
         lua_newtable(L);
         lua_rawsetp(L, LUA_REGISTRYINDEX, tables[i]);

@@ -83,7 +83,8 @@ int main(void) {
     spit(&a, fs_join(&a, tdir, "pub/main.lua"), view_lua);
     spit(&a, fs_join(&a, tdir, "site/main.lua"), view_lua);
     spit(&a, fs_join(&a, tdir, "again/main.lua"), view_lua);
-    spit(&a, fs_join(&a, tdir, "leak/main.lua"), "write('x', model.index['THR-1'].fields.severity)");
+    spit(&a, fs_join(&a, tdir, "leak/main.lua"),
+         "write('x', model.index['THR-1'].fields.severity)");
     spit(&a, fs_join(&a, tdir, "leaklink/main.lua"), "local n = #model.index['THR-1'].rel.assets");
     RenderOptions ro = {.user_templates = tdir, .default_templates = SCRATCH "/defaults"};
     Renderer *r;
@@ -92,7 +93,8 @@ int main(void) {
     int rc1 = render_run(r, "pub", true, o);
     int rc2 = render_run(r, "site", false, o);
     int rc3 = render_run(r, "again", true, o);
-    CHECK("public, internal, public again: each renders", rc1 == EXIT_CLEAN && rc2 == EXIT_CLEAN && rc3 == EXIT_CLEAN);
+    CHECK("public, internal, public again: each renders",
+          rc1 == EXIT_CLEAN && rc2 == EXIT_CLEAN && rc3 == EXIT_CLEAN);
     fflush(stderr);
     int saved = dup(2);
     FILE *ef = fopen(SCRATCH "/stderr.txt", "w");
@@ -112,16 +114,21 @@ int main(void) {
     char *again = slurp(SCRATCH "/out/again.txt");
     char *err = slurp(SCRATCH "/stderr.txt");
     CHECK_STR("site view", site,
-              "records=5 controls=2 index=true findings=1 rel=CTL-1 field=CTL-1 links=2 pairs=1 threatened_by=1 "
+              "records=5 controls=2 index=true findings=1 rel=CTL-1 field=CTL-1 links=2 pairs=1 "
+              "threatened_by=1 "
               "prose=../controls/CTL-1.html");
     CHECK_STR("public view", pub,
-              "records=4 controls=1 index=false findings=0 rel= field= links=0 pairs=0 threatened_by=0 prose=#CTL-1");
+              "records=4 controls=1 index=false findings=0 rel= field= links=0 pairs=0 "
+              "threatened_by=0 prose=#CTL-1");
     CHECK("internal field: exit 3", rc4 == EXIT_TEMPLATE);
     CHECK("internal field: names field, record and output",
-          err && strstr(err, "the fields of THR-1 (a threat): 'severity' is internal: the public output 'leak' cannot use it"));
+          err && strstr(err, "the fields of THR-1 (a threat): 'severity' is internal: the public "
+                             "output 'leak' cannot use it"));
     CHECK("internal field: names the template line", err && strstr(err, "leak/main.lua:1: error:"));
     CHECK("internal link field: exit 3", rc5 == EXIT_TEMPLATE);
-    CHECK("internal link field: named", err && strstr(err, "the links of THR-1: 'assets' is internal: the public output 'leaklink'"));
+    CHECK("internal link field: named",
+          err && strstr(err,
+                        "the links of THR-1: 'assets' is internal: the public output 'leaklink'"));
     CHECK_STR("the public view again", again, pub);
     free(again);
     free(pub);

@@ -41,13 +41,19 @@ int main(void) {
     CHECK("date: not a date", !date_parse("yesterday", &days));
     CHECK("date: time part refused", !date_parse("2025-01-01T00:00", &days));
     int64_t a, b;
-    CHECK("date: 60 days", date_parse("2025-01-01", &a) && date_parse("2025-03-02", &b) && b - a == 60);
+    CHECK("date: 60 days",
+          date_parse("2025-01-01", &a) && date_parse("2025-03-02", &b) && b - a == 60);
 
     StrBuf sb;
     sb_init(&sb);
     CHECK_STR("html escape", esc(&sb, sb_escape_html, "<a href=\"x\">&'</a>"),
               "&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;");
-    CHECK_STR("xml escape drops C0 controls", esc(&sb, sb_escape_xml, "a\x01" "b"), "a\xEF\xBF\xBD" "b");
+    CHECK_STR("xml escape drops C0 controls",
+              esc(&sb, sb_escape_xml,
+                  "a\x01"
+                  "b"),
+              "a\xEF\xBF\xBD"
+              "b");
     CHECK_STR("json escape", esc(&sb, sb_escape_json, "q\"\\\n\x02"), "q\\\"\\\\\\n\\u0002");
     sb_reset(&sb);
     sb_escape_csv(&sb, "a,b");
@@ -74,13 +80,21 @@ int main(void) {
     grown = arena_grow(&ar, grown, 4, 8, sizeof *grown);
     CHECK("arena: grow keeps items", grown[3] == 7 && grown[7] == 0);
     CHECK_STR("arena: printf", arena_printf(&ar, "%s-%03d", "THR", 4), "THR-004");
-    CHECK_STR("one line: runs of blanks folded, ends trimmed", text_one_line(&ar, "  a\n\t b  c \n"), "a b c");
-    CHECK_STR("printable: ESC, BEL and DEL shown", text_printable(&ar, "a\x1b[2Jb\x07\x7f"), "a\\x1b[2Jb\\x07\\x7f");
-    CHECK_STR("printable: line ends and tabs shown", text_printable(&ar, "a\nb\r\tc"), "a\\nb\\r\\tc");
-    CHECK_STR("printable: C1 controls shown", text_printable(&ar, "x\xc2\x9b" "2J\xc2\x85"), "x\\u009b2J\\u0085");
-    CHECK_STR("printable: UTF-8 kept", text_printable(&ar, "\xc2\xb5s \xe2\x80\x94 \xf0\x9f\x94\x92"),
+    CHECK_STR("one line: runs of blanks folded, ends trimmed",
+              text_one_line(&ar, "  a\n\t b  c \n"), "a b c");
+    CHECK_STR("printable: ESC, BEL and DEL shown", text_printable(&ar, "a\x1b[2Jb\x07\x7f"),
+              "a\\x1b[2Jb\\x07\\x7f");
+    CHECK_STR("printable: line ends and tabs shown", text_printable(&ar, "a\nb\r\tc"),
+              "a\\nb\\r\\tc");
+    CHECK_STR("printable: C1 controls shown",
+              text_printable(&ar, "x\xc2\x9b"
+                                  "2J\xc2\x85"),
+              "x\\u009b2J\\u0085");
+    CHECK_STR("printable: UTF-8 kept",
+              text_printable(&ar, "\xc2\xb5s \xe2\x80\x94 \xf0\x9f\x94\x92"),
               "\xc2\xb5s \xe2\x80\x94 \xf0\x9f\x94\x92");
-    CHECK_STR("printable: malformed UTF-8 shown byte by byte", text_printable(&ar, "a\x9b\xc0\xaf\xed\xa0\x80\xe2\x82"),
+    CHECK_STR("printable: malformed UTF-8 shown byte by byte",
+              text_printable(&ar, "a\x9b\xc0\xaf\xed\xa0\x80\xe2\x82"),
               "a\\x9b\\xc0\\xaf\\xed\\xa0\\x80\\xe2\\x82");
     const char *plain = "nothing to escape";
     CHECK("printable: plain text is not copied", text_printable(&ar, plain) == plain);
@@ -101,7 +115,8 @@ int main(void) {
     CHECK_STR("findings keep their record", d.items[1].record, "THR-1");
     CHECK("count at or above warning", diag_count(&d, SEV_WARNING) == 2);
     Severity s;
-    CHECK("severity parse", severity_parse("warning", &s) && s == SEV_WARNING && !severity_parse("fatal", &s));
+    CHECK("severity parse",
+          severity_parse("warning", &s) && s == SEV_WARNING && !severity_parse("fatal", &s));
     diag_free(&d);
     TEST_DONE();
 }

@@ -57,7 +57,8 @@ int main(void) {
     if (sodium_init() < 0) return 1;
     char hex[65];
     manifest_sha256_hex("abc", 3, hex);
-    CHECK_STR("sha256 of abc", hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    CHECK_STR("sha256 of abc", hex,
+              "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 
     /* the same files in another order give the same bytes */
     BundleFile a[] = {{"b/two.txt", (const unsigned char *)"two\n", 4},
@@ -84,16 +85,18 @@ int main(void) {
     fd = open(path, O_RDONLY);
     ZipReader reader = {NULL, count_problem, count_data};
     CHECK("zip: read back as written, nothing to report",
-          fd >= 0 && zip_read(&arena, fd, path, &reader) == ZIP_READ_OK && problems == 0 && entries == 3);
+          fd >= 0 && zip_read(&arena, fd, path, &reader) == ZIP_READ_OK && problems == 0 &&
+              entries == 3);
     close(fd);
     char dir[] = "/tmp/test_bundle_dir_XXXXXX";
     CHECK("zip: unpacked", mkdtemp(dir) && zip_unpack(path, fs_join(&arena, dir, "b")));
     char *data = NULL;
     size_t len = 0;
-    CHECK("zip: content kept", fs_read(fs_join(&arena, dir, "b/b/two.txt"), 100, &data, &len) && len == 4 &&
-                                   memcmp(data, "two\n", 4) == 0);
+    CHECK("zip: content kept", fs_read(fs_join(&arena, dir, "b/b/two.txt"), 100, &data, &len) &&
+                                   len == 4 && memcmp(data, "two\n", 4) == 0);
     free(data);
-    CHECK("zip: empty file kept", fs_read(fs_join(&arena, dir, "b/empty"), 100, &data, &len) && len == 0);
+    CHECK("zip: empty file kept",
+          fs_read(fs_join(&arena, dir, "b/empty"), 100, &data, &len) && len == 0);
     free(data);
     fs_remove_tree(dir);
     unlink(path);
@@ -112,12 +115,16 @@ int main(void) {
     sb_init(&sig);
     CHECK("sign: signs", sign_minisign(key, "manifest.json", 20393, msg, strlen(msg), &sig));
     CHECK("sign: trusted comment from the build date",
-          sig.data && strstr(sig.data, "trusted comment: timestamp:1761955200\tfile:manifest.json\thashed\n"));
+          sig.data &&
+              strstr(sig.data,
+                     "trusted comment: timestamp:1761955200\tfile:manifest.json\thashed\n"));
     const char *why = NULL;
     CHECK("sign: verifies", sign_verify(&arena, pub, sig.data, sig.len, msg, strlen(msg), &why));
-    CHECK("sign: a changed message fails", !sign_verify(&arena, pub, sig.data, sig.len, "x", 1, &why));
-    CHECK("sign: another key fails, named", !sign_verify(&arena, pub2, sig.data, sig.len, msg, strlen(msg), &why) &&
-                                                strstr(why, "another key"));
+    CHECK("sign: a changed message fails",
+          !sign_verify(&arena, pub, sig.data, sig.len, "x", 1, &why));
+    CHECK("sign: another key fails, named",
+          !sign_verify(&arena, pub2, sig.data, sig.len, msg, strlen(msg), &why) &&
+              strstr(why, "another key"));
     StrBuf sig2;
     sb_init(&sig2);
     CHECK("sign: signs again", sign_minisign(key, "manifest.json", 20393, msg, strlen(msg), &sig2));
@@ -125,7 +132,8 @@ int main(void) {
     char *tc = strstr(sig.data, "hashed");
     if (tc) tc[0] = 'H';
     CHECK("sign: a changed trusted comment fails",
-          !sign_verify(&arena, pub, sig.data, sig.len, msg, strlen(msg), &why) && strstr(why, "trusted comment"));
+          !sign_verify(&arena, pub, sig.data, sig.len, msg, strlen(msg), &why) &&
+              strstr(why, "trusted comment"));
     CHECK("sign: a missing key fails", !sign_minisign("/nonexistent/key", "m", 1, msg, 1, &sig2));
     unlink(key);
     unlink(key2);
@@ -136,10 +144,12 @@ int main(void) {
     Model m = {0};
     m.product.name = "../../etc/Evil Name";
     m.product.version = "/1.0/../..";
-    CHECK_STR("zip name: unsafe parts gone", bundle_zip_name(&arena, &m), "etc-evil-name-1.0-premarket.zip");
+    CHECK_STR("zip name: unsafe parts gone", bundle_zip_name(&arena, &m),
+              "etc-evil-name-1.0-premarket.zip");
     m.product.name = "..";
     m.product.version = NULL;
-    CHECK_STR("zip name: nothing left", bundle_zip_name(&arena, &m), "dossier-unversioned-premarket.zip");
+    CHECK_STR("zip name: nothing left", bundle_zip_name(&arena, &m),
+              "dossier-unversioned-premarket.zip");
     arena_free(&arena);
     TEST_DONE();
 }

@@ -42,23 +42,28 @@ static void check_parser(void) {
         arena_free(&a);
         return;
     }
-    CHECK("parse: prose first, line 1", !w.blocks[0].directive && w.blocks[0].line == 1 && w.blocks[0].len == 9);
+    CHECK("parse: prose first, line 1",
+          !w.blocks[0].directive && w.blocks[0].line == 1 && w.blocks[0].len == 9);
     CHECK_STR("parse: directive name", w.blocks[1].directive, "controls");
     CHECK("parse: directive line", w.blocks[1].line == 3);
     CHECK_STR("parse: option", whitepaper_option(&w.blocks[1], "category"), "cryptography");
     CHECK("parse: option column", w.blocks[1].noptions == 1 && w.blocks[1].options[0].col == 14);
     CHECK("parse: inline braces and fenced directives stay prose",
-          !w.blocks[2].directive && w.blocks[2].line == 4 && strstr(w.blocks[2].markdown, "{{fenced}}"));
+          !w.blocks[2].directive && w.blocks[2].line == 4 &&
+              strstr(w.blocks[2].markdown, "{{fenced}}"));
     CHECK_STR("parse: quoted value", whitepaper_option(&w.blocks[3], "id"), "CTL 1");
     CHECK_STR("parse: second option", whitepaper_option(&w.blocks[3], "x"), "y");
     CHECK("parse: CRLF line", w.blocks[3].line == 8 && !w.blocks[3].syntax_error);
     CHECK("parse: a directive without a name", w.blocks[4].syntax_error != NULL);
-    CHECK("parse: an option without a value", w.blocks[5].syntax_error != NULL && w.blocks[5].line == 10);
+    CHECK("parse: an option without a value",
+          w.blocks[5].syntax_error != NULL && w.blocks[5].line == 10);
     CHECK("parse: a longer fence closes only with as long a fence",
           !w.blocks[6].directive && strstr(w.blocks[6].markdown, "{{still fenced}}"));
-    CHECK("parse: last line without a newline", w.blocks[7].directive && strcmp(w.blocks[7].directive, "last") == 0 &&
+    CHECK("parse: last line without a newline", w.blocks[7].directive &&
+                                                    strcmp(w.blocks[7].directive, "last") == 0 &&
                                                     w.blocks[7].line == 15);
-    CHECK("directives: known and unknown", whitepaper_directive("sbom") && !whitepaper_directive("glossary"));
+    CHECK("directives: known and unknown",
+          whitepaper_directive("sbom") && !whitepaper_directive("glossary"));
     arena_free(&a);
 }
 
@@ -68,8 +73,10 @@ static void check_provider(void) {
     fs_remove_tree(SCRATCH);
     fs_mkdirs(SCRATCH);
     OutDir *o = outdir_begin(SCRATCH "/out", NULL);
-    const char *older = "{\"document\": {\"tracking\": {\"current_release_date\": \"2024-01-02T00:00:00.000Z\"}}}";
-    const char *newer = "{\"document\": {\"tracking\": {\"current_release_date\": \"2025-03-04T00:00:00.000Z\"}}}";
+    const char *older =
+        "{\"document\": {\"tracking\": {\"current_release_date\": \"2024-01-02T00:00:00.000Z\"}}}";
+    const char *newer =
+        "{\"document\": {\"tracking\": {\"current_release_date\": \"2025-03-04T00:00:00.000Z\"}}}";
     outdir_write(o, "public/csaf/.well-known/csaf/white/2024/b.json", older, strlen(older));
     outdir_write(o, "public/csaf/.well-known/csaf/white/2025/a.json", newer, strlen(newer));
     outdir_write(o, "public/csaf/.well-known/csaf/provider-metadata.json", "{}", 2);
@@ -83,11 +90,13 @@ static void check_provider(void) {
     char *sha512 = slurp(arena_printf(&a, "%s2024/b.json.sha512", white));
     CHECK_STR("provider: index.txt sorted by path", index, "2024/b.json\n2025/a.json\n");
     CHECK_STR("provider: changes.csv newest first", changes,
-              "\"2025/a.json\",\"2025-03-04T00:00:00.000Z\"\n\"2024/b.json\",\"2024-01-02T00:00:00.000Z\"\n");
+              "\"2025/a.json\",\"2025-03-04T00:00:00.000Z\"\n\"2024/"
+              "b.json\",\"2024-01-02T00:00:00.000Z\"\n");
     /* computed by coreutils: printf %s "$older" | sha256sum */
     CHECK_STR("provider: sha256 in the sha256sum format", sha,
               "a911114b899f6cf7355c2e89b0dec88fbb161c7e7bd79eb937974773d52a6686  b.json\n");
-    CHECK("provider: sha512 is 128 hex digits and the name", sha512 && strlen(sha512) == 128 + 2 + 6 + 1);
+    CHECK("provider: sha512 is 128 hex digits and the name",
+          sha512 && strlen(sha512) == 128 + 2 + 6 + 1);
     CHECK("provider: no hash of provider-metadata.json",
           !fs_is_file(SCRATCH "/out/public/csaf/.well-known/csaf/provider-metadata.json.sha256"));
     free(index);
@@ -97,13 +106,15 @@ static void check_provider(void) {
 
     o = outdir_begin(SCRATCH "/empty", NULL);
     outdir_write(o, "index.html", "x", 1);
-    CHECK("provider: nothing published, nothing written", provider_finish(NULL, NULL, NULL, o) && o->nfiles == 1);
+    CHECK("provider: nothing published, nothing written",
+          provider_finish(NULL, NULL, NULL, o) && o->nfiles == 1);
     outdir_abort(o);
 
     o = outdir_begin(SCRATCH "/bad", NULL);
     outdir_write(o, "public/csaf/.well-known/csaf/white/2024/x.json", "{", 1);
     fflush(stdout); /* its message on stderr comes after the lines above */
-    CHECK("provider: a document that is not JSON fails the step", !provider_finish(NULL, NULL, NULL, o));
+    CHECK("provider: a document that is not JSON fails the step",
+          !provider_finish(NULL, NULL, NULL, o));
     outdir_abort(o);
     arena_free(&a);
 }

@@ -34,14 +34,16 @@ int main(void) {
     LoadOptions lo = {"schemas", 1 << 24, NULL};
     CHECK("load: basic dossier loads", load_dossier(&m, &d, &lo));
     for (size_t i = 0; i < d.n; i++)
-        printf("# %s:%d:%d: [%s] %s\n", d.items[i].loc.path, d.items[i].loc.line, d.items[i].loc.col,
-               d.items[i].rule, d.items[i].message);
+        printf("# %s:%d:%d: [%s] %s\n", d.items[i].loc.path, d.items[i].loc.line,
+               d.items[i].loc.col, d.items[i].rule, d.items[i].message);
     CHECK_STR("load: product name from dossier.xml", m.product.name, "Test Pump");
     CHECK("load: one model", m.product.nmodels == 1 && strcmp(m.product.models[0], "TP-1") == 0);
     CHECK("load: justification read",
-          m.product.njustifications == 1 && strcmp(m.product.justifications[0].state, "not-applicable") == 0);
+          m.product.njustifications == 1 &&
+              strcmp(m.product.justifications[0].state, "not-applicable") == 0);
     CHECK("load: five records", m.nrecords == 5);
-    Record *thr = model_find(&m, "THR-1"), *ctl = model_find(&m, "CTL-1"), *tst = model_find(&m, "TST-1");
+    Record *thr = model_find(&m, "THR-1"), *ctl = model_find(&m, "CTL-1"),
+           *tst = model_find(&m, "TST-1");
     Record *ctl2 = model_find(&m, "CTL-2");
     CHECK("load: records by ID", thr && ctl && tst && ctl2);
     if (!thr || !ctl || !tst || !ctl2) TEST_DONE();

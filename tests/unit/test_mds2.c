@@ -128,7 +128,8 @@ static void test_derived(void) {
     CHECK("TXCF-2: Yes from a planned control, marked planned",
           is(a, MDS2_YES, MDS2_DERIVED) && a->note && strstr(a->note, "Planned"));
     CHECK_STR("TXCF-2: justified by CTL-3", records_of(a), "CTL-3");
-    CHECK_STR("AUDT-5: log export from CTL-1; the internal CTL-6 neither decides nor is cited (the form is public)",
+    CHECK_STR("AUDT-5: log export from CTL-1; the internal CTL-6 neither decides nor is cited (the "
+              "form is public)",
               records_of(answer(&l, "AUDT-5")), "CTL-1");
     CHECK_STR("NAUT-3: certificates from CTL-4", records_of(answer(&l, "NAUT-3")), "CTL-4");
     a = answer(&l, "CONN-1.1.1");

@@ -15,7 +15,8 @@ static void compare_or_update(const char *name, const char *path, const StrBuf *
     }
     char *got = NULL;
     size_t len = 0;
-    bool same = fs_read(path, 1 << 24, &got, &len) && len == want->len && memcmp(got, want->data, len) == 0;
+    bool same =
+        fs_read(path, 1 << 24, &got, &len) && len == want->len && memcmp(got, want->data, len) == 0;
     if (!same) printf("# %s is stale: run `make regen`\n", path);
     CHECK(name, same);
     free(got);
@@ -30,8 +31,8 @@ int main(void) {
     bool ok = schema_load(&a, &d, "schemas/records.xml", &s);
     CHECK("schema: records.xml loads", ok && d.n == 0);
     if (!ok) TEST_DONE();
-    static const char *const design[] = {"asset",  "threat",   "control",       "test",
-                                         "view",   "anomaly",  "signal",        "vulnerability",
+    static const char *const design[] = {"asset",    "threat",  "control", "test",
+                                         "view",     "anomaly", "signal",  "vulnerability",
                                          "incident", "release", "advisory"};
     bool all = true;
     for (size_t i = 0; i < sizeof design / sizeof design[0]; i++)
@@ -43,11 +44,12 @@ int main(void) {
           schema_type_for_id(&s, "CVE-2024-1234") == schema_type(&s, "vulnerability"));
     CHECK("schema: vulnerability found by VUL prefix",
           schema_type_for_id(&s, "VUL-7") == schema_type(&s, "vulnerability"));
-    CHECK("schema: type by folder", schema_type_by_folder(&s, "controls") == schema_type(&s, "control"));
+    CHECK("schema: type by folder",
+          schema_type_by_folder(&s, "controls") == schema_type(&s, "control"));
     const FieldDef *mb = threat ? schema_field(threat, "mitigated_by") : NULL;
     CHECK("schema: mitigated_by is links to control with inverse",
-          mb && mb->kind == FK_LINKS && mb->ntargets == 1 && strcmp(mb->targets[0], "control") == 0 &&
-              strcmp(mb->inverse, "mitigates") == 0);
+          mb && mb->kind == FK_LINKS && mb->ntargets == 1 &&
+              strcmp(mb->targets[0], "control") == 0 && strcmp(mb->inverse, "mitigates") == 0);
     const FieldDef *acc = threat ? schema_field(threat, "accepted") : NULL;
     CHECK("schema: accepted has three required sub-fields",
           acc && acc->nsub == 3 && schema_subfield(acc, "rationale")->required);
@@ -58,15 +60,18 @@ int main(void) {
     sb_init(&md);
     schema_write_xsd(&xsd, &s);
     schema_write_markdown(&md, &s);
-    compare_or_update("schema: records-file.xsd is written from records.xml", "schemas/records-file.xsd", &xsd);
-    compare_or_update("schema: docs/records.md is written from records.xml", "docs/records.md", &md);
+    compare_or_update("schema: records-file.xsd is written from records.xml",
+                      "schemas/records-file.xsd", &xsd);
+    compare_or_update("schema: docs/records.md is written from records.xml", "docs/records.md",
+                      &md);
     sb_free(&xsd);
     sb_free(&md);
 
     Diag d2;
     diag_init(&d2);
     Schema broken;
-    CHECK("schema: a missing file is an error", !schema_load(&a, &d2, "schemas/no-such.xml", &broken) && d2.n == 1);
+    CHECK("schema: a missing file is an error",
+          !schema_load(&a, &d2, "schemas/no-such.xml", &broken) && d2.n == 1);
     diag_free(&d2);
     diag_free(&d);
     arena_free(&a);

@@ -42,10 +42,10 @@ int main(void) {
     const char *why = NULL;
     CHECK("declined: not vers", vers_contains(">=1.0", "1.1", &why) == VERS_UNSUPPORTED && why);
     CHECK("declined: no scheme", in("vers:/1.0", "1.0") == VERS_UNSUPPORTED);
-    CHECK("declined: pre-release in range", in("vers:npm/>=1.0.0-rc1|<2.0.0", "1.5.0") ==
-                                               VERS_UNSUPPORTED);
-    CHECK("declined: pre-release shipped", in("vers:npm/>=1.0.0|<2.0.0", "1.5.0-beta") ==
-                                               VERS_UNSUPPORTED);
+    CHECK("declined: pre-release in range",
+          in("vers:npm/>=1.0.0-rc1|<2.0.0", "1.5.0") == VERS_UNSUPPORTED);
+    CHECK("declined: pre-release shipped",
+          in("vers:npm/>=1.0.0|<2.0.0", "1.5.0-beta") == VERS_UNSUPPORTED);
     CHECK("declined: not ascending", in("vers:generic/<2.0|>=1.0", "1.5") == VERS_UNSUPPORTED);
     CHECK("declined: two lower bounds", in("vers:generic/>=1.0|>=1.5", "1.7") == VERS_UNSUPPORTED);
     CHECK("declined: empty", in("vers:generic/", "1.0") == VERS_UNSUPPORTED);
