@@ -48,36 +48,6 @@ function M.prose(html)
   end))
 end
 
--- The findings of one rule (or of any rule in a list), in model order.
-function M.findings(rules)
-  if type(rules) == "string" then rules = { rules } end
-  local want, out = {}, {}
-  for _, r in ipairs(rules) do want[r] = true end
-  for _, f in ipairs(model.findings) do
-    if want[f.rule] then out[#out + 1] = f end
-  end
-  return out
-end
-
--- The IDs of an array of records, sorted as given.
-function M.ids(records)
-  local out = {}
-  for _, r in ipairs(records) do out[#out + 1] = r.id end
-  return out
-end
-
--- The records of findings (without repeats), sorted by ID.
-function M.finding_records(findings)
-  local seen, out = {}, {}
-  for _, f in ipairs(findings) do
-    if f.record and not seen[f.record.id] then
-      seen[f.record.id] = true
-      out[#out + 1] = f.record
-    end
-  end
-  return sorted(out, function(a, b) return a.id < b.id end)
-end
-
 -- Appends the records of every array in lists to one array (repeats kept out).
 function M.union(...)
   local seen, out = {}, {}
