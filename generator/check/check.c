@@ -68,6 +68,16 @@ Record **check_records(const Check *c, const char *type, size_t *n) {
     return model_of_type(c->m, type, n);
 }
 
+bool check_threatened(const Record *asset) {
+    for (size_t i = 0; i < asset->nin; i++) {
+        const Link *l = asset->in[i];
+        if (!l->prose && l->field && strcmp(l->from->type->name, "threat") == 0 &&
+            strcmp(l->field->name, "assets") == 0)
+            return true;
+    }
+    return false;
+}
+
 const Justification *check_justified(const Check *c, const char *kind, const char *name) {
     const Product *p = &c->m->product;
     for (size_t i = 0; i < p->njustifications; i++) {

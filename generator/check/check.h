@@ -57,6 +57,8 @@ bool check_date(const Value *v, int64_t *days);
 Record *check_linked(const Record *r, const char *name, size_t *pos);
 /* Records of a type, sorted by ID; *n gets the count. */
 Record **check_records(const Check *c, const char *type, size_t *n);
+/* True when a threat names the asset in its assets field. */
+bool check_threatened(const Record *asset);
 /* The justification in dossier.xml of that kind for that name, or NULL. */
 const Justification *check_justified(const Check *c, const char *kind, const char *name);
 /* The index of value in an enum field's list, or -1. */

@@ -154,17 +154,6 @@ static void check_views(Check *c) {
     }
 }
 
-/* True when a threat names the asset in its assets. */
-static bool threatened(const Record *asset) {
-    for (size_t i = 0; i < asset->nin; i++) {
-        const Link *l = asset->in[i];
-        if (!l->prose && l->field && strcmp(l->from->type->name, "threat") == 0 &&
-            strcmp(l->field->name, "assets") == 0)
-            return true;
-    }
-    return false;
-}
-
 /* Justifications of an asset no threat names (kind threat-coverage): each
  * names an asset once, with a state and a reason; one for an asset a
  * threat names is stale. */
@@ -189,7 +178,7 @@ static void check_threat_coverage(Check *c) {
             continue;
         }
         check_justification(c, j);
-        if (threatened(asset))
+        if (check_threatened(asset))
             check_finding(c, "justification-unused", justification_loc(c, j), NULL,
                           "%s is justified as %s but a threat names it", j->name,
                           j->state ? j->state : "(no state)");

@@ -151,12 +151,7 @@ static void check_threat(Check *c, const Record *r) {
  * dossier.xml justifies it (threat-coverage; rules_coverage.c checks the
  * justification itself). */
 static void check_asset_threatened(Check *c, const Record *asset) {
-    for (size_t i = 0; i < asset->nin; i++) {
-        const Link *l = asset->in[i];
-        if (!l->prose && l->field && strcmp(l->from->type->name, "threat") == 0 &&
-            strcmp(l->field->name, "assets") == 0)
-            return;
-    }
+    if (check_threatened(asset)) return;
     if (check_justified(c, "threat-coverage", asset->id)) return;
     check_finding(c, "asset-threatened", check_loc(asset, NULL), asset,
                   "%s is named by no threat (no threat lists it in assets): the threat model does "

@@ -201,9 +201,15 @@ static void judge_risk(Check *c) {
 
 /* ---- the 524B / eSTAR checklist -------------------------------------------------- */
 
+/* A finding by its rule, to sort and search. */
+typedef struct ByRule {
+    const char *rule;
+    size_t index; /* in the Diag */
+} ByRule;
+
 typedef struct Judge {
     Check *c;
-    size_t *by_rule; /* finding indices sorted by rule */
+    ByRule *by_rule; /* every finding, sorted by rule, then by position */
     size_t nfindings;
     unsigned char *mark; /* by Record.order: in the current scope */
     ChecklistItem *items;
@@ -217,11 +223,10 @@ typedef struct Gathered {
     size_t nrecords;
 } Gathered;
 
-static const Diag *sort_diag;
 static int cmp_by_rule(const void *pa, const void *pb) {
-    size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
-    int r = strcmp(sort_diag->items[a].rule, sort_diag->items[b].rule);
-    return r ? r : (a > b) - (a < b);
+    const ByRule *a = pa, *b = pb;
+    int r = strcmp(a->rule, b->rule);
+    return r ? r : (a->index > b->index) - (a->index < b->index);
 }
 
 static int cmp_record_id(const void *pa, const void *pb) {
@@ -248,13 +253,13 @@ static Gathered gather(Judge *j, const char *rules, const Record *const *scope, 
         size_t lo = 0, hi = j->nfindings; /* the first finding of the rule */
         while (lo < hi) {
             size_t mid = lo + (hi - lo) / 2;
-            if (strcmp(d->items[j->by_rule[mid]].rule, rule) < 0)
+            if (strcmp(j->by_rule[mid].rule, rule) < 0)
                 lo = mid + 1;
             else
                 hi = mid;
         }
         for (size_t k = lo; k < j->nfindings; k++) {
-            const Finding *f = &d->items[j->by_rule[k]];
+            const Finding *f = &d->items[j->by_rule[k].index];
             if (strcmp(f->rule, rule) != 0) break;
             const Record *rec = f->record ? model_find(j->c->m, f->record) : NULL;
             if (scope && rec && !j->mark[rec->order]) continue;
@@ -678,8 +683,7 @@ static void judge_checklist(Check *c) {
     Judge j = {.c = c, .nfindings = d->n};
     j.by_rule = xmalloc((d->n ? d->n : 1) * sizeof *j.by_rule);
     for (size_t i = 0; i < d->n; i++)
-        j.by_rule[i] = i;
-    sort_diag = d;
+        j.by_rule[i] = (ByRule){d->items[i].rule, i};
     if (d->n) qsort(j.by_rule, d->n, sizeof *j.by_rule, cmp_by_rule);
     j.mark = xmalloc(c->m->nrecords ? c->m->nrecords : 1);
     memset(j.mark, 0, c->m->nrecords ? c->m->nrecords : 1);
