@@ -614,34 +614,28 @@ static int cmd_build(const Options *o) {
     Renderer *renderer = NULL;
     int jobs = (int)(o->jobs ? o->jobs : default_jobs());
     int rc = render_open(&run.model, &run.diag, &ro, &renderer);
+    RenderJob *rj = arena_alloc(&run.arena, (noutputs + 1) * sizeof *rj);
+    for (size_t i = 0; i < noutputs; i++)
+        rj[i] = (RenderJob){outputs[i]->name,   outputs[i]->public,
+                            outputs[i]->shards, outputs[i],
+                            outputs[i]->weight, outputs[i]->finish ? finish_job : NULL};
+    FinishCtx fc = {&run.model, &run.diag, &eo, od, outputs};
     if (rc == EXIT_CLEAN && !pdf) {
         /* every output at once, over --jobs processes */
-        RenderJob *rj = arena_alloc(&run.arena, (noutputs + 1) * sizeof *rj);
-        size_t *first = arena_alloc(&run.arena, (noutputs + 1) * sizeof *first);
         for (size_t i = 0; i < noutputs; i++)
-            rj[i] = (RenderJob){outputs[i]->name,   outputs[i]->public,
-                                outputs[i]->shards, outputs[i],
-                                outputs[i]->weight, outputs[i]->finish ? finish_job : NULL};
-        FinishCtx fc = {&run.model, &run.diag, &eo, od, outputs};
-        for (size_t i = 0; i < noutputs; i++)
-            progress(o, arena_printf(&run.arena, "writing %s", outputs[i]->name)); /* all at once */
-        rc = render_run_all(renderer, rj, noutputs, od, jobs, &fc, first);
-        noutputs = 0; /* all written */
+            progress(o, arena_printf(&run.arena, "writing %s", outputs[i]->name));
+        rc = render_run_all(renderer, rj, noutputs, od, jobs, &fc);
     }
-    for (size_t i = 0; rc == EXIT_CLEAN && i < noutputs; i++) {
-        char *what = arena_printf(&run.arena, "writing %s", outputs[i]->name);
-        progress(o, what);
+    /* with --pdf one after another: each output printed before it is finished */
+    for (size_t i = 0; rc == EXIT_CLEAN && pdf && i < noutputs; i++) {
+        progress(o, arena_printf(&run.arena, "writing %s", outputs[i]->name));
         size_t first = od->nfiles;
-        od->scope = outputs[i];
-        rc = outputs[i]->shards
-                 ? render_run_jobs(renderer, outputs[i]->name, outputs[i]->public, od, jobs)
-                 : render_run(renderer, outputs[i]->name, outputs[i]->public, od);
-        if (rc == EXIT_CLEAN && pdf && !pdf_output(pdf, &run.model, outputs[i]->name, od, first))
+        RenderJob one = rj[i];
+        one.finish = NULL;
+        rc = render_run_all(renderer, &one, 1, od, outputs[i]->shards ? jobs : 1, NULL);
+        if (rc == EXIT_CLEAN && !pdf_output(pdf, &run.model, outputs[i]->name, od, first))
             rc = EXIT_USAGE;
-        od->scope = NULL; /* the C step that finishes an output is the tool's own */
-        if (rc == EXIT_CLEAN && outputs[i]->finish &&
-            !outputs[i]->finish(&run.model, &run.diag, &eo, od))
-            rc = EXIT_USAGE;
+        if (rc == EXIT_CLEAN && outputs[i]->finish && !finish_job(&fc, i)) rc = EXIT_USAGE;
     }
     if (renderer) render_close(renderer);
     pdf_close(pdf);

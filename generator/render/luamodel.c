@@ -363,17 +363,11 @@ static void push_record_verdict(lua_State *L, Renderer *r, const Record *rec) {
     set_str(L, "rule", v->rule);
     set_str(L, "risk", v->risk);
     set_str(L, "risk_source", v->risk_source);
-    frozen_push_nil(L);
-    const Value *results = v->latest ? record_field(rec, "results") : NULL;
-    const FieldDef *f = results ? schema_field(rec->type, "results") : NULL;
-    if (results && f && !(r->public && field_internal(rec, f))) {
-        for (size_t k = 0; k < results->n; k++)
-            if (results->items[k] == v->latest) {
-                lua_pop(L, 1);
-                push_entry(L, f, v->latest);
-                break;
-            }
-    }
+    const FieldDef *f = v->latest ? schema_field(rec->type, "results") : NULL;
+    if (f && !(r->public && field_internal(rec, f)))
+        push_entry(L, f, v->latest);
+    else
+        frozen_push_nil(L);
     lua_setfield(L, -2, "latest");
     frozen_wrap(L, FROZEN_MAP, arena_printf(&r->arena, "the verdict on %s", rec->id));
 }
@@ -587,7 +581,7 @@ static void push_checklist(lua_State *L, const Verdicts *v) {
     lua_setfield(L, -2, "checklist_counts");
 }
 
-static void push_matrix(lua_State *L, const Model *m, const Verdicts *v) {
+static void push_matrix(lua_State *L, const Verdicts *v) {
     size_t n = renderer_of(L)->public ? 0 : v->nmatrix;
     lua_createtable(L, (int)n, 0);
     for (size_t i = 0; i < n; i++) {
@@ -618,7 +612,6 @@ static void push_matrix(lua_State *L, const Model *m, const Verdicts *v) {
     wrap_array(L, "model.verdicts.matrix");
     lua_setfield(L, -2, "matrix");
     set_int(L, "gaps", renderer_of(L)->public ? 0 : (lua_Integer)v->gaps);
-    (void)m;
 }
 
 /* model.verdicts: the checklist, the matrix, the residual-risk counts and
@@ -631,7 +624,7 @@ static void push_verdicts(lua_State *L, const Model *m) {
     }
     lua_createtable(L, 0, 8);
     push_checklist(L, v);
-    push_matrix(L, m, v);
+    push_matrix(L, v);
     lua_createtable(L, 0, 5);
     set_int(L, "threats", (lua_Integer)v->risk.threats);
     set_int(L, "mitigated", (lua_Integer)v->risk.mitigated);

@@ -49,13 +49,6 @@ int render_run(Renderer *r, const char *output, bool public, OutDir *o);
 int render_prepare(Renderer *r, bool public);
 void render_close(Renderer *r);
 
-/* shard.c: render_run with jobs processes (fork): this one and jobs - 1
- * children, each writing the paths of its shard (this_shard() in the
- * templates). The same files and bytes as one process. A child's messages
- * reach stderr in shard order, the first failure's only; the files the
- * children wrote are added to o. Returns like render_run. */
-int render_run_jobs(Renderer *r, const char *output, bool public, OutDir *o, int jobs);
-
 /* One output of a build for render_run_all: its templates, then the C step
  * that finishes it (packing, hashing), if any. */
 typedef struct RenderJob {
@@ -74,12 +67,10 @@ typedef struct RenderJob {
  * across all when each has one; every other job runs whole, templates
  * and finish, in one process (the heaviest first, each to the least loaded
  * process; this one counts a share more, as it gathers the rest), so the outputs of a build
- * overlap. The same files and bytes whatever nprocs. Afterwards o holds
- * every file, grouped by job in job order: first[i] is where job i's
- * files start, first[n] the end (first has n + 1 slots). A child's
- * messages reach stderr in process order. Returns the first failure (as
- * render_run) or EXIT_CLEAN. */
-int render_run_all(Renderer *r, const RenderJob *jobs, size_t n, OutDir *o, int nprocs, void *ctx,
-                   size_t *first);
+ * overlap. The same files and bytes whatever nprocs; each process keeps the
+ * output limits for what it writes and the files of all must keep them
+ * together. A child's messages reach stderr in process order. Returns the
+ * first failure (as render_run) or EXIT_CLEAN. */
+int render_run_all(Renderer *r, const RenderJob *jobs, size_t n, OutDir *o, int nprocs, void *ctx);
 
 #endif
