@@ -52,59 +52,237 @@ typedef struct Options {
     const char *dir2;              /* diff: the NEW dossier (dir is OLD) */
     const char *diff_format;       /* diff --format: text, json or html */
     bool xsd, markdown;
-    bool pdf;  /* build --pdf: print the documents to PDF too */
-    long jobs; /* --jobs: processes parsing prose and rendering the site, 0 = one per CPU */
+    bool pdf;        /* build --pdf: print the documents to PDF too */
+    long jobs;       /* --jobs: processes parsing prose and rendering the site, 0 = one per CPU */
+    long depth;      /* trace --depth: links followed from the record, 0 = the default */
+    bool down, up;   /* trace --down / --up: one direction only */
+    bool trace_json; /* trace --format json */
 } Options;
 
-static const char usage_text[] =
-    "usage: dossier COMMAND [options]\n"
-    "\n"
-    "commands:\n"
-    "  check [DIR]            check the dossier in DIR (default .) and print findings\n"
-    "  build [DIR] [-o OUT]   check, then write the outputs into OUT (default output/<name>):\n"
-    "                         the site, the premarket bundle, the postmarket report, ...\n"
-    "  trace ID [DIR]         print the chain up and down from a record\n"
-    "  new DIR                write a small valid dossier to start from\n"
-    "  schema --markdown|--xsd  print the record reference or the XML record schema\n"
-    "  rules --markdown       print the rule reference\n"
-    "  diff OLD NEW [--format text|json|html]  what changed between two dossier folders\n"
-    "                         or premarket bundles; exit 1 when anything did\n"
-    "  verify BUNDLE [--pubkey KEY.pub]  recompute every hash of a premarket bundle (ZIP or\n"
-    "                         folder) against its manifest, check its signature\n"
-    "\n"
-    "options:\n"
-    "  --format text|json|sarif|junit   findings format of check (default text)\n"
-    "  --fail-on error|warning|note|none  lowest severity that fails (default error)\n"
-    "  -o, --output DIR       output folder of build\n"
-    "  --only LIST            outputs to build, comma-separated (default: all)\n"
-    "  --min-support-coverage PCT  fail when fewer components have known support data\n"
-    "  --lua-budget N         Lua instructions a template output may run (default 2e9)\n"
-    "  --lua-memory MIB       Lua heap a template output may use (default 256)\n"
-    "  --max-document MIB     size of one file a template may write (default 128)\n"
-    "  --max-output MIB       size of all the files the templates of a build may write\n"
-    "                         (default 1024)\n"
-    "  --cyclonedx-schemas DIR  check, build: validate CycloneDX XML SBOMs against the\n"
-    "                         official bom-1.x.xsd in DIR (also DOSSIER_CYCLONEDX_SCHEMAS);\n"
-    "                         violations are sbom-schema warnings\n"
-    "  --mds2-catalogue FILE  the MDS2 form's official wording instead of the project's\n"
-    "                         paraphrase: a TSV (id, section_code, section_name, question)\n"
-    "                         or the maker's copy of the form's workbook (.xlsx)\n"
-    "  --sign KEY             build: sign manifest.json with a minisign secret key\n"
-    "                         (made with `minisign -G -W`)\n"
-    "  --pubkey KEY.pub       verify: the minisign public key the manifest must be signed with\n"
-    "  --period FROM..TO      build: the postmarket report's period, both days included\n"
-    "                         (default: the 365 days up to the build date)\n"
-    "  -j, --jobs N           check, build: processes that parse the records' prose and\n"
-    "                         render the outputs, all at once (default: one per CPU, at\n"
-    "                         most 8); the findings and the output are the same whatever N\n"
-    "  --pdf                  build: print the bundle's and the customer documents to PDF\n"
-    "                         with Chromium (DOSSIER_CHROMIUM, else chromium on PATH)\n"
-    "  -q, --quiet            print nothing but errors\n"
-    "  -v, --verbose          print progress and timings\n"
-    "  -h, --help             this text;  --version  the version\n"
-    "\n"
+/* The options: each once, with the commands it applies to ("" for every
+ * one) and its help; the parser, the global help and each command's help
+ * are made from this table. */
+typedef enum OptId {
+    OPT_FORMAT,
+    OPT_FAIL_ON,
+    OPT_OUTPUT,
+    OPT_ONLY,
+    OPT_LUA_BUDGET,
+    OPT_LUA_MEMORY,
+    OPT_MAX_DOCUMENT,
+    OPT_MAX_OUTPUT,
+    OPT_MDS2_CATALOGUE,
+    OPT_CDX_SCHEMAS,
+    OPT_SIGN,
+    OPT_PUBKEY,
+    OPT_PERIOD,
+    OPT_MIN_COVERAGE,
+    OPT_JOBS,
+    OPT_DEPTH,
+    /* flags without a value */
+    OPT_QUIET,
+    OPT_VERBOSE,
+    OPT_XSD,
+    OPT_MARKDOWN,
+    OPT_PDF,
+    OPT_DOWN,
+    OPT_UP,
+    OPT_HELP
+} OptId;
+
+typedef struct OptDef {
+    const char *flag;       /* "--output" */
+    const char *short_flag; /* "-o", or NULL */
+    const char *arg;        /* the value's name, NULL for a flag */
+    OptId id;
+    const char *commands; /* space-separated; "" for every command */
+    const char *help;     /* lines separated by \n */
+} OptDef;
+
+static const OptDef options[] = {
+    {"--format", NULL, "FORMAT", OPT_FORMAT, "check diff trace",
+     "check: text, json, sarif or junit (default text);\n"
+     "diff: text, json or html; trace: text or json"},
+    {"--fail-on", NULL, "LEVEL", OPT_FAIL_ON, "check build",
+     "error, warning, note or none: the lowest severity that fails\n(default error)"},
+    {"--output", "-o", "DIR", OPT_OUTPUT, "build", "the output folder (default output/<name>)"},
+    {"--only", NULL, "LIST", OPT_ONLY, "build",
+     "the outputs to build, comma-separated (default: all)"},
+    {"--min-support-coverage", NULL, "PCT", OPT_MIN_COVERAGE, "check build",
+     "fail when fewer components have known support data"},
+    {"--lua-budget", NULL, "N", OPT_LUA_BUDGET, "build",
+     "Lua instructions a template output may run (default 2e9)"},
+    {"--lua-memory", NULL, "MIB", OPT_LUA_MEMORY, "build",
+     "Lua heap a template output may use (default 256)"},
+    {"--max-document", NULL, "MIB", OPT_MAX_DOCUMENT, "build",
+     "size of one file a template may write (default 128)"},
+    {"--max-output", NULL, "MIB", OPT_MAX_OUTPUT, "build",
+     "size of all the files the templates of a build may write\n(default 1024)"},
+    {"--cyclonedx-schemas", NULL, "DIR", OPT_CDX_SCHEMAS, "check build",
+     "validate CycloneDX XML SBOMs against the official bom-1.x.xsd\n"
+     "in DIR (also DOSSIER_CYCLONEDX_SCHEMAS); violations are\nsbom-schema warnings"},
+    {"--mds2-catalogue", NULL, "FILE", OPT_MDS2_CATALOGUE, "build",
+     "the MDS2 form's official wording instead of the project's\n"
+     "paraphrase: a TSV (id, section_code, section_name, question)\n"
+     "or the maker's copy of the form's workbook (.xlsx)"},
+    {"--sign", NULL, "KEY", OPT_SIGN, "build",
+     "sign manifest.json with a minisign secret key\n(made with `minisign -G -W`)"},
+    {"--pubkey", NULL, "KEY.pub", OPT_PUBKEY, "verify",
+     "the minisign public key the manifest must be signed with"},
+    {"--period", NULL, "FROM..TO", OPT_PERIOD, "build",
+     "the postmarket report's period, both days included\n"
+     "(default: the 365 days up to the build date)"},
+    {"--jobs", "-j", "N", OPT_JOBS, "check build",
+     "processes that parse the records' prose and render the\n"
+     "outputs, all at once (default: one per CPU, at most 8); the\n"
+     "findings and the output are the same whatever N"},
+    {"--pdf", NULL, NULL, OPT_PDF, "build",
+     "print the bundle's and the customer documents to PDF with\n"
+     "Chromium (DOSSIER_CHROMIUM, else chromium on PATH)"},
+    {"--depth", NULL, "N", OPT_DEPTH, "trace",
+     "links followed from the record (default 3: threat, controls,\ntests and their results)"},
+    {"--down", NULL, NULL, OPT_DOWN, "trace",
+     "only what the record leads to: controls, tests, fixes, advisories"},
+    {"--up", NULL, NULL, OPT_UP, "trace",
+     "only what leads to the record: the assets, threats or components\nit serves"},
+    {"--xsd", NULL, NULL, OPT_XSD, "schema", "print the XML Schema of record files"},
+    {"--markdown", NULL, NULL, OPT_MARKDOWN, "schema rules", "print the reference in Markdown"},
+    {"--quiet", "-q", NULL, OPT_QUIET, "", "print nothing but errors"},
+    {"--verbose", "-v", NULL, OPT_VERBOSE, "", "print progress and timings"},
+    {"--help", "-h", NULL, OPT_HELP, "", "this help; `dossier COMMAND --help` for one command"},
+};
+
+static int cmd_check(const Options *o);
+static int cmd_build(const Options *o);
+static int cmd_trace(const Options *o);
+static int cmd_new(const Options *o);
+static int cmd_schema(const Options *o);
+static int cmd_rules(const Options *o);
+static int cmd_diff(const Options *o);
+static int cmd_verify(const Options *o);
+
+/* The commands: what `dossier --help` lists and `dossier COMMAND --help`
+ * explains, with an example. */
+typedef struct Command {
+    const char *name;
+    int (*fn)(const Options *);
+    const char *synopsis; /* after "dossier " */
+    const char *summary;  /* lines separated by \n */
+    const char *text;     /* what `COMMAND --help` says beyond the summary */
+    const char *example;
+} Command;
+
+static const Command commands[] = {
+    {"check", cmd_check, "check [DIR]", "check the dossier in DIR (default .) and print findings",
+     "Loads every record, SBOM, test report and VEX file of the dossier, runs\n"
+     "every rule (dossier rules --markdown lists them) and prints the findings.\n"
+     "Exit 1 when a finding is at or above --fail-on: the gate for CI.",
+     "dossier check examples/infusion-pump --format sarif > findings.sarif"},
+    {"build", cmd_build, "build [DIR] [-o OUT]",
+     "check, then write the outputs into OUT (default output/<name>):\n"
+     "the site, the premarket bundle, the postmarket report, ...",
+     "Checks first and stops on findings at or above --fail-on. The outputs are\n"
+     "written aside and moved into place only when every one succeeded; OUT must\n"
+     "be new, empty, or a folder an earlier build wrote.",
+     "dossier build examples/infusion-pump -o output/infusion-pump --only site,bundle"},
+    {"trace", cmd_trace, "trace ID [DIR]",
+     "what protects a record and whether it works, and what it serves",
+     "Down: from a threat to the controls that mitigate it, the tests that\n"
+     "verify them and their latest results; from a component to its\n"
+     "vulnerabilities, their assessment, the releases that fix them and the\n"
+     "advisories. Up: the assets, threats or components it serves. Each line\n"
+     "gives the record's state as the check stage judged it, and the findings\n"
+     "on the record follow.",
+     "dossier trace THR-010 examples/infusion-pump --depth 2"},
+    {"new", cmd_new, "new DIR", "write a small valid dossier to start from",
+     "Copies the minimal example into DIR, which must not exist.",
+     "dossier new my-device && dossier check my-device"},
+    {"schema", cmd_schema, "schema --markdown|--xsd",
+     "print the record reference or the XML record schema",
+     "The record types and their fields, from schemas/records.xml: as the\n"
+     "Markdown reference (docs/records.md) or as the XSD of XML record files.",
+     "dossier schema --xsd > records-file.xsd"},
+    {"rules", cmd_rules, "rules --markdown", "print the rule reference",
+     "Every rule check can raise, with its severity and what it checks\n(docs/rules.md).",
+     "dossier rules --markdown > rules.md"},
+    {"diff", cmd_diff, "diff OLD NEW",
+     "what changed between two dossier folders or premarket bundles;\nexit 1 when anything did",
+     "OLD and NEW are dossier folders or premarket bundles (ZIP); a ZIP is\n"
+     "unpacked, with bounds, into a private temporary folder.",
+     "dossier diff release-3.1/ release-3.2/ --format html > changes.html"},
+    {"verify", cmd_verify, "verify BUNDLE [--pubkey KEY.pub]",
+     "recompute every hash of a premarket bundle (ZIP or folder)\n"
+     "against its manifest, check its signature",
+     "Exit 0 when every file matches manifest.json and, with --pubkey, the\n"
+     "signature holds; 1 when anything differs.",
+     "dossier verify output/infusion-pump/premarket.zip --pubkey release.pub"},
+};
+
+enum {
+    NCOMMANDS = sizeof commands / sizeof commands[0],
+    NOPTIONS = sizeof options / sizeof options[0]
+};
+
+static bool word_in(const char *word, const char *list);
+
+/* "  left" padded to column 25, then text, its further lines indented. */
+static void help_item(FILE *f, const char *left, const char *text) {
+    int n = fprintf(f, "  %s", left);
+    if (n > 24) {
+        fputc('\n', f);
+        n = 0;
+    }
+    fprintf(f, "%*s", 25 - n, "");
+    for (const char *p = text; *p; p++) {
+        fputc(*p, f);
+        if (*p == '\n') fprintf(f, "%25s", "");
+    }
+    fputc('\n', f);
+}
+
+static void help_option(FILE *f, const OptDef *d) {
+    char left[96];
+    snprintf(left, sizeof left, "%s%s%s%s%s", d->short_flag ? d->short_flag : "",
+             d->short_flag ? ", " : "", d->flag, d->arg ? " " : "", d->arg ? d->arg : "");
+    help_item(f, left, d->help);
+}
+
+static const char exit_text[] =
     "exit status: 0 clean, 1 findings at or above --fail-on, 2 usage or system error,\n"
     "3 template error. See dossier(1).\n";
+
+static void usage(FILE *f) {
+    fputs("usage: dossier COMMAND [options]\n\ncommands:\n", f);
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        help_item(f, commands[i].synopsis, commands[i].summary);
+    fputs("\noptions (`dossier COMMAND --help` shows those of one command):\n", f);
+    for (size_t i = 0; i < NOPTIONS; i++)
+        help_option(f, &options[i]);
+    help_item(f, "--version", "the version");
+    fputc('\n', f);
+    fputs(exit_text, f);
+}
+
+static void command_help(FILE *f, const Command *c) {
+    fprintf(f, "usage: dossier %s [options]\n\n", c->synopsis);
+    size_t n = strlen(c->summary);
+    for (const char *p = c->summary; *p; p++)
+        fputc(*p == '\n' ? ' ' : *p, f);
+    fprintf(f, "%s\n\n%s\n\noptions:\n", n && c->summary[n - 1] == '.' ? "" : ".", c->text);
+    for (size_t i = 0; i < NOPTIONS; i++)
+        if (!options[i].commands[0] || word_in(c->name, options[i].commands))
+            help_option(f, &options[i]);
+    fprintf(f, "\nexample:\n  %s\n\n%s", c->example, exit_text);
+}
+
+static const Command *find_command(const char *name) {
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        if (strcmp(name, commands[i].name) == 0) return &commands[i];
+    return NULL;
+}
+
+/* The command being run, for the hint after a usage message. */
+static const char *help_command;
 
 static int usage_error(const char *fmt, ...) PRINTF_LIKE(1, 2);
 
@@ -113,7 +291,8 @@ static int usage_error(const char *fmt, ...) {
     va_start(ap, fmt);
     fputs("dossier: ", stderr);
     vfprintf(stderr, fmt, ap);
-    fputs("\nTry 'dossier --help'.\n", stderr);
+    fprintf(stderr, "\nTry 'dossier %s%s--help'.\n", help_command ? help_command : "",
+            help_command ? " " : "");
     va_end(ap);
     return EXIT_USAGE;
 }
@@ -155,49 +334,6 @@ static const char *find_datadir(Arena *a) {
     return DOSSIER_DATADIR;
 }
 
-/* The options that take a value, and the commands each applies to. */
-typedef enum OptId {
-    OPT_FORMAT,
-    OPT_FAIL_ON,
-    OPT_OUTPUT,
-    OPT_ONLY,
-    OPT_LUA_BUDGET,
-    OPT_LUA_MEMORY,
-    OPT_MAX_DOCUMENT,
-    OPT_MAX_OUTPUT,
-    OPT_MDS2_CATALOGUE,
-    OPT_CDX_SCHEMAS,
-    OPT_SIGN,
-    OPT_PUBKEY,
-    OPT_PERIOD,
-    OPT_MIN_COVERAGE,
-    OPT_JOBS
-} OptId;
-
-static const struct {
-    const char *flag;
-    OptId id;
-    const char *commands; /* space-separated */
-} value_options[] = {
-    {"--format", OPT_FORMAT, "check diff"},
-    {"--fail-on", OPT_FAIL_ON, "check build"},
-    {"--output", OPT_OUTPUT, "build"},
-    {"-o", OPT_OUTPUT, "build"},
-    {"--only", OPT_ONLY, "build"},
-    {"--lua-budget", OPT_LUA_BUDGET, "build"},
-    {"--lua-memory", OPT_LUA_MEMORY, "build"},
-    {"--max-document", OPT_MAX_DOCUMENT, "build"},
-    {"--max-output", OPT_MAX_OUTPUT, "build"},
-    {"--mds2-catalogue", OPT_MDS2_CATALOGUE, "build"},
-    {"--cyclonedx-schemas", OPT_CDX_SCHEMAS, "check build"},
-    {"--sign", OPT_SIGN, "build"},
-    {"--pubkey", OPT_PUBKEY, "verify"},
-    {"--period", OPT_PERIOD, "build"},
-    {"--min-support-coverage", OPT_MIN_COVERAGE, "check build"},
-    {"--jobs", OPT_JOBS, "check build"},
-    {"-j", OPT_JOBS, "check build"},
-};
-
 static bool word_in(const char *word, const char *list) {
     size_t n = strlen(word);
     for (const char *p = list; (p = strstr(p, word)); p += n)
@@ -223,7 +359,11 @@ static bool set_value_option(Options *o, OptId id, const char *flag, const char 
     long n;
     switch (id) {
     case OPT_FORMAT:
-        if (strcmp(o->command, "diff") == 0) {
+        if (strcmp(o->command, "trace") == 0) {
+            if (strcmp(val, "text") && strcmp(val, "json"))
+                return usage_error("trace --format takes text or json, not '%s'", val), false;
+            o->trace_json = strcmp(val, "json") == 0;
+        } else if (strcmp(o->command, "diff") == 0) {
             if (strcmp(val, "text") && strcmp(val, "json") && strcmp(val, "html"))
                 return usage_error("diff --format takes text, json or html, not '%s'", val), false;
             o->diff_format = val;
@@ -263,6 +403,31 @@ static bool set_value_option(Options *o, OptId id, const char *flag, const char 
         return number_arg(flag, val, 1, 1L << 20, &o->max_output);
     case OPT_JOBS:
         return number_arg(flag, val, 1, 64, &o->jobs);
+    case OPT_DEPTH:
+        return number_arg(flag, val, 1, 64, &o->depth);
+    case OPT_QUIET:
+        o->verbosity = 0;
+        return true;
+    case OPT_VERBOSE:
+        o->verbosity = 2;
+        return true;
+    case OPT_XSD:
+        o->xsd = true;
+        return true;
+    case OPT_MARKDOWN:
+        o->markdown = true;
+        return true;
+    case OPT_PDF:
+        o->pdf = true;
+        return true;
+    case OPT_DOWN:
+        o->down = true;
+        return true;
+    case OPT_UP:
+        o->up = true;
+        return true;
+    case OPT_HELP:
+        return true; /* main has answered it before */
     case OPT_MIN_COVERAGE:
         if (!number_arg(flag, val, 0, 100, &n)) return false;
         o->min_coverage = (int)n;
@@ -296,31 +461,23 @@ static bool parse_args(int argc, char **argv, Options *o) {
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
         const char *val = NULL;
-        bool matched = false;
-        for (size_t k = 0; k < sizeof value_options / sizeof value_options[0] && !matched; k++) {
-            int r = take_value(argc, argv, &i, value_options[k].flag, &val);
-            if (r < 0) return false;
-            if (r == 0) continue;
-            matched = true;
-            if (!word_in(o->command, value_options[k].commands))
-                return usage_error("%s applies to: %s", value_options[k].flag,
-                                   value_options[k].commands),
-                       false;
-            if (!set_value_option(o, value_options[k].id, value_options[k].flag, val)) return false;
+        const OptDef *d = NULL;
+        for (size_t k = 0; k < NOPTIONS && !d; k++) {
+            const OptDef *c = &options[k];
+            if (c->arg) {
+                int r = take_value(argc, argv, &i, c->flag, &val);
+                if (r == 0 && c->short_flag) r = take_value(argc, argv, &i, c->short_flag, &val);
+                if (r < 0) return false;
+                if (r > 0) d = c;
+            } else if (strcmp(a, c->flag) == 0 ||
+                       (c->short_flag && strcmp(a, c->short_flag) == 0)) {
+                d = c;
+            }
         }
-        if (matched) continue;
-        if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
-            o->verbosity = 0;
-        } else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
-            o->verbosity = 2;
-        } else if (strcmp(a, "--xsd") == 0) {
-            o->xsd = true;
-        } else if (strcmp(a, "--markdown") == 0) {
-            o->markdown = true;
-        } else if (strcmp(a, "--pdf") == 0) {
-            if (strcmp(o->command, "build") != 0)
-                return usage_error("--pdf applies to: build"), false;
-            o->pdf = true;
+        if (d) {
+            if (d->commands[0] && !word_in(o->command, d->commands))
+                return usage_error("%s applies to: %s", d->flag, d->commands), false;
+            if (!set_value_option(o, d->id, d->flag, val)) return false;
         } else if (a[0] == '-' && a[1]) {
             usage_error("unknown option '%s'", a);
             return false;
@@ -655,28 +812,6 @@ static int cmd_build(const Options *o) {
     return audience_error ? EXIT_FINDINGS : EXIT_CLEAN;
 }
 
-/* Prints the links of r in one direction, depth first, each record once;
- * what came from the records escaped for the terminal (scratch from a). */
-static void trace_walk(Arena *a, const Record *r, bool down, int depth, const Record **seen,
-                       size_t *nseen) {
-    if (depth > 12) return;
-    size_t n = down ? r->nout : r->nin;
-    for (size_t i = 0; i < n; i++) {
-        const Link *l = down ? r->out[i] : r->in[i];
-        if (l->prose) continue;
-        const Record *next = down ? l->to : l->from;
-        bool again = false;
-        for (size_t k = 0; k < *nseen; k++)
-            if (seen[k] == next) again = true;
-        printf("%*s%s %s  %s  (%s:%d)%s\n", depth * 2, "", link_name(l, down),
-               text_printable(a, next->id), text_printable(a, next->title),
-               text_printable(a, next->loc.path), next->loc.line, again ? "  [shown above]" : "");
-        if (again) continue;
-        seen[(*nseen)++] = next;
-        trace_walk(a, next, down, depth + 1, seen, nseen);
-    }
-}
-
 static int cmd_trace(const Options *o) {
     Run run;
     if (!run_pipeline(&run, o)) {
@@ -691,22 +826,12 @@ static int cmd_trace(const Options *o) {
         run_free(&run);
         return EXIT_USAGE;
     }
-    const Record **seen = arena_alloc(a, (run.model.nrecords + 1) * sizeof *seen);
-    size_t nseen = 1;
-    seen[0] = r;
-    printf("%s  %s  [%s]  (%s:%d)\n", text_printable(a, r->id), text_printable(a, r->title),
-           text_printable(a, r->type->name), text_printable(a, r->loc.path), r->loc.line);
-    printf("down:\n");
-    trace_walk(a, r, true, 1, seen, &nseen);
-    nseen = 1;
-    printf("up:\n");
-    trace_walk(a, r, false, 1, seen, &nseen);
-    for (size_t i = 0; i < run.diag.n; i++) {
-        const Finding *f = &run.diag.items[i];
-        if (f->record && strcmp(f->record, r->id) == 0)
-            printf("finding: %s: [%s] %s\n", severity_name(f->severity), f->rule,
-                   text_printable(a, f->message));
-    }
+    TraceOptions to = {(int)o->depth, o->down, o->up, o->trace_json};
+    StrBuf sb;
+    sb_init(&sb);
+    trace_write(&sb, a, &run.model, &run.diag, r, &to);
+    fwrite(sb.data ? sb.data : "", 1, sb.len, stdout);
+    sb_free(&sb);
     run_free(&run);
     return EXIT_CLEAN;
 }
@@ -923,34 +1048,31 @@ static int cmd_verify(const Options *o) {
 
 int main(int argc, char **argv) {
     if (argc < 2) {
-        fputs(usage_text, stderr);
+        usage(stderr);
         return EXIT_USAGE;
     }
     const char *cmd = argv[1];
     if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
-        fputs(usage_text, stdout);
+        const Command *c = argc > 2 ? find_command(argv[2]) : NULL;
+        if (c)
+            command_help(stdout, c);
+        else
+            usage(stdout);
         return EXIT_CLEAN;
     }
     if (strcmp(cmd, "--version") == 0) {
         printf("dossier %s\n", DOSSIER_VERSION);
         return EXIT_CLEAN;
     }
+    const Command *c = find_command(cmd);
+    if (!c) return usage_error("unknown command '%s'", cmd);
+    help_command = c->name;
     for (int i = 2; i < argc; i++)
         if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-            fputs(usage_text, stdout);
+            command_help(stdout, c);
             return EXIT_CLEAN;
         }
     Options o = {.command = cmd};
-    static const struct {
-        const char *name;
-        int (*fn)(const Options *);
-    } commands[] = {{"check", cmd_check},   {"build", cmd_build},   {"trace", cmd_trace},
-                    {"new", cmd_new},       {"schema", cmd_schema}, {"rules", cmd_rules},
-                    {"verify", cmd_verify}, {"diff", cmd_diff}};
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        if (strcmp(cmd, commands[i].name) == 0) {
-            if (!parse_args(argc, argv, &o)) return EXIT_USAGE;
-            return commands[i].fn(&o);
-        }
-    return usage_error("unknown command '%s'", cmd);
+    if (!parse_args(argc, argv, &o)) return EXIT_USAGE;
+    return c->fn(&o);
 }

@@ -162,4 +162,17 @@ bool xlsx_pack(const Xlsx *x, int64_t build_date, const char *name, StrBuf *out)
  * justify each answer, internal records left out. */
 bool mds2_finish(const Model *m, const Diag *d, const EmitOptions *e, OutDir *o);
 
+/* ---- trace.c (emit/): the chain through one record, with the verdicts ---- */
+
+typedef struct TraceOptions {
+    int depth;     /* links followed, 0: the default (3) */
+    bool down, up; /* one direction; neither or both: both */
+    bool json;     /* JSON instead of text */
+} TraceOptions;
+
+/* Appends the trace of r (m->verdicts set) and the findings of d on it to
+ * sb; what the records say is escaped for a terminal (scratch from a). */
+void trace_write(StrBuf *sb, Arena *a, const Model *m, const Diag *d, const Record *r,
+                 const TraceOptions *o);
+
 #endif

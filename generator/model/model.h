@@ -78,7 +78,8 @@ struct RecordType {
     const char *doc;
     FieldDef *fields; /* common fields first, then the type's own */
     size_t nfields;
-    int index; /* position in Schema.types */
+    int index;       /* position in Schema.types */
+    int trace_level; /* its place on the chains trace follows (records.xml, attribute trace) */
 };
 
 typedef struct Schema {

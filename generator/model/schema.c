@@ -148,6 +148,8 @@ bool schema_load(Arena *a, Diag *d, const char *path, Schema *out) {
         t->title = attr(a, c, "title");
         t->plural = attr(a, c, "plural");
         t->doc = attr(a, c, "doc");
+        const char *level = attr(a, c, "trace");
+        t->trace_level = level ? atoi(level) : 0;
         t->nprefixes = split_words(a, attr(a, c, "prefix"), &t->prefixes);
         if (!t->name || !t->title || !t->plural || !t->nprefixes) {
             loc.line = (int)xmlGetLineNo(c);
