@@ -590,8 +590,13 @@ static bool run_pipeline(Run *run, const Options *o) {
     if (o->mds2_catalogue && !mds2_load_wording(&run->model, o->mds2_catalogue, MAX_FILE))
         return false;
     mds2_resolve(&run->model); /* now that the build date is known (DOC-7) */
-    progress(o, "checking");
     run->model.min_support_coverage = o->min_coverage;
+    if (run->model.product_broken) {
+        /* every rule reads dossier.xml: run, they would only repeat its error in other words */
+        diag_sort(&run->diag);
+        return true;
+    }
+    progress(o, "checking");
     run->model.verdicts = check_run(&run->model, &run->diag);
     diag_sort(&run->diag);
     return true;
@@ -632,6 +637,12 @@ static int cmd_check(const Options *o) {
     fflush(stdout); /* the report before the summary, also when both go to one file */
     sb_free(&sb);
     print_summary(&run.diag, o);
+    if (run.model.product_broken) {
+        fprintf(stderr, "dossier: dossier.xml did not load, so the rules did not run: fix it "
+                        "first, then check again\n");
+        run_free(&run);
+        return EXIT_FINDINGS;
+    }
     int rc =
         o->fail_on != SEV_NONE && diag_count(&run.diag, o->fail_on) ? EXIT_FINDINGS : EXIT_CLEAN;
     run_free(&run);
@@ -716,6 +727,12 @@ static int cmd_build(const Options *o) {
     fwrite(sb.data ? sb.data : "", 1, sb.len, stderr);
     sb_free(&sb);
     print_summary(&run.diag, o);
+    if (run.model.product_broken) {
+        fprintf(stderr, "dossier: build stopped: dossier.xml did not load, so the rules did not "
+                        "run; nothing was written\n");
+        run_free(&run);
+        return EXIT_FINDINGS;
+    }
     if (o->fail_on != SEV_NONE && diag_count(&run.diag, o->fail_on)) {
         fprintf(stderr,
                 "dossier: build stopped: findings at level %s or above; nothing was written "

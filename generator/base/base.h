@@ -193,6 +193,8 @@ void date_format(int64_t days, char *buf);
 const char *text_printable(Arena *a, const char *s);
 /* s with every run of white space made one blank, trimmed; arena-owned. */
 char *text_one_line(Arena *a, const char *s);
+/* Edit distance between two short names (99 past 40 bytes), for "did you mean". */
+size_t name_distance(const char *a, const char *b);
 /* FNV-1a, for hash tables only (never for integrity: see emit/). */
 uint64_t hash_bytes(const char *s, size_t n);
 

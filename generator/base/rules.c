@@ -112,6 +112,9 @@ const Rule rule_table[] = {
     {"dangling-link", SEV_ERROR, "model", "A link field names no record."},
     {"link-type", SEV_ERROR, "model", "A link names a record of a type the field does not allow."},
     {"dangling-ref", SEV_ERROR, "model", "A [ID] reference in prose names no record."},
+    {"dangling-unloaded", SEV_NOTE, "model",
+     "A link or [ID] reference names a record whose file did not load; the file's own error "
+     "(named in the message) is the one to fix, and this one goes with it."},
 
     /* check, rules_threat.c */
     {"threat-mitigated", SEV_ERROR, "check",

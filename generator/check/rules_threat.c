@@ -223,11 +223,21 @@ void rules_threat_check(Check *c) {
                       "risk of the %zu "
                       "threat%s is taken on trust from their risk fields",
                       n, n == 1 ? "" : "s");
-    if (!n)
+    const Unloaded *lost = NULL; /* a threat file that did not load: the cause to name */
+    for (size_t i = 0; !n && i < c->m->nunloaded && !lost; i++) {
+        const RecordType *t = schema_type_for_id(c->m->schema, c->m->unloaded[i].id);
+        if (t && strcmp(t->name, "threat") == 0) lost = &c->m->unloaded[i];
+    }
+    if (!n && lost)
+        check_finding(c, "threat-model-empty", p->loc, NULL,
+                      "the dossier has no threats that loaded: the threat model, the risk "
+                      "assessment and the traceability matrix are empty; %s did not load (see "
+                      "%s:%d [%s])",
+                      lost->id, lost->loc.path, lost->loc.line, lost->rule);
+    else if (!n)
         check_finding(c, "threat-model-empty", p->loc, NULL,
                       "the dossier has no threats: the threat model, the risk assessment and the "
-                      "traceability "
-                      "matrix are empty");
+                      "traceability matrix are empty");
     if (!p->cyber_device)
         check_finding(
             c, "cyber-device-missing", p->loc, NULL,

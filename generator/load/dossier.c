@@ -81,10 +81,13 @@ static void load_markdown(Model *m, Diag *d, const LoadOptions *o, const RecordT
     const char *body;
     size_t body_len;
     int body_line;
+    size_t first = d->n;
     Value *v = frontmatter_parse(m->arena, d, relpath, data, len, &body, &body_len, &body_line);
+    if (!v) model_unloaded(m, d, first, relpath);
     if (v) {
         SrcLoc where = {relpath, 1, 1};
         Record *r = typing_record(m->arena, d, t, relpath, v, where);
+        if (!r) model_unloaded(m, d, first, relpath);
         if (r) {
             r->body = arena_strndup(m->arena, body, body_len);
             r->body_len = body_len;
@@ -336,7 +339,7 @@ bool load_dossier(Model *m, Diag *d, const LoadOptions *o) {
     for (size_t i = 0; i < n; i++)
         m->sources[i] = (SourceFile){.path = files[i]};
     m->nsources = n;
-    load_product(m, d, o, dossier_xsd);
+    m->product_broken = !load_product(m, d, o, dossier_xsd);
 
     const char **links;
     size_t nlinks = fs_list_links(a, m->root, &links);

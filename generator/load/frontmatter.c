@@ -16,6 +16,8 @@ typedef struct YamlCtx {
     const char *path;
     int line0;        /* file line of the front matter's first line, minus one */
     const char *what; /* "front matter" or "YAML": the start of every message */
+    const char *text; /* what the parser reads, for the hints */
+    size_t len;
     yaml_parser_t parser;
     bool failed;
 } YamlCtx;
@@ -24,17 +26,71 @@ static SrcLoc mark_loc(const YamlCtx *c, yaml_mark_t mk) {
     return (SrcLoc){c->path, c->line0 + (int)mk.line + 1, (int)mk.column + 1};
 }
 
+/* libyaml's words for a problem, and what a record's author most likely
+ * did and should do instead. The first whose problem (and context, when
+ * given) is contained in libyaml's message wins. */
+static const struct {
+    const char *problem, *context, *hint;
+} hints[] = {
+    {"mapping values are not allowed", NULL,
+     "a value holds ': ' (a colon and a space), which YAML reads as a new key: put the whole "
+     "value in quotes, as in title: \"Replay: commands over Wi-Fi\""},
+    {"tab", NULL, "a tab: YAML indents with spaces only; replace the tab with spaces"},
+    {"cannot start any token", NULL,
+     "a value starts with a character YAML reserves (@, `, %, |, >, !, &, *, {, [): put the "
+     "value in quotes"},
+    {"unexpected end of stream", "quoted scalar",
+     "a quote was opened and never closed: close it on the same value"},
+    {"did not find expected ',' or ']'", NULL,
+     "a list in brackets is not closed, or an item holds a comma or colon: close the ] or "
+     "quote the item"},
+    {"did not find expected ',' or '}'", NULL,
+     "a map in braces is not closed: close the } or quote the value"},
+    {"could not find expected ':'", NULL,
+     "a line has no 'key:', or a value runs over several lines: give each field one line "
+     "'name: value', quote long values, or use 'name: >' with the text indented below"},
+    {"did not find expected key", NULL,
+     "a line is indented differently from the fields around it, or a list item lost its "
+     "'- ': line the fields up (top-level fields start in column 1)"},
+    {"block sequence entries are not allowed", NULL,
+     "a '- item' sits on the same line as its key: put each item on its own line below "
+     "the key, indented"},
+    {"did not find expected '-' indicator", NULL,
+     "the items of a list are not lined up: start every '- ' in the same column"},
+    {"unknown escape character", NULL,
+     "a backslash in double quotes: use single quotes, or write it as \\\\"},
+    {"did not find expected node content", NULL,
+     "a value is missing after ':' or '-', or starts with a character YAML reserves: quote "
+     "it"},
+};
+
+/* The hint for libyaml's message, or NULL. A tab at the problem's place
+ * is named whatever libyaml called it. */
+static const char *syntax_hint(const YamlCtx *c) {
+    const yaml_parser_t *p = &c->parser;
+    size_t at = p->problem_mark.index;
+    if (c->text && at < c->len && c->text[at] == '\t') return hints[1].hint;
+    for (size_t i = 0; i < sizeof hints / sizeof hints[0]; i++)
+        if (p->problem && strstr(p->problem, hints[i].problem) &&
+            (!hints[i].context || (p->context && strstr(p->context, hints[i].context))))
+            return hints[i].hint;
+    return NULL;
+}
+
 static void syntax_error(YamlCtx *c) {
     yaml_parser_t *p = &c->parser;
     SrcLoc loc = mark_loc(c, p->problem_mark);
     if (p->error == YAML_MEMORY_ERROR) die("out of memory parsing YAML");
+    const char *hint = syntax_hint(c);
     if (p->context)
         diag_add(c->d, SEV_ERROR, loc, "yaml-syntax", NULL,
-                 "%s: %s %s started at line %d, column %d", c->what, p->problem, p->context,
-                 mark_loc(c, p->context_mark).line, mark_loc(c, p->context_mark).col);
+                 "%s: %s %s started at line %d, column %d%s%s", c->what, p->problem, p->context,
+                 mark_loc(c, p->context_mark).line, mark_loc(c, p->context_mark).col,
+                 hint ? ". Likely: " : "", hint ? hint : "");
     else
-        diag_add(c->d, SEV_ERROR, loc, "yaml-syntax", NULL, "%s: %s", c->what,
-                 p->problem ? p->problem : "not valid YAML");
+        diag_add(c->d, SEV_ERROR, loc, "yaml-syntax", NULL, "%s: %s%s%s", c->what,
+                 p->problem ? p->problem : "not valid YAML", hint ? ". Likely: " : "",
+                 hint ? hint : "");
     c->failed = true;
 }
 
@@ -178,7 +234,13 @@ Value *frontmatter_parse(Arena *a, Diag *d, const char *path, const char *text, 
     *body_len = (size_t)(end - *body);
     *body_line = lines + 3;
 
-    YamlCtx c = {.a = a, .d = d, .path = path, .line0 = 1, .what = "front matter"};
+    YamlCtx c = {.a = a,
+                 .d = d,
+                 .path = path,
+                 .line0 = 1,
+                 .what = "front matter",
+                 .text = fm,
+                 .len = (size_t)(close - fm)};
     if (!yaml_parser_initialize(&c.parser)) die("out of memory initialising libyaml");
     yaml_parser_set_input_string(&c.parser, (const unsigned char *)fm, (size_t)(close - fm));
     yaml_parser_set_encoding(&c.parser, YAML_UTF8_ENCODING);
@@ -210,6 +272,8 @@ Value *frontmatter_parse(Arena *a, Diag *d, const char *path, const char *text, 
 Value *frontmatter_yaml(Arena *a, Diag *d, const char *path, const char *text, size_t len) {
     YamlCtx c = {.a = a, .d = d, .path = path, .line0 = 0, .what = "YAML"};
     if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) text += 3, len -= 3; /* a BOM */
+    c.text = text;
+    c.len = len;
     if (!yaml_parser_initialize(&c.parser)) die("out of memory initialising libyaml");
     yaml_parser_set_input_string(&c.parser, (const unsigned char *)text, len);
     yaml_parser_set_encoding(&c.parser, YAML_UTF8_ENCODING);

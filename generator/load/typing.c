@@ -17,34 +17,12 @@ typedef struct Typer {
     const char *id; /* the record's ID once known, for findings */
 } Typer;
 
-/* Edit distance between two short names, for "did you mean". */
-static size_t distance(const char *a, const char *b) {
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > 40 || lb > 40) return 99;
-    size_t row[41];
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t up = row[j];
-            size_t best = diag + (a[i - 1] != b[j - 1]);
-            if (row[j] + 1 < best) best = row[j] + 1;
-            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
-        }
-    }
-    return row[lb];
-}
-
 static void unknown_field(Typer *t, SrcLoc loc, const char *key, const FieldDef *defs, size_t n,
                           const char *where) {
     const char *best = NULL;
     size_t bestd = 3;
     for (size_t i = 0; i < n; i++) {
-        size_t dist = distance(key, defs[i].name);
+        size_t dist = name_distance(key, defs[i].name);
         if (dist < bestd) {
             bestd = dist;
             best = defs[i].name;

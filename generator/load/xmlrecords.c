@@ -21,6 +21,50 @@ typedef struct ErrSink {
     int count;
 } ErrSink;
 
+/* libxml2's message in the reader's terms: namespaces ({urn:dossier:1})
+ * left out, and for an element not expected where a similar name is, the
+ * name it most likely should be. */
+static void schema_words(StrBuf *out, const char *m, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        if (m[i] == '{') {
+            const char *close = memchr(m + i, '}', n - i);
+            if (close) {
+                i = (size_t)(close - m);
+                continue;
+            }
+        }
+        sb_putc(out, m[i]);
+    }
+    sb_putc(out, 0);
+    out->len--;
+    /* "Element 'nam': This element is not expected. Expected is one of ( name, version )." */
+    const char *t = out->data;
+    if (strncmp(t, "Element '", 9) != 0 || !strstr(t, "not expected")) return;
+    const char *q = strchr(t + 9, '\'');
+    const char *list = strstr(t, "Expected is");
+    if (!q || !list || q - t - 9 > 40) return;
+    char got[48], best[48] = "";
+    snprintf(got, sizeof got, "%.*s", (int)(q - t - 9), t + 9);
+    size_t bestd = 3;
+    const char *open = strchr(list, '(');
+    for (const char *p = open ? open + 1 : list + 11; *p && *p != ')';) {
+        p += strspn(p, " ,");
+        size_t len = strcspn(p, " ,).");
+        if (len == 0) break;
+        char cand[48];
+        if (len < sizeof cand) {
+            snprintf(cand, sizeof cand, "%.*s", (int)len, p);
+            size_t dist = name_distance(got, cand);
+            if (dist < bestd && strcmp(cand, got) != 0) {
+                bestd = dist;
+                snprintf(best, sizeof best, "%s", cand);
+            }
+        }
+        p += len;
+    }
+    if (best[0]) sb_printf(out, " Did you mean <%s>?", best);
+}
+
 static void on_error(void *data, xmlErrorPtr e) {
     ErrSink *s = data;
     if (!e || s->count >= 50) return; /* one broken file need not flood the report */
@@ -30,8 +74,12 @@ static void on_error(void *data, xmlErrorPtr e) {
         n--;
     SrcLoc loc = {s->path, e->line, e->int2};
     if (e->domain == XML_FROM_SCHEMASV && e->node) loc.line = (int)xmlGetLineNo((xmlNode *)e->node);
-    diag_add(s->d, e->level == XML_ERR_WARNING ? SEV_WARNING : SEV_ERROR, loc, s->rule, NULL,
-             "%.*s", (int)n, e->message ? e->message : "XML error");
+    StrBuf msg;
+    sb_init(&msg);
+    schema_words(&msg, e->message ? e->message : "XML error", n);
+    diag_add(s->d, e->level == XML_ERR_WARNING ? SEV_WARNING : SEV_ERROR, loc, s->rule, NULL, "%s",
+             msg.data);
+    sb_free(&msg);
 }
 
 xmlDoc *xml_parse(Diag *d, const char *relpath, const char *data, size_t len) {

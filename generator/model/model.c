@@ -25,6 +25,32 @@ static size_t slot_of(const Model *m, const char *id) {
     return i;
 }
 
+void model_unloaded(Model *m, const Diag *d, size_t first, const char *path) {
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    const char *dot = strrchr(base, '.');
+    size_t n = dot ? (size_t)(dot - base) : strlen(base);
+    if (n == 0 || !id_shaped(base, n) || first >= d->n) return;
+    if (m->nunloaded == m->unloaded_cap) {
+        size_t cap = m->unloaded_cap ? m->unloaded_cap * 2 : 8;
+        Unloaded *grown = arena_alloc(m->arena, cap * sizeof *grown);
+        if (m->nunloaded) memcpy(grown, m->unloaded, m->nunloaded * sizeof *grown);
+        m->unloaded = grown;
+        m->unloaded_cap = cap;
+    }
+    const Finding *f = &d->items[first];
+    m->unloaded[m->nunloaded++] =
+        (Unloaded){arena_strndup(m->arena, base, n),
+                   {arena_strdup(m->arena, path), f->loc.line, f->loc.col},
+                   arena_strdup(m->arena, f->rule)};
+}
+
+const Unloaded *model_find_unloaded(const Model *m, const char *id) {
+    for (size_t i = 0; id && i < m->nunloaded; i++)
+        if (strcmp(m->unloaded[i].id, id) == 0) return &m->unloaded[i];
+    return NULL;
+}
+
 Record *model_find(const Model *m, const char *id) {
     if (!id) return NULL;
     return m->slots[slot_of(m, id)];
@@ -133,6 +159,13 @@ static void resolve_one(Model *m, Diag *d, LinkList *all, Record *r, const Field
                         const Value *v) {
     if (v->kind != VAL_SCALAR) return; /* typing reported it */
     Record *to = model_find(m, v->text);
+    const Unloaded *u = to ? NULL : model_find_unloaded(m, v->text);
+    if (u) {
+        diag_add(d, SEV_NOTE, v->loc, "dangling-unloaded", r->id,
+                 "%s: %s did not load: see %s:%d [%s], which this follows from", f->name, v->text,
+                 u->loc.path, u->loc.line, u->rule);
+        return;
+    }
     if (!to) {
         diag_add(d, SEV_ERROR, v->loc, "dangling-link", r->id, "%s: %s names no record", f->name,
                  v->text);

@@ -197,6 +197,15 @@ typedef struct SourceFile {
     size_t len;
 } SourceFile;
 
+/* A record file that did not load (its front matter or its fields were
+ * broken), under the ID its file name gives: links and references to
+ * that ID point at the file's own error instead of being dangling. */
+typedef struct Unloaded {
+    const char *id;
+    SrcLoc loc;       /* the file's first error */
+    const char *rule; /* that error's rule */
+} Unloaded;
+
 typedef struct Model {
     Arena *arena;
     const Schema *schema;
@@ -223,6 +232,10 @@ typedef struct Model {
     SourceFile *sources; /* every regular file below root (hidden ones and links left out), sorted
                             by path */
     size_t nsources;
+    bool product_broken; /* dossier.xml did not load (or is not valid): the rules, which
+                            all read it, do not run, so its own error stands alone */
+    Unloaded *unloaded;  /* in load order; few */
+    size_t nunloaded, unloaded_cap;
 } Model;
 
 void model_init(Model *m, Arena *a, const Schema *s, const char *root);
@@ -233,6 +246,12 @@ void model_add(Model *m, Diag *d, Record *r);
  * sorts everything and freezes the model. Problems go to diag. */
 void model_finish(Model *m, Diag *d);
 Record *model_find(const Model *m, const char *id);
+/* Notes that the record file at path did not load, its first error being
+ * d's findings from index first on; the ID is the file name's stem when it
+ * has the shape of one. */
+void model_unloaded(Model *m, const Diag *d, size_t first, const char *path);
+/* The file that would have held id, when it did not load; else NULL. */
+const Unloaded *model_find_unloaded(const Model *m, const char *id);
 /* The dossier file at path (relative to the root), or NULL when the load
  * stage did not list it. */
 const SourceFile *model_source(const Model *m, const char *path);

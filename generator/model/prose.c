@@ -334,9 +334,19 @@ static bool take(Model *m, Diag *d, const char **p, const char *end, bool apply)
         if (!get(p, end, &line, sizeof line) || !get(p, end, &col, sizeof col) ||
             !get(p, end, &len, sizeof len) || (size_t)(end - *p) < len)
             return false;
-        if (apply)
-            diag_add(d, SEV_ERROR, line ? (SrcLoc){r->path, line, col} : r->loc, "dangling-ref",
-                     r->id, "reference [%.*s] in the prose names no record", (int)len, *p);
+        if (apply) {
+            SrcLoc at = line ? (SrcLoc){r->path, line, col} : r->loc;
+            char *id = arena_strndup(m->arena, *p, len);
+            const Unloaded *u = model_find_unloaded(m, id);
+            if (u)
+                diag_add(d, SEV_NOTE, at, "dangling-unloaded", r->id,
+                         "reference [%s] in the prose: %s did not load: see %s:%d [%s], which "
+                         "this follows from",
+                         id, id, u->loc.path, u->loc.line, u->rule);
+            else
+                diag_add(d, SEV_ERROR, at, "dangling-ref", r->id,
+                         "reference [%s] in the prose names no record", id);
+        }
         *p += len;
     }
     return true;

@@ -17,6 +17,44 @@ expect_exit "broken YAML exits 1" 1 "$DOSSIER" check "$D"
 expect_grep "broken YAML names file, line and column" "$T:4:7: error: [yaml-syntax]" "$TMP/out"
 expect_grep "broken YAML says where the construct began" "started at line 3, column 8" "$TMP/out"
 
+# what a writer most often gets wrong in YAML, explained in their terms
+fresh yamlcolon
+T=threats/$(first "$D/threats")
+sed -i '0,/^title: /s//title: Note: /' "$D/$T"
+expect_exit "a colon in a title exits 1" 1 "$DOSSIER" check "$D"
+expect_grep "a colon in a title: quote the value" "put the whole value in quotes" "$TMP/out"
+if grep -q 'error: \[dangling-' "$TMP/out"; then fail "links to a record that did not load are not dangling errors" "$(grep 'dangling-' "$TMP/out" | head -2)"; else ok "links to a record that did not load are not dangling errors"; fi
+expect_grep "they point at the file's own error" "[dangling-unloaded] threats: THR-001 did not load: see $T:3 [yaml-syntax]" "$TMP/out"
+expect_grep "prose references point at it too" "reference [THR-001] in the prose: THR-001 did not load: see $T:3" "$TMP/out"
+expect_grep "an empty threat model names the threat that did not load" "THR-001 did not load (see $T:3 [yaml-syntax])" "$TMP/out"
+fresh yamltab
+T=threats/$(first "$D/threats")
+sed -i 's/^stride: /\tstride: /' "$D/$T"
+expect_exit "a tab in the front matter exits 1" 1 "$DOSSIER" check "$D"
+expect_grep "a tab: YAML indents with spaces" "a tab: YAML indents with spaces only" "$TMP/out"
+fresh yamlquote
+T=threats/$(first "$D/threats")
+sed -i '0,/^title: /s//title: "/' "$D/$T"
+expect_exit "an unclosed quote exits 1" 1 "$DOSSIER" check "$D"
+expect_grep "an unclosed quote is named" "a quote was opened and never closed" "$TMP/out"
+fresh yamlat
+T=threats/$(first "$D/threats")
+sed -i '0,/^title: /s//title: @home /' "$D/$T"
+expect_exit "a reserved first character exits 1" 1 "$DOSSIER" check "$D"
+expect_grep "a reserved first character: quote it" "starts with a character YAML reserves" "$TMP/out"
+
+# a broken dossier.xml stops with its own error, not the rules that read it
+fresh xmltypo
+sed -i '0,/<name>/s//<nam>/; 0,/<\/name>/s//<\/nam>/' "$D/dossier.xml"
+expect_exit "a misspelt element in dossier.xml exits 1" 1 "$DOSSIER" check "$D"
+expect_grep "the element it most likely is" "Did you mean <name>?" "$TMP/out"
+expect_grep "the namespace is left out of the message" "Element 'nam': This element is not expected" "$TMP/out"
+expect_grep "says the rules did not run" "dossier.xml did not load, so the rules did not run" "$TMP/out"
+n=$(grep -c ': \(error\|warning\|note\): ' "$TMP/out")
+if [ "$n" = 1 ]; then ok "a broken dossier.xml is the only finding"; else fail "a broken dossier.xml is the only finding" "$n findings: $(grep -o '\[[a-z0-9-]*\]' "$TMP/out" | sort -u | tr '\n' ' ')"; fi
+expect_exit "build with a broken dossier.xml exits 1 even with --fail-on none" 1 "$DOSSIER" build "$D" -o "$TMP/xmltypo-out" --fail-on none
+check "and writes nothing" test ! -e "$TMP/xmltypo-out"
+
 fresh xml
 head -c 200 "$ROOT/examples/minimal/dossier.xml" >"$D/dossier.xml"
 expect_exit "truncated dossier.xml exits 1" 1 "$DOSSIER" check "$D"
