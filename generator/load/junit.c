@@ -458,6 +458,41 @@ static TestBuild *link_case(Finish *f, const StdCase *c) {
     return b;
 }
 
+/* A generated test's title from its case name, in words: the "test"
+ * prefix and the record IDs it names dropped, "_" and "-" as blanks, the
+ * first letter capitalised: test_ctl_002_idle_session_expires is "Idle
+ * session expires". NULL when no word is left. */
+static const char *case_title(Arena *a, const char *name) {
+    size_t n = strlen(name);
+    if (n > 200) return NULL;
+    char *out = arena_alloc(a, n + 1);
+    size_t k = 0;
+    const char *p = name;
+    if (strncasecmp(p, "test", 4) == 0 && (p[4] == '_' || p[4] == '-' || p[4] == ' ' ||
+                                           (p[4] >= 'A' && p[4] <= 'Z')))
+        p += 4;
+    while (*p) {
+        size_t w = strcspn(p, "_- .\t\r\n");
+        /* a record ID: ctl_002, CTL-002, tst_10, thr_3 (prefix, separator, digits) */
+        bool id = w == 3 && (strncasecmp(p, "ctl", 3) == 0 || strncasecmp(p, "tst", 3) == 0 ||
+                             strncasecmp(p, "thr", 3) == 0);
+        if (id && (p[3] == '_' || p[3] == '-') && p[4] >= '0' && p[4] <= '9') {
+            p += 4;
+            p += strcspn(p, "_- .\t\r\n");
+        } else {
+            if (w && k) out[k++] = ' ';
+            memcpy(out + k, p, w);
+            k += w;
+            p += w;
+        }
+        p += strspn(p, "_- .\t\r\n");
+    }
+    out[k] = 0;
+    if (k == 0) return NULL;
+    if (out[0] >= 'a' && out[0] <= 'z') out[0] = (char)(out[0] - 'a' + 'A');
+    return out;
+}
+
 static const StdCase *sort_cases;
 
 static int64_t case_time(const StdCase *c, int64_t fallback) {
@@ -531,9 +566,13 @@ static void finish_test(Finish *f, TestBuild *b) {
     SrcLoc loc = b->first->loc;
     Value *v = value_new(a, VAL_MAP, loc);
     value_push(a, v, "id", loc, shared(s, loc, b->id));
-    char *title = arena_strdup(a, c->name[0] ? c->name : c->classname[0] ? c->classname : b->id);
-    for (char *p = title; *p; p++)
-        if (*p == '\n' || *p == '\r') *p = ' ';
+    const char *title = case_title(a, c->name);
+    if (!title) {
+        char *raw = arena_strdup(a, c->name[0] ? c->name : c->classname[0] ? c->classname : b->id);
+        for (char *p = raw; *p; p++)
+            if (*p == '\n' || *p == '\r') *p = ' ';
+        title = raw;
+    }
     value_push(a, v, "title", loc, shared(s, loc, title));
     const char *category = c->category                        ? c->category
                            : b->verifies->n || !b->threats->n ? "security-requirements"

@@ -189,7 +189,8 @@ end
 -- One line on exploitability, patient-harm severity and risk, or nil.
 function M.impact(v)
   local f, parts = v.fields, {}
-  if f.exploitability then parts[#parts + 1] = "exploitability in the device: " .. f.exploitability end
+  if f.exploitability then parts[#parts + 1] = "exploitability in the device: " .. f.exploitability ..
+      (f.exploitability == "remote" and " (practically not exploitable)" or "") end
   if f.severity then parts[#parts + 1] = "worst credible patient harm: " .. f.severity end
   if f.risk then parts[#parts + 1] = "risk: " .. f.risk end
   if #parts == 0 then return nil end

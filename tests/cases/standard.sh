@@ -41,3 +41,7 @@ expect_exit "the example's evidence checks without errors" 0 "$DOSSIER" check "$
 expect_exit "trace a component of the example" 0 "$DOSSIER" trace CMP-zlib-1.2.13 "$ex"
 expect_grep "the component is in its asset" "assets AST-002" "$TMP/out"
 expect_grep "and names its vulnerability" "vulnerabilities CVE-2023-45853" "$TMP/out"
+
+# a generated test's title is its case name in words, without the IDs it names
+"$DOSSIER" trace TST-tests.comms.test_ble-test_ctl_002_pairing_needs_front_panel "$ex" --depth 1 >"$TMP/gen-title" 2>&1
+expect_grep "a generated test's title is its case name in words" "TST-tests.comms.test_ble-test_ctl_002_pairing_needs_front_panel  Pairing needs front panel  [test:" "$TMP/gen-title"
