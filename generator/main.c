@@ -56,6 +56,7 @@ typedef struct Options {
     long jobs;       /* --jobs: processes parsing prose and rendering the site, 0 = one per CPU */
     long depth;      /* trace --depth: links followed from the record, 0 = the default */
     bool down, up;   /* trace --down / --up: one direction only */
+    bool all;        /* diff --all: the bookkeeping fields too */
     bool trace_json; /* trace --format json */
 } Options;
 
@@ -87,6 +88,7 @@ typedef enum OptId {
     OPT_PDF,
     OPT_DOWN,
     OPT_UP,
+    OPT_ALL,
     OPT_HELP
 } OptId;
 
@@ -145,6 +147,9 @@ static const OptDef options[] = {
      "only what the record leads to: controls, tests, fixes, advisories"},
     {"--up", NULL, NULL, OPT_UP, "trace",
      "only what leads to the record: the assets, threats or components\nit serves"},
+    {"--all", NULL, NULL, OPT_ALL, "diff",
+     "also the bookkeeping fields: which SBOM file or line a value came\n"
+     "from, when a tool wrote it, what is derived from other records"},
     {"--xsd", NULL, NULL, OPT_XSD, "schema", "print the XML Schema of record files"},
     {"--markdown", NULL, NULL, OPT_MARKDOWN, "schema rules", "print the reference in Markdown"},
     {"--quiet", "-q", NULL, OPT_QUIET, "", "print nothing but errors"},
@@ -207,8 +212,12 @@ static const Command commands[] = {
      "dossier rules --markdown > rules.md"},
     {"diff", cmd_diff, "diff OLD NEW",
      "what changed between two dossier folders or premarket bundles;\nexit 1 when anything did",
-     "OLD and NEW are dossier folders or premarket bundles (ZIP); a ZIP is\n"
-     "unpacked, with bounds, into a private temporary folder.",
+     "A summary first (records added, removed and changed per type, and the\n"
+     "verdicts that changed: a control no longer verified, a threat no longer\n"
+     "mitigated), then each change by field, list fields as the items added\n"
+     "and removed. Bookkeeping fields are left out unless --all. OLD and NEW\n"
+     "are dossier folders or premarket bundles (ZIP); a ZIP is unpacked, with\n"
+     "bounds, into a private temporary folder.",
      "dossier diff release-3.1/ release-3.2/ --format html > changes.html"},
     {"verify", cmd_verify, "verify BUNDLE [--pubkey KEY.pub]",
      "recompute every hash of a premarket bundle (ZIP or folder)\n"
@@ -425,6 +434,9 @@ static bool set_value_option(Options *o, OptId id, const char *flag, const char 
         return true;
     case OPT_UP:
         o->up = true;
+        return true;
+    case OPT_ALL:
+        o->all = true;
         return true;
     case OPT_HELP:
         return true; /* main has answered it before */
@@ -977,7 +989,7 @@ static int diff_run(const Options *o, const char *tmp) {
         StrBuf sb;
         sb_init(&sb);
         bool changed = false;
-        diff_write(&sb, &old.model, &new.model, format, o->dir, o->dir2, &changed);
+        diff_write(&sb, &old.model, &new.model, format, o->dir, o->dir2, o->all, &changed);
         fwrite(sb.data ? sb.data : "", 1, sb.len, stdout);
         sb_free(&sb);
         rc = changed ? EXIT_FINDINGS : EXIT_CLEAN;

@@ -1,21 +1,40 @@
-/* diff.c: `dossier diff OLD NEW` (emit/, over two frozen models): records
- * added, removed and changed by field, components upgraded, support changes,
- * new accepted risks, new and closed vulnerabilities since the last
- * submission; as text, JSON or an HTML page for the next one. Either side
- * may be hostile: what came from it reaches no terminal raw. */
+/* diff.c: `dossier diff OLD NEW` (emit/, over two frozen and checked
+ * models): a summary first (records added, removed and changed per type,
+ * the verdicts that changed: a control no longer verified, a threat no
+ * longer mitigated), then records added, removed and changed by field,
+ * list fields as the items added and removed, components upgraded, support
+ * changes, new accepted risks, new and closed vulnerabilities since the
+ * last submission; as text, JSON or an HTML page for the next one. Fields
+ * marked bookkeeping in records.xml (which SBOM file, which line, when a
+ * tool wrote it, what is derived) are compared only with --all. Either
+ * side may be hostile: what came from it reaches no terminal raw. */
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "emit.h"
 
-/* One changed field of a record present in both. */
+/* One changed field of a record present in both. A list field has the
+ * items added and removed (plus, minus) besides the whole values. */
 typedef struct FieldChange {
     const char *id, *field, *old, *new;
+    const char **plus, **minus;
+    size_t nplus, nminus;
 } FieldChange;
+
+/* A record in both whose verdict (model/verdict.h) changed. */
+typedef struct VerdictChange {
+    const Record *record;
+    const char *old, *new, *rule;
+} VerdictChange;
 
 typedef struct Diff {
     Arena *a;
+    bool all; /* --all: bookkeeping fields too */
+    VerdictChange *verdicts;
+    size_t nverdicts;
+    const Record **changed; /* records in both with a change shown */
+    size_t nchanged;
     const Record **added, **removed;
     size_t nadded, nremoved;
     FieldChange *changes;
@@ -30,8 +49,10 @@ typedef struct Diff {
     size_t nsupport;
 } Diff;
 
-/* A field's value as one canonical line: lists in brackets, maps in braces. */
-static void value_text(StrBuf *sb, const Value *v) {
+/* A field's value as one canonical line: lists in brackets, maps in
+ * braces; without all, the bookkeeping sub-fields of an entry left out. f
+ * is the field the value is of (NULL: print everything). */
+static void value_text(StrBuf *sb, const FieldDef *f, const Value *v, bool all) {
     if (!v) return;
     switch (v->kind) {
     case VAL_NULL:
@@ -42,24 +63,42 @@ static void value_text(StrBuf *sb, const Value *v) {
     case VAL_LIST:
     case VAL_MAP:
         sb_putc(sb, v->kind == VAL_LIST ? '[' : '{');
+        bool first = true;
         for (size_t i = 0; i < v->n; i++) {
-            if (i) sb_puts(sb, ", ");
+            const FieldDef *sub = f && v->kind == VAL_MAP ? schema_subfield(f, v->keys[i]) : f;
+            if (v->kind == VAL_MAP && sub && sub->bookkeeping && !all) continue;
+            if (!first) sb_puts(sb, ", ");
+            first = false;
             if (v->kind == VAL_MAP) sb_printf(sb, "%s: ", v->keys[i]);
-            value_text(sb, v->items[i]);
+            value_text(sb, v->kind == VAL_MAP ? sub : f, v->items[i], all);
         }
         sb_putc(sb, v->kind == VAL_LIST ? ']' : '}');
         break;
     }
 }
 
-static const char *field_text(Arena *a, const Record *r, size_t i) {
-    if (!r->fields[i].value) return NULL;
+static const char *text_of(Arena *a, const FieldDef *f, const Value *v, bool all) {
+    if (!v) return NULL;
     StrBuf sb;
     sb_init(&sb);
-    value_text(&sb, r->fields[i].value);
+    value_text(&sb, f, v, all);
     char *s = arena_strndup(a, sb.data ? sb.data : "", sb.len);
     sb_free(&sb);
     return s;
+}
+
+static int cmp_str(const void *x, const void *y) {
+    return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+/* The items of a list value as sorted texts (*n of them). */
+static const char **item_texts(Arena *a, const FieldDef *f, const Value *v, bool all, size_t *n) {
+    *n = v && v->kind == VAL_LIST ? v->n : 0;
+    const char **t = arena_alloc(a, (*n + 1) * sizeof *t);
+    for (size_t i = 0; i < *n; i++)
+        t[i] = text_of(a, f, v->items[i], all);
+    qsort(t, *n, sizeof *t, cmp_str);
+    return t;
 }
 
 static bool same(const char *x, const char *y) {
@@ -87,24 +126,68 @@ static bool vuln_closed(const Record *r) {
     return vex && (strcmp(vex, "fixed") == 0 || strcmp(vex, "not_affected") == 0);
 }
 
-static void compare_records(Diff *d, const Record *o, const Record *n) {
+static const RecordVerdict *verdict_of(const Model *m, const Record *r) {
+    const Verdicts *v = m->verdicts;
+    return v && r->order < v->nrecords && v->records[r->order].state ? &v->records[r->order] : NULL;
+}
+
+/* The items of two sorted lists that only one has, as a merge: minus from
+ * ov, plus from nv (a multiset: an item twice in one and once in the
+ * other counts once). */
+static void list_change(Diff *d, FieldChange *c, const FieldDef *f, const Value *ov,
+                        const Value *nv) {
+    size_t no, nn;
+    const char **a = item_texts(d->a, f, ov, d->all, &no),
+               **b = item_texts(d->a, f, nv, d->all, &nn);
+    c->minus = arena_alloc(d->a, (no + 1) * sizeof *c->minus);
+    c->plus = arena_alloc(d->a, (nn + 1) * sizeof *c->plus);
+    size_t i = 0, k = 0;
+    while (i < no || k < nn) {
+        int cmp = i == no ? 1 : k == nn ? -1 : strcmp(a[i], b[k]);
+        if (cmp < 0)
+            c->minus[c->nminus++] = a[i++];
+        else if (cmp > 0)
+            c->plus[c->nplus++] = b[k++];
+        else
+            i++, k++;
+    }
+}
+
+static void compare_records(Diff *d, const Model *om, const Model *nm, const Record *o,
+                            const Record *n) {
+    size_t before = d->nchanges;
     for (size_t i = 0; i < n->type->nfields; i++) {
         const FieldDef *f = &n->type->fields[i];
+        if (f->bookkeeping && !d->all) continue;
         const FieldDef *of = schema_field(o->type, f->name);
-        const char *nv = field_text(d->a, n, i);
-        const char *ov = of ? field_text(d->a, o, (size_t)of->index) : NULL;
+        const Value *nval = n->fields[i].value, *oval = of ? o->fields[of->index].value : NULL;
+        const char *nv = text_of(d->a, f, nval, d->all);
+        const char *ov = text_of(d->a, f, oval, d->all);
         if (same(ov, nv)) continue;
-        PUSH(d, changes, nchanges, ((FieldChange){n->id, f->name, ov, nv}));
+        FieldChange c = {n->id, f->name, ov, nv, NULL, NULL, 0, 0};
+        bool list = (nval && nval->kind == VAL_LIST) || (oval && oval->kind == VAL_LIST);
+        if (list) {
+            list_change(d, &c, f, oval, nval);
+            if (!c.nplus && !c.nminus && !d->all) continue; /* the same items in another order */
+        }
+        PUSH(d, changes, nchanges, c);
         if (is_type(n, "component") &&
             (strcmp(f->name, "support") == 0 || strcmp(f->name, "end_of_support") == 0))
-            PUSH(d, support, nsupport, ((FieldChange){n->id, f->name, ov, nv}));
+            PUSH(d, support, nsupport, c);
     }
     if (o->body_len != n->body_len || memcmp(o->body, n->body, n->body_len) != 0)
-        PUSH(d, changes, nchanges, ((FieldChange){n->id, "prose", "(old prose)", "(new prose)"}));
+        PUSH(d, changes, nchanges,
+             ((FieldChange){n->id, "prose", "(old prose)", "(new prose)", NULL, NULL, 0, 0}));
+    if (d->nchanges > before) PUSH(d, changed, nchanged, n);
     if (is_type(n, "threat") && record_field(n, "accepted") && !record_field(o, "accepted"))
         PUSH(d, accepted, naccepted, n);
     if (is_type(n, "vulnerability") && vuln_closed(n) && !vuln_closed(o))
         PUSH(d, closed_vulns, nclosed_vulns, n);
+    const RecordVerdict *ovd = verdict_of(om, o), *nvd = verdict_of(nm, n);
+    if ((ovd || nvd) && !same(ovd ? ovd->state : NULL, nvd ? nvd->state : NULL))
+        PUSH(d, verdicts, nverdicts,
+             ((VerdictChange){n, ovd ? ovd->state : NULL, nvd ? nvd->state : NULL,
+                              nvd ? nvd->rule : NULL}));
 }
 
 static void compare_product(Diff *d, const Product *o, const Product *n) {
@@ -121,7 +204,8 @@ static void compare_product(Diff *d, const Product *o, const Product *n) {
     for (size_t i = 0; i < sizeof facts / sizeof facts[0]; i++)
         if (!same(facts[i].old, facts[i].new))
             PUSH(d, product, nproduct,
-                 ((FieldChange){"product", facts[i].name, facts[i].old, facts[i].new}));
+                 ((FieldChange){"product", facts[i].name, facts[i].old, facts[i].new, NULL, NULL, 0,
+                                0}));
 }
 
 /* Components removed and added under the same name are an upgrade. */
@@ -157,7 +241,8 @@ static void diff_models(Diff *d, const Model *old, const Model *new) {
                 PUSH(d, accepted, naccepted, n);
             if (is_type(n, "vulnerability")) PUSH(d, new_vulns, nnew_vulns, n);
         } else {
-            compare_records(d, old->records[i++], new->records[k++]);
+            compare_records(d, old, new, old->records[i], new->records[k]);
+            i++, k++;
         }
     }
     compare_product(d, &old->product, &new->product);
@@ -201,12 +286,49 @@ static void text_value(StrBuf *sb, const char *v) {
     if (v[n]) sb_puts(sb, "...");
 }
 
-static void write_text(StrBuf *sb, const Diff *d, const char *old_dir, const char *new_dir) {
+/* "2 (1 threat, 1 component)": the records of r per type, types in
+ * schema order. */
+static void type_counts(StrBuf *sb, const Schema *schema, const Record *const *r, size_t n) {
+    sb_printf(sb, "%zu", n);
+    bool first = true;
+    for (size_t t = 0; t < schema->ntypes && n; t++) {
+        size_t k = 0;
+        for (size_t i = 0; i < n; i++)
+            k += strcmp(r[i]->type->name, schema->types[t].name) == 0;
+        if (!k) continue;
+        sb_printf(sb, "%s%zu %s", first ? " (" : ", ", k,
+                  k == 1 ? schema->types[t].name : schema->types[t].plural);
+        first = false;
+    }
+    if (!first) sb_putc(sb, ')');
+}
+
+static void write_text(StrBuf *sb, const Diff *d, const Model *old, const Model *new,
+                       const char *old_dir, const char *new_dir) {
     sb_puts(sb, "dossier diff ");
     text(sb, old_dir);
     sb_putc(sb, ' ');
     text(sb, new_dir);
-    sb_puts(sb, "\n\n");
+    sb_puts(sb, "\n\nSummary\n  added: ");
+    type_counts(sb, new->schema, d->added, d->nadded);
+    sb_puts(sb, "\n  removed: ");
+    type_counts(sb, old->schema, d->removed, d->nremoved);
+    sb_puts(sb, "\n  changed: ");
+    type_counts(sb, new->schema, d->changed, d->nchanged);
+    sb_printf(sb, "\n  verdicts changed: %zu\n", d->nverdicts);
+    for (size_t i = 0; i < d->nverdicts; i++) {
+        const VerdictChange *v = &d->verdicts[i];
+        sb_puts(sb, "    ");
+        text(sb, v->record->id);
+        sb_puts(sb, "  ");
+        text(sb, v->record->title);
+        sb_printf(sb, "  [%s] %s -> %s", v->record->type->name, v->old ? v->old : "(none)",
+                  v->new ? v->new : "(none)");
+        if (v->rule) sb_printf(sb, " (%s)", v->rule);
+        sb_putc(sb, '\n');
+    }
+    if (!d->all) sb_puts(sb, "  (bookkeeping fields left out; --all shows them)\n");
+    sb_putc(sb, '\n');
     const FieldChange *lists[] = {d->product, d->changes, d->support};
     size_t counts[] = {d->nproduct, d->nchanges, d->nsupport};
     const char *titles[] = {"Product changed", "Records changed", "Component support changed"};
@@ -220,9 +342,22 @@ static void write_text(StrBuf *sb, const Diff *d, const char *old_dir, const cha
             sb_putc(sb, ' ');
             text(sb, lists[l][i].field);
             sb_puts(sb, ": ");
-            text_value(sb, lists[l][i].old);
+            const FieldChange *c = &lists[l][i];
+            if (c->nplus || c->nminus) {
+                for (size_t k = 0; k < c->nplus; k++) {
+                    sb_puts(sb, k ? "; + " : "+ ");
+                    text_value(sb, c->plus[k]);
+                }
+                for (size_t k = 0; k < c->nminus; k++) {
+                    sb_puts(sb, k || c->nplus ? "; - " : "- ");
+                    text_value(sb, c->minus[k]);
+                }
+                sb_putc(sb, '\n');
+                continue;
+            }
+            text_value(sb, c->old);
             sb_puts(sb, " -> ");
-            text_value(sb, lists[l][i].new);
+            text_value(sb, c->new);
             sb_putc(sb, '\n');
         }
     }
@@ -272,13 +407,51 @@ static json_t *json_changes(const FieldChange *c, size_t n) {
         json_object_set_new(o, "field", json_str(c[i].field));
         json_object_set_new(o, "old", json_str(c[i].old));
         json_object_set_new(o, "new", json_str(c[i].new));
+        if (c[i].plus || c[i].minus) {
+            json_t *plus = json_array(), *minus = json_array();
+            for (size_t k = 0; k < c[i].nplus; k++)
+                json_array_append_new(plus, json_str(c[i].plus[k]));
+            for (size_t k = 0; k < c[i].nminus; k++)
+                json_array_append_new(minus, json_str(c[i].minus[k]));
+            json_object_set_new(o, "items_added", plus);
+            json_object_set_new(o, "items_removed", minus);
+        }
         json_array_append_new(a, o);
     }
     return a;
 }
 
-static void write_json(StrBuf *sb, const Diff *d, const char *old_dir, const char *new_dir) {
+static json_t *json_type_counts(const Schema *schema, const Record *const *r, size_t n) {
+    json_t *o = json_object();
+    for (size_t t = 0; t < schema->ntypes; t++) {
+        size_t k = 0;
+        for (size_t i = 0; i < n; i++)
+            k += strcmp(r[i]->type->name, schema->types[t].name) == 0;
+        if (k) json_object_set_new(o, schema->types[t].name, json_integer((json_int_t)k));
+    }
+    return o;
+}
+
+static void write_json(StrBuf *sb, const Diff *d, const Model *old, const Model *new,
+                       const char *old_dir, const char *new_dir) {
     json_t *root = json_object();
+    json_t *sum = json_object();
+    json_object_set_new(sum, "added", json_type_counts(new->schema, d->added, d->nadded));
+    json_object_set_new(sum, "removed", json_type_counts(old->schema, d->removed, d->nremoved));
+    json_object_set_new(sum, "changed", json_type_counts(new->schema, d->changed, d->nchanged));
+    json_object_set_new(sum, "bookkeeping_shown", json_boolean(d->all));
+    json_object_set_new(root, "summary", sum);
+    json_t *vs = json_array();
+    for (size_t i = 0; i < d->nverdicts; i++) {
+        json_t *v = json_object();
+        json_object_set_new(v, "id", json_str(d->verdicts[i].record->id));
+        json_object_set_new(v, "type", json_str(d->verdicts[i].record->type->name));
+        json_object_set_new(v, "old", json_str(d->verdicts[i].old));
+        json_object_set_new(v, "new", json_str(d->verdicts[i].new));
+        json_object_set_new(v, "rule", json_str(d->verdicts[i].rule));
+        json_array_append_new(vs, v);
+    }
+    json_object_set_new(root, "verdicts_changed", vs);
     json_object_set_new(root, "old", json_str(old_dir));
     json_object_set_new(root, "new", json_str(new_dir));
     json_object_set_new(root, "added", json_records(d->added, d->nadded));
@@ -343,15 +516,32 @@ static void html_changes(StrBuf *sb, const char *title, const FieldChange *c, si
         sb_puts(sb, "<p>None.</p>\n");
         return;
     }
-    sb_puts(sb,
-            "<table>\n<thead><tr><th scope=\"col\">Record</th><th scope=\"col\">Field</th>"
-            "<th scope=\"col\">Before</th><th scope=\"col\">After</th></tr></thead>\n<tbody>\n");
+    sb_puts(sb, "<table>\n<thead><tr><th scope=\"col\">Record</th><th scope=\"col\">Field</th>"
+                "<th scope=\"col\">Before (or items removed)</th><th scope=\"col\">After (or items "
+                "added)</th></tr></thead>\n<tbody>\n");
     for (size_t i = 0; i < n; i++) {
         sb_puts(sb, "<tr><td class=\"id\">");
         html(sb, c[i].id);
         sb_puts(sb, "</td><td>");
         html(sb, c[i].field);
-        sb_puts(sb, "</td><td>");
+        sb_puts(sb, "</td>");
+        if (c[i].nplus || c[i].nminus) {
+            sb_puts(sb, "<td>");
+            for (size_t k = 0; k < c[i].nminus; k++) {
+                sb_puts(sb, "<del>");
+                html(sb, c[i].minus[k]);
+                sb_puts(sb, "</del><br>");
+            }
+            sb_puts(sb, "</td><td>");
+            for (size_t k = 0; k < c[i].nplus; k++) {
+                sb_puts(sb, "<ins>");
+                html(sb, c[i].plus[k]);
+                sb_puts(sb, "</ins><br>");
+            }
+            sb_puts(sb, "</td></tr>\n");
+            continue;
+        }
+        sb_puts(sb, "<td>");
         html(sb, c[i].old ? c[i].old : "(absent)");
         sb_puts(sb, "</td><td>");
         html(sb, c[i].new ? c[i].new : "(absent)");
@@ -360,8 +550,8 @@ static void html_changes(StrBuf *sb, const char *title, const FieldChange *c, si
     sb_puts(sb, "</tbody>\n</table>\n");
 }
 
-static void write_html(StrBuf *sb, const Diff *d, const Model *new, const char *old_dir,
-                       const char *new_dir) {
+static void write_html(StrBuf *sb, const Diff *d, const Model *old, const Model *new,
+                       const char *old_dir, const char *new_dir) {
     sb_puts(sb, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta "
                 "charset=\"utf-8\">\n<title>Changes since the "
                 "last submission · ");
@@ -369,12 +559,12 @@ static void write_html(StrBuf *sb, const Diff *d, const Model *new, const char *
     sb_puts(sb,
             "</title>\n<style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem "
             "auto;padding:0 "
-            "1rem;line-height:1.5}table{border-collapse:collapse;width:100%}td,th{border:1px solid "
-            "#c9d1da;"
-            "padding:.3rem "
-            ".5rem;text-align:left;vertical-align:top}.id{font-family:monospace;font-weight:600;"
-            "white-space:nowrap}</style>\n</head>\n<body>\n<h1>Changes since the last "
-            "submission</h1>\n<p>");
+            "1rem;line-height:1.5}table{border-collapse:collapse;width:100%;table-layout:fixed}"
+            "td,th{border:1px solid #c9d1da;padding:.3rem .5rem;text-align:left;vertical-align:"
+            "top;overflow-wrap:anywhere}th:nth-child(1){width:14rem}th:nth-child(2){width:9rem}"
+            "del{background:#fde7e7}ins{background:#e3f6e3;text-decoration:none}"
+            ".id{font-family:monospace;font-weight:600}</style>\n</head>\n<body>\n<h1>Changes "
+            "since the last submission</h1>\n<p>");
     html(sb, new->product.name);
     if (new->product.version) {
         sb_putc(sb, ' ');
@@ -384,7 +574,46 @@ static void write_html(StrBuf *sb, const Diff *d, const Model *new, const char *
     html(sb, old_dir);
     sb_puts(sb, "</code> compared with <code>");
     html(sb, new_dir);
-    sb_puts(sb, "</code>.</p>\n");
+    sb_puts(sb, "</code>.</p>\n<h2>Summary</h2>\n<ul>\n<li>Added: ");
+    StrBuf t;
+    sb_init(&t);
+    type_counts(&t, new->schema, d->added, d->nadded);
+    sb_puts(&t, "</li>\n<li>Removed: ");
+    type_counts(&t, old->schema, d->removed, d->nremoved);
+    sb_puts(&t, "</li>\n<li>Changed: ");
+    type_counts(&t, new->schema, d->changed, d->nchanged);
+    sb_append(sb, t.data, t.len); /* counts and type names from the schema: no markup */
+    sb_free(&t);
+    sb_printf(sb, "</li>\n<li>Verdicts changed: %zu</li>\n</ul>\n", d->nverdicts);
+    if (d->nverdicts) {
+        sb_puts(sb, "<table>\n<thead><tr><th scope=\"col\">Record</th><th scope=\"col\">Type</th>"
+                    "<th scope=\"col\">Before</th><th scope=\"col\">After</th></tr></thead>\n"
+                    "<tbody>\n");
+        for (size_t i = 0; i < d->nverdicts; i++) {
+            const VerdictChange *v = &d->verdicts[i];
+            sb_puts(sb, "<tr><td><span class=\"id\">");
+            html(sb, v->record->id);
+            sb_puts(sb, "</span> ");
+            html(sb, v->record->title);
+            sb_puts(sb, "</td><td>");
+            html(sb, v->record->type->name);
+            sb_puts(sb, "</td><td>");
+            html(sb, v->old ? v->old : "(none)");
+            sb_puts(sb, "</td><td>");
+            html(sb, v->new ? v->new : "(none)");
+            if (v->rule) {
+                sb_puts(sb, " (");
+                html(sb, v->rule);
+                sb_putc(sb, ')');
+            }
+            sb_puts(sb, "</td></tr>\n");
+        }
+        sb_puts(sb, "</tbody>\n</table>\n");
+    }
+    if (!d->all)
+        sb_puts(sb,
+                "<p>Bookkeeping fields (which SBOM file, which line, when a tool wrote it, "
+                "what is derived) are left out; <code>dossier diff --all</code> shows them.</p>\n");
     html_changes(sb, "Product", d->product, d->nproduct);
     html_records(sb, "Records added", d->added, d->nadded);
     html_records(sb, "Records removed", d->removed, d->nremoved);
@@ -404,19 +633,19 @@ static void write_html(StrBuf *sb, const Diff *d, const Model *new, const char *
 }
 
 bool diff_write(StrBuf *sb, const Model *old, const Model *new, const char *format,
-                const char *old_dir, const char *new_dir, bool *changed) {
+                const char *old_dir, const char *new_dir, bool all, bool *changed) {
     Arena a;
     arena_init(&a);
-    Diff d = {.a = &a};
+    Diff d = {.a = &a, .all = all};
     diff_models(&d, old, new);
     *changed = d.nadded || d.nremoved || d.nchanges || d.nproduct;
     bool ok = true;
     if (!format || strcmp(format, "text") == 0)
-        write_text(sb, &d, old_dir, new_dir);
+        write_text(sb, &d, old, new, old_dir, new_dir);
     else if (strcmp(format, "json") == 0)
-        write_json(sb, &d, old_dir, new_dir);
+        write_json(sb, &d, old, new, old_dir, new_dir);
     else if (strcmp(format, "html") == 0)
-        write_html(sb, &d, new, old_dir, new_dir);
+        write_html(sb, &d, old, new, old_dir, new_dir);
     else
         ok = false;
     arena_free(&a);

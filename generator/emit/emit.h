@@ -106,11 +106,12 @@ int bundle_verify(const char *path, const char *pubkey);
  * would land outside dir or a name given twice. False after a message on
  * stderr; what was written is left for the caller to remove with dir. */
 bool bundle_unpack(const char *zip, const char *dir);
-/* diff.c: `dossier diff`: appends what changed from old to new to sb as
- * format "text", "json" or "html" (false for any other format); *changed
- * tells whether records or product facts differ. */
+/* diff.c: `dossier diff`: appends what changed from old to new (both
+ * checked: their verdicts are compared) to sb as format "text", "json" or
+ * "html" (false for any other format); all compares the bookkeeping fields
+ * too; *changed tells whether records or product facts differ. */
 bool diff_write(StrBuf *sb, const Model *old, const Model *new, const char *format,
-                const char *old_dir, const char *new_dir, bool *changed);
+                const char *old_dir, const char *new_dir, bool all, bool *changed);
 
 /* Every output, in the order they are built. */
 extern const OutputDef output_table[];

@@ -468,8 +468,8 @@ static const char *case_title(Arena *a, const char *name) {
     char *out = arena_alloc(a, n + 1);
     size_t k = 0;
     const char *p = name;
-    if (strncasecmp(p, "test", 4) == 0 && (p[4] == '_' || p[4] == '-' || p[4] == ' ' ||
-                                           (p[4] >= 'A' && p[4] <= 'Z')))
+    if (strncasecmp(p, "test", 4) == 0 &&
+        (p[4] == '_' || p[4] == '-' || p[4] == ' ' || (p[4] >= 'A' && p[4] <= 'Z')))
         p += 4;
     while (*p) {
         size_t w = strcspn(p, "_- .\t\r\n");

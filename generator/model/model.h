@@ -57,6 +57,7 @@ typedef struct FieldDef {
     FieldKind kind;
     bool required;
     bool internal;       /* never reaches a public output */
+    bool bookkeeping;    /* where a value came from, or derived: diff shows it only with --all */
     const char *doc;     /* one sentence for the record reference */
     const char **values; /* FK_ENUM: allowed values */
     size_t nvalues;

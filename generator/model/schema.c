@@ -84,6 +84,8 @@ static bool read_field(Arena *a, Diag *d, const char *path, xmlNode *n, FieldDef
     f->required = req && strcmp(req, "true") == 0;
     char *internal = attr(a, n, "internal");
     f->internal = internal && strcmp(internal, "true") == 0;
+    char *bookkeeping = attr(a, n, "bookkeeping");
+    f->bookkeeping = bookkeeping && strcmp(bookkeeping, "true") == 0;
     f->doc = attr(a, n, "doc");
     f->pattern = attr(a, n, "pattern");
     f->inverse = attr(a, n, "inverse");

@@ -89,3 +89,37 @@ expect_exit "diff of a folder without dossier.xml exits 2" 2 "$DOSSIER" diff "$T
 expect_grep "diff names the folder without dossier.xml" "holds no dossier.xml" "$TMP/out"
 "$DOSSIER" build -q "$ROOT/examples/minimal" -o "$TMP/out-a" >/dev/null 2>&1
 expect_exit "diff of two build output folders of the same dossier finds nothing" 0 "$DOSSIER" diff "$TMP/out-a" "$TMP/out-a"
+
+# a summary first, list fields as items, verdicts that changed
+expect_grep "text: a summary first" "Summary" "$TMP/diff.txt"
+expect_grep "text: changes counted per type" "changed: 5 (2 threats, 2 components, 1 vulnerability)" "$TMP/diff.txt"
+expect_grep "text: a list field as the items added and removed" "depends_on: + CMP-freertos-kernel-10.5.1; - CMP-freertos-kernel-10.4.6" "$TMP/diff.txt"
+copy_example infusion-pump failing
+python3 - "$TMP/failing" <<'PY'
+import re, sys, pathlib
+p = pathlib.Path(sys.argv[1]) / "tests/TST-024.md"
+s = p.read_text()
+p.write_text(s.replace("results:\n", "results:\n  - date: 2025-10-05\n    result: fail\n    release: 3.2.0\n", 1))
+PY
+expect_exit "diff after a test failed exits 1" 1 "$DOSSIER" diff "$NEW" "$TMP/failing"
+expect_grep "the control that became unverified is in the summary" "CTL-031  Signed firmware update packages  [control] verified -> " "$TMP/out"
+expect_grep "the test's verdict changed too" "TST-024  Signed packages and anti-rollback  [test] pass -> fail" "$TMP/out"
+expect_exit "diff --format json after a test failed" 1 "$DOSSIER" diff "$NEW" "$TMP/failing" --format json
+if command -v jq >/dev/null 2>&1; then
+    check "json: verdicts_changed names the control and its rule" jq -e '[.verdicts_changed[] | select(.id == "CTL-031" and .old == "verified" and (.rule | type) == "string")] | length == 1' "$TMP/out"
+    check "json: the summary counts the changed test" jq -e '.summary.changed.test == 1' "$TMP/out"
+else
+    skip "json: verdicts_changed names the control and its rule" "jq is not installed"
+    skip "json: the summary counts the changed test" "jq is not installed"
+fi
+# bookkeeping: a renamed SBOM file changes where components came from, nothing else
+copy_example infusion-pump renamed
+mv "$TMP/renamed/sbom/pump-firmware.cdx.json" "$TMP/renamed/sbom/pump-firmware-3.2.0.cdx.json"
+expect_exit "a renamed SBOM file is no change" 0 "$DOSSIER" diff "$NEW" "$TMP/renamed"
+expect_grep "no record changed" "changed: 0" "$TMP/out"
+expect_exit "with --all it is" 1 "$DOSSIER" diff "$NEW" "$TMP/renamed" --all
+expect_grep "--all shows where components came from" "sboms: + sbom/pump-firmware-3.2.0.cdx.json; - sbom/pump-firmware.cdx.json" "$TMP/out"
+expect_exit "--all applies to diff only" 2 "$DOSSIER" check "$NEW" --all
+expect_exit "html after a test failed" 1 "$DOSSIER" diff "$NEW" "$TMP/failing" --format html
+expect_grep "html: long values wrap" "overflow-wrap:anywhere" "$TMP/out"
+expect_grep "html: the verdicts that changed" "<h2>Summary</h2>" "$TMP/out"
