@@ -57,6 +57,7 @@ typedef struct Options {
     long depth;      /* trace --depth: links followed from the record, 0 = the default */
     bool down, up;   /* trace --down / --up: one direction only */
     bool all;        /* diff --all: the bookkeeping fields too */
+    long port;       /* serve --port, -1 when not given */
     bool trace_json; /* trace --format json */
 } Options;
 
@@ -80,6 +81,7 @@ typedef enum OptId {
     OPT_MIN_COVERAGE,
     OPT_JOBS,
     OPT_DEPTH,
+    OPT_PORT,
     /* flags without a value */
     OPT_QUIET,
     OPT_VERBOSE,
@@ -107,7 +109,10 @@ static const OptDef options[] = {
      "diff: text, json or html; trace: text or json"},
     {"--fail-on", NULL, "LEVEL", OPT_FAIL_ON, "check build",
      "error, warning, note or none: the lowest severity that fails\n(default error)"},
-    {"--output", "-o", "DIR", OPT_OUTPUT, "build", "the output folder (default output/<name>)"},
+    {"--output", "-o", "DIR", OPT_OUTPUT, "build serve",
+     "the output folder (default output/<name>)"},
+    {"--port", NULL, "N", OPT_PORT, "serve",
+     "the port on 127.0.0.1 (default 8000; 0: any free one)"},
     {"--only", NULL, "LIST", OPT_ONLY, "build",
      "the outputs to build, comma-separated (default: all)"},
     {"--min-support-coverage", NULL, "PCT", OPT_MIN_COVERAGE, "check build",
@@ -134,7 +139,7 @@ static const OptDef options[] = {
     {"--period", NULL, "FROM..TO", OPT_PERIOD, "build",
      "the postmarket report's period, both days included\n"
      "(default: the 365 days up to the build date)"},
-    {"--jobs", "-j", "N", OPT_JOBS, "check build",
+    {"--jobs", "-j", "N", OPT_JOBS, "check build serve",
      "processes that parse the records' prose and render the\n"
      "outputs, all at once (default: one per CPU, at most 8); the\n"
      "findings and the output are the same whatever N"},
@@ -165,6 +170,7 @@ static int cmd_schema(const Options *o);
 static int cmd_rules(const Options *o);
 static int cmd_diff(const Options *o);
 static int cmd_verify(const Options *o);
+static int cmd_serve(const Options *o);
 
 /* The commands: what `dossier --help` lists and `dossier COMMAND --help`
  * explains, with an example. */
@@ -199,6 +205,15 @@ static const Command commands[] = {
      "gives the record's state as the check stage judged it, and the findings\n"
      "on the record follow.",
      "dossier trace THR-010 examples/infusion-pump --depth 2"},
+    {"serve", cmd_serve, "serve [DIR] [-o OUT]",
+     "build, serve the output on 127.0.0.1 and build again on every\nchange, reloading the open "
+     "pages",
+     "The preview loop: builds DIR into OUT as build does (findings do not stop\n"
+     "it), serves OUT on http://127.0.0.1:PORT/ and watches DIR. After every\n"
+     "change it builds again; the open pages reload and show the findings in a\n"
+     "banner. A build that fails keeps the last good output served and the\n"
+     "banner shows why. Ctrl-C stops it.",
+     "dossier serve examples/minimal --port 8000"},
     {"new", cmd_new, "new DIR", "write a small valid dossier to start from",
      "Copies the minimal example into DIR, which must not exist.",
      "dossier new my-device && dossier check my-device"},
@@ -414,6 +429,8 @@ static bool set_value_option(Options *o, OptId id, const char *flag, const char 
         return number_arg(flag, val, 1, 64, &o->jobs);
     case OPT_DEPTH:
         return number_arg(flag, val, 1, 64, &o->depth);
+    case OPT_PORT:
+        return number_arg(flag, val, 0, 65535, &o->port);
     case OPT_QUIET:
         o->verbosity = 0;
         return true;
@@ -468,6 +485,7 @@ static bool parse_args(int argc, char **argv, Options *o) {
     o->fail_on = SEV_ERROR;
     o->verbosity = 1;
     o->min_coverage = -1;
+    o->port = -1;
     const char *positional[2] = {NULL, NULL};
     size_t npos = 0;
     for (int i = 2; i < argc; i++) {
@@ -1073,6 +1091,21 @@ static int cmd_diff(const Options *o) {
 
 static int cmd_verify(const Options *o) {
     return bundle_verify(o->dir, o->pubkey);
+}
+
+static int cmd_serve(const Options *o) {
+    Arena a;
+    arena_init(&a);
+    if (!fs_is_dir(o->dir)) {
+        fprintf(stderr, "dossier: %s is not a dossier folder\n", text_printable(&a, o->dir));
+        arena_free(&a);
+        return EXIT_USAGE;
+    }
+    PreviewOptions po = {o->dir, o->out ? o->out : default_output(&a, o->dir),
+                         o->port >= 0 ? o->port : 8000, o->jobs, o->verbosity};
+    int rc = preview_run(&po);
+    arena_free(&a);
+    return rc;
 }
 
 int main(int argc, char **argv) {

@@ -176,4 +176,19 @@ typedef struct TraceOptions {
 void trace_write(StrBuf *sb, Arena *a, const Model *m, const Diag *d, const Record *r,
                  const TraceOptions *o);
 
+/* ---- preview.c (emit/): dossier serve ---- */
+
+typedef struct PreviewOptions {
+    const char *dir; /* the dossier */
+    const char *out; /* the output folder every build writes */
+    long port;       /* on 127.0.0.1; 0: any free one */
+    long jobs;       /* --jobs for each build, 0: its default */
+    int verbosity;   /* 0 quiet, 1 a line per build */
+} PreviewOptions;
+
+/* Builds, serves and rebuilds on every change until SIGINT, SIGTERM or
+ * SIGHUP; then EXIT_CLEAN. EXIT_USAGE (after a message) when it cannot
+ * start: no port, no folder to watch, the output folder refused. */
+int preview_run(const PreviewOptions *o);
+
 #endif

@@ -34,3 +34,23 @@ sed -n 's/^\(ok\|not ok\|skip\) \(.*\)$/\1 browser: \2/p' "$TMP/checks"
 if [ $rc -ne 0 ] && ! grep -q '^not ok' "$TMP/checks"; then
     fail "site_check.mjs ran" "exit $rc" "$(tail -5 "$TMP/checks")"
 fi
+
+# dossier serve seen from the browser: reload on an edit, the banner's findings and errors
+copy_example minimal live
+"$DOSSIER" serve "$TMP/live" -o "$TMP/live-out" --port 0 >"$TMP/serve.out" 2>"$TMP/serve.err" &
+pid=$!
+i=0
+while [ $i -lt 600 ] && ! grep -q '^dossier serve: http://' "$TMP/serve.out"; do sleep 0.1; i=$((i + 1)); done
+base=$(sed -n 's|^dossier serve: \(http://127\.0\.0\.1:[0-9]*\)/.*|\1|p' "$TMP/serve.out")
+if [ -z "$base" ]; then
+    fail "browser: serve starts" "$(cat "$TMP/serve.out" "$TMP/serve.err")"
+else
+    DOSSIER_CHROMIUM="$engine" node "$BROWSER/serve_check.mjs" "$TMP/live" "$base" >"$TMP/serve-checks" 2>&1
+    rc=$?
+    sed -n 's/^\(ok\|not ok\|skip\) \(.*\)$/\1 browser: \2/p' "$TMP/serve-checks"
+    if [ $rc -ne 0 ] && ! grep -q '^not ok' "$TMP/serve-checks"; then
+        fail "serve_check.mjs ran" "exit $rc" "$(tail -5 "$TMP/serve-checks")"
+    fi
+fi
+kill -INT "$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
