@@ -32,6 +32,19 @@ if command -v xmllint >/dev/null 2>&1; then
 else
     skip "feed: well-formed XML" "xmllint not installed"
 fi
+expect_grep "feed: it names itself (rel=self)" '<link rel="self" type="application/atom+xml" href="feed.atom"/>' "$out/public/advisories/feed.atom"
+if python3 - "$out/public/advisories/feed.atom" <<'PY'
+import os, sys, xml.etree.ElementTree as ET
+feed = sys.argv[1]
+bad = []
+for link in ET.parse(feed).iter("{http://www.w3.org/2005/Atom}link"):
+    target = os.path.normpath(os.path.join(os.path.dirname(feed), link.get("href")))
+    if not os.path.isfile(target):
+        bad.append(link.get("href"))
+print(" ".join(bad))
+sys.exit(1 if bad else 0)
+PY
+then ok "feed: every link resolves to a file of the output"; else fail "feed: every link resolves to a file of the output" "broken links, see above"; fi
 expect_grep "feed: an entry per advisory" "<id>tag:www.norvale.example,2024-10-30:ADV-2024-002</id>" "$out/public/advisories/feed.atom"
 
 # The provider folder (CSAF 2.0 section 7, requirements 11 to 14 and 18).
