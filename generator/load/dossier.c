@@ -310,6 +310,26 @@ static bool ends_with(const char *s, const char *suffix) {
     return n >= k && strcmp(s + n - k, suffix) == 0;
 }
 
+/* The SPDX licence IDs of the installation (sorted in the file); without
+ * the file every licence is written as a name. */
+static void load_license_ids(Model *m, const char *path) {
+    char *data;
+    size_t len;
+    if (!fs_read(path, 1 << 20, &data, &len)) return;
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++)
+        n += data[i] == '\n';
+    m->spdx_ids = arena_alloc(m->arena, (n + 1) * sizeof *m->spdx_ids);
+    for (char *line = data, *end = data + len; line < end;) {
+        char *nl = memchr(line, '\n', (size_t)(end - line));
+        size_t ll = nl ? (size_t)(nl - line) : (size_t)(end - line);
+        if (ll && line[0] != '#' && m->nspdx_ids < n + 1)
+            m->spdx_ids[m->nspdx_ids++] = arena_strndup(m->arena, line, ll);
+        line += ll + 1;
+    }
+    free(data);
+}
+
 bool load_dossier(Model *m, Diag *d, const LoadOptions *o) {
     if (!fs_is_dir(m->root)) {
         diag_add(d, SEV_ERROR, (SrcLoc){m->root, 0, 0}, "file-read", NULL, "not a dossier folder");
@@ -317,6 +337,7 @@ bool load_dossier(Model *m, Diag *d, const LoadOptions *o) {
     }
     xmlInitParser();
     Arena *a = m->arena;
+    load_license_ids(m, fs_join(a, o->schema_dir, "spdx-license-ids.txt"));
     xmlSchema *dossier_xsd = xml_schema_load(fs_join(a, o->schema_dir, "dossier.xsd"));
     xmlSchema *records_xsd = NULL; /* compiled when the first XML record file is met */
     if (!dossier_xsd) {

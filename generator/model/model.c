@@ -4,6 +4,7 @@
  * built, everything sorted. Part of model/. */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "model.h"
 
@@ -43,6 +44,24 @@ void model_unloaded(Model *m, const Diag *d, size_t first, const char *path) {
         (Unloaded){arena_strndup(m->arena, base, n),
                    {arena_strdup(m->arena, path), f->loc.line, f->loc.col},
                    arena_strdup(m->arena, f->rule)};
+}
+
+static int cmp_license(const void *key, const void *item) {
+    return strcasecmp((const char *)key, *(const char *const *)item);
+}
+
+const char *model_license_kind(const Model *m, const char *s, const char **canon) {
+    *canon = s;
+    if (!s || !*s) return "name";
+    if (s[0] == '(' || strstr(s, " AND ") || strstr(s, " OR ") || strstr(s, " WITH ") ||
+        strstr(s, " and ") || strstr(s, " or ") || strstr(s, " with "))
+        return "expression";
+    const char *const *hit =
+        m->nspdx_ids ? bsearch(s, m->spdx_ids, m->nspdx_ids, sizeof *m->spdx_ids, cmp_license)
+                     : NULL;
+    if (!hit) return "name";
+    *canon = *hit;
+    return "id";
 }
 
 const Unloaded *model_find_unloaded(const Model *m, const char *id) {

@@ -233,9 +233,11 @@ typedef struct Model {
     SourceFile *sources; /* every regular file below root (hidden ones and links left out), sorted
                             by path */
     size_t nsources;
-    bool product_broken; /* dossier.xml did not load (or is not valid): the rules, which
-                            all read it, do not run, so its own error stands alone */
-    Unloaded *unloaded;  /* in load order; few */
+    bool product_broken;   /* dossier.xml did not load (or is not valid): the rules, which
+                              all read it, do not run, so its own error stands alone */
+    const char **spdx_ids; /* schemas/spdx-license-ids.txt, sorted without regard to case */
+    size_t nspdx_ids;
+    Unloaded *unloaded; /* in load order; few */
     size_t nunloaded, unloaded_cap;
 } Model;
 
@@ -251,6 +253,10 @@ Record *model_find(const Model *m, const char *id);
  * d's findings from index first on; the ID is the file name's stem when it
  * has the shape of one. */
 void model_unloaded(Model *m, const Diag *d, size_t first, const char *path);
+/* What a licence string of a component is: "id" (an SPDX licence ID; *canon
+ * its spelling in the list), "expression" (SPDX operators or parentheses)
+ * or "name" (anything else, LicenseRef- included). */
+const char *model_license_kind(const Model *m, const char *s, const char **canon);
 /* The file that would have held id, when it did not load; else NULL. */
 const Unloaded *model_find_unloaded(const Model *m, const char *id);
 /* The dossier file at path (relative to the root), or NULL when the load

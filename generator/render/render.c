@@ -186,6 +186,15 @@ bool render_in_shard(const Renderer *r, const char *path, size_t plen) {
  * an output that allows it is rendered by N processes, each writing the
  * paths of its shard; write() skips the others, and a main.lua that asks
  * first skips rendering them too. */
+/* license(s): "id", "expression" or "name", and the text to write (an
+ * ID in the SPDX list's spelling). */
+static int f_license(lua_State *L) {
+    const char *s = luaL_checkstring(L, 1), *canon;
+    lua_pushstring(L, model_license_kind(renderer_of(L)->model, s, &canon));
+    lua_pushstring(L, canon);
+    return 2;
+}
+
 static int f_this_shard(lua_State *L) {
     size_t plen;
     const char *path = luaL_checklstring(L, 1, &plen);
@@ -258,11 +267,17 @@ static int f_whitepaper(lua_State *L) {
 }
 
 static const luaL_Reg helpers[] = {
-    {"whitepaper", f_whitepaper}, {"relurl", f_relurl},
-    {"page_of", f_page_of},       {"href", f_href},
-    {"write", f_write},           {"is_record", f_is_record},
-    {"is_array", f_is_array},     {"name_uuid", f_name_uuid},
-    {"this_shard", f_this_shard}, {NULL, NULL},
+    {"whitepaper", f_whitepaper},
+    {"relurl", f_relurl},
+    {"page_of", f_page_of},
+    {"href", f_href},
+    {"write", f_write},
+    {"is_record", f_is_record},
+    {"is_array", f_is_array},
+    {"name_uuid", f_name_uuid},
+    {"this_shard", f_this_shard},
+    {"license", f_license},
+    {NULL, NULL},
 };
 
 /* ---- entry points ------------------------------------------------------------------ */

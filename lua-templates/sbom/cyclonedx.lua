@@ -16,7 +16,11 @@ M.spec = "1.6"
 local types = {
   application = true, framework = true, library = true, container = true, platform = true,
   ["operating-system"] = true, device = true, ["device-driver"] = true, firmware = true, file = true,
+  ["machine-learning-model"] = true, data = true, ["cryptographic-asset"] = true,
 }
+-- SPDX 2.3 primaryPackagePurpose values (as the loader writes them) that
+-- CycloneDX names otherwise; any other unknown kind is written as library.
+local spdx_purposes = { source = "file", archive = "file", install = "application", other = "library" }
 -- dossier's VEX states and justifications in CycloneDX's words.
 local states = { not_affected = "not_affected", affected = "exploitable", fixed = "resolved",
   under_investigation = "in_triage" }
@@ -85,13 +89,41 @@ local function visible(r)
 end
 M.visible = visible
 
+-- A component's licences as CycloneDX has them: a known SPDX ID as an id,
+-- any other text as a name; an SPDX expression as the one expression of
+-- the list (CycloneDX takes one expression, or licences, not both: several
+-- expressions and IDs are joined with AND; a name beside an expression is
+-- kept as a name, and the expression then too, as text).
+function M.licenses(list)
+  local out, exprs, names, seen = {}, {}, {}, {}
+  for _, l in ipairs(list or {}) do
+    local kind, text = license(l)
+    if not seen[text] then
+      seen[text] = true
+      if kind == "expression" then exprs[#exprs + 1] = text
+      elseif kind == "id" then out[#out + 1] = { license = { id = text } }
+      else names[#names + 1] = text end
+    end
+  end
+  if #exprs > 0 and #names == 0 then
+    if #exprs == 1 and #out == 0 then return { { expression = exprs[1] } } end
+    local parts = {}
+    for _, e in ipairs(exprs) do parts[#parts + 1] = "(" .. e .. ")" end
+    for _, o in ipairs(out) do parts[#parts + 1] = o.license.id end
+    return { { expression = table.concat(parts, " AND ") } }
+  end
+  for _, e in ipairs(exprs) do names[#names + 1] = e end
+  for _, n in ipairs(names) do out[#out + 1] = { license = { name = n } } end
+  return out
+end
+
 local function component(c)
   local f = visible(c)
   local hashes, licenses = {}, {}
   for _, h in ipairs(f.hashes or {}) do hashes[#hashes + 1] = hash(h) end
-  for _, l in ipairs(f.licenses or {}) do licenses[#licenses + 1] = { license = { name = l } } end
+  licenses = M.licenses(f.licenses)
   return {
-    ["bom-ref"] = c.id, type = types[f.kind or ""] and f.kind or "library",
+    ["bom-ref"] = c.id, type = types[f.kind or ""] and f.kind or spdx_purposes[f.kind or ""] or "library",
     name = f.name or c.id, version = f.version, group = f.group, purl = f.purl, cpe = f.cpe,
     supplier = f.supplier and { name = f.supplier } or nil,
     hashes = nonempty(hashes), licenses = nonempty(licenses), properties = nonempty(support_props(f)),

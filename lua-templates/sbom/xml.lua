@@ -58,9 +58,13 @@ local function component(indent, c)
   if c.licenses then
     open(i, "licenses")
     for _, l in ipairs(c.licenses) do
-      open(i .. "  ", "license")
-      leaf(i .. "    ", "name", l.license.name)
-      close(i .. "  ", "license")
+      if l.expression then
+        leaf(i .. "  ", "expression", l.expression)
+      else
+        open(i .. "  ", "license")
+        if l.license.id then leaf(i .. "    ", "id", l.license.id) else leaf(i .. "    ", "name", l.license.name) end
+        close(i .. "  ", "license")
+      end
     end
     close(i, "licenses")
   end
