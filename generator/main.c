@@ -813,6 +813,7 @@ static int cmd_build(const Options *o) {
         .max_output = (size_t)o->max_output * 1024 * 1024,
         .period = o->period ? o->period : default_period(&run.arena, run.model.build_date),
         .pdf = o->pdf,
+        .version = DOSSIER_VERSION,
     };
     EmitOptions eo = {.dossier_dir = o->dir, .sign_key = o->sign};
     Renderer *renderer = NULL;

@@ -305,6 +305,8 @@ static int run_protected(lua_State *L) {
     lua_setfield(L, -2, "period");
     lua_pushboolean(L, r->opts.pdf); /* build --pdf: each document gets a PDF beside it */
     lua_setfield(L, -2, "pdf");
+    lua_pushstring(L, r->opts.version ? r->opts.version : ""); /* the tool's, for SBOM tools */
+    lua_setfield(L, -2, "dossier_version");
     lua_pop(L, 1);
     template_push_main(L, r->output);
     lua_call(L, 0, 0);

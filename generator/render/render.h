@@ -23,8 +23,9 @@ typedef struct RenderOptions {
     size_t max_document;           /* bytes of one file write() writes; 0 = default (128 MiB) */
     size_t max_output;             /* bytes write() writes in all, over every output of
                                       the Renderer (a build); 0 = default (1 GiB) */
-    const char *period; /* build --period FROM..TO (checked), templates' `period`; NULL: "" */
-    bool pdf;           /* build --pdf: the documents will also be PDFs (templates' `pdf`) */
+    const char *period;  /* build --period FROM..TO (checked), templates' `period`; NULL: "" */
+    bool pdf;            /* build --pdf: the documents will also be PDFs (templates' `pdf`) */
+    const char *version; /* dossier's version (templates' `dossier_version`); NULL: "" */
 } RenderOptions;
 
 /* Renders one output of m (with the findings in d) into o. Returns

@@ -1,8 +1,10 @@
 -- csaf/json.lua: a small JSON writer for the CSAF documents: plain Lua
 -- tables in, text out, object keys sorted (pairs is sorted in the sandbox),
 -- two-space indentation. A table with an element 1 is an array; build empty
--- arrays and objects never (CSAF wants them left out).
+-- arrays and objects never (CSAF wants them left out), except M.EMPTY_ARRAY,
+-- written [] (a CycloneDX leaf's dependsOn).
 local M = {}
+M.EMPTY_ARRAY = {}
 
 local function encode(v, out, indent)
   local t = type(v)
@@ -15,7 +17,9 @@ local function encode(v, out, indent)
     out[#out + 1] = v and "true" or "false"
   elseif t == "table" then
     local inner = indent .. "  "
-    if v[1] ~= nil then
+    if v == M.EMPTY_ARRAY then
+      out[#out + 1] = "[]"
+    elseif v[1] ~= nil then
       out[#out + 1] = "[\n"
       for i, item in ipairs(v) do
         out[#out + 1] = inner

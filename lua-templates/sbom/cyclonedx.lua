@@ -10,6 +10,7 @@
 -- back. The serial number comes from the product's name and version, the
 -- timestamp is the build date: the same dossier gives the same bytes.
 local M = {}
+local json = import("csaf/json.lua")
 
 M.spec = "1.6"
 
@@ -68,8 +69,13 @@ local function support_props(f)
     prop(props, "cdx:fda:end-of-support-date", eos)
   end
   if f.support_reason then
-    if f.support == "unknown" then prop(props, "cdx:fda:justification", "level-of-support: " .. f.support_reason) end
-    if eos == "unknown" then prop(props, "cdx:fda:justification", "end-of-support-date: " .. f.support_reason) end
+    -- "<property-name>: <reason>", the property named in full (the taxonomy's cdx:fda)
+    if f.support == "unknown" then
+      prop(props, "cdx:fda:justification", "cdx:fda:level-of-support: " .. f.support_reason)
+    end
+    if eos == "unknown" then
+      prop(props, "cdx:fda:justification", "cdx:fda:end-of-support-date: " .. f.support_reason)
+    end
   end
   local plan = f.eos_plan
   if plan then
@@ -198,7 +204,8 @@ function M.bom()
     for _, d in ipairs(c.rel.depends_on) do
       if refs[d.id] then on[#on + 1] = d.id; depended[d.id] = true end
     end
-    deps[#deps + 1] = { ref = c.id, dependsOn = nonempty(on) }
+    -- a leaf says so (dependsOn: []), as some consumers require
+    deps[#deps + 1] = { ref = c.id, dependsOn = nonempty(on) or json.EMPTY_ARRAY }
   end
   -- The device holds every component nothing else in it depends on.
   local top = {}
@@ -215,7 +222,7 @@ function M.bom()
     serialNumber = name_uuid("dossier sbom\0" .. (p.manufacturer or "") .. "\0" .. name .. "\0" .. (version or "")),
     metadata = {
       timestamp = model.build_date .. "T00:00:00Z",
-      tools = { components = { { type = "application", name = "dossier" } } },
+      tools = { components = { { type = "application", name = "dossier", version = dossier_version ~= "" and dossier_version or nil } } },
       component = { ["bom-ref"] = "device", type = "device", name = name, version = version,
                     manufacturer = maker, description = p.description and text_one_line(p.description) or nil },
       manufacturer = maker, supplier = maker,

@@ -151,7 +151,7 @@ function M.encode(bom)
   end
   open("  ", "dependencies")
   for _, d in ipairs(bom.dependencies) do
-    if d.dependsOn then
+    if d.dependsOn and d.dependsOn[1] then
       open("    ", "dependency", { { "ref", d.ref } })
       for _, on in ipairs(d.dependsOn) do out[#out + 1] = '      <dependency ref="' .. text(on) .. '"/>\n' end
       close("    ", "dependency")

@@ -113,3 +113,22 @@ if [ -f "$SHARED/reference/validators/cdx_json_validate.py" ] && [ -f "$CDX/bom-
 else
     skip "the JSON is valid against bom-1.6.schema.json" "no validator in $SHARED/reference/validators"
 fi
+
+# the rest of what consumers ask of the SBOM
+P="$TMP/pump/public/sbom/sbom.cdx.json"
+if python3 - "$P" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+deps = {x["ref"]: x for x in d["dependencies"]}
+leaves = [r for r, x in deps.items() if x.get("dependsOn") == []]
+ok = len(leaves) > 0 and all("dependsOn" in x for x in deps.values())
+sys.exit(0 if ok else 1)
+PY
+then ok "a leaf component's dependsOn is [] (every dependency says what it depends on)"; else fail "a leaf component's dependsOn is []" ""; fi
+if python3 -c 'import json,sys; t=json.load(open(sys.argv[1]))["metadata"]["tools"]["components"][0]; sys.exit(0 if t["name"]=="dossier" and t.get("version") else 1)' "$P"
+then ok "the tool entry has dossier's version"; else fail "the tool entry has dossier's version" ""; fi
+if python3 -c '
+import json,sys
+js=[p["value"] for c in json.load(open(sys.argv[1]))["components"] for p in c.get("properties",[]) if p["name"]=="cdx:fda:justification"]
+sys.exit(0 if js and all(v.startswith(("cdx:fda:level-of-support: ","cdx:fda:end-of-support-date: ")) for v in js) else 1)' "$P"
+then ok "cdx:fda:justification names the property in full"; else fail "cdx:fda:justification names the property in full" ""; fi

@@ -73,7 +73,7 @@ expect_grep "support: level in the FDA namespace" "prop arm-cmsis-core 5.6.0 cdx
 expect_grep "support: end of support as a lifecycle milestone" "prop arm-cmsis-core 5.6.0 cdx:lifecycle:milestone:endOfSupport 2027-12-31" "$TMP/facts"
 expect_grep "support: the FDA end-of-support date" "prop arm-cmsis-core 5.6.0 cdx:fda:end-of-support-date 2027-12-31" "$TMP/facts"
 expect_grep "support: a plan for a component past its end of support" "prop freertos-kernel 10.5.1 cdx:fda:update-or-replace-plan replace: Move the pump-control processo" "$TMP/facts"
-expect_grep "support: an unknown date carries its reason" "prop wpa_supplicant 2.10 cdx:fda:justification end-of-support-date: The hostap projec" "$TMP/facts"
+expect_grep "support: an unknown date carries its reason" "prop wpa_supplicant 2.10 cdx:fda:justification cdx:fda:end-of-support-date: The hostap" "$TMP/facts"
 expect_grep "VEX: state and justification" "vex CVE-2023-45853 not_affected code_not_present ['CMP-zlib-1.2.13']" "$TMP/facts"
 expect_grep "the device in the metadata" "device Norvale Cadence Infusion System 3.2.0" "$TMP/facts"
 
