@@ -78,7 +78,9 @@ local function advisory_vulnerability(adv, v, affected, fixed, tree, seen)
   out.title = v.title
   local text = v.body_markdown ~= "" and v.body_markdown or v.title
   out.notes = { { category = "description", title = "Vulnerability description", text = text } }
-  if v.fields.cwe then
+  if v.fields.cwe and v.fields.cwe_name then
+    out.cwe = { id = v.fields.cwe, name = v.fields.cwe_name }
+  elseif v.fields.cwe then -- the cwe field needs the entry's name: without it, a note
     out.notes[#out.notes + 1] = { category = "details", title = "Weakness", text = v.fields.cwe }
   end
   if v.fields.discovered then out.discovery_date = lib.timestamp(v.fields.discovered) end

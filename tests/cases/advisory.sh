@@ -32,6 +32,12 @@ if command -v xmllint >/dev/null 2>&1; then
 else
     skip "feed: well-formed XML" "xmllint not installed"
 fi
+if python3 - "$out/public/csaf/.well-known/csaf/white/2024/adv-2024-001.json" <<'PY'
+import json, sys
+v = json.load(open(sys.argv[1]))["vulnerabilities"][0]
+sys.exit(0 if v.get("cwe") == {"id": "CWE-364", "name": "Signal Handler Race Condition"} and not any(n.get("title") == "Weakness" for n in v["notes"]) else 1)
+PY
+then ok "csaf: the weakness in the cwe field, with its name"; else fail "csaf: the weakness in the cwe field, with its name" ""; fi
 expect_grep "feed: it names itself (rel=self)" '<link rel="self" type="application/atom+xml" href="feed.atom"/>' "$out/public/advisories/feed.atom"
 if python3 - "$out/public/advisories/feed.atom" <<'PY'
 import os, sys, xml.etree.ElementTree as ET
