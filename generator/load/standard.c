@@ -905,7 +905,11 @@ Record *std_sbom_ref(Standard *s, StdSbom *b, const char *ref, bool *subject) {
     }
     if (!b) return NULL;
     if (is_subject(b, ref)) {
+        /* the subject of a shipped SBOM is the device; that of a VEX document
+         * is when it names the device as dossier.xml or a shipped SBOM does */
         *subject = b->shipped;
+        for (size_t i = 0; !*subject && i < b->nsubject_names; i++)
+            *subject = std_device(s, b->subject_names[i]);
         return NULL;
     }
     StdComponent *c = by_ref(b, ref);

@@ -45,3 +45,27 @@ expect_grep "and names its vulnerability" "vulnerabilities CVE-2023-45853" "$TMP
 # a generated test's title is its case name in words, without the IDs it names
 "$DOSSIER" trace TST-tests.comms.test_ble-test_ctl_002_pairing_needs_front_panel "$ex" --depth 1 >"$TMP/gen-title" 2>&1
 expect_grep "a generated test's title is its case name in words" "TST-tests.comms.test_ble-test_ctl_002_pairing_needs_front_panel  Pairing needs front panel  [test:" "$TMP/gen-title"
+
+# a CycloneDX VEX document in vex/ whose subject is the device itself (as
+# dossier.xml names it): its statement about the device is attached, as the
+# same file in sbom/ would be, not dropped with a note
+copy_example minimal devvex
+mkdir -p "$TMP/devvex/vex"
+cat >"$TMP/devvex/vex/device.cdx.json" <<'JSON'
+{
+  "bomFormat": "CycloneDX",
+  "specVersion": "1.6",
+  "version": 1,
+  "metadata": {
+    "timestamp": "2025-10-21T09:00:00Z",
+    "component": { "bom-ref": "ect", "type": "device", "name": "Example Connected Thermometer", "version": "1.0.0" }
+  },
+  "vulnerabilities": [
+    { "id": "CVE-2021-44228", "analysis": { "state": "exploitable", "detail": "The device logs with a vulnerable Log4j." },
+      "affects": [ { "ref": "ect" } ] }
+  ]
+}
+JSON
+expect_exit "a VEX statement about the device in vex/ counts (exit 1: it needs assessing)" 1 "$DOSSIER" check "$TMP/devvex"
+expect_grep "it becomes the vulnerability to assess" "error: [vulnerability-assessment] CVE-2021-44228" "$TMP/out"
+if grep -q 'vex-unmatched' "$TMP/out"; then fail "it is not left unattached" "$(grep vex-unmatched "$TMP/out")"; else ok "it is not left unattached"; fi
