@@ -73,6 +73,9 @@ const Rule rule_table[] = {
     {"vex-format", SEV_ERROR, "load",
      "A VEX file is not OpenVEX (0.0.1 or 0.2.0), CSAF 2.0 or CycloneDX, or a statement lacks its "
      "vulnerability or status, or uses a status or justification its format does not define."},
+    {"scan-format", SEV_ERROR, "load",
+     "A file under scans/ is not a Grype, Trivy or OSV-Scanner JSON report or CISA's KEV "
+     "catalogue, or a finding in it lacks its vulnerability or package."},
     {"vex-unmatched", SEV_NOTE, "load",
      "A VEX statement names only products that no SBOM lists and no vulnerability record matches; "
      "it is not attached."},
@@ -200,6 +203,9 @@ const Rule rule_table[] = {
     {"vulnerability-assessment", SEV_ERROR, "check",
      "A vulnerability not marked not_affected lacks its exploitability, patient-harm severity or "
      "risk (controlled or uncontrolled)."},
+    {"vulnerability-kev", SEV_ERROR, "check",
+     "A vulnerability in CISA's Known Exploited Vulnerabilities catalogue (field kev) is neither "
+     "fixed, not affected nor a controlled risk."},
     {"vulnerability-unknown", SEV_WARNING, "check",
      "A vulnerability's exploitability, severity or risk is unknown, or its VEX state is "
      "under_investigation: an open assessment, never a silent pass."},

@@ -83,6 +83,15 @@ static void check_vulnerability(Check *c, const Record *r) {
         check_finding(c, "vulnerability-unknown", check_loc(r, vex_v), r,
                       "%s is under_investigation: an open assessment", r->id);
 
+    const Value *kev = record_field(r, "kev");
+    if (kev && !is(vex, "not_affected") && !is(vex, "fixed") && !record_field(r, "fixed") &&
+        !is(record_str(r, "risk"), "controlled"))
+        check_finding(c, "vulnerability-kev", check_loc(r, kev), r,
+                      "%s is known to be exploited (CISA KEV since %s) and is neither fixed, not "
+                      "affected nor a controlled risk: fix it, show it does not affect the "
+                      "device, or assess its risk as controlled",
+                      r->id, check_text(kev) ? check_text(kev) : "?");
+
     static const char *const assessed[] = {"exploitability", "severity", "risk"};
     CheckList missing = {0};
     for (size_t i = 0; i < sizeof assessed / sizeof assessed[0]; i++) {

@@ -505,7 +505,7 @@ Standard *standard_new(Model *m, Diag *d, const LoadOptions *o) {
 
 bool standard_owns(const char *rel) {
     return strncmp(rel, "sbom/", 5) == 0 || strncmp(rel, "vex/", 4) == 0 ||
-           strncmp(rel, "tests/results/", 14) == 0;
+           strncmp(rel, "scans/", 6) == 0 || strncmp(rel, "tests/results/", 14) == 0;
 }
 
 static bool ends_with(const char *s, const char *suffix) {
@@ -641,14 +641,18 @@ static void load_supplement(Standard *s, const char *rel, const char *data, size
 }
 
 void standard_load(Standard *s, const char *path, const char *rel) {
-    int dir = strncmp(rel, "sbom/", 5) == 0 ? 0 : strncmp(rel, "vex/", 4) == 0 ? 1 : 2;
+    int dir = strncmp(rel, "sbom/", 5) == 0    ? 0
+              : strncmp(rel, "vex/", 4) == 0   ? 1
+              : strncmp(rel, "scans/", 6) == 0 ? 3
+                                               : 2;
     static const char *const expected[] = {
         "CycloneDX (.json, .xml), SPDX 2 (.spdx.json, .spdx) and support supplements (.yaml)",
         "OpenVEX, CSAF and CycloneDX VEX (.json) and CycloneDX XML (.xml)",
         "JUnit XML reports (.xml)",
+        "Grype, Trivy and OSV-Scanner JSON reports and CISA's KEV catalogue (.json)",
     };
     const char *base = strrchr(rel, '/') + 1;
-    bool json = ends_with(rel, ".json") && dir != 2, xml = ends_with(rel, ".xml");
+    bool json = ends_with(rel, ".json") && dir != 2, xml = ends_with(rel, ".xml") && dir != 3;
     bool tag_value = ends_with(rel, ".spdx") && dir == 0;
     bool yaml = (ends_with(rel, ".yaml") || ends_with(rel, ".yml")) && dir == 0;
     if (base[0] == '.' || strncmp(base, "README", 6) == 0) return;
@@ -673,6 +677,9 @@ void standard_load(Standard *s, const char *path, const char *rel) {
         else if (dir == 1)
             diag_add(s->d, SEV_ERROR, top, "vex-format", NULL,
                      "empty file: expected a VEX document (%s)", expected[1]);
+        else if (dir == 3)
+            diag_add(s->d, SEV_ERROR, top, "scan-format", NULL, "empty file: expected %s",
+                     expected[3]);
         else
             diag_add(s->d, SEV_ERROR, top, "junit-format", NULL,
                      "empty file: expected a JUnit XML report (<testsuites> or <testsuite>)");
@@ -680,7 +687,16 @@ void standard_load(Standard *s, const char *path, const char *rel) {
         Arena scratch;
         arena_init(&scratch);
         Value *root = std_json(s, &scratch, rel, data, len);
-        if (root) load_json(s, rel, root, dir == 0);
+        if (root && dir == 3) {
+            if (!scan_json(s, rel, root, NULL))
+                diag_add(s->d, SEV_ERROR, root->loc, "scan-format", NULL,
+                         "not a scanner report: expected %s (Grype: \"descriptor\": {\"name\": "
+                         "\"grype\"}; Trivy: \"SchemaVersion\" and \"Results\"; OSV-Scanner: "
+                         "\"results\" with \"packages\"; KEV: \"catalogVersion\")",
+                         expected[3]);
+        } else if (root) {
+            load_json(s, rel, root, dir == 0);
+        }
         arena_free(&scratch);
     } else if (xml) {
         load_xml(s, rel, data, len, dir);
@@ -1328,6 +1344,7 @@ void standard_finish(Standard *s) {
     components_index_written(s, nwritten);
     component_mentions(s, nwritten);
     vex_finish(s);
+    scan_finish(s);
     junit_finish(s);
     appends_apply(s);
 
@@ -1346,6 +1363,8 @@ void standard_finish(Standard *s) {
         if (s->cdx_xsd[i]) xmlSchemaFree(s->cdx_xsd[i]);
     std_index_free(s->components);
     std_index_free(s->ids);
+    if (s->kev) std_index_free(s->kev);
+    free(s->kev);
     free(s->components);
     free(s->ids);
     free(s->appends);

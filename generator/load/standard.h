@@ -218,6 +218,7 @@ struct Standard {
     const char *cdx_schemas; /* folder of the official CycloneDX XSDs, or NULL */
     xmlSchema *cdx_xsd[10];  /* compiled bom-1.N.xsd by N, loaded on first use */
     bool cdx_tried[10];      /* bom-1.N.xsd was looked for (and reported when missing) */
+    StdIndex *kev;           /* CISA KEV catalogue: CVE ID (upper case) -> date added */
 };
 
 /* The component records a reference names: a purl (qualifiers optional), a
@@ -241,6 +242,15 @@ const char *std_new_id(Standard *s, const char *prefix, const char *const *parts
 Value *std_scalar(Standard *s, SrcLoc loc, const char *text);
 /* "path:line" of loc, for source fields. */
 const char *std_where(Standard *s, SrcLoc loc);
+
+/* scan.c: a scanner report (Grype, Trivy, OSV-Scanner) or the KEV
+ * catalogue under scans/; false when root is none of them. */
+bool scan_json(Standard *s, const char *rel, const Value *root, const char *file_time);
+/* Notes a CVE of the KEV catalogue with the day CISA added it. */
+void std_kev_add(Standard *s, const char *cve, const char *day, SrcLoc loc);
+/* Sets field kev of every vulnerability record the catalogue lists (by ID
+ * or alias) and gives none yet. */
+void scan_finish(Standard *s);
 
 /* vex.c: attaches the statements to vulnerability records (generating a
  * record for a vulnerability that reaches a component and has none) and to
