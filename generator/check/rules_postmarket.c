@@ -104,10 +104,25 @@ static void check_vulnerability(Check *c, const Record *r) {
                           "cannot be assessed yet",
                           r->id, assessed[i]);
     }
-    if (missing.n && !is(vex, "not_affected"))
-        check_finding(c, "vulnerability-assessment", check_loc(r, NULL), r,
-                      "%s has no %s: assess it, or mark it not_affected with a justification",
-                      r->id, check_list_text(&missing));
+    if (missing.n && !is(vex, "not_affected")) {
+        /* a VEX statement that would have assessed it but matched nothing
+         * (a component upgraded since, say) is the likely cause: name it */
+        const Finding *cause = NULL;
+        for (size_t i = 0; i < c->d->n && !cause; i++)
+            if (strcmp(c->d->items[i].rule, "vex-unmatched") == 0 && c->d->items[i].record &&
+                strcmp(c->d->items[i].record, r->id) == 0)
+                cause = &c->d->items[i];
+        if (cause)
+            check_finding(c, "vulnerability-assessment", check_loc(r, NULL), r,
+                          "%s has no %s: assess it, or mark it not_affected with a "
+                          "justification; caused by: the VEX statement at %s:%d names no "
+                          "component the SBOMs list now (vex-unmatched), after an upgrade?",
+                          r->id, check_list_text(&missing), cause->loc.path, cause->loc.line);
+        else
+            check_finding(c, "vulnerability-assessment", check_loc(r, NULL), r,
+                          "%s has no %s: assess it, or mark it not_affected with a justification",
+                          r->id, check_list_text(&missing));
+    }
     check_list_free(&missing);
 
     int64_t discovered;

@@ -427,6 +427,17 @@ static bool drain(Preview *p, int ino) {
 
 /* ---- the loop ---------------------------------------------------------------------- */
 
+static void preview_free(Preview *p, int ino) {
+    if (ino >= 0) close(ino);
+    for (size_t i = 0; i < p->nwatches; i++)
+        free(p->wd_path[i]);
+    p->nwatches = 0;
+    free(p->summary);
+    free(p->messages);
+    p->summary = p->messages = NULL;
+    pthread_mutex_destroy(&p->lock);
+}
+
 int preview_run(const PreviewOptions *o) {
     Preview p;
     memset(&p, 0, sizeof p);
@@ -454,7 +465,7 @@ int preview_run(const PreviewOptions *o) {
     watch_tree(&p, ino, o->dir);
     if (p.nwatches == 0) {
         fprintf(stderr, "dossier serve: cannot watch %s: not a folder\n", o->dir);
-        close(ino);
+        preview_free(&p, ino);
         return EXIT_USAGE;
     }
 
@@ -475,7 +486,7 @@ int preview_run(const PreviewOptions *o) {
                 "for any free port)\n",
                 o->port);
         if (d) MHD_stop_daemon(d);
-        close(ino);
+        preview_free(&p, ino);
         return EXIT_USAGE;
     }
     snprintf(p.host[0], sizeof p.host[0], "127.0.0.1:%u", (unsigned)info->port);
@@ -484,8 +495,8 @@ int preview_run(const PreviewOptions *o) {
     int first = build(&p);
     if (first == EXIT_USAGE || first < 0) { /* refused (the output folder) or could not start */
         MHD_stop_daemon(d);
-        close(ino);
         fputs(p.messages ? p.messages : "", stderr);
+        preview_free(&p, ino);
         return EXIT_USAGE;
     }
     printf("dossier serve: http://%s/ (the output folder %s; Ctrl-C stops)\n", p.host[0], o->out);
@@ -508,12 +519,7 @@ int preview_run(const PreviewOptions *o) {
         if (changed && !stop_signal) build(&p);
     }
     MHD_stop_daemon(d);
-    close(ino);
-    for (size_t i = 0; i < p.nwatches; i++)
-        free(p.wd_path[i]);
-    free(p.summary);
-    free(p.messages);
-    pthread_mutex_destroy(&p.lock);
+    preview_free(&p, ino);
     if (o->verbosity >= 1) fprintf(stderr, "dossier serve: stopped\n");
     return EXIT_CLEAN;
 }

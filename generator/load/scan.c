@@ -91,7 +91,7 @@ static void grype(Standard *s, const Value *root) {
                     *art = value_get(matches[i], "artifact");
         const char *id = std_get(v, "id");
         if (!id || !art) {
-            diag_add(std_diag(s), SEV_WARNING, matches[i]->loc, "scan-format", NULL,
+            diag_add(std_diag(s), SEV_ERROR, matches[i]->loc, "scan-format", NULL,
                      "a Grype match without vulnerability.id or artifact: left out");
             continue;
         }
@@ -127,7 +127,7 @@ static void trivy(Standard *s, const Value *root) {
         for (size_t i = 0; i < n; i++) {
             const char *id = std_get(vs[i], "VulnerabilityID");
             if (!id) {
-                diag_add(std_diag(s), SEV_WARNING, vs[i]->loc, "scan-format", NULL,
+                diag_add(std_diag(s), SEV_ERROR, vs[i]->loc, "scan-format", NULL,
                          "a Trivy vulnerability without VulnerabilityID: left out");
                 continue;
             }
@@ -214,7 +214,7 @@ static void kev(Standard *s, const Value *root) {
         const char *cve = std_get(vs[i], "cveID"), *added = std_get(vs[i], "dateAdded");
         char day[11];
         if (!cve || !added || !std_date(added, day)) {
-            diag_add(std_diag(s), SEV_WARNING, vs[i]->loc, "scan-format", NULL,
+            diag_add(std_diag(s), SEV_ERROR, vs[i]->loc, "scan-format", NULL,
                      "a KEV entry without cveID or a dateAdded date: left out");
             continue;
         }

@@ -69,3 +69,38 @@ JSON
 expect_exit "a VEX statement about the device in vex/ counts (exit 1: it needs assessing)" 1 "$DOSSIER" check "$TMP/devvex"
 expect_grep "it becomes the vulnerability to assess" "error: [vulnerability-assessment] CVE-2021-44228" "$TMP/out"
 if grep -q 'vex-unmatched' "$TMP/out"; then fail "it is not left unattached" "$(grep vex-unmatched "$TMP/out")"; else ok "it is not left unattached"; fi
+
+# a finding caused by another names it: the OpenVEX statement that assessed a
+# vulnerability names the component as it was before an upgrade, matches
+# nothing (vex-unmatched), and the vulnerability is then unassessed
+copy_example minimal upgraded
+mkdir -p "$TMP/upgraded/vex" "$TMP/upgraded/vulnerabilities"
+cat >"$TMP/upgraded/vulnerabilities/CVE-2099-0003.md" <<'MD'
+---
+id: CVE-2099-0003
+title: Record-layer flaw in mbedtls (test data)
+components: [pkg:generic/mbedtls@3.5.2]
+discovered: 2025-10-20
+---
+Assessed by the VEX statement of the previous release.
+MD
+cat >"$TMP/upgraded/vex/previous.openvex.json" <<'JSON'
+{
+  "@context": "https://openvex.dev/ns/v0.2.0",
+  "@id": "https://example.org/vex/previous",
+  "author": "Example Medical PSIRT",
+  "timestamp": "2025-09-01T00:00:00Z",
+  "version": 1,
+  "statements": [
+    {
+      "vulnerability": { "name": "CVE-2099-0003" },
+      "products": [ { "@id": "pkg:generic/mbedtls@3.5.1" } ],
+      "status": "not_affected",
+      "justification": "vulnerable_code_not_in_execute_path"
+    }
+  ]
+}
+JSON
+expect_exit "an unmatched statement leaves the vulnerability unassessed" 1 "$DOSSIER" check "$TMP/upgraded"
+expect_grep "the assessment error names the statement as its cause" "caused by: the VEX statement at vex/previous.openvex.json:" "$TMP/out"
+expect_grep "and the note is there to follow" "note: [vex-unmatched] CVE-2099-0003" "$TMP/out"
