@@ -76,6 +76,10 @@ const Rule rule_table[] = {
     {"scan-format", SEV_ERROR, "load",
      "A file under scans/ is not a Grype, Trivy or OSV-Scanner JSON report or CISA's KEV "
      "catalogue, or a finding in it lacks its vulnerability or package."},
+    {"diagram-unsafe", SEV_ERROR, "load",
+     "An SVG file of the dossier holds what could run or load in a reader's browser: <script>, "
+     "<foreignObject>, an event attribute (onload, ...), or a reference or style that reaches "
+     "outside the image. Such a file is refused rather than carried into the bundle."},
     {"vex-unmatched", SEV_NOTE, "load",
      "A VEX statement names only products that no SBOM lists and no vulnerability record matches; "
      "it is not attached."},

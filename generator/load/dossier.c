@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <libxml/parser.h>
 
@@ -131,6 +132,109 @@ static size_t count_children(xmlNode *n, const char *name) {
     for (xmlNode *c = n ? n->children : NULL; c; c = c->next)
         if (c->type == XML_ELEMENT_NODE && strcmp((const char *)c->name, name) == 0) k++;
     return k;
+}
+
+/* ---- SVG diagrams: untrusted, checked before any output carries them ---- */
+
+/* An attribute value that reaches outside the SVG: any reference but a
+ * fragment (#id) or an embedded image (data:image/...). */
+static bool external_ref(const char *v) {
+    while (*v == ' ' || *v == '\t' || *v == '\n' || *v == '\r')
+        v++;
+    return *v && *v != '#' && strncasecmp(v, "data:image/", 11) != 0;
+}
+
+/* The first place of word in s, in any case, or NULL. */
+static const char *find_ci(const char *s, const char *word) {
+    size_t n = strlen(word);
+    for (; *s; s++)
+        if (strncasecmp(s, word, n) == 0) return s;
+    return NULL;
+}
+
+/* url(...) in a style that is not a fragment: a load from elsewhere. */
+static bool external_url(const char *style) {
+    for (const char *p = style; (p = find_ci(p, "url(")); p += 4) {
+        const char *q = p + 4;
+        while (*q == ' ' || *q == '"' || *q == '\'')
+            q++;
+        if (*q != '#' && strncasecmp(q, "data:image/", 11) != 0) return true;
+    }
+    return find_ci(style, "@import") != NULL;
+}
+
+static void svg_walk(Diag *d, const char *rel, xmlNode *n, int depth, int *found) {
+    for (; n && *found < 20; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE) continue;
+        SrcLoc loc = {rel, (int)xmlGetLineNo(n), 0};
+        const char *name = (const char *)n->name;
+        static const char *const banned[] = {"script", "foreignObject", "iframe",  "object",
+                                             "embed",  "handler",       "listener"};
+        for (size_t i = 0; i < sizeof banned / sizeof banned[0]; i++)
+            if (strcasecmp(name, banned[i]) == 0) {
+                diag_add(d, SEV_ERROR, loc, "diagram-unsafe", NULL,
+                         "<%s> in a diagram: SVG that runs script or embeds other documents is "
+                         "refused; export the diagram without it",
+                         name);
+                (*found)++;
+            }
+        for (xmlAttr *a = n->properties; a; a = a->next) {
+            const char *an = (const char *)a->name;
+            xmlChar *val = xmlNodeListGetString(n->doc, a->children, 1);
+            const char *v = val ? (const char *)val : "";
+            if (strncasecmp(an, "on", 2) == 0) {
+                diag_add(d, SEV_ERROR, loc, "diagram-unsafe", NULL,
+                         "the event attribute %s on <%s> runs script: remove it", an, name);
+                (*found)++;
+            } else if ((strcasecmp(an, "href") == 0 || strcasecmp(an, "src") == 0) &&
+                       external_ref(v)) {
+                diag_add(d, SEV_ERROR, loc, "diagram-unsafe", NULL,
+                         "<%s %s=\"%.80s\"> refers outside the diagram: embed the image "
+                         "(data:image/...) or refer within the SVG (#id)",
+                         name, an, v);
+                (*found)++;
+            } else if (strcasecmp(an, "style") == 0 && external_url(v)) {
+                diag_add(d, SEV_ERROR, loc, "diagram-unsafe", NULL,
+                         "a style on <%s> loads from outside the diagram (url() or @import)", name);
+                (*found)++;
+            }
+            xmlFree(val);
+        }
+        if (strcasecmp(name, "style") == 0) {
+            xmlChar *css = xmlNodeGetContent(n);
+            if (css && external_url((const char *)css)) {
+                diag_add(d, SEV_ERROR, loc, "diagram-unsafe", NULL,
+                         "a <style> loads from outside the diagram (url() or @import)");
+                (*found)++;
+            }
+            xmlFree(css);
+        }
+        if (depth < 256) svg_walk(d, rel, n->children, depth + 1, found);
+    }
+}
+
+/* An SVG file of the dossier: well-formed, no DOCTYPE, and nothing that
+ * runs or loads (script, foreign objects, event attributes, references or
+ * styles that reach outside it). The bytes are kept for the outputs. */
+static void load_svg(Model *m, Diag *d, const LoadOptions *o, const char *rel) {
+    char *data;
+    size_t len;
+    if (!load_read(m, fs_join(m->arena, m->root, rel), rel, o->max_file_size, &data, &len)) {
+        diag_add(d, SEV_ERROR, (SrcLoc){rel, 0, 0}, "file-read", NULL, "cannot read: %s",
+                 errno == EFBIG ? "file too large" : strerror(errno));
+        return;
+    }
+    xmlDoc *doc = xml_parse(d, rel, data, len);
+    free(data);
+    if (!doc) return;
+    xmlNode *root = xmlDocGetRootElement(doc);
+    int found = 0;
+    if (!root || strcmp((const char *)root->name, "svg") != 0)
+        diag_add(d, SEV_ERROR, (SrcLoc){rel, root ? (int)xmlGetLineNo(root) : 1, 0},
+                 "diagram-unsafe", NULL, "not an SVG image (the root element is not <svg>)");
+    else
+        svg_walk(d, rel, root, 0, &found);
+    xmlFreeDoc(doc);
 }
 
 /* Reads the product facts of a valid dossier.xml. */
@@ -385,6 +489,10 @@ bool load_dossier(Model *m, Diag *d, const LoadOptions *o) {
         }
         if (strcmp(rel, "whitepaper.md") == 0) {
             load_whitepaper(m, d, o, rel);
+            continue;
+        }
+        if (ends_with(rel, ".svg") && strncmp(rel, "templates/", 10) != 0) {
+            load_svg(m, d, o, rel);
             continue;
         }
         if (reserved(rel)) continue;
