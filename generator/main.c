@@ -171,6 +171,7 @@ static int cmd_rules(const Options *o);
 static int cmd_diff(const Options *o);
 static int cmd_verify(const Options *o);
 static int cmd_serve(const Options *o);
+static int cmd_mds2(const Options *o);
 
 /* The commands: what `dossier --help` lists and `dossier COMMAND --help`
  * explains, with an example. */
@@ -214,6 +215,14 @@ static const Command commands[] = {
      "banner. A build that fails keeps the last good output served and the\n"
      "banner shows why. Ctrl-C stops it.",
      "dossier serve examples/minimal --port 8000"},
+    {"mds2", cmd_mds2, "mds2 [DIR]",
+     "print an mds2.xml listing every MDS2 question the records leave open",
+     "Checks the dossier, then prints to standard output an mds2.xml with every\n"
+     "question of the MDS2 form (ANSI/NEMA HN 1-2019) that neither the records\n"
+     "nor the dossier's mds2.xml answer, grouped by section, each with its text\n"
+     "and a commented answer to fill in. Save it as DIR/mds2.xml when the\n"
+     "dossier has none, or copy the answers into the one it has.",
+     "dossier mds2 my-device > my-device/mds2.xml"},
     {"new", cmd_new, "new DIR", "write a small valid dossier to start from",
      "Copies the minimal example into DIR, which must not exist.",
      "dossier new my-device && dossier check my-device"},
@@ -1092,6 +1101,27 @@ static int cmd_diff(const Options *o) {
 
 static int cmd_verify(const Options *o) {
     return bundle_verify(o->dir, o->pubkey);
+}
+
+static int cmd_mds2(const Options *o) {
+    Run run;
+    if (!run_pipeline(&run, o)) {
+        run_free(&run);
+        return EXIT_USAGE;
+    }
+    if (!run.model.mds2) {
+        fprintf(stderr, "dossier: no MDS2 catalogue (schemas/mds2-questions.tsv) was loaded\n");
+        run_free(&run);
+        return EXIT_USAGE;
+    }
+    StrBuf sb;
+    sb_init(&sb);
+    size_t open = mds2_skeleton(&sb, &run.model);
+    fwrite(sb.data, 1, sb.len, stdout);
+    sb_free(&sb);
+    if (o->verbosity >= 1) fprintf(stderr, "dossier: %zu MDS2 questions are open\n", open);
+    run_free(&run);
+    return EXIT_CLEAN;
 }
 
 static int cmd_serve(const Options *o) {

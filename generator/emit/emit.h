@@ -162,6 +162,10 @@ bool xlsx_pack(const Xlsx *x, int64_t build_date, const char *name, StrBuf *out)
  * note, the three standards columns left for the maker) and the records that
  * justify each answer, internal records left out. */
 bool mds2_finish(const Model *m, const Diag *d, const EmitOptions *e, OutDir *o);
+/* An mds2.xml to fill: every question the records and the dossier's
+ * mds2.xml leave open, grouped by section, each with its text and a
+ * commented answer; returns how many. */
+size_t mds2_skeleton(StrBuf *sb, const Model *m);
 
 /* ---- trace.c (emit/): the chain through one record, with the verdicts ---- */
 

@@ -138,3 +138,51 @@ bool mds2_finish(const Model *m, const Diag *d, const EmitOptions *e, OutDir *o)
     arena_free(&scratch);
     return ok;
 }
+
+/* text in an XML comment: no "--" (nor a trailing "-") inside one */
+static void comment_text(StrBuf *sb, const char *s) {
+    for (; s && *s; s++) {
+        if (*s == '-' && (s[1] == '-' || s[1] == 0)) {
+            sb_puts(sb, "- ");
+            continue;
+        }
+        sb_putc(sb, *s == '\n' ? ' ' : *s);
+    }
+}
+
+size_t mds2_skeleton(StrBuf *sb, const Model *m) {
+    const Mds2 *f = m->mds2;
+    sb_puts(sb,
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!-- The MDS2 questions the records of ");
+    comment_text(sb, m->product.name ? m->product.name : "this dossier");
+    sb_puts(sb, " leave open, written by `dossier mds2`.\n"
+                "     For each: uncomment the answer, give value yes, no, n/a or see-note (a\n"
+                "     header question takes its text instead), a note as the content and,\n"
+                "     in records=\"...\", the records that justify it. -->\n"
+                "<mds2 xmlns=\"urn:dossier:mds2:1\">\n");
+    size_t open = 0;
+    const char *section = NULL;
+    for (size_t i = 0; f && i < f->n; i++) {
+        const Mds2Answer *a = &f->answers[i];
+        if (a->source != MDS2_UNANSWERED) continue;
+        const Mds2Question *q = a->question;
+        if (!section || strcmp(section, q->section_name) != 0) {
+            section = q->section_name;
+            sb_puts(sb, "\n  <!-- ");
+            comment_text(sb, section);
+            sb_puts(sb, " -->\n");
+        }
+        sb_printf(sb, "  <!-- %s: ", q->id);
+        comment_text(sb, q->text);
+        if (q->text_answer)
+            sb_printf(sb, "\n  <answer id=\"%s\">...</answer> -->\n", q->id);
+        else
+            sb_printf(sb,
+                      "\n  <answer id=\"%s\" value=\"yes|no|n/a|see-note\" records=\"\">"
+                      "note</answer> -->\n",
+                      q->id);
+        open++;
+    }
+    sb_puts(sb, "</mds2>\n");
+    return open;
+}

@@ -104,3 +104,26 @@ sed -i 's|<answer id="CONN-1.1.4" value="no"/>|<answer id="CONN-1.1.4" value="no
 "$DOSSIER" check "$TMP/pump" --fail-on warning >"$TMP/out" 2>&1
 expect_grep "mds2-unanswered: a removed answer" "[mds2-unanswered] MDS2 RMOT-2" "$TMP/out"
 expect_grep "mds2-contradiction: a No against Wi-Fi in the assets" "mds2.xml answers CONN-1.1.1 No, but the records say Yes" "$TMP/out"
+
+# dossier mds2: the open questions as an mds2.xml to fill
+expect_exit "mds2 prints the open questions" 0 "$DOSSIER" mds2 "$ROOT/examples/minimal"
+grep -v '^dossier: ' "$TMP/out" >"$TMP/skeleton.xml"
+if command -v xmllint >/dev/null 2>&1; then
+    check "the skeleton is valid against schemas/mds2.xsd" xmllint --noout --schema "$ROOT/schemas/mds2.xsd" "$TMP/skeleton.xml"
+else
+    skip "the skeleton is valid against schemas/mds2.xsd" "xmllint not installed"
+fi
+"$DOSSIER" check "$ROOT/examples/minimal" >"$TMP/mcheck" 2>&1
+nopen=$(sed -n 's/.*the records answer [0-9]* of the [0-9]* MDS2 questions; \([0-9]*\) are left.*/\1/p' "$TMP/mcheck")
+got=$(grep -c '<answer id=' "$TMP/skeleton.xml")
+if [ -n "$nopen" ] && [ "$got" = "$nopen" ]; then ok "one answer to fill per open question ($got)"; else fail "one answer to fill per open question" "skeleton $got, check says $nopen"; fi
+expect_grep "each with the question's text" "<!-- DOC-9: " "$TMP/skeleton.xml"
+copy_example minimal fill
+python3 - "$TMP/skeleton.xml" "$TMP/fill/mds2.xml" <<'PY'
+import sys
+text = open(sys.argv[1]).read().replace("</mds2>", '  <answer id="DOC-9" value="no">Not a member of an ISAO yet.</answer>\n</mds2>')
+open(sys.argv[2], "w").write(text)
+PY
+expect_exit "the filled skeleton checks" 0 "$DOSSIER" mds2 "$TMP/fill"
+n=$(grep -c '<answer id=' "$TMP/out")
+if [ -n "$nopen" ] && [ "$n" = "$((nopen - 1))" ]; then ok "an answered question leaves the skeleton"; else fail "an answered question leaves the skeleton" "$n open, want $((nopen - 1))"; fi
