@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <libxml/parser.h>
 #include <zip.h>
@@ -438,6 +439,43 @@ static void read_given(Model *m, Diag *d, Mds2 *f, xmlNode *root, const char *re
     }
 }
 
+/* An answer whose value is not one mds2.xml allows (Yes for yes, maybe) is
+ * an error on that answer alone: it is reported and left out before the
+ * schema is checked, so the other answers of the file still count. */
+static void drop_bad_values(Diag *d, xmlNode *root, const char *relpath) {
+    static const char *const allowed[] = {"yes", "no", "n/a", "see-note"};
+    for (xmlNode *c = root->children, *next; c; c = next) {
+        next = c->next;
+        if (c->type != XML_ELEMENT_NODE || strcmp((const char *)c->name, "answer") != 0) continue;
+        xmlChar *v = xmlGetProp(c, (const xmlChar *)"value");
+        if (!v) continue;
+        bool ok = false;
+        const char *near = NULL;
+        for (size_t i = 0; i < 4; i++) {
+            if (strcmp((const char *)v, allowed[i]) == 0) ok = true;
+            if (strcasecmp((const char *)v, allowed[i]) == 0) near = allowed[i];
+        }
+        if (!ok) {
+            xmlChar *id = xmlGetProp(c, (const xmlChar *)"id");
+            SrcLoc loc = {relpath, (int)xmlGetLineNo(c), 0};
+            if (near)
+                diag_add(d, SEV_ERROR, loc, "xml-schema", NULL,
+                         "answer %s: value '%s' is written '%s' (yes, no, n/a or see-note, in "
+                         "lower case); this answer is left out, the others count",
+                         id ? (const char *)id : "?", (const char *)v, near);
+            else
+                diag_add(d, SEV_ERROR, loc, "xml-schema", NULL,
+                         "answer %s: value '%s' is not yes, no, n/a or see-note; this answer is "
+                         "left out, the others count",
+                         id ? (const char *)id : "?", (const char *)v);
+            xmlFree(id);
+            xmlUnlinkNode(c);
+            xmlFreeNode(c);
+        }
+        xmlFree(v);
+    }
+}
+
 /* Reads mds2.xml when the dossier has one. */
 static void given_load(Model *m, Diag *d, Mds2 *f, const LoadOptions *o) {
     const char *relpath = "mds2.xml";
@@ -468,6 +506,7 @@ static void given_load(Model *m, Diag *d, Mds2 *f, const LoadOptions *o) {
             diag_add(d, SEV_ERROR, loc, "xml-schema", NULL,
                      "cannot read schemas/mds2.xsd to validate mds2.xml");
         } else {
+            drop_bad_values(d, root, relpath);
             if (xml_validate(d, relpath, xsd, doc)) read_given(m, d, f, root, relpath);
             xmlSchemaFree(xsd);
         }

@@ -127,3 +127,11 @@ PY
 expect_exit "the filled skeleton checks" 0 "$DOSSIER" mds2 "$TMP/fill"
 n=$(grep -c '<answer id=' "$TMP/out")
 if [ -n "$nopen" ] && [ "$n" = "$((nopen - 1))" ]; then ok "an answered question leaves the skeleton"; else fail "an answered question leaves the skeleton" "$n open, want $((nopen - 1))"; fi
+
+# a wrong value is an error on that answer alone; the rest of mds2.xml counts
+copy_example infusion-pump wrongcase
+sed -i '0,/value="yes"/s//value="Yes"/' "$TMP/wrongcase/mds2.xml"
+expect_exit "a value written Yes fails check" 1 "$DOSSIER" check "$TMP/wrongcase"
+expect_grep "the answer is named with the spelling expected" "error: [xml-schema] answer MPII-2: value 'Yes' is written 'yes'" "$TMP/out"
+n=$(grep -c 'mds2-unanswered' "$TMP/out")
+if [ "$n" = 1 ]; then ok "only that answer is left out, the others count"; else fail "only that answer is left out, the others count" "$n questions unanswered"; fi
