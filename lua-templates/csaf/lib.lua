@@ -5,6 +5,22 @@
 local M = {}
 
 -- "2024-07-12" -> "2024-07-12T00:00:00.000Z": CSAF and Atom want a time.
+-- The prose of r (its Markdown) for a CSAF note, which customers read
+-- outside the dossier: each [ID] it names becomes the record's title with
+-- the ID in parentheses when the public view has that record, else the ID
+-- alone (an internal record's title never leaves). The title itself when
+-- the record has no prose.
+function M.note_text(r)
+  if r.body_markdown == "" then return r.title end
+  local named = {}
+  for _, m in ipairs(r.mentions) do named[m.id] = m end
+  return (r.body_markdown:gsub("%[([%u][%u%d]*%-[%w%.%-]+)%]", function(id)
+    local m = named[id]
+    if m then return m.title .. " (" .. id .. ")" end
+    return id
+  end))
+end
+
 function M.timestamp(date)
   return date .. "T00:00:00.000Z"
 end

@@ -76,7 +76,7 @@ end
 local function advisory_vulnerability(adv, v, affected, fixed, tree, seen)
   local out = lib.vuln_ids(v, {})
   out.title = v.title
-  local text = v.body_markdown ~= "" and v.body_markdown or v.title
+  local text = lib.note_text(v)
   out.notes = { { category = "description", title = "Vulnerability description", text = text } }
   if v.fields.cwe and v.fields.cwe_name then
     out.cwe = { id = v.fields.cwe, name = v.fields.cwe_name }
@@ -130,7 +130,7 @@ for _, adv in ipairs(lib.published()) do
     revision_history = history,
   })
   if adv.body_markdown ~= "" then
-    doc.notes = { { category = "summary", title = "Summary", text = adv.body_markdown } }
+    doc.notes = { { category = "summary", title = "Summary", text = lib.note_text(adv) } }
   end
   if adv.fields.acknowledgments and #adv.fields.acknowledgments > 0 then
     doc.acknowledgments = {}
@@ -164,7 +164,7 @@ local function vex_vulnerability(v, all)
   local state = v.fields.vex_state
   local out = lib.vuln_ids(v, {})
   out.title = v.title
-  local text = v.body_markdown ~= "" and v.body_markdown or v.title
+  local text = lib.note_text(v)
   out.notes = { { category = "description", title = "Vulnerability description", text = text } }
   local status = {}
   if state == "not_affected" then

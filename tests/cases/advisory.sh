@@ -38,6 +38,8 @@ v = json.load(open(sys.argv[1]))["vulnerabilities"][0]
 sys.exit(0 if v.get("cwe") == {"id": "CWE-364", "name": "Signal Handler Race Condition"} and not any(n.get("title") == "Weakness" for n in v["notes"]) else 1)
 PY
 then ok "csaf: the weakness in the cwe field, with its name"; else fail "csaf: the weakness in the cwe field, with its name" ""; fi
+if grep -rqE '\[(THR|CTL|TST|AST|CVE|VUL|REL|SIG|ADV|CMP)-[^]]*\]' "$out/public/csaf"; then fail "csaf: notes carry no bracketed record IDs a customer cannot open" "$(grep -rhoE '\[[A-Z]+-[^]]*\]' "$out/public/csaf" | sort -u | head -3)"; else ok "csaf: notes carry no bracketed record IDs a customer cannot open"; fi
+expect_grep "csaf: a record named in the prose is its title and ID" "OpenSSH sshd signal handler race (regreSSHion) on the gateway (CVE-2024-6387)" "$out/public/csaf/.well-known/csaf/white/2024/adv-2024-001.json"
 expect_grep "feed: it names itself (rel=self)" '<link rel="self" type="application/atom+xml" href="feed.atom"/>' "$out/public/advisories/feed.atom"
 if python3 - "$out/public/advisories/feed.atom" <<'PY'
 import os, sys, xml.etree.ElementTree as ET
