@@ -47,6 +47,7 @@ typedef struct Options {
     const char *mds2_catalogue;    /* the maker's copy of the MDS2 wording, or NULL */
     const char *cyclonedx_schemas; /* --cyclonedx-schemas: the official CycloneDX XSDs, or NULL */
     const char *sign;              /* build --sign: minisign secret key */
+    const char *previous_csaf;     /* build --previous-csaf: last published CSAF documents */
     const char *pubkey;            /* verify --pubkey: minisign public key */
     const char *period;            /* build --period FROM..TO: the postmarket report's period */
     const char *dir2;              /* diff: the NEW dossier (dir is OLD) */
@@ -82,6 +83,7 @@ typedef enum OptId {
     OPT_JOBS,
     OPT_DEPTH,
     OPT_PORT,
+    OPT_PREVIOUS_CSAF,
     /* flags without a value */
     OPT_QUIET,
     OPT_VERBOSE,
@@ -134,6 +136,10 @@ static const OptDef options[] = {
      "or the maker's copy of the form's workbook (.xlsx)"},
     {"--sign", NULL, "KEY", OPT_SIGN, "build",
      "sign manifest.json with a minisign secret key\n(made with `minisign -G -W`)"},
+    {"--previous-csaf", NULL, "DIR", OPT_PREVIOUS_CSAF, "build",
+     "the CSAF documents published last time (a provider folder or an\n"
+     "earlier output): unchanged ones keep their version and dates, changed\n"
+     "ones get a new revision"},
     {"--pubkey", NULL, "KEY.pub", OPT_PUBKEY, "verify",
      "the minisign public key the manifest must be signed with"},
     {"--period", NULL, "FROM..TO", OPT_PERIOD, "build",
@@ -438,6 +444,11 @@ static bool set_value_option(Options *o, OptId id, const char *flag, const char 
         return number_arg(flag, val, 1, 64, &o->jobs);
     case OPT_DEPTH:
         return number_arg(flag, val, 1, 64, &o->depth);
+    case OPT_PREVIOUS_CSAF:
+        if (!fs_is_dir(val))
+            return usage_error("--previous-csaf takes a folder, not '%s'", val), false;
+        o->previous_csaf = val;
+        return true;
     case OPT_PORT:
         return number_arg(flag, val, 0, 65535, &o->port);
     case OPT_QUIET:
@@ -613,7 +624,7 @@ static bool run_pipeline(Run *run, const Options *o) {
     run->model.jobs = (int)(o->jobs ? o->jobs : default_jobs());
     const char *cdx =
         o->cyclonedx_schemas ? o->cyclonedx_schemas : getenv("DOSSIER_CYCLONEDX_SCHEMAS");
-    LoadOptions lo = {schemas, MAX_FILE, cdx};
+    LoadOptions lo = {schemas, MAX_FILE, cdx, o->previous_csaf};
     progress(o, "loading records");
     if (!load_dossier(&run->model, &run->diag, &lo)) {
         print_load_failure(&run->diag);

@@ -76,6 +76,9 @@ const Rule rule_table[] = {
     {"scan-format", SEV_ERROR, "load",
      "A file under scans/ is not a Grype, Trivy or OSV-Scanner JSON report or CISA's KEV "
      "catalogue, or a finding in it lacks its vulnerability or package."},
+    {"csaf-previous", SEV_WARNING, "load",
+     "A file of build --previous-csaf cannot be read or is not JSON: the history of the document "
+     "it held is not carried over (the folder itself missing is an error)."},
     {"diagram-unsafe", SEV_ERROR, "load",
      "An SVG file of the dossier holds what could run or load in a reader's browser: <script>, "
      "<foreignObject>, an event attribute (onload, ...), or a reference or style that reaches "

@@ -519,5 +519,6 @@ bool load_dossier(Model *m, Diag *d, const LoadOptions *o) {
     xmlSchemaFree(dossier_xsd);
     if (records_xsd) xmlSchemaFree(records_xsd);
     model_finish(m, d);
+    if (o->previous_csaf) load_previous_csaf(m, d, o->previous_csaf, o->max_file_size);
     return mds2_load(m, d, o);
 }

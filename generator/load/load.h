@@ -19,6 +19,8 @@ typedef struct LoadOptions {
      * (--cyclonedx-schemas, else DOSSIER_CYCLONEDX_SCHEMAS, as main.c
      * resolves them); NULL or "": none */
     const char *cyclonedx_schemas;
+    /* build --previous-csaf: the CSAF documents published last time, or NULL */
+    const char *previous_csaf;
 } LoadOptions;
 
 /* Reads the dossier file rel (relative to m->root) as fs_read_below does,
@@ -33,6 +35,11 @@ bool load_read(Model *m, const char *path, const char *rel, size_t max, char **d
  * finishes the model. Returns false on a system error (already reported);
  * input problems are findings in d and still return true. */
 bool load_dossier(Model *m, Diag *d, const LoadOptions *o);
+
+/* previous.c: reads the CSAF VEX documents below dir (build
+ * --previous-csaf) into m->previous_csaf; false (after a finding) when dir
+ * is not a folder. */
+bool load_previous_csaf(Model *m, Diag *d, const char *dir, size_t max_file);
 
 /* Splits a Markdown file into YAML front matter and body and parses the
  * front matter into a VAL_MAP. Returns NULL (with findings) when the front

@@ -207,6 +207,18 @@ typedef struct Unloaded {
     const char *rule; /* that error's rule */
 } Unloaded;
 
+/* A CSAF document published last time (build --previous-csaf, load/previous.c). */
+typedef struct PreviousRevision {
+    const char *date, *number, *summary;
+} PreviousRevision;
+typedef struct PreviousCsaf {
+    const char *tracking_id, *path;
+    const char *version, *initial, *current; /* tracking as it was */
+    PreviousRevision *revisions;
+    size_t nrevisions;
+    const char *content; /* the document less its tracking, as csaf/json.lua writes JSON */
+} PreviousCsaf;
+
 typedef struct Model {
     Arena *arena;
     const Schema *schema;
@@ -233,8 +245,10 @@ typedef struct Model {
     SourceFile *sources; /* every regular file below root (hidden ones and links left out), sorted
                             by path */
     size_t nsources;
-    bool product_broken;   /* dossier.xml did not load (or is not valid): the rules, which
-                              all read it, do not run, so its own error stands alone */
+    bool product_broken;         /* dossier.xml did not load (or is not valid): the rules, which
+                                    all read it, do not run, so its own error stands alone */
+    PreviousCsaf *previous_csaf; /* build --previous-csaf: what was published last time */
+    size_t nprevious_csaf;
     const char **spdx_ids; /* schemas/spdx-license-ids.txt, sorted without regard to case */
     size_t nspdx_ids;
     Unloaded *unloaded; /* in load order; few */

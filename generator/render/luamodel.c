@@ -720,6 +720,34 @@ static void push_mds2(lua_State *L, const Model *m, int records) {
     frozen_wrap(L, FROZEN_MAP, "model.mds2");
 }
 
+/* build --previous-csaf: by tracking ID, what was published last time. */
+static void push_previous_csaf(lua_State *L, const Model *m) {
+    lua_createtable(L, 0, (int)m->nprevious_csaf);
+    for (size_t i = 0; i < m->nprevious_csaf; i++) {
+        const PreviousCsaf *p = &m->previous_csaf[i];
+        lua_createtable(L, 0, 6);
+        set_str(L, "version", p->version);
+        set_str(L, "initial_release_date", p->initial);
+        set_str(L, "current_release_date", p->current);
+        set_str(L, "content", p->content);
+        set_str(L, "path", p->path);
+        lua_createtable(L, (int)p->nrevisions, 0);
+        for (size_t k = 0; k < p->nrevisions; k++) {
+            lua_createtable(L, 0, 3);
+            set_str(L, "date", p->revisions[k].date);
+            set_str(L, "number", p->revisions[k].number);
+            set_str(L, "summary", p->revisions[k].summary);
+            frozen_wrap(L, FROZEN_MAP, "a revision");
+            lua_rawseti(L, -2, (lua_Integer)k + 1);
+        }
+        wrap_array(L, "revision_history");
+        lua_setfield(L, -2, "revision_history");
+        frozen_wrap(L, FROZEN_MAP, "a previous CSAF document");
+        lua_setfield(L, -2, p->tracking_id);
+    }
+    frozen_wrap(L, FROZEN_INDEX, "previous_csaf");
+}
+
 static void build_view(lua_State *L, const Model *m, const Diag *d) {
     Renderer *r = renderer_of(L);
     const Schema *s = m->schema;
@@ -745,6 +773,8 @@ static void build_view(lua_State *L, const Model *m, const Diag *d) {
     set_str(L, "build_date", date);
     push_product(L, &m->product);
     lua_setfield(L, model, "product");
+    push_previous_csaf(L, m);
+    lua_setfield(L, model, "previous_csaf");
 
     lua_createtable(L, (int)s->ntypes, 0);
     int types = lua_gettop(L);

@@ -210,19 +210,45 @@ for _, v in ipairs(model.by_type.vulnerability) do
 end
 if #vex > 0 then
   local id = model.product.name .. " VEX " .. (model.product.version or model.build_date)
-  local doc = common_document("csaf_vex", model.product.name .. ": vulnerability exploitability (VEX)", {
-    id = (id:gsub("%s+", "-")),
-    status = "final",
-    version = "1",
-    initial_release_date = lib.timestamp(model.build_date),
-    current_release_date = lib.timestamp(model.build_date),
-    revision_history = { { date = lib.timestamp(model.build_date), number = "1",
-                           summary = "VEX of the dossier as of its build date" } },
-  })
+  local tracking_id = (id:gsub("%s+", "-"))
+  local doc = common_document("csaf_vex", model.product.name .. ": vulnerability exploitability (VEX)", nil)
   doc.notes = { { category = "summary", title = "About this document",
                   text = "The exploitability of every assessed vulnerability in each release of " .. model.product.name ..
                          ", from the manufacturer's vulnerability records." } }
-  publish({ document = doc, product_tree = lib.product_tree(), vulnerabilities = vex })
+  local full = { document = doc, product_tree = lib.product_tree(), vulnerabilities = vex }
+  -- Stable tracking (build --previous-csaf): the document as published last
+  -- time, compared without its tracking. Unchanged: its tracking as it was.
+  -- Changed: the next version, a revision of the build date, the first
+  -- release date kept. Never published: version 1 of the build date.
+  local today = lib.timestamp(model.build_date)
+  local prev = model.previous_csaf[tracking_id]
+  local tracking = { id = tracking_id, status = "final" }
+  if prev then
+    local history = {}
+    for i, r in ipairs(prev.revision_history) do
+      history[i] = { date = r.date, number = r.number, summary = r.summary }
+    end
+    if prev.content .. "\n" == json.encode(full) then
+      tracking.version = prev.version
+      tracking.initial_release_date = prev.initial_release_date or today
+      tracking.current_release_date = prev.current_release_date or today
+    else
+      local n = (math.tointeger(tonumber(prev.version)) or #history) + 1
+      history[#history + 1] = { date = today, number = tostring(n),
+                                summary = "VEX statements changed since version " .. prev.version }
+      tracking.version = tostring(n)
+      tracking.initial_release_date = prev.initial_release_date or today
+      tracking.current_release_date = today
+    end
+    tracking.revision_history = history
+  else
+    tracking.version = "1"
+    tracking.initial_release_date = today
+    tracking.current_release_date = today
+    tracking.revision_history = { { date = today, number = "1", summary = "VEX of the dossier as of its build date" } }
+  end
+  doc.tracking = tracking
+  publish(full)
 end
 
 write(root .. "provider-metadata.json", json.encode({

@@ -117,3 +117,29 @@ check "minimal: no public folder" test ! -e "$TMP/minimal/public"
 
 expect_exit "pump: second build" 0 "$DOSSIER" build "$ex" -o "$TMP/pump2" --only advisories,csaf
 if diff -r "$out" "$TMP/pump2" >"$TMP/diff" 2>&1; then ok "pump: two builds give the same bytes"; else fail "pump: two builds give the same bytes" "$(head -5 "$TMP/diff")"; fi
+
+# Stable CSAF VEX tracking (build --previous-csaf): unchanged content keeps
+# its version and dates on a later build; a changed statement is the next
+# version, a revision of that build's date, the first release date kept.
+vexdoc() { find "$1" -name '*-vex-*.json' | head -n 1; }
+tracking() { python3 -c 'import json,sys; t=json.load(open(sys.argv[1]))["document"]["tracking"]; print(t["version"], t["initial_release_date"][:10], t["current_release_date"][:10], ",".join(r["number"] for r in t["revision_history"]))' "$1"; }
+pump="$ROOT/examples/infusion-pump"
+SOURCE_DATE_EPOCH=1761955200 "$DOSSIER" build "$pump" -o "$TMP/t1" --only csaf -q >/dev/null 2>&1   # 2025-11-01
+SOURCE_DATE_EPOCH=1763596800 "$DOSSIER" build "$pump" -o "$TMP/t2" --only csaf -q --previous-csaf "$TMP/t1" >/dev/null 2>&1   # 2025-11-20
+got=$(tracking "$(vexdoc "$TMP/t2")")
+if [ "$got" = "1 2025-11-01 2025-11-01 1" ]; then ok "csaf tracking: unchanged content keeps version 1 and its dates"; else fail "csaf tracking: unchanged content keeps version 1 and its dates" "$got"; fi
+if cmp -s "$(vexdoc "$TMP/t1")" "$(vexdoc "$TMP/t2")"; then ok "csaf tracking: the unchanged document is the same bytes"; else fail "csaf tracking: the unchanged document is the same bytes" ""; fi
+copy_example infusion-pump changed
+sed -i 's/^vex_state: not_affected/vex_state: affected/' "$TMP/changed/vulnerabilities/CVE-2024-5535.md"
+SOURCE_DATE_EPOCH=1763596800 "$DOSSIER" build "$TMP/changed" -o "$TMP/t3" --only csaf -q --fail-on none --previous-csaf "$TMP/t2" >/dev/null 2>&1
+got=$(tracking "$(vexdoc "$TMP/t3")")
+if [ "$got" = "2 2025-11-01 2025-11-20 1,2" ]; then ok "csaf tracking: a changed statement is version 2, a revision of the build date"; else fail "csaf tracking: a changed statement is version 2, a revision of the build date" "$got"; fi
+SOURCE_DATE_EPOCH=1764547200 "$DOSSIER" build "$TMP/changed" -o "$TMP/t4" --only csaf -q --fail-on none --previous-csaf "$TMP/t3/public/csaf" >/dev/null 2>&1   # 2025-12-01
+got=$(tracking "$(vexdoc "$TMP/t4")")
+if [ "$got" = "2 2025-11-01 2025-11-20 1,2" ]; then ok "csaf tracking: version 2 stays while nothing changes (a provider folder given)"; else fail "csaf tracking: version 2 stays while nothing changes" "$got"; fi
+if [ -d "$validators/node_modules/@secvisogram/csaf-validator-lib" ] && command -v node >/dev/null 2>&1; then
+    if node "$validators/csaf_check.mjs" "$(vexdoc "$TMP/t3")" >"$TMP/v3" 2>&1; then ok "csaf tracking: version 2 passes the official validator"; else fail "csaf tracking: version 2 passes the official validator" "$(head -5 "$TMP/v3")"; fi
+else
+    skip "csaf tracking: version 2 passes the official validator" "csaf-validator-lib not installed"
+fi
+expect_exit "--previous-csaf of a missing folder exits 2" 2 "$DOSSIER" build "$pump" -o "$TMP/t5" --only csaf --previous-csaf "$TMP/nothing"
