@@ -31,7 +31,7 @@ int main(void) {
     diag_init(&d);
     if (!schema_load(&a, &d, "schemas/records.xml", &s)) return 1;
     model_init(&m, &a, &s, "tests/fixtures/load/basic");
-    LoadOptions lo = {"schemas", 1 << 24, NULL};
+    LoadOptions lo = {"schemas", 1 << 24, NULL, NULL};
     CHECK("load: basic dossier loads", load_dossier(&m, &d, &lo));
     for (size_t i = 0; i < d.n; i++)
         printf("# %s:%d:%d: [%s] %s\n", d.items[i].loc.path, d.items[i].loc.line,
