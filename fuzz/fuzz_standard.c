@@ -40,7 +40,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     fuzz_begin(&f, ".");
     LoadOptions lo = {"schemas", 1 << 26, NULL, NULL};
     Standard *s = standard_new(&f.m, &f.d, &lo);
-    standard_load(s, path, FUZZ_REL);
+    input_load(s, path, FUZZ_REL);
     standard_finish(s);
     model_finish(&f.m, &f.d);
     fuzz_end(&f);

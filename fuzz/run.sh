@@ -16,7 +16,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 B=${FUZZ_BUILDDIR:-build-fuzz}
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
-TARGETS="frontmatter template xmlrecords cdx_json cdx_xml spdx_json spdx_tv openvex csaf scan junit zip"
+TARGETS="frontmatter template xmlrecords cdx_json cdx_xml spdx_json spdx_tv openvex csaf scan threatmodel junit zip"
 
 rel_of() { # the file name a standard target's input is loaded as
     case $1 in
@@ -24,6 +24,7 @@ rel_of() { # the file name a standard target's input is loaded as
         spdx_json) echo sbom/x.spdx.json ;; spdx_tv) echo sbom/x.spdx ;;
         openvex) echo vex/x.openvex.json ;; csaf) echo vex/x.csaf.json ;;
         scan) echo scans/x.json ;;
+        threatmodel) echo threats/x.json ;;
         junit) echo tests/results/x.xml ;;
     esac
 }
@@ -59,6 +60,7 @@ seeds() { # seeds T DIR: DIR/seeds/T, a folder of the project's own files of tha
         openvex) find examples tests/fixtures -name '*openvex*.json' ;;
         csaf) find examples tests/fixtures -path '*vex*' -name '*.json' | grep -v openvex ;;
         scan) find examples tests/fixtures -path '*scans*' -name '*.json' ;;
+        threatmodel) find examples tests/fixtures -path '*threats*' -name '*.json' ;;
         junit) find examples tests/fixtures -path '*results*' -name '*.xml' | head -100 ;;
         zip) find tests/fixtures -name '*.zip' ;;
     esac | while read -r f; do cp "$f" "$d/$(echo "$f" | tr '/' '_')"; done

@@ -76,6 +76,15 @@ const Rule rule_table[] = {
     {"scan-format", SEV_ERROR, "load",
      "A file under scans/ is not a Grype, Trivy or OSV-Scanner JSON report or CISA's KEV "
      "catalogue, or a finding in it lacks its vulnerability or package."},
+    {"threat-model-format", SEV_ERROR, "load",
+     "A JSON file in threats/ is not an OWASP Threat Dragon (v1 or v2) or Open Threat Model "
+     "document, or its supplement (the .yaml beside it) is not shaped as documented."},
+    {"threat-model-supplement", SEV_WARNING, "load",
+     "A threat-model supplement has no model beside it, or names an element, threat, control or "
+     "view the model does not have."},
+    {"threat-model-conflict", SEV_WARNING, "load",
+     "A Markdown record and the threat model give the same record different values for a field; "
+     "the Markdown record's value is used."},
     {"csaf-previous", SEV_WARNING, "load",
      "A file of build --previous-csaf cannot be read or is not JSON: the history of the document "
      "it held is not carried over (the folder itself missing is an error)."},

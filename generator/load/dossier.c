@@ -17,6 +17,12 @@
 /* Where a file is invalid UTF-8 (a bad or missing continuation byte, an
  * overlong form, a UTF-16 surrogate, past U+10FFFF) or holds a NUL byte;
  * false if it is clean. */
+static bool blank_text(const char *s, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if (s[i] != ' ' && s[i] != '\n' && s[i] != '\r' && s[i] != '\t') return false;
+    return true;
+}
+
 static bool bad_text(const char *s, size_t n, SrcLoc *loc) {
     int line = 1, col = 1;
     for (size_t i = 0; i < n;) {
@@ -64,8 +70,8 @@ static bool bad_text(const char *s, size_t n, SrcLoc *loc) {
     return false;
 }
 
-static void load_markdown(Model *m, Diag *d, const LoadOptions *o, const RecordType *t,
-                          const char *path, const char *relpath) {
+static void load_markdown(Model *m, Diag *d, const LoadOptions *o, Standard *std,
+                          const RecordType *t, const char *path, const char *relpath) {
     char *data;
     size_t len;
     SrcLoc loc = {relpath, 0, 0};
@@ -85,6 +91,8 @@ static void load_markdown(Model *m, Diag *d, const LoadOptions *o, const RecordT
     size_t first = d->n;
     Value *v = frontmatter_parse(m->arena, d, relpath, data, len, &body, &body_len, &body_line);
     if (!v) model_unloaded(m, d, first, relpath);
+    const char *imported_body = NULL;
+    if (v) v = threats_merge(std, t->name, v, &imported_body);
     if (v) {
         SrcLoc where = {relpath, 1, 1};
         Record *r = typing_record(m->arena, d, t, relpath, v, where);
@@ -93,6 +101,10 @@ static void load_markdown(Model *m, Diag *d, const LoadOptions *o, const RecordT
             r->body = arena_strndup(m->arena, body, body_len);
             r->body_len = body_len;
             r->body_line = body_line;
+            if (imported_body && blank_text(body, body_len)) {
+                r->body = imported_body;
+                r->body_len = strlen(imported_body);
+            }
             const char *base = strrchr(relpath, '/');
             base = base ? base + 1 : relpath;
             size_t idlen = strlen(r->id);
@@ -400,8 +412,7 @@ static bool load_product(Model *m, Diag *d, const LoadOptions *o, xmlSchema *xsd
 /* Files the later stages or other loaders own; not an unknown file. */
 static bool reserved(const char *rel) {
     static const char *const exact[] = {"dossier.xml", "mds2.xml", "whitepaper.md", "README.md"};
-    static const char *const dirs[] = {"templates/",     "sbom/",     "vex/",
-                                       "tests/results/", "evidence/", "diagrams/"};
+    static const char *const dirs[] = {"templates/", "evidence/", "diagrams/"};
     for (size_t i = 0; i < sizeof exact / sizeof exact[0]; i++)
         if (strcmp(rel, exact[i]) == 0) return true;
     for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++)
@@ -474,11 +485,19 @@ bool load_dossier(Model *m, Diag *d, const LoadOptions *o) {
             "a symbolic link: not read (dossier follows no link, so none can reach outside the "
             "dossier); copy the file in instead");
     Standard *standard = standard_new(m, d, o);
+    /* first the inputs the records merge with (threat models) */
+    for (size_t i = 0; i < n; i++) {
+        bool early = false;
+        if (input_owns(files[i], &early) && early)
+            input_load(standard, fs_join(a, m->root, files[i]), files[i]);
+    }
+    threats_prepare(standard);
     for (size_t i = 0; i < n; i++) {
         const char *rel = files[i];
         const char *path = fs_join(a, m->root, rel);
-        if (standard_owns(rel)) {
-            standard_load(standard, path, rel);
+        bool early = false;
+        if (input_owns(rel, &early)) {
+            if (!early) input_load(standard, path, rel);
             continue;
         }
         const char *slash = strchr(rel, '/');
@@ -497,7 +516,7 @@ bool load_dossier(Model *m, Diag *d, const LoadOptions *o) {
         }
         if (reserved(rel)) continue;
         if (t && ends_with(rel, ".md")) {
-            load_markdown(m, d, o, t, path, rel);
+            load_markdown(m, d, o, standard, t, path, rel);
         } else if (ends_with(rel, ".xml") && (t || strncmp(rel, "records/", 8) == 0)) {
             if (!records_xsd)
                 records_xsd = xml_schema_load(fs_join(a, o->schema_dir, "records-file.xsd"));

@@ -31,6 +31,11 @@ typedef struct LoadOptions {
  * errno set. */
 bool load_read(Model *m, const char *path, const char *rel, size_t max, char **data, size_t *len);
 
+/* json.c: parses JSON text (a leading byte-order mark allowed) into
+ * values in a (owned by it) located in rel: each key and string at its
+ * line and column. NULL, with a json-syntax finding, when it is not JSON. */
+Value *json_located(Arena *a, Diag *d, const char *rel, const char *data, size_t len);
+
 /* Loads everything below root into m (which the caller initialised) and
  * finishes the model. Returns false on a system error (already reported);
  * input problems are findings in d and still return true. */

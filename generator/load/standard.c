@@ -103,6 +103,10 @@ Diag *std_diag(Standard *s) {
     return s->d;
 }
 
+const LoadOptions *std_options(Standard *s) {
+    return s->o;
+}
+
 Arena *std_arena(Standard *s) {
     return s->m->arena;
 }
@@ -352,141 +356,6 @@ void std_case_add(Standard *s, const StdCase *c) {
     s->cases[s->ncases++] = *c;
 }
 
-/* ---- JSON: jansson parses, a locator finds each key's line ---------------- */
-
-/* jansson keeps no positions. Walking the parsed tree in document order
- * (jansson keeps object keys in insertion order), the locator finds each
- * key as the next "key": in the text, and each string in an array as the
- * next "string": a quote inside a JSON string is always escaped, so the
- * pattern cannot match inside one. A key written with escapes is not found;
- * from there on values keep the last line found. */
-typedef struct Locator {
-    const char *path, *pos, *end, *line_start;
-    int line;
-    bool lost;
-} Locator;
-
-static void locator_move(Locator *l, const char *to) {
-    for (const char *p = l->pos; p < to;) {
-        const char *nl = memchr(p, '\n', (size_t)(to - p));
-        if (!nl) break;
-        l->line++;
-        l->line_start = nl + 1;
-        p = nl + 1;
-    }
-    l->pos = to;
-}
-
-static SrcLoc locator_here(const Locator *l) {
-    return (SrcLoc){l->path, l->line, (int)(l->pos - l->line_start) + 1};
-}
-
-/* Finds "s" (n bytes) from the cursor, followed by a colon when key, else by
- * a comma or a closing bracket; searches at most window bytes. */
-static bool locator_find(Locator *l, const char *s, size_t n, bool key, size_t window) {
-    const char *end = l->end;
-    if (window && (size_t)(end - l->pos) > window) end = l->pos + window;
-    for (const char *p = l->pos; p + n + 2 <= end;) {
-        const char *q = memchr(p, '"', (size_t)(end - p));
-        if (!q || q + n + 2 > end) return false;
-        if ((q == l->pos || q[-1] != '\\') && memcmp(q + 1, s, n) == 0 && q[n + 1] == '"') {
-            const char *after = q + n + 2;
-            while (after < end &&
-                   (*after == ' ' || *after == '\t' || *after == '\n' || *after == '\r'))
-                after++;
-            if (after < end && (key ? *after == ':' : (*after == ',' || *after == ']'))) {
-                locator_move(l, q);
-                return true;
-            }
-        }
-        p = q + 1;
-    }
-    return false;
-}
-
-static bool plain_json_string(const char *s, size_t n) {
-    for (size_t i = 0; i < n; i++)
-        if (s[i] == '"' || s[i] == '\\' || (unsigned char)s[i] < 0x20 || s[i] == '/') return false;
-    return true;
-}
-
-static Value *json_value(Locator *l, Arena *a, json_t *j, SrcLoc loc) {
-    switch (json_typeof(j)) {
-    case JSON_OBJECT: {
-        Value *v = value_new(a, VAL_MAP, loc);
-        const char *key;
-        json_t *item;
-        bool first = true;
-        json_object_foreach(j, key, item) {
-            size_t n = strlen(key);
-            if (!l->lost && !locator_find(l, key, n, true, 0)) l->lost = true;
-            SrcLoc kl = locator_here(l);
-            if (first && loc.line == 0) v->loc = kl;
-            first = false;
-            value_push(a, v, arena_strndup(a, key, n), kl, json_value(l, a, item, kl));
-        }
-        if (v->loc.line == 0) v->loc = locator_here(l);
-        return v;
-    }
-    case JSON_ARRAY: {
-        Value *v = value_new(a, VAL_LIST, loc);
-        size_t i;
-        json_t *item;
-        json_array_foreach(j, i, item) {
-            SrcLoc il = {l->path, 0, 0};
-            if (json_is_string(item)) {
-                const char *t = json_string_value(item);
-                size_t n = json_string_length(item);
-                if (!l->lost && plain_json_string(t, n) && locator_find(l, t, n, false, 1 << 16))
-                    il = locator_here(l);
-                else
-                    il = loc;
-            } else if (!json_is_object(item)) {
-                il = loc;
-            }
-            value_push(a, v, NULL, il, json_value(l, a, item, il));
-        }
-        return v;
-    }
-    case JSON_STRING:
-        return value_scalar(a, loc, json_string_value(j), json_string_length(j));
-    case JSON_INTEGER: {
-        char buf[32];
-        snprintf(buf, sizeof buf, "%" JSON_INTEGER_FORMAT, json_integer_value(j));
-        return value_scalar(a, loc, buf, strlen(buf));
-    }
-    case JSON_REAL: {
-        char buf[40];
-        snprintf(buf, sizeof buf, "%.15g", json_real_value(j));
-        return value_scalar(a, loc, buf, strlen(buf));
-    }
-    case JSON_TRUE:
-        return value_scalar(a, loc, "true", 4);
-    case JSON_FALSE:
-        return value_scalar(a, loc, "false", 5);
-    case JSON_NULL:
-        break;
-    }
-    return value_new(a, VAL_NULL, loc);
-}
-
-/* Parses JSON text into values located in rel; NULL with a json-syntax
- * finding when it is not JSON. */
-static Value *std_json(Standard *s, Arena *a, const char *rel, const char *data, size_t len) {
-    if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) data += 3, len -= 3; /* a BOM */
-    json_error_t err;
-    json_t *j = json_loadb(data, len, 0, &err);
-    if (!j) {
-        SrcLoc loc = {rel, err.line > 0 ? err.line : 1, err.column > 0 ? err.column : 0};
-        diag_add(s->d, SEV_ERROR, loc, "json-syntax", NULL, "not valid JSON: %s", err.text);
-        return NULL;
-    }
-    Locator l = {rel, data, data + len, data, 1, false};
-    Value *v = json_value(&l, a, j, (SrcLoc){rel, 0, 0});
-    json_decref(j);
-    return v;
-}
-
 /* ---- the entry points ------------------------------------------------------ */
 
 Standard *standard_new(Model *m, Diag *d, const LoadOptions *o) {
@@ -501,66 +370,6 @@ Standard *standard_new(Model *m, Diag *d, const LoadOptions *o) {
     memset(s->ids, 0, sizeof *s->ids);
     s->cdx_schemas = o->cyclonedx_schemas && *o->cyclonedx_schemas ? o->cyclonedx_schemas : NULL;
     return s;
-}
-
-bool standard_owns(const char *rel) {
-    return strncmp(rel, "sbom/", 5) == 0 || strncmp(rel, "vex/", 4) == 0 ||
-           strncmp(rel, "scans/", 6) == 0 || strncmp(rel, "tests/results/", 14) == 0;
-}
-
-static bool ends_with(const char *s, const char *suffix) {
-    size_t n = strlen(s), k = strlen(suffix);
-    if (n < k) return false;
-    for (size_t i = 0; i < k; i++)
-        if (tolower((unsigned char)s[n - k + i]) != suffix[i]) return false;
-    return true;
-}
-
-static bool blank(const char *s, size_t n) {
-    if (n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) s += 3, n -= 3;
-    for (size_t i = 0; i < n; i++)
-        if (!isspace((unsigned char)s[i])) return false;
-    return true;
-}
-
-/* A JSON document under sbom/ or vex/: which format, by its own marks. */
-static void load_json(Standard *s, const char *rel, const Value *root, bool in_sbom) {
-    const char *bom_format = std_get(root, "bomFormat");
-    const char *context = std_get(root, "@context");
-    const Value *document = value_get(root, "document");
-    if (root->kind != VAL_MAP) {
-        if (in_sbom)
-            diag_add(s->d, SEV_ERROR, root->loc, "sbom-format", NULL,
-                     "expected a JSON object (a CycloneDX or SPDX document), found a list");
-        else
-            diag_add(
-                s->d, SEV_ERROR, root->loc, "vex-format", NULL,
-                "expected a JSON object (an OpenVEX, CSAF or CycloneDX document), found a list");
-    } else if (bom_format) {
-        cyclonedx_json(s, rel, root, in_sbom);
-    } else if (value_get(root, "spdxVersion")) {
-        if (in_sbom)
-            spdx_json(s, rel, root);
-        else
-            diag_add(s->d, SEV_ERROR, root->loc, "vex-format", NULL,
-                     "an SPDX document is an SBOM: put it in sbom/");
-    } else if (context && strstr(context, "openvex")) {
-        vex_openvex(s, rel, root);
-    } else if (document && value_get(document, "csaf_version")) {
-        vex_csaf(s, rel, root);
-    } else if (context && strstr(context, "spdx.org/rdf/3")) {
-        diag_add(s->d, SEV_ERROR, root->loc, "sbom-format", NULL,
-                 "SPDX 3 (JSON-LD) is not read yet: write the SBOM as SPDX 2.3 or CycloneDX");
-    } else if (in_sbom) {
-        diag_add(s->d, SEV_ERROR, root->loc, "sbom-format", NULL,
-                 "not an SBOM: expected a CycloneDX document (\"bomFormat\": \"CycloneDX\") or an "
-                 "SPDX 2 document (\"spdxVersion\")");
-    } else {
-        diag_add(
-            s->d, SEV_ERROR, root->loc, "vex-format", NULL,
-            "not a VEX document: expected OpenVEX (\"@context\": \"https://openvex.dev/ns/...\"), "
-            "CSAF (\"document\": {\"csaf_version\": \"2.0\"}) or CycloneDX (\"bomFormat\")");
-    }
 }
 
 /* The CycloneDX version (the N of 1.N) whose namespace the document
@@ -578,8 +387,8 @@ static int cdx_namespace_version(const char *data, size_t len) {
 /* The official XSD of the CycloneDX version a document declares, when the
  * folder of schemas was given; NULL (reported once per version) when it
  * has none for that version. */
-static xmlSchema *cdx_schema(Standard *s, const char *rel, const char *data, size_t len,
-                             const char **name) {
+xmlSchema *std_cdx_xsd(Standard *s, const char *rel, const char *data, size_t len,
+                       const char **name) {
     if (!s->cdx_schemas) return NULL;
     int v = cdx_namespace_version(data, len);
     if (v < 0 || v > 9) return NULL;
@@ -596,34 +405,7 @@ static xmlSchema *cdx_schema(Standard *s, const char *rel, const char *data, siz
     return s->cdx_xsd[v];
 }
 
-static void load_xml(Standard *s, const char *rel, const char *data, size_t len, int dir) {
-    /* the tree lives as long as its reader runs: readers copy what they keep */
-    Arena scratch;
-    arena_init(&scratch);
-    const char *schema_name = NULL;
-    xmlSchema *schema = dir == 2 ? NULL : cdx_schema(s, rel, data, len, &schema_name);
-    XNode *root = xtree_parse(&scratch, s->d, rel, data, len, schema, schema_name);
-    if (!root) {
-        arena_free(&scratch);
-        return;
-    }
-    SrcLoc loc = {rel, root->line, 0};
-    if (dir == 2) {
-        junit_load(s, rel, root);
-    } else if (strcmp(root->name, "bom") == 0) {
-        cyclonedx_xml(s, rel, root, dir == 0);
-    } else if (dir == 0) {
-        diag_add(s->d, SEV_ERROR, loc, "sbom-format", NULL,
-                 "expected a CycloneDX <bom> root element, found <%s>", root->name);
-    } else {
-        diag_add(s->d, SEV_ERROR, loc, "vex-format", NULL,
-                 "expected a CycloneDX <bom> root element (XML VEX is CycloneDX), found <%s>",
-                 root->name);
-    }
-    arena_free(&scratch);
-}
-
-static void load_supplement(Standard *s, const char *rel, const char *data, size_t len) {
+void std_supplement(Standard *s, const char *rel, const char *data, size_t len) {
     Value *root = frontmatter_yaml(s->m->arena, s->d, rel, data, len);
     if (!root) return;
     const Value *list = value_get(root, "components");
@@ -638,74 +420,6 @@ static void load_supplement(Standard *s, const char *rel, const char *data, size
         s->supplements = xrealloc(s->supplements, s->supplements_cap * sizeof *s->supplements);
     }
     s->supplements[s->nsupplements++] = root;
-}
-
-void standard_load(Standard *s, const char *path, const char *rel) {
-    int dir = strncmp(rel, "sbom/", 5) == 0    ? 0
-              : strncmp(rel, "vex/", 4) == 0   ? 1
-              : strncmp(rel, "scans/", 6) == 0 ? 3
-                                               : 2;
-    static const char *const expected[] = {
-        "CycloneDX (.json, .xml), SPDX 2 (.spdx.json, .spdx) and support supplements (.yaml)",
-        "OpenVEX, CSAF and CycloneDX VEX (.json) and CycloneDX XML (.xml)",
-        "JUnit XML reports (.xml)",
-        "Grype, Trivy and OSV-Scanner JSON reports and CISA's KEV catalogue (.json)",
-    };
-    const char *base = strrchr(rel, '/') + 1;
-    bool json = ends_with(rel, ".json") && dir != 2, xml = ends_with(rel, ".xml") && dir != 3;
-    bool tag_value = ends_with(rel, ".spdx") && dir == 0;
-    bool yaml = (ends_with(rel, ".yaml") || ends_with(rel, ".yml")) && dir == 0;
-    if (base[0] == '.' || strncmp(base, "README", 6) == 0) return;
-    if (!json && !xml && !tag_value && !yaml) {
-        diag_add(s->d, SEV_NOTE, (SrcLoc){rel, 0, 0}, "unknown-file", NULL,
-                 "not read: %.*s holds %s", (int)(strchr(rel, '/') - rel + (dir == 2 ? 8 : 1)), rel,
-                 expected[dir]);
-        return;
-    }
-    char *data;
-    size_t len;
-    if (!load_read(s->m, path, rel, s->o->max_file_size, &data, &len)) {
-        diag_add(s->d, SEV_ERROR, (SrcLoc){rel, 0, 0}, "file-read", NULL, "cannot read: %s",
-                 errno == EFBIG ? "file too large" : strerror(errno));
-        return;
-    }
-    SrcLoc top = {rel, 1, 0};
-    if (blank(data, len)) {
-        if (dir == 0)
-            diag_add(s->d, SEV_ERROR, top, "sbom-format", NULL, "empty file: expected an SBOM (%s)",
-                     expected[0]);
-        else if (dir == 1)
-            diag_add(s->d, SEV_ERROR, top, "vex-format", NULL,
-                     "empty file: expected a VEX document (%s)", expected[1]);
-        else if (dir == 3)
-            diag_add(s->d, SEV_ERROR, top, "scan-format", NULL, "empty file: expected %s",
-                     expected[3]);
-        else
-            diag_add(s->d, SEV_ERROR, top, "junit-format", NULL,
-                     "empty file: expected a JUnit XML report (<testsuites> or <testsuite>)");
-    } else if (json) {
-        Arena scratch;
-        arena_init(&scratch);
-        Value *root = std_json(s, &scratch, rel, data, len);
-        if (root && dir == 3) {
-            if (!scan_json(s, rel, root, NULL))
-                diag_add(s->d, SEV_ERROR, root->loc, "scan-format", NULL,
-                         "not a scanner report: expected %s (Grype: \"descriptor\": {\"name\": "
-                         "\"grype\"}; Trivy: \"SchemaVersion\" and \"Results\"; OSV-Scanner: "
-                         "\"results\" with \"packages\"; KEV: \"catalogVersion\")",
-                         expected[3]);
-        } else if (root) {
-            load_json(s, rel, root, dir == 0);
-        }
-        arena_free(&scratch);
-    } else if (xml) {
-        load_xml(s, rel, data, len, dir);
-    } else if (tag_value) {
-        spdx_tag_value(s, rel, data, len);
-    } else {
-        load_supplement(s, rel, data, len);
-    }
-    free(data);
 }
 
 /* ---- components: merging, IDs, the supplement, the graph ------------------- */
@@ -1327,6 +1041,7 @@ static void component_mentions(Standard *s, size_t nwritten) {
 }
 
 void standard_finish(Standard *s) {
+    threats_finish(s); /* imported records count as written ones */
     size_t nwritten = s->m->nrecords;
     size_t nmerged = 0;
     Merged *merged = merge_components(s, &nmerged);

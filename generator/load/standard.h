@@ -15,17 +15,22 @@ typedef struct Standard Standard;
 typedef struct StdSbom StdSbom;
 typedef struct StdStatement StdStatement;
 typedef struct StdCase StdCase;
+typedef struct ThreatImport ThreatImport;
 
 /* ---- standard.c: the entry points dossier.c calls ----------------------- */
 
 /* Starts collecting standard-format evidence for m. Owned by the caller
  * until standard_finish, which frees it. */
 Standard *standard_new(Model *m, Diag *d, const LoadOptions *o);
-/* True when rel (a path relative to the dossier) is under sbom/, vex/ or
- * tests/results/, the folders the standard readers own. */
-bool standard_owns(const char *rel);
-/* Reads one file (path on disk, rel for findings); problems are findings. */
-void standard_load(Standard *s, const char *path, const char *rel);
+/* formats.c: true when rel (a path relative to the dossier) is an input
+ * of the format table: any file of a folder it owns whole (sbom/, vex/,
+ * scans/, tests/results/), or a file of a format row's extension in a
+ * folder it shares (threat models in threats/). *early (when not NULL) is
+ * set when the file must be read before the records. */
+bool input_owns(const char *rel, bool *early);
+/* formats.c: reads one such file (path on disk, rel for findings) through
+ * the row that takes it; problems are findings. */
+void input_load(Standard *s, const char *path, const char *rel);
 /* Turns everything read into records (components, generated vulnerabilities
  * and tests), attaches VEX statements, supplements and JUnit results to the
  * records already loaded, adds derived links, and frees s. Call after every
@@ -138,6 +143,7 @@ void std_case_add(Standard *s, const StdCase *c);
 
 Model *std_model(Standard *s);
 Diag *std_diag(Standard *s);
+const LoadOptions *std_options(Standard *s);
 Arena *std_arena(Standard *s);
 /* The text of a scalar with something besides blanks, else NULL. */
 const char *std_str(const Value *v);
@@ -219,6 +225,7 @@ struct Standard {
     xmlSchema *cdx_xsd[10];  /* compiled bom-1.N.xsd by N, loaded on first use */
     bool cdx_tried[10];      /* bom-1.N.xsd was looked for (and reported when missing) */
     StdIndex *kev;           /* CISA KEV catalogue: CVE ID (upper case) -> date added */
+    ThreatImport *threats;   /* threatmodel.c: what the threat models gave, or NULL */
 };
 
 /* The component records a reference names: a purl (qualifiers optional), a
@@ -282,11 +289,37 @@ void cyclonedx_json(Standard *s, const char *rel, const Value *root, bool shippe
 void cyclonedx_xml(Standard *s, const char *rel, const XNode *root, bool shipped);
 /* spdx.c: an SPDX 2.x document as JSON values or as tag-value text. */
 void spdx_json(Standard *s, const char *rel, const Value *root);
+/* standard.c: the official XSD of the CycloneDX version an XML document
+ * declares (*name its file name), when a folder of schemas was given. */
+xmlSchema *std_cdx_xsd(Standard *s, const char *rel, const char *data, size_t len,
+                       const char **name);
+/* standard.c: a support supplement (a .yaml file in sbom/), applied at the end. */
+void std_supplement(Standard *s, const char *rel, const char *data, size_t len);
 void spdx_tag_value(Standard *s, const char *rel, const char *text, size_t len);
 /* vex.c: OpenVEX (0.0.1 and 0.2.0) and CSAF 2.0 documents as JSON values. */
 void vex_openvex(Standard *s, const char *rel, const Value *root);
 void vex_csaf(Standard *s, const char *rel, const Value *root);
 /* junit.c: a JUnit XML report (root <testsuites> or <testsuite>). */
 void junit_load(Standard *s, const char *rel, const XNode *root);
+
+/* ---- threatmodel.c: threat models in threats/ --------------------------- */
+
+/* Threat Dragon v1 and v2 JSON, and the Open Threat Model: false when the
+ * document is not one (nothing reported). */
+bool threatdragon_json(Standard *s, const char *rel, const Value *root);
+bool otm_json(Standard *s, const char *rel, const Value *root);
+/* A supplement (.yaml beside a model of the same name): kept until
+ * threats_prepare applies it. */
+void threat_supplement(Standard *s, const char *rel, const char *data, size_t len);
+/* Applies the supplements and indexes the imported records by ID; call
+ * once every model and supplement is read, before the Markdown records. */
+void threats_prepare(Standard *s);
+/* A Markdown record's front matter (of a record of type) with what the
+ * imported record of the same ID gives and it lacks; a value both give
+ * differently is a threat-model-conflict warning, the Markdown's wins.
+ * *body gets the imported description (NULL if none). */
+Value *threats_merge(Standard *s, const char *type, Value *front, const char **body);
+/* Adds every imported record no Markdown record took; frees the import. */
+void threats_finish(Standard *s);
 
 #endif

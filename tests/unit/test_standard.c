@@ -399,7 +399,7 @@ static void load_alone(Run *r, const char *path, const char *rel) {
     r->model.product.date = "2025-11-01";
     LoadOptions lo = {"schemas", 1 << 24, NULL, NULL};
     Standard *s = standard_new(&r->model, &r->diag, &lo);
-    standard_load(s, path, rel);
+    input_load(s, path, rel);
     standard_finish(s);
     model_finish(&r->model, &r->diag);
 }

@@ -34,7 +34,7 @@ static Outcome load_one(const char *path, const char *rel) {
     m.product.date = "2025-01-01";
     LoadOptions lo = {"schemas", 1 << 26, NULL, NULL};
     Standard *s = standard_new(&m, &d, &lo);
-    standard_load(s, path, rel);
+    input_load(s, path, rel);
     standard_finish(s);
     model_finish(&m, &d);
     Outcome o = {0};
