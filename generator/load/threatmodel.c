@@ -105,6 +105,8 @@ static const char *title_of(Standard *s, const char *text) {
     if (n < strlen(line)) {
         while (n > 40 && line[n] != ' ')
             n--;
+        while (n > 1 && strchr(" ,;:", line[n - 1]))
+            n--;
         return arena_strndup(std_arena(s), line, n);
     }
     return line;
@@ -112,15 +114,17 @@ static const char *title_of(Standard *s, const char *text) {
 
 /* ---- IDs ----------------------------------------------------------------------- */
 
-/* The record ID for a tool's ID: the prefix and the tool ID's first eight
- * hexadecimal digits when it starts with them (a UUID), else eight of a
- * hash of it and the model's name (the tool ID is only unique there). */
+/* The record ID for a tool's ID: the prefix and the first eight
+ * hexadecimal digits of a UUID (Threat Dragon's IDs), else eight of a hash
+ * of the tool ID and the model's name (short IDs such as OTM's "55" are
+ * only unique in their model). */
 static const char *derive_id(Standard *s, const char *prefix, const char *model, const char *key) {
-    size_t hex = 0;
-    while (key[hex] && isxdigit((unsigned char)key[hex]) && hex < 8)
-        hex++;
+    bool uuid = strlen(key) == 36;
+    for (size_t i = 0; uuid && i < 36; i++)
+        uuid = (i == 8 || i == 13 || i == 18 || i == 23) ? key[i] == '-'
+                                                         : isxdigit((unsigned char)key[i]) != 0;
     char digits[9];
-    if (hex == 8) {
+    if (uuid) {
         for (int i = 0; i < 8; i++)
             digits[i] = (char)toupper((unsigned char)key[i]);
         digits[8] = 0;
@@ -201,8 +205,9 @@ static Imported *element(Standard *s, const char *model, const char *key, const 
 
 /* A data flow from one element to another: an interface of the target,
  * connected_to on the source (both ways when it is bidirectional). */
-static void flow(Standard *s, Imported *from, Imported *to, const char *name, const char *protocol,
-                 bool encrypted, bool public_net, bool both, SrcLoc loc) {
+static void flow(Standard *s, Imported *from, Imported *to, const char *name,
+                 const char *description, const char *protocol, bool encrypted, bool public_net,
+                 bool both, SrcLoc loc) {
     if (!from || !to) return;
     push_once(s, from->fields, "connected_to", to->id, loc);
     if (both) push_once(s, to->fields, "connected_to", from->id, loc);
@@ -217,7 +222,11 @@ static void flow(Standard *s, Imported *from, Imported *to, const char *name, co
     if (public_net) sb_printf(&p, "%sover a public network", p.len ? ", " : "");
     if (p.len) set_text(s, iface, "protocol", p.data, loc);
     sb_free(&p);
-    set_text(s, iface, "carries", arena_printf(a, "data from %s", from->id), loc);
+    const char *from_name = std_get(from->fields, "title");
+    set_text(s, iface, "carries",
+             description && *description ? one_line(s, description)
+                                         : arena_printf(a, "data from %s", from_name),
+             loc);
     Value *list = (Value *)value_get(to->fields, "interfaces");
     if (!list) {
         list = value_new(a, VAL_LIST, loc);
@@ -332,7 +341,7 @@ static void td_diagram(Standard *s, const char *rel, const Value *dg, size_t ind
             on[0] = src ? import_find(s, rel, "asset", src) : NULL;
             on[1] = dst ? import_find(s, rel, "asset", dst) : NULL;
             non = 2;
-            flow(s, on[0], on[1], cell_name(c), prop_str(c, "protocol"),
+            flow(s, on[0], on[1], cell_name(c), prop_str(c, "description"), prop_str(c, "protocol"),
                  prop_true(c, "isEncrypted"), prop_true(c, "isPublicNetwork"),
                  prop_true(c, "isBidirectional"), c->loc);
         } else if (strcmp(type, "tm.Boundary") == 0) {
@@ -436,7 +445,8 @@ bool otm_json(Standard *s, const char *rel, const Value *root) {
         const char *both = std_get(f, "bidirectional");
         flow(s, src ? import_find(s, rel, "asset", src) : NULL,
              dst ? import_find(s, rel, "asset", dst) : NULL, std_get(f, "name"),
-             std_get(f, "protocol"), false, false, both && strcmp(both, "true") == 0, f->loc);
+             std_get(f, "description"), std_get(f, "protocol"), false, false,
+             both && strcmp(both, "true") == 0, f->loc);
     }
     const Value *const *threats = std_items(value_get(root, "threats"), &n);
     for (size_t i = 0; i < n; i++) {
@@ -532,10 +542,15 @@ static void apply_entry(Standard *s, ThreatImport *t, Imported *im, const Value 
         Value *v = entry->items[k];
         if (strcmp(key, "id") == 0 && v->kind == VAL_SCALAR) {
             if (strcmp(v->text, im->id) != 0) rename_links(t, im->id, v->text, std_arena(s));
-            im->id = v->text;
-            im->loc = v->loc;
+            im->id = v->text; /* the record stays located in the model */
         } else if (strcmp(key, "description") == 0 && v->kind == VAL_SCALAR) {
             im->body = v->text;
+        } else if (v->kind == VAL_LIST && value_get(im->fields, key) &&
+                   value_get(im->fields, key)->kind == VAL_LIST) {
+            /* a list adds to what the model gives (links the model cannot draw) */
+            for (size_t i = 0; i < v->n; i++)
+                if (v->items[i]->kind == VAL_SCALAR)
+                    push_once(s, im->fields, key, v->items[i]->text, v->items[i]->loc);
         } else {
             map_set(s, im->fields, key, v);
         }
@@ -621,6 +636,13 @@ static bool same_value(const Value *a, const Value *b) {
             if (!same_value(a->items[i], b->items[i])) return false;
         return true;
     }
+    if (a->kind == VAL_MAP) {
+        for (size_t i = 0; i < a->n; i++) {
+            const Value *other = value_get(b, a->keys[i]);
+            if (!other || !same_value(a->items[i], other)) return false;
+        }
+        return true;
+    }
     return a->kind == VAL_NULL;
 }
 
@@ -639,9 +661,21 @@ Value *threats_merge(Standard *s, const char *type, Value *front, const char **b
     for (size_t k = 0; k < im->fields->n; k++) {
         const char *key = im->fields->keys[k];
         const Value *mine = value_get(front, key);
+        const Value *theirs = im->fields->items[k];
         if (!mine) {
             value_push(std_arena(s), front, key, im->fields->key_locs[k], im->fields->items[k]);
-        } else if (!same_value(mine, im->fields->items[k]) && strcmp(key, "title") != 0) {
+        } else if (mine->kind == VAL_LIST && theirs->kind == VAL_LIST) {
+            /* lists (links, interfaces, tags) are the union: the record's items first */
+            size_t had = mine->n;
+            for (size_t i = 0; i < theirs->n; i++) {
+                bool dup = false;
+                for (size_t j = 0; j < had && !dup; j++)
+                    dup = same_value(mine->items[j], theirs->items[i]);
+                if (!dup)
+                    value_push(std_arena(s), (Value *)mine, NULL, theirs->items[i]->loc,
+                               theirs->items[i]);
+            }
+        } else if (!same_value(mine, theirs) && strcmp(key, "title") != 0) {
             SrcLoc at = im->fields->items[k]->loc;
             diag_add(std_diag(s), SEV_WARNING, mine->loc, "threat-model-conflict", id,
                      "%s: %s differs from the threat model (%s:%d:%d); the value here is used", id,
