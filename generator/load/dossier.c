@@ -527,6 +527,13 @@ bool load_dossier(Model *m, Diag *d, const LoadOptions *o) {
                 return false;
             }
             xmlrecords_load(m, d, records_xsd, o->max_file_size, path, rel);
+        } else if (input_holds(rel)) {
+            diag_add(d, SEV_NOTE, (SrcLoc){rel, 0, 0}, "unknown-file", NULL,
+                     "not read: %.*s holds %s", (int)(slash - rel + 1), rel, input_holds(rel));
+        } else if (t) {
+            diag_add(d, SEV_NOTE, (SrcLoc){rel, 0, 0}, "unknown-file", NULL,
+                     "not read: %.*s holds %s records (.md) and XML record files (.xml)",
+                     (int)(slash - rel + 1), rel, t->name);
         } else if (ends_with(rel, ".md") || ends_with(rel, ".xml") || ends_with(rel, ".yaml") ||
                    ends_with(rel, ".yml")) {
             diag_add(

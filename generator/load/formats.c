@@ -118,8 +118,9 @@ static bool junit_xml(Standard *s, const char *rel, const XNode *root) {
 #define VEX_HOLDS "OpenVEX, CSAF and CycloneDX VEX (.json) and CycloneDX XML (.xml)"
 #define SCANS_HOLDS "Grype, Trivy and OSV-Scanner JSON reports and CISA's KEV catalogue (.json)"
 #define THREATS_HOLDS                                                                              \
-    "threat records (.md) and threat models: OWASP Threat Dragon v1 and v2 (.json), Open "         \
-    "Threat Model (.otm.json, .json) with their supplements (.yaml)"
+    "threat records (.md) and threat models: OWASP Threat Dragon v1 and v2 and Open Threat "       \
+    "Model JSON (.json), each with its supplement (.yaml); Microsoft Threat Modeling Tool files "  \
+    "(.tm7) are not read yet"
 
 static const InputFolder FOLDERS[] = {
     {"sbom/", true, false, "sbom-format", SBOM_HOLDS, "an SBOM (" SBOM_HOLDS ")",
@@ -209,6 +210,11 @@ static bool skipped(const char *rel) {
     return base[0] == '.' || strncmp(base, "README", 6) == 0;
 }
 
+const char *input_holds(const char *rel) {
+    const InputFolder *f = folder_of(rel);
+    return f && !skipped(rel) ? f->holds : NULL;
+}
+
 bool input_owns(const char *rel, bool *early) {
     const InputFolder *f = folder_of(rel);
     if (!f) return false;
@@ -249,7 +255,7 @@ void input_load(Standard *s, const char *path, const char *rel) {
                 (root->kind == VAL_MAP || !f->not_object))
                 taken = r->json(s, rel, root);
         if (root && !taken)
-            diag_add(d, SEV_ERROR, root->loc, f->rule, NULL, "%s",
+            diag_add(d, SEV_ERROR, root->loc.line ? root->loc : top, f->rule, NULL, "%s",
                      root->kind != VAL_MAP && f->not_object ? f->not_object : f->not_json);
     } else {
         const char *schema_name = NULL;

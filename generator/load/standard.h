@@ -28,6 +28,9 @@ Standard *standard_new(Model *m, Diag *d, const LoadOptions *o);
  * folder it shares (threat models in threats/). *early (when not NULL) is
  * set when the file must be read before the records. */
 bool input_owns(const char *rel, bool *early);
+/* formats.c: what the folder of rel holds, for a file of it nothing reads
+ * (a note names them); NULL when the table has no such folder. */
+const char *input_holds(const char *rel);
 /* formats.c: reads one such file (path on disk, rel for findings) through
  * the row that takes it; problems are findings. */
 void input_load(Standard *s, const char *path, const char *rel);

@@ -13,6 +13,7 @@
  * imported one (a finding where both give a value and they differ). The
  * whole mapping is in docs/threat-models.md. Part of load/. */
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -35,6 +36,7 @@ struct ThreatImport {
     size_t n, cap;
     StdIndex by_id;  /* record ID -> Imported */
     StdIndex by_key; /* "model\tkind\tkey" -> Imported */
+    StdIndex ids;    /* the IDs derived so far */
     const Value **supplements;
     const char **supplement_paths;
     size_t nsupplements;
@@ -114,25 +116,25 @@ static const char *title_of(Standard *s, const char *text) {
 
 /* ---- IDs ----------------------------------------------------------------------- */
 
-/* The record ID for a tool's ID: the prefix and the first eight
- * hexadecimal digits of a UUID (Threat Dragon's IDs), else eight of a hash
- * of the tool ID and the model's name (short IDs such as OTM's "55" are
- * only unique in their model). */
+/* The record ID for a tool's ID: the prefix and eight hexadecimal digits
+ * of a hash of it. A UUID (Threat Dragon's IDs) is unique by itself, so its
+ * records keep their IDs when the model file is renamed; a short ID such
+ * as OTM's "55" is only unique in its model, so the model's name is part of
+ * what is hashed. Two tool IDs with the same digits get longer ones. */
 static const char *derive_id(Standard *s, const char *prefix, const char *model, const char *key) {
     bool uuid = strlen(key) == 36;
     for (size_t i = 0; uuid && i < 36; i++)
         uuid = (i == 8 || i == 13 || i == 18 || i == 23) ? key[i] == '-'
                                                          : isxdigit((unsigned char)key[i]) != 0;
-    char digits[9];
-    if (uuid) {
-        for (int i = 0; i < 8; i++)
-            digits[i] = (char)toupper((unsigned char)key[i]);
-        digits[8] = 0;
-    } else {
-        char *both = arena_printf(std_arena(s), "%s\t%s", model, key);
-        snprintf(digits, sizeof digits, "%08X", (unsigned)(hash_bytes(both, strlen(both)) >> 32));
-    }
-    return arena_printf(std_arena(s), "%s%s", prefix, digits);
+    Arena *a = std_arena(s);
+    const char *what = uuid ? key : arena_printf(a, "%s\t%s", model, key);
+    uint64_t h = hash_bytes(what, strlen(what));
+    const char *id = arena_printf(a, "%s%08X", prefix, (unsigned)(h >> 32));
+    size_t n;
+    std_index_get(&ti(s)->ids, id, &n);
+    if (n) id = arena_printf(a, "%s%08X%08X", prefix, (unsigned)(h >> 32), (unsigned)h);
+    std_index_put(&ti(s)->ids, id, (void *)key);
+    return id;
 }
 
 static Imported *import_add(Standard *s, const char *type, const char *prefix, const char *model,
@@ -709,6 +711,7 @@ void threats_finish(Standard *s) {
     }
     std_index_free(&t->by_id);
     std_index_free(&t->by_key);
+    std_index_free(&t->ids);
     free(t->items);
     free(t->supplements);
     free(t->supplement_paths);
