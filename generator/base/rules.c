@@ -82,6 +82,9 @@ const Rule rule_table[] = {
     {"threat-model-supplement", SEV_WARNING, "load",
      "A threat-model supplement has no model beside it, or names an element, threat, control or "
      "view the model does not have."},
+    {"threat-model-incomplete", SEV_NOTE, "load",
+     "A record imported from a threat model lacks required values no model format carries; the "
+     "note names the supplement entry (by the tool's ID) where they go."},
     {"threat-model-conflict", SEV_WARNING, "load",
      "A Markdown record and the threat model give the same record different values for a field; "
      "the Markdown record's value is used."},

@@ -119,8 +119,8 @@ static bool junit_xml(Standard *s, const char *rel, const XNode *root) {
 #define SCANS_HOLDS "Grype, Trivy and OSV-Scanner JSON reports and CISA's KEV catalogue (.json)"
 #define THREATS_HOLDS                                                                              \
     "threat records (.md) and threat models: OWASP Threat Dragon v1 and v2 and Open Threat "       \
-    "Model JSON (.json), each with its supplement (.yaml); Microsoft Threat Modeling Tool files "  \
-    "(.tm7) are not read yet"
+    "Model JSON (.json) and Microsoft Threat Modeling Tool files (.tm7), each with its "           \
+    "supplement (.yaml)"
 
 static const InputFolder FOLDERS[] = {
     {"sbom/", true, false, "sbom-format", SBOM_HOLDS, "an SBOM (" SBOM_HOLDS ")",
@@ -144,7 +144,7 @@ static const InputFolder FOLDERS[] = {
      "expected a JSON object (a Threat Dragon or Open Threat Model document), found a list",
      "not a threat model: expected OWASP Threat Dragon JSON (\"summary\" and \"detail\") or an "
      "Open Threat Model (\"otmVersion\")",
-     NULL, NULL},
+     "expected a Microsoft Threat Modeling Tool <ThreatModel> root element", NULL},
 };
 
 static const InputFormat FORMATS[] = {
@@ -164,6 +164,7 @@ static const InputFormat FORMATS[] = {
     {"tests/results/", ".xml", SYNTAX_XML, NULL, junit_xml, NULL},
     {"threats/", ".json", SYNTAX_JSON, threatdragon_json, NULL, NULL},
     {"threats/", ".json", SYNTAX_JSON, otm_json, NULL, NULL},
+    {"threats/", ".tm7", SYNTAX_XML, NULL, tmt_xml, NULL},
     {"threats/", ".yaml", SYNTAX_TEXT, NULL, NULL, threat_supplement},
     {"threats/", ".yml", SYNTAX_TEXT, NULL, NULL, threat_supplement},
 };

@@ -311,6 +311,35 @@ void junit_load(Standard *s, const char *rel, const XNode *root);
  * document is not one (nothing reported). */
 bool threatdragon_json(Standard *s, const char *rel, const Value *root);
 bool otm_json(Standard *s, const char *rel, const Value *root);
+/* The mapping every threat-model reader shares: records made from a
+ * model's elements, keyed by (model file, type, the tool's ID); the same
+ * key gives the same record. */
+typedef struct Imported Imported;
+/* A diagram element as an asset of kind (software, data, service, ...). */
+Imported *tm_element(Standard *s, const char *model, const char *key, const char *name,
+                     const char *kind, const char *description, bool out_of_scope, SrcLoc loc);
+/* The record made for the tool's ID key of type, or NULL. */
+Imported *tm_find(Standard *s, const char *model, const char *type, const char *key);
+/* A data flow: an interface of to, connected_to on from (both ways when both). */
+void tm_flow(Standard *s, Imported *from, Imported *to, const char *name, const char *description,
+             const char *protocol, bool encrypted, bool public_net, bool both, SrcLoc loc);
+/* A threat on the non elements on[] (NULLs skipped); category a STRIDE word. */
+Imported *tm_threat(Standard *s, const char *model, const char *key, const char *title,
+                    const char *category, const char *description, Imported **on, size_t non,
+                    SrcLoc loc);
+/* A control from a mitigation's text, mitigating thr (when not NULL) with
+ * status implemented, planned or not-applicable. */
+Imported *tm_control(Standard *s, const char *model, const char *key, const char *text,
+                     const char *status, Imported *thr, SrcLoc loc);
+/* A diagram as a view. */
+Imported *tm_view(Standard *s, const char *model, const char *key, const char *title,
+                  const char *description, SrcLoc loc);
+/* Adds to's ID to the link list field of from, once. */
+void tm_link(Standard *s, Imported *from, const char *field, const Imported *to, SrcLoc loc);
+/* Adds a tag (a trust boundary or zone) to the record. */
+void tm_tag(Standard *s, Imported *im, const char *tag, SrcLoc loc);
+/* tmt.c: a Microsoft Threat Modeling Tool model (.tm7, its XML). */
+bool tmt_xml(Standard *s, const char *rel, const XNode *root);
 /* A supplement (.yaml beside a model of the same name): kept until
  * threats_prepare applies it. */
 void threat_supplement(Standard *s, const char *rel, const char *data, size_t len);

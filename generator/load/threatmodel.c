@@ -20,7 +20,7 @@
 
 #include "standard.h"
 
-typedef struct Imported {
+struct Imported {
     const char *id;
     const char *type;  /* asset, threat, control, view */
     const char *key;   /* the tool's ID: the supplement's key */
@@ -29,7 +29,7 @@ typedef struct Imported {
     const char *body;  /* the description, or NULL */
     SrcLoc loc;
     bool taken; /* a Markdown record of the same ID merged it */
-} Imported;
+};
 
 struct ThreatImport {
     Imported **items;
@@ -163,7 +163,7 @@ static Imported *import_add(Standard *s, const char *type, const char *prefix, c
     return im;
 }
 
-static Imported *import_find(Standard *s, const char *model, const char *type, const char *key) {
+Imported *tm_find(Standard *s, const char *model, const char *type, const char *key) {
     size_t n;
     const char *k = arena_printf(std_arena(s), "%s\t%s\t%s", model, type, key);
     void *const *found = std_index_get(&ti(s)->by_key, k, &n);
@@ -195,8 +195,8 @@ static const char *stride_of(const char *category) {
 }
 
 /* An element of a diagram as an asset record. */
-static Imported *element(Standard *s, const char *model, const char *key, const char *name,
-                         const char *kind, const char *description, bool out_of_scope, SrcLoc loc) {
+Imported *tm_element(Standard *s, const char *model, const char *key, const char *name,
+                     const char *kind, const char *description, bool out_of_scope, SrcLoc loc) {
     Imported *im = import_add(s, "asset", "AST-", model, key, one_line(s, name), loc);
     set_text(s, im->fields, "kind", kind, loc);
     if (out_of_scope) push_once(s, im->fields, "tags", "out of scope", loc);
@@ -207,9 +207,8 @@ static Imported *element(Standard *s, const char *model, const char *key, const 
 
 /* A data flow from one element to another: an interface of the target,
  * connected_to on the source (both ways when it is bidirectional). */
-static void flow(Standard *s, Imported *from, Imported *to, const char *name,
-                 const char *description, const char *protocol, bool encrypted, bool public_net,
-                 bool both, SrcLoc loc) {
+void tm_flow(Standard *s, Imported *from, Imported *to, const char *name, const char *description,
+             const char *protocol, bool encrypted, bool public_net, bool both, SrcLoc loc) {
     if (!from || !to) return;
     push_once(s, from->fields, "connected_to", to->id, loc);
     if (both) push_once(s, to->fields, "connected_to", from->id, loc);
@@ -238,9 +237,9 @@ static void flow(Standard *s, Imported *from, Imported *to, const char *name,
 }
 
 /* A threat on some elements; its mitigation (text) a control. */
-static Imported *threat(Standard *s, const char *model, const char *key, const char *title,
-                        const char *category, const char *description, Imported **on, size_t non,
-                        SrcLoc loc) {
+Imported *tm_threat(Standard *s, const char *model, const char *key, const char *title,
+                    const char *category, const char *description, Imported **on, size_t non,
+                    SrcLoc loc) {
     Imported *im = import_add(s, "threat", "THR-", model, key, one_line(s, title), loc);
     const char *stride = stride_of(category);
     if (stride) set_text(s, im->fields, "stride", stride, loc);
@@ -261,6 +260,29 @@ static void mitigation(Standard *s, Imported *thr, Imported *ctl, const char *st
     const Value *assets = value_get(thr->fields, "assets");
     for (size_t i = 0; assets && i < assets->n; i++)
         push_once(s, ctl->fields, "assets", assets->items[i]->text, loc);
+}
+
+Imported *tm_control(Standard *s, const char *model, const char *key, const char *text,
+                     const char *status, Imported *thr, SrcLoc loc) {
+    Imported *ctl = import_add(s, "control", "CTL-", model, key, title_of(s, text), loc);
+    set_text(s, ctl->fields, "statement", text, loc);
+    if (thr) mitigation(s, thr, ctl, status, loc);
+    return ctl;
+}
+
+Imported *tm_view(Standard *s, const char *model, const char *key, const char *title,
+                  const char *description, SrcLoc loc) {
+    Imported *v = import_add(s, "view", "VIEW-", model, key, one_line(s, title), loc);
+    if (description && *description) v->body = arena_strdup(std_arena(s), description);
+    return v;
+}
+
+void tm_link(Standard *s, Imported *from, const char *field, const Imported *to, SrcLoc loc) {
+    if (from && to) push_once(s, from->fields, field, to->id, loc);
+}
+
+void tm_tag(Standard *s, Imported *im, const char *tag, SrcLoc loc) {
+    if (im && tag && *tag) push_once(s, im->fields, "tags", tag, loc);
 }
 
 /* ---- OWASP Threat Dragon -------------------------------------------------------------- */
@@ -328,8 +350,8 @@ static void td_diagram(Standard *s, const char *rel, const Value *dg, size_t ind
                                                            : NULL;
         if (!kind || !id) continue;
         Imported *el =
-            element(s, rel, id, cell_name(cells[i]), kind, prop_str(cells[i], "description"),
-                    prop_true(cells[i], "outOfScope"), cells[i]->loc);
+            tm_element(s, rel, id, cell_name(cells[i]), kind, prop_str(cells[i], "description"),
+                       prop_true(cells[i], "outOfScope"), cells[i]->loc);
         push_once(s, view->fields, "assets", el->id, cells[i]->loc);
     }
     for (size_t i = 0; i < n; i++) {
@@ -340,16 +362,16 @@ static void td_diagram(Standard *s, const char *rel, const Value *dg, size_t ind
         size_t non = 0;
         if (strcmp(type, "tm.Flow") == 0) {
             const char *src = end_of(value_get(c, "source")), *dst = end_of(value_get(c, "target"));
-            on[0] = src ? import_find(s, rel, "asset", src) : NULL;
-            on[1] = dst ? import_find(s, rel, "asset", dst) : NULL;
+            on[0] = src ? tm_find(s, rel, "asset", src) : NULL;
+            on[1] = dst ? tm_find(s, rel, "asset", dst) : NULL;
             non = 2;
-            flow(s, on[0], on[1], cell_name(c), prop_str(c, "description"), prop_str(c, "protocol"),
-                 prop_true(c, "isEncrypted"), prop_true(c, "isPublicNetwork"),
-                 prop_true(c, "isBidirectional"), c->loc);
+            tm_flow(s, on[0], on[1], cell_name(c), prop_str(c, "description"),
+                    prop_str(c, "protocol"), prop_true(c, "isEncrypted"),
+                    prop_true(c, "isPublicNetwork"), prop_true(c, "isBidirectional"), c->loc);
         } else if (strcmp(type, "tm.Boundary") == 0) {
             continue;
         } else {
-            on[0] = import_find(s, rel, "asset", id);
+            on[0] = tm_find(s, rel, "asset", id);
             non = on[0] != NULL;
         }
         size_t nt;
@@ -359,8 +381,8 @@ static void td_diagram(Standard *s, const char *rel, const Value *dg, size_t ind
             const char *tkey = std_get(t, "id");
             /* v1 threats have no ID: the element's and the threat's place in it */
             if (!tkey) tkey = arena_printf(a, "%s/%zu", id, k);
-            Imported *thr = threat(s, rel, tkey, std_get(t, "title"), std_get(t, "type"),
-                                   std_get(t, "description"), on, non, t->loc);
+            Imported *thr = tm_threat(s, rel, tkey, std_get(t, "title"), std_get(t, "type"),
+                                      std_get(t, "description"), on, non, t->loc);
             push_once(s, view->fields, "threats", thr->id, t->loc);
             const char *mit = std_get(t, "mitigation");
             if (!mit) continue;
@@ -430,8 +452,8 @@ bool otm_json(Standard *s, const char *rel, const Value *root) {
         const Value *c = comps[i];
         const char *id = std_get(c, "id");
         if (!id) continue;
-        Imported *el = element(s, rel, id, std_get(c, "name"), otm_kind(std_get(c, "type")),
-                               std_get(c, "description"), false, c->loc);
+        Imported *el = tm_element(s, rel, id, std_get(c, "name"), otm_kind(std_get(c, "type")),
+                                  std_get(c, "description"), false, c->loc);
         const char *zone = std_get(value_get(c, "parent"), "trustZone");
         size_t k;
         void *const *zn = zone ? std_index_get(&zone_names, zone, &k) : NULL;
@@ -445,10 +467,10 @@ bool otm_json(Standard *s, const char *rel, const Value *root) {
         const Value *f = flows[i];
         const char *src = std_get(f, "source"), *dst = std_get(f, "destination");
         const char *both = std_get(f, "bidirectional");
-        flow(s, src ? import_find(s, rel, "asset", src) : NULL,
-             dst ? import_find(s, rel, "asset", dst) : NULL, std_get(f, "name"),
-             std_get(f, "description"), std_get(f, "protocol"), false, false,
-             both && strcmp(both, "true") == 0, f->loc);
+        tm_flow(s, src ? tm_find(s, rel, "asset", src) : NULL,
+                dst ? tm_find(s, rel, "asset", dst) : NULL, std_get(f, "name"),
+                std_get(f, "description"), std_get(f, "protocol"), false, false,
+                both && strcmp(both, "true") == 0, f->loc);
     }
     const Value *const *threats = std_items(value_get(root, "threats"), &n);
     for (size_t i = 0; i < n; i++) {
@@ -460,8 +482,8 @@ bool otm_json(Standard *s, const char *rel, const Value *root) {
         const char *cat = NULL;
         for (size_t k = 0; k < nc && !cat; k++)
             if (stride_of(std_str(cats[k]))) cat = std_str(cats[k]);
-        Imported *thr =
-            threat(s, rel, id, std_get(t, "name"), cat, std_get(t, "description"), NULL, 0, t->loc);
+        Imported *thr = tm_threat(s, rel, id, std_get(t, "name"), cat, std_get(t, "description"),
+                                  NULL, 0, t->loc);
         if (view) push_once(s, view->fields, "threats", thr->id, t->loc);
     }
     const Value *const *mits = std_items(value_get(root, "mitigations"), &n);
@@ -478,19 +500,19 @@ bool otm_json(Standard *s, const char *rel, const Value *root) {
     comps = std_items(value_get(root, "components"), &ncomp);
     for (size_t i = 0; i < ncomp; i++) {
         const char *cid = std_get(comps[i], "id");
-        Imported *el = cid ? import_find(s, rel, "asset", cid) : NULL;
+        Imported *el = cid ? tm_find(s, rel, "asset", cid) : NULL;
         size_t nt;
         const Value *const *refs = std_items(value_get(comps[i], "threats"), &nt);
         for (size_t k = 0; el && k < nt; k++) {
             const char *tid = std_get(refs[k], "threat");
-            Imported *thr = tid ? import_find(s, rel, "threat", tid) : NULL;
+            Imported *thr = tid ? tm_find(s, rel, "threat", tid) : NULL;
             if (!thr) continue;
             push_once(s, thr->fields, "assets", el->id, refs[k]->loc);
             size_t nm;
             const Value *const *ms = std_items(value_get(refs[k], "mitigations"), &nm);
             for (size_t j = 0; j < nm; j++) {
                 const char *mid = std_get(ms[j], "mitigation"), *state = std_get(ms[j], "state");
-                Imported *ctl = mid ? import_find(s, rel, "control", mid) : NULL;
+                Imported *ctl = mid ? tm_find(s, rel, "control", mid) : NULL;
                 if (!ctl) continue;
                 const char *st =
                     state && strcasecmp(state, "implemented") == 0 ? "implemented" : "planned";
@@ -559,22 +581,24 @@ static void apply_entry(Standard *s, ThreatImport *t, Imported *im, const Value 
     }
 }
 
-/* The model a supplement completes: the same name with .json. */
-static const char *model_of(Standard *s, const char *rel) {
-    const char *dot = strrchr(rel, '.');
-    return arena_printf(std_arena(s), "%.*s.json", (int)(dot - rel), rel);
+/* The model a supplement completes: the file of the same name less its
+ * extension (NAME.yaml completes NAME.json or NAME.tm7), or NULL. */
+static const char *model_of(ThreatImport *t, const char *rel) {
+    size_t stem = (size_t)(strrchr(rel, '.') - rel);
+    for (size_t i = 0; i < t->n; i++) {
+        const char *m = t->items[i]->model, *dot = strrchr(m, '.');
+        if (dot && (size_t)(dot - m) == stem && strncmp(m, rel, stem) == 0) return m;
+    }
+    return NULL;
 }
 
 static void apply_supplement(Standard *s, ThreatImport *t, const char *rel, const Value *root) {
-    const char *model = model_of(s, rel);
-    bool found = false;
-    for (size_t i = 0; i < t->n && !found; i++)
-        found = strcmp(t->items[i]->model, model) == 0;
-    if (!found) {
+    const char *model = model_of(t, rel);
+    if (!model) {
         diag_add(std_diag(s), SEV_WARNING, root->loc, "threat-model-supplement", NULL,
-                 "no threat model %s beside this supplement: it completes the model of the same "
-                 "name",
-                 model);
+                 "no threat model beside this supplement: it completes the model of the same name "
+                 "(%.*s.json or .tm7)",
+                 (int)(strrchr(rel, '.') - rel), rel);
         return;
     }
     for (size_t k = 0; k < root->n; k++) {
@@ -592,7 +616,7 @@ static void apply_supplement(Standard *s, ThreatImport *t, const char *rel, cons
             continue;
         }
         for (size_t e = 0; e < entries->n; e++) {
-            Imported *im = import_find(s, model, type, entries->keys[e]);
+            Imported *im = tm_find(s, model, type, entries->keys[e]);
             if (!im) {
                 diag_add(std_diag(s), SEV_WARNING, entries->key_locs[e], "threat-model-supplement",
                          NULL, "%s names %s, which %s does not have among its %s", rel,
@@ -687,6 +711,30 @@ Value *threats_merge(Standard *s, const char *type, Value *front, const char **b
     return front;
 }
 
+/* Says where the values a model cannot give go: the supplement's entry
+ * for the tool's ID (a line of a one-line .tm7 file says little). */
+static void incomplete(Standard *s, const RecordType *type, const Imported *im) {
+    StrBuf missing;
+    sb_init(&missing);
+    for (size_t i = 0; i < type->nfields; i++)
+        if (type->fields[i].required && strcmp(type->fields[i].name, "id") != 0 &&
+            !value_get(im->fields, type->fields[i].name))
+            sb_printf(&missing, "%s%s", missing.len ? ", " : "", type->fields[i].name);
+    if (missing.len) {
+        const char *dot = strrchr(im->model, '.');
+        const char *section = strcmp(im->type, "asset") == 0     ? "elements"
+                              : strcmp(im->type, "threat") == 0  ? "threats"
+                              : strcmp(im->type, "control") == 0 ? "controls"
+                                                                 : "views";
+        diag_add(std_diag(s), SEV_NOTE, im->loc, "threat-model-incomplete", im->id,
+                 "%s lacks %s, which the model cannot give: add them in %.*s.yaml under %s: "
+                 "\"%s\" (or a defaults entry for every %s)",
+                 im->id, missing.data, (int)(dot - im->model), im->model, section, im->key,
+                 im->type);
+    }
+    sb_free(&missing);
+}
+
 void threats_finish(Standard *s) {
     ThreatImport *t = s->threats;
     if (!t) return;
@@ -702,6 +750,7 @@ void threats_finish(Standard *s) {
         for (size_t k = 0; k < im->fields->n; k++)
             value_push(a, fields, im->fields->keys[k], im->fields->key_locs[k],
                        im->fields->items[k]);
+        incomplete(s, type, im);
         Record *r = typing_record(a, std_diag(s), type, im->model, fields, im->loc);
         if (!r) continue;
         r->body = im->body ? im->body : "";

@@ -2,7 +2,8 @@
 # Threat models read in place from threats/ (tests/fixtures/threats-import/:
 # files written for these tests in the layouts OWASP Threat Dragon 1 and 2
 # and the Open Threat Model save, with their irregularities: labels with
-# line breaks, null strings, severity "TBA", v1 threats without IDs). Their
+# line breaks, null strings, severity "TBA", v1 threats without IDs) and
+# the Microsoft Threat Modeling Tool's one-line XML (.tm7). Their
 # elements, threats, mitigations and diagrams become records whose IDs
 # survive renaming and reordering; the supplement beside a model completes
 # them and a Markdown record of the same ID merges with the imported one;
@@ -99,6 +100,34 @@ else ok "the Markdown record takes the imported one's fields, no duplicate"; fi
 expect_exit "trace the merged record" 0 "$DOSSIER" trace THR-101 "$D" --down
 expect_grep "the merged record keeps the imported links" "mitigated_by CTL-" "$TMP/out"
 
+# Microsoft Threat Modeling Tool: one line of data-contract XML
+M="$TMP/tmt"
+copy_example minimal tmt
+mkdir -p "$M/threats"
+cp "$FIX/tmt.tm7" "$M/threats/"
+"$DOSSIER" check "$M" >"$TMP/check-tmt" 2>&1
+expect_grep "where a line says little, the note names the supplement entry by the tool's ID" \
+    "threats/tmt.tm7:1: note: [threat-model-incomplete] THR-1FA0BD67 lacks attack_vector, exploitability_pre, severity, which the model cannot give: add them in threats/tmt.yaml under threats: \"threat 1\"" "$TMP/check-tmt"
+cat >"$M/threats/tmt.yaml" <<'EOF'
+views:
+  d0000000-0000-4000-8000-0000000000d1: {kind: global-system}
+controls:
+  threat 1: {category: authentication, status: planned, reason: Certificates arrive in 2.1.}
+defaults:
+  threat: {attack_vector: adjacent, exploitability_pre: low, severity: serious, exploitability_post: remote, risk: acceptable}
+EOF
+"$DOSSIER" check "$M" >"$TMP/check-tmt2" 2>&1
+if grep -q 'tmt.tm7.*\(required-field\|threat-model-incomplete\)' "$TMP/check-tmt2"; then
+    fail "the supplement completes the .tm7 records" "$(grep -m3 'tmt.tm7' "$TMP/check-tmt2")"
+else ok "the supplement completes the .tm7 records"; fi
+"$DOSSIER" build "$M" -o "$TMP/tmt-out" --fail-on none -q >/dev/null 2>&1
+V=$(grep -l '<h1>.*Ventilator firmware' "$TMP"/tmt-out/assets/AST-*.html | head -1)
+expect_grep "a stencil inside a trust-boundary box carries its name" "trust boundary: Device boundary" "$V"
+T=$(grep -l '<h1>.*Spoofing the Nurse station' "$TMP"/tmt-out/threats/THR-*.html | head -1)
+expect_grep "a threat sits on both ends of its flow" "Nurse station" "$T"
+expect_grep "the justification of a mitigated threat is its control" "signed by the nurse station" "$T"
+expect_grep "the drawing surface is a view" "Ward network" "$TMP/tmt-out/views/VIEW-834CB442.html"
+
 # files that are not models
 B="$TMP/tm-bad"
 copy_example minimal tm-bad
@@ -106,14 +135,16 @@ mkdir -p "$B/threats"
 cp "$FIX/not-a-model.json" "$FIX/misspelt.json" "$B/threats/"
 printf '[]\n' >"$B/threats/list.json"
 : >"$B/threats/empty.json"
-printf 'x' >"$B/threats/model.tm7"
+printf '<ThreatModel' >"$B/threats/broken.tm7"
+printf '<Model/>' >"$B/threats/other.tm7"
 printf 'x' >"$B/threats/notes.txt"
 "$DOSSIER" check "$B" >"$TMP/check3" 2>&1
 expect_grep "a JSON Schema is refused by name" "threats/not-a-model.json:2:3: error: [threat-model-format] not a threat model" "$TMP/check3"
 expect_grep "misspelt top-level keys are refused" "threats/misspelt.json:2:3: error: [threat-model-format] not a threat model" "$TMP/check3"
 expect_grep "a list is refused" "threats/list.json:1: error: [threat-model-format] expected a JSON object (a Threat Dragon or Open Threat Model document), found a list" "$TMP/check3"
 expect_grep "an empty file is refused" "threats/empty.json:1: error: [threat-model-format] empty file: expected a threat model" "$TMP/check3"
-expect_grep "a .tm7 file gets a note" "threats/model.tm7: note: [unknown-file] not read: threats/ holds" "$TMP/check3"
+expect_grep "a broken .tm7 file is an XML error located in it" "threats/broken.tm7:1" "$TMP/check3"
+expect_grep "a .tm7 file of another root is refused" "threats/other.tm7:1: error: [threat-model-format] expected a Microsoft Threat Modeling Tool <ThreatModel> root element, found <Model>" "$TMP/check3"
 expect_grep "any other file in the folder gets a note" "threats/notes.txt: note: [unknown-file] not read" "$TMP/check3"
 
 # the example takes part of its threat model from Threat Dragon
@@ -129,12 +160,13 @@ S=${THREAT_MODEL_SAMPLES:-$ROOT/../shared/corpus/threat-models}
 if [ ! -d "$S" ]; then
     skip "real threat models" "no folder of samples ($S; set THREAT_MODEL_SAMPLES)"
 else
-    for f in "$S"/*.json; do
+    for f in "$S"/*.json "$S"/*.tm7; do
+        [ -f "$f" ] || continue
         name=$(basename "$f")
         R="$TMP/real"
         copy_example minimal real
         mkdir -p "$R/threats"
-        cp "$f" "$R/threats/model.json"
+        cp "$f" "$R/threats/model.${f##*.}"
         "$DOSSIER" check "$R" >"$TMP/real-check" 2>&1
         rc=$?
         case $name in
