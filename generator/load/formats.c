@@ -93,6 +93,14 @@ static bool csaf_json(Standard *s, const char *rel, const Value *root) {
     vex_csaf(s, rel, root);
     return true;
 }
+/* A CycloneDX BOM with vulnerabilities[], as Dependency-Track and scanners
+ * export their findings: read as VEX about the components it names, so a
+ * finding without an analysis is one nobody has assessed yet. */
+static bool cdx_findings(Standard *s, const char *rel, const Value *root) {
+    if (!is_cyclonedx(root) || !value_get(root, "vulnerabilities")) return false;
+    cyclonedx_json(s, rel, root, false);
+    return true;
+}
 static bool scan_report(Standard *s, const char *rel, const Value *root) {
     return scan_json(s, rel, root, NULL);
 }
@@ -116,7 +124,9 @@ static bool junit_xml(Standard *s, const char *rel, const XNode *root) {
 #define SBOM_HOLDS                                                                                 \
     "CycloneDX (.json, .xml), SPDX 2 (.spdx.json, .spdx) and support supplements (.yaml)"
 #define VEX_HOLDS "OpenVEX, CSAF and CycloneDX VEX (.json) and CycloneDX XML (.xml)"
-#define SCANS_HOLDS "Grype, Trivy and OSV-Scanner JSON reports and CISA's KEV catalogue (.json)"
+#define SCANS_HOLDS                                                                                \
+    "Grype, Trivy and OSV-Scanner JSON reports, CycloneDX with vulnerabilities "                   \
+    "(Dependency-Track) and CISA's KEV catalogue (.json)"
 #define THREATS_HOLDS                                                                              \
     "threat records (.md) and threat models: OWASP Threat Dragon v1 and v2 and Open Threat "       \
     "Model JSON (.json) and Microsoft Threat Modeling Tool files (.tm7), each with its "           \
@@ -136,7 +146,8 @@ static const InputFolder FOLDERS[] = {
     {"scans/", true, false, "scan-format", SCANS_HOLDS, SCANS_HOLDS, NULL,
      "not a scanner report: expected " SCANS_HOLDS
      " (Grype: \"descriptor\": {\"name\": \"grype\"}; Trivy: \"SchemaVersion\" and \"Results\"; "
-     "OSV-Scanner: \"results\" with \"packages\"; KEV: \"catalogVersion\")",
+     "OSV-Scanner: \"results\" with \"packages\"; CycloneDX: \"bomFormat\" and "
+     "\"vulnerabilities\"; KEV: \"catalogVersion\")",
      NULL, NULL},
     {"tests/results/", true, false, "junit-format", "JUnit XML reports (.xml)",
      "a JUnit XML report (<testsuites> or <testsuite>)", NULL, NULL, NULL, NULL},
@@ -160,6 +171,7 @@ static const InputFormat FORMATS[] = {
     {"vex/", ".json", SYNTAX_JSON, openvex_json, NULL, NULL},
     {"vex/", ".json", SYNTAX_JSON, csaf_json, NULL, NULL},
     {"vex/", ".xml", SYNTAX_XML, NULL, cdx_vex_xml, NULL},
+    {"scans/", ".json", SYNTAX_JSON, cdx_findings, NULL, NULL},
     {"scans/", ".json", SYNTAX_JSON, scan_report, NULL, NULL},
     {"tests/results/", ".xml", SYNTAX_XML, NULL, junit_xml, NULL},
     {"threats/", ".json", SYNTAX_JSON, threatdragon_json, NULL, NULL},

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Scanner findings and the KEV catalogue under scans/ (tests/fixtures/scans/:
-# files written for these tests in the formats Grype, Trivy and OSV-Scanner
-# write and CISA publishes, with invented CVE-2099-* IDs). Each finding
+# files written for these tests in the formats Grype, Trivy, OSV-Scanner and
+# Dependency-Track (CycloneDX with vulnerabilities) write and CISA publishes, with invented CVE-2099-* IDs). Each finding
 # reaches the SBOM component by purl or name@version and becomes a
 # vulnerability record to assess; the same CVE from two scanners, or under
 # a GHSA alias, is one record; the tool, version and date stay with it; a
@@ -17,12 +17,14 @@ expect_exit "unassessed scanner findings fail check" 1 "$DOSSIER" check "$TMP/sc
 cp "$TMP/out" "$TMP/check"
 expect_grep "a Grype finding becomes a vulnerability to assess" "scans/grype.json:4:7: error: [vulnerability-assessment] CVE-2099-0001" "$TMP/check"
 expect_grep "an OSV finding under a GHSA ID joins the CVE it aliases" "error: [vulnerability-assessment] CVE-2099-0002" "$TMP/check"
+expect_grep "a finding of a CycloneDX export (Dependency-Track) is a vulnerability to assess" "scans/dependency-track.cdx.json:16:7: error: [vulnerability-assessment] CVE-2099-0003" "$TMP/check"
 n=$(grep -c 'vulnerability-assessment' "$TMP/check")
-if [ "$n" = 2 ]; then ok "one record per vulnerability across three scanners"; else fail "one record per vulnerability across three scanners" "$n findings"; fi
+if [ "$n" = 3 ]; then ok "one record per vulnerability across four scanners"; else fail "one record per vulnerability across four scanners" "$n findings"; fi
 if grep -q 'GHSA-test-0002-0002 has no' "$TMP/check"; then fail "no second record under the GHSA ID" ""; else ok "no second record under the GHSA ID"; fi
 expect_grep "a KEV vulnerability left open is an error" "error: [vulnerability-kev] CVE-2099-0001 is known to be exploited (CISA KEV since 2025-01-15)" "$TMP/check"
 expect_exit "trace the component" 0 "$DOSSIER" trace CMP-mbedtls-3.5.2 "$TMP/scan" --down
 expect_grep "the finding is linked to the SBOM component" "vulnerabilities CVE-2099-0001" "$TMP/out"
+expect_grep "the CycloneDX finding reaches the component by its bom-ref" "vulnerabilities CVE-2099-0003" "$TMP/out"
 expect_exit "trace a component matched by name and version" 0 "$DOSSIER" trace CMP-zephyr-3.5.0 "$TMP/scan" --down
 expect_grep "a finding without a purl reaches its component by name@version" "vulnerabilities CVE-2099-0002" "$TMP/out"
 "$DOSSIER" build "$TMP/scan" -o "$TMP/scan-out" --fail-on none -q >/dev/null 2>&1
