@@ -60,6 +60,9 @@ typedef struct Options {
     bool all;        /* diff --all: the bookkeeping fields too */
     long port;       /* serve --port, -1 when not given */
     bool trace_json; /* trace --format json */
+    const char *register_file; /* import: the register (CSV or XLSX) */
+    const char *map;           /* import --map: which column is which field */
+    bool dry_run, force;       /* import --dry-run, --force */
 } Options;
 
 /* The options: each once, with the commands it applies to ("" for every
@@ -84,6 +87,7 @@ typedef enum OptId {
     OPT_DEPTH,
     OPT_PORT,
     OPT_PREVIOUS_CSAF,
+    OPT_MAP,
     /* flags without a value */
     OPT_QUIET,
     OPT_VERBOSE,
@@ -93,6 +97,8 @@ typedef enum OptId {
     OPT_DOWN,
     OPT_UP,
     OPT_ALL,
+    OPT_DRY_RUN,
+    OPT_FORCE,
     OPT_HELP
 } OptId;
 
@@ -161,6 +167,11 @@ static const OptDef options[] = {
     {"--all", NULL, NULL, OPT_ALL, "diff",
      "also the bookkeeping fields: which SBOM file or line a value came\n"
      "from, when a tool wrote it, what is derived from other records"},
+    {"--map", NULL, "FILE", OPT_MAP, "import",
+     "the mapping (YAML): the record type, which column gives which\n"
+     "field, the column of the prose, and value translations"},
+    {"--dry-run", NULL, NULL, OPT_DRY_RUN, "import", "list the files it would write; write none"},
+    {"--force", NULL, NULL, OPT_FORCE, "import", "replace record files that exist"},
     {"--xsd", NULL, NULL, OPT_XSD, "schema", "print the XML Schema of record files"},
     {"--markdown", NULL, NULL, OPT_MARKDOWN, "schema rules", "print the reference in Markdown"},
     {"--quiet", "-q", NULL, OPT_QUIET, "", "print nothing but errors"},
@@ -178,6 +189,7 @@ static int cmd_diff(const Options *o);
 static int cmd_verify(const Options *o);
 static int cmd_serve(const Options *o);
 static int cmd_mds2(const Options *o);
+static int cmd_import(const Options *o);
 
 /* The commands: what `dossier --help` lists and `dossier COMMAND --help`
  * explains, with an example. */
@@ -229,6 +241,16 @@ static const Command commands[] = {
      "and a commented answer to fill in. Save it as DIR/mds2.xml when the\n"
      "dossier has none, or copy the answers into the one it has.",
      "dossier mds2 my-device > my-device/mds2.xml"},
+    {"import", cmd_import, "import REGISTER --map MAP [DIR]",
+     "write records from a threat or risk register (CSV or XLSX) once",
+     "Reads the register (a CSV file, or the first worksheet of an XLSX\n"
+     "workbook) through MAP, which names the record type and which column\n"
+     "gives which field, and writes one Markdown record per row into DIR's\n"
+     "folder for the type. A conversion, done once: the records are then the\n"
+     "dossier's. A value the type refuses is reported at its cell and nothing\n"
+     "is written; an existing record is not replaced unless --force. See\n"
+     "docs/import.md.",
+     "dossier import risks.xlsx --map risks-map.yaml my-device --dry-run"},
     {"new", cmd_new, "new DIR", "write a small valid dossier to start from",
      "Copies the minimal example into DIR, which must not exist.",
      "dossier new my-device && dossier check my-device"},
@@ -475,6 +497,15 @@ static bool set_value_option(Options *o, OptId id, const char *flag, const char 
     case OPT_ALL:
         o->all = true;
         return true;
+    case OPT_MAP:
+        o->map = val;
+        return true;
+    case OPT_DRY_RUN:
+        o->dry_run = true;
+        return true;
+    case OPT_FORCE:
+        o->force = true;
+        return true;
     case OPT_HELP:
         return true; /* main has answered it before */
     case OPT_MIN_COVERAGE:
@@ -538,7 +569,14 @@ static bool parse_args(int argc, char **argv, Options *o) {
             return false;
         }
     }
-    if (strcmp(o->command, "trace") == 0) {
+    if (strcmp(o->command, "import") == 0) {
+        o->register_file = positional[0];
+        o->dir = positional[1];
+        if (!o->register_file)
+            return usage_error("import needs the register: a CSV or XLSX file"), false;
+        if (!o->map)
+            return usage_error("import needs --map FILE: which column is which field"), false;
+    } else if (strcmp(o->command, "trace") == 0) {
         o->id = positional[0];
         o->dir = positional[1];
         if (!o->id) return usage_error("trace needs a record ID"), false;
@@ -1133,6 +1171,40 @@ static int cmd_mds2(const Options *o) {
     if (o->verbosity >= 1) fprintf(stderr, "dossier: %zu MDS2 questions are open\n", open);
     run_free(&run);
     return EXIT_CLEAN;
+}
+
+static int cmd_import(const Options *o) {
+    Arena a;
+    Diag d;
+    Schema schema;
+    arena_init(&a);
+    diag_init(&d);
+    int rc = EXIT_USAGE;
+    ImportSet set;
+    if (!fs_is_dir(o->dir)) {
+        fprintf(stderr, "dossier: %s is not a dossier folder\n", text_printable(&a, o->dir));
+    } else if (!schema_load(&a, &d, fs_join(&a, find_datadir(&a), "schemas/records.xml"),
+                            &schema)) {
+        print_load_failure(&d);
+    } else if (register_import(&a, &d, &schema, o->register_file, o->register_file, o->map,
+                               MAX_FILE, &set)) {
+        diag_sort(&d);
+        StrBuf sb;
+        sb_init(&sb);
+        report_write(&sb, &d, REPORT_TEXT, NULL, o->verbosity == 0 ? SEV_ERROR : SEV_NOTE);
+        fputs(sb.data ? sb.data : "", stderr);
+        sb_free(&sb);
+        if (diag_count(&d, SEV_ERROR) > 0 || !set.type) {
+            fprintf(stderr, "dossier: nothing written: correct the register or the mapping\n");
+            rc = EXIT_FINDINGS;
+        } else {
+            rc = import_write(o->dir, &set, o->register_file, o->dry_run, o->force);
+            rc = rc == 0 ? EXIT_CLEAN : rc == 1 ? EXIT_FINDINGS : EXIT_USAGE;
+        }
+    }
+    diag_free(&d);
+    arena_free(&a);
+    return rc;
 }
 
 static int cmd_serve(const Options *o) {

@@ -76,6 +76,10 @@ const Rule rule_table[] = {
     {"scan-format", SEV_ERROR, "load",
      "A file under scans/ is not a Grype, Trivy or OSV-Scanner JSON report or CISA's KEV "
      "catalogue, or a finding in it lacks its vulnerability or package."},
+    {"register-format", SEV_ERROR, "load",
+     "dossier import: the register (CSV or XLSX) or its mapping file cannot be read as documented: "
+     "a column the mapping names is missing, a field is not one a column can give, a row has no "
+     "ID."},
     {"threat-model-format", SEV_ERROR, "load",
      "A JSON file in threats/ is not an OWASP Threat Dragon (v1 or v2) or Open Threat Model "
      "document, or its supplement (the .yaml beside it) is not shaped as documented."},

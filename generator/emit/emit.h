@@ -119,6 +119,16 @@ extern const size_t output_count;
 /* The output named by the first len bytes of name, or NULL. */
 const OutputDef *output_find(const char *name, size_t len);
 
+/* ---- import.c: records from a register written as Markdown -------------- */
+
+/* Writes each record of set as DIR/<type folder>/<ID>.md (source names the
+ * register in messages). An existing file (or an ID twice) stops it before
+ * anything is written unless force (a regular file is then replaced); with
+ * dry_run it lists what it would write. Returns 0, 1 (refused: said on
+ * stderr) or 2 (a system error). */
+int import_write(const char *dir, const ImportSet *set, const char *source, bool dry_run,
+                 bool force);
+
 /* ---- xlsx.c: a one-sheet OOXML workbook in deterministic bytes ------------- */
 
 enum { XLSX_MAX_COLS = 16 };

@@ -36,6 +36,14 @@ bool load_read(Model *m, const char *path, const char *rel, size_t max, char **d
  * line and column. NULL, with a json-syntax finding, when it is not JSON. */
 Value *json_located(Arena *a, Diag *d, const char *rel, const char *data, size_t len);
 
+/* Reads the register at path (CSV, or .xlsx: its first worksheet), named rel
+ * in findings, through the mapping at map_path (YAML: type, columns, body,
+ * values, header_row) into out; problems are findings located at the cell
+ * (register-format, and the typing rules of the record type). False, said
+ * on stderr, when a file cannot be read at all. Everything is in a. */
+bool register_import(Arena *a, Diag *d, const Schema *schema, const char *path, const char *rel,
+                     const char *map_path, size_t max, ImportSet *out);
+
 /* Loads everything below root into m (which the caller initialised) and
  * finishes the model. Returns false on a system error (already reported);
  * input problems are findings in d and still return true. */

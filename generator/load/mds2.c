@@ -13,7 +13,6 @@
 #include <strings.h>
 
 #include <libxml/parser.h>
-#include <zip.h>
 
 #include "load.h"
 #include "xml.h"
@@ -153,60 +152,6 @@ static Mds2 *catalogue_load(Model *m, const char *path, size_t max) {
 
 /* ---- the maker's workbook (.xlsx) ----------------------------------------------- */
 
-/* Reads one entry of an open ZIP into the arena (NUL-terminated), or NULL. */
-static char *zip_entry(Arena *a, zip_t *za, const char *name, size_t max, size_t *len) {
-    zip_stat_t st;
-    if (zip_stat(za, name, 0, &st) != 0 || !(st.valid & ZIP_STAT_SIZE) || st.size > max)
-        return NULL;
-    zip_file_t *zf = zip_fopen(za, name, 0);
-    if (!zf) return NULL;
-    char *buf = arena_alloc(a, (size_t)st.size + 1);
-    zip_int64_t n = zip_fread(zf, buf, st.size);
-    zip_fclose(zf);
-    if (n < 0 || (zip_uint64_t)n != st.size) return NULL;
-    *len = (size_t)n;
-    return buf;
-}
-
-/* Parses one entry of the workbook (no network, no error output), or NULL. */
-static xmlDoc *xml_entry(Arena *a, zip_t *za, const char *name, size_t max) {
-    size_t len = 0;
-    const char *data = zip_entry(a, za, name, max, &len);
-    if (!data || len > (size_t)INT32_MAX) return NULL;
-    return xmlReadMemory(data, (int)len, NULL, NULL,
-                         XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-}
-
-static bool named(const xmlNode *n, const char *name) {
-    return n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
-}
-
-static const char *node_text(Arena *a, xmlNode *n) {
-    xmlChar *t = xmlNodeGetContent(n);
-    const char *s = arena_strdup(a, t ? (const char *)t : "");
-    xmlFree(t);
-    return s;
-}
-
-/* The text of a cell: shared, inline or a plain value. */
-static const char *cell_text(Arena *a, xmlNode *c, const char **shared, size_t nshared) {
-    xmlChar *t = xmlGetProp(c, (const xmlChar *)"t");
-    const char *type = t ? (const char *)t : "";
-    const char *text = "";
-    for (xmlNode *k = c->children; k; k = k->next) {
-        if (named(k, "is") && strcmp(type, "inlineStr") == 0) text = node_text(a, k);
-        if (!named(k, "v")) continue;
-        text = node_text(a, k);
-        if (strcmp(type, "s") == 0) {
-            char *end;
-            unsigned long i = strtoul(text, &end, 10);
-            text = *end == 0 && i < nshared ? shared[i] : "";
-        }
-    }
-    xmlFree(t);
-    return text;
-}
-
 static bool id_like(const char *s) {
     size_t n = 0;
     while (s[n] >= 'A' && s[n] <= 'Z')
@@ -219,18 +164,17 @@ static bool id_like(const char *s) {
 
 /* The question rows of one worksheet: in each row, the first cell that holds
  * a question ID of the form, then the next cell with text. */
-static size_t sheet_rows(Arena *a, const Mds2 *f, xmlDoc *doc, const char **shared, size_t nshared,
-                         TsvRow *out) {
+static size_t sheet_rows(Arena *a, const Mds2 *f, xmlDoc *doc, Workbook *w, TsvRow *out) {
     size_t n = 0;
     xmlNode *root = xmlDocGetRootElement(doc);
     for (xmlNode *data = root ? root->children : NULL; data; data = data->next) {
-        if (!named(data, "sheetData")) continue;
+        if (!wb_named(data, "sheetData")) continue;
         for (xmlNode *row = data->children; row; row = row->next) {
-            if (!named(row, "row")) continue;
+            if (!wb_named(row, "row")) continue;
             const char *id = NULL, *text = NULL;
             for (xmlNode *c = row->children; c && !text; c = c->next) {
-                if (!named(c, "c")) continue;
-                const char *v = cell_text(a, c, shared, nshared);
+                if (!wb_named(c, "c")) continue;
+                const char *v = wb_cell(w, c);
                 while (*v == ' ')
                     v++;
                 if (!id) {
@@ -258,33 +202,21 @@ static size_t sheet_rows(Arena *a, const Mds2 *f, xmlDoc *doc, const char **shar
 static bool workbook_read(Arena *a, const Mds2 *f, const char *path, size_t max, TsvRow **rows,
                           size_t *nrows, int cols[4]) {
     int err = 0;
-    zip_t *za = zip_open(path, ZIP_RDONLY, &err);
-    if (!za) {
+    Workbook w;
+    if (!wb_open(&w, a, path, max, &err)) {
         fprintf(stderr,
                 "dossier: cannot read the MDS2 workbook %s: not a ZIP file (libzip error %d)\n",
                 path, err);
         return false;
     }
-    const char **shared = NULL;
-    size_t nshared = 0;
-    xmlDoc *sst = xml_entry(a, za, "xl/sharedStrings.xml", max);
-    xmlNode *sroot = sst ? xmlDocGetRootElement(sst) : NULL;
-    for (xmlNode *si = sroot ? sroot->children : NULL; si; si = si->next)
-        nshared += named(si, "si");
-    shared = arena_alloc(a, (nshared + 1) * sizeof *shared);
-    nshared = 0;
-    for (xmlNode *si = sroot ? sroot->children : NULL; si; si = si->next)
-        if (named(si, "si")) shared[nshared++] = node_text(a, si);
-    if (sst) xmlFreeDoc(sst);
     TsvRow *best = NULL, *cur = arena_alloc(a, (f->n + 2) * sizeof *cur);
     size_t nbest = 0;
-    zip_int64_t entries = zip_get_num_entries(za, 0);
-    for (zip_int64_t i = 0; i < entries; i++) {
-        const char *name = zip_get_name(za, (zip_uint64_t)i, 0);
-        if (!name || strncmp(name, "xl/worksheets/", 14) != 0 || strchr(name + 14, '/')) continue;
-        xmlDoc *doc = xml_entry(a, za, name, max);
+    const char **sheets;
+    size_t nsheets = wb_sheets(&w, &sheets);
+    for (size_t i = 0; i < nsheets; i++) {
+        xmlDoc *doc = wb_part(&w, sheets[i]);
         if (!doc) continue;
-        size_t n = sheet_rows(a, f, doc, shared, nshared, cur + 1);
+        size_t n = sheet_rows(a, f, doc, &w, cur + 1);
         xmlFreeDoc(doc);
         if (n > nbest) {
             nbest = n;
@@ -292,7 +224,7 @@ static bool workbook_read(Arena *a, const Mds2 *f, const char *path, size_t max,
             cur = arena_alloc(a, (f->n + 2) * sizeof *cur);
         }
     }
-    zip_close(za);
+    wb_close(&w);
     if (!best) {
         fprintf(stderr, "%s: error: no worksheet has rows that start with an MDS2 question ID\n",
                 path);

@@ -60,4 +60,29 @@ xmlSchema *xtree_schema_load(const char *folder, const char *file);
 /* The value of the attribute with that local name (any namespace), or NULL. */
 const char *xtree_attr(const XNode *n, const char *name);
 
+/* ---- workbook.c: an OOXML workbook (.xlsx) read ------------------------ */
+
+typedef struct Workbook {
+    struct zip *za;
+    Arena *a;            /* owns everything read */
+    size_t max;          /* bytes a part may have */
+    const char **shared; /* the shared strings */
+    size_t nshared;
+} Workbook;
+
+/* Opens the workbook at path and reads its shared strings; false (libzip's
+ * error in *err) when it is not a ZIP file. wb_close releases it. */
+bool wb_open(Workbook *w, Arena *a, const char *path, size_t max, int *err);
+void wb_close(Workbook *w);
+/* The worksheet parts (xl/worksheets/NAME.xml) in ZIP order; *names in the arena. */
+size_t wb_sheets(Workbook *w, const char ***names);
+/* One part parsed (no network, no error output), or NULL; xmlFreeDoc it. */
+xmlDoc *wb_part(Workbook *w, const char *name);
+/* The text of a cell <c>: shared, inline or a plain value ("" if none). */
+const char *wb_cell(Workbook *w, xmlNode *c);
+/* The column of a cell from its reference (C5 is 3), 0 without one. */
+int wb_column(xmlNode *c);
+/* True when n is an element of that local name. */
+bool wb_named(const xmlNode *n, const char *name);
+
 #endif

@@ -255,6 +255,20 @@ typedef struct Model {
     size_t nunloaded, unloaded_cap;
 } Model;
 
+/* Records to write as Markdown files (dossier import): load/register.c
+ * reads them from a register, emit/import.c writes them. */
+typedef struct ImportRow {
+    const char *id;
+    const Value *fields; /* the front matter: field -> value, located at the register's cells */
+    const char *body;    /* the prose, "" without one */
+    int row;             /* the spreadsheet's row number */
+} ImportRow;
+typedef struct ImportSet {
+    const RecordType *type;
+    ImportRow *rows; /* the rows that typed into a record, in register order */
+    size_t n;
+} ImportSet;
+
 void model_init(Model *m, Arena *a, const Schema *s, const char *root);
 /* Adds a record; a duplicate ID is reported to diag and the record dropped.
  * The model takes the record (arena-owned). */

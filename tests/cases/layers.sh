@@ -25,7 +25,8 @@ libs = {
     "libxml/": {"load", "model"},          # XML records, dossier.xml, SBOMs; the record schema (model/schema.c)
     "cmark-gfm": {"model", "render"},      # prose parsed once (model/prose.c), markdown() in templates
     "jansson.h": {"load", "emit"},         # JSON read (SBOM, VEX, CSAF), JSON verified and diffed
-    "yaml.h": {"load"},                    # front matter
+    "yaml.h": {"load", "emit"},            # front matter read; the records dossier import writes
+    "csv.h": {"load"},                     # the registers dossier import reads
     "microhttpd.h": {"emit"},              # the loopback server that feeds the PDF printer
 }
 bad, seen = [], set()
