@@ -1,9 +1,10 @@
 /* fuzz_standard.c: libFuzzer target for the evidence readers. The input is
  * written to a file named like the format FUZZ_REL says (set at compile
  * time: sbom/x.cdx.json, sbom/x.cdx.xml, sbom/x.spdx.json, sbom/x.spdx,
- * vex/x.openvex.json, vex/x.csaf.json, scans/x.json, tests/results/x.xml)
+ * vex/x.openvex.json, vex/x.csaf.json, scans/x.json, threats/x.json,
+ * threats/x.tm7, tests/results/x.xml)
  * and loaded as dossier loads it: CycloneDX, SPDX, OpenVEX, CSAF VEX,
- * scanner reports and the KEV catalogue, or JUnit. */
+ * scanner reports and the KEV catalogue, threat models, or JUnit. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

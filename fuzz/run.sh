@@ -16,7 +16,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 B=${FUZZ_BUILDDIR:-build-fuzz}
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
-TARGETS="frontmatter template xmlrecords cdx_json cdx_xml spdx_json spdx_tv openvex csaf scan threatmodel junit zip"
+TARGETS="frontmatter template xmlrecords cdx_json cdx_xml spdx_json spdx_tv openvex csaf scan threatmodel tmt register junit zip"
 
 rel_of() { # the file name a standard target's input is loaded as
     case $1 in
@@ -25,6 +25,7 @@ rel_of() { # the file name a standard target's input is loaded as
         openvex) echo vex/x.openvex.json ;; csaf) echo vex/x.csaf.json ;;
         scan) echo scans/x.json ;;
         threatmodel) echo threats/x.json ;;
+        tmt) echo threats/x.tm7 ;;
         junit) echo tests/results/x.xml ;;
     esac
 }
@@ -41,7 +42,7 @@ build() {
         out="$B/fuzz_$t"
         if [ ! -x "$out" ] || [ "$src" -nt "$out" ] || [ "$B/libdossier.a" -nt "$out" ]; then
             # shellcheck disable=SC2086
-            clang $cflags $def -fsanitize=fuzzer $SAN -o "$out" "$src" "$B/libdossier.a" $libs -lcmark-gfm-extensions -lm || return 2
+            clang $cflags $def -fsanitize=fuzzer $SAN -o "$out" "$src" "$B/libdossier.a" $libs -lcmark-gfm-extensions -lcsv -lm || return 2
         fi
     done
 }
@@ -61,6 +62,8 @@ seeds() { # seeds T DIR: DIR/seeds/T, a folder of the project's own files of tha
         csaf) find examples tests/fixtures -path '*vex*' -name '*.json' | grep -v openvex ;;
         scan) find examples tests/fixtures -path '*scans*' -name '*.json' ;;
         threatmodel) find examples tests/fixtures -path '*threats*' -name '*.json' ;;
+        tmt) find examples tests/fixtures -path '*threats*' -name '*.tm7' ;;
+        register) find tests/fixtures -path '*register*' -name '*.csv' ;;
         junit) find examples tests/fixtures -path '*results*' -name '*.xml' | head -100 ;;
         zip) find tests/fixtures -name '*.zip' ;;
     esac | while read -r f; do cp "$f" "$d/$(echo "$f" | tr '/' '_')"; done
