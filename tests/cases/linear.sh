@@ -60,3 +60,38 @@ json.dump({"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1,
 EOF
 done
 linear "dossier build, an SBOM of 500 and 2,000 components" "$TMP/sbom500" "$TMP/sbom2000" --fail-on none
+
+# a Threat Dragon model of 100 and 400 elements (two threats each) with its
+# supplement, and a Grype report of 250 and 1,000 findings, each in a small
+# dossier: the readers, the supplement and the merge stay linear
+for n in 100 400; do
+    cp -R "$ROOT/examples/minimal" "$TMP/tm$n"
+    mkdir -p "$TMP/tm$n/threats" "$TMP/tm$n/scans"
+    python3 - "$n" "$TMP/tm$n" <<'EOF'
+import json, sys
+n, d = int(sys.argv[1]), sys.argv[2]
+uid = lambda k, i: "%08x-0000-4000-8000-%012x" % (k, i)
+cells = []
+for i in range(n):
+    cells.append({"shape": "process", "id": uid(1, i), "data": {"type": "tm.Process", "name": "Process %d" % i,
+        "threats": [{"id": uid(2, 2 * i + t), "title": "Threat %d.%d" % (i, t), "status": "Mitigated",
+                     "type": ["Spoofing", "Tampering"][t], "description": "Threat %d on process %d." % (t, i),
+                     "mitigation": "Control %d.%d." % (i, t)} for t in range(2)]}})
+    if i:
+        cells.append({"shape": "flow", "id": uid(3, i), "source": {"cell": uid(1, i - 1)}, "target": {"cell": uid(1, i)},
+                      "data": {"type": "tm.Flow", "name": "Flow %d" % i, "protocol": "HTTPS", "isEncrypted": True}})
+json.dump({"version": "2.3.0", "summary": {"title": "Generated"}, "detail": {"diagrams": [
+    {"id": 0, "title": "Generated", "diagramType": "STRIDE", "cells": cells}]}}, open(d + "/threats/model.json", "w"))
+open(d + "/threats/model.yaml", "w").write(
+    "views:\n  diagram 0: {kind: global-system}\n"
+    "defaults:\n  threat: {attack_vector: network, exploitability_pre: low, severity: minor, exploitability_post: remote, risk: acceptable}\n"
+    "  control: {category: integrity}\n")
+matches = [{"vulnerability": {"id": "CVE-2099-%05d" % i, "description": "Finding %d" % i,
+                              "cvss": [{"vector": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", "metrics": {"baseScore": 9.8}}]},
+            "artifact": {"name": "lib%d" % (i % 50), "version": "1.0", "purl": "pkg:npm/lib%d@1.0" % (i % 50)}}
+           for i in range(int(2.5 * n))]
+json.dump({"descriptor": {"name": "grype", "version": "0.74.1", "timestamp": "2025-10-20T00:00:00Z"},
+           "matches": matches}, open(d + "/scans/grype.json", "w"))
+EOF
+done
+linear "dossier build, a threat model of 100 and 400 elements and 250 and 1,000 scanner findings" "$TMP/tm100" "$TMP/tm400" --fail-on none
