@@ -221,6 +221,12 @@ const Rule rule_table[] = {
      "An architecture view has no diagram or no explanatory prose."},
 
     /* check, rules_postmarket.c */
+    {"cvss-vector", SEV_ERROR, "check",
+     "A vulnerability's cvss_vector is not a CVSS v3.0 or v3.1 vector: a missing or repeated "
+     "base metric, a value the metric does not take, an unknown metric."},
+    {"cvss-score", SEV_ERROR, "check",
+     "A vulnerability's cvss_score is not the base score its cvss_vector gives (computed as the "
+     "CVSS specification defines it)."},
     {"vex-justification", SEV_ERROR, "check",
      "A vulnerability marked not_affected gives no vex_justification."},
     {"vulnerability-assessment", SEV_ERROR, "check",

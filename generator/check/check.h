@@ -57,6 +57,12 @@ bool check_date(const Value *v, int64_t *days);
 Record *check_linked(const Record *r, const char *name, size_t *pos);
 /* Records of a type, sorted by ID; *n gets the count. */
 Record **check_records(const Check *c, const char *type, size_t *n);
+/* cvss.c: the base score of a CVSS v3.0 or v3.1 vector into *score; false,
+ * with why it does not parse in why, when it is not one. */
+bool cvss3_score(const char *vector, double *score, char *why, size_t whylen);
+/* The qualitative rating of a CVSS score: none, low, medium, high, critical. */
+const char *cvss_rating(double score);
+
 /* True when a threat names the asset in its assets field. */
 bool check_threatened(const Record *asset);
 /* The justification in dossier.xml of that kind for that name, or NULL. */

@@ -4,6 +4,9 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include <math.h>
+#include <stdio.h>
+
 #include "check.h"
 
 static bool is(const char *s, const char *want) {
@@ -184,11 +187,43 @@ static void check_anomaly(Check *c, const Record *r) {
                       "%s gives no CWE for the anomaly (the FDA asks for its CWE category)", r->id);
 }
 
+/* The CVSS v3 vector and score: the vector parses and gives the score the
+ * record states; the verdict carries the computed score and its rating. */
+static void check_cvss(Check *c, const Record *r) {
+    const Value *vv = record_field(r, "cvss_vector"), *sv = record_field(r, "cvss_score");
+    const char *vector = check_text(vv), *stated = check_text(sv);
+    RecordVerdict *v = check_verdict(c, r);
+    double score = 0, given = 0;
+    bool has_given = stated && sscanf(stated, "%lf", &given) == 1;
+    char why[160];
+    if (vector && strncmp(vector, "CVSS:3", 6) == 0) {
+        if (!cvss3_score(vector, &score, why, sizeof why)) {
+            check_finding(c, "cvss-vector", check_loc(r, vv), r, "%s: not a CVSS v3 vector: %s",
+                          r->id, why);
+        } else {
+            v->cvss_score = score;
+            v->cvss_rating = cvss_rating(score);
+            v->cvss_version = vector[7] == '1' ? "3.1" : "3.0";
+            if (has_given && fabs(given - score) > 0.05)
+                check_finding(c, "cvss-score", check_loc(r, sv), r,
+                              "%s: cvss_score %s, but its vector gives %.1f", r->id, stated, score);
+        }
+    } else if (vector) {
+        check_finding(c, "cvss-vector", check_loc(r, vv), r,
+                      "%s: not a CVSS v3 vector: it starts with CVSS:3.0/ or CVSS:3.1/", r->id);
+    } else if (has_given && given >= 0 && given <= 10) {
+        v->cvss_score = given;
+        v->cvss_rating = cvss_rating(given);
+    }
+}
+
 void rules_postmarket_check(Check *c) {
     size_t n;
     Record **recs = check_records(c, "vulnerability", &n);
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         check_vulnerability(c, recs[i]);
+        check_cvss(c, recs[i]);
+    }
     recs = check_records(c, "signal", &n);
     for (size_t i = 0; i < n; i++)
         check_signal(c, recs[i]);

@@ -46,6 +46,11 @@ typedef struct RecordVerdict {
     int64_t latest_date;
     const char *risk; /* threat: residual risk, "acceptable" or "not-acceptable"; NULL unknown */
     const char *risk_source; /* threat: "matrix" (dossier.xml) or "record" (its risk field) */
+    /* vulnerability: the CVSS v3 base score its vector gives (else the score
+     * the record states), its rating (none ... critical) and the version
+     * ("3.1"); cvss_rating NULL when it has neither */
+    double cvss_score;
+    const char *cvss_rating, *cvss_version;
 } RecordVerdict;
 
 /* One item of the 524B / eSTAR checklist. */

@@ -357,12 +357,19 @@ static void push_record_verdict(lua_State *L, Renderer *r, const Record *rec) {
         frozen_push_nil(L);
         return;
     }
-    lua_createtable(L, 0, 8);
+    lua_createtable(L, 0, 11);
     set_str(L, "state", v->state);
     set_str(L, "detail", v->detail && !id_hidden(L, v->detail) ? v->detail : NULL);
     set_str(L, "rule", v->rule);
     set_str(L, "risk", v->risk);
     set_str(L, "risk_source", v->risk_source);
+    if (v->cvss_rating)
+        lua_pushnumber(L, v->cvss_score); /* +1 */
+    else
+        frozen_push_nil(L);            /* +1 */
+    lua_setfield(L, -2, "cvss_score"); /* -1 */
+    set_str(L, "cvss_rating", v->cvss_rating);
+    set_str(L, "cvss_version", v->cvss_version);
     const FieldDef *f = v->latest ? schema_field(rec->type, "results") : NULL;
     if (f && !(r->public && field_internal(rec, f)))
         push_entry(L, f, v->latest);

@@ -177,19 +177,13 @@ function M.revisions(adv)
 end
 
 -- CVSS v3 base severity of a score.
-function M.severity(score)
-  if score >= 9 then return "CRITICAL" elseif score >= 7 then return "HIGH"
-  elseif score >= 4 then return "MEDIUM" elseif score > 0 then return "LOW" end
-  return "NONE"
-end
-
--- The cvss_v3 object of a vulnerability, or nil when it has no v3 vector and score.
+-- The cvss_v3 object of a vulnerability (the score and rating the check stage computed
+-- from its vector), or nil when it has no v3 vector.
 function M.cvss(v)
-  local vector, score = v.fields.cvss_vector, v.fields.cvss_score
-  if not vector or not score then return nil end
-  local version = vector:match("^CVSS:(3%.[01])/")
-  if not version then return nil end
-  return { version = version, vectorString = vector, baseScore = score + 0.0, baseSeverity = M.severity(score) }
+  local vector, vd = v.fields.cvss_vector, v.verdict
+  if not vector or not vd or not vd.cvss_version then return nil end
+  return { version = vd.cvss_version, vectorString = vector, baseScore = vd.cvss_score + 0.0,
+           baseSeverity = vd.cvss_rating:upper() }
 end
 
 -- The vulnerability's identification: cve when it has a CVE ID, else ids.

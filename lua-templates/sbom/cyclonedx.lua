@@ -136,13 +136,6 @@ local function component(c)
   }
 end
 
-local function severity(score)
-  if not score then return nil end
-  if score == 0 then return "none" elseif score < 4 then return "low" elseif score < 7 then return "medium"
-  elseif score < 9 then return "high" end
-  return "critical"
-end
-
 -- The VEX statements of a vulnerability: the first detail, the responses
 -- CycloneDX names, and the rest of the actions as a recommendation.
 local function statements(f)
@@ -172,9 +165,11 @@ local function vulnerability(v, refs)
   if #fixes > 0 then table.insert(actions, 1, "Update to version " .. table.concat(fixes, ", ") .. ".") end
   local state = states[f.vex_state or ""]
   local ratings
-  if f.cvss_score or f.cvss_vector then
-    ratings = { { method = "CVSSv31", score = f.cvss_score, severity = severity(f.cvss_score),
-                  vector = f.cvss_vector } }
+  -- the score and its rating as the check stage computed them from the vector
+  local vd = v.verdict
+  if vd and vd.cvss_rating then
+    ratings = { { method = vd.cvss_version == "3.0" and "CVSSv3" or "CVSSv31", score = vd.cvss_score,
+                  severity = vd.cvss_rating, vector = f.cvss_vector } }
   end
   local cwe = f.cwe and tonumber(f.cwe:match("^CWE%-(%d+)$"))
   return {
