@@ -221,6 +221,10 @@ const Rule rule_table[] = {
      "An architecture view has no diagram or no explanatory prose."},
 
     /* check, rules_postmarket.c */
+    {"guidance-edition", SEV_WARNING, "check",
+     "dossier.xml names no edition of the FDA premarket cybersecurity guidance (the documents then "
+     "follow the one in force on the build date), or names one superseded by, or later than, the "
+     "build date."},
     {"cvss-vector", SEV_ERROR, "check",
      "A vulnerability's cvss_vector is not a CVSS v3.0 or v3.1 vector: a missing or repeated "
      "base metric, a value the metric does not take, an unknown metric."},

@@ -185,7 +185,64 @@ static void check_threat_coverage(Check *c) {
     }
 }
 
+/* The editions of the FDA guidance "Cybersecurity in Medical Devices" the
+ * documents can follow, oldest first: date of issue, title, the date as the
+ * title page gives it. */
+static const struct {
+    const char *edition, *title, *issued;
+} GUIDANCE[] = {
+    {"2023-09-27",
+     "Cybersecurity in Medical Devices: Quality System Considerations and Content of Premarket "
+     "Submissions",
+     "September 27, 2023"},
+    {"2025-06-27",
+     "Cybersecurity in Medical Devices: Quality System Considerations and Content of Premarket "
+     "Submissions",
+     "June 27, 2025"},
+    {"2026-02-03",
+     "Cybersecurity in Medical Devices: Quality Management System Considerations and Content of "
+     "Premarket Submissions",
+     "February 3, 2026"},
+};
+enum { NGUIDANCE = sizeof GUIDANCE / sizeof GUIDANCE[0] };
+
+/* The edition the documents follow, stated once for all of them. */
+static void check_guidance(Check *c) {
+    const Product *p = &c->m->product;
+    int64_t day;
+    size_t in_force = 0; /* the newest issued by the build date */
+    for (size_t i = 0; i < NGUIDANCE; i++)
+        if (date_parse(GUIDANCE[i].edition, &day) && day <= c->m->build_date) in_force = i;
+    size_t pick = in_force;
+    bool named = false;
+    for (size_t i = 0; p->guidance_edition && i < NGUIDANCE; i++)
+        if (strcmp(p->guidance_edition, GUIDANCE[i].edition) == 0) pick = i, named = true;
+    char build[16];
+    date_format(c->m->build_date, build);
+    if (!named)
+        check_finding(c, "guidance-edition", product_loc(c), NULL,
+                      "dossier.xml names no edition of the FDA premarket cybersecurity guidance: "
+                      "the documents follow the one in force on the build date, %s (%s); name it "
+                      "with <guidance edition=\"%s\"/>",
+                      GUIDANCE[pick].issued, build, GUIDANCE[pick].edition);
+    else if (pick > in_force ||
+             (date_parse(GUIDANCE[pick].edition, &day) && day > c->m->build_date))
+        check_finding(c, "guidance-edition", p->guidance_loc, NULL,
+                      "the guidance edition of %s is later than the build date, %s",
+                      GUIDANCE[pick].issued, build);
+    else if (pick < in_force)
+        check_finding(c, "guidance-edition", p->guidance_loc, NULL,
+                      "the guidance edition of %s was superseded by the edition of %s before the "
+                      "build date, %s",
+                      GUIDANCE[pick].issued, GUIDANCE[in_force].issued, build);
+    c->v->guidance_edition = GUIDANCE[pick].edition;
+    c->v->guidance_title = GUIDANCE[pick].title;
+    c->v->guidance_issued = GUIDANCE[pick].issued;
+    c->v->guidance_named = named;
+}
+
 void rules_coverage_check(Check *c) {
+    check_guidance(c);
     for (size_t i = 0; i < sizeof coverages / sizeof coverages[0]; i++)
         check_coverage(c, &coverages[i]);
     check_threat_coverage(c);

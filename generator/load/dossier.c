@@ -277,6 +277,11 @@ static void read_product(Model *m, Diag *d, xmlNode *root, const char *relpath) 
     p->manufacturer = elem_text(a, man, "name");
     p->manufacturer_address = elem_text(a, man, "address");
     p->manufacturer_url = elem_text(a, man, "url");
+    xmlNode *guidance = child(root, "guidance");
+    if (guidance) {
+        p->guidance_edition = prop(a, guidance, "edition");
+        p->guidance_loc = (SrcLoc){"dossier.xml", (int)xmlGetLineNo(guidance), 0};
+    }
     xmlNode *cvd = child(root, "cvd");
     if (cvd) p->cvd_policy_url = prop(a, cvd, "policy");
     xmlNode *contacts = child(root, "contacts");

@@ -176,6 +176,8 @@ typedef struct Product {
     SrcLoc cyber_device_loc; /* the <cyberDevice> element */
     const char *date;        /* the dossier's date, YYYY-MM-DD */
     const char *cvd_policy_url;
+    const char *guidance_edition; /* <guidance edition="YYYY-MM-DD">, or NULL */
+    SrcLoc guidance_loc;
     const char **models;
     size_t nmodels;
     Contact *contacts;

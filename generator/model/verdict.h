@@ -93,6 +93,11 @@ typedef struct Verdicts {
     const struct Record
         *release; /* the release submitted: the product version's, else the latest; NULL */
     size_t unresolved_anomalies; /* anomalies whose state is unresolved */
+    /* the edition of the FDA premarket cybersecurity guidance the documents
+     * follow: the one dossier.xml names, else the newest issued by the build
+     * date; its date of issue (YYYY-MM-DD), title and date in words */
+    const char *guidance_edition, *guidance_title, *guidance_issued;
+    bool guidance_named; /* dossier.xml names it */
 } Verdicts;
 
 #endif

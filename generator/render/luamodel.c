@@ -643,6 +643,13 @@ static void push_verdicts(lua_State *L, const Model *m) {
     push_record_or_nil(L, v->release);
     lua_setfield(L, -2, "release");
     set_int(L, "unresolved_anomalies", (lua_Integer)v->unresolved_anomalies);
+    lua_createtable(L, 0, 4); /* guidance */
+    set_str(L, "edition", v->guidance_edition);
+    set_str(L, "title", v->guidance_title);
+    set_str(L, "issued", v->guidance_issued);
+    set_bool(L, "named", v->guidance_named);
+    frozen_wrap(L, FROZEN_MAP, "model.verdicts.guidance");
+    lua_setfield(L, -2, "guidance");
     frozen_wrap(L, FROZEN_MAP, "model.verdicts");
 }
 
