@@ -221,6 +221,15 @@ const Rule rule_table[] = {
      "An architecture view has no diagram or no explanatory prose."},
 
     /* check, rules_postmarket.c */
+    {"test-build", SEV_WARNING, "check",
+     "The latest run of a penetration test does not say which release it tested, or tested "
+     "another release than the one submitted without a release_justification."},
+    {"test-pentest", SEV_WARNING, "check",
+     "A penetration test does not say who ran its latest run, how independent of the design team "
+     "(independence), for how long (duration) or in what scope."},
+    {"test-finding", SEV_ERROR, "check",
+     "A test's finding names no record, is deferred without the unresolved anomaly it ships as, "
+     "or is accepted without saying why."},
     {"guidance-edition", SEV_WARNING, "check",
      "dossier.xml names no edition of the FDA premarket cybersecurity guidance (the documents then "
      "follow the one in force on the build date), or names one superseded by, or later than, the "

@@ -112,7 +112,75 @@ static void check_control(Check *c, const Record *r) {
     check_list_free(&incomplete);
 }
 
+/* A penetration test: who ran its latest run and how independent, how
+ * long, on which build against the build submitted, its scope; and the
+ * disposition of every finding. */
+static void check_pentest(Check *c, const Record *r) {
+    RecordVerdict *v = check_verdict(c, r);
+    const Value *latest = v->latest;
+    if (!is(record_str(r, "category"), "penetration") || !latest) return;
+    const Record *rel = c->v->release;
+    /* the release submitted, else the product's version in dossier.xml */
+    const char *submitted = rel ? record_str(rel, "version") : c->m->product.version;
+    const char *tested = check_text(value_get(latest, "release"));
+    v->tested_release = tested;
+    SrcLoc at = check_loc(r, value_get(latest, "release") ? value_get(latest, "release") : latest);
+    if (!tested) {
+        v->build = "unstated";
+        check_finding(c, "test-build", at, r,
+                      "%s: the latest run does not say which release it tested (release)", r->id);
+    } else if (submitted && strcmp(tested, submitted) != 0) {
+        bool justified = check_text(record_field(r, "release_justification")) != NULL;
+        v->build = justified ? "justified" : "other";
+        if (!justified)
+            check_finding(c, "test-build", at, r,
+                          "%s: the latest run tested %s, not %s, the release submitted: test "
+                          "that, or say why the result stands for it (release_justification)",
+                          r->id, tested, submitted);
+    } else {
+        v->build = "submitted";
+    }
+    CheckList missing = {0};
+    if (!check_text(value_get(latest, "by"))) check_list_add(&missing, "by");
+    if (!check_text(value_get(latest, "independence"))) check_list_add(&missing, "independence");
+    if (!check_text(value_get(latest, "duration"))) check_list_add(&missing, "duration");
+    if (!check_text(record_field(r, "scope"))) check_list_add(&missing, "scope");
+    if (missing.n)
+        check_finding(c, "test-pentest", check_loc(r, latest), r,
+                      "%s: a penetration test says who ran it, how independent of the design "
+                      "team, for how long and in what scope; missing: %s",
+                      r->id, check_list_text(&missing));
+    check_list_free(&missing);
+}
+
+static void check_findings(Check *c, const Record *r) {
+    const Value *list = record_field(r, "findings");
+    for (size_t i = 0; list && list->kind == VAL_LIST && i < list->n; i++) {
+        const Value *e = list->items[i];
+        const char *title = check_text(value_get(e, "title"));
+        const char *disp = check_text(value_get(e, "disposition"));
+        const Value *rv = value_get(e, "record");
+        const char *rid = check_text(rv);
+        const Record *target = rid ? model_find(c->m, rid) : NULL;
+        if (rid && !target)
+            check_finding(c, "test-finding", check_loc(r, rv), r,
+                          "%s: the finding '%s' names %s, which is no record", r->id,
+                          title ? title : "", rid);
+        else if (is(disp, "deferred") && (!target || strcmp(target->type->name, "anomaly") != 0))
+            check_finding(c, "test-finding", check_loc(r, value_get(e, "disposition")), r,
+                          "%s: the finding '%s' is deferred: name the unresolved anomaly it "
+                          "ships as (record: ANO-...)",
+                          r->id, title ? title : "");
+        else if (is(disp, "accepted") && !check_text(value_get(e, "note")))
+            check_finding(c, "test-finding", check_loc(r, value_get(e, "disposition")), r,
+                          "%s: the finding '%s' is accepted: say why (note)", r->id,
+                          title ? title : "");
+    }
+}
+
 static void check_test(Check *c, const Record *r) {
+    check_pentest(c, r);
+    check_findings(c, r);
     const Value *results = record_field(r, "results");
     for (size_t i = 0; results && results->kind == VAL_LIST && i < results->n; i++) {
         const Value *e = results->items[i];

@@ -51,6 +51,10 @@ typedef struct RecordVerdict {
      * ("3.1"); cvss_rating NULL when it has neither */
     double cvss_score;
     const char *cvss_rating, *cvss_version;
+    /* penetration test: the release its latest run tested, and how it stands
+     * to the release submitted: "submitted", "justified" (another release,
+     * with the record's justification), "other" or "unstated" */
+    const char *tested_release, *build;
 } RecordVerdict;
 
 /* One item of the 524B / eSTAR checklist. */

@@ -357,7 +357,7 @@ static void push_record_verdict(lua_State *L, Renderer *r, const Record *rec) {
         frozen_push_nil(L);
         return;
     }
-    lua_createtable(L, 0, 11);
+    lua_createtable(L, 0, 13);
     set_str(L, "state", v->state);
     set_str(L, "detail", v->detail && !id_hidden(L, v->detail) ? v->detail : NULL);
     set_str(L, "rule", v->rule);
@@ -370,6 +370,8 @@ static void push_record_verdict(lua_State *L, Renderer *r, const Record *rec) {
     lua_setfield(L, -2, "cvss_score"); /* -1 */
     set_str(L, "cvss_rating", v->cvss_rating);
     set_str(L, "cvss_version", v->cvss_version);
+    set_str(L, "tested_release", v->tested_release);
+    set_str(L, "build", v->build);
     const FieldDef *f = v->latest ? schema_field(rec->type, "results") : NULL;
     if (f && !(r->public && field_internal(rec, f)))
         push_entry(L, f, v->latest);
