@@ -33,3 +33,15 @@ copy_example minimal nosbom
 rm -rf "$TMP/nosbom/sbom"
 "$DOSSIER" build "$TMP/nosbom" -o "$TMP/min" --only bundle >/dev/null 2>&1
 check "no component CSV without components" test ! -e "$TMP/min/premarket/component-traceability.csv"
+
+# 01c: each component's support in words, its state as the check stage
+# judged it, and the plan for one past or near its end of support
+S="$TMP/a/premarket/01c-sbom.html"
+row=$(grep -o 'freertos-kernel</td>.*' "$S" | head -1 | sed 's/<[^>]*>/|/g' | tr -s '|')
+case $row in
+*"no longer maintained|2024-10-31|past end of support|"*) ok "01c: the level of support in words and the check stage's state" ;;
+*) fail "01c: the level of support in words and the check stage's state" "$row" ;;
+esac
+expect_grep "01c: the plan for a component past its end of support" \
+    "Plan for the end of support of freertos-kernel: replace it. Move the pump-control processor to the FreeRTOS 202406 LTS kernel" "$S"
+expect_grep "01c: its due date and the record that carries it out" 'Due <time datetime="2026-03-31">2026-03-31</time>. Carried out by' "$S"
