@@ -45,3 +45,12 @@ esac
 expect_grep "01c: the plan for a component past its end of support" \
     "Plan for the end of support of freertos-kernel: replace it. Move the pump-control processor to the FreeRTOS 202406 LTS kernel" "$S"
 expect_grep "01c: its due date and the record that carries it out" 'Due <time datetime="2026-03-31">2026-03-31</time>. Carried out by' "$S"
+
+# 03: the interoperability section (V.A.3): the interfaces to other systems
+V="$TMP/a/premarket/03-architecture-views.html"
+expect_grep "03: an interface that names its peer is listed under interoperability" \
+    "<td>EHR interface</td><td>The hospital&#39;s EHR, through its HL7 integration engine (AST-012)</td>" "$V"
+sed -n '/id="interoperability"/,$p' "$V" >"$TMP/interop"
+expect_grep "03: with the threats on its asset, the HL7 interception among them" "THR-023" "$TMP/interop"
+"$DOSSIER" build "$ROOT/examples/minimal" -o "$TMP/m" --only bundle >/dev/null 2>&1
+expect_grep "03: a dossier whose interfaces name no peer says so" "No interface names the system at its other end" "$TMP/m/premarket/03-architecture-views.html"
