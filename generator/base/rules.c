@@ -230,6 +230,11 @@ const Rule rule_table[] = {
     {"test-finding", SEV_ERROR, "check",
      "A test's finding names no record, is deferred without the unresolved anomaly it ships as, "
      "or is accepted without saying why."},
+    {"labeling-item", SEV_WARNING, "check",
+     "One of the fourteen labeling items the FDA recommends (guidance VI.A) has no labeling "
+     "record, has two, or a provided one does not say where the labeling gives it."},
+    {"labeling-reason", SEV_ERROR, "check",
+     "A labeling item marked not-applicable does not say why (reason)."},
     {"guidance-edition", SEV_WARNING, "check",
      "dossier.xml names no edition of the FDA premarket cybersecurity guidance (the documents then "
      "follow the one in force on the build date), or names one superseded by, or later than, the "

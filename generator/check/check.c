@@ -20,6 +20,7 @@ const Verdicts *check_run(const Model *m, Diag *d) {
     rules_mds2_check(&c);
     rules_advisory_check(&c);
     rules_files_check(&c);
+    rules_labeling_check(&c);
     verdicts_finish(&c);
     return v;
 }

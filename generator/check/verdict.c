@@ -672,10 +672,30 @@ static void checklist(Judge *j) {
              "Attach the plan and cite the pages with both timelines and their justification; 08 "
              "lists what the "
              "dossier records.");
-    add_item(j, "VI.A", "Labeling: cybersecurity information for users", VERDICT_MANUAL, "", NULL,
-             0,
-             "Attach the labeling; 07 lists the fourteen items the FDA recommends and which "
-             "records speak to each.");
+    /* VI.A: the fourteen labeling items, each answered by a labeling record */
+    q = "Labeling: cybersecurity information for users";
+    Set labeling = all_of(j, "labeling");
+    size_t answered = 0;
+    for (size_t i = 0; i < c->v->nlabeling; i++)
+        answered += strcmp(c->v->labeling[i].state, "missing") != 0;
+    g = gather(j, "labeling-item labeling-reason", NULL, 0);
+    if (g.errors)
+        add_item(j, "VI.A", q, VERDICT_FAIL, "labeling-item labeling-reason", labeling.items,
+                 labeling.n, "A not-applicable labeling item gives no reason (07).");
+    else if (g.n)
+        add_item(j, "VI.A", q, VERDICT_UNKNOWN, "labeling-item labeling-reason", labeling.items,
+                 labeling.n,
+                 "%zu of the %zu labeling items the FDA recommends are answered by a labeling "
+                 "record (07); the warnings say which are not, or where a record does not say "
+                 "where the labeling gives it.",
+                 answered, c->v->nlabeling);
+    else
+        add_item(j, "VI.A", q, VERDICT_PASS, "labeling-item labeling-reason", labeling.items,
+                 labeling.n,
+                 "Each of the %zu labeling items is answered: where the labeling gives it, or why "
+                 "it does not apply (07).",
+                 c->v->nlabeling);
+    gathered_free(&g);
 }
 
 static void judge_checklist(Check *c) {

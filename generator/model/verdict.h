@@ -67,6 +67,16 @@ typedef struct ChecklistItem {
     size_t nrecords;
 } ChecklistItem;
 
+/* One of the fourteen labeling items the FDA recommends (guidance VI.A):
+ * the record that answers it, if any, and its state: "provided",
+ * "not-applicable" or "missing". */
+typedef struct LabelingItem {
+    const char *item;  /* the labeling record's item value */
+    const char *title; /* the recommendation in words */
+    const struct Record *record;
+    const char *state;
+} LabelingItem;
+
 /* One row of the traceability matrix: threat -> control -> test. */
 typedef struct MatrixRow {
     const struct Record *threat, *control, *test; /* control and test may be NULL */
@@ -101,6 +111,8 @@ typedef struct Verdicts {
      * follow: the one dossier.xml names, else the newest issued by the build
      * date; its date of issue (YYYY-MM-DD), title and date in words */
     const char *guidance_edition, *guidance_title, *guidance_issued;
+    LabelingItem *labeling; /* the fourteen items, in the guidance's order */
+    size_t nlabeling;
     bool guidance_named; /* dossier.xml names it */
 } Verdicts;
 

@@ -652,6 +652,20 @@ static void push_verdicts(lua_State *L, const Model *m) {
     set_bool(L, "named", v->guidance_named);
     frozen_wrap(L, FROZEN_MAP, "model.verdicts.guidance");
     lua_setfield(L, -2, "guidance");
+    lua_createtable(L, (int)v->nlabeling, 0); /* labeling */
+    for (size_t i = 0; i < v->nlabeling; i++) {
+        const LabelingItem *li = &v->labeling[i];
+        lua_createtable(L, 0, 4);
+        set_str(L, "item", li->item);
+        set_str(L, "title", li->title);
+        set_str(L, "state", li->state);
+        push_record_or_nil(L, li->record);
+        lua_setfield(L, -2, "record");
+        frozen_wrap(L, FROZEN_MAP, "a labeling item");
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    wrap_array(L, "model.verdicts.labeling");
+    lua_setfield(L, -2, "labeling");
     frozen_wrap(L, FROZEN_MAP, "model.verdicts");
 }
 

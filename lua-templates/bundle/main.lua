@@ -25,7 +25,7 @@ local documents = {
   { "3, 5", "03-architecture-views.html", "Architecture views", "bundle/views.html", all(by.view) },
   { "4", "04-security-controls.html", "Security controls by category", "bundle/controls.html", all(by.control) },
   { "6", "06-testing.html", "Cybersecurity testing", "bundle/testing.html", all(by.test) },
-  { "7", "07-labeling.html", "Labeling", "bundle/labeling.html", all(by.advisory) },
+  { "7", "07-labeling.html", "Labeling", "bundle/labeling.html", all(by.labeling, by.advisory) },
   { "8", "08-management-plan.html", "Cybersecurity management plan", "bundle/plan.html",
     all(by.signal, by.release, by.advisory, by.incident) },
 }
