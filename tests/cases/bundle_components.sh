@@ -54,3 +54,11 @@ sed -n '/id="interoperability"/,$p' "$V" >"$TMP/interop"
 expect_grep "03: with the threats on its asset, the HL7 interception among them" "THR-023" "$TMP/interop"
 "$DOSSIER" build "$ROOT/examples/minimal" -o "$TMP/m" --only bundle >/dev/null 2>&1
 expect_grep "03: a dossier whose interfaces name no peer says so" "No interface names the system at its other end" "$TMP/m/premarket/03-architecture-views.html"
+
+# 01d: how each vulnerability was found, its computed CVSS, KEV, the controls
+D1="$TMP/a/premarket/01d-vulnerability-assessment.html"
+sed -n '/id="CVE-2024-6387"/,/<\/section>/p' "$D1" | sed 's/<[^>]*>//g' | tr -s ' \n' ' ' >"$TMP/d1"
+expect_grep "01d: found by a supplier signal and by the scanner" "supplier signal received 2024-07-01" "$TMP/d1"
+expect_grep "01d: the scanner's finding says which tool and when" "Found by Grype 0.74.1 on 2025-10-01" "$TMP/d1"
+expect_grep "01d: the CVSS score as computed, with its rating" "8.1 high (v3.1" "$TMP/d1"
+expect_grep "01d: the threats it realises with the exploitability before and after controls" "THR-026 (exploitability high before controls, medium after)" "$TMP/d1"
