@@ -719,8 +719,9 @@ static int cmd_check(const Options *o) {
     }
     StrBuf sb;
     sb_init(&sb);
-    report_write(&sb, &run.diag, o->format, o->dir,
-                 o->verbosity == 0 && o->format == REPORT_TEXT ? SEV_ERROR : SEV_NOTE);
+    ReportContext ctx = {o->dir, DOSSIER_VERSION, NULL};
+    report_write_for(&sb, &run.diag, o->format, &ctx,
+                     o->verbosity == 0 && o->format == REPORT_TEXT ? SEV_ERROR : SEV_NOTE);
     fwrite(sb.data ? sb.data : "", 1, sb.len, stdout);
     fflush(stdout); /* the report before the summary, also when both go to one file */
     sb_free(&sb);

@@ -110,5 +110,22 @@ bool report_format_parse(const char *s, ReportFormat *out);
  * relative to the working directory when root is relative, else relative to
  * root. Strings that are not valid UTF-8 are repaired with U+FFFD. */
 void report_write(StrBuf *sb, const Diag *d, ReportFormat f, const char *root, Severity min);
+/* What a report may say of the run beyond the findings. */
+typedef struct ReportContext {
+    const char *root;    /* as report_write's root */
+    const char *version; /* dossier's version, for SARIF's driver; NULL: none */
+    /* the dossier folder's path below the repository root, with a trailing
+     * slash ("" at the root): SARIF paths start there (check --sarif-root);
+     * NULL: as report_write says */
+    const char *repo_prefix;
+} ReportContext;
+/* report_write with the context: SARIF names the tool's version, and with a
+ * repo_prefix its paths start at the repository root, where code-scanning
+ * services look for the files, whatever the working directory. */
+void report_write_for(StrBuf *sb, const Diag *d, ReportFormat f, const ReportContext *ctx,
+                      Severity min);
+/* The most results one SARIF run carries (GitHub code scanning's limit per
+ * run); the ones left out are counted in the run's properties. */
+#define SARIF_MAX_RESULTS 25000
 
 #endif

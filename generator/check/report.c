@@ -194,11 +194,15 @@ typedef struct SarifBase {
     StrBuf root_uri; /* "file:///abs/root/" or "" */
 } SarifBase;
 
-static void sarif_base(SarifBase *b, const char *root) {
+static void sarif_base(SarifBase *b, const char *root, const char *repo_prefix) {
     sb_init(&b->prefix);
     sb_init(&b->root_uri);
     sb_puts(&b->prefix, "");
     sb_puts(&b->root_uri, "");
+    if (repo_prefix) {
+        uri_path(&b->prefix, repo_prefix, strlen(repo_prefix));
+        return;
+    }
     if (!root) return;
     size_t n = strlen(root);
     while (n > 1 && root[n - 1] == '/')
@@ -234,18 +238,21 @@ static void sarif_location(StrBuf *sb, const SarifBase *b, const Finding *f) {
         sb_puts(sb, "\", \"uriBaseId\": \"SRCROOT\"}");
     }
     if (f->loc.line > 0) {
+        /* the finding is about its line: it ends there */
         sb_printf(sb, ", \"region\": {\"startLine\": %d", f->loc.line);
         if (f->loc.col > 0) sb_printf(sb, ", \"startColumn\": %d", f->loc.col);
-        sb_putc(sb, '}');
+        sb_printf(sb, ", \"endLine\": %d}", f->loc.line);
     }
     sb_puts(sb, "}}]");
 }
 
-static void write_sarif(StrBuf *sb, const Finding **fs, size_t n, const char *root) {
+static void write_sarif(StrBuf *sb, const Finding **fs, size_t n, const ReportContext *ctx) {
     StrBuf tmp;
     sb_init(&tmp);
     SarifBase base;
-    sarif_base(&base, root);
+    sarif_base(&base, ctx->root, ctx->repo_prefix);
+    size_t left_out = n > SARIF_MAX_RESULTS ? n - SARIF_MAX_RESULTS : 0;
+    if (left_out) n = SARIF_MAX_RESULTS;
     sb_puts(sb, "{\n"
                 "  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n"
                 "  \"version\": \"2.1.0\",\n"
@@ -253,14 +260,38 @@ static void write_sarif(StrBuf *sb, const Finding **fs, size_t n, const char *ro
                 "    {\n"
                 "      \"tool\": {\n"
                 "        \"driver\": {\n"
-                "          \"name\": \"dossier\",\n"
-                "          \"rules\": [");
+                "          \"name\": \"dossier\",\n");
+    if (ctx->version) {
+        sb_puts(sb, "          \"version\": ");
+        json_str(sb, &tmp, ctx->version);
+        sb_puts(sb, ",\n          \"semanticVersion\": ");
+        json_str(sb, &tmp, ctx->version);
+        sb_puts(sb, ",\n");
+    }
+    sb_puts(sb, "          \"rules\": [");
     for (size_t i = 0; i < rule_count; i++) {
         const Rule *r = &rule_table[i];
         sb_puts(sb, i ? ",\n            {\"id\": " : "\n            {\"id\": ");
         json_str(sb, &tmp, r->id);
+        sb_puts(sb, ", \"name\": ");
+        json_str(sb, &tmp, r->id);
         sb_puts(sb, ", \"shortDescription\": {\"text\": ");
         json_str(sb, &tmp, r->meaning);
+        sb_puts(sb, "}, \"fullDescription\": {\"text\": ");
+        StrBuf full;
+        sb_init(&full);
+        sb_printf(&full, "%s Checked in the %s stage; a finding is %s by default.", r->meaning,
+                  r->stage, severity_name(r->severity) ? severity_name(r->severity) : "");
+        json_str(sb, &tmp, full.data);
+        sb_reset(&full);
+        sb_printf(&full,
+                  "%s Each finding names the file, line and column to edit. The rule reference "
+                  "(docs/rules.md, or `dossier rules --markdown`) lists every rule; `dossier "
+                  "check --fail-on` sets the severity that fails a build.",
+                  r->meaning);
+        sb_puts(sb, "}, \"help\": {\"text\": ");
+        json_str(sb, &tmp, full.data);
+        sb_free(&full);
         sb_printf(sb,
                   "}, \"defaultConfiguration\": {\"level\": \"%s\"}, \"properties\": {\"stage\": "
                   "\"%s\"}}",
@@ -297,7 +328,14 @@ static void write_sarif(StrBuf *sb, const Finding **fs, size_t n, const char *ro
         }
         sb_puts(sb, "\n        }");
     }
-    sb_puts(sb, n ? "\n      ]\n    }\n  ]\n}\n" : "]\n    }\n  ]\n}\n");
+    sb_puts(sb, n ? "\n      ]" : "]");
+    if (left_out)
+        sb_printf(
+            sb,
+            ",\n      \"properties\": {\"resultsLeftOut\": %zu, \"why\": \"a run carries at "
+            "most %d results (the code-scanning limit); the JSON and text formats have all\"}",
+            left_out, SARIF_MAX_RESULTS);
+    sb_puts(sb, "\n    }\n  ]\n}\n");
     sb_free(&base.prefix);
     sb_free(&base.root_uri);
     sb_free(&tmp);
@@ -425,6 +463,12 @@ static void write_junit(StrBuf *sb, const Finding **fs, size_t n) {
 }
 
 void report_write(StrBuf *sb, const Diag *d, ReportFormat f, const char *root, Severity min) {
+    ReportContext ctx = {root, NULL, NULL};
+    report_write_for(sb, d, f, &ctx, min);
+}
+
+void report_write_for(StrBuf *sb, const Diag *d, ReportFormat f, const ReportContext *ctx,
+                      Severity min) {
     size_t n;
     const Finding **fs = shown(d, min, &n);
     switch (f) {
@@ -435,7 +479,7 @@ void report_write(StrBuf *sb, const Diag *d, ReportFormat f, const char *root, S
         write_json(sb, fs, n);
         break;
     case REPORT_SARIF:
-        write_sarif(sb, fs, n, root);
+        write_sarif(sb, fs, n, ctx);
         break;
     case REPORT_JUNIT:
         write_junit(sb, fs, n);
