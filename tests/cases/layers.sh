@@ -27,6 +27,7 @@ libs = {
     "jansson.h": {"load", "emit"},         # JSON read (SBOM, VEX, CSAF), JSON verified and diffed
     "yaml.h": {"load"},                    # front matter
     "microhttpd.h": {"emit"},              # the loopback server that feeds the PDF printer
+    "gpgme.h": {"emit"},                   # OpenPGP signatures of the CSAF documents (emit/openpgp.c)
 }
 bad, seen = [], set()
 for dirpath, _, files in os.walk(root):
