@@ -91,6 +91,13 @@ bool output_may_write(const OutputDef *def, const char *path);
  * service document, provider-metadata.json, security.txt and, with
  * e->csaf_key, an OpenPGP signature per document and the public key. */
 bool provider_finish(const Model *m, const Diag *d, const EmitOptions *e, OutDir *o);
+/* `dossier verify` on a build's output folder out: when it holds the csaf
+ * output, checks every document's .asc against the public keys of its
+ * openpgp/ folder (GPGME, a temporary keyring), printing each bad or
+ * missing signature; returns how many problems. *failed is set when the
+ * check could not run (no keyring). A folder without keys or signatures is
+ * reported as not signed, not as a problem. */
+size_t provider_verify(const char *out, bool *failed);
 
 /* bundle.c: the premarket output's sources, manifest, signature and ZIP. */
 bool bundle_finish(const Model *m, const Diag *d, const EmitOptions *e, OutDir *o);

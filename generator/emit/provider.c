@@ -7,10 +7,13 @@
  * security.txt; with build --csaf-sign, an OpenPGP signature (.asc) per
  * document and the public key (openpgp.c), which make the folder a
  * csaf_trusted_provider. The role is decided here and nowhere else. */
+#include <dirent.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <jansson.h>
 #include <sodium.h>
@@ -372,4 +375,161 @@ bool provider_finish(const Model *m, const Diag *d, const EmitOptions *e, OutDir
     ok = ok && write_metadata(o, m, publisher, base, tlps, ntlps, fpr);
     json_decref(publisher);
     return ok;
+}
+
+/* ---- dossier verify: the signatures of a provider folder ----------------- */
+
+enum { VERIFY_MAX_DOC = 64 << 20, VERIFY_MAX_SIG = 64 << 10, VERIFY_MAX_KEYS = 16 };
+
+static void report(size_t *problems, bool problem, const char *fmt, ...) PRINTF_LIKE(3, 4);
+
+/* One line on standard output, escaped for the terminal (names come from
+ * the folder); a problem is counted. */
+static void report(size_t *problems, bool problem, const char *fmt, ...) {
+    StrBuf sb, out;
+    sb_init(&sb);
+    sb_init(&out);
+    va_list ap;
+    va_start(ap, fmt);
+    sb_vprintf(&sb, fmt, ap);
+    va_end(ap);
+    sb_escape_text(&out, sb.data, sb.len, false);
+    sb_putc(&out, '\n');
+    fwrite(out.data, 1, out.len, stdout);
+    sb_free(&sb);
+    sb_free(&out);
+    if (problem) ++*problems;
+}
+
+/* The names in the folder rel below root (a real folder, not a link) that
+ * are of the kind asked (folders or regular files), sorted; arena-owned. */
+static size_t names_in(Arena *a, const char *root, const char *rel, bool folders,
+                       const char ***out) {
+    const char *path = fs_join(a, root, rel);
+    struct stat st;
+    *out = NULL;
+    if (lstat(path, &st) != 0 || !S_ISDIR(st.st_mode)) return 0;
+    DIR *d = opendir(path);
+    if (!d) return 0;
+    size_t n = 0, cap = 16;
+    const char **names = arena_alloc(a, cap * sizeof *names);
+    struct dirent *e;
+    while ((e = readdir(d)) && n < 100000) {
+        if (e->d_name[0] == '.') continue;
+        if (lstat(fs_join(a, path, e->d_name), &st) != 0) continue;
+        if (folders ? !S_ISDIR(st.st_mode) : !S_ISREG(st.st_mode)) continue;
+        if (n == cap) {
+            const char **more = arena_alloc(a, 2 * cap * sizeof *more);
+            memcpy(more, names, n * sizeof *names);
+            names = more;
+            cap *= 2;
+        }
+        names[n++] = arena_strdup(a, e->d_name);
+    }
+    closedir(d);
+    qsort(names, n, sizeof *names, cmp_str);
+    *out = names;
+    return n;
+}
+
+static bool has_suffix(const char *s, const char *tail) {
+    size_t n = strlen(s), t = strlen(tail);
+    return n >= t && strcmp(s + n - t, tail) == 0;
+}
+
+size_t provider_verify(const char *out, bool *failed) {
+    size_t problems = 0;
+    const char *csaf = "public/csaf/.well-known/csaf";
+    Arena a;
+    arena_init(&a);
+    const char *shown = fs_join(&a, out, csaf);
+    const char **tlps, **keys;
+    size_t ntlps = names_in(&a, out, csaf, true, &tlps);
+    const char *keydir = arena_printf(&a, "%s/openpgp", csaf);
+    size_t nkeys = names_in(&a, out, keydir, false, &keys);
+    Openpgp *pgp = NULL;
+    char fprs[VERIFY_MAX_KEYS][64];
+    const char *fpr_list[VERIFY_MAX_KEYS];
+    int nfprs = 0;
+    for (size_t i = 0; i < nkeys && !*failed; i++) {
+        if (!has_suffix(keys[i], ".asc")) continue;
+        if (!pgp && !(pgp = openpgp_keyring())) {
+            *failed = true;
+            break;
+        }
+        const char *rel = arena_printf(&a, "%s/%s", keydir, keys[i]);
+        char *data;
+        size_t len;
+        if (!fs_read_below(out, rel, VERIFY_MAX_SIG, &data, &len)) {
+            report(&problems, true, "cannot read the public key %s: %s", fs_join(&a, out, rel),
+                   strerror(errno));
+            continue;
+        }
+        int got = openpgp_import_public(pgp, data, len, fs_join(&a, out, rel), fprs + nfprs,
+                                        VERIFY_MAX_KEYS - nfprs);
+        free(data);
+        if (got < 0)
+            report(&problems, true, "not an OpenPGP public key: %s", fs_join(&a, out, rel));
+        else
+            nfprs += got;
+    }
+    for (int i = 0; i < nfprs; i++)
+        fpr_list[i] = fprs[i];
+    size_t ndocs = 0, good = 0;
+    for (size_t t = 0; t < ntlps && !*failed; t++) {
+        if (strcmp(tlps[t], "openpgp") == 0) continue;
+        const char **years;
+        const char *tlp = arena_printf(&a, "%s/%s", csaf, tlps[t]);
+        size_t nyears = names_in(&a, out, tlp, true, &years);
+        for (size_t y = 0; y < nyears && !*failed; y++) {
+            const char **files;
+            const char *year = arena_printf(&a, "%s/%s", tlp, years[y]);
+            size_t nf = names_in(&a, out, year, false, &files);
+            for (size_t f = 0; f < nf; f++) {
+                if (!has_suffix(files[f], ".json")) continue;
+                ndocs++;
+                const char *rel = arena_printf(&a, "%s/%s", year, files[f]);
+                const char *shown_doc = fs_join(&a, out, rel);
+                bool have_sig = false;
+                for (size_t k = 0; k < nf && !have_sig; k++)
+                    have_sig = strcmp(files[k], arena_printf(&a, "%s.asc", files[f])) == 0;
+                if (!have_sig) {
+                    if (nfprs) report(&problems, true, "missing signature: %s.asc", shown_doc);
+                    continue;
+                }
+                if (!nfprs) {
+                    report(&problems, true, "signature without a public key in %s/openpgp/: %s.asc",
+                           shown, shown_doc);
+                    continue;
+                }
+                char *data = NULL, *sig = NULL;
+                size_t len, siglen;
+                if (!fs_read_below(out, rel, VERIFY_MAX_DOC, &data, &len) ||
+                    !fs_read_below(out, arena_printf(&a, "%s.asc", rel), VERIFY_MAX_SIG, &sig,
+                                   &siglen)) {
+                    report(&problems, true, "cannot read %s or its signature: %s", shown_doc,
+                           strerror(errno));
+                } else {
+                    const char *why =
+                        openpgp_verify(pgp, &a, data, len, sig, siglen, fpr_list, nfprs);
+                    if (why)
+                        report(&problems, true, "bad signature: %s.asc: %s", shown_doc, why);
+                    else
+                        good++;
+                }
+                free(data);
+                free(sig);
+            }
+        }
+    }
+    openpgp_close(pgp);
+    if (!*failed && ndocs) {
+        if (nfprs)
+            report(&problems, false, "%s: %zu of %zu CSAF documents carry a good signature", shown,
+                   good, ndocs);
+        else if (!problems)
+            report(&problems, false, "%s: %zu CSAF documents, not signed", shown, ndocs);
+    }
+    arena_free(&a);
+    return problems;
 }
