@@ -48,6 +48,8 @@ typedef struct Options {
     const char *cyclonedx_schemas; /* --cyclonedx-schemas: the official CycloneDX XSDs, or NULL */
     const char *sign;              /* build --sign: minisign secret key */
     const char *previous_csaf;     /* build --previous-csaf: last published CSAF documents */
+    const char *csaf_sign;         /* build --csaf-sign: armored OpenPGP secret key */
+    const char *csaf_passphrase;   /* build --csaf-sign-passphrase-file */
     const char *pubkey;            /* verify --pubkey: minisign public key */
     const char *period;            /* build --period FROM..TO: the postmarket report's period */
     const char *dir2;              /* diff: the NEW dossier (dir is OLD) */
@@ -88,6 +90,8 @@ typedef enum OptId {
     OPT_PORT,
     OPT_PREVIOUS_CSAF,
     OPT_MAP,
+    OPT_CSAF_SIGN,
+    OPT_CSAF_PASSPHRASE,
     /* flags without a value */
     OPT_QUIET,
     OPT_VERBOSE,
@@ -146,6 +150,12 @@ static const OptDef options[] = {
      "the CSAF documents published last time (a provider folder or an\n"
      "earlier output): unchanged ones keep their version and dates, changed\n"
      "ones get a new revision"},
+    {"--csaf-sign", NULL, "KEYFILE", OPT_CSAF_SIGN, "build",
+     "sign every CSAF document with an OpenPGP secret key (an armored\n"
+     "export) through GPGME, in a keyring of its own: a .asc beside each\n"
+     "document, the public key in the folder, role csaf_trusted_provider"},
+    {"--csaf-sign-passphrase-file", NULL, "FILE", OPT_CSAF_PASSPHRASE, "build",
+     "the passphrase of the --csaf-sign key: the first line of FILE"},
     {"--pubkey", NULL, "KEY.pub", OPT_PUBKEY, "verify",
      "the minisign public key the manifest must be signed with"},
     {"--period", NULL, "FROM..TO", OPT_PERIOD, "build",
@@ -470,6 +480,17 @@ static bool set_value_option(Options *o, OptId id, const char *flag, const char 
         if (!fs_is_dir(val))
             return usage_error("--previous-csaf takes a folder, not '%s'", val), false;
         o->previous_csaf = val;
+        return true;
+    case OPT_CSAF_SIGN:
+        if (!fs_is_file(val))
+            return usage_error("--csaf-sign takes an OpenPGP secret key file, not '%s'", val),
+                   false;
+        o->csaf_sign = val;
+        return true;
+    case OPT_CSAF_PASSPHRASE:
+        if (!fs_is_file(val))
+            return usage_error("--csaf-sign-passphrase-file takes a file, not '%s'", val), false;
+        o->csaf_passphrase = val;
         return true;
     case OPT_PORT:
         return number_arg(flag, val, 0, 65535, &o->port);
@@ -805,6 +826,13 @@ static int cmd_build(const Options *o) {
     const OutputDef *outputs[64];
     size_t noutputs = 0;
     if (output_count > 64 || !select_outputs(o->only, outputs, &noutputs)) return EXIT_USAGE;
+    if (o->csaf_passphrase && !o->csaf_sign)
+        return usage_error("--csaf-sign-passphrase-file goes with --csaf-sign");
+    bool csaf = false;
+    for (size_t i = 0; i < noutputs; i++)
+        csaf = csaf || strcmp(outputs[i]->name, "csaf") == 0;
+    if (o->csaf_sign && !csaf)
+        return usage_error("--csaf-sign signs the csaf output, which --only leaves out");
     Run run;
     if (!run_pipeline(&run, o)) {
         run_free(&run);
@@ -874,7 +902,10 @@ static int cmd_build(const Options *o) {
         .pdf = o->pdf,
         .version = DOSSIER_VERSION,
     };
-    EmitOptions eo = {.dossier_dir = o->dir, .sign_key = o->sign};
+    EmitOptions eo = {.dossier_dir = o->dir,
+                      .sign_key = o->sign,
+                      .csaf_key = o->csaf_sign,
+                      .csaf_passphrase_file = o->csaf_passphrase};
     Renderer *renderer = NULL;
     int jobs = (int)(o->jobs ? o->jobs : default_jobs());
     int rc = render_open(&run.model, &run.diag, &ro, &renderer);

@@ -59,8 +59,10 @@ void outdir_abort(OutDir *o);
 
 /* Options of the C steps that finish outputs. */
 typedef struct EmitOptions {
-    const char *dossier_dir; /* the dossier folder as given */
-    const char *sign_key;    /* --sign: a minisign secret key file, or NULL */
+    const char *dossier_dir;          /* the dossier folder as given */
+    const char *sign_key;             /* --sign: a minisign secret key file, or NULL */
+    const char *csaf_key;             /* --csaf-sign: an armored OpenPGP secret key file, or NULL */
+    const char *csaf_passphrase_file; /* --csaf-sign-passphrase-file, or NULL */
 } EmitOptions;
 
 typedef struct OutputDef {
@@ -84,8 +86,18 @@ typedef struct OutputDef {
  * an internal one nothing to public/. */
 bool output_may_write(const OutputDef *def, const char *path);
 
-/* provider.c: the csaf output's hash files, index.txt and changes.csv. */
+/* provider.c: the csaf output's provider folder around the documents the
+ * templates wrote: hash files, index.txt, changes.csv, the ROLIE feeds and
+ * service document, provider-metadata.json, security.txt and, with
+ * e->csaf_key, an OpenPGP signature per document and the public key. */
 bool provider_finish(const Model *m, const Diag *d, const EmitOptions *e, OutDir *o);
+/* `dossier verify` on a build's output folder out: when it holds the csaf
+ * output, checks every document's .asc against the public keys of its
+ * openpgp/ folder (GPGME, a temporary keyring), printing each bad or
+ * missing signature; returns how many problems. *failed is set when the
+ * check could not run (no keyring). A folder without keys or signatures is
+ * reported as not signed, not as a problem. */
+size_t provider_verify(const char *out, bool *failed);
 
 /* bundle.c: the premarket output's sources, manifest, signature and ZIP. */
 bool bundle_finish(const Model *m, const Diag *d, const EmitOptions *e, OutDir *o);
@@ -128,6 +140,37 @@ const OutputDef *output_find(const char *name, size_t len);
  * stderr) or 2 (a system error). */
 int import_write(const char *dir, const ImportSet *set, const char *source, bool dry_run,
                  bool force);
+
+/* ---- openpgp.c: OpenPGP through GPGME, in a temporary keyring ----------- */
+
+/* A keyring in a temporary GNUPGHOME of its own (mkdtemp); never the
+ * user's. Free with openpgp_close, which stops its gpg-agent and removes
+ * the folder. */
+typedef struct Openpgp Openpgp;
+/* A keyring holding the one secret key of keyfile (armored), unlocked with
+ * the first line of passphrase_file (may be NULL), signing as of the build
+ * date (days since 1970), or the key's creation when that is later. NULL
+ * after a message naming keyfile: unreadable, no or several secret keys,
+ * revoked, expired at that date or today, no or a wrong passphrase. */
+Openpgp *openpgp_signer(const char *keyfile, const char *passphrase_file, int64_t build_day);
+/* An empty keyring to verify with; NULL after a message. */
+Openpgp *openpgp_keyring(void);
+/* The primary key's fingerprint (40 upper-case hex digits for v4), owned by g. */
+const char *openpgp_fingerprint(const Openpgp *g);
+/* Appends the armored detached signature of data to asc; false after a message. */
+bool openpgp_sign(Openpgp *g, const void *data, size_t len, StrBuf *asc);
+/* Appends the signer's armored public key to asc; false after a message. */
+bool openpgp_export(Openpgp *g, StrBuf *asc);
+/* Imports the keys of data (shown names it in messages) and puts their
+ * fingerprints in fprs (at most max); the count, -1 after a message. */
+int openpgp_import_public(Openpgp *g, const void *data, size_t len, const char *shown,
+                          char fprs[][64], int max);
+/* Checks sig, a detached signature of data, against the keys imported: NULL
+ * when it holds and every signature is by one of the primary keys fprs,
+ * else why not (static or a-owned). */
+const char *openpgp_verify(Openpgp *g, Arena *a, const void *data, size_t len, const void *sig,
+                           size_t siglen, const char *const *fprs, int nfprs);
+void openpgp_close(Openpgp *g);
 
 /* ---- xlsx.c: a one-sheet OOXML workbook in deterministic bytes ------------- */
 

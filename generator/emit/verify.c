@@ -724,6 +724,7 @@ static int verify_output(Verify *v, const char *out, int root, const char *pubke
     /* the signature of what is shipped: the ZIP's, which must equal the others */
     const Bundle *signed_one = seen_zip && zip.read && zip.has_manifest ? &zip : &folder;
     bool sig_good = have && !v->failed ? check_signature(v, signed_one, pubkey) : !pubkey;
+    if (!v->failed && !v->refused) v->problems += provider_verify(out, &v->failed);
     int rc = verdict(v, out, folder.matched, listed(&folder), pubkey, sig_good,
                      zipname ? arena_printf(&v->a, " in premarket/ and in %s, which agree", zipname)
                              : "");
@@ -762,6 +763,13 @@ int bundle_verify(const char *path, const char *pubkey) {
                    fstatat(fd, "premarket/" MANIFEST, &m, AT_SYMLINK_NOFOLLOW) == 0 &&
                    S_ISREG(m.st_mode)) {
             rc = verify_output(&v, path, fd, pubkey);
+        } else if (S_ISDIR(st.st_mode) && !pubkey &&
+                   fstatat(fd, "public/csaf/.well-known/csaf", &p, AT_SYMLINK_NOFOLLOW) == 0 &&
+                   S_ISDIR(p.st_mode)) {
+            /* an output built without the bundle (--only csaf): its signatures alone */
+            size_t problems = provider_verify(path, &v.failed);
+            rc = v.failed ? EXIT_USAGE : problems ? EXIT_FINDINGS : EXIT_CLEAN;
+            say(&v, false, "%s: %s", path, problems ? "FAILED" : "OK");
         } else {
             Bundle b = {.where = "", .zip = !S_ISDIR(st.st_mode)};
             sb_init(&b.manifest);

@@ -1,7 +1,9 @@
 -- csaf/main.lua: the CSAF 2.0 documents of a dossier, in the provider's
 -- folder layout: a csaf_security_advisory per advisory record, one csaf_vex
--- for the product's VEX, and provider-metadata.json. The C step after it
--- (emit/provider.c) writes the .sha256/.sha512 files, index.txt, changes.csv.
+-- for the product's VEX. The C step after it (emit/provider.c) writes the
+-- rest of the provider folder: the .sha256/.sha512 files, index.txt,
+-- changes.csv, the ROLIE feeds, provider-metadata.json, security.txt and,
+-- with build --csaf-sign, the OpenPGP signatures and key.
 local json = import("csaf/json.lua")
 local lib = import("csaf/lib.lua")
 
@@ -250,14 +252,3 @@ if #vex > 0 then
   doc.tracking = tracking
   publish(full)
 end
-
-write(root .. "provider-metadata.json", json.encode({
-  canonical_url = base .. "provider-metadata.json",
-  distributions = { { directory_url = base .. "white/" } },
-  last_updated = lib.timestamp(model.build_date),
-  list_on_CSAF_aggregators = true,
-  metadata_version = "2.0",
-  mirror_on_CSAF_aggregators = true,
-  publisher = lib.publisher(),
-  role = "csaf_provider",
-}))

@@ -100,13 +100,13 @@ else
     [ -d "$validators/node_modules/@secvisogram/csaf-validator-lib" ] ||
         (cd "$validators" && npm ci --no-audit --no-fund --silent) >"$TMP/npm.log" 2>&1
     expect_exit "fixture: csaf-validator-lib accepts every file" 0 node "$validators/csaf_check.mjs" \
-        $(find "$TMP/good.out/public/csaf" -name '*.json' ! -name provider-metadata.json | sort)
+        $(find "$TMP/good.out/public/csaf/.well-known/csaf/white" -name '*.json' | sort)
     # not_affected without a justification (an error of the check, built anyway) takes an impact statement.
     base nojust
     sed -i '/^vex_justification:/d' "$TMP/nojust/vulnerabilities/CVE-2024-0001.md"
     expect_exit "no justification: builds with --fail-on none" 0 "$DOSSIER" build "$TMP/nojust" -o "$TMP/nojust.out" --only csaf --fail-on none
     expect_exit "no justification: csaf-validator-lib accepts it" 0 node "$validators/csaf_check.mjs" \
-        $(find "$TMP/nojust.out/public/csaf" -name '*.json' ! -name provider-metadata.json | sort)
+        $(find "$TMP/nojust.out/public/csaf/.well-known/csaf/white" -name '*.json' | sort)
 fi
 if command -v jq >/dev/null 2>&1; then
     vex=$(find "$TMP/good.out/public/csaf" -name '*vex*.json')

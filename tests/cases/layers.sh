@@ -28,6 +28,7 @@ libs = {
     "yaml.h": {"load", "emit"},            # front matter read; the records dossier import writes
     "csv.h": {"load"},                     # the registers dossier import reads
     "microhttpd.h": {"emit"},              # the loopback server that feeds the PDF printer
+    "gpgme.h": {"emit"},                   # OpenPGP signatures of the CSAF documents (emit/openpgp.c)
 }
 bad, seen = [], set()
 for dirpath, _, files in os.walk(root):

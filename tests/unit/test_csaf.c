@@ -73,15 +73,28 @@ static void check_provider(void) {
     fs_remove_tree(SCRATCH);
     fs_mkdirs(SCRATCH);
     OutDir *o = outdir_begin(SCRATCH "/out", NULL);
+#define PUBLISHER                                                                                  \
+    "\"publisher\": {\"category\": \"vendor\", \"name\": \"Maker\", \"namespace\": "               \
+    "\"https://maker.example\"}, \"title\": \"T\", "
     const char *older =
-        "{\"document\": {\"tracking\": {\"current_release_date\": \"2024-01-02T00:00:00.000Z\"}}}";
+        "{\"document\": {" PUBLISHER "\"tracking\": {\"id\": \"B\", \"initial_release_date\": "
+        "\"2024-01-01T00:00:00.000Z\", \"current_release_date\": "
+        "\"2024-01-02T00:00:00.000Z\"}}}";
     const char *newer =
-        "{\"document\": {\"tracking\": {\"current_release_date\": \"2025-03-04T00:00:00.000Z\"}}}";
+        "{\"document\": {" PUBLISHER "\"tracking\": {\"id\": \"A\", \"initial_release_date\": "
+        "\"2025-01-01T00:00:00.000Z\", \"current_release_date\": "
+        "\"2025-03-04T00:00:00.000Z\"}}}";
     outdir_write(o, "public/csaf/.well-known/csaf/white/2024/b.json", older, strlen(older));
     outdir_write(o, "public/csaf/.well-known/csaf/white/2025/a.json", newer, strlen(newer));
-    outdir_write(o, "public/csaf/.well-known/csaf/provider-metadata.json", "{}", 2);
     outdir_write(o, "public/csaf/.well-known/csaf/white/notes.txt", "x", 1);
-    CHECK("provider: finishes", provider_finish(NULL, NULL, NULL, o));
+    Model m;
+    memset(&m, 0, sizeof m);
+    Contact psirt = {.role = "psirt", .email = "psirt@maker.example"};
+    m.product.contacts = &psirt;
+    m.product.ncontacts = 1;
+    date_parse("2025-12-01", &m.build_date);
+    EmitOptions eo = {0};
+    CHECK("provider: finishes", provider_finish(&m, NULL, &eo, o));
     CHECK("provider: commits", outdir_commit(o));
     const char *white = SCRATCH "/out/public/csaf/.well-known/csaf/white/";
     char *index = slurp(arena_printf(&a, "%sindex.txt", white));
@@ -94,11 +107,33 @@ static void check_provider(void) {
               "b.json\",\"2024-01-02T00:00:00.000Z\"\n");
     /* computed by coreutils: printf %s "$older" | sha256sum */
     CHECK_STR("provider: sha256 in the sha256sum format", sha,
-              "a911114b899f6cf7355c2e89b0dec88fbb161c7e7bd79eb937974773d52a6686  b.json\n");
+              "e06be6c0e06bede81e674887f5ef66386c1cbafa7e17c6aba727ca03729515d4  b.json\n");
     CHECK("provider: sha512 is 128 hex digits and the name",
           sha512 && strlen(sha512) == 128 + 2 + 6 + 1);
     CHECK("provider: no hash of provider-metadata.json",
           !fs_is_file(SCRATCH "/out/public/csaf/.well-known/csaf/provider-metadata.json.sha256"));
+    char *meta = slurp(SCRATCH "/out/public/csaf/.well-known/csaf/provider-metadata.json");
+    char *feed = slurp(SCRATCH "/out/public/csaf/.well-known/csaf/feed-tlp-white.json");
+    char *sectxt = slurp(SCRATCH "/out/public/csaf/.well-known/security.txt");
+    CHECK("provider: metadata unsigned is a csaf_provider",
+          meta && strstr(meta, "\"role\": \"csaf_provider\"") &&
+              !strstr(meta, "public_openpgp_keys"));
+    CHECK("provider: metadata under the publisher's namespace",
+          meta &&
+              strstr(meta, "\"canonical_url\": "
+                           "\"https://maker.example/.well-known/csaf/provider-metadata.json\""));
+    CHECK("provider: the ROLIE feed lists both, newest first, no signature link",
+          feed && strstr(feed, "white/2025/a.json\"") && strstr(feed, "white/2024/b.json\"") &&
+              strstr(feed, "2025/a.json") < strstr(feed, "2024/b.json") &&
+              !strstr(feed, "\"signature\""));
+    CHECK_STR("provider: security.txt", sectxt,
+              "Contact: mailto:psirt@maker.example\nExpires: 2026-11-30T00:00:00Z\n"
+              "CSAF: https://maker.example/.well-known/csaf/provider-metadata.json\n"
+              "Canonical: https://maker.example/.well-known/security.txt\n"
+              "Preferred-Languages: en\n");
+    free(meta);
+    free(feed);
+    free(sectxt);
     free(index);
     free(changes);
     free(sha);
@@ -107,14 +142,14 @@ static void check_provider(void) {
     o = outdir_begin(SCRATCH "/empty", NULL);
     outdir_write(o, "index.html", "x", 1);
     CHECK("provider: nothing published, nothing written",
-          provider_finish(NULL, NULL, NULL, o) && o->nfiles == 1);
+          provider_finish(&m, NULL, &eo, o) && o->nfiles == 1);
     outdir_abort(o);
 
     o = outdir_begin(SCRATCH "/bad", NULL);
     outdir_write(o, "public/csaf/.well-known/csaf/white/2024/x.json", "{", 1);
     fflush(stdout); /* its message on stderr comes after the lines above */
     CHECK("provider: a document that is not JSON fails the step",
-          !provider_finish(NULL, NULL, NULL, o));
+          !provider_finish(&m, NULL, &eo, o));
     outdir_abort(o);
     arena_free(&a);
 }
