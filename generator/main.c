@@ -64,6 +64,7 @@ typedef struct Options {
     bool trace_json; /* trace --format json */
     const char *register_file; /* import: the register (CSV or XLSX) */
     const char *map;           /* import --map: which column is which field */
+    const char *sarif_root;    /* check --sarif-root: the repository root SARIF paths start at */
     bool dry_run, force;       /* import --dry-run, --force */
 } Options;
 
@@ -90,6 +91,7 @@ typedef enum OptId {
     OPT_PORT,
     OPT_PREVIOUS_CSAF,
     OPT_MAP,
+    OPT_SARIF_ROOT,
     OPT_CSAF_SIGN,
     OPT_CSAF_PASSPHRASE,
     /* flags without a value */
@@ -177,6 +179,9 @@ static const OptDef options[] = {
     {"--all", NULL, NULL, OPT_ALL, "diff",
      "also the bookkeeping fields: which SBOM file or line a value came\n"
      "from, when a tool wrote it, what is derived from other records"},
+    {"--sarif-root", NULL, "DIR", OPT_SARIF_ROOT, "check",
+     "with --format sarif: paths relative to DIR, the repository root\n"
+     "code scanning resolves them against (default: the working folder)"},
     {"--map", NULL, "FILE", OPT_MAP, "import",
      "the mapping (YAML): the record type, which column gives which\n"
      "field, the column of the prose, and value translations"},
@@ -521,6 +526,11 @@ static bool set_value_option(Options *o, OptId id, const char *flag, const char 
     case OPT_MAP:
         o->map = val;
         return true;
+    case OPT_SARIF_ROOT:
+        if (!fs_is_dir(val))
+            return usage_error("--sarif-root takes a folder, not '%s'", val), false;
+        o->sarif_root = val;
+        return true;
     case OPT_DRY_RUN:
         o->dry_run = true;
         return true;
@@ -663,6 +673,25 @@ static void print_load_failure(const Diag *d) {
     sb_free(&sb);
 }
 
+/* The folder dir's path below the folder root, both resolved, with a
+ * trailing slash ("" when they are the same); NULL when dir is not inside
+ * root. The caller frees it. */
+static char *below_root(const char *dir, const char *root) {
+    char *d = realpath(dir, NULL), *r = realpath(root, NULL);
+    char *out = NULL;
+    size_t n = r ? strlen(r) : 0;
+    if (d && r && strcmp(r, "/") == 0) n = 0;
+    if (d && r && strncmp(d, r, n) == 0 && (d[n] == '/' || d[n] == 0)) {
+        const char *rest = d + n + (d[n] == '/');
+        out = xmalloc(strlen(rest) + 2);
+        strcpy(out, rest);
+        if (*rest) strcat(out, "/");
+    }
+    free(d);
+    free(r);
+    return out;
+}
+
 /* Without --jobs: one process per CPU, at most 8. */
 static long default_jobs(void) {
     long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -740,10 +769,18 @@ static int cmd_check(const Options *o) {
     }
     StrBuf sb;
     sb_init(&sb);
-    ReportContext ctx = {o->dir, DOSSIER_VERSION, NULL};
+    char *prefix = o->sarif_root ? below_root(o->dir, o->sarif_root) : NULL;
+    if (o->sarif_root && !prefix) {
+        fprintf(stderr, "dossier: %s is not inside the --sarif-root folder %s\n", o->dir,
+                o->sarif_root);
+        run_free(&run);
+        return EXIT_USAGE;
+    }
+    ReportContext ctx = {o->dir, DOSSIER_VERSION, prefix};
     report_write_for(&sb, &run.diag, o->format, &ctx,
                      o->verbosity == 0 && o->format == REPORT_TEXT ? SEV_ERROR : SEV_NOTE);
     fwrite(sb.data ? sb.data : "", 1, sb.len, stdout);
+    free(prefix);
     fflush(stdout); /* the report before the summary, also when both go to one file */
     sb_free(&sb);
     print_summary(&run.diag, o);

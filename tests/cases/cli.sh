@@ -95,3 +95,25 @@ sed -i 's/^verifies:/tool: nmap\nverifies:/' "$TMP/warn/tests/"*.md
 if grep -q 'warning:' "$TMP/qcheck"; then fail "check -q prints errors only" "$(head -3 "$TMP/qcheck")"; else ok "check -q prints errors only"; fi
 "$DOSSIER" check "$TMP/warn" >"$TMP/wcheck" 2>&1
 expect_grep "check without -q prints warnings" "warning: [test-tool-version]" "$TMP/wcheck"
+
+# SARIF for code scanning: the tool's version, every rule with its full
+# description and help, regions that end, paths from the repository root
+(cd "$TMP" && "$DOSSIER" check "$ROOT/examples/minimal" --format sarif --sarif-root "$ROOT" >"$TMP/rooted.sarif" 2>/dev/null)
+if python3 - "$TMP/rooted.sarif" <<'EOF'
+import json, sys
+run = json.load(open(sys.argv[1]))["runs"][0]
+d = run["tool"]["driver"]
+assert d.get("version"), "no version"
+for r in d["rules"]:
+    assert r["fullDescription"]["text"] and r["help"]["text"] and r["name"], r["id"]
+for res in run["results"]:
+    for loc in res.get("locations", []):
+        pl = loc["physicalLocation"]
+        assert pl["artifactLocation"]["uri"].startswith("examples/minimal/"), pl
+        reg = pl.get("region")
+        assert reg is None or reg["endLine"] >= reg["startLine"], reg
+EOF
+then ok "sarif: version, rules with full description and help, regions with an end, paths from --sarif-root"
+else fail "sarif: version, rules with full description and help, regions with an end, paths from --sarif-root" "$(head -c 300 "$TMP/rooted.sarif")"; fi
+expect_exit "--sarif-root that does not hold the dossier" 2 "$DOSSIER" check "$ROOT/examples/minimal" --format sarif --sarif-root "$TMP"
+expect_grep "says so" "is not inside the --sarif-root folder" "$TMP/out"
