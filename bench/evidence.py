@@ -80,9 +80,59 @@ def junit(cases, k, path, names):
         f.write('</testsuites>\n')
 
 
+def threatmodel(n, folder):
+    """An OWASP Threat Dragon 2 model of n processes in a chain of data
+    flows, two threats with a mitigation on each, and its supplement."""
+    uid = lambda k, i: "%08x-0000-4000-8000-%012x" % (k, i)
+    cells = []
+    for i in range(n):
+        cells.append({"shape": "process", "id": uid(1, i), "zIndex": i,
+                      "position": {"x": 40 * (i % 50), "y": 40 * (i // 50)}, "size": {"width": 100, "height": 100},
+                      "data": {"type": "tm.Process", "name": "Process\n%d" % i, "description": "Process %d of the model." % i,
+                               "outOfScope": False, "reasonOutOfScope": "", "hasOpenThreats": False,
+                               "threats": [{"id": uid(2, 2 * i + t), "title": "Threat %d.%d" % (i, t),
+                                            "status": "Mitigated", "severity": "Medium", "type": ["Spoofing", "Tampering"][t],
+                                            "description": "What an attacker does to process %d (%d)." % (i, t),
+                                            "mitigation": "Control %d.%d: what stops it, and how it is verified." % (i, t),
+                                            "modelType": "STRIDE", "new": False, "number": 2 * i + t, "score": ""}
+                                           for t in range(2)]}})
+        if i:
+            cells.append({"shape": "flow", "id": uid(3, i), "zIndex": n + i,
+                          "source": {"cell": uid(1, i - 1)}, "target": {"cell": uid(1, i)},
+                          "data": {"type": "tm.Flow", "name": "Flow %d" % i, "description": "", "outOfScope": False,
+                                   "protocol": "HTTPS", "isEncrypted": True, "isPublicNetwork": False,
+                                   "isBidirectional": False, "threats": []}})
+    model = {"version": "2.3.0", "summary": {"title": "Generated", "owner": "bench", "description": "", "id": 0},
+             "detail": {"contributors": [], "diagrams": [{"id": 0, "title": "Generated", "diagramType": "STRIDE",
+                                                          "version": "2.3.0", "cells": cells}]}}
+    with open(folder + "/model.json", "w") as f:
+        json.dump(model, f, indent=2)
+    with open(folder + "/model.yaml", "w") as f:
+        f.write("views:\n  diagram 0: {kind: global-system}\n"
+                "defaults:\n  threat: {attack_vector: network, exploitability_pre: low, severity: minor,"
+                " exploitability_post: remote, risk: acceptable}\n  control: {category: integrity}\n")
+
+
+def grype(n, path):
+    """A Grype report of n findings over 500 packages."""
+    matches = [{"vulnerability": {"id": "CVE-2099-%05d" % i, "description": "Finding %d of the report." % i,
+                                  "cvss": [{"vector": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H",
+                                            "metrics": {"baseScore": 9.8}}]},
+                "relatedVulnerabilities": [{"id": "GHSA-bench-%05d" % i}],
+                "artifact": {"name": "lib%d" % (i % 500), "version": "1.%d.0" % (i % 500),
+                             "purl": "pkg:npm/lib%d@1.%d.0" % (i % 500, i % 500)}} for i in range(n)]
+    with open(path, "w") as f:
+        json.dump({"descriptor": {"name": "grype", "version": "0.74.1", "timestamp": "2025-10-20T00:00:00Z"},
+                   "matches": matches}, f, indent=2)
+
+
 def main():
     if len(sys.argv) == 4 and sys.argv[1] == "sbom":
         sbom(int(sys.argv[2]), sys.argv[3])
+    elif len(sys.argv) == 4 and sys.argv[1] == "threatmodel":
+        threatmodel(int(sys.argv[2]), sys.argv[3])
+    elif len(sys.argv) == 4 and sys.argv[1] == "grype":
+        grype(int(sys.argv[2]), sys.argv[3])
     elif len(sys.argv) in (5, 6) and sys.argv[1] == "junit" and sys.argv[5:] in ([], ["tests"], ["controls"]):
         junit(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], (sys.argv[5:] or ["tests"])[0])
     else:

@@ -157,11 +157,14 @@ def main():
         print("scaling (time at the larger size over the smaller, within each repetition):\n" + table(rows) + "\n")
 
     if large:
-        rows = [["input", "check s", "build s", "build / check", "check peak MiB", "build peak MiB",
-                 "check instructions", "build instructions", "build / check"]]
+        rows = [["input", "check s", "build s", "build / check", "JSON parse s", "check / parse",
+                 "check peak MiB", "build peak MiB", "check instructions", "build instructions", "build / check"]]
         for c in large:
+            parse = b.median("parse", c)
             rows.append([c, num(b.median("check", c)), num(b.median("build", c)),
                          x(b.ratio(("build", c), ("check", c))),
+                         "-" if parse is None else num(parse),
+                         "-" if parse is None else x(b.ratio(("check", c), ("parse", c))),
                          num(b.median("check", c, 2), ".0f", 1024), num(b.median("build", c, 2), ".0f", 1024),
                          e9(instr.get(("check", c))), e9(instr.get(("build", c))),
                          x(b.iratio(("build", c), ("check", c)))])

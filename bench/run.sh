@@ -22,6 +22,8 @@
 #   BENCH_LARGE_REPS=3   repetitions of those
 #   BENCH_SBOMS="903 5000"  components of the SBOM cases
 #   BENCH_CASES=100000   cases of the JUnit reports
+#   BENCH_TM_ELEMENTS=2000  elements of the Threat Dragon model (about 5 MB)
+#   BENCH_FINDINGS=20000    findings of the Grype report
 #   BENCH_DIR=DIR        keep the generated inputs in DIR (default: a
 #                        temporary folder, removed at the end)
 #   BENCH_OUT=DIR        where the outputs go (default /dev/shm)
@@ -39,10 +41,12 @@ LARGE=${BENCH_LARGE:-1}
 LARGE_REPS=${BENCH_LARGE_REPS:-3}
 SBOMS=${BENCH_SBOMS:-"903 5000"}
 CASES=${BENCH_CASES:-100000}
+TM_ELEMENTS=${BENCH_TM_ELEMENTS:-2000} # about 5 MB of Threat Dragon JSON
+FINDINGS=${BENCH_FINDINGS:-20000}
 export SOURCE_DATE_EPOCH=1764547200
 
 die() { echo "bench: $*" >&2; exit 2; }
-for v in $N $SIZES $REPS $LARGE_REPS $SBOMS $CASES; do
+for v in $N $SIZES $REPS $LARGE_REPS $SBOMS $CASES $TM_ELEMENTS $FINDINGS; do
     case $v in '' | *[!0-9]*) die "not a whole number: '$v'" ;; esac
 done
 base="" largest=0 # base: the first size, that of the targets and the rebuild
@@ -189,6 +193,18 @@ if [ "$LARGE" = 1 ]; then
         python3 "$ROOT/bench/evidence.py" sbom "$c" "$d/sbom/device.cdx.json"
         inputs="$inputs sbom-$c"
     done
+    # a Threat Dragon model of about 5 MB and a Grype report of 20,000
+    # findings, each against a plain JSON parse of the same file
+    d="$WORK/threatmodel-$TM_ELEMENTS"
+    cp -R "$ROOT/examples/minimal" "$d"
+    mkdir -p "$d/threats"
+    python3 "$ROOT/bench/evidence.py" threatmodel "$TM_ELEMENTS" "$d/threats"
+    inputs="$inputs threatmodel-$TM_ELEMENTS"
+    d="$WORK/grype-$FINDINGS"
+    cp -R "$ROOT/examples/minimal" "$d"
+    mkdir -p "$d/scans"
+    python3 "$ROOT/bench/evidence.py" grype "$FINDINGS" "$d/scans/grype.json"
+    inputs="$inputs grype-$FINDINGS"
     for names in tests controls; do
         d="$WORK/junit-$names-$CASES"
         python3 "$ROOT/bench/synth.py" 500 "$d"
@@ -204,6 +220,12 @@ if [ "$LARGE" = 1 ]; then
             fresh
             run build "$i" "$rep" "$DOSSIER" build -q --fail-on none "$WORK/$i" -o "$OUT/out"
             fresh
+            json=""
+            case $i in
+            threatmodel-*) json="$WORK/$i/threats/model.json" ;;
+            grype-*) json="$WORK/$i/scans/grype.json" ;;
+            esac
+            [ -z "$json" ] || run parse "$i" "$rep" python3 -c 'import json, sys; json.load(open(sys.argv[1]))' "$json"
         done
         rep=$((rep + 1))
     done

@@ -10,6 +10,7 @@ CATEGORIES = ["authentication", "authorization", "cryptography", "integrity",
               "confidentiality", "logging", "resiliency", "updates"]
 STRIDE = ["spoofing", "tampering", "repudiation", "information-disclosure",
           "denial-of-service", "elevation-of-privilege"]
+TEST_CATEGORIES = ["security-requirements", "threat-mitigation", "vulnerability", "penetration"]
 VIEWS = ["global-system", "multi-patient-harm", "updatability", "security-use-case"]
 
 
@@ -51,6 +52,8 @@ def main():
 <dossier xmlns="urn:dossier:1" date="2025-06-30">
   <product><name>Synthetic Device</name><version>1.0</version></product>
   <manufacturer><name>Example Medical</name></manufacturer>
+  <cvd policy="https://example.com/security/cvd"/>
+  <guidance edition="2025-06-27"/>
 </dossier>
 """)
     write(os.path.join(out, "assets", "AST-1.md"),
@@ -76,10 +79,14 @@ def main():
               f"statement: The device enforces rule {i}.\nstatus: implemented\n",
               body("control", i, [f"THR-{(i % nthreats) + 1}"]))
     for i in range(1, ntests + 1):
+        # every FDA testing category; a penetration test says who, how long, on what
+        category = TEST_CATEGORIES[i % 4]
+        pen = ("    release: '1.0'\n    by: Outside firm\n    independence: third-party\n"
+               "    duration: 5 days\nscope: Every interface.\n") if category == "penetration" else ""
         write(os.path.join(out, "tests", f"TST-{i}.md"),
-              f"id: TST-{i}\ntitle: Test {i}\ncategory: security-requirements\n"
+              f"id: TST-{i}\ntitle: Test {i}\ncategory: {category}\n"
               f"verifies: [CTL-{((i - 1) % ncontrols) + 1}]\n"
-              f"results:\n  - date: 2025-05-01\n    result: fail\n  - date: 2025-06-01\n    result: pass\n",
+              f"results:\n  - date: 2025-05-01\n    result: fail\n  - date: 2025-06-01\n    result: pass\n" + pen,
               body("test", i, [f"CTL-{(i % ncontrols) + 1}"]))
 
 

@@ -14,12 +14,15 @@ if ldd "$DOSSIER" 2>/dev/null | grep -q libasan; then
     exit 0
 fi
 
-# instructions DIR OUT ARGS...: the instruction count of dossier build DIR.
+# instructions DIR OUT ARGS...: the instruction count of dossier build DIR;
+# nothing when the build wrote no output (a build stopped by findings
+# would count the checks alone and prove nothing of the outputs).
 instructions() {
     d=$1; o=$2; shift 2
     rm -rf "$o"
-    valgrind --tool=callgrind --callgrind-out-file=/dev/null "$DOSSIER" build "$d" -o "$o" -q --jobs 1 "$@" 2>&1 |
-        sed -n 's/.*I *refs: *//p' | tr -d ,
+    count=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "$DOSSIER" build "$d" -o "$o" -q --jobs 1 "$@" 2>&1 |
+        sed -n 's/.*I *refs: *//p' | tr -d ,)
+    [ -d "$o" ] && echo "$count"
 }
 
 # linear NAME SMALL LARGE ARGS...: LARGE holds four times SMALL.
