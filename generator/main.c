@@ -60,6 +60,7 @@ typedef struct Options {
     long depth;      /* trace --depth: links followed from the record, 0 = the default */
     bool down, up;   /* trace --down / --up: one direction only */
     bool all;        /* diff --all: the bookkeeping fields too */
+    bool no_cache;   /* build --no-cache: every page made, no OUT/.dossier-cache */
     long port;       /* serve --port, -1 when not given */
     bool trace_json; /* trace --format json */
     const char *register_file; /* import: the register (CSV or XLSX) */
@@ -103,6 +104,7 @@ typedef enum OptId {
     OPT_DOWN,
     OPT_UP,
     OPT_ALL,
+    OPT_NO_CACHE,
     OPT_DRY_RUN,
     OPT_FORCE,
     OPT_HELP
@@ -179,6 +181,9 @@ static const OptDef options[] = {
     {"--all", NULL, NULL, OPT_ALL, "diff",
      "also the bookkeeping fields: which SBOM file or line a value came\n"
      "from, when a tool wrote it, what is derived from other records"},
+    {"--no-cache", NULL, NULL, OPT_NO_CACHE, "build",
+     "make every page, and keep no OUT/.dossier-cache (by default a\n"
+     "page whose inputs did not change is taken from the previous build)"},
     {"--sarif-root", NULL, "DIR", OPT_SARIF_ROOT, "check",
      "with --format sarif: paths relative to DIR, the repository root\n"
      "code scanning resolves them against (default: the working folder)"},
@@ -522,6 +527,9 @@ static bool set_value_option(Options *o, OptId id, const char *flag, const char 
         return true;
     case OPT_ALL:
         o->all = true;
+        return true;
+    case OPT_NO_CACHE:
+        o->no_cache = true;
         return true;
     case OPT_MAP:
         o->map = val;
@@ -938,6 +946,7 @@ static int cmd_build(const Options *o) {
         .period = o->period ? o->period : default_period(&run.arena, run.model.build_date),
         .pdf = o->pdf,
         .version = DOSSIER_VERSION,
+        .cache = !o->no_cache,
     };
     EmitOptions eo = {.dossier_dir = o->dir,
                       .sign_key = o->sign,
@@ -950,7 +959,8 @@ static int cmd_build(const Options *o) {
     for (size_t i = 0; i < noutputs; i++)
         rj[i] = (RenderJob){outputs[i]->name,   outputs[i]->public,
                             outputs[i]->shards, outputs[i],
-                            outputs[i]->weight, outputs[i]->finish ? finish_job : NULL};
+                            outputs[i]->weight, outputs[i]->finish ? finish_job : NULL,
+                            outputs[i]->shards};
     FinishCtx fc = {&run.model, &run.diag, &eo, od, outputs};
     if (rc == EXIT_CLEAN && !pdf) {
         /* every output at once, over --jobs processes */
@@ -968,6 +978,14 @@ static int cmd_build(const Options *o) {
         if (rc == EXIT_CLEAN && !pdf_output(pdf, &run.model, outputs[i]->name, od, first))
             rc = EXIT_USAGE;
         if (rc == EXIT_CLEAN && outputs[i]->finish && !finish_job(&fc, i)) rc = EXIT_USAGE;
+    }
+    if (renderer && o->verbosity >= 1) {
+        size_t made, carried;
+        cache_stats(renderer, &made, &carried);
+        if (made + carried)
+            fprintf(stderr,
+                    "dossier: %zu pages made, %zu taken unchanged from the previous build\n", made,
+                    carried);
     }
     if (renderer) render_close(renderer);
     pdf_close(pdf);

@@ -24,6 +24,8 @@ typedef struct Frozen {
     lua_Integer n; /* arrays: the length */
     const char *what;
     const void *ptr; /* the C object it stands for, if any */
+    int unit;        /* cache.c: the dependency unit its content counts to, -1 none */
+    int seq;         /* cache.c: its place among the tables of that unit */
 } Frozen;
 
 Renderer *renderer_of(lua_State *L) {
@@ -708,6 +710,36 @@ const void *frozen_ptr(lua_State *L, int idx) {
     return frozen_kind(L, idx) >= 0 ? ((Frozen *)lua_touserdata(L, idx))->ptr : NULL;
 }
 
+int frozen_unit(lua_State *L, int idx, int *seq) {
+    if (frozen_kind(L, idx) < 0) return -1;
+    const Frozen *f = lua_touserdata(L, idx);
+    if (seq) *seq = f->seq;
+    return f->unit;
+}
+
+void frozen_set_unit(lua_State *L, int idx, int unit, int seq) {
+    Frozen *f = lua_touserdata(L, idx);
+    f->unit = unit;
+    f->seq = seq;
+}
+
+int frozen_mark(lua_State *L, int idx) {
+    const void *p = lua_touserdata(L, idx);
+    return p == &NIL_MARK ? 1 : p == &WITHHELD_MARK ? 2 : 0;
+}
+
+/* A read of f's content: the page being made depends on its unit (a
+ * record's header or the rest of it by the key read). */
+static void touch(lua_State *L, const Frozen *f, int key) {
+    Renderer *r = renderer_of(L);
+    if (!r->track.nframes || f->unit < 0) return;
+    int unit = f->unit;
+    if (f->kind == FROZEN_RECORD &&
+        !(key && lua_type(L, key) == LUA_TSTRING && cache_header_key(lua_tostring(L, key))))
+        unit++;
+    track_touch(&r->track, unit);
+}
+
 void frozen_wrap(lua_State *L, FrozenKind kind, const char *what) {
     lua_Integer n = kind == FROZEN_ARRAY ? (lua_Integer)lua_rawlen(L, -1) : 0;
     Frozen *f = lua_newuserdatauv(L, sizeof *f, 2); /* +1 */
@@ -715,6 +747,8 @@ void frozen_wrap(lua_State *L, FrozenKind kind, const char *what) {
     f->n = n;
     f->what = what;
     f->ptr = NULL;
+    f->unit = -1;
+    f->seq = 0;
     lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_FROZEN); /* +1 */
     lua_setmetatable(L, -2);                        /* -1 */
     lua_pushvalue(L, -2);                           /* +1 the table */
@@ -724,6 +758,7 @@ void frozen_wrap(lua_State *L, FrozenKind kind, const char *what) {
 
 static int f_frozen_index(lua_State *L) {
     Frozen *f = lua_touserdata(L, 1);
+    touch(L, f, 2);
     lua_getiuservalue(L, 1, 1); /* +1 hidden */
     if (f->kind == FROZEN_ARRAY) {
         int isint;
@@ -768,6 +803,7 @@ static int f_frozen_newindex(lua_State *L) {
 
 static int f_frozen_len(lua_State *L) {
     Frozen *f = lua_touserdata(L, 1);
+    touch(L, f, 0);
     if (f->kind != FROZEN_ARRAY)
         return luaL_error(L, "%s is not an array: # needs an array", f->what);
     lua_pushinteger(L, f->n);
@@ -802,6 +838,9 @@ static int map_next(lua_State *L) {
 
 static int f_frozen_pairs(lua_State *L) {
     Frozen *f = lua_touserdata(L, 1);
+    touch(L, f, 0);
+    if (f->kind == FROZEN_RECORD && renderer_of(L)->track.nframes && f->unit >= 0)
+        track_touch(&renderer_of(L)->track, f->unit); /* both halves */
     if (f->kind == FROZEN_ARRAY) {
         lua_pushcfunction(L, array_next);
         lua_pushvalue(L, 1);
@@ -827,6 +866,8 @@ static int f_frozen_pairs(lua_State *L) {
 static int f_frozen_tostring(lua_State *L) {
     Frozen *f = lua_touserdata(L, 1);
     if (f->kind == FROZEN_RECORD) {
+        if (renderer_of(L)->track.nframes && f->unit >= 0)
+            track_touch(&renderer_of(L)->track, f->unit);
         lua_getiuservalue(L, 1, 1);
         lua_getfield(L, -1, "id");
         return 1;

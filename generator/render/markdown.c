@@ -295,6 +295,7 @@ static int f_markdown_text(lua_State *L) {
     }
     size_t len;
     const char *text = luaL_checklstring(L, 1, &len);
+    cache_touch_ids(r); /* which [ID] is a link */
     const char *page = opt_page(L, 2);
     int level = opt_level(L, 3);
     lua_settop(L, 2);
@@ -325,6 +326,12 @@ static int f_markdown(lua_State *L) {
     if (lua_type(L, 1) == LUA_TSTRING || lua_isnoneornil(L, 1)) return f_markdown_text(L);
     const Record *rec = luamodel_record(L, 1);
     if (!rec) return luaL_argerror(L, 1, "a record or a string");
+    Renderer *r = renderer_of(L);
+    int unit = frozen_unit(L, 1, NULL);
+    if (cache_tracking(r) && unit >= 0) {
+        track_touch(&r->track, unit + 1); /* the body is in the rest of the record */
+        cache_touch_ids(r);
+    }
     const char *page = opt_page(L, 2);
     int level = opt_level(L, 3);
     if (rec->body_html)

@@ -96,9 +96,17 @@ static int f_name_uuid(lua_State *L) {
     return 1;
 }
 
+/* The header of the record at idx counts for the page (its ID and folder). */
+static void touch_header(lua_State *L, int idx) {
+    Renderer *r = renderer_of(L);
+    int unit = frozen_unit(L, idx, NULL);
+    if (cache_tracking(r) && unit >= 0) track_touch(&r->track, unit);
+}
+
 static const Record *check_record(lua_State *L, int idx) {
     const Record *rec = luamodel_record(L, idx);
     if (!rec) luaL_argerror(L, idx, "a record");
+    touch_header(L, idx);
     return rec;
 }
 
@@ -117,6 +125,7 @@ static int f_href(lua_State *L) {
     const char *from = luaL_checkstring(L, 1);
     const Record *rec = luamodel_record(L, 2);
     const char *to;
+    if (rec) touch_header(L, 2);
     if (rec && renderer_of(L)->public) {
         /* a public document cannot link into the internal site: like a prose
          * reference in the public view, the record's ID becomes an anchor */
@@ -164,6 +173,7 @@ static int f_write(lua_State *L) {
                           "(build --max-document MIB)",
                           path, (lua_Integer)len, (lua_Integer)(r->max_document >> 20));
     if (!render_in_shard(r, path, plen)) return 0; /* another process writes it */
+    if (cache_carried(r, path)) return 0;          /* taken from the previous build */
     if (len > r->max_output - r->written)
         return luaL_error(
             L,
@@ -175,6 +185,7 @@ static int f_write(lua_State *L) {
         r->io_failed = true;
         return luaL_error(L, "write: %s could not be written", path);
     }
+    if (cache_tracking(r)) cache_page_end(r, path, data, len);
     return 0;
 }
 
@@ -190,6 +201,7 @@ bool render_in_shard(const Renderer *r, const char *path, size_t plen) {
  * ID in the SPDX list's spelling). */
 static int f_license(lua_State *L) {
     const char *s = luaL_checkstring(L, 1), *canon;
+    cache_uncacheable(renderer_of(L)); /* the model's licence list: no unit */
     lua_pushstring(L, model_license_kind(renderer_of(L)->model, s, &canon));
     lua_pushstring(L, canon);
     return 2;
@@ -198,7 +210,7 @@ static int f_license(lua_State *L) {
 static int f_this_shard(lua_State *L) {
     size_t plen;
     const char *path = luaL_checklstring(L, 1, &plen);
-    lua_pushboolean(L, render_in_shard(renderer_of(L), path, plen));
+    lua_pushboolean(L, cache_page_begin(L, path, plen));
     return 1;
 }
 
@@ -219,6 +231,7 @@ static int f_is_array(lua_State *L) {
  * check stage has reported them with their lines already. */
 static int f_whitepaper(lua_State *L) {
     Renderer *r = renderer_of(L);
+    cache_uncacheable(r); /* whitepaper.md is no unit of the view */
     if (lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_WHITEPAPER) != LUA_TNIL) { /* +1 */
         if (!lua_toboolean(L, -1)) lua_pushnil(L);                        /* false: there is none */
         return 1;
@@ -267,17 +280,12 @@ static int f_whitepaper(lua_State *L) {
 }
 
 static const luaL_Reg helpers[] = {
-    {"whitepaper", f_whitepaper},
-    {"relurl", f_relurl},
-    {"page_of", f_page_of},
-    {"href", f_href},
-    {"write", f_write},
-    {"is_record", f_is_record},
-    {"is_array", f_is_array},
-    {"name_uuid", f_name_uuid},
-    {"this_shard", f_this_shard},
-    {"license", f_license},
-    {NULL, NULL},
+    {"whitepaper", f_whitepaper}, {"relurl", f_relurl},
+    {"page_of", f_page_of},       {"href", f_href},
+    {"write", f_write},           {"is_record", f_is_record},
+    {"is_array", f_is_array},     {"name_uuid", f_name_uuid},
+    {"this_shard", f_this_shard}, {"license", f_license},
+    {"memo", cache_memo},         {NULL, NULL},
 };
 
 /* ---- entry points ------------------------------------------------------------------ */
@@ -287,6 +295,7 @@ static int open_protected(lua_State *L) {
     sandbox_init(L);
     template_init(L);
     markdown_init(L);
+    cache_init(L);
     for (const luaL_Reg *h = helpers; h->name; h++)
         sandbox_set_global(L, h->name, h->func);
     luamodel_init(L, r->model, r->diag);
@@ -308,8 +317,15 @@ static int run_protected(lua_State *L) {
     lua_pushstring(L, r->opts.version ? r->opts.version : ""); /* the tool's, for SBOM tools */
     lua_setfield(L, -2, "dossier_version");
     lua_pop(L, 1);
+    bool cached =
+        r->cache_run && r->cache && !r->public && cache_tracking(r) == false && r->track.nunits > 0;
+    if (cached) {
+        template_reset_modules(L);
+        cache_run_begin(L);
+    }
     template_push_main(L, r->output);
     lua_call(L, 0, 0);
+    if (cached) cache_run_end(r);
     return 0;
 }
 
@@ -373,6 +389,7 @@ int render_run(Renderer *r, const char *output, bool public, OutDir *o) {
 
 void render_close(Renderer *r) {
     if (!r) return;
+    cache_close(r);
     if (r->L) lua_close(r->L);
     pool_destroy(&r->pool);
     arena_free(&r->scratch);

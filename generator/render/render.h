@@ -26,6 +26,7 @@ typedef struct RenderOptions {
     const char *period;  /* build --period FROM..TO (checked), templates' `period`; NULL: "" */
     bool pdf;            /* build --pdf: the documents will also be PDFs (templates' `pdf`) */
     const char *version; /* dossier's version (templates' `dossier_version`); NULL: "" */
+    bool cache; /* keep OUT/.dossier-cache and take unchanged pages from the previous build */
 } RenderOptions;
 
 /* Renders one output of m (with the findings in d) into o. Returns
@@ -49,6 +50,9 @@ int render_run(Renderer *r, const char *output, bool public, OutDir *o);
  * render_run. */
 int render_prepare(Renderer *r, bool public);
 void render_close(Renderer *r);
+/* The pages of the cached outputs this build made and took unchanged
+ * from the previous build (render/cache.c). */
+void cache_stats(const Renderer *r, size_t *made, size_t *carried);
 
 /* One output of a build for render_run_all: its templates, then the C step
  * that finishes it (packing, hashing), if any. */
@@ -61,6 +65,7 @@ typedef struct RenderJob {
     /* The C step after the templates, in the process that rendered them
      * (never for a sharded job); false after a message on stderr. */
     bool (*finish)(void *ctx, size_t job);
+    bool cache; /* its pages made again only when what they read changed (render/cache.c) */
 } RenderJob;
 
 /* Renders every job with up to nprocs processes at once (fork): a sharded

@@ -5,6 +5,8 @@
 #ifndef DOSSIER_RENDERER_H
 #define DOSSIER_RENDERER_H
 
+#include <stdio.h>
+
 #include <lauxlib.h>
 #include <lua.h>
 
@@ -30,6 +32,35 @@ typedef struct Chunk {
     bool is_lua; /* main.lua or a module: Lua source, not a template */
 } Chunk;
 
+/* ---- cache.c: what each page read, for the incremental build ----------- */
+
+/* The reads of one page (or of what runs between pages, or of a memo or
+ * module being made): the dependency units it touched, repeats allowed. */
+typedef struct TrackFrame {
+    int *units;
+    size_t n, cap;
+    unsigned epoch;   /* stamp of this frame in Tracker.stamp */
+    bool uncacheable; /* it used something no unit stands for */
+    const char *path; /* a page's frame: the path this_shard opened it for */
+} TrackFrame;
+
+typedef struct Tracker {
+    TrackFrame *frames; /* frames[0]: the main.lua run outside pages */
+    size_t nframes, cap;
+    unsigned *stamp; /* per unit: the epoch of the frame that last added it */
+    size_t nunits;
+    unsigned epoch;
+} Tracker;
+
+/* Adds unit to the innermost frame (once per frame, mostly). */
+static inline void track_touch_slow(Tracker *t, int unit);
+static inline void track_touch(Tracker *t, int unit) {
+    if (t->nframes && (size_t)unit < t->nunits && t->stamp[unit] != t->frames[t->nframes - 1].epoch)
+        track_touch_slow(t, unit);
+}
+
+struct RenderCache;
+
 struct Renderer {
     lua_State *L;
     Arena arena;   /* chunk names, paths, sources: lives as long as L */
@@ -54,9 +85,22 @@ struct Renderer {
     size_t nchunks, chunk_cap;
     int active[RENDER_MAX_DEPTH + 1]; /* chunks being rendered, outermost first */
     int depth;
-    int shard, nshards; /* shard.c: this process writes the paths whose hash
-                           modulo nshards is shard (nshards 1: every path) */
+    int shard, nshards;        /* shard.c: this process writes the paths whose hash
+                                  modulo nshards is shard (nshards 1: every path) */
+    Tracker track;             /* cache.c: frames while a cached output renders */
+    struct RenderCache *cache; /* cache.c: NULL until a build asks for it */
+    bool cache_run;            /* the output being rendered is cached page by page */
 };
+
+static inline void track_touch_slow(Tracker *t, int unit) {
+    TrackFrame *f = &t->frames[t->nframes - 1];
+    t->stamp[unit] = f->epoch;
+    if (f->n == f->cap) {
+        f->cap = f->cap ? f->cap * 2 : 16;
+        f->units = xrealloc(f->units, f->cap * sizeof *f->units);
+    }
+    f->units[f->n++] = unit;
+}
 
 /* ---- render.c ---------------------------------------------------------- */
 
@@ -124,6 +168,63 @@ void frozen_push_hidden(lua_State *L, int idx);
 void frozen_set_ptr(lua_State *L, int idx, const void *ptr);
 /* The C object of the frozen value at idx, NULL if none or not frozen. */
 const void *frozen_ptr(lua_State *L, int idx);
+/* cache.c's bookkeeping on a frozen value: its unit (-1 none or not
+ * frozen; *seq its place in the unit, may be NULL), setting it. */
+int frozen_unit(lua_State *L, int idx, int *seq);
+void frozen_set_unit(lua_State *L, int idx, int unit, int seq);
+/* 1 for the no-value marker at idx, 2 for the withheld marker, else 0. */
+int frozen_mark(lua_State *L, int idx);
+
+/* ---- cache.c ----------------------------------------------------------- */
+
+/* Whether key of a record belongs to its header (ID, title, type, page:
+ * what lists and links show), a unit apart from the rest of the record. */
+bool cache_header_key(const char *key);
+/* Whether the output being rendered keeps track of what its pages read. */
+static inline bool cache_tracking(const Renderer *r) {
+    return r->track.nframes > 0;
+}
+/* The units of the records and modules (for markdown, href, import):
+ * marks the innermost frame as depending on something the cache cannot
+ * name, so its page is always made again. */
+void cache_uncacheable(Renderer *r);
+/* The unit of every record ID and type there is (prose links resolve against it). */
+void cache_touch_ids(Renderer *r);
+/* this_shard for a cached output: whether the page at path must be made
+ * (opening its frame), or was taken from the previous build (false). Raises
+ * on a write error as write() does. */
+bool cache_page_begin(lua_State *L, const char *path, size_t plen);
+/* write() of path with data: closes its frame and keeps its record. */
+void cache_page_end(Renderer *r, const char *path, const void *data, size_t len);
+/* Whether path was taken from the previous build (write() then skips it). */
+bool cache_carried(Renderer *r, const char *path);
+/* Frames for memo() and import(): open one, close it (its units join the
+ * frame around it and are returned, a heap array the caller keeps), and
+ * replay units kept from before into the innermost frame. */
+void cache_frame_push(Renderer *r);
+int *cache_frame_pop(Renderer *r, size_t *n, bool *uncacheable);
+void cache_replay(Renderer *r, const int *units, size_t n, bool uncacheable);
+/* Before the outputs of a build: hashes the units of the internal view and
+ * reads the previous build's record from o's final folder. False (and
+ * no cache) with --no-cache, a dossier's own templates, or an error. */
+bool cache_open(Renderer *r, OutDir *o);
+/* Around the main.lua of a cached output (inside the protected call). */
+void cache_run_begin(lua_State *L);
+void cache_run_end(Renderer *r);
+/* A child process sends its records to the parent, which takes them. */
+void cache_send(Renderer *r, FILE *f);
+bool cache_receive(Renderer *r, FILE *f);
+/* Writes OUT/.dossier-cache (the parent, after every output). */
+bool cache_write(Renderer *r, OutDir *o);
+void cache_close(Renderer *r);
+/* template.c: forgets the modules import() ran for the view in use, so a
+ * cached output runs them again with their reads tracked. */
+void template_reset_modules(lua_State *L);
+/* memo(store, key, fn): store[key], made by fn() the first time; the
+ * reads fn made count for every page that asks again. */
+int cache_memo(lua_State *L);
+/* Registers what memo() needs (during setup). */
+void cache_init(lua_State *L);
 
 /* ---- template.c: the compiler, the cache, escaping, safe values --------- */
 

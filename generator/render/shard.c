@@ -25,6 +25,7 @@ typedef struct Child {
     pid_t pid;
     FILE *err;   /* the child's stderr */
     FILE *files; /* "size\tpath\0" per file the child wrote */
+    FILE *cache; /* what its cached pages read (cache.c) */
     int rc;
 } Child;
 
@@ -109,7 +110,9 @@ static int run_share(Renderer *r, const RenderJob *jobs, size_t n, const int *pr
         o->scope = jobs[i].scope;
         r->shard = jobs[i].shards ? shard[p] : 0;
         r->nshards = jobs[i].shards ? nshards : 1;
+        r->cache_run = jobs[i].cache;
         rc = render_run(r, jobs[i].output, jobs[i].public, o);
+        r->cache_run = false;
         r->shard = 0;
         r->nshards = 1;
         o->scope = NULL; /* the C step that finishes an output is the tool's own */
@@ -171,6 +174,10 @@ int render_run_all(Renderer *r, const RenderJob *jobs, size_t n, OutDir *o, int 
     int nshards = split(jobs, n, proc, nprocs, shard);
     Child kids[MAX_JOBS] = {{0}};
     int started = 1;
+    bool caching = false;
+    for (size_t i = 0; i < n; i++)
+        caching = caching || jobs[i].cache;
+    if (caching) caching = cache_open(r, o);
     /* the views of the model the outputs need, built once, before the
      * fork: every process shares them instead of building its own */
     bool need[2] = {false, false};
@@ -190,7 +197,8 @@ int render_run_all(Renderer *r, const RenderJob *jobs, size_t n, OutDir *o, int 
         Child *c = &kids[k];
         c->err = tmpfile();
         c->files = tmpfile();
-        if (!c->err || !c->files) break;
+        c->cache = tmpfile();
+        if (!c->err || !c->files || !c->cache) break;
         c->pid = fork();
         if (c->pid < 0) break;
         if (c->pid == 0) {
@@ -201,7 +209,8 @@ int render_run_all(Renderer *r, const RenderJob *jobs, size_t n, OutDir *o, int 
                 for (size_t f = mine; f < o->nfiles; f++)
                     fprintf(c->files, "%zu\t%zu\t%s%c", owner[f], o->files[f].size,
                             o->files[f].path, 0);
-                if (fflush(c->files) != 0) rc = EXIT_USAGE;
+                if (caching) cache_send(r, c->cache);
+                if (fflush(c->files) != 0 || fflush(c->cache) != 0) rc = EXIT_USAGE;
             }
             fflush(stderr);
             _exit(rc); /* no atexit handlers: the parent owns the output folder */
@@ -211,6 +220,7 @@ int render_run_all(Renderer *r, const RenderJob *jobs, size_t n, OutDir *o, int 
     for (int k = started; k < nprocs; k++) {
         if (kids[k].err) fclose(kids[k].err);
         if (kids[k].files) fclose(kids[k].files);
+        if (kids[k].cache) fclose(kids[k].cache);
         kids[k] = (Child){0};
     }
     /* A process that could not start leaves its share to this one: with
@@ -246,7 +256,9 @@ int render_run_all(Renderer *r, const RenderJob *jobs, size_t n, OutDir *o, int 
     size_t *bytes = xmalloc((n + 1) * sizeof *bytes);
     memset(bytes, 0, (n + 1) * sizeof *bytes);
     for (int k = 1; k < procs && rc == EXIT_CLEAN; k++)
-        if (!adopt_jobs(o, kids[k].files, n, &owner, &cap, &theirs, bytes)) rc = EXIT_USAGE;
+        if (!adopt_jobs(o, kids[k].files, n, &owner, &cap, &theirs, bytes) ||
+            (caching && !cache_receive(r, kids[k].cache)))
+            rc = EXIT_USAGE;
     if (rc == EXIT_CLEAN && theirs > r->max_output - r->written) {
         /* no one process passed it: name the main.lua of the output the others wrote most of */
         size_t most = 0;
@@ -260,9 +272,11 @@ int render_run_all(Renderer *r, const RenderJob *jobs, size_t n, OutDir *o, int 
     }
     free(bytes);
     if (rc == EXIT_CLEAN) r->written += theirs;
+    if (rc == EXIT_CLEAN && caching && !cache_write(r, o)) rc = EXIT_USAGE;
     for (int k = 1; k < procs; k++) {
         fclose(kids[k].err);
         fclose(kids[k].files);
+        fclose(kids[k].cache);
     }
     free(owner);
     free(proc);

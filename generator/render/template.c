@@ -11,10 +11,19 @@
 
 #include "renderer.h"
 
-static const char KEY_SAFE = 0;      /* registry: metatable of safe values */
-static const char KEY_TENV = 0;      /* registry: metatable of a template's environment */
-static const char KEY_TEMPLATES = 0; /* registry: name -> compiled function */
-static const char KEY_CHUNKS = 0;    /* registry: name -> chunk index (templates) */
+static const char KEY_SAFE = 0;         /* registry: metatable of safe values */
+static const char KEY_TENV = 0;         /* registry: metatable of a template's environment */
+static const char KEY_TEMPLATES = 0;    /* registry: name -> compiled function */
+static const char KEY_CHUNKS = 0;       /* registry: name -> chunk index (templates) */
+static const char KEY_MODULE_UNITS = 0; /* registry: name -> ModuleUnits, cached outputs */
+
+/* The units a module read when it ran (cache.c). */
+typedef struct ModuleUnits {
+    size_t n;
+    bool uncacheable;
+    int units[];
+} ModuleUnits;
+
 static const char KEY_MODULES[2] = {
     0}; /* registry, per audience: name -> value of an imported Lua file */
 static const char KEY_CTXSTACK = 0; /* registry: depth -> ctx of the template being rendered */
@@ -867,19 +876,52 @@ static int f_import(lua_State *L) {
                 &KEY_MODULES[r->public]); /* 2: a module run for one view never serves the other */
     lua_getfield(L, 2, name);
     if (lua_touserdata(L, -1) == &LOADING) return luaL_error(L, "import: %s imports itself", name);
-    if (!lua_isnil(L, -1)) return 1;
+    if (!lua_isnil(L, -1)) {
+        /* what the module read when it ran counts for every page importing it */
+        lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_MODULE_UNITS); /* +1 */
+        if (lua_getfield(L, -1, name) == LUA_TUSERDATA) {     /* +1 */
+            const ModuleUnits *u = lua_touserdata(L, -1);
+            cache_replay(r, u->units, u->n, u->uncacheable);
+        }
+        lua_pop(L, 2);
+        return 1;
+    }
     lua_pop(L, 1);
     lua_pushlightuserdata(L, (void *)&LOADING);
     lua_setfield(L, 2, name);
+    bool tracking = cache_tracking(r);
+    if (tracking) cache_frame_push(r);
     chunk_load(L, r, name, ESC_TEXT, true);
     lua_call(L, 0, 1);
     if (lua_isnil(L, -1)) {
         lua_pop(L, 1);
         lua_pushboolean(L, 1);
     }
+    if (tracking) {
+        size_t n;
+        bool unc;
+        int *units = cache_frame_pop(r, &n, &unc);
+        ModuleUnits *u = lua_newuserdatauv(L, sizeof *u + n * sizeof(int), 0); /* +1 */
+        u->n = n;
+        u->uncacheable = unc;
+        if (n) memcpy(u->units, units, n * sizeof(int));
+        free(units);
+        lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_MODULE_UNITS); /* +1 */
+        lua_insert(L, -2);
+        lua_setfield(L, -2, name); /* -1 */
+        lua_pop(L, 1);
+    }
     lua_pushvalue(L, -1);
     lua_setfield(L, 2, name);
     return 1;
+}
+
+void template_reset_modules(lua_State *L) {
+    Renderer *r = renderer_of(L);
+    lua_newtable(L);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &KEY_MODULES[r->public]);
+    lua_newtable(L);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &KEY_MODULE_UNITS);
 }
 
 void template_push_main(lua_State *L, const char *output) {
@@ -948,6 +990,9 @@ void template_init(lua_State *L) {
     lua_pushboolean(L, 0);
     lua_setfield(L, -2, "__metatable");
     lua_rawsetp(L, LUA_REGISTRYINDEX, &KEY_TENV);
+
+    lua_newtable(L);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &KEY_MODULE_UNITS);
 
     lua_newtable(L);
     for (int e = ESC_TEXT; e <= ESC_CSV; e++) {

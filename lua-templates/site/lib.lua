@@ -78,9 +78,9 @@ end
 -- rows threat -> control -> test -> latest result, gaps marked and
 -- numbered), grouped by threat for the page, plus the controls and tests
 -- that trace to nothing.
-local matrix
+local made = {} -- memo() store: what is made once and shared by pages
 function M.matrix()
-  if matrix then return matrix end
+  return memo(made, "matrix", function()
   local groups, rows = {}, model.verdicts.matrix
   local g
   for _, r in ipairs(rows) do
@@ -97,11 +97,11 @@ function M.matrix()
   for _, test in ipairs(model.by_type.test) do
     if #test.rel.verifies == 0 then untested[#untested + 1] = test end
   end
-  matrix = {
+  return {
     groups = groups, rows = rows, gaps = model.verdicts.gaps,
     untraced_controls = untraced_controls, unlinked_tests = untested,
   }
-  return matrix
+  end)
 end
 
 M.severities = { "error", "warning", "note" }
@@ -169,12 +169,7 @@ for _, t in ipairs(model.types) do nav_pages[t.plural .. "/index.html"] = true e
 local navs = {}
 function M.nav(page)
   local key = nav_pages[page] and page or folder(page)
-  local html = navs[key]
-  if not html then
-    html = render("site/nav.html", { page = page })
-    navs[key] = html
-  end
-  return html
+  return memo(navs, key, function() return render("site/nav.html", { page = page }) end)
 end
 
 -- A link to record r from page (site/record_link.html). Its URL is relative
@@ -187,12 +182,7 @@ function M.record_link(page, r)
     by = {}
     record_links[dir] = by
   end
-  local html = by[r.id]
-  if not html then
-    html = render("site/record_link.html", { record = r, page = page })
-    by[r.id] = html
-  end
-  return html
+  return memo(by, r.id, function() return render("site/record_link.html", { record = r, page = page }) end)
 end
 
 -- The fields a record page shows in its field list, in schema order: all
@@ -200,16 +190,15 @@ end
 -- {def, name, kind, label}. Made once per type.
 local shown = {}
 function M.shown_fields(t)
-  local list = shown[t.name]
-  if list then return list end
-  list = {}
-  for _, f in ipairs(t.fields) do
-    if f.name ~= "id" and f.name ~= "title" and f.kind ~= "links" and f.kind ~= "link" then
-      list[#list + 1] = { def = f, name = f.name, kind = f.kind, label = M.humanize(f.name) }
+  return memo(shown, t.name, function()
+    local list = {}
+    for _, f in ipairs(t.fields) do
+      if f.name ~= "id" and f.name ~= "title" and f.kind ~= "links" and f.kind ~= "link" then
+        list[#list + 1] = { def = f, name = f.name, kind = f.kind, label = M.humanize(f.name) }
+      end
     end
-  end
-  shown[t.name] = list
-  return list
+    return list
+  end)
 end
 
 -- Link and backlink objects grouped by name: {{name, records}} in order.

@@ -29,6 +29,8 @@ vg check-minimal "$D" check "$EX/minimal"
 vg check-pump "$D" check "$EX/infusion-pump" --format sarif
 vg build-minimal "$D" build "$EX/minimal" -o "$TMP/min" -q --jobs 1
 vg build-pump "$D" build "$EX/infusion-pump" -o "$TMP/pump" -q --jobs 2
+# into the same folder: the pages taken from the previous build (render/cache.c)
+vg rebuild-pump "$D" build "$EX/infusion-pump" -o "$TMP/pump" -q --jobs 1
 vg verify "$D" verify "$TMP/pump"
 vg diff "$D" diff "$EX/minimal" "$EX/infusion-pump"
 vg new "$D" new "$TMP/fresh"
