@@ -951,7 +951,8 @@ static int cmd_build(const Options *o) {
     EmitOptions eo = {.dossier_dir = o->dir,
                       .sign_key = o->sign,
                       .csaf_key = o->csaf_sign,
-                      .csaf_passphrase_file = o->csaf_passphrase};
+                      .csaf_passphrase_file = o->csaf_passphrase,
+                      .cache = !o->no_cache};
     Renderer *renderer = NULL;
     int jobs = (int)(o->jobs ? o->jobs : default_jobs());
     int rc = render_open(&run.model, &run.diag, &ro, &renderer);

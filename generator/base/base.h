@@ -158,6 +158,8 @@ bool fs_read_below(const char *root, const char *rel, size_t max, char **data, s
 /* The stamp file at the root of every folder `dossier build` makes (emit/
  * outdir.c writes it); the listings below never enter a folder holding it. */
 #define FS_OUTPUT_STAMP ".dossier-output"
+/* The record of what the pages of a build read (render/cache.c), beside the stamp. */
+#define FS_OUTPUT_CACHE ".dossier-cache"
 /* Lists regular files below dir (recursively, not following symlinks, not
  * entering hidden folders nor the folders a build made), paths relative to
  * dir, sorted bytewise. Returns count; *out is arena-owned. */

@@ -325,9 +325,17 @@ bool bundle_finish(const Model *m, const Diag *d, const EmitOptions *e, OutDir *
         if (e->sign_key)
             all[nall++] =
                 (BundleFile){"manifest.json.minisig", (const unsigned char *)sig.data, sig.len};
-        unsigned char *zip;
-        size_t ziplen;
-        ok = zip_pack(all, nall, m->build_date, &zip, &ziplen);
+        unsigned char *zip, *old = NULL;
+        size_t ziplen, oldlen = 0;
+        /* the previous build's ZIP of the same name lends the entries whose
+         * bytes did not change (read from the output folder the build
+         * replaces, never following a link; anything amiss: not used) */
+        const char *name = bundle_zip_name(&a, m);
+        if (e->cache && o->final_path &&
+            !fs_read_below(o->final_path, name, (size_t)BUNDLE_MAX_TOTAL, (char **)&old, &oldlen))
+            old = NULL, oldlen = 0;
+        ok = zip_pack_reusing(all, nall, m->build_date, old, oldlen, &zip, &ziplen, NULL);
+        free(old);
         if (ok) {
             ok = outdir_write(o, bundle_zip_name(&a, m), zip, ziplen);
             free(zip);

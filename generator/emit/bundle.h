@@ -31,6 +31,13 @@ enum { BUNDLE_MAX_RATIO = 200, BUNDLE_MAX_FILES = 65535, BUNDLE_MAX_DEPTH = 64 }
  * inputs give equal bytes. Returns a heap buffer (caller frees) in *out, or
  * false with a message on stderr. */
 bool zip_pack(BundleFile *files, size_t n, int64_t build_date, unsigned char **out, size_t *outlen);
+/* The same, taking from old (the previous build's ZIP, oldlen bytes; may be
+ * NULL) each entry that holds a file's bytes exactly, its compressed bytes
+ * copied as they are (the same bytes a fresh deflate writes: the same
+ * level of the same zlib on the same input); *reused (may be NULL) gets
+ * how many. */
+bool zip_pack_reusing(BundleFile *files, size_t n, int64_t build_date, const unsigned char *old,
+                      size_t oldlen, unsigned char **out, size_t *outlen, size_t *reused);
 /* The DOS date zip_pack gives every entry for a build date (days since 1970). */
 uint16_t zip_dos_date(int64_t days);
 /* Why a libzip call failed, given its error record, for a message: "out of

@@ -662,8 +662,11 @@ static int verify_output(Verify *v, const char *out, int root, const char *pubke
             seen_sig = read_small(v, root, name, shown, MAX_SIGNATURE, &beside_sig);
             if (!folder.has_signature)
                 say(v, true, "not in the manifest: %s (the bundle is not signed)", shown);
+        } else if (strcmp(name, FS_OUTPUT_CACHE) == 0 && S_ISREG(st.st_mode)) {
+            others++; /* the build's cache: another output's, not the bundle's */
         } else if (name[0] == '.') {
-            say(v, true, "not in the manifest: %s (hidden; only %s may be here)", shown, STAMP);
+            say(v, true, "not in the manifest: %s (hidden; only %s and %s may be here)", shown,
+                STAMP, FS_OUTPUT_CACHE);
         } else if (ends_with(name, ".zip") || ends_with(name, ".minisig")) {
             /* no output writes a ZIP or a signature here but the bundle's */
             say(v, true, "not the bundle's: %s (its ZIP is %s, its signature %s)", shown,

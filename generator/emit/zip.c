@@ -67,9 +67,64 @@ const char *zip_reason(zip_error_t *e) {
     return zip_error_strerror(e);
 }
 
+/* The previous build's ZIP, to take entries from: opened read-only over
+ * its bytes, which must outlive it. NULL if it does not open cleanly. */
+static zip_t *open_old(const unsigned char *old, size_t len) {
+    if (!old || !len) return NULL;
+    zip_error_t err;
+    zip_error_init(&err);
+    zip_source_t *src = zip_source_buffer_create(old, len, 0, &err);
+    zip_t *za = src ? zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &err) : NULL;
+    if (!za && src) zip_source_free(src);
+    zip_error_fini(&err);
+    return za;
+}
+
+/* Index of f's entry in old when it holds f's bytes exactly: the same
+ * name, size and CRC-32, deflated, and inflated (CRC checked by libzip at
+ * its end) to the same bytes. -1 otherwise. Inflating costs a fraction of
+ * deflating, and the entry's compressed bytes are then copied as they are:
+ * what the same deflate at the same level made of the same bytes. */
+static zip_int64_t reusable(zip_t *old, const BundleFile *f) {
+    zip_int64_t idx = zip_name_locate(old, f->path, ZIP_FL_ENC_RAW);
+    zip_stat_t st;
+    if (idx < 0 || zip_stat_index(old, (zip_uint64_t)idx, 0, &st) != 0) return -1;
+    uLong crc = crc32(0L, Z_NULL, 0);
+    for (size_t off = 0; off < f->len;) { /* crc32 takes a uInt length */
+        uInt step = f->len - off > (1u << 30) ? (1u << 30) : (uInt)(f->len - off);
+        crc = crc32(crc, f->data + off, step);
+        off += step;
+    }
+    if (!(st.valid & ZIP_STAT_SIZE) || !(st.valid & ZIP_STAT_CRC) ||
+        !(st.valid & ZIP_STAT_COMP_METHOD) || st.size != f->len || st.crc != (zip_uint32_t)crc ||
+        st.comp_method != ZIP_CM_DEFLATE ||
+        (st.valid & ZIP_STAT_ENCRYPTION_METHOD && st.encryption_method != ZIP_EM_NONE))
+        return -1;
+    zip_file_t *zf = zip_fopen_index(old, (zip_uint64_t)idx, 0);
+    if (!zf) return -1;
+    unsigned char buf[16384], extra;
+    bool same = true;
+    for (size_t off = 0; same && off < f->len;) {
+        size_t want = f->len - off < sizeof buf ? f->len - off : sizeof buf;
+        zip_int64_t got = zip_fread(zf, buf, want);
+        same = got == (zip_int64_t)want && memcmp(buf, f->data + off, want) == 0;
+        off += want;
+    }
+    same = same && zip_fread(zf, &extra, 1) == 0; /* the end, where libzip checks the CRC */
+    zip_fclose(zf);
+    return same ? idx : -1;
+}
+
 bool zip_pack(BundleFile *files, size_t n, int64_t build_date, unsigned char **out,
               size_t *outlen) {
+    return zip_pack_reusing(files, n, build_date, NULL, 0, out, outlen, NULL);
+}
+
+bool zip_pack_reusing(BundleFile *files, size_t n, int64_t build_date, const unsigned char *old,
+                      size_t oldlen, unsigned char **out, size_t *outlen, size_t *reused) {
     qsort(files, n, sizeof *files, by_path);
+    zip_t *oldza = open_old(old, oldlen);
+    if (reused) *reused = 0;
     zip_error_t err;
     zip_error_init(&err);
     errno = 0;
@@ -79,6 +134,7 @@ bool zip_pack(BundleFile *files, size_t n, int64_t build_date, unsigned char **o
         fprintf(stderr, "dossier: cannot start a ZIP: %s\n", zip_reason(&err));
         if (src) zip_source_free(src);
         zip_error_fini(&err);
+        if (oldza) zip_discard(oldza);
         return false;
     }
     zip_source_keep(src); /* survives zip_close, so the bytes can be read back */
@@ -86,12 +142,16 @@ bool zip_pack(BundleFile *files, size_t n, int64_t build_date, unsigned char **o
     bool ok = true;
     for (size_t i = 0; ok && i < n; i++) {
         errno = 0;
-        zip_source_t *s = zip_source_buffer(za, files[i].data, files[i].len, 0);
+        zip_int64_t from = oldza ? reusable(oldza, &files[i]) : -1;
+        zip_source_t *s =
+            from >= 0 ? zip_source_zip(za, oldza, (zip_uint64_t)from, ZIP_FL_COMPRESSED, 0, -1)
+                      : zip_source_buffer(za, files[i].data, files[i].len, 0);
         zip_int64_t idx = s ? zip_file_add(za, files[i].path, s, ZIP_FL_ENC_UTF_8) : -1;
         zip_uint64_t k = (zip_uint64_t)idx;
         ok = idx >= 0 && zip_file_set_dostime(za, k, 0, date, 0) == 0 &&
              zip_file_set_external_attributes(za, k, 0, ZIP_OPSYS_UNIX, 0100644u << 16) == 0 &&
-             zip_set_file_compression(za, k, ZIP_CM_DEFLATE, ZIP_LEVEL) == 0;
+             (from >= 0 || zip_set_file_compression(za, k, ZIP_CM_DEFLATE, ZIP_LEVEL) == 0);
+        if (ok && from >= 0 && reused) (*reused)++;
         if (!ok)
             fprintf(stderr, "dossier: cannot add %s to the ZIP: %s\n", files[i].path,
                     zip_reason(zip_get_error(za)));
@@ -100,6 +160,7 @@ bool zip_pack(BundleFile *files, size_t n, int64_t build_date, unsigned char **o
     if (!ok) {
         zip_discard(za);
         zip_source_free(src);
+        if (oldza) zip_discard(oldza);
         return false;
     }
     errno = 0;
@@ -107,8 +168,10 @@ bool zip_pack(BundleFile *files, size_t n, int64_t build_date, unsigned char **o
         fprintf(stderr, "dossier: cannot write the ZIP: %s\n", zip_reason(zip_get_error(za)));
         zip_discard(za);
         zip_source_free(src);
+        if (oldza) zip_discard(oldza);
         return false;
     }
+    if (oldza) zip_discard(oldza);
     errno = 0;
     ok = zip_source_open(src) == 0 && zip_source_seek(src, 0, SEEK_END) == 0;
     zip_int64_t size = ok ? zip_source_tell(src) : -1;

@@ -8,7 +8,7 @@
  * title, type, page), the rest of a record, each part of the model beside
  * the records (types, verdicts, findings, ...), the set of record IDs that
  * prose links resolve against. Before rendering, every unit of the view is
- * hashed (BLAKE2b through libsodium) from the containers as templates see
+ * hashed (BLAKE2b through libsodium, 128 bits) from the containers as templates see
  * them. While a page renders (from this_shard(path) to write(path)) the
  * units it touches are recorded; memo() and import() keep the units of
  * what they made, so a later page served from them depends on the same.
@@ -35,7 +35,7 @@
 #include "renderer.h"
 
 enum { HASH = 16 };
-static const char CACHE_FILE[] = ".dossier-cache";
+static const char CACHE_FILE[] = FS_OUTPUT_CACHE;
 static const char MAGIC[] = "dossier-cache 1\n";
 static const char KEY_CARRIED = 0; /* registry: path -> true, pages taken over */
 static const char MEMO_DEPS[] = "dossier memo units";
@@ -156,8 +156,8 @@ void cache_replay(Renderer *r, const int *units, size_t n, bool uncacheable) {
 /* The units a memo entry was made from: tracked tells whether they were
  * recorded at all (an entry made while nothing was tracked knows none). */
 typedef struct MemoDeps {
+    size_t n; /* first: no read-only container starts like this (lua_state.c) */
     bool tracked, uncacheable;
-    size_t n;
     int units[];
 } MemoDeps;
 
@@ -216,7 +216,8 @@ int cache_memo(lua_State *L) {
 
 /* ---- the units of the view ------------------------------------------------------- */
 
-/* A hash fed through a buffer: the walk adds a few bytes at a time. */
+/* BLAKE2b (libsodium) cut to HASH bytes, fed through a buffer: the walk
+ * adds a few bytes at a time. */
 typedef struct Hasher {
     crypto_generichash_state st;
     size_t n;
@@ -293,6 +294,7 @@ typedef struct Key {
     lua_Integer i;
     const char *s;
     size_t len;
+    int slot; /* entries(): the stack slot of its value */
 } Key;
 
 static int cmp_key(const void *pa, const void *pb) {
@@ -316,7 +318,7 @@ static Key *sorted_keys(lua_State *L, int t, size_t *n) {
         lua_pop(L, 1);
         if (k == cap) keys = xrealloc(keys, (cap *= 2) * sizeof *keys);
         Key *key = &keys[k++];
-        *key = (Key){2, 0, NULL, 0};
+        *key = (Key){2, 0, NULL, 0, 0};
         if (lua_isinteger(L, -1)) {
             key->type = 0;
             key->i = lua_tointeger(L, -1);
@@ -330,30 +332,51 @@ static Key *sorted_keys(lua_State *L, int t, size_t *n) {
     return keys;
 }
 
+/* The entries of the table at t, sorted by key, each key and value left on
+ * the stack (the caller resets it): one pass, no lookup by key. */
+static Key *entries(lua_State *L, int t, size_t *n) {
+    size_t cap = 32, k = 0;
+    Key *keys = xmalloc(cap * sizeof *keys);
+    lua_pushnil(L);
+    while (lua_checkstack(L, 4) && lua_next(L, t)) { /* ... key value */
+        if (k == cap) keys = xrealloc(keys, (cap *= 2) * sizeof *keys);
+        Key *key = &keys[k++];
+        *key = (Key){2, 0, NULL, 0, lua_gettop(L)};
+        if (lua_isinteger(L, -2)) {
+            key->type = 0;
+            key->i = lua_tointeger(L, -2);
+        } else if (lua_type(L, -2) == LUA_TSTRING) {
+            key->type = 1;
+            key->s = lua_tolstring(L, -2, &key->len); /* the stack keeps it */
+        }
+        lua_pushvalue(L, -2); /* the key again, for lua_next: the pair stays */
+    }
+    qsort(keys, k, sizeof *keys, cmp_key);
+    *n = k;
+    return keys;
+}
+
 /* The content of the plain table at t: keys in order, then their values. */
 static void walk_content(Walk *w, int t) {
     lua_State *L = w->L;
+    int top = lua_gettop(L);
     size_t n;
-    Key *keys = sorted_keys(L, t, &n);
+    Key *keys = entries(L, t, &n);
     put_int(w, (long long)n);
     for (size_t i = 0; i < n; i++) {
         if (keys[i].type == 0) {
             put_tag(w, 'k');
             put_int(w, (long long)keys[i].i);
-            lua_rawgeti(L, t, keys[i].i);
         } else if (keys[i].type == 1) {
             put_tag(w, 'K');
             put_str(w, keys[i].s, keys[i].len);
-            lua_pushlstring(L, keys[i].s, keys[i].len);
-            lua_rawget(L, t);
         } else {
             put_tag(w, '?'); /* no template can name such a key in order */
-            lua_pushnil(L);
         }
-        walk_value(w, lua_gettop(L));
-        lua_pop(L, 1);
+        walk_value(w, keys[i].slot);
     }
     free(keys);
+    lua_settop(L, top);
 }
 
 static bool hidden_empty(lua_State *L, int t) {
@@ -463,12 +486,12 @@ static void walk_value(Walk *w, int idx) {
 /* Hashes the frozen table at idx as unit u (named name). */
 static void walk_unit(Walk *w, int idx, const char *name) {
     int u = add_unit(w->c, name);
-    Hasher h;
-    hasher_init(&h);
-    w->h = &h;
+    Hasher *h = &w->pair[0];
+    hasher_init(h);
+    w->h = h;
     w->unit = u;
     walk_value(w, idx);
-    hasher_final(&h, w->c->hash[u]);
+    hasher_final(h, w->c->hash[u]);
 }
 
 /* A record: two units, its header and the rest. */
@@ -573,22 +596,22 @@ static int units_protected(lua_State *L) {
 
 /* ---- the key ------------------------------------------------------------------------ */
 
-static void hash_file(crypto_generichash_state *h, const char *path, size_t max) {
+static void hash_file(Hasher *h, const char *path, size_t max) {
     char *data;
     size_t len;
     if (fs_read(path, max, &data, &len)) {
-        crypto_generichash_update(h, (const unsigned char *)&len, sizeof len);
-        crypto_generichash_update(h, (const unsigned char *)data, len);
+        hasher_put(h, &len, sizeof len);
+        hasher_put(h, data, len);
         free(data);
     } else {
-        crypto_generichash_update(h, (const unsigned char *)"-", 1);
+        hasher_put(h, "-", 1);
     }
 }
 
-static void hash_str(crypto_generichash_state *h, const char *s) {
+static void hash_str(Hasher *h, const char *s) {
     size_t n = s ? strlen(s) + 1 : 0;
-    crypto_generichash_update(h, (const unsigned char *)&n, sizeof n);
-    if (s) crypto_generichash_update(h, (const unsigned char *)s, n);
+    hasher_put(h, &n, sizeof n);
+    if (s) hasher_put(h, s, n);
 }
 
 /* The key of a build: this program, the libraries that shape its bytes,
@@ -603,25 +626,26 @@ static bool make_key(Renderer *r, unsigned char *key) {
     bool got = fs_read_fd(fd, (size_t)256 << 20, &self, &len);
     close(fd);
     if (!got) return false;
-    crypto_generichash_state h;
-    crypto_generichash_init(&h, NULL, 0, HASH);
-    crypto_generichash_update(&h, (const unsigned char *)self, len);
+    Hasher *h = xmalloc(sizeof *h);
+    hasher_init(h);
+    hasher_put(h, self, len);
     free(self);
-    hash_str(&h, cmark_version_string());
-    hash_str(&h, LUA_RELEASE);
+    hash_str(h, cmark_version_string());
+    hash_str(h, LUA_RELEASE);
     Arena a;
     arena_init(&a);
     const char **files;
     size_t n = fs_list(&a, r->opts.default_templates, &files);
     for (size_t i = 0; i < n; i++) {
-        hash_str(&h, files[i]);
-        hash_file(&h, fs_join(&a, r->opts.default_templates, files[i]), RENDER_MAX_TEMPLATE);
+        hash_str(h, files[i]);
+        hash_file(h, fs_join(&a, r->opts.default_templates, files[i]), RENDER_MAX_TEMPLATE);
     }
     arena_free(&a);
-    hash_str(&h, r->opts.period);
-    hash_str(&h, r->opts.pdf ? "pdf" : "");
-    hash_str(&h, r->opts.version);
-    crypto_generichash_final(&h, key, HASH);
+    hash_str(h, r->opts.period);
+    hash_str(h, r->opts.pdf ? "pdf" : "");
+    hash_str(h, r->opts.version);
+    hasher_final(h, key);
+    free(h);
     return true;
 }
 

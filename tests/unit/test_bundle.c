@@ -76,6 +76,43 @@ int main(void) {
           zip_pack(a, 3, 20394, &zc, &lc) && (lc != la || memcmp(za, zc, la) != 0));
     free(zc);
 
+    /* taking entries from the previous ZIP: the same bytes as packing fresh */
+    size_t reused = 99;
+    unsigned char *zr;
+    size_t lr;
+    ok = zip_pack_reusing(a, 3, 20393, za, la, &zr, &lr, &reused);
+    CHECK("zip: every unchanged entry taken from the previous ZIP", ok && reused == 3);
+    CHECK("zip: taken entries, the same bytes", ok && lr == la && memcmp(zr, za, la) == 0);
+    free(zr);
+    BundleFile changed[] = {{"a.html", (const unsigned char *)"<p>One</p>\n", 11},
+                            {"b/two.txt", (const unsigned char *)"two\n", 4},
+                            {"empty", (const unsigned char *)"", 0}};
+    unsigned char *zf;
+    size_t lf;
+    ok = zip_pack(changed, 3, 20393, &zf, &lf) &&
+         zip_pack_reusing(changed, 3, 20393, za, la, &zr, &lr, &reused);
+    CHECK("zip: a file of the same size and other bytes is packed again",
+          ok && reused == 2 && lr == lf && memcmp(zr, zf, lf) == 0);
+    free(zr);
+    free(zf);
+    unsigned char junk[64];
+    memset(junk, 'P', sizeof junk);
+    ok = zip_pack_reusing(a, 3, 20393, junk, sizeof junk, &zr, &lr, &reused);
+    CHECK("zip: a previous ZIP that is no ZIP lends nothing",
+          ok && reused == 0 && lr == la && memcmp(zr, za, la) == 0);
+    free(zr);
+    /* an entry whose stored CRC and size match but whose data was changed */
+    unsigned char *bad = xmalloc(la);
+    memcpy(bad, za, la);
+    /* the first entry (a.html, sorted first): local header, name, then data */
+    CHECK("zip: the first entry is a.html", la > 40 && memcmp(bad + 30, "a.html", 6) == 0);
+    bad[30 + 6 + 2] ^= 0x01;
+    ok = zip_pack_reusing(a, 3, 20393, bad, la, &zr, &lr, &reused);
+    CHECK("zip: a damaged entry of the previous ZIP is not taken, the others are",
+          ok && reused == 2 && lr == la && memcmp(zr, za, la) == 0);
+    free(zr);
+    free(bad);
+
     char path[] = "/tmp/test_bundle_XXXXXX";
     int fd = mkstemp(path);
     CHECK("zip: written", fd >= 0 && write(fd, za, la) == (ssize_t)la);
