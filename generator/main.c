@@ -959,7 +959,7 @@ static int cmd_build(const Options *o) {
     RenderJob *rj = arena_alloc(&run.arena, (noutputs + 1) * sizeof *rj);
     for (size_t i = 0; i < noutputs; i++)
         rj[i] = (RenderJob){outputs[i]->name,   outputs[i]->public,
-                            outputs[i]->shards, outputs[i],
+                            outputs[i]->shards, output_scope(outputs[i]),
                             outputs[i]->weight, outputs[i]->finish ? finish_job : NULL,
                             outputs[i]->shards};
     FinishCtx fc = {&run.model, &run.diag, &eo, od, outputs};

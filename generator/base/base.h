@@ -200,4 +200,67 @@ size_t name_distance(const char *a, const char *b);
 /* FNV-1a, for hash tables only (never for integrity: see emit/). */
 uint64_t hash_bytes(const char *s, size_t n);
 
+/* ---- outdir.c: the atomic output folder ------------------------------------- */
+
+/* An OutDir is a temporary folder beside the final output; files are
+ * written into it and the whole folder is moved into place only on
+ * outdir_commit, so a failed build leaves the earlier output untouched. */
+
+/* What the templates of one output may write: while an OutDir holds one,
+ * outdir_write refuses a path it does not allow (emit/outputs.c makes one
+ * per output; render/ sets it around the output's templates). */
+typedef struct OutScope {
+    const char *name;   /* the output, for the message */
+    const char *folder; /* where it writes, for the message */
+    bool (*allows)(const struct OutScope *s, const char *path);
+    const void *def; /* what allows decides by */
+} OutScope;
+
+typedef struct OutFile {
+    const char *path; /* relative to the output root */
+    size_t size;
+} OutFile;
+
+typedef struct OutDir {
+    Arena arena;
+    char *final_path;
+    char *tmp_path;
+    OutFile *files;
+    size_t nfiles, cap;
+    const char **slots; /* the set of written paths, private to outdir.c */
+    size_t nslots, nseen;
+    char *made_dir; /* the folder outdir_write last made sure of (pages come folder by folder) */
+    char *dossier_real; /* the resolved dossier folder, never to be replaced, or NULL */
+    /* the output whose templates are writing (outdir_write refuses paths
+     * it does not allow), or NULL while trusted C steps write */
+    const struct OutScope *scope;
+} OutDir;
+
+/* The stamp file at the root of every output folder: a header, then every
+ * path the build wrote. Only a folder carrying it (and nothing it does not
+ * list) or an empty one is ever replaced. */
+#define OUTDIR_STAMP FS_OUTPUT_STAMP
+
+/* Creates a fresh temporary folder beside final_path, after putting back or
+ * removing what an interrupted build left beside it. Refuses (NULL, with a
+ * message on stderr) a final_path that is a link or a file, that is or holds
+ * dossier_dir (may be NULL), that is a version-control work tree root, or
+ * that is a non-empty folder not made by a build or holding a file no build
+ * wrote. Inside the dossier is allowed: the stamp keeps the load stage out.
+ * The caller frees with commit or abort. */
+OutDir *outdir_begin(const char *final_path, const char *dossier_dir);
+/* Writes one file; relpath must be relative, with no "..", "." or empty
+ * parts. Returns false with a message on stderr on any failure. */
+bool outdir_write(OutDir *o, const char *relpath, const void *data, size_t len);
+/* Records a file another process wrote into the temporary folder (build
+ * --jobs). False with a message if the path was written already. */
+bool outdir_adopt(OutDir *o, const char *relpath, size_t size);
+/* Writes the stamp and moves the temporary folder into place: one atomic
+ * exchange where the system has it, else two renames (the previous output
+ * is removed only after the new one is in place); frees o. False on failure, in
+ * which case the previous output is still there. */
+bool outdir_commit(OutDir *o);
+/* Removes the temporary folder and frees o. */
+void outdir_abort(OutDir *o);
+
 #endif

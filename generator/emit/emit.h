@@ -1,59 +1,11 @@
-/* emit.h: the emit stage's file side. An OutDir is a temporary folder
- * beside the final output; files are written into it and the whole folder
- * is moved into place only on outdir_commit, so a failed build leaves the
- * earlier output untouched. Implemented in outdir.c. */
+/* emit.h: the emit stage: what `dossier build` can write (outputs.c) and
+ * the C steps that finish outputs; the output folder they write into is
+ * base's OutDir (base/outdir.c). */
 #ifndef DOSSIER_EMIT_H
 #define DOSSIER_EMIT_H
 
 #include "../base/base.h"
 #include "../model/model.h"
-
-typedef struct OutFile {
-    const char *path; /* relative to the output root */
-    size_t size;
-} OutFile;
-
-typedef struct OutDir {
-    Arena arena;
-    char *final_path;
-    char *tmp_path;
-    OutFile *files;
-    size_t nfiles, cap;
-    const char **slots; /* the set of written paths, private to outdir.c */
-    size_t nslots, nseen;
-    char *made_dir; /* the folder outdir_write last made sure of (pages come folder by folder) */
-    char *dossier_real; /* the resolved dossier folder, never to be replaced, or NULL */
-    /* the output whose templates are writing (outdir_write refuses paths
-     * outside its folder), or NULL while trusted C steps write */
-    const struct OutputDef *scope;
-} OutDir;
-
-/* The stamp file at the root of every output folder: a header, then every
- * path the build wrote. Only a folder carrying it (and nothing it does not
- * list) or an empty one is ever replaced. */
-#define OUTDIR_STAMP FS_OUTPUT_STAMP
-
-/* Creates a fresh temporary folder beside final_path, after putting back or
- * removing what an interrupted build left beside it. Refuses (NULL, with a
- * message on stderr) a final_path that is a link or a file, that is or holds
- * dossier_dir (may be NULL), that is a version-control work tree root, or
- * that is a non-empty folder not made by a build or holding a file no build
- * wrote. Inside the dossier is allowed: the stamp keeps the load stage out.
- * The caller frees with commit or abort. */
-OutDir *outdir_begin(const char *final_path, const char *dossier_dir);
-/* Writes one file; relpath must be relative, with no "..", "." or empty
- * parts. Returns false with a message on stderr on any failure. */
-bool outdir_write(OutDir *o, const char *relpath, const void *data, size_t len);
-/* Records a file another process wrote into the temporary folder (build
- * --jobs). False with a message if the path was written already. */
-bool outdir_adopt(OutDir *o, const char *relpath, size_t size);
-/* Writes the stamp and moves the temporary folder into place: one atomic
- * exchange where the system has it, else two renames (the previous output
- * is removed only after the new one is in place); frees o. False on failure, in
- * which case the previous output is still there. */
-bool outdir_commit(OutDir *o);
-/* Removes the temporary folder and frees o. */
-void outdir_abort(OutDir *o);
 
 /* ---- outputs.c: what `dossier build` can write --------------------------- */
 
@@ -86,6 +38,8 @@ typedef struct OutputDef {
  * under its own folder, so a public output adds nothing to the bundle and
  * an internal one nothing to public/. */
 bool output_may_write(const OutputDef *def, const char *path);
+/* The same as the scope an OutDir holds while def's templates write. */
+const OutScope *output_scope(const OutputDef *def);
 
 /* provider.c: the csaf output's provider folder around the documents the
  * templates wrote: hash files, index.txt, changes.csv, the ROLIE feeds and

@@ -64,3 +64,16 @@ bool output_may_write(const OutputDef *def, const char *path) {
     }
     return strncmp(path, "public/", 7) != 0 && !bundle_root_file(path);
 }
+
+static bool scope_allows(const OutScope *s, const char *path) {
+    return output_may_write(s->def, path);
+}
+
+const OutScope *output_scope(const OutputDef *def) {
+    static OutScope scopes[sizeof output_table / sizeof output_table[0]];
+    size_t i = (size_t)(def - output_table);
+    if (!scopes[i].name)
+        scopes[i] = (OutScope){def->name, def->folder ? def->folder : "the site's own paths",
+                               scope_allows, def};
+    return &scopes[i];
+}

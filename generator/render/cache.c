@@ -1031,6 +1031,20 @@ bool cache_receive(Renderer *r, FILE *f) {
     return ok;
 }
 
+/* A list of units "3,17,40", written without printf (there are many). */
+static void put_units(StrBuf *sb, const int *u, size_t n) {
+    char buf[16];
+    for (size_t i = 0; i < n; i++) {
+        if (i) sb_putc(sb, ',');
+        unsigned v = (unsigned)u[i];
+        size_t k = sizeof buf;
+        do
+            buf[--k] = (char)('0' + v % 10);
+        while ((v /= 10) != 0);
+        sb_append(sb, buf + k, sizeof buf - k);
+    }
+}
+
 bool cache_write(Renderer *r, OutDir *o) {
     RenderCache *c = r->cache;
     if (!c || !c->on) return true;
@@ -1047,8 +1061,7 @@ bool cache_write(Renderer *r, OutDir *o) {
         sb_printf(&sb, "%s %s\n", hex, c->names[i]);
     }
     sb_puts(&sb, "outside ");
-    for (size_t i = 0; i < c->nprelude; i++)
-        sb_printf(&sb, "%s%d", i ? "," : "", c->prelude[i]);
+    put_units(&sb, c->prelude, c->nprelude);
     size_t kept = 0;
     for (size_t i = 0; i < c->nents; i++) /* a path twice (never, but then: neither) */
         if (!((i + 1 < c->nents && strcmp(c->ents[i].path, c->ents[i + 1].path) == 0) ||
@@ -1059,8 +1072,7 @@ bool cache_write(Renderer *r, OutDir *o) {
     for (size_t i = 0; i < c->nents; i++) {
         sodium_bin2hex(hex, sizeof hex, c->ents[i].hash, HASH);
         sb_printf(&sb, "%s\t%zu\t%s\t", c->ents[i].path, c->ents[i].size, hex);
-        for (size_t k = 0; k < c->ents[i].n; k++)
-            sb_printf(&sb, "%s%d", k ? "," : "", c->ents[i].units[k]);
+        put_units(&sb, c->ents[i].units, c->ents[i].n);
         sb_putc(&sb, '\n');
     }
     bool ok = outdir_write(o, CACHE_FILE, sb.data, sb.len);

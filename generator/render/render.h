@@ -11,7 +11,6 @@
 #define DOSSIER_RENDER_H
 
 #include "../base/base.h"
-#include "../emit/emit.h"
 #include "../model/model.h"
 
 typedef struct RenderOptions {
@@ -59,9 +58,9 @@ void cache_stats(const Renderer *r, size_t *made, size_t *carried);
 typedef struct RenderJob {
     const char *output;
     bool public;
-    bool shards;                   /* split across the processes, page by page */
-    const struct OutputDef *scope; /* o->scope while its templates write */
-    int weight; /* its rough share of the work (0: 1), to balance the processes */
+    bool shards;           /* split across the processes, page by page */
+    const OutScope *scope; /* o->scope while its templates write */
+    int weight;            /* its rough share of the work (0: 1), to balance the processes */
     /* The C step after the templates, in the process that rendered them
      * (never for a sharded job); false after a message on stderr. */
     bool (*finish)(void *ctx, size_t job);

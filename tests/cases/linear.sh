@@ -43,6 +43,30 @@ for o in site bundle postmarket mds2 sbom csaf advisories whitepaper; do
     linear "--only $o, 150 and 600 records" "$TMP/n" "$TMP/4n" --only "$o"
 done
 
+# the incremental build (render/cache.c): a build into the previous output
+# after one record's prose changed costs linear instructions too, and fewer
+# than the fresh build it follows
+rebuild() { # DIR OUT: a fresh build into OUT, one threat edited, the count of the rebuild
+    d=$1; o=$2
+    rm -rf "$o" && "$DOSSIER" build "$d" -o "$o" -q --jobs 1 >/dev/null 2>&1
+    printf '\nA sentence the rebuild has to show.\n' >>"$d/threats/THR-1.md"
+    valgrind --tool=callgrind --callgrind-out-file=/dev/null "$DOSSIER" build "$d" -o "$o" -q --jobs 1 2>&1 |
+        sed -n 's/.*I *refs: *//p' | tr -d ,
+}
+fresh=$(instructions "$TMP/n" "$TMP/out-fresh")
+a=$(rebuild "$TMP/n" "$TMP/out-small")
+b=$(rebuild "$TMP/4n" "$TMP/out-large")
+if [ -n "$a" ] && [ -n "$b" ] && grep -q "A sentence the rebuild has to show" "$TMP/out-large/threats/THR-1.html"; then
+    ratio=$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2f", b / a }')
+    if awk -v r="$ratio" 'BEGIN { exit !(r <= 4.4) }'; then ok "one record edited, rebuilt, 150 and 600 records: 4x costs ${ratio}x the instructions ($a, $b)"
+    else fail "one record edited, rebuilt: 4x costs at most 4.4x the instructions" "${ratio}x ($a, $b)"; fi
+    share=$(awk -v a="$a" -v f="$fresh" 'BEGIN { printf "%.2f", a / f }')
+    if awk -v s="$share" 'BEGIN { exit !(s < 1) }'; then ok "one record edited, rebuilt: ${share} of a fresh build's instructions ($a, $fresh)"
+    else fail "one record edited, rebuilt: fewer instructions than a fresh build" "$share ($a, $fresh)"; fi
+else
+    fail "one record edited, rebuilt: counted" "no count or the edit is not shown (${a:-?}, ${b:-?})"
+fi
+
 # an SBOM of 500 and of 2,000 components in a small dossier
 for n in 500 2000; do
     cp -R "$ROOT/examples/minimal" "$TMP/sbom$n"

@@ -4,7 +4,7 @@
  * earlier output untouched. A folder the tool made carries a stamp file
  * listing what it wrote; the tool replaces only an empty folder or a
  * stamped one that holds nothing else, never the dossier or a work tree.
- * Part of emit/. */
+ * Part of base/: render writes its pages here and emit its files. */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
@@ -16,7 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "emit.h"
+#include "base.h"
 
 static const char stamp_header[] =
     "dossier output folder: made by `dossier build`, replaced whole by the next build.\n"
@@ -425,10 +425,9 @@ bool outdir_write(OutDir *o, const char *relpath, const void *data, size_t len) 
             relpath);
         return false;
     }
-    if (o->scope && !output_may_write(o->scope, relpath)) {
+    if (o->scope && !o->scope->allows(o->scope, relpath)) {
         fprintf(stderr, "dossier: refusing to write '%s': the %s output writes only under %s\n",
-                relpath, o->scope->name,
-                o->scope->folder ? o->scope->folder : "the site's own paths");
+                relpath, o->scope->name, o->scope->folder);
         return false;
     }
     if (!seen_add(o, relpath)) {
