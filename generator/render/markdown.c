@@ -287,7 +287,7 @@ static const char *opt_page(lua_State *L, int idx) {
 
 /* markdown_text(text [, page [, level]]): a text field's Markdown as safe
  * HTML; level is the level its top headings get (default 1). */
-static int f_markdown_text(lua_State *L) {
+int tpl_markdown_text(lua_State *L) {
     Renderer *r = renderer_of(L);
     if (lua_isnoneornil(L, 1)) {
         safe_push(L, ESC_HTML, "", 0);
@@ -322,8 +322,8 @@ static int f_markdown_text(lua_State *L) {
 
 /* markdown(record [, page [, level]]): the record's prose as safe HTML;
  * with a string instead of a record, the same as markdown_text. */
-static int f_markdown(lua_State *L) {
-    if (lua_type(L, 1) == LUA_TSTRING || lua_isnoneornil(L, 1)) return f_markdown_text(L);
+int tpl_markdown(lua_State *L) {
+    if (lua_type(L, 1) == LUA_TSTRING || lua_isnoneornil(L, 1)) return tpl_markdown_text(L);
     const Record *rec = luamodel_record(L, 1);
     if (!rec) return luaL_argerror(L, 1, "a record or a string");
     Renderer *r = renderer_of(L);
@@ -345,6 +345,4 @@ static int f_markdown(lua_State *L) {
 void markdown_init(lua_State *L) {
     lua_newtable(L);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &KEY_TEXTS);
-    sandbox_set_global(L, "markdown", f_markdown);
-    sandbox_set_global(L, "markdown_text", f_markdown_text);
 }

@@ -279,14 +279,38 @@ static int f_whitepaper(lua_State *L) {
     return 1;
 }
 
-static const luaL_Reg helpers[] = {
-    {"whitepaper", f_whitepaper}, {"relurl", f_relurl},
-    {"page_of", f_page_of},       {"href", f_href},
-    {"write", f_write},           {"is_record", f_is_record},
-    {"is_array", f_is_array},     {"name_uuid", f_name_uuid},
-    {"this_shard", f_this_shard}, {"license", f_license},
-    {"memo", cache_memo},         {NULL, NULL},
+/* The template API: every function dossier adds to what templates and
+ * main.lua may call (docs/templates.md lists them), beside the allowed
+ * parts of Lua's own library that lua_state.c gives the sandbox. */
+/* clang-format off */
+static const luaL_Reg template_api[] = {
+    /* templates (template.c, markdown.c) */
+    {"render", tpl_render},
+    {"include", tpl_include},
+    {"import", tpl_import},
+    {"escape_html", tpl_escape_html},
+    {"escape_xml", tpl_escape_xml},
+    {"escape_json", tpl_escape_json},
+    {"csv_field", tpl_csv_field},
+    {"safe_context", tpl_safe_context},
+    {"markdown", tpl_markdown},
+    {"markdown_text", tpl_markdown_text},
+    /* files and links (here, cache.c) */
+    {"write", f_write},
+    {"this_shard", f_this_shard},
+    {"memo", cache_memo},
+    {"relurl", f_relurl},
+    {"page_of", f_page_of},
+    {"href", f_href},
+    /* values */
+    {"is_record", f_is_record},
+    {"is_array", f_is_array},
+    {"name_uuid", f_name_uuid},
+    {"license", f_license},
+    {"whitepaper", f_whitepaper},
+    {NULL, NULL},
 };
+/* clang-format on */
 
 /* ---- entry points ------------------------------------------------------------------ */
 
@@ -296,8 +320,9 @@ static int open_protected(lua_State *L) {
     template_init(L);
     markdown_init(L);
     cache_init(L);
-    for (const luaL_Reg *h = helpers; h->name; h++)
-        sandbox_set_global(L, h->name, h->func);
+    sandbox_push_globals(L);
+    luaL_setfuncs(L, template_api, 0);
+    lua_pop(L, 1);
     luamodel_init(L, r->model, r->diag);
     return 0;
 }

@@ -223,6 +223,21 @@ void template_reset_modules(lua_State *L);
 /* memo(store, key, fn): store[key], made by fn() the first time; the
  * reads fn made count for every page that asks again. */
 int cache_memo(lua_State *L);
+/* ---- the template API, bound by render.c's one table -------------------- */
+
+/* template.c */
+int tpl_render(lua_State *L);
+int tpl_include(lua_State *L);
+int tpl_import(lua_State *L);
+int tpl_escape_html(lua_State *L);
+int tpl_escape_xml(lua_State *L);
+int tpl_escape_json(lua_State *L);
+int tpl_csv_field(lua_State *L);
+int tpl_safe_context(lua_State *L);
+/* markdown.c */
+int tpl_markdown(lua_State *L);
+int tpl_markdown_text(lua_State *L);
+
 /* Registers what memo() needs (during setup). */
 void cache_init(lua_State *L);
 

@@ -800,9 +800,8 @@ static int f_tenv_newindex(lua_State *L) {
 /* render(name [, ctx]) and include(name [, ctx]): the output of template
  * name as a safe value of its own context. include passes the current
  * template's ctx when none is given; render an empty one. */
-static int f_render(lua_State *L) {
+static int render_or_include(lua_State *L, bool include) {
     Renderer *r = renderer_of(L);
-    bool include = lua_toboolean(L, lua_upvalueindex(1));
     const char *name = check_name(L, 1);
     if (lua_isnoneornil(L, 2)) {
         lua_settop(L, 1);
@@ -866,9 +865,17 @@ static int f_render(lua_State *L) {
     return 1;
 }
 
+int tpl_render(lua_State *L) {
+    return render_or_include(L, false);
+}
+
+int tpl_include(lua_State *L) {
+    return render_or_include(L, true);
+}
+
 /* import(name): runs the Lua file name once (text only, sandboxed) and
  * returns its value, the same value on every later call. */
-static int f_import(lua_State *L) {
+int tpl_import(lua_State *L) {
     Renderer *r = renderer_of(L);
     const char *name = check_name(L, 1);
     lua_settop(L, 1);
@@ -943,16 +950,16 @@ static int escape_helper(lua_State *L, Escape esc) {
     return 1;
 }
 
-static int f_escape_html(lua_State *L) {
+int tpl_escape_html(lua_State *L) {
     return escape_helper(L, ESC_HTML);
 }
-static int f_escape_xml(lua_State *L) {
+int tpl_escape_xml(lua_State *L) {
     return escape_helper(L, ESC_XML);
 }
-static int f_escape_json(lua_State *L) {
+int tpl_escape_json(lua_State *L) {
     return escape_helper(L, ESC_JSON);
 }
-static int f_csv_field(lua_State *L) {
+int tpl_csv_field(lua_State *L) {
     if (lua_isnoneornil(L, 1)) {
         lua_pushliteral(L, "");
         return 1;
@@ -961,7 +968,7 @@ static int f_csv_field(lua_State *L) {
 }
 
 /* is_safe(v) and the context a safe value is safe in: "html", "xml", ... */
-static int f_safe_context(lua_State *L) {
+int tpl_safe_context(lua_State *L) {
     size_t len;
     Escape esc;
     if (!safe_get(L, 1, &len, &esc)) return 0;
@@ -1010,19 +1017,4 @@ void template_init(lua_State *L) {
         lua_newtable(L);
         lua_rawsetp(L, LUA_REGISTRYINDEX, tables[i]);
     }
-
-    sandbox_push_globals(L);
-    lua_pushboolean(L, 0);
-    lua_pushcclosure(L, f_render, 1);
-    lua_setfield(L, -2, "render");
-    lua_pushboolean(L, 1);
-    lua_pushcclosure(L, f_render, 1);
-    lua_setfield(L, -2, "include");
-    lua_pop(L, 1);
-    sandbox_set_global(L, "import", f_import);
-    sandbox_set_global(L, "escape_html", f_escape_html);
-    sandbox_set_global(L, "escape_xml", f_escape_xml);
-    sandbox_set_global(L, "escape_json", f_escape_json);
-    sandbox_set_global(L, "csv_field", f_csv_field);
-    sandbox_set_global(L, "safe_context", f_safe_context);
 }
