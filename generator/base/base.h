@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #if defined(__GNUC__)
 #define PRINTF_LIKE(a, b) __attribute__((format(printf, a, b)))
@@ -200,6 +201,41 @@ size_t name_distance(const char *a, const char *b);
 /* FNV-1a, for hash tables only (never for integrity: see emit/). */
 uint64_t hash_bytes(const char *s, size_t n);
 
+/* ---- hashmap.c: the one hash table ------------------------------------------ */
+
+/* Byte-string keys (copied in) to pointers. With an arena, everything comes
+ * from it and nothing needs freeing; without, hashmap_free frees it. */
+typedef struct HashSlot {
+    const void *key; /* NULL: free */
+    size_t len;
+    uint64_t hash;
+    void *val;
+} HashSlot;
+
+typedef struct HashMap {
+    Arena *arena;
+    HashSlot *slots;
+    size_t cap, n;
+} HashMap;
+
+void hashmap_init(HashMap *m, Arena *a);
+void hashmap_free(HashMap *m);
+/* The value under key, NULL when absent (or stored as NULL). */
+void *hashmap_get(const HashMap *m, const void *key, size_t len);
+/* Puts key -> val when key is absent and returns val; when present,
+ * changes nothing and returns the value it holds. */
+void *hashmap_put(HashMap *m, const void *key, size_t len, void *val);
+/* The value slot of key, made (NULL) when absent: read or set it in place;
+ * valid until the next put. */
+void **hashmap_slot(HashMap *m, const void *key, size_t len);
+/* The same keyed by a NUL-terminated string. */
+static inline void *hashmap_sget(const HashMap *m, const char *key) {
+    return hashmap_get(m, key, strlen(key));
+}
+static inline void *hashmap_sput(HashMap *m, const char *key, void *val) {
+    return hashmap_put(m, key, strlen(key), val);
+}
+
 /* ---- outdir.c: the atomic output folder ------------------------------------- */
 
 /* An OutDir is a temporary folder beside the final output; files are
@@ -227,8 +263,7 @@ typedef struct OutDir {
     char *tmp_path;
     OutFile *files;
     size_t nfiles, cap;
-    const char **slots; /* the set of written paths, private to outdir.c */
-    size_t nslots, nseen;
+    HashMap seen;   /* the set of written paths, private to outdir.c */
     char *made_dir; /* the folder outdir_write last made sure of (pages come folder by folder) */
     char *dossier_real; /* the resolved dossier folder, never to be replaced, or NULL */
     /* the output whose templates are writing (outdir_write refuses paths

@@ -385,25 +385,10 @@ static bool safe_relpath(const char *rel) {
 
 /* Adds relpath to the set of written paths; false if it was there. */
 static bool seen_add(OutDir *o, const char *relpath) {
-    if (o->nseen * 2 >= o->nslots) {
-        size_t n = o->nslots ? o->nslots * 2 : 1024;
-        const char **slots = arena_alloc(&o->arena, n * sizeof *slots);
-        for (size_t i = 0; i < o->nslots; i++) {
-            if (!o->slots[i]) continue;
-            size_t j = (size_t)hash_bytes(o->slots[i], strlen(o->slots[i])) & (n - 1);
-            while (slots[j])
-                j = (j + 1) & (n - 1);
-            slots[j] = o->slots[i];
-        }
-        o->slots = slots;
-        o->nslots = n;
-    }
-    size_t j = (size_t)hash_bytes(relpath, strlen(relpath)) & (o->nslots - 1);
-    for (; o->slots[j]; j = (j + 1) & (o->nslots - 1))
-        if (strcmp(o->slots[j], relpath) == 0) return false;
-    o->slots[j] = arena_strdup(&o->arena, relpath);
-    o->nseen++;
-    return true;
+    if (!o->seen.arena) hashmap_init(&o->seen, &o->arena);
+    size_t before = o->seen.n;
+    hashmap_sput(&o->seen, relpath, o);
+    return o->seen.n > before;
 }
 
 static void add_file(OutDir *o, const char *relpath, size_t size) {

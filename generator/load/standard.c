@@ -15,51 +15,19 @@
 
 #include "standard.h"
 
-/* ---- a string index: key -> items, with duplicates ----------------------- */
-
-static size_t index_slot(const StdIndex *x, const char *key, uint64_t h) {
-    size_t mask = x->nslots - 1, i = (size_t)h & mask;
-    while (x->slots[i]) {
-        const StdIndexEntry *e = &x->entries[x->slots[i] - 1];
-        if (e->hash == h && strcmp(e->key, key) == 0) break;
-        i = (i + 1) & mask;
-    }
-    return i;
-}
+/* ---- a string index: key -> items, with duplicates (on base's HashMap) ---- */
 
 void std_index_put(StdIndex *x, const char *key, void *item) {
-    uint64_t h = hash_bytes(key, strlen(key));
-    if ((x->n + 1) * 2 > x->nslots) {
-        size_t old = x->nslots;
-        x->nslots = old ? old * 2 : 256;
-        free(x->slots);
-        x->slots = xmalloc(x->nslots * sizeof *x->slots);
-        memset(x->slots, 0, x->nslots * sizeof *x->slots);
-        size_t mask = x->nslots - 1;
-        for (size_t i = 0; i < x->n; i++) {
-            /* the first entry of each key holds its slot; the others chain from it */
-            size_t s = (size_t)x->entries[i].hash & mask;
-            while (x->slots[s] &&
-                   !(x->entries[x->slots[s] - 1].hash == x->entries[i].hash &&
-                     strcmp(x->entries[x->slots[s] - 1].key, x->entries[i].key) == 0))
-                s = (s + 1) & mask;
-            if (!x->slots[s]) x->slots[s] = i + 1;
-        }
-    }
+    if (!x->first.cap) hashmap_init(&x->first, NULL);
+    void **head = hashmap_slot(&x->first, key, strlen(key)); /* 1 + its first entry */
     if (x->n == x->cap) {
         x->cap = x->cap ? x->cap * 2 : 256;
         x->entries = xrealloc(x->entries, x->cap * sizeof *x->entries);
     }
-    size_t s = index_slot(x, key, h);
-    StdIndexEntry *e = &x->entries[x->n];
-    e->key = key;
-    e->item = item;
-    e->next = 0;
-    e->hash = h;
-    if (!x->slots[s]) {
-        x->slots[s] = x->n + 1;
+    if (!*head) {
+        *head = (void *)(uintptr_t)(x->n + 1);
     } else {
-        size_t k = x->slots[s];
+        size_t k = (uintptr_t)*head;
         while (x->entries[k - 1].next) {
             if (x->entries[k - 1].item == item) return;
             k = x->entries[k - 1].next;
@@ -67,14 +35,13 @@ void std_index_put(StdIndex *x, const char *key, void *item) {
         if (x->entries[k - 1].item == item) return;
         x->entries[k - 1].next = x->n + 1;
     }
-    x->n++;
+    x->entries[x->n++] = (StdIndexEntry){key, item, 0};
 }
 
 void *const *std_index_get(StdIndex *x, const char *key, size_t *n) {
     *n = 0;
-    if (!x->nslots) return NULL;
-    size_t s = index_slot(x, key, hash_bytes(key, strlen(key)));
-    for (size_t k = x->slots[s]; k; k = x->entries[k - 1].next) {
+    for (size_t k = (uintptr_t)hashmap_get(&x->first, key, strlen(key)); k;
+         k = x->entries[k - 1].next) {
         if (x->nfound == x->found_cap) {
             x->found_cap = x->found_cap ? x->found_cap * 2 : 16;
             x->found = xrealloc(x->found, x->found_cap * sizeof *x->found);
@@ -88,7 +55,7 @@ void *const *std_index_get(StdIndex *x, const char *key, size_t *n) {
 
 void std_index_free(StdIndex *x) {
     free(x->entries);
-    free(x->slots);
+    hashmap_free(&x->first);
     free(x->found);
     memset(x, 0, sizeof *x);
 }
@@ -664,47 +631,33 @@ typedef struct StdAppend {
     Value *list;
 } StdAppend;
 
-static size_t append_slot(const Standard *s, const Record *r, int field) {
-    /* the key's bytes, with no padding (which would be uninitialised and
-     * make the same key hash differently) */
-    char key[sizeof r + sizeof field];
-    memcpy(key, &r, sizeof r);
-    memcpy(key + sizeof r, &field, sizeof field);
-    size_t mask = s->nappend_slots - 1, i = (size_t)hash_bytes(key, sizeof key) & mask;
-    while (s->append_slots[i] && !(s->appends[s->append_slots[i] - 1].r == r &&
-                                   s->appends[s->append_slots[i] - 1].field == field))
-        i = (i + 1) & mask;
-    return i;
-}
-
 void std_append(Standard *s, Record *r, const char *field, Value *item) {
     const FieldDef *f = schema_field(r->type, field);
     if (!f) die("internal error: %s has no field %s", r->type->name, field);
-    if ((s->nappends + 1) * 2 > s->nappend_slots) {
-        s->nappend_slots = s->nappend_slots ? s->nappend_slots * 2 : 256;
-        free(s->append_slots);
-        s->append_slots = xmalloc(s->nappend_slots * sizeof *s->append_slots);
-        memset(s->append_slots, 0, s->nappend_slots * sizeof *s->append_slots);
-        for (size_t i = 0; i < s->nappends; i++)
-            s->append_slots[append_slot(s, s->appends[i].r, s->appends[i].field)] = i + 1;
-    }
-    size_t slot = append_slot(s, r, f->index);
-    if (!s->append_slots[slot]) {
+    /* the key's bytes, with no padding (which would be uninitialised and
+     * make the same key hash differently) */
+    int fi = f->index;
+    char key[sizeof r + sizeof fi];
+    memcpy(key, &r, sizeof r);
+    memcpy(key + sizeof r, &fi, sizeof fi);
+    if (!s->append_index.cap) hashmap_init(&s->append_index, NULL);
+    void **slot = hashmap_slot(&s->append_index, key, sizeof key); /* 1 + index in appends */
+    if (!*slot) {
         if (s->nappends == s->appends_cap) {
             s->appends_cap = s->appends_cap ? s->appends_cap * 2 : 64;
             s->appends = xrealloc(s->appends, s->appends_cap * sizeof *s->appends);
         }
         Value *list = value_new(s->m->arena, VAL_LIST, item->loc);
-        const Value *old = r->fields[f->index].value;
+        const Value *old = r->fields[fi].value;
         size_t n;
         const Value *const *items = std_items(old, &n);
         for (size_t i = 0; i < n; i++)
             value_push(s->m->arena, list, NULL, items[i]->loc, (Value *)items[i]);
         if (old && old->kind == VAL_LIST) list->loc = old->loc;
-        s->appends[s->nappends] = (StdAppend){r, f->index, list};
-        s->append_slots[slot] = ++s->nappends;
+        s->appends[s->nappends] = (StdAppend){r, fi, list};
+        *slot = (void *)(uintptr_t)++s->nappends;
     }
-    Value *list = s->appends[s->append_slots[slot] - 1].list;
+    Value *list = s->appends[(uintptr_t)*slot - 1].list;
     if (f->kind == FK_LINKS || f->kind == FK_LIST)
         for (size_t i = 0; i < list->n; i++)
             if (list->items[i]->kind == VAL_SCALAR && strcmp(list->items[i]->text, item->text) == 0)
@@ -1083,6 +1036,6 @@ void standard_finish(Standard *s) {
     free(s->components);
     free(s->ids);
     free(s->appends);
-    free(s->append_slots);
+    hashmap_free(&s->append_index);
     free(s);
 }

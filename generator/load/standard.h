@@ -185,16 +185,14 @@ bool std_cdx_analysis(Standard *s, const char *state, const char *justification,
 typedef struct StdIndexEntry {
     const char *key;
     void *item;
-    size_t next;   /* 1 + index of the next entry with the same key, 0 at the end */
-    uint64_t hash; /* of key: growing the table and probing need no rehashing */
+    size_t next; /* 1 + index of the next entry with the same key, 0 at the end */
 } StdIndexEntry;
 
 typedef struct StdIndex {
     StdIndexEntry *entries;
     size_t n, cap;
-    size_t *slots; /* 1 + index of the first entry of a key, 0 when free */
-    size_t nslots;
-    void **found; /* the result of the last lookup */
+    HashMap first; /* key -> 1 + index of its first entry */
+    void **found;  /* the result of the last lookup */
     size_t nfound, found_cap;
 } StdIndex;
 
@@ -223,7 +221,8 @@ struct Standard {
     StdIndex *components;      /* component records by purl, CPE, name@version */
     StdIndex *ids;             /* IDs handed out by std_new_id, not yet in the model */
     struct StdAppend *appends; /* values to add to records' list fields */
-    size_t nappends, appends_cap, *append_slots, nappend_slots;
+    size_t nappends, appends_cap;
+    HashMap append_index;    /* (record, field) -> 1 + index in appends */
     const char *cdx_schemas; /* folder of the official CycloneDX XSDs, or NULL */
     xmlSchema *cdx_xsd[10];  /* compiled bom-1.N.xsd by N, loaded on first use */
     bool cdx_tried[10];      /* bom-1.N.xsd was looked for (and reported when missing) */

@@ -13,17 +13,8 @@ void model_init(Model *m, Arena *a, const Schema *s, const char *root) {
     m->arena = a;
     m->schema = s;
     m->root = root;
-    m->nslots = 1024;
     m->min_support_coverage = -1;
-    m->slots = arena_alloc(a, m->nslots * sizeof *m->slots);
-}
-
-static size_t slot_of(const Model *m, const char *id) {
-    size_t mask = m->nslots - 1;
-    size_t i = (size_t)hash_bytes(id, strlen(id)) & mask;
-    while (m->slots[i] && strcmp(m->slots[i]->id, id) != 0)
-        i = (i + 1) & mask;
-    return i;
+    hashmap_init(&m->index, a);
 }
 
 void model_unloaded(Model *m, const Diag *d, size_t first, const char *path) {
@@ -72,35 +63,23 @@ const Unloaded *model_find_unloaded(const Model *m, const char *id) {
 
 Record *model_find(const Model *m, const char *id) {
     if (!id) return NULL;
-    return m->slots[slot_of(m, id)];
-}
-
-static void index_grow(Model *m) {
-    Record **old = m->slots;
-    size_t n = m->nslots;
-    m->nslots *= 2;
-    m->slots = arena_alloc(m->arena, m->nslots * sizeof *m->slots);
-    for (size_t i = 0; i < n; i++)
-        if (old[i]) m->slots[slot_of(m, old[i]->id)] = old[i];
+    return hashmap_sget(&m->index, id);
 }
 
 void model_add(Model *m, Diag *d, Record *r) {
     if (m->frozen) die("internal error: model_add after model_finish");
-    size_t slot = slot_of(m, r->id);
-    Record *prev = m->slots[slot];
-    if (prev) {
+    Record *prev = hashmap_sput(&m->index, r->id, r);
+    if (prev != r) {
         diag_add(d, SEV_ERROR, r->loc, "unique-id", r->id,
                  "duplicate ID %s: already defined at %s:%d", r->id, prev->loc.path,
                  prev->loc.line);
         return;
     }
-    m->slots[slot] = r;
     if (m->nrecords == 0 || (m->nrecords & (m->nrecords - 1)) == 0) {
         size_t cap = m->nrecords ? m->nrecords * 2 : 64;
         m->records = arena_grow(m->arena, m->records, m->nrecords, cap, sizeof *m->records);
     }
     m->records[m->nrecords++] = r;
-    if (m->nrecords * 2 > m->nslots) index_grow(m);
 }
 
 const Value *record_field(const Record *r, const char *name) {

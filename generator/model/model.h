@@ -236,9 +236,7 @@ typedef struct Model {
     int min_support_coverage; /* percent of components with known support data
                                  below which check fails (--min-support-coverage), -1 none */
     struct Mds2 *mds2;        /* the MDS2 form (load/mds2.c, mds2.c), NULL without a catalogue */
-    /* the ID index (open addressing), private to model.c */
-    Record **slots;
-    size_t nslots;
+    HashMap index;            /* ID -> Record, private to model.c */
     int jobs;           /* processes that may parse prose (prose_parse_all); 0 or 1: this one */
     Link **prose_links; /* found by prose.c, merged by model_finish */
     size_t nprose_links, prose_cap;

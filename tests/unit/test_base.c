@@ -3,6 +3,8 @@
  * sink. */
 #include <stdlib.h>
 
+#include <stdio.h>
+
 #include "base/base.h"
 #include "test.h"
 
@@ -118,5 +120,41 @@ int main(void) {
     CHECK("severity parse",
           severity_parse("warning", &s) && s == SEV_WARNING && !severity_parse("fatal", &s));
     diag_free(&d);
+
+    /* the one hash table: any number of keys, binary keys, heap or arena */
+    for (int mode = 0; mode < 2; mode++) {
+        Arena ha;
+        arena_init(&ha);
+        HashMap hm;
+        hashmap_init(&hm, mode ? &ha : NULL);
+        static int vals[5000];
+        char key[32];
+        bool all = true;
+        for (int i = 0; i < 5000; i++) {
+            snprintf(key, sizeof key, "key-%d", i);
+            all = all && hashmap_sput(&hm, key, &vals[i]) == &vals[i];
+        }
+        for (int i = 0; i < 5000; i++) {
+            snprintf(key, sizeof key, "key-%d", i);
+            all = all && hashmap_sget(&hm, key) == &vals[i];
+        }
+        CHECK(mode ? "hashmap (arena): 5,000 keys put and found"
+                   : "hashmap: 5,000 keys put and found",
+              all && hm.n == 5000);
+        CHECK("hashmap: a key put again keeps its first value",
+              hashmap_sput(&hm, "key-7", &vals[8]) == &vals[7] && hm.n == 5000);
+        CHECK("hashmap: an absent key",
+              hashmap_sget(&hm, "key-5000") == NULL && hashmap_sget(&hm, "key-") == NULL);
+        char bin[3] = {'a', 0, 'b'};
+        hashmap_put(&hm, bin, 3, &vals[1]);
+        CHECK("hashmap: keys are bytes, NUL included",
+              hashmap_get(&hm, bin, 3) == &vals[1] && hashmap_get(&hm, bin, 1) == NULL);
+        void **slot = hashmap_slot(&hm, "fresh", 5);
+        CHECK("hashmap: a slot made for an absent key", slot && *slot == NULL);
+        *slot = &vals[2];
+        CHECK("hashmap: a value set through its slot", hashmap_sget(&hm, "fresh") == &vals[2]);
+        hashmap_free(&hm);
+        arena_free(&ha);
+    }
     TEST_DONE();
 }
