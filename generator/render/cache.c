@@ -49,6 +49,18 @@ typedef struct Entry {
     bool fresh; /* old entries: every unit unchanged */
 } Entry;
 
+/* What the main.lua of one cached output read outside its pages: it counts
+ * for every page of that output. */
+typedef struct Outside {
+    const char *output;
+    int *units;
+    size_t n, cap;
+    bool broken;    /* it read something no unit stands for: no page is taken over */
+    bool old_fresh; /* the previous build's record of it is unchanged */
+} Outside;
+
+enum { MAX_CACHED_OUTPUTS = 16 };
+
 typedef struct RenderCache {
     Arena a;
     bool on;
@@ -59,16 +71,40 @@ typedef struct RenderCache {
     int *seq;
     size_t nunits, cap;
     /* the previous build */
-    bool old_ok; /* same key, nothing read outside pages changed */
+    bool old_ok; /* the previous build's record read, with the same key */
     Entry *old;
     size_t nold;
     /* this build */
     Entry *ents;
     size_t nents, ecap;
-    int *prelude;
-    size_t nprelude, pcap;
+    Outside outs[MAX_CACHED_OUTPUTS];
+    size_t nouts;
     size_t carried, made;
 } RenderCache;
+
+/* The record of output (made on first use; NULL past the bound). */
+static Outside *outside_of(RenderCache *c, const char *output, size_t len) {
+    for (size_t i = 0; i < c->nouts; i++)
+        if (strlen(c->outs[i].output) == len && memcmp(c->outs[i].output, output, len) == 0)
+            return &c->outs[i];
+    if (c->nouts == MAX_CACHED_OUTPUTS) return NULL;
+    Outside *o = &c->outs[c->nouts++];
+    memset(o, 0, sizeof *o);
+    o->output = arena_strndup(&c->a, output, len);
+    return o;
+}
+
+static void outside_add(RenderCache *c, Outside *o, const int *u, size_t n) {
+    if (o->n + n > o->cap) {
+        size_t cap = o->cap ? o->cap * 2 : 256;
+        while (cap < o->n + n)
+            cap *= 2;
+        o->units = arena_grow(&c->a, o->units, o->cap, cap, sizeof *o->units);
+        o->cap = cap;
+    }
+    if (n) memcpy(o->units + o->n, u, n * sizeof *u);
+    o->n += n;
+}
 
 static const char *const HEADER_KEYS[] = {"id",          "title",    "type", "type_title",
                                           "record_type", "internal", "page", "plural"};
@@ -751,18 +787,27 @@ static void load_old(Renderer *r, const char *outdir) {
         map[i] = hit->index;
         same[i] = memcmp(c->hash[hit->index], h, HASH) == 0;
     }
-    /* what main.lua read outside pages */
-    bool prelude_fresh = false;
-    if (ok && next_line(&p, end, &line, &ll) && ll >= 8 && memcmp(line, "outside ", 8) == 0) {
-        size_t n;
-        prelude_fresh = true;
-        parse_units(&c->a, line + 8, ll - 8, map, same, nu, &n, &prelude_fresh, &ok);
-    } else {
-        ok = false;
-    }
+    /* what each output's main.lua read outside its pages: "outside NAME u,u,..."
+     * ("!" for none that can be trusted) */
     unsigned long nf = 0;
-    ok = ok && next_line(&p, end, &line, &ll) && sscanf(line, "pages %lu", &nf) == 1 &&
-         nf <= (size_t)(end - p);
+    bool pages = false;
+    while (ok && !pages && next_line(&p, end, &line, &ll)) {
+        if (ll >= 8 && memcmp(line, "outside ", 8) == 0) {
+            const char *name = line + 8, *sp = memchr(name, ' ', (size_t)(line + ll - name));
+            const char *list = sp ? sp + 1 : line + ll;
+            Outside *o = outside_of(c, name, (size_t)((sp ? sp : line + ll) - name));
+            size_t n;
+            bool fresh = !(list < line + ll && *list == '!');
+            if (fresh)
+                parse_units(&c->a, list, (size_t)(line + ll - list), map, same, nu, &n, &fresh,
+                            &ok);
+            if (o) o->old_fresh = fresh;
+        } else {
+            pages = sscanf(line, "pages %lu", &nf) == 1 && nf <= (size_t)(end - p);
+            ok = pages;
+        }
+    }
+    ok = ok && pages;
     if (ok) c->old = arena_alloc(&c->a, (nf + 1) * sizeof *c->old);
     for (unsigned long i = 0; ok && i < nf; i++) {
         ok = next_line(&p, end, &line, &ll);
@@ -790,9 +835,11 @@ static void load_old(Renderer *r, const char *outdir) {
     free(data);
     if (!ok) {
         c->nold = 0;
+        for (size_t i = 0; i < c->nouts; i++)
+            c->outs[i].old_fresh = false;
         return;
     }
-    c->old_ok = prelude_fresh;
+    c->old_ok = true;
 }
 
 /* ---- pages ---------------------------------------------------------------------------- */
@@ -863,7 +910,8 @@ bool cache_page_begin(lua_State *L, const char *path, size_t plen) {
         cache_uncacheable(r);
         return true;
     }
-    if (r->cache->old_ok && carry(L, r, path)) return false;
+    Outside *o = r->output ? outside_of(r->cache, r->output, strlen(r->output)) : NULL;
+    if (r->cache->old_ok && o && o->old_fresh && !o->broken && carry(L, r, path)) return false;
     lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_CARRIED);
     lua_pushlstring(L, path, plen);
     lua_pushnil(L);
@@ -946,15 +994,11 @@ void cache_run_end(Renderer *r) {
     }
     if (!r->track.nframes) return;
     TrackFrame f = frame_drop(&r->track);
-    for (size_t i = 0; i < f.n; i++) {
-        if (c->nprelude == c->pcap) {
-            size_t cap = c->pcap ? c->pcap * 2 : 256;
-            c->prelude = arena_grow(&c->a, c->prelude, c->pcap, cap, sizeof *c->prelude);
-            c->pcap = cap;
-        }
-        c->prelude[c->nprelude++] = f.units[i];
+    Outside *o = outside_of(c, r->output, strlen(r->output));
+    if (o) {
+        outside_add(c, o, f.units, f.n);
+        if (f.uncacheable) o->broken = true; /* what it read outside pages is not known */
     }
-    if (f.uncacheable) c->nents = 0, c->old_ok = false; /* nothing outside pages is known */
     free(f.units);
 }
 
@@ -963,10 +1007,13 @@ void cache_send(Renderer *r, FILE *f) {
     RenderCache *c = r->cache;
     if (!c || !c->on) return;
     fprintf(f, "S %zu %zu\n", c->made, c->carried);
-    fprintf(f, "P ");
-    for (size_t i = 0; i < c->nprelude; i++)
-        fprintf(f, "%s%d", i ? "," : "", c->prelude[i]);
-    fputc('\n', f);
+    for (size_t k = 0; k < c->nouts; k++) {
+        const Outside *o = &c->outs[k];
+        fprintf(f, "P %s %s", o->output, o->broken ? "!" : "");
+        for (size_t i = 0; i < o->n; i++)
+            fprintf(f, "%s%d", i ? "," : "", o->units[i]);
+        fputc('\n', f);
+    }
     for (size_t i = 0; i < c->nents; i++) {
         char hex[2 * HASH + 1];
         sodium_bin2hex(hex, sizeof hex, c->ents[i].hash, HASH);
@@ -998,16 +1045,19 @@ bool cache_receive(Renderer *r, FILE *f) {
             c->made += made;
             c->carried += carried;
         } else if (n >= 2 && line[0] == 'P') {
-            int *u =
-                parse_units(&c->a, line + 2, (size_t)n - 2, map, same, c->nunits, &k, &fresh, &ok);
-            for (size_t i = 0; ok && i < k; i++) {
-                if (c->nprelude == c->pcap) {
-                    size_t pc = c->pcap ? c->pcap * 2 : 256;
-                    c->prelude = arena_grow(&c->a, c->prelude, c->pcap, pc, sizeof *c->prelude);
-                    c->pcap = pc;
-                }
-                c->prelude[c->nprelude++] = u[i];
+            char *name = line + 2, *sp = strchr(name, ' ');
+            Outside *o = sp ? outside_of(c, name, (size_t)(sp - name)) : NULL;
+            if (!o) {
+                ok = false;
+                break;
             }
+            const char *list = sp + 1;
+            if (*list == '!') {
+                o->broken = true;
+                list++;
+            }
+            int *u = parse_units(&c->a, list, strlen(list), map, same, c->nunits, &k, &fresh, &ok);
+            if (ok) outside_add(c, o, u, k);
         } else if (n >= 2 && line[0] == 'E') {
             char *t1 = strchr(line + 2, '\t'), *t2 = t1 ? strchr(t1 + 1, '\t') : NULL,
                  *t3 = t2 ? strchr(t2 + 1, '\t') : NULL;
@@ -1031,6 +1081,10 @@ bool cache_receive(Renderer *r, FILE *f) {
     return ok;
 }
 
+static int cmp_outside(const void *a, const void *b) {
+    return strcmp((*(const Outside *const *)a)->output, (*(const Outside *const *)b)->output);
+}
+
 /* A list of units "3,17,40", written without printf (there are many). */
 static void put_units(StrBuf *sb, const int *u, size_t n) {
     char buf[16];
@@ -1049,7 +1103,6 @@ bool cache_write(Renderer *r, OutDir *o) {
     RenderCache *c = r->cache;
     if (!c || !c->on) return true;
     qsort(c->ents, c->nents, sizeof *c->ents, cmp_entry);
-    c->nprelude = unique(c->prelude, c->nprelude);
     StrBuf sb;
     sb_init(&sb);
     char hex[2 * HASH + 1];
@@ -1060,15 +1113,29 @@ bool cache_write(Renderer *r, OutDir *o) {
         sodium_bin2hex(hex, sizeof hex, c->hash[i], HASH);
         sb_printf(&sb, "%s %s\n", hex, c->names[i]);
     }
-    sb_puts(&sb, "outside ");
-    put_units(&sb, c->prelude, c->nprelude);
+    Outside
+        *sorted[MAX_CACHED_OUTPUTS]; /* by name: the same file whatever the order of the outputs */
+    for (size_t i = 0; i < c->nouts; i++)
+        sorted[i] = &c->outs[i];
+    qsort(sorted, c->nouts, sizeof *sorted, cmp_outside);
+    for (size_t i = 0; i < c->nouts; i++) {
+        Outside *out = sorted[i];
+        out->n = unique(out->units, out->n);
+        if (!out->n && !out->broken) continue; /* not rendered in this build */
+        sb_printf(&sb, "outside %s ", out->output);
+        if (out->broken)
+            sb_putc(&sb, '!');
+        else
+            put_units(&sb, out->units, out->n);
+        sb_putc(&sb, '\n');
+    }
     size_t kept = 0;
     for (size_t i = 0; i < c->nents; i++) /* a path twice (never, but then: neither) */
         if (!((i + 1 < c->nents && strcmp(c->ents[i].path, c->ents[i + 1].path) == 0) ||
               (i && strcmp(c->ents[i].path, c->ents[i - 1].path) == 0)))
             c->ents[kept++] = c->ents[i];
     c->nents = kept;
-    sb_printf(&sb, "\npages %zu\n", c->nents);
+    sb_printf(&sb, "pages %zu\n", c->nents);
     for (size_t i = 0; i < c->nents; i++) {
         sodium_bin2hex(hex, sizeof hex, c->ents[i].hash, HASH);
         sb_printf(&sb, "%s\t%zu\t%s\t", c->ents[i].path, c->ents[i].size, hex);
