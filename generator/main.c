@@ -961,7 +961,7 @@ static int cmd_build(const Options *o) {
         rj[i] = (RenderJob){outputs[i]->name,   outputs[i]->public,
                             outputs[i]->shards, output_scope(outputs[i]),
                             outputs[i]->weight, outputs[i]->finish ? finish_job : NULL,
-                            outputs[i]->shards};
+                            outputs[i]->cache};
     FinishCtx fc = {&run.model, &run.diag, &eo, od, outputs};
     if (rc == EXIT_CLEAN && !pdf) {
         /* every output at once, over --jobs processes */
@@ -980,6 +980,7 @@ static int cmd_build(const Options *o) {
             rc = EXIT_USAGE;
         if (rc == EXIT_CLEAN && outputs[i]->finish && !finish_job(&fc, i)) rc = EXIT_USAGE;
     }
+    if (rc == EXIT_CLEAN && renderer && !cache_write(renderer, od)) rc = EXIT_USAGE;
     if (renderer && o->verbosity >= 1) {
         size_t made, carried;
         cache_stats(renderer, &made, &carried);

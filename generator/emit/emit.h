@@ -32,6 +32,10 @@ typedef struct OutputDef {
     /* A rough share of the work next to the other outputs (0: 1), for
      * dealing them to the --jobs processes; measured by instructions. */
     int weight;
+    /* its files made again only when what they read changed (render/cache.c):
+     * its main.lua asks this_shard before making each, and keeps no state
+     * between them but through memo() and import() */
+    bool cache;
 } OutputDef;
 
 /* Whether the templates of def may write path: each output writes only

@@ -52,6 +52,9 @@ void render_close(Renderer *r);
 /* The pages of the cached outputs this build made and took unchanged
  * from the previous build (render/cache.c). */
 void cache_stats(const Renderer *r, size_t *made, size_t *carried);
+/* Writes OUT/.dossier-cache, what the pages of the cached outputs read,
+ * once after every output of the build; true without a cache. */
+bool cache_write(Renderer *r, OutDir *o);
 
 /* One output of a build for render_run_all: its templates, then the C step
  * that finishes it (packing, hashing), if any. */

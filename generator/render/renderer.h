@@ -214,8 +214,6 @@ void cache_run_end(Renderer *r);
 /* A child process sends its records to the parent, which takes them. */
 void cache_send(Renderer *r, FILE *f);
 bool cache_receive(Renderer *r, FILE *f);
-/* Writes OUT/.dossier-cache (the parent, after every output). */
-bool cache_write(Renderer *r, OutDir *o);
 void cache_close(Renderer *r);
 /* template.c: forgets the modules import() ran for the view in use, so a
  * cached output runs them again with their reads tracked. */

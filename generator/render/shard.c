@@ -272,7 +272,6 @@ int render_run_all(Renderer *r, const RenderJob *jobs, size_t n, OutDir *o, int 
     }
     free(bytes);
     if (rc == EXIT_CLEAN) r->written += theirs;
-    if (rc == EXIT_CLEAN && caching && !cache_write(r, o)) rc = EXIT_USAGE;
     for (int k = 1; k < procs; k++) {
         fclose(kids[k].err);
         fclose(kids[k].files);

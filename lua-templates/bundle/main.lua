@@ -34,14 +34,24 @@ local items = lib.checklist()
 local checklist_records = {}
 for _, i in ipairs(items) do checklist_records[#checklist_records + 1] = i.records end
 
+-- Each file is made only when this_shard says so: a build into the folder
+-- of an earlier one takes a file whose inputs did not change from it
+-- (render/cache.c); make is called only then.
+local function file(path, make)
+  if this_shard(P .. path) then write(P .. path, make()) end
+end
+
 local index = {}
 local function page(path, template, title, ctx, records, item)
-  ctx.page = path
-  ctx.title = title
-  ctx.records = records
-  local body = render(template, ctx)
-  write(P .. path, render("bundle/layout.html", { page = path, title = title, body = body, records = records, item = item }))
   index[#index + 1] = { path = path, title = title, item = item, records = records }
+  file(path, function()
+    if type(ctx) == "function" then ctx = ctx() end -- made only for a file that is made
+    ctx.page = path
+    ctx.title = title
+    ctx.records = records
+    local body = render(template, ctx)
+    return render("bundle/layout.html", { page = path, title = title, body = body, records = records, item = item })
+  end)
 end
 
 for _, d in ipairs(documents) do
@@ -49,29 +59,29 @@ for _, d in ipairs(documents) do
 end
 page("checklist.html", "bundle/checklist.html", "524B and eSTAR checklist", { items = items },
      lib.union(table.unpack(checklist_records)), nil)
-write(P .. "checklist.json", render("bundle/checklist.json", { items = items }))
+file("checklist.json", function() return render("bundle/checklist.json", { items = items }) end)
 local site_lib = import("site/lib.lua")
 local finding_records = {}
 for _, f in ipairs(model.findings) do
   if f.record then finding_records[#finding_records + 1] = f.record end
 end
-page("findings.html", "bundle/findings.html", "Findings of the checks", { groups = site_lib.findings_by_severity() },
-     lib.union(finding_records), nil)
+page("findings.html", "bundle/findings.html", "Findings of the checks",
+     function() return { groups = site_lib.findings_by_severity() } end, lib.union(finding_records), nil)
 index[#index + 1] = { path = "checklist.json", title = "524B and eSTAR checklist (JSON)", records = lib.union(table.unpack(checklist_records)) }
 if #components > 0 then
-  write(P .. "sbom.cdx.json", import("bundle/sbom.lua").document())
+  file("sbom.cdx.json", function() return import("bundle/sbom.lua").document() end)
   index[#index + 1] = { path = "sbom.cdx.json", title = "SBOM (CycloneDX 1.6)", records = all(components, by.vulnerability),
     validation = "not validated at build time; dossier's tests check this output against the official CycloneDX 1.6 JSON schema" }
 end
 local site = import("site/lib.lua")
-write(P .. "traceability.csv", render("site/matrix.csv", { matrix = site.matrix() }))
+file("traceability.csv", function() return render("site/matrix.csv", { matrix = site.matrix() }) end)
 index[#index + 1] = { path = "traceability.csv", title = "Traceability matrix (CSV)", records = all(by.threat, by.control, by.test) }
 if #components > 0 then
-  write(P .. "component-traceability.csv", render("bundle/component_chain.csv"))
+  file("component-traceability.csv", function() return render("bundle/component_chain.csv") end)
   index[#index + 1] = { path = "component-traceability.csv", title = "Component traceability (CSV)",
     records = all(by.asset, components, by.vulnerability, by.release) }
 end
-write(P .. "style.css", render("site/style.css") .. render("bundle/print.css"))
+file("style.css", function() return render("site/style.css") .. render("bundle/print.css") end)
 page("index.html", "bundle/index.html", "Premarket cybersecurity documentation",
      { documents = documents, items = items }, {}, nil)
-write(P .. "documents.json", render("bundle/documents.json", { documents = index }))
+file("documents.json", function() return render("bundle/documents.json", { documents = index }) end)
