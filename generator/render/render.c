@@ -214,6 +214,27 @@ static int f_this_shard(lua_State *L) {
     return 1;
 }
 
+/* days(date): the days since 1970-01-01 of a YYYY-MM-DD date, nil for
+ * anything else (base's date_parse, the one calendar of the tool). */
+static int f_days(lua_State *L) {
+    int64_t days;
+    if (lua_type(L, 1) == LUA_TSTRING && date_parse(lua_tostring(L, 1), &days))
+        lua_pushinteger(L, (lua_Integer)days);
+    else
+        lua_pushnil(L);
+    return 1;
+}
+
+/* date_of(days): the YYYY-MM-DD date of a day number days() gave. */
+static int f_date_of(lua_State *L) {
+    lua_Integer n = luaL_checkinteger(L, 1);
+    luaL_argcheck(L, n >= -719468 && n <= 2932896, 1, "a day between the years 0 and 9999");
+    char buf[16];
+    date_format((int64_t)n, buf);
+    lua_pushstring(L, buf);
+    return 1;
+}
+
 /* is_record(v), is_array(v): what a read-only value stands for. */
 static int f_is_record(lua_State *L) {
     lua_pushboolean(L, luamodel_record(L, 1) != NULL);
@@ -308,6 +329,8 @@ static const luaL_Reg template_api[] = {
     {"name_uuid", f_name_uuid},
     {"license", f_license},
     {"whitepaper", f_whitepaper},
+    {"days", f_days},
+    {"date_of", f_date_of},
     {NULL, NULL},
 };
 /* clang-format on */

@@ -6,33 +6,10 @@
 -- record.verdict; nothing here decides one.
 local M = {}
 
--- "2025-03-01" -> days since 1970-01-01 (proleptic Gregorian), nil if not a date.
-function M.days(s)
-  if type(s) ~= "string" then return nil end
-  local y, m, d = s:match("^(%d%d%d%d)-(%d%d)-(%d%d)$")
-  if not y then return nil end
-  y, m, d = tonumber(y), tonumber(m), tonumber(d)
-  if m <= 2 then y = y - 1 end
-  local era = y // 400
-  local yoe = y - era * 400
-  local mp = (m + 9) % 12
-  local doy = (153 * mp + 2) // 5 + d - 1
-  local doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
-  return era * 146097 + doe - 719468
-end
-
--- Days since 1970-01-01 -> "YYYY-MM-DD".
-function M.date(n)
-  local z = n + 719468
-  local era = z // 146097
-  local doe = z - era * 146097
-  local yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
-  local doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
-  local mp = (5 * doy + 2) // 153
-  local d = doy - (153 * mp + 2) // 5 + 1
-  local m = mp < 10 and mp + 3 or mp - 9
-  return string.format("%04d-%02d-%02d", yoe + era * 400 + (m <= 2 and 1 or 0), m, d)
-end
+-- Dates as day numbers and back: the tool's one calendar (days and
+-- date_of, base/util.c), named here for the templates that use lib.
+M.days = days
+M.date = date_of
 
 -- Rendered prose (a safe HTML value from markdown or markdown_text for a
 -- page at the bundle's root) with each link to a record's site page turned

@@ -1,5 +1,5 @@
 -- whitepaper/lib.lua: presentation logic of the whitepaper's directives:
--- control categories in the FDA's order, days between dates, the release
+-- control categories in the FDA's order, the release
 -- cadence, the PSIRT contact.
 local M = {}
 
@@ -13,17 +13,8 @@ M.category_titles = {
   logging = "Event detection and logging", resiliency = "Resiliency and recovery", updates = "Updatability and patchability",
 }
 
--- Days since 1970-01-01 of a YYYY-MM-DD date (proleptic Gregorian).
-function M.days(date)
-  local y, m, d = date:match("^(%d%d%d%d)-(%d%d)-(%d%d)$")
-  y, m, d = tonumber(y), tonumber(m), tonumber(d)
-  if m <= 2 then y = y - 1 end
-  local era = y // 400
-  local yoe = y - era * 400
-  local doy = (153 * (m + (m > 2 and -3 or 9)) + 2) // 5 + d - 1
-  local doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
-  return era * 146097 + doe - 719468
-end
+-- Days since 1970-01-01 of a YYYY-MM-DD date: the tool's calendar (days).
+M.days = days
 
 -- Releases by date, then ID.
 function M.releases()
