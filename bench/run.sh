@@ -149,8 +149,9 @@ done
 started=$(date +%s)
 
 # The interleaved runs. At the first size, after each fresh full build, one
-# record is edited and the dossier built again into the same folder (there
-# is no cache yet: the figure says what a user waits for after an edit).
+# record is edited and the dossier built again into the same folder: the
+# incremental build (render/cache.c) takes what did not change from the
+# previous output; the figure says what a user waits for after an edit.
 edited="$WORK/dossier-$base/threats/THR-1.md"
 rep=1
 while [ "$rep" -le "$REPS" ]; do
