@@ -390,7 +390,8 @@ static void judge_sources(Pm *pm) {
          * calls for are counted up to it */
         int64_t end = c->has_build_date && c->m->build_date < p->to ? c->m->build_date : p->to;
         if (j.every >= 1 && end >= p->from) j.planned = (end - p->from + 1) / j.every;
-        j.state = j.ran >= j.planned ? "as-planned" : "short";
+        j.state = j.every < 1 ? "no-plan" : j.ran >= j.planned ? "as-planned" : "short";
+        if (is(j.state, "no-plan")) j.rule = "source-plan";
         if (is(j.state, "short")) {
             char from_s[16], to_s[16], end_s[16];
             date_format(p->from, from_s);
@@ -400,8 +401,9 @@ static void judge_sources(Pm *pm) {
             p->short_sources++;
             check_finding(c, "source-runs", check_loc(src, runs ? runs : every), src,
                           "%s ran %" PRId64 " times from %s to %s; its plan (every %" PRId64
-                          " days) calls for %" PRId64 " by %s",
-                          src->id, j.ran, from_s, to_s, j.every, j.planned, end_s);
+                          " day%s) calls for %" PRId64 " by %s",
+                          src->id, j.ran, from_s, to_s, j.every, j.every == 1 ? "" : "s", j.planned,
+                          end_s);
         }
         p->sources[p->nsources++] = j;
     }

@@ -142,8 +142,9 @@ typedef struct PmSignal {
 } PmSignal;
 
 /* A surveillance source over the period: runs planned (the period's days
- * divided by every) and recorded, the signals it brought; state
- * "as-planned" or "short" (rule source-runs). */
+ * up to the build date, divided by every) and recorded, the signals of the
+ * period it brought; state "as-planned", "short" (rule source-runs) or
+ * "no-plan" (every missing or below 1: source-plan or field-type). */
 typedef struct PmSource {
     const struct Record *record;
     int64_t every, planned, ran, signals;
