@@ -1,6 +1,9 @@
 -- bundle/lib.lua: helpers of the premarket bundle and the postmarket
 -- report: dates as day numbers, the FDA metrics (share patched, time to
 -- patch, time to field; mean and median by severity) and findings by rule.
+-- Which records fall in the postmarket report's period, and its 30/60-day,
+-- triage and deployment states, are the check stage's
+-- (model.verdicts.postmarket).
 -- Verdicts (the checklist, latest results, residual risk, which anomalies
 -- are unresolved) are the check stage's, in model.verdicts and
 -- record.verdict; nothing here decides one.
@@ -19,19 +22,6 @@ function M.days(s)
   local doy = (153 * mp + 2) // 5 + d - 1
   local doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
   return era * 146097 + doe - 719468
-end
-
--- Days since 1970-01-01 -> "YYYY-MM-DD".
-function M.date(n)
-  local z = n + 719468
-  local era = z // 146097
-  local doe = z - era * 146097
-  local yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
-  local doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
-  local mp = (5 * doy + 2) // 153
-  local d = doy - (153 * mp + 2) // 5 + 1
-  local m = mp < 10 and mp + 3 or mp - 9
-  return string.format("%04d-%02d-%02d", yoe + era * 400 + (m <= 2 and 1 or 0), m, d)
 end
 
 -- Rendered prose (a safe HTML value from markdown or markdown_text for a
@@ -75,15 +65,6 @@ function M.fixed_date(v)
     end
   end
   return best, rel
-end
-
--- The date customers were told: communicated, else the earliest advisory.
-function M.communicated_date(v)
-  local best = v.fields.communicated
-  for _, a in ipairs(v.rel.advisories) do
-    if a.fields.published and (not best or a.fields.published < best) then best = a.fields.published end
-  end
-  return best
 end
 
 M.field_threshold = 90 -- percent of installed devices that counts as "deployed"
