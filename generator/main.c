@@ -706,6 +706,25 @@ static long default_jobs(void) {
     return n < 1 ? 1 : n > 8 ? 8 : n;
 }
 
+/* The period of build --period (checked when parsed), else the 365 days up
+ * to the build date, as days. */
+static void period_days(const char *period, int64_t build_date, int64_t *from, int64_t *to) {
+    *from = build_date - 364;
+    *to = build_date;
+    const char *dots = period ? strstr(period, "..") : NULL;
+    if (!dots) return;
+    char first[16];
+    size_t len = (size_t)(dots - period);
+    if (len >= sizeof first) return;
+    memcpy(first, period, len);
+    first[len] = '\0';
+    int64_t f, t;
+    if (date_parse(first, &f) && date_parse(dots + 2, &t)) {
+        *from = f;
+        *to = t;
+    }
+}
+
 static bool run_pipeline(Run *run, const Options *o) {
     arena_init(&run->arena);
     diag_init(&run->diag);
@@ -737,6 +756,7 @@ static bool run_pipeline(Run *run, const Options *o) {
         return false;
     mds2_resolve(&run->model); /* now that the build date is known (DOC-7) */
     run->model.min_support_coverage = o->min_coverage;
+    period_days(o->period, run->model.build_date, &run->model.period_from, &run->model.period_to);
     if (run->model.product_broken) {
         /* every rule reads dossier.xml: run, they would only repeat its error in other words */
         diag_sort(&run->diag);
@@ -845,11 +865,12 @@ static bool select_outputs(const char *only, const OutputDef **out, size_t *n) {
     return true;
 }
 
-/* Without --period, the postmarket report covers the year up to the build date. */
-static const char *default_period(Arena *a, int64_t build_date) {
+/* The postmarket report's period as the check stage took it (period_days):
+ * FROM..TO, for the templates' `period`. */
+static const char *period_text(Arena *a, const Model *m) {
     char from[16], to[16];
-    date_format(build_date - 364, from);
-    date_format(build_date, to);
+    date_format(m->period_from, from);
+    date_format(m->period_to, to);
     return arena_printf(a, "%s..%s", from, to);
 }
 
@@ -943,7 +964,7 @@ static int cmd_build(const Options *o) {
         .memory_cap = (size_t)o->lua_memory * 1024 * 1024,
         .max_document = (size_t)o->max_document * 1024 * 1024,
         .max_output = (size_t)o->max_output * 1024 * 1024,
-        .period = o->period ? o->period : default_period(&run.arena, run.model.build_date),
+        .period = period_text(&run.arena, &run.model),
         .pdf = o->pdf,
         .version = DOSSIER_VERSION,
         .cache = !o->no_cache,

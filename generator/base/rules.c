@@ -270,6 +270,18 @@ const Rule rule_table[] = {
      "monitoring) gives no reason."},
     {"signal-raised", SEV_WARNING, "check",
      "A signal triaged as raised names no vulnerability (raises)."},
+    {"signal-triage-late", SEV_WARNING, "check",
+     "A surveillance signal was triaged later than its source's target (triage_days), or is "
+     "still untriaged past it at the build date."},
+    {"source-plan", SEV_ERROR, "check",
+     "A surveillance source's plan does not make sense: every below 1 day, a negative "
+     "triage_days, or a runs entry counting fewer than 1 run."},
+    {"source-runs", SEV_WARNING, "check",
+     "A surveillance source ran fewer times in the postmarket report's period than its plan "
+     "(every) calls for."},
+    {"incident-report", SEV_WARNING, "check",
+     "An incident does not say its data impact, who was informed (notified), or, once closed, "
+     "its root cause."},
     {"anomaly-cwe", SEV_WARNING, "check", "An unresolved anomaly gives no CWE."},
     {"anomaly-resolved", SEV_NOTE, "check",
      "An anomaly is fixed in the release submitted or an earlier one: it is left out of the "

@@ -21,6 +21,7 @@ const Verdicts *check_run(const Model *m, Diag *d) {
     rules_advisory_check(&c);
     rules_files_check(&c);
     rules_labeling_check(&c);
+    postmarket_judge(&c);
     verdicts_finish(&c);
     return v;
 }

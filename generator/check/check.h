@@ -94,6 +94,10 @@ void rules_advisory_check(Check *c);   /* advisory-version, whitepaper-directive
 void rules_mds2_check(Check *c);       /* mds2-unanswered, mds2-not-started, mds2-contradiction */
 void rules_files_check(Check *c);      /* evidence-file, diagram-file */
 void rules_labeling_check(Check *c);   /* labeling-item, labeling-reason */
+/* postmarket.c: the postmarket report's verdicts over the model's period
+ * (c->v->postmarket); signal-triage-late, source-plan, source-runs,
+ * incident-report. */
+void postmarket_judge(Check *c);
 /* The coverage figure of the SBOM page: *known of *total components have a
  * level of support and an end-of-support date, neither unknown. */
 void rules_sbom_coverage(const Model *m, size_t *known, size_t *total);

@@ -232,7 +232,10 @@ typedef struct Model {
     size_t *nby_type;
     Link **links; /* every link, sorted by from, field, to */
     size_t nlinks;
-    int64_t build_date;       /* days since epoch: SOURCE_DATE_EPOCH or product.date */
+    int64_t build_date; /* days since epoch: SOURCE_DATE_EPOCH or product.date */
+    /* the postmarket report's period, both days included (build --period,
+     * else the 365 days up to the build date); period_to 0: none */
+    int64_t period_from, period_to;
     int min_support_coverage; /* percent of components with known support data
                                  below which check fails (--min-support-coverage), -1 none */
     struct Mds2 *mds2;        /* the MDS2 form (load/mds2.c, mds2.c), NULL without a catalogue */

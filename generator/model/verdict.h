@@ -96,6 +96,115 @@ typedef struct RiskCounts {
     size_t threats, mitigated, accepted, open, not_acceptable;
 } RiskCounts;
 
+/* ---- the postmarket report's period (check/postmarket.c) ---------------- */
+
+/* Days, or none: a count of days or a date in days since 1970. */
+typedef struct PmDays {
+    bool known;
+    int64_t days;
+} PmDays;
+
+/* One FDA deadline of an uncontrolled-risk vulnerability, as of the
+ * period's end: "on-time" or "late" once done, "open" (not due by the
+ * period's end) or "overdue" (open past its due date). */
+typedef struct PmDeadline {
+    const char *state;
+    PmDays done;              /* when it was done, by the period's end */
+    int64_t due, days;        /* due date; days from discovery to done (or to the end) */
+    const struct Record *via; /* the advisory or release that gave the date, or NULL */
+    const char *rule;         /* uncontrolled-communicated/-fixed when late or overdue, else NULL */
+} PmDeadline;
+
+/* A vulnerability the period touched (discovered, communicated or fixed in
+ * it), or an uncontrolled one the fleet may still carry. */
+typedef struct PmVulnerability {
+    const struct Record *record;
+    bool uncontrolled;
+    PmDeadline told, fixed;       /* uncontrolled only */
+    PmDays fixed_date;            /* its fixed date or its earliest fixing release's, by the end */
+    const struct Record *release; /* the release that fixed it, or NULL */
+    PmDays to_release;            /* days from discovery to the fix */
+    PmDays deployed;              /* when that release's figures reached the threshold */
+    PmDays to_deployment;         /* days from discovery to then */
+    bool exposure_known;          /* figures give the share below */
+    double exposure;              /* percent of the fleet on a release that carries it at the end */
+    const struct Record **carriers; /* the releases that carry it */
+    size_t ncarriers;
+} PmVulnerability;
+
+/* A signal received in the period and its triage against its source's target:
+ * state "on-time", "late", "untriaged" (not past the target), "overdue"
+ * (untriaged past it) or "no-target" (no source gives one). */
+typedef struct PmSignal {
+    const struct Record *record, *source;
+    PmDays triage_days, target;
+    const char *state, *rule;
+} PmSignal;
+
+/* A surveillance source over the period: runs planned (the period's days
+ * up to the build date, divided by every) and recorded, the signals of the
+ * period it brought; state "as-planned", "short" (rule source-runs) or
+ * "no-plan" (every missing or below 1: source-plan or field-type). */
+typedef struct PmSource {
+    const struct Record *record;
+    int64_t every, planned, ran, signals;
+    PmDays last_run;
+    const char *state, *rule;
+} PmSource;
+
+/* A release as of the period's end: its latest deployment figure, the days
+ * to 50% and 90% of the fleet, its end of support ("past", "upcoming"
+ * within a year of the end, "later", NULL without a date). */
+typedef struct PmRelease {
+    const struct Record *record;
+    bool in_period;
+    PmDays figure_date; /* the latest figure by the end */
+    double percent;
+    PmDays to_50, to_90; /* days from the release date, when reached by the end */
+    double peak;         /* the highest figure by the end */
+    const char *eos_state;
+    PmDays eos, eos_days; /* the date; days from the period's end to it */
+} PmRelease;
+
+/* A customer document changed in the period: a publication's or an
+ * advisory's revision. */
+typedef struct PmDocument {
+    const struct Record *record;
+    const char *kind; /* the publication's kind, or "advisory" */
+    int64_t date;
+    const char *number, *summary;
+} PmDocument;
+
+/* The postmarket report's judgments over its period. */
+typedef struct Postmarket {
+    int64_t from, to;
+    PmSignal *signals;
+    size_t nsignals, late_triage;
+    PmSource *sources;
+    size_t nsources, short_sources;
+    PmVulnerability *vulnerabilities; /* the period's */
+    size_t nvulnerabilities;
+    PmVulnerability *exposed; /* every uncontrolled-risk one discovered by the end */
+    size_t nexposed;
+    const struct Record **late; /* the period's uncontrolled ones that missed 30 or 60 days */
+    size_t nlate;
+    const struct Record **discovered; /* discovered in the period (the metrics) */
+    size_t ndiscovered;
+    const struct Record **remediated; /* fixed in the period (the PMA items) */
+    size_t nremediated;
+    const struct Record **eos_components; /* past or at end of support by the end */
+    size_t neos_components;
+    const struct Record **incidents; /* open at some time in the period */
+    size_t nincidents, incomplete_incidents;
+    PmRelease *releases; /* every release, by date then ID */
+    size_t nreleases, releases_in_period;
+    double fleet_total;    /* the sum of the latest figures, percent */
+    PmDays fleet_date;     /* the latest of them */
+    PmDocument *documents; /* by date, then ID, then revision */
+    size_t ndocuments;
+    int field_threshold; /* percent: a release is deployed when a figure reaches it */
+} Postmarket;
+
 typedef struct Verdicts {
     RecordVerdict *records; /* indexed by Record.order */
     size_t nrecords;
@@ -113,7 +222,8 @@ typedef struct Verdicts {
     const char *guidance_edition, *guidance_title, *guidance_issued;
     LabelingItem *labeling; /* the fourteen items, in the guidance's order */
     size_t nlabeling;
-    bool guidance_named; /* dossier.xml names it */
+    bool guidance_named;   /* dossier.xml names it */
+    Postmarket postmarket; /* the postmarket report's period */
 } Verdicts;
 
 #endif

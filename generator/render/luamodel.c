@@ -623,6 +623,220 @@ static void push_matrix(lua_State *L, const Verdicts *v) {
     set_int(L, "gaps", renderer_of(L)->public ? 0 : (lua_Integer)v->gaps);
 }
 
+/* ---- the postmarket report's verdicts ------------------------------------------------ */
+
+static void set_date(lua_State *L, const char *key, PmDays d) {
+    char buf[16];
+    if (d.known) date_format(d.days, buf);
+    set_str(L, key, d.known ? buf : NULL);
+}
+
+static void set_days(lua_State *L, const char *key, PmDays d) {
+    if (d.known)
+        lua_pushinteger(L, (lua_Integer)d.days);
+    else
+        frozen_push_nil(L);
+    lua_setfield(L, -2, key);
+}
+
+static void set_record(lua_State *L, const char *key, const Record *r) {
+    push_record_or_nil(L, r);
+    lua_setfield(L, -2, key);
+}
+
+static void push_record_list(lua_State *L, const Record *const *recs, size_t n, const char *what) {
+    lua_createtable(L, (int)n, 0);
+    for (size_t i = 0; i < n; i++) {
+        if (record_hidden(L, recs[i])) continue;
+        luamodel_push_record(L, recs[i]);
+        lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+    }
+    wrap_array(L, what);
+}
+
+static void push_deadline(lua_State *L, const PmDeadline *d) {
+    lua_createtable(L, 0, 7);
+    set_str(L, "state", d->state);
+    set_date(L, "date", d->done);
+    set_days(L, "days", (PmDays){true, d->days});
+    set_date(L, "due", (PmDays){true, d->due});
+    set_record(L, "via", d->via);
+    set_str(L, "rule", d->rule);
+    set_bool(L, "late", d->rule != NULL);
+    frozen_wrap(L, FROZEN_MAP, "a 30/60-day deadline");
+}
+
+static void push_pm_vulnerabilities(lua_State *L, const PmVulnerability *vs, size_t n,
+                                    const char *what) {
+    lua_createtable(L, (int)n, 0);
+    for (size_t i = 0; i < n; i++) {
+        const PmVulnerability *v = &vs[i];
+        lua_createtable(L, 0, 12);
+        set_record(L, "record", v->record);
+        set_bool(L, "uncontrolled", v->uncontrolled);
+        if (v->uncontrolled && v->told.state) {
+            push_deadline(L, &v->told);
+            lua_setfield(L, -2, "told");
+            push_deadline(L, &v->fixed);
+            lua_setfield(L, -2, "fixed");
+        } else {
+            set_str(L, "told", NULL);
+            set_str(L, "fixed", NULL);
+        }
+        set_date(L, "fixed_date", v->fixed_date);
+        set_record(L, "release", v->release);
+        set_days(L, "to_release", v->to_release);
+        set_date(L, "deployed", v->deployed);
+        set_days(L, "to_deployment", v->to_deployment);
+        if (v->uncontrolled && v->exposure_known)
+            lua_pushnumber(L, v->exposure);
+        else
+            frozen_push_nil(L);
+        lua_setfield(L, -2, "exposure");
+        push_record_list(L, v->carriers, v->ncarriers, "the releases that carry it");
+        lua_setfield(L, -2, "carriers");
+        frozen_wrap(L, FROZEN_MAP, what);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    wrap_array(L, "the vulnerabilities of the period");
+}
+
+static void push_pm_release(lua_State *L, const PmRelease *r) {
+    lua_createtable(L, 0, 11);
+    set_record(L, "record", r->record);
+    set_bool(L, "in_period", r->in_period);
+    set_date(L, "figure_date", r->figure_date);
+    if (r->figure_date.known)
+        lua_pushnumber(L, r->percent);
+    else
+        frozen_push_nil(L);
+    lua_setfield(L, -2, "percent");
+    if (r->figure_date.known)
+        lua_pushnumber(L, r->peak);
+    else
+        frozen_push_nil(L);
+    lua_setfield(L, -2, "peak");
+    set_days(L, "to_50", r->to_50);
+    set_days(L, "to_90", r->to_90);
+    set_str(L, "eos_state", r->eos_state);
+    set_date(L, "eos", r->eos);
+    set_days(L, "eos_days", r->eos_days);
+    frozen_wrap(L, FROZEN_MAP, "a release of the postmarket period");
+}
+
+/* model.verdicts.postmarket: the postmarket report's period and what the
+ * check stage judged over it (check/postmarket.c); nil in the public view. */
+static void push_postmarket(lua_State *L, const Postmarket *p) {
+    if (renderer_of(L)->public) {
+        frozen_push_nil(L);
+        return;
+    }
+    lua_createtable(L, 0, 24);
+    set_date(L, "from", (PmDays){true, p->from});
+    set_date(L, "to", (PmDays){true, p->to});
+    set_int(L, "days", (lua_Integer)(p->to - p->from + 1));
+    set_int(L, "field_threshold", p->field_threshold);
+
+    lua_createtable(L, (int)p->nsources, 0);
+    for (size_t i = 0; i < p->nsources; i++) {
+        const PmSource *s = &p->sources[i];
+        lua_createtable(L, 0, 8);
+        set_record(L, "record", s->record);
+        set_int(L, "every", (lua_Integer)s->every);
+        set_int(L, "planned", (lua_Integer)s->planned);
+        set_int(L, "ran", (lua_Integer)s->ran);
+        set_int(L, "signals", (lua_Integer)s->signals);
+        set_date(L, "last_run", s->last_run);
+        set_str(L, "state", s->state);
+        set_str(L, "rule", s->rule);
+        frozen_wrap(L, FROZEN_MAP, "a surveillance source");
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    wrap_array(L, "model.verdicts.postmarket.sources");
+    lua_setfield(L, -2, "sources");
+
+    lua_createtable(L, (int)p->nsignals, 0);
+    for (size_t i = 0; i < p->nsignals; i++) {
+        const PmSignal *s = &p->signals[i];
+        lua_createtable(L, 0, 6);
+        set_record(L, "record", s->record);
+        set_record(L, "source", s->source);
+        set_days(L, "triage_days", s->triage_days);
+        set_days(L, "target", s->target);
+        set_str(L, "state", s->state);
+        set_str(L, "rule", s->rule);
+        frozen_wrap(L, FROZEN_MAP, "a signal of the period");
+        lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+    }
+    wrap_array(L, "model.verdicts.postmarket.signals");
+    lua_setfield(L, -2, "signals");
+
+    push_pm_vulnerabilities(L, p->vulnerabilities, p->nvulnerabilities,
+                            "a vulnerability of the period");
+    lua_setfield(L, -2, "vulnerabilities");
+    push_pm_vulnerabilities(L, p->exposed, p->nexposed, "an uncontrolled-risk vulnerability");
+    lua_setfield(L, -2, "exposed");
+    push_record_list(L, p->late, p->nlate, "model.verdicts.postmarket.late");
+    lua_setfield(L, -2, "late");
+    push_record_list(L, p->discovered, p->ndiscovered, "model.verdicts.postmarket.discovered");
+    lua_setfield(L, -2, "discovered");
+    push_record_list(L, p->remediated, p->nremediated, "model.verdicts.postmarket.remediated");
+    lua_setfield(L, -2, "remediated");
+    push_record_list(L, p->eos_components, p->neos_components,
+                     "model.verdicts.postmarket.eos_components");
+    lua_setfield(L, -2, "eos_components");
+    push_record_list(L, p->incidents, p->nincidents, "model.verdicts.postmarket.incidents");
+    lua_setfield(L, -2, "incidents");
+
+    /* releases: made in the period; the fleet (a figure by the end); end of support */
+    const char *lists[] = {"releases", "fleet", "release_eos"};
+    for (int k = 0; k < 3; k++) {
+        lua_createtable(L, (int)p->nreleases, 0);
+        for (size_t i = 0; i < p->nreleases; i++) {
+            const PmRelease *r = &p->releases[i];
+            bool in = k == 0 ? r->in_period : k == 1 ? r->figure_date.known : r->eos_state != NULL;
+            if (!in) continue;
+            push_pm_release(L, r);
+            lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+        }
+        wrap_array(L, "the releases of the postmarket period");
+        lua_setfield(L, -2, lists[k]);
+    }
+    lua_pushnumber(L, p->fleet_total);
+    lua_setfield(L, -2, "fleet_total");
+    set_date(L, "fleet_date", p->fleet_date);
+
+    lua_createtable(L, (int)p->ndocuments, 0);
+    for (size_t i = 0; i < p->ndocuments; i++) {
+        const PmDocument *d = &p->documents[i];
+        lua_createtable(L, 0, 5);
+        set_record(L, "record", d->record);
+        set_str(L, "kind", d->kind);
+        set_date(L, "date", (PmDays){true, d->date});
+        set_str(L, "number", d->number);
+        set_str(L, "summary", d->summary);
+        frozen_wrap(L, FROZEN_MAP, "a customer document revised in the period");
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    wrap_array(L, "model.verdicts.postmarket.documents");
+    lua_setfield(L, -2, "documents");
+
+    lua_createtable(L, 0, 10);
+    set_int(L, "signals", (lua_Integer)p->nsignals);
+    set_int(L, "late_triage", (lua_Integer)p->late_triage);
+    set_int(L, "sources", (lua_Integer)p->nsources);
+    set_int(L, "short_sources", (lua_Integer)p->short_sources);
+    set_int(L, "vulnerabilities", (lua_Integer)p->nvulnerabilities);
+    set_int(L, "late", (lua_Integer)p->nlate);
+    set_int(L, "incidents", (lua_Integer)p->nincidents);
+    set_int(L, "incomplete_incidents", (lua_Integer)p->incomplete_incidents);
+    set_int(L, "releases", (lua_Integer)p->releases_in_period);
+    set_int(L, "documents", (lua_Integer)p->ndocuments);
+    frozen_wrap(L, FROZEN_MAP, "model.verdicts.postmarket.counts");
+    lua_setfield(L, -2, "counts");
+    frozen_wrap(L, FROZEN_MAP, "model.verdicts.postmarket");
+}
+
 /* model.verdicts: the checklist, the matrix, the residual-risk counts and
  * the release submitted, as the check stage judged them; nil before it. */
 static void push_verdicts(lua_State *L, const Model *m) {
@@ -666,6 +880,8 @@ static void push_verdicts(lua_State *L, const Model *m) {
     }
     wrap_array(L, "model.verdicts.labeling");
     lua_setfield(L, -2, "labeling");
+    push_postmarket(L, &v->postmarket);
+    lua_setfield(L, -2, "postmarket");
     frozen_wrap(L, FROZEN_MAP, "model.verdicts");
 }
 

@@ -1,15 +1,17 @@
 -- bundle/lib.lua: helpers of the premarket bundle and the postmarket
 -- report: dates as day numbers, the FDA metrics (share patched, time to
 -- patch, time to field; mean and median by severity) and findings by rule.
+-- Which records fall in the postmarket report's period, and its 30/60-day,
+-- triage and deployment states, are the check stage's
+-- (model.verdicts.postmarket).
 -- Verdicts (the checklist, latest results, residual risk, which anomalies
 -- are unresolved) are the check stage's, in model.verdicts and
 -- record.verdict; nothing here decides one.
 local M = {}
 
--- Dates as day numbers and back: the tool's one calendar (days and
--- date_of, base/util.c), named here for the templates that use lib.
+-- Dates as day numbers: the tool's one calendar (days, base/util.c),
+-- named here for the templates that use lib.
 M.days = days
-M.date = date_of
 
 -- Rendered prose (a safe HTML value from markdown or markdown_text for a
 -- page at the bundle's root) with each link to a record's site page turned
@@ -52,15 +54,6 @@ function M.fixed_date(v)
     end
   end
   return best, rel
-end
-
--- The date customers were told: communicated, else the earliest advisory.
-function M.communicated_date(v)
-  local best = v.fields.communicated
-  for _, a in ipairs(v.rel.advisories) do
-    if a.fields.published and (not best or a.fields.published < best) then best = a.fields.published end
-  end
-  return best
 end
 
 M.field_threshold = 90 -- percent of installed devices that counts as "deployed"
