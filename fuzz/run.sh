@@ -33,7 +33,7 @@ rel_of() { # the file name a standard target's input is loaded as
 build() {
     command -v clang >/dev/null || { echo "fuzz: clang is missing (apt-get install clang)" >&2; return 2; }
     make -s BUILDDIR="$B" CC=clang CFLAGS="-O1 -g -fsanitize=fuzzer-no-link $SAN" "$B/libdossier.a" || return 2
-    libs=$(pkg-config --libs libcmark-gfm libxml-2.0 libzip lua5.4 yaml-0.1 jansson libsodium)
+    libs=$(pkg-config --libs libcmark-gfm libxml-2.0 libzip zlib lua5.4 yaml-0.1 jansson libsodium)
     cflags="-std=c11 -D_POSIX_C_SOURCE=200809L -O1 -g $(pkg-config --cflags libxml-2.0 lua5.4) -Igenerator"
     for t in $TARGETS; do
         src=fuzz/fuzz_$t.c; def=""
