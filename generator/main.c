@@ -1191,8 +1191,50 @@ static const char *dossier_folder(Arena *a, const char *dir, const char *tmp, co
     return NULL;
 }
 
-/* diff itself: tmp is the private folder ZIPs are unpacked into, or NULL
- * when neither side is a ZIP. */
+/* diff --format html: the page rendered by lua-templates/diff/ (or the
+ * NEW dossier's templates/diff/) from model.changes, into the private
+ * folder tmp, then printed with every control character shown escaped, as
+ * the text is: either side may be hostile. */
+static int diff_html(const Options *o, Run *old, Run *new, const char *new_dir, const char *tmp) {
+    Changes *c = changes_compute(&new->arena, &old->model, &new->model, o->all, o->dir);
+    c->old_arg = o->dir;
+    c->new_arg = o->dir2;
+    new->model.changes = c;
+    bool changed = c->nadded || c->nremoved || c->nchanges || c->nproduct;
+    OutDir *od = outdir_begin(fs_join(&new->arena, tmp, "html"), NULL);
+    if (!od) return EXIT_USAGE;
+    RenderOptions ro = {
+        .user_templates = fs_join(&new->arena, new_dir, "templates"),
+        .default_templates = fs_join(&new->arena, new->datadir, "lua-templates"),
+        .version = DOSSIER_VERSION,
+    };
+    Renderer *r = NULL;
+    int rc = render_open(&new->model, &new->diag, &ro, &r);
+    if (rc == EXIT_CLEAN) rc = render_run(r, "diff", false, od);
+    if (r) render_close(r);
+    char *page = NULL;
+    size_t len = 0;
+    if (rc == EXIT_CLEAN &&
+        !fs_read(fs_join(&new->arena, od->tmp_path, "diff.html"), MAX_FILE, &page, &len)) {
+        fprintf(stderr, "dossier: the diff templates wrote no diff.html: %s\n", strerror(errno));
+        rc = EXIT_TEMPLATE;
+    }
+    outdir_abort(od);
+    if (rc == EXIT_CLEAN) {
+        StrBuf sb;
+        sb_init(&sb);
+        sb_escape_text(&sb, page, len, true);
+        fwrite(sb.data ? sb.data : "", 1, sb.len, stdout);
+        sb_free(&sb);
+        rc = changed ? EXIT_FINDINGS : EXIT_CLEAN;
+    }
+    free(page);
+    return rc;
+}
+
+/* diff itself: tmp is the private folder ZIPs are unpacked into (and the
+ * HTML page rendered in), or NULL when neither side is a ZIP and the
+ * format is not html. */
 static int diff_run(const Options *o, const char *tmp) {
     const char *format = o->diff_format ? o->diff_format : "text";
     Run old, new;
@@ -1205,7 +1247,9 @@ static int diff_run(const Options *o, const char *tmp) {
     bool ok_old = no.dir && run_pipeline(&old, &oo);
     bool ok_new = ok_old && run_pipeline(&new, &no);
     int rc = EXIT_USAGE;
-    if (ok_new) {
+    if (ok_new && strcmp(format, "html") == 0) {
+        rc = diff_html(o, &old, &new, no.dir, tmp);
+    } else if (ok_new) {
         StrBuf sb;
         sb_init(&sb);
         bool changed = false;
@@ -1286,8 +1330,10 @@ static int cmd_diff(const Options *o) {
     const char *format = o->diff_format ? o->diff_format : "text";
     if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0 && strcmp(format, "html") != 0)
         return usage_error("diff --format takes text, json or html, not '%s'", format);
-    if (!fs_is_file(o->dir) && !fs_is_file(o->dir2)) return diff_run(o, NULL);
-    /* a ZIP is unpacked into a private folder of TMPDIR (else /tmp) */
+    if (!fs_is_file(o->dir) && !fs_is_file(o->dir2) && strcmp(format, "html") != 0)
+        return diff_run(o, NULL);
+    /* a ZIP is unpacked, and the HTML page rendered, into a private folder
+     * of TMPDIR (else /tmp) */
     Arena a;
     arena_init(&a);
     char *tmp = private_folder(&a, "diff");

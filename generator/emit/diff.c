@@ -4,7 +4,8 @@
  * longer mitigated), then records added, removed and changed by field,
  * list fields as the items added and removed, components upgraded, support
  * changes, new accepted risks, new and closed vulnerabilities since the
- * last submission; as text, JSON or an HTML page for the next one. Fields
+ * last submission; as text or JSON (the HTML page is a template:
+ * lua-templates/diff/). Fields
  * marked bookkeeping in records.xml (which SBOM file, which line, when a
  * tool wrote it, what is derived) are compared only with --all. Either
  * side may be hostile: what came from it reaches no terminal raw. */
@@ -241,162 +242,6 @@ static void write_json(StrBuf *sb, const Changes *d, const Model *old, const Mod
     free(text);
 }
 
-/* s in HTML, its control characters shown as on a terminal (\x1b): the
- * page may be printed to one, and HTML wants none of them raw. */
-static void html(StrBuf *sb, const char *s) {
-    if (!s) return;
-    StrBuf shown;
-    sb_init(&shown);
-    sb_escape_text(&shown, s, strlen(s), false);
-    sb_escape_html(sb, shown.data ? shown.data : "", shown.len);
-    sb_free(&shown);
-}
-
-static void html_records(StrBuf *sb, const char *title, const Record *const *r, size_t n) {
-    sb_puts(sb, "<h2>");
-    html(sb, title);
-    sb_printf(sb, " (%zu)</h2>\n", n);
-    if (n == 0) {
-        sb_puts(sb, "<p>None.</p>\n");
-        return;
-    }
-    sb_puts(sb, "<ul>\n");
-    for (size_t i = 0; i < n; i++) {
-        sb_puts(sb, "  <li><span class=\"id\">");
-        html(sb, r[i]->id);
-        sb_puts(sb, "</span> ");
-        html(sb, r[i]->title);
-        sb_puts(sb, " (");
-        html(sb, r[i]->type->name);
-        sb_puts(sb, ")</li>\n");
-    }
-    sb_puts(sb, "</ul>\n");
-}
-
-static void html_changes(StrBuf *sb, const char *title, const FieldChange *c, size_t n) {
-    sb_puts(sb, "<h2>");
-    html(sb, title);
-    sb_printf(sb, " (%zu)</h2>\n", n);
-    if (n == 0) {
-        sb_puts(sb, "<p>None.</p>\n");
-        return;
-    }
-    sb_puts(sb, "<table>\n<thead><tr><th scope=\"col\">Record</th><th scope=\"col\">Field</th>"
-                "<th scope=\"col\">Before (or items removed)</th><th scope=\"col\">After (or items "
-                "added)</th></tr></thead>\n<tbody>\n");
-    for (size_t i = 0; i < n; i++) {
-        sb_puts(sb, "<tr><td class=\"id\">");
-        html(sb, c[i].id);
-        sb_puts(sb, "</td><td>");
-        html(sb, c[i].field);
-        sb_puts(sb, "</td>");
-        if (c[i].nplus || c[i].nminus) {
-            sb_puts(sb, "<td>");
-            for (size_t k = 0; k < c[i].nminus; k++) {
-                sb_puts(sb, "<del>");
-                html(sb, c[i].minus[k]);
-                sb_puts(sb, "</del><br>");
-            }
-            sb_puts(sb, "</td><td>");
-            for (size_t k = 0; k < c[i].nplus; k++) {
-                sb_puts(sb, "<ins>");
-                html(sb, c[i].plus[k]);
-                sb_puts(sb, "</ins><br>");
-            }
-            sb_puts(sb, "</td></tr>\n");
-            continue;
-        }
-        sb_puts(sb, "<td>");
-        html(sb, c[i].old ? c[i].old : "(absent)");
-        sb_puts(sb, "</td><td>");
-        html(sb, c[i].new ? c[i].new : "(absent)");
-        sb_puts(sb, "</td></tr>\n");
-    }
-    sb_puts(sb, "</tbody>\n</table>\n");
-}
-
-static void write_html(StrBuf *sb, const Changes *d, const Model *old, const Model *new,
-                       const char *old_dir, const char *new_dir) {
-    sb_puts(sb, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta "
-                "charset=\"utf-8\">\n<title>Changes since the "
-                "last submission · ");
-    html(sb, new->product.name);
-    sb_puts(sb,
-            "</title>\n<style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem "
-            "auto;padding:0 "
-            "1rem;line-height:1.5}table{border-collapse:collapse;width:100%;table-layout:fixed}"
-            "td,th{border:1px solid #c9d1da;padding:.3rem .5rem;text-align:left;vertical-align:"
-            "top;overflow-wrap:anywhere}th:nth-child(1){width:14rem}th:nth-child(2){width:9rem}"
-            "del{background:#fde7e7}ins{background:#e3f6e3;text-decoration:none}"
-            ".id{font-family:monospace;font-weight:600}</style>\n</head>\n<body>\n<h1>Changes "
-            "since the last submission</h1>\n<p>");
-    html(sb, new->product.name);
-    if (new->product.version) {
-        sb_putc(sb, ' ');
-        html(sb, new->product.version);
-    }
-    sb_puts(sb, ": <code>");
-    html(sb, old_dir);
-    sb_puts(sb, "</code> compared with <code>");
-    html(sb, new_dir);
-    sb_puts(sb, "</code>.</p>\n<h2>Summary</h2>\n<ul>\n<li>Added: ");
-    StrBuf t;
-    sb_init(&t);
-    type_counts(&t, new->schema, d->added, d->nadded);
-    sb_puts(&t, "</li>\n<li>Removed: ");
-    type_counts(&t, old->schema, d->removed, d->nremoved);
-    sb_puts(&t, "</li>\n<li>Changed: ");
-    type_counts(&t, new->schema, d->changed, d->nchanged);
-    sb_append(sb, t.data, t.len); /* counts and type names from the schema: no markup */
-    sb_free(&t);
-    sb_printf(sb, "</li>\n<li>Verdicts changed: %zu</li>\n</ul>\n", d->nverdicts);
-    if (d->nverdicts) {
-        sb_puts(sb, "<table>\n<thead><tr><th scope=\"col\">Record</th><th scope=\"col\">Type</th>"
-                    "<th scope=\"col\">Before</th><th scope=\"col\">After</th></tr></thead>\n"
-                    "<tbody>\n");
-        for (size_t i = 0; i < d->nverdicts; i++) {
-            const VerdictChange *v = &d->verdicts[i];
-            sb_puts(sb, "<tr><td><span class=\"id\">");
-            html(sb, v->record->id);
-            sb_puts(sb, "</span> ");
-            html(sb, v->record->title);
-            sb_puts(sb, "</td><td>");
-            html(sb, v->record->type->name);
-            sb_puts(sb, "</td><td>");
-            html(sb, v->old ? v->old : "(none)");
-            sb_puts(sb, "</td><td>");
-            html(sb, v->new ? v->new : "(none)");
-            if (v->rule) {
-                sb_puts(sb, " (");
-                html(sb, v->rule);
-                sb_putc(sb, ')');
-            }
-            sb_puts(sb, "</td></tr>\n");
-        }
-        sb_puts(sb, "</tbody>\n</table>\n");
-    }
-    if (!d->all)
-        sb_puts(sb,
-                "<p>Bookkeeping fields (which SBOM file, which line, when a tool wrote it, "
-                "what is derived) are left out; <code>dossier diff --all</code> shows them.</p>\n");
-    html_changes(sb, "Product", d->product, d->nproduct);
-    html_records(sb, "Records added", d->added, d->nadded);
-    html_records(sb, "Records removed", d->removed, d->nremoved);
-    html_changes(sb, "Records changed, by field", d->changes, d->nchanges);
-    sb_printf(sb, "<h2>SBOM components upgraded (%zu)</h2>\n", d->nupgraded);
-    if (d->nupgraded == 0) sb_puts(sb, "<p>None.</p>\n");
-    for (size_t i = 0; i < d->nupgraded; i++) {
-        sb_puts(sb, i ? "<li>" : "<ul>\n<li>");
-        html(sb, d->upgraded[i]);
-        sb_puts(sb, i + 1 == d->nupgraded ? "</li>\n</ul>\n" : "</li>\n");
-    }
-    html_changes(sb, "Component support changed", d->support, d->nsupport);
-    html_records(sb, "New accepted risks", d->accepted, d->naccepted);
-    html_records(sb, "New vulnerabilities", d->new_vulns, d->nnew_vulns);
-    html_records(sb, "Closed vulnerabilities", d->closed_vulns, d->nclosed_vulns);
-    sb_puts(sb, "</body>\n</html>\n");
-}
-
 bool diff_write(StrBuf *sb, const Model *old, const Model *new, const char *format,
                 const char *old_dir, const char *new_dir, bool all, bool *changed) {
     Arena a;
@@ -408,8 +253,6 @@ bool diff_write(StrBuf *sb, const Model *old, const Model *new, const char *form
         write_text(sb, d, old, new, old_dir, new_dir);
     else if (strcmp(format, "json") == 0)
         write_json(sb, d, old, new, old_dir, new_dir);
-    else if (strcmp(format, "html") == 0)
-        write_html(sb, d, old, new, old_dir, new_dir);
     else
         ok = false;
     arena_free(&a);

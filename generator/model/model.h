@@ -305,6 +305,7 @@ typedef struct Changes {
     size_t *nadded_by_type, *nremoved_by_type, *nchanged_by_type; /* per schema type */
     /* the old side: its product and where it came from (the OLD argument's file name) */
     const char *old_file, *old_name, *old_version, *old_date;
+    const char *old_arg, *new_arg; /* dossier diff: OLD and NEW as given, else NULL */
 } Changes;
 
 /* The changes from old to new, both checked (their verdicts are compared),

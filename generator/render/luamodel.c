@@ -808,7 +808,8 @@ static void push_changed_list(lua_State *L, int records, const Record *const *r,
 }
 
 static void push_field_change(lua_State *L, const FieldChange *c) {
-    lua_createtable(L, 0, 5);
+    lua_createtable(L, 0, 6);
+    set_str(L, "id", c->id);
     set_str(L, "field", c->field);
     set_str(L, "old", c->old);
     set_str(L, "new", c->new);
@@ -844,6 +845,9 @@ static void push_changes(lua_State *L, const Model *m, int records) {
     set_str(L, "date", c->old_date);
     frozen_wrap(L, FROZEN_MAP, "model.changes.previous");
     lua_setfield(L, -2, "previous");
+    set_str(L, "old_arg", c->old_arg);
+    set_str(L, "new_arg", c->new_arg);
+    set_bool(L, "all", c->all);
     /* per type with any change, in schema order */
     const Schema *s = m->schema;
     lua_createtable(L, (int)s->ntypes, 0);
@@ -895,6 +899,13 @@ static void push_changes(lua_State *L, const Model *m, int records) {
     }
     wrap_array(L, "model.changes.product");
     lua_setfield(L, -2, "product");
+    lua_createtable(L, (int)c->nsupport, 0);
+    for (size_t i = 0; i < c->nsupport; i++) {
+        push_field_change(L, &c->support[i]);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    wrap_array(L, "model.changes.support");
+    lua_setfield(L, -2, "support");
     lua_createtable(L, (int)c->nverdicts, 0);
     for (size_t i = 0; i < c->nverdicts; i++) {
         const VerdictChange *v = &c->verdicts[i];
