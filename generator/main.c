@@ -878,12 +878,20 @@ static char *private_folder(Arena *a, const char *what);
 
 /* build --previous OLD: the last submission loaded and checked as diff
  * loads it (a ZIP unpacked within verify's bounds into a private folder,
- * removed as soon as the old model is in memory, whatever happened), and
+ * removed as soon as the old model is in memory, whatever happened; a
+ * stopping signal waits until then), and
  * what changed since into run's model. False after a message naming OLD;
  * *loaded tells whether old is to be freed. */
 static bool load_previous(const Options *o, Run *run, Run *old, bool *loaded) {
     Arena a;
     arena_init(&a);
+    /* SIGINT, SIGTERM and SIGHUP wait until the private folder is gone */
+    sigset_t block, was;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGHUP);
+    sigprocmask(SIG_BLOCK, &block, &was);
     char *tmp = fs_is_file(o->previous) ? private_folder(&a, "previous") : NULL;
     bool ok = false;
     if (!fs_is_file(o->previous) || tmp) {
@@ -906,6 +914,7 @@ static bool load_previous(const Options *o, Run *run, Run *old, bool *loaded) {
         fprintf(stderr, "dossier: cannot remove %s: %s\n", tmp, strerror(errno));
         ok = false;
     }
+    sigprocmask(SIG_SETMASK, &was, NULL);
     if (ok) {
         run->model.changes =
             changes_compute(&run->arena, &old->model, &run->model, false, o->previous);
