@@ -48,6 +48,7 @@ typedef struct Options {
     const char *cyclonedx_schemas; /* --cyclonedx-schemas: the official CycloneDX XSDs, or NULL */
     const char *sign;              /* build --sign: minisign secret key */
     const char *previous_csaf;     /* build --previous-csaf: last published CSAF documents */
+    const char *previous;          /* build --previous: the last submission (bundle or folder) */
     const char *csaf_sign;         /* build --csaf-sign: armored OpenPGP secret key */
     const char *csaf_passphrase;   /* build --csaf-sign-passphrase-file */
     const char *pubkey;            /* verify --pubkey: minisign public key */
@@ -91,6 +92,7 @@ typedef enum OptId {
     OPT_DEPTH,
     OPT_PORT,
     OPT_PREVIOUS_CSAF,
+    OPT_PREVIOUS,
     OPT_MAP,
     OPT_SARIF_ROOT,
     OPT_CSAF_SIGN,
@@ -154,6 +156,10 @@ static const OptDef options[] = {
      "the CSAF documents published last time (a provider folder or an\n"
      "earlier output): unchanged ones keep their version and dates, changed\n"
      "ones get a new revision"},
+    {"--previous", NULL, "OLD", OPT_PREVIOUS, "build",
+     "the last submission (its premarket bundle ZIP, unzipped bundle,\n"
+     "build output or dossier folder): the bundle gains a document of\n"
+     "the changes since (modified devices, guidance section VII)"},
     {"--csaf-sign", NULL, "KEYFILE", OPT_CSAF_SIGN, "build",
      "sign every CSAF document with an OpenPGP secret key (an armored\n"
      "export) through GPGME, in a keyring of its own: a .asc beside each\n"
@@ -490,6 +496,14 @@ static bool set_value_option(Options *o, OptId id, const char *flag, const char 
         if (!fs_is_dir(val))
             return usage_error("--previous-csaf takes a folder, not '%s'", val), false;
         o->previous_csaf = val;
+        return true;
+    case OPT_PREVIOUS:
+        if (!fs_is_file(val) && !fs_is_dir(val))
+            return usage_error("--previous takes a premarket bundle (ZIP or folder) or a dossier "
+                               "folder, not '%s'",
+                               val),
+                   false;
+        o->previous = val;
         return true;
     case OPT_CSAF_SIGN:
         if (!fs_is_file(val))
@@ -888,7 +902,72 @@ static bool finish_job(void *ctx, size_t job) {
     return fc->outputs[job]->finish(fc->m, fc->d, fc->eo, fc->od);
 }
 
+static const char *dossier_folder(Arena *a, const char *dir, const char *tmp, const char *part);
+static char *private_folder(Arena *a, const char *what);
+
+/* build --previous OLD: the last submission loaded and checked as diff
+ * loads it (a ZIP unpacked within verify's bounds into a private folder,
+ * removed as soon as the old model is in memory, whatever happened; a
+ * stopping signal waits until then), and
+ * what changed since into run's model. False after a message naming OLD;
+ * *loaded tells whether old is to be freed. */
+static bool load_previous(const Options *o, Run *run, Run *old, bool *loaded) {
+    Arena a;
+    arena_init(&a);
+    /* SIGINT, SIGTERM and SIGHUP wait until the private folder is gone */
+    sigset_t block, was;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGHUP);
+    sigprocmask(SIG_BLOCK, &block, &was);
+    char *tmp = fs_is_file(o->previous) ? private_folder(&a, "previous") : NULL;
+    bool ok = false;
+    if (!fs_is_file(o->previous) || tmp) {
+        Options oo = *o;
+        oo.dir = dossier_folder(&a, o->previous, tmp, "old");
+        oo.previous = NULL;
+        oo.previous_csaf = NULL;
+        oo.verbosity = 0; /* its findings are not this build's */
+        if (oo.dir) {
+            *loaded = true;
+            ok = run_pipeline(old, &oo);
+            if (ok && old->model.product_broken) {
+                fprintf(stderr, "dossier: --previous %s: its dossier.xml did not load\n",
+                        text_printable(&a, o->previous));
+                ok = false;
+            }
+        }
+    }
+    if (tmp && !fs_remove_tree(tmp)) {
+        fprintf(stderr, "dossier: cannot remove %s: %s\n", tmp, strerror(errno));
+        ok = false;
+    }
+    sigprocmask(SIG_SETMASK, &was, NULL);
+    if (ok) {
+        run->model.changes =
+            changes_compute(&run->arena, &old->model, &run->model, false, o->previous);
+        run->model.verdicts = check_changes(&run->model, run->model.verdicts);
+    } else
+        fprintf(stderr,
+                "dossier: build stopped: --previous %s could not be read as the last "
+                "submission; nothing was written\n",
+                text_printable(&a, o->previous));
+    arena_free(&a);
+    return ok;
+}
+
+static int build_with(const Options *o, Run *old, bool *old_loaded);
+
 static int cmd_build(const Options *o) {
+    Run old;
+    bool loaded = false;
+    int rc = build_with(o, &old, &loaded);
+    if (loaded) run_free(&old);
+    return rc;
+}
+
+static int build_with(const Options *o, Run *old, bool *old_loaded) {
     const OutputDef *outputs[64];
     size_t noutputs = 0;
     if (output_count > 64 || !select_outputs(o->only, outputs, &noutputs)) return EXIT_USAGE;
@@ -944,6 +1023,10 @@ static int cmd_build(const Options *o) {
             run_free(&run);
             return EXIT_FINDINGS;
         }
+    }
+    if (o->previous && !load_previous(o, &run, old, old_loaded)) {
+        run_free(&run);
+        return EXIT_USAGE;
     }
     const char *out = o->out ? o->out : default_output(&run.arena, o->dir);
     /* the engine is looked for only when a chosen output has documents to print */
@@ -1152,14 +1235,56 @@ static const char *dossier_folder(Arena *a, const char *dir, const char *tmp, co
     for (size_t i = 0; i < sizeof candidates / sizeof candidates[0]; i++)
         if (fs_is_file(fs_join(a, candidates[i], "dossier.xml"))) return candidates[i];
     fprintf(stderr,
-            "dossier: %s holds no dossier.xml: diff takes two dossier folders, premarket bundles "
-            "(ZIP or unzipped) or build output folders\n",
+            "dossier: %s holds no dossier.xml: expected a dossier folder, a premarket bundle (ZIP "
+            "or unzipped) or a build output folder\n",
             text_printable(a, dir));
     return NULL;
 }
 
-/* diff itself: tmp is the private folder ZIPs are unpacked into, or NULL
- * when neither side is a ZIP. */
+/* diff --format html: the page rendered by lua-templates/diff/ (or the
+ * NEW dossier's templates/diff/) from model.changes, into the private
+ * folder tmp, then printed with every control character shown escaped, as
+ * the text is: either side may be hostile. */
+static int diff_html(const Options *o, Run *old, Run *new, const char *new_dir, const char *tmp) {
+    Changes *c = changes_compute(&new->arena, &old->model, &new->model, o->all, o->dir);
+    c->old_arg = o->dir;
+    c->new_arg = o->dir2;
+    new->model.changes = c;
+    bool changed = c->nadded || c->nremoved || c->nchanges || c->nproduct;
+    OutDir *od = outdir_begin(fs_join(&new->arena, tmp, "html"), NULL);
+    if (!od) return EXIT_USAGE;
+    RenderOptions ro = {
+        .user_templates = fs_join(&new->arena, new_dir, "templates"),
+        .default_templates = fs_join(&new->arena, new->datadir, "lua-templates"),
+        .version = DOSSIER_VERSION,
+    };
+    Renderer *r = NULL;
+    int rc = render_open(&new->model, &new->diag, &ro, &r);
+    if (rc == EXIT_CLEAN) rc = render_run(r, "diff", false, od);
+    if (r) render_close(r);
+    char *page = NULL;
+    size_t len = 0;
+    if (rc == EXIT_CLEAN &&
+        !fs_read(fs_join(&new->arena, od->tmp_path, "diff.html"), MAX_FILE, &page, &len)) {
+        fprintf(stderr, "dossier: the diff templates wrote no diff.html: %s\n", strerror(errno));
+        rc = EXIT_TEMPLATE;
+    }
+    outdir_abort(od);
+    if (rc == EXIT_CLEAN) {
+        StrBuf sb;
+        sb_init(&sb);
+        sb_escape_text(&sb, page, len, true);
+        fwrite(sb.data ? sb.data : "", 1, sb.len, stdout);
+        sb_free(&sb);
+        rc = changed ? EXIT_FINDINGS : EXIT_CLEAN;
+    }
+    free(page);
+    return rc;
+}
+
+/* diff itself: tmp is the private folder ZIPs are unpacked into (and the
+ * HTML page rendered in), or NULL when neither side is a ZIP and the
+ * format is not html. */
 static int diff_run(const Options *o, const char *tmp) {
     const char *format = o->diff_format ? o->diff_format : "text";
     Run old, new;
@@ -1172,7 +1297,9 @@ static int diff_run(const Options *o, const char *tmp) {
     bool ok_old = no.dir && run_pipeline(&old, &oo);
     bool ok_new = ok_old && run_pipeline(&new, &no);
     int rc = EXIT_USAGE;
-    if (ok_new) {
+    if (ok_new && strcmp(format, "html") == 0) {
+        rc = diff_html(o, &old, &new, no.dir, tmp);
+    } else if (ok_new) {
         StrBuf sb;
         sb_init(&sb);
         bool changed = false;
@@ -1236,24 +1363,31 @@ static int diff_in_child(const Options *o, const char *tmp) {
     return rc;
 }
 
-static int cmd_diff(const Options *o) {
-    const char *format = o->diff_format ? o->diff_format : "text";
-    if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0 && strcmp(format, "html") != 0)
-        return usage_error("diff --format takes text, json or html, not '%s'", format);
-    if (!fs_is_file(o->dir) && !fs_is_file(o->dir2)) return diff_run(o, NULL);
-    /* a ZIP is unpacked into a private folder of TMPDIR (else /tmp) */
+/* A private folder of TMPDIR (else /tmp) for a ZIP to be unpacked into,
+ * named after what, in a; NULL after a message. */
+static char *private_folder(Arena *a, const char *what) {
     const char *t = getenv("TMPDIR");
     size_t tl = t && t[0] == '/' ? strlen(t) : 0;
     while (tl > 1 && t[tl - 1] == '/')
         tl--;
+    char *tmp = arena_printf(a, "%.*s/dossier-%s-XXXXXX", tl ? (int)tl : 4, tl ? t : "/tmp", what);
+    if (mkdtemp(tmp)) return tmp;
+    fprintf(stderr, "dossier: cannot create a temporary folder %s: %s\n", tmp, strerror(errno));
+    return NULL;
+}
+
+static int cmd_diff(const Options *o) {
+    const char *format = o->diff_format ? o->diff_format : "text";
+    if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0 && strcmp(format, "html") != 0)
+        return usage_error("diff --format takes text, json or html, not '%s'", format);
+    if (!fs_is_file(o->dir) && !fs_is_file(o->dir2) && strcmp(format, "html") != 0)
+        return diff_run(o, NULL);
+    /* a ZIP is unpacked, and the HTML page rendered, into a private folder
+     * of TMPDIR (else /tmp) */
     Arena a;
     arena_init(&a);
-    char *tmp = arena_printf(&a, "%.*s/dossier-diff-XXXXXX", tl ? (int)tl : 4, tl ? t : "/tmp");
-    int rc = EXIT_USAGE;
-    if (!mkdtemp(tmp))
-        fprintf(stderr, "dossier: cannot create a temporary folder %s: %s\n", tmp, strerror(errno));
-    else
-        rc = diff_in_child(o, tmp);
+    char *tmp = private_folder(&a, "diff");
+    int rc = tmp ? diff_in_child(o, tmp) : EXIT_USAGE;
     arena_free(&a);
     return rc;
 }

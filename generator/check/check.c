@@ -26,6 +26,34 @@ const Verdicts *check_run(const Model *m, Diag *d) {
     return v;
 }
 
+const Verdicts *check_changes(const Model *m, const Verdicts *v) {
+    const Changes *ch = m->changes;
+    Verdicts *nv = arena_alloc(m->arena, sizeof *nv);
+    *nv = *v;
+    nv->checklist = arena_alloc(m->arena, (v->nchecklist + 1) * sizeof *nv->checklist);
+    if (v->nchecklist) memcpy(nv->checklist, v->checklist, v->nchecklist * sizeof *v->checklist);
+    const Record **rs = arena_alloc(m->arena, (ch->nadded + ch->nchanged + 1) * sizeof *rs);
+    size_t n = 0;
+    for (size_t i = 0; i < ch->nadded; i++)
+        rs[n++] = ch->added[i];
+    for (size_t i = 0; i < ch->nchanged; i++)
+        rs[n++] = ch->changed[i];
+    nv->checklist[nv->nchecklist++] = (ChecklistItem){
+        "VII",
+        "Modified device: are the changes since the last submission described?",
+        VERDICT_PASS,
+        arena_printf(m->arena,
+                     "Compared with the last submission (%s, version %s): %zu records added, %zu "
+                     "removed, %zu changed, %zu verdicts changed; the document of the changes "
+                     "names each.",
+                     ch->old_file ? ch->old_file : "?", ch->old_version ? ch->old_version : "?",
+                     ch->nadded, ch->nremoved, ch->nchanged, ch->nverdicts),
+        "",
+        rs,
+        n};
+    return nv;
+}
+
 void check_finding(Check *c, const char *rule, SrcLoc loc, const Record *r, const char *fmt, ...) {
     const Rule *def = rule_find(rule);
     assert(def && "every rule is in rule_table");

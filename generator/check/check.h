@@ -17,6 +17,12 @@
  * m->build_date is not after 1970. */
 const Verdicts *check_run(const Model *m, Diag *d);
 
+/* build --previous: the verdicts v of m (checked) with the checklist item
+ * of premarket guidance section VII (modified devices) after the others:
+ * the changes since the last submission, m->changes, are described, and it
+ * rests on the records added and changed. In m's arena. */
+const Verdicts *check_changes(const Model *m, const Verdicts *v);
+
 /* ---- check.c: what every family of rules shares ------------------------- */
 
 /* The state of one run of the rules. */

@@ -4,7 +4,8 @@
  * longer mitigated), then records added, removed and changed by field,
  * list fields as the items added and removed, components upgraded, support
  * changes, new accepted risks, new and closed vulnerabilities since the
- * last submission; as text, JSON or an HTML page for the next one. Fields
+ * last submission; as text or JSON (the HTML page is a template:
+ * lua-templates/diff/). Fields
  * marked bookkeeping in records.xml (which SBOM file, which line, when a
  * tool wrote it, what is derived) are compared only with --all. Either
  * side may be hostile: what came from it reaches no terminal raw. */
@@ -13,241 +14,6 @@
 #include <string.h>
 
 #include "emit.h"
-
-/* One changed field of a record present in both. A list field has the
- * items added and removed (plus, minus) besides the whole values. */
-typedef struct FieldChange {
-    const char *id, *field, *old, *new;
-    const char **plus, **minus;
-    size_t nplus, nminus;
-} FieldChange;
-
-/* A record in both whose verdict (model/verdict.h) changed. */
-typedef struct VerdictChange {
-    const Record *record;
-    const char *old, *new, *rule;
-} VerdictChange;
-
-typedef struct Diff {
-    Arena *a;
-    bool all; /* --all: bookkeeping fields too */
-    VerdictChange *verdicts;
-    size_t nverdicts;
-    const Record **changed; /* records in both with a change shown */
-    size_t nchanged;
-    const Record **added, **removed;
-    size_t nadded, nremoved;
-    FieldChange *changes;
-    size_t nchanges;
-    const char **upgraded; /* "name: old -> new" */
-    size_t nupgraded;
-    const Record **accepted, **new_vulns, **closed_vulns;
-    size_t naccepted, nnew_vulns, nclosed_vulns;
-    FieldChange *product;
-    size_t nproduct;
-    FieldChange *support; /* support and end_of_support of components in both */
-    size_t nsupport;
-} Diff;
-
-/* A field's value as one canonical line: lists in brackets, maps in
- * braces; without all, the bookkeeping sub-fields of an entry left out. f
- * is the field the value is of (NULL: print everything). */
-static void value_text(StrBuf *sb, const FieldDef *f, const Value *v, bool all) {
-    if (!v) return;
-    switch (v->kind) {
-    case VAL_NULL:
-        break;
-    case VAL_SCALAR:
-        sb_append(sb, v->text, v->len);
-        break;
-    case VAL_LIST:
-    case VAL_MAP:
-        sb_putc(sb, v->kind == VAL_LIST ? '[' : '{');
-        bool first = true;
-        for (size_t i = 0; i < v->n; i++) {
-            const FieldDef *sub = f && v->kind == VAL_MAP ? schema_subfield(f, v->keys[i]) : f;
-            if (v->kind == VAL_MAP && sub && sub->bookkeeping && !all) continue;
-            if (!first) sb_puts(sb, ", ");
-            first = false;
-            if (v->kind == VAL_MAP) sb_printf(sb, "%s: ", v->keys[i]);
-            value_text(sb, v->kind == VAL_MAP ? sub : f, v->items[i], all);
-        }
-        sb_putc(sb, v->kind == VAL_LIST ? ']' : '}');
-        break;
-    }
-}
-
-static const char *text_of(Arena *a, const FieldDef *f, const Value *v, bool all) {
-    if (!v) return NULL;
-    StrBuf sb;
-    sb_init(&sb);
-    value_text(&sb, f, v, all);
-    char *s = arena_strndup(a, sb.data ? sb.data : "", sb.len);
-    sb_free(&sb);
-    return s;
-}
-
-static int cmp_str(const void *x, const void *y) {
-    return strcmp(*(const char *const *)x, *(const char *const *)y);
-}
-
-/* The items of a list value as sorted texts (*n of them). */
-static const char **item_texts(Arena *a, const FieldDef *f, const Value *v, bool all, size_t *n) {
-    *n = v && v->kind == VAL_LIST ? v->n : 0;
-    const char **t = arena_alloc(a, (*n + 1) * sizeof *t);
-    for (size_t i = 0; i < *n; i++)
-        t[i] = text_of(a, f, v->items[i], all);
-    qsort(t, *n, sizeof *t, cmp_str);
-    return t;
-}
-
-static bool same(const char *x, const char *y) {
-    return (!x && !y) || (x && y && strcmp(x, y) == 0);
-}
-
-/* Appends item to the arena array arr of n items, doubling from 8. */
-#define PUSH(d, arr, n, item)                                                                      \
-    do {                                                                                           \
-        if ((d)->n == 0 || ((d)->n >= 8 && ((d)->n & ((d)->n - 1)) == 0))                          \
-            (d)->arr = arena_grow((d)->a, (void *)(d)->arr, (d)->n, (d)->n ? (d)->n * 2 : 8,       \
-                                  sizeof *(d)->arr);                                               \
-        (d)->arr[(d)->n++] = (item);                                                               \
-    } while (0)
-
-static bool is_type(const Record *r, const char *type) {
-    return strcmp(r->type->name, type) == 0;
-}
-
-/* Fixed or not affected, by the record's own fields: a vulnerability that
- * no longer needs work. */
-static bool vuln_closed(const Record *r) {
-    const char *vex = record_str(r, "vex_state");
-    if (record_field(r, "fixed")) return true;
-    return vex && (strcmp(vex, "fixed") == 0 || strcmp(vex, "not_affected") == 0);
-}
-
-static const RecordVerdict *verdict_of(const Model *m, const Record *r) {
-    const Verdicts *v = m->verdicts;
-    return v && r->order < v->nrecords && v->records[r->order].state ? &v->records[r->order] : NULL;
-}
-
-/* The items of two sorted lists that only one has, as a merge: minus from
- * ov, plus from nv (a multiset: an item twice in one and once in the
- * other counts once). */
-static void list_change(Diff *d, FieldChange *c, const FieldDef *f, const Value *ov,
-                        const Value *nv) {
-    size_t no, nn;
-    const char **a = item_texts(d->a, f, ov, d->all, &no),
-               **b = item_texts(d->a, f, nv, d->all, &nn);
-    c->minus = arena_alloc(d->a, (no + 1) * sizeof *c->minus);
-    c->plus = arena_alloc(d->a, (nn + 1) * sizeof *c->plus);
-    size_t i = 0, k = 0;
-    while (i < no || k < nn) {
-        int cmp = i == no ? 1 : k == nn ? -1 : strcmp(a[i], b[k]);
-        if (cmp < 0)
-            c->minus[c->nminus++] = a[i++];
-        else if (cmp > 0)
-            c->plus[c->nplus++] = b[k++];
-        else
-            i++, k++;
-    }
-}
-
-static void compare_records(Diff *d, const Model *om, const Model *nm, const Record *o,
-                            const Record *n) {
-    size_t before = d->nchanges;
-    for (size_t i = 0; i < n->type->nfields; i++) {
-        const FieldDef *f = &n->type->fields[i];
-        if (f->bookkeeping && !d->all) continue;
-        const FieldDef *of = schema_field(o->type, f->name);
-        const Value *nval = n->fields[i].value, *oval = of ? o->fields[of->index].value : NULL;
-        const char *nv = text_of(d->a, f, nval, d->all);
-        const char *ov = text_of(d->a, f, oval, d->all);
-        if (same(ov, nv)) continue;
-        FieldChange c = {n->id, f->name, ov, nv, NULL, NULL, 0, 0};
-        bool list = (nval && nval->kind == VAL_LIST) || (oval && oval->kind == VAL_LIST);
-        if (list) {
-            list_change(d, &c, f, oval, nval);
-            if (!c.nplus && !c.nminus && !d->all) continue; /* the same items in another order */
-        }
-        PUSH(d, changes, nchanges, c);
-        if (is_type(n, "component") &&
-            (strcmp(f->name, "support") == 0 || strcmp(f->name, "end_of_support") == 0))
-            PUSH(d, support, nsupport, c);
-    }
-    if (o->body_len != n->body_len || memcmp(o->body, n->body, n->body_len) != 0)
-        PUSH(d, changes, nchanges,
-             ((FieldChange){n->id, "prose", "(old prose)", "(new prose)", NULL, NULL, 0, 0}));
-    if (d->nchanges > before) PUSH(d, changed, nchanged, n);
-    if (is_type(n, "threat") && record_field(n, "accepted") && !record_field(o, "accepted"))
-        PUSH(d, accepted, naccepted, n);
-    if (is_type(n, "vulnerability") && vuln_closed(n) && !vuln_closed(o))
-        PUSH(d, closed_vulns, nclosed_vulns, n);
-    const RecordVerdict *ovd = verdict_of(om, o), *nvd = verdict_of(nm, n);
-    if ((ovd || nvd) && !same(ovd ? ovd->state : NULL, nvd ? nvd->state : NULL))
-        PUSH(d, verdicts, nverdicts,
-             ((VerdictChange){n, ovd ? ovd->state : NULL, nvd ? nvd->state : NULL,
-                              nvd ? nvd->rule : NULL}));
-}
-
-static void compare_product(Diff *d, const Product *o, const Product *n) {
-    const struct {
-        const char *name, *old, *new;
-    } facts[] = {
-        {"name", o->name, n->name},
-        {"version", o->version, n->version},
-        {"date", o->date, n->date},
-        {"cyber_device", o->cyber_device, n->cyber_device},
-        {"intended_use", o->intended_use, n->intended_use},
-        {"cvd_policy_url", o->cvd_policy_url, n->cvd_policy_url},
-    };
-    for (size_t i = 0; i < sizeof facts / sizeof facts[0]; i++)
-        if (!same(facts[i].old, facts[i].new))
-            PUSH(d, product, nproduct,
-                 ((FieldChange){"product", facts[i].name, facts[i].old, facts[i].new, NULL, NULL, 0,
-                                0}));
-}
-
-/* Components removed and added under the same name are an upgrade. */
-static void find_upgrades(Diff *d) {
-    for (size_t i = 0; i < d->nremoved; i++) {
-        const Record *o = d->removed[i];
-        const char *name = is_type(o, "component") ? record_str(o, "name") : NULL;
-        if (!name) continue;
-        for (size_t k = 0; k < d->nadded; k++) {
-            const Record *n = d->added[k];
-            if (!is_type(n, "component") || !same(record_str(n, "name"), name)) continue;
-            const char *ov = record_str(o, "version"), *nv = record_str(n, "version");
-            PUSH(d, upgraded, nupgraded,
-                 arena_printf(d->a, "%s %s -> %s (%s -> %s)", name, ov ? ov : "?", nv ? nv : "?",
-                              o->id, n->id));
-        }
-    }
-}
-
-static void diff_models(Diff *d, const Model *old, const Model *new) {
-    size_t i = 0, k = 0;
-    while (i < old->nrecords || k < new->nrecords) {
-        int c = i == old->nrecords   ? 1
-                : k == new->nrecords ? -1
-                                     : id_compare(old->records[i]->id, new->records[k]->id);
-        if (c < 0) {
-            PUSH(d, removed, nremoved, old->records[i]);
-            i++;
-        } else if (c > 0) {
-            const Record *n = new->records[k++];
-            PUSH(d, added, nadded, n);
-            if (is_type(n, "threat") && record_field(n, "accepted"))
-                PUSH(d, accepted, naccepted, n);
-            if (is_type(n, "vulnerability")) PUSH(d, new_vulns, nnew_vulns, n);
-        } else {
-            compare_records(d, old, new, old->records[i], new->records[k]);
-            i++, k++;
-        }
-    }
-    compare_product(d, &old->product, &new->product);
-    find_upgrades(d);
-}
 
 /* ---- writers ------------------------------------------------------------- */
 
@@ -303,7 +69,7 @@ static void type_counts(StrBuf *sb, const Schema *schema, const Record *const *r
     if (!first) sb_putc(sb, ')');
 }
 
-static void write_text(StrBuf *sb, const Diff *d, const Model *old, const Model *new,
+static void write_text(StrBuf *sb, const Changes *d, const Model *old, const Model *new,
                        const char *old_dir, const char *new_dir) {
     sb_puts(sb, "dossier diff ");
     text(sb, old_dir);
@@ -432,7 +198,7 @@ static json_t *json_type_counts(const Schema *schema, const Record *const *r, si
     return o;
 }
 
-static void write_json(StrBuf *sb, const Diff *d, const Model *old, const Model *new,
+static void write_json(StrBuf *sb, const Changes *d, const Model *old, const Model *new,
                        const char *old_dir, const char *new_dir) {
     json_t *root = json_object();
     json_t *sum = json_object();
@@ -476,176 +242,17 @@ static void write_json(StrBuf *sb, const Diff *d, const Model *old, const Model 
     free(text);
 }
 
-/* s in HTML, its control characters shown as on a terminal (\x1b): the
- * page may be printed to one, and HTML wants none of them raw. */
-static void html(StrBuf *sb, const char *s) {
-    if (!s) return;
-    StrBuf shown;
-    sb_init(&shown);
-    sb_escape_text(&shown, s, strlen(s), false);
-    sb_escape_html(sb, shown.data ? shown.data : "", shown.len);
-    sb_free(&shown);
-}
-
-static void html_records(StrBuf *sb, const char *title, const Record *const *r, size_t n) {
-    sb_puts(sb, "<h2>");
-    html(sb, title);
-    sb_printf(sb, " (%zu)</h2>\n", n);
-    if (n == 0) {
-        sb_puts(sb, "<p>None.</p>\n");
-        return;
-    }
-    sb_puts(sb, "<ul>\n");
-    for (size_t i = 0; i < n; i++) {
-        sb_puts(sb, "  <li><span class=\"id\">");
-        html(sb, r[i]->id);
-        sb_puts(sb, "</span> ");
-        html(sb, r[i]->title);
-        sb_puts(sb, " (");
-        html(sb, r[i]->type->name);
-        sb_puts(sb, ")</li>\n");
-    }
-    sb_puts(sb, "</ul>\n");
-}
-
-static void html_changes(StrBuf *sb, const char *title, const FieldChange *c, size_t n) {
-    sb_puts(sb, "<h2>");
-    html(sb, title);
-    sb_printf(sb, " (%zu)</h2>\n", n);
-    if (n == 0) {
-        sb_puts(sb, "<p>None.</p>\n");
-        return;
-    }
-    sb_puts(sb, "<table>\n<thead><tr><th scope=\"col\">Record</th><th scope=\"col\">Field</th>"
-                "<th scope=\"col\">Before (or items removed)</th><th scope=\"col\">After (or items "
-                "added)</th></tr></thead>\n<tbody>\n");
-    for (size_t i = 0; i < n; i++) {
-        sb_puts(sb, "<tr><td class=\"id\">");
-        html(sb, c[i].id);
-        sb_puts(sb, "</td><td>");
-        html(sb, c[i].field);
-        sb_puts(sb, "</td>");
-        if (c[i].nplus || c[i].nminus) {
-            sb_puts(sb, "<td>");
-            for (size_t k = 0; k < c[i].nminus; k++) {
-                sb_puts(sb, "<del>");
-                html(sb, c[i].minus[k]);
-                sb_puts(sb, "</del><br>");
-            }
-            sb_puts(sb, "</td><td>");
-            for (size_t k = 0; k < c[i].nplus; k++) {
-                sb_puts(sb, "<ins>");
-                html(sb, c[i].plus[k]);
-                sb_puts(sb, "</ins><br>");
-            }
-            sb_puts(sb, "</td></tr>\n");
-            continue;
-        }
-        sb_puts(sb, "<td>");
-        html(sb, c[i].old ? c[i].old : "(absent)");
-        sb_puts(sb, "</td><td>");
-        html(sb, c[i].new ? c[i].new : "(absent)");
-        sb_puts(sb, "</td></tr>\n");
-    }
-    sb_puts(sb, "</tbody>\n</table>\n");
-}
-
-static void write_html(StrBuf *sb, const Diff *d, const Model *old, const Model *new,
-                       const char *old_dir, const char *new_dir) {
-    sb_puts(sb, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta "
-                "charset=\"utf-8\">\n<title>Changes since the "
-                "last submission · ");
-    html(sb, new->product.name);
-    sb_puts(sb,
-            "</title>\n<style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem "
-            "auto;padding:0 "
-            "1rem;line-height:1.5}table{border-collapse:collapse;width:100%;table-layout:fixed}"
-            "td,th{border:1px solid #c9d1da;padding:.3rem .5rem;text-align:left;vertical-align:"
-            "top;overflow-wrap:anywhere}th:nth-child(1){width:14rem}th:nth-child(2){width:9rem}"
-            "del{background:#fde7e7}ins{background:#e3f6e3;text-decoration:none}"
-            ".id{font-family:monospace;font-weight:600}</style>\n</head>\n<body>\n<h1>Changes "
-            "since the last submission</h1>\n<p>");
-    html(sb, new->product.name);
-    if (new->product.version) {
-        sb_putc(sb, ' ');
-        html(sb, new->product.version);
-    }
-    sb_puts(sb, ": <code>");
-    html(sb, old_dir);
-    sb_puts(sb, "</code> compared with <code>");
-    html(sb, new_dir);
-    sb_puts(sb, "</code>.</p>\n<h2>Summary</h2>\n<ul>\n<li>Added: ");
-    StrBuf t;
-    sb_init(&t);
-    type_counts(&t, new->schema, d->added, d->nadded);
-    sb_puts(&t, "</li>\n<li>Removed: ");
-    type_counts(&t, old->schema, d->removed, d->nremoved);
-    sb_puts(&t, "</li>\n<li>Changed: ");
-    type_counts(&t, new->schema, d->changed, d->nchanged);
-    sb_append(sb, t.data, t.len); /* counts and type names from the schema: no markup */
-    sb_free(&t);
-    sb_printf(sb, "</li>\n<li>Verdicts changed: %zu</li>\n</ul>\n", d->nverdicts);
-    if (d->nverdicts) {
-        sb_puts(sb, "<table>\n<thead><tr><th scope=\"col\">Record</th><th scope=\"col\">Type</th>"
-                    "<th scope=\"col\">Before</th><th scope=\"col\">After</th></tr></thead>\n"
-                    "<tbody>\n");
-        for (size_t i = 0; i < d->nverdicts; i++) {
-            const VerdictChange *v = &d->verdicts[i];
-            sb_puts(sb, "<tr><td><span class=\"id\">");
-            html(sb, v->record->id);
-            sb_puts(sb, "</span> ");
-            html(sb, v->record->title);
-            sb_puts(sb, "</td><td>");
-            html(sb, v->record->type->name);
-            sb_puts(sb, "</td><td>");
-            html(sb, v->old ? v->old : "(none)");
-            sb_puts(sb, "</td><td>");
-            html(sb, v->new ? v->new : "(none)");
-            if (v->rule) {
-                sb_puts(sb, " (");
-                html(sb, v->rule);
-                sb_putc(sb, ')');
-            }
-            sb_puts(sb, "</td></tr>\n");
-        }
-        sb_puts(sb, "</tbody>\n</table>\n");
-    }
-    if (!d->all)
-        sb_puts(sb,
-                "<p>Bookkeeping fields (which SBOM file, which line, when a tool wrote it, "
-                "what is derived) are left out; <code>dossier diff --all</code> shows them.</p>\n");
-    html_changes(sb, "Product", d->product, d->nproduct);
-    html_records(sb, "Records added", d->added, d->nadded);
-    html_records(sb, "Records removed", d->removed, d->nremoved);
-    html_changes(sb, "Records changed, by field", d->changes, d->nchanges);
-    sb_printf(sb, "<h2>SBOM components upgraded (%zu)</h2>\n", d->nupgraded);
-    if (d->nupgraded == 0) sb_puts(sb, "<p>None.</p>\n");
-    for (size_t i = 0; i < d->nupgraded; i++) {
-        sb_puts(sb, i ? "<li>" : "<ul>\n<li>");
-        html(sb, d->upgraded[i]);
-        sb_puts(sb, i + 1 == d->nupgraded ? "</li>\n</ul>\n" : "</li>\n");
-    }
-    html_changes(sb, "Component support changed", d->support, d->nsupport);
-    html_records(sb, "New accepted risks", d->accepted, d->naccepted);
-    html_records(sb, "New vulnerabilities", d->new_vulns, d->nnew_vulns);
-    html_records(sb, "Closed vulnerabilities", d->closed_vulns, d->nclosed_vulns);
-    sb_puts(sb, "</body>\n</html>\n");
-}
-
 bool diff_write(StrBuf *sb, const Model *old, const Model *new, const char *format,
                 const char *old_dir, const char *new_dir, bool all, bool *changed) {
     Arena a;
     arena_init(&a);
-    Diff d = {.a = &a, .all = all};
-    diff_models(&d, old, new);
-    *changed = d.nadded || d.nremoved || d.nchanges || d.nproduct;
+    const Changes *d = changes_compute(&a, old, new, all, old_dir);
+    *changed = d->nadded || d->nremoved || d->nchanges || d->nproduct;
     bool ok = true;
     if (!format || strcmp(format, "text") == 0)
-        write_text(sb, &d, old, new, old_dir, new_dir);
+        write_text(sb, d, old, new, old_dir, new_dir);
     else if (strcmp(format, "json") == 0)
-        write_json(sb, &d, old, new, old_dir, new_dir);
-    else if (strcmp(format, "html") == 0)
-        write_html(sb, &d, old, new, old_dir, new_dir);
+        write_json(sb, d, old, new, old_dir, new_dir);
     else
         ok = false;
     arena_free(&a);

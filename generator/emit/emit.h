@@ -78,9 +78,9 @@ int bundle_verify(const char *path, const char *pubkey);
  * stderr; what was written is left for the caller to remove with dir. */
 bool bundle_unpack(const char *zip, const char *dir);
 /* diff.c: `dossier diff`: appends what changed from old to new (both
- * checked: their verdicts are compared) to sb as format "text", "json" or
- * "html" (false for any other format); all compares the bookkeeping fields
- * too; *changed tells whether records or product facts differ. */
+ * checked: their verdicts are compared) to sb as format "text" or "json"
+ * (false for any other; "html" is rendered by lua-templates/diff/); all compares the bookkeeping
+ * fields too; *changed tells whether records or product facts differ. */
 bool diff_write(StrBuf *sb, const Model *old, const Model *new, const char *format,
                 const char *old_dir, const char *new_dir, bool all, bool *changed);
 

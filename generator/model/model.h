@@ -256,7 +256,65 @@ typedef struct Model {
     size_t nspdx_ids;
     Unloaded *unloaded; /* in load order; few */
     size_t nunloaded, unloaded_cap;
+    const struct Changes *changes; /* build --previous: what changed since OLD, else NULL */
 } Model;
+
+/* One changed field of a record present in both. A list field has the
+ * items added and removed (plus, minus) besides the whole values. */
+typedef struct FieldChange {
+    const char *id, *field, *old, *new;
+    const char **plus, **minus;
+    size_t nplus, nminus;
+} FieldChange;
+
+/* A record in both whose verdict (model/verdict.h) changed (model/changes.c). */
+typedef struct VerdictChange {
+    const Record *record;
+    const char *old, *new, *rule;
+} VerdictChange;
+
+/* A control, test or component the change touches, and how: "added",
+ * "removed", "changed" or "verdict changed". */
+typedef struct Affected {
+    const Record *record;
+    const char *how;
+} Affected;
+
+/* What changed from an old model to a new one (model/changes.c). */
+typedef struct Changes {
+    Arena *a;
+    bool all; /* --all: bookkeeping fields too */
+    VerdictChange *verdicts;
+    size_t nverdicts;
+    const Record **changed; /* records in both with a change shown */
+    size_t nchanged;
+    const Record **added, **removed;
+    size_t nadded, nremoved;
+    FieldChange *changes;
+    size_t nchanges;
+    const char **upgraded; /* "name: old -> new" */
+    size_t nupgraded;
+    const Record **accepted, **new_vulns, **closed_vulns;
+    size_t naccepted, nnew_vulns, nclosed_vulns;
+    FieldChange *product;
+    size_t nproduct;
+    FieldChange *support; /* support and end_of_support of components in both */
+    size_t nsupport;
+    Affected *affected; /* controls, tests and components added, removed, changed or whose
+                           verdict changed: by type (control, test, component), then ID */
+    size_t naffected;
+    size_t *nadded_by_type, *nremoved_by_type, *nchanged_by_type; /* per schema type */
+    /* the old side: its product and where it came from (the OLD argument's file name) */
+    const char *old_file, *old_name, *old_version, *old_date;
+    const char *old_arg, *new_arg; /* dossier diff: OLD and NEW as given, else NULL */
+} Changes;
+
+/* The changes from old to new, both checked (their verdicts are compared),
+ * in a; all compares the bookkeeping fields too; old_file names the old
+ * side (its file name is kept). The records it points at are old's and
+ * new's: both outlive it. */
+Changes *changes_compute(Arena *a, const Model *old, const Model *new, bool all,
+                         const char *old_file);
 
 /* Records to write as Markdown files (dossier import): load/register.c
  * reads them from a register, emit/import.c writes them. */

@@ -994,6 +994,173 @@ static void push_previous_csaf(lua_State *L, const Model *m) {
     frozen_wrap(L, FROZEN_INDEX, "previous_csaf");
 }
 
+/* A record the change names: its ID, title and type, and the record object
+ * of this build (nil for one removed or not in this view). */
+static void push_changed_record(lua_State *L, int records, const Record *r, bool current) {
+    lua_createtable(L, 0, 4);
+    set_str(L, "id", r->id);
+    set_str(L, "title", r->title);
+    set_str(L, "type", r->type->name);
+    if (current && !record_hidden(L, r))
+        lua_rawgetp(L, records, r);
+    else
+        frozen_push_nil(L);
+    if (lua_isnil(L, -1)) {
+        lua_pop(L, 1);
+        frozen_push_nil(L);
+    }
+    lua_setfield(L, -2, "record");
+}
+
+static void push_changed_list(lua_State *L, int records, const Record *const *r, size_t n,
+                              bool current, const char *what) {
+    lua_createtable(L, (int)n, 0);
+    for (size_t i = 0; i < n; i++) {
+        push_changed_record(L, records, r[i], current);
+        frozen_wrap(L, FROZEN_MAP, "a changed record");
+        lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+    }
+    wrap_array(L, what);
+}
+
+static void push_field_change(lua_State *L, const FieldChange *c) {
+    lua_createtable(L, 0, 6);
+    set_str(L, "id", c->id);
+    set_str(L, "field", c->field);
+    set_str(L, "old", c->old);
+    set_str(L, "new", c->new);
+    lua_createtable(L, (int)c->nplus, 0);
+    for (size_t k = 0; k < c->nplus; k++) {
+        lua_pushstring(L, c->plus[k]);
+        lua_rawseti(L, -2, (lua_Integer)k + 1);
+    }
+    wrap_array(L, "items_added");
+    lua_setfield(L, -2, "items_added");
+    lua_createtable(L, (int)c->nminus, 0);
+    for (size_t k = 0; k < c->nminus; k++) {
+        lua_pushstring(L, c->minus[k]);
+        lua_rawseti(L, -2, (lua_Integer)k + 1);
+    }
+    wrap_array(L, "items_removed");
+    lua_setfield(L, -2, "items_removed");
+    frozen_wrap(L, FROZEN_MAP, "a field change");
+}
+
+/* build --previous: model.changes (model/changes.c), or nil. */
+static void push_changes(lua_State *L, const Model *m, int records) {
+    const Changes *c = m->changes;
+    if (!c) {
+        frozen_push_nil(L);
+        return;
+    }
+    lua_createtable(L, 0, 12);
+    lua_createtable(L, 0, 4);
+    set_str(L, "file", c->old_file);
+    set_str(L, "name", c->old_name);
+    set_str(L, "version", c->old_version);
+    set_str(L, "date", c->old_date);
+    frozen_wrap(L, FROZEN_MAP, "model.changes.previous");
+    lua_setfield(L, -2, "previous");
+    set_str(L, "old_arg", c->old_arg);
+    set_str(L, "new_arg", c->new_arg);
+    set_bool(L, "all", c->all);
+    /* per type with any change, in schema order */
+    const Schema *s = m->schema;
+    lua_createtable(L, (int)s->ntypes, 0);
+    for (size_t t = 0; t < s->ntypes; t++) {
+        size_t a = c->nadded_by_type[t], r = c->nremoved_by_type[t], ch = c->nchanged_by_type[t];
+        if (!a && !r && !ch) continue;
+        lua_createtable(L, 0, 5);
+        set_str(L, "type", s->types[t].name);
+        set_str(L, "plural", s->types[t].plural);
+        set_int(L, "added", (lua_Integer)a);
+        set_int(L, "removed", (lua_Integer)r);
+        set_int(L, "changed", (lua_Integer)ch);
+        frozen_wrap(L, FROZEN_MAP, "a type's changes");
+        lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+    }
+    wrap_array(L, "model.changes.by_type");
+    lua_setfield(L, -2, "by_type");
+    set_int(L, "nadded", (lua_Integer)c->nadded);
+    set_int(L, "nremoved", (lua_Integer)c->nremoved);
+    set_int(L, "nchanged", (lua_Integer)c->nchanged);
+    push_changed_list(L, records, c->added, c->nadded, true, "model.changes.added");
+    lua_setfield(L, -2, "added");
+    push_changed_list(L, records, c->removed, c->nremoved, false, "model.changes.removed");
+    lua_setfield(L, -2, "removed");
+    /* the records changed, each with its fields (c->changes is in record order) */
+    lua_createtable(L, (int)c->nchanged, 0);
+    size_t k = 0;
+    for (size_t i = 0; i < c->nchanged; i++) {
+        const Record *r = c->changed[i];
+        push_changed_record(L, records, r, true);
+        lua_newtable(L);
+        while (k < c->nchanges && strcmp(c->changes[k].id, r->id) != 0)
+            k++;
+        for (; k < c->nchanges && strcmp(c->changes[k].id, r->id) == 0; k++) {
+            push_field_change(L, &c->changes[k]);
+            lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+        }
+        wrap_array(L, "fields");
+        lua_setfield(L, -2, "fields");
+        frozen_wrap(L, FROZEN_MAP, "a changed record");
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    wrap_array(L, "model.changes.changed");
+    lua_setfield(L, -2, "changed");
+    lua_createtable(L, (int)c->nproduct, 0);
+    for (size_t i = 0; i < c->nproduct; i++) {
+        push_field_change(L, &c->product[i]);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    wrap_array(L, "model.changes.product");
+    lua_setfield(L, -2, "product");
+    lua_createtable(L, (int)c->nsupport, 0);
+    for (size_t i = 0; i < c->nsupport; i++) {
+        push_field_change(L, &c->support[i]);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    wrap_array(L, "model.changes.support");
+    lua_setfield(L, -2, "support");
+    lua_createtable(L, (int)c->nverdicts, 0);
+    for (size_t i = 0; i < c->nverdicts; i++) {
+        const VerdictChange *v = &c->verdicts[i];
+        push_changed_record(L, records, v->record, true);
+        set_str(L, "old", v->old);
+        set_str(L, "new", v->new);
+        set_str(L, "rule", v->rule);
+        frozen_wrap(L, FROZEN_MAP, "a verdict change");
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    wrap_array(L, "model.changes.verdicts");
+    lua_setfield(L, -2, "verdicts");
+    lua_createtable(L, (int)c->naffected, 0);
+    for (size_t i = 0; i < c->naffected; i++) {
+        const Affected *af = &c->affected[i];
+        push_changed_record(L, records, af->record, strcmp(af->how, "removed") != 0);
+        set_str(L, "how", af->how);
+        frozen_wrap(L, FROZEN_MAP, "an affected record");
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    wrap_array(L, "model.changes.affected");
+    lua_setfield(L, -2, "affected");
+    lua_createtable(L, (int)c->nupgraded, 0);
+    for (size_t i = 0; i < c->nupgraded; i++) {
+        lua_pushstring(L, c->upgraded[i]);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    wrap_array(L, "model.changes.upgraded");
+    lua_setfield(L, -2, "upgraded");
+    push_changed_list(L, records, c->accepted, c->naccepted, true, "model.changes.accepted");
+    lua_setfield(L, -2, "accepted");
+    push_changed_list(L, records, c->new_vulns, c->nnew_vulns, true, "model.changes.new_vulns");
+    lua_setfield(L, -2, "new_vulnerabilities");
+    push_changed_list(L, records, c->closed_vulns, c->nclosed_vulns, true,
+                      "model.changes.closed_vulns");
+    lua_setfield(L, -2, "closed_vulnerabilities");
+    frozen_wrap(L, FROZEN_MAP, "model.changes");
+}
+
 static void build_view(lua_State *L, const Model *m, const Diag *d) {
     Renderer *r = renderer_of(L);
     const Schema *s = m->schema;
@@ -1091,6 +1258,8 @@ static void build_view(lua_State *L, const Model *m, const Diag *d) {
     lua_setfield(L, model, "mds2");
     push_verdicts(L, m);
     lua_setfield(L, model, "verdicts");
+    push_changes(L, m, records);
+    lua_setfield(L, model, "changes");
 
     lua_pushvalue(L, types);
     wrap_array(L, "model.types");

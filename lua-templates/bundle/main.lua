@@ -29,6 +29,16 @@ local documents = {
   { "8", "08-management-plan.html", "Cybersecurity management plan", "bundle/plan.html",
     all(by.signal, by.release, by.advisory, by.incident) },
 }
+-- build --previous: the changes since the last submission (modified devices,
+-- guidance section VII), resting on the records added and changed; without
+-- it the document is left out and the index says why.
+if model.changes then
+  local changed = {}
+  for _, x in ipairs(model.changes.added) do changed[#changed + 1] = x.record end
+  for _, x in ipairs(model.changes.changed) do changed[#changed + 1] = x.record end
+  documents[#documents + 1] = { "VII", "09-modified-device-changes.html", "Changes since the last submission",
+    "bundle/changes.html", lib.union(changed) }
+end
 
 local items = lib.checklist()
 local checklist_records = {}

@@ -123,3 +123,10 @@ expect_exit "--all applies to diff only" 2 "$DOSSIER" check "$NEW" --all
 expect_exit "html after a test failed" 1 "$DOSSIER" diff "$NEW" "$TMP/failing" --format html
 expect_grep "html: long values wrap" "overflow-wrap:anywhere" "$TMP/out"
 expect_grep "html: the verdicts that changed" "<h2>Summary</h2>" "$TMP/out"
+# the HTML page is a template (lua-templates/diff/), which NEW's own templates/ override
+copy_example infusion-pump themed
+mkdir -p "$TMP/themed/templates/diff"
+printf '{%% local c = model.changes %%}<p>Our own page: %s added, first {{ c.added[1].id }}</p>\n' '{{ c.nadded }}' >"$TMP/themed/templates/diff/page.html"
+expect_exit "html with the NEW dossier's own diff template" 1 "$DOSSIER" diff "$OLD" "$TMP/themed" --format html
+expect_grep "html: the dossier's template rendered the page" "<p>Our own page: 2 added, first CMP-freertos-kernel-10.5.1</p>" "$TMP/out"
+expect_exit "html: a template that fails is a template error" 3 sh -c 'printf "{{ model.changes.nope }}" >"$1/templates/diff/page.html" && "$2" diff "$3" "$1" --format html' sh "$TMP/themed" "$DOSSIER" "$OLD"
