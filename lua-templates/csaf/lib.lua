@@ -183,8 +183,8 @@ function M.cvss4_note(v)
   local vd = v.verdict
   if not vd or not vd.cvss4_rating then return nil end
   return { category = "other", title = "CVSS v4.0",
-           text = ("%s: %.1f (%s), %s"):format(v.fields.cvss4_vector, vd.cvss4_score, vd.cvss4_nomenclature,
-                                               vd.cvss4_rating:upper()) }
+           text = ("Score %.1f (%s, %s), from the vector %s"):format(vd.cvss4_score, vd.cvss4_rating:upper(),
+                                                                      vd.cvss4_nomenclature, v.fields.cvss4_vector) }
 end
 
 -- The cvss_v3 object of a vulnerability (the score and rating the check stage computed
