@@ -245,6 +245,14 @@ const Rule rule_table[] = {
     {"cvss-score", SEV_ERROR, "check",
      "A vulnerability's cvss_score is not the base score its cvss_vector gives (computed as the "
      "CVSS specification defines it)."},
+    {"cvss4-vector", SEV_ERROR, "check",
+     "A vulnerability's cvss4_vector is not a CVSS v4.0 vector: a missing or repeated base "
+     "metric, a value the metric does not take, an unknown metric, metrics out of the "
+     "specification's order; or a cvss4_score is given without a vector."},
+    {"cvss4-score", SEV_ERROR, "check",
+     "A vulnerability's cvss4_score is not the score its cvss4_vector gives (computed as the "
+     "CVSS v4.0 specification defines it: macrovector, its published score, the interpolation "
+     "by severity distance)."},
     {"vex-justification", SEV_ERROR, "check",
      "A vulnerability marked not_affected gives no vex_justification."},
     {"vulnerability-assessment", SEV_ERROR, "check",

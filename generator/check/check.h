@@ -66,6 +66,11 @@ Record **check_records(const Check *c, const char *type, size_t *n);
 /* cvss.c: the base score of a CVSS v3.0 or v3.1 vector into *score; false,
  * with why it does not parse in why, when it is not one. */
 bool cvss3_score(const char *vector, double *score, char *why, size_t whylen);
+/* cvss4.c: the score of a CVSS v4.0 vector into *score and its
+ * nomenclature (CVSS-B, CVSS-BT, CVSS-BE, CVSS-BTE) into *nomenclature;
+ * false, with why it does not parse in why, when it is not one. */
+bool cvss4_score(const char *vector, double *score, const char **nomenclature, char *why,
+                 size_t whylen);
 /* The qualitative rating of a CVSS score: none, low, medium, high, critical. */
 const char *cvss_rating(double score);
 

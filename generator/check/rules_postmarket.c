@@ -217,12 +217,44 @@ static void check_cvss(Check *c, const Record *r) {
     }
 }
 
+/* The CVSS v4.0 vector and score: the vector parses and gives the score the
+ * record states; the verdict carries the computed score, its rating and the
+ * nomenclature. */
+static void check_cvss4(Check *c, const Record *r) {
+    const Value *vv = record_field(r, "cvss4_vector"), *sv = record_field(r, "cvss4_score");
+    const char *vector = check_text(vv), *stated = check_text(sv);
+    if (!vector) {
+        if (stated)
+            check_finding(c, "cvss4-vector", check_loc(r, sv), r,
+                          "%s: cvss4_score %s without a cvss4_vector to compute it from", r->id,
+                          stated);
+        return;
+    }
+    RecordVerdict *v = check_verdict(c, r);
+    double score = 0, given = 0;
+    const char *nomenclature = NULL;
+    char why[160];
+    if (!cvss4_score(vector, &score, &nomenclature, why, sizeof why)) {
+        check_finding(c, "cvss4-vector", check_loc(r, vv), r, "%s: not a CVSS v4.0 vector: %s",
+                      r->id, why);
+        return;
+    }
+    v->cvss4_score = score;
+    v->cvss4_rating = cvss_rating(score);
+    v->cvss4_nomenclature = nomenclature;
+    if (stated && (sscanf(stated, "%lf", &given) != 1 || fabs(given - score) > 0.05))
+        check_finding(c, "cvss4-score", check_loc(r, sv), r,
+                      "%s: cvss4_score %s, but its vector gives %.1f (%s)", r->id, stated, score,
+                      nomenclature);
+}
+
 void rules_postmarket_check(Check *c) {
     size_t n;
     Record **recs = check_records(c, "vulnerability", &n);
     for (size_t i = 0; i < n; i++) {
         check_vulnerability(c, recs[i]);
         check_cvss(c, recs[i]);
+        check_cvss4(c, recs[i]);
     }
     recs = check_records(c, "signal", &n);
     for (size_t i = 0; i < n; i++)

@@ -401,6 +401,14 @@ static void read_vulnerability(Standard *s, StdSbom *b, const Value *v, const ch
             if (std_get(items[i], "score"))
                 st.cvss_score = arena_strdup(a, std_get(items[i], "score"));
         }
+        bool v4 = method && strcmp(method, "CVSSv4") == 0;
+        if (!st.cvss4_vector && vector && (v4 || strncmp(vector, "CVSS:4", 6) == 0)) {
+            st.cvss4_vector = strncmp(vector, "CVSS:", 5) == 0
+                                  ? arena_strdup(a, vector)
+                                  : arena_printf(a, "CVSS:4.0/%s", vector);
+            if (std_get(items[i], "score"))
+                st.cvss4_score = arena_strdup(a, std_get(items[i], "score"));
+        }
     }
     items = std_items(value_get(v, "cwes"), &n);
     if (n && std_str(items[0])) st.cwe = arena_printf(a, "CWE-%s", items[0]->text);

@@ -23,6 +23,7 @@ typedef struct Finding1 {
     size_t naliases;
     const char *purl, *name, *version;
     const char *vector, *score, *cwe, *summary;
+    const char *vector4, *score4; /* CVSS v4.0, when the report gives it */
     SrcLoc loc;
 } Finding1;
 
@@ -54,6 +55,10 @@ static void add_finding(Standard *s, const Finding1 *f, const char *tool, const 
     if (f->vector && strncmp(f->vector, "CVSS:3", 6) == 0) {
         st.cvss_vector = arena_strdup(a, f->vector);
         if (f->score) st.cvss_score = arena_strdup(a, f->score);
+    }
+    if (f->vector4 && strncmp(f->vector4, "CVSS:4.0/", 9) == 0) {
+        st.cvss4_vector = arena_strdup(a, f->vector4);
+        if (f->score4) st.cvss4_score = arena_strdup(a, f->score4);
     }
     if (f->cwe) st.cwe = arena_strdup(a, f->cwe);
     std_statement_add(s, &st);
@@ -104,12 +109,12 @@ static void grype(Standard *s, const Value *root) {
         f.summary = std_get(v, "description");
         size_t nc;
         const Value *const *cvss = std_items(value_get(v, "cvss"), &nc);
-        for (size_t k = 0; k < nc && !f.vector; k++) {
+        for (size_t k = 0; k < nc; k++) {
             const char *vec = std_get(cvss[k], "vector");
-            if (vec && strncmp(vec, "CVSS:3", 6) == 0) {
-                f.vector = vec;
-                f.score = num_text(value_get(value_get(cvss[k], "metrics"), "baseScore"));
-            }
+            const char *score = num_text(value_get(value_get(cvss[k], "metrics"), "baseScore"));
+            if (!f.vector && vec && strncmp(vec, "CVSS:3", 6) == 0) f.vector = vec, f.score = score;
+            if (!f.vector4 && vec && strncmp(vec, "CVSS:4.0/", 9) == 0)
+                f.vector4 = vec, f.score4 = score;
         }
         add_finding(s, &f, tool, when);
     }
@@ -146,6 +151,11 @@ static void trivy(Standard *s, const Value *root) {
                 const Value *c = sources[k] ? value_get(cvss, sources[k]) : NULL;
                 f.vector = std_get(c, "V3Vector");
                 f.score = num_text(value_get(c, "V3Score"));
+            }
+            for (size_t k = 0; k < 4 && !f.vector4 && cvss; k++) {
+                const Value *c = sources[k] ? value_get(cvss, sources[k]) : NULL;
+                f.vector4 = std_get(c, "V40Vector");
+                f.score4 = num_text(value_get(c, "V40Score"));
             }
             add_finding(s, &f, "Trivy", when);
         }
@@ -193,9 +203,13 @@ static void osv(Standard *s, const Value *root, const char *when) {
                 f.summary = std_get(vs[i], "summary");
                 size_t nc;
                 const Value *const *sev = std_items(value_get(vs[i], "severity"), &nc);
-                for (size_t k = 0; k < nc && !f.vector; k++)
-                    if (std_get(sev[k], "type") && strcmp(std_get(sev[k], "type"), "CVSS_V3") == 0)
+                for (size_t k = 0; k < nc; k++) {
+                    const char *type = std_get(sev[k], "type");
+                    if (!f.vector && type && strcmp(type, "CVSS_V3") == 0)
                         f.vector = std_get(sev[k], "score");
+                    if (!f.vector4 && type && strcmp(type, "CVSS_V4") == 0)
+                        f.vector4 = std_get(sev[k], "score");
+                }
                 const Value *const *cwes =
                     std_items(value_get(value_get(vs[i], "database_specific"), "cwe_ids"), &nc);
                 if (nc) f.cwe = std_str(cwes[0]);

@@ -115,6 +115,7 @@ struct StdStatement {
     StdSbom *sbom; /* the CycloneDX document it is part of, or NULL */
     /* CycloneDX only: what a generated vulnerability record can carry */
     const char *cvss_vector, *cvss_score, *cwe;
+    const char *cvss4_vector, *cvss4_score; /* a CVSS v4.0 rating, when given */
     SrcLoc loc;
 };
 

@@ -617,6 +617,11 @@ static Record *generate(Standard *s, Group *g, size_t top) {
             value_push(a, v, "cvss_vector", st->loc, std_scalar(s, st->loc, st->cvss_vector));
         if (st->cvss_score && !value_get(v, "cvss_score"))
             value_push(a, v, "cvss_score", st->loc, std_scalar(s, st->loc, st->cvss_score));
+        if (st->cvss4_vector && !value_get(v, "cvss4_vector")) {
+            value_push(a, v, "cvss4_vector", st->loc, std_scalar(s, st->loc, st->cvss4_vector));
+            if (st->cvss4_score)
+                value_push(a, v, "cvss4_score", st->loc, std_scalar(s, st->loc, st->cvss4_score));
+        }
     }
     Value *aliases = value_new(a, VAL_LIST, loc);
     for (size_t i = 0; i < g->n; i++) {

@@ -51,6 +51,11 @@ typedef struct RecordVerdict {
      * ("3.1"); cvss_rating NULL when it has neither */
     double cvss_score;
     const char *cvss_rating, *cvss_version;
+    /* vulnerability: the CVSS v4.0 score its cvss4_vector gives, its rating
+     * and nomenclature (CVSS-B ... CVSS-BTE); cvss4_rating NULL without a
+     * vector that parses */
+    double cvss4_score;
+    const char *cvss4_rating, *cvss4_nomenclature;
     /* penetration test: the release its latest run tested, and how it stands
      * to the release submitted: "submitted", "justified" (another release,
      * with the record's justification), "other" or "unstated" */

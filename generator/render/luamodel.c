@@ -357,7 +357,7 @@ static void push_record_verdict(lua_State *L, Renderer *r, const Record *rec) {
         frozen_push_nil(L);
         return;
     }
-    lua_createtable(L, 0, 13);
+    lua_createtable(L, 0, 16);
     set_str(L, "state", v->state);
     set_str(L, "detail", v->detail && !id_hidden(L, v->detail) ? v->detail : NULL);
     set_str(L, "rule", v->rule);
@@ -370,6 +370,13 @@ static void push_record_verdict(lua_State *L, Renderer *r, const Record *rec) {
     lua_setfield(L, -2, "cvss_score"); /* -1 */
     set_str(L, "cvss_rating", v->cvss_rating);
     set_str(L, "cvss_version", v->cvss_version);
+    if (v->cvss4_rating)
+        lua_pushnumber(L, v->cvss4_score); /* +1 */
+    else
+        frozen_push_nil(L);             /* +1 */
+    lua_setfield(L, -2, "cvss4_score"); /* -1 */
+    set_str(L, "cvss4_rating", v->cvss4_rating);
+    set_str(L, "cvss4_nomenclature", v->cvss4_nomenclature);
     set_str(L, "tested_release", v->tested_release);
     set_str(L, "build", v->build);
     const FieldDef *f = v->latest ? schema_field(rec->type, "results") : NULL;

@@ -177,6 +177,16 @@ function M.revisions(adv)
 end
 
 -- CVSS v3 base severity of a score.
+-- CSAF 2.0 has no score object for CVSS v4.0: its vector and the score the check stage
+-- computed travel as a note of category "other", nil without a vector that parses
+function M.cvss4_note(v)
+  local vd = v.verdict
+  if not vd or not vd.cvss4_rating then return nil end
+  return { category = "other", title = "CVSS v4.0",
+           text = ("Score %.1f (%s, %s), from the vector %s"):format(vd.cvss4_score, vd.cvss4_rating:upper(),
+                                                                      vd.cvss4_nomenclature, v.fields.cvss4_vector) }
+end
+
 -- The cvss_v3 object of a vulnerability (the score and rating the check stage computed
 -- from its vector), or nil when it has no v3 vector.
 function M.cvss(v)

@@ -80,6 +80,8 @@ local function advisory_vulnerability(adv, v, affected, fixed, tree, seen)
   out.title = v.title
   local text = lib.note_text(v)
   out.notes = { { category = "description", title = "Vulnerability description", text = text } }
+  local v4 = lib.cvss4_note(v)
+  if v4 then out.notes[#out.notes + 1] = v4 end
   if v.fields.cwe and v.fields.cwe_name then
     out.cwe = { id = v.fields.cwe, name = v.fields.cwe_name }
   elseif v.fields.cwe then -- the cwe field needs the entry's name: without it, a note
@@ -168,6 +170,8 @@ local function vex_vulnerability(v, all)
   out.title = v.title
   local text = lib.note_text(v)
   out.notes = { { category = "description", title = "Vulnerability description", text = text } }
+  local v4 = lib.cvss4_note(v)
+  if v4 then out.notes[#out.notes + 1] = v4 end
   local status = {}
   if state == "not_affected" then
     status.known_not_affected = all

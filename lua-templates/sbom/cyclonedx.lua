@@ -171,6 +171,11 @@ local function vulnerability(v, refs)
     ratings = { { method = vd.cvss_version == "3.0" and "CVSSv3" or "CVSSv31", score = vd.cvss_score,
                   severity = vd.cvss_rating, vector = f.cvss_vector } }
   end
+  if vd and vd.cvss4_rating then
+    ratings = ratings or {}
+    ratings[#ratings + 1] = { method = "CVSSv4", score = vd.cvss4_score, severity = vd.cvss4_rating,
+                              vector = f.cvss4_vector }
+  end
   local cwe = f.cwe and tonumber(f.cwe:match("^CWE%-(%d+)$"))
   return {
     ["bom-ref"] = "vuln-" .. v.id, id = v.id,

@@ -32,6 +32,9 @@ P="$TMP/scan-out/vulnerabilities/CVE-2099-0001.html"
 expect_grep "the record says which tool found it, which version, when" "Found by Grype 0.74.1 on 2025-10-20" "$P"
 expect_grep "and the second scanner too" "Found by Trivy on 2025-10-21" "$P"
 expect_grep "the CVSS vector comes from the report" "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H" "$P"
+expect_grep "the CVSS v4.0 vector and score of a Trivy report, computed again" "CVSS v4.0 score 9.3 critical (CVSS-B)" "$P"
+expect_grep "an OSV CVSS_V4 severity gives the v4.0 score" "CVSS v4.0 score 5.3 medium (CVSS-B)" "$TMP/scan-out/vulnerabilities/CVE-2099-0002.html"
+expect_grep "a CycloneDX rating of method CVSSv4 gives the v4.0 score" "CVSS v4.0 score 8.7 high (CVSS-B)" "$TMP/scan-out/vulnerabilities/CVE-2099-0003.html"
 
 # assessed by hand: the record of the same ID closes both findings
 mkdir -p "$TMP/scan/vulnerabilities"
