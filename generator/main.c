@@ -1080,6 +1080,9 @@ static int build_with(const Options *o, Run *old, bool *old_loaded) {
         RenderJob one = rj[i];
         one.finish = NULL;
         rc = render_run_all(renderer, &one, 1, od, outputs[i]->shards ? jobs : 1, NULL);
+        if (rc == EXIT_CLEAN && outputs[i]->before_print &&
+            !outputs[i]->before_print(&run.model, &run.diag, &eo, od))
+            rc = EXIT_USAGE;
         if (rc == EXIT_CLEAN && !pdf_output(pdf, &run.model, outputs[i]->name, od, first))
             rc = EXIT_USAGE;
         if (rc == EXIT_CLEAN && outputs[i]->finish && !finish_job(&fc, i)) rc = EXIT_USAGE;

@@ -287,6 +287,8 @@ OutDir *outdir_begin(const char *final_path, const char *dossier_dir);
 /* Writes one file; relpath must be relative, with no "..", "." or empty
  * parts. Returns false with a message on stderr on any failure. */
 bool outdir_write(OutDir *o, const char *relpath, const void *data, size_t len);
+/* Whether relpath was written into o already. */
+bool outdir_has(const OutDir *o, const char *relpath);
 /* Records a file another process wrote into the temporary folder (build
  * --jobs). False with a message if the path was written already. */
 bool outdir_adopt(OutDir *o, const char *relpath, size_t size);

@@ -383,6 +383,10 @@ static bool safe_relpath(const char *rel) {
     return true;
 }
 
+bool outdir_has(const OutDir *o, const char *relpath) {
+    return o->seen.cap && hashmap_sget(&o->seen, relpath) != NULL;
+}
+
 /* Adds relpath to the set of written paths; false if it was there. */
 static bool seen_add(OutDir *o, const char *relpath) {
     if (!o->seen.arena) hashmap_init(&o->seen, &o->arena);

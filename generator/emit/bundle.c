@@ -52,6 +52,7 @@ static bool copy_sources(Arena *a, const Model *m, OutDir *o) {
     for (size_t i = 0; ok && i < m->nsources; i++) {
         const SourceFile *f = &m->sources[i];
         const char *dest = arena_printf(a, PREFIX "records/%s", f->path);
+        if (outdir_has(o, dest)) continue; /* copied before the documents were printed */
         if (f->data) {
             ok = outdir_write(o, dest, f->data, f->len);
             continue;
@@ -279,6 +280,16 @@ static void document_records(Index *x, const Model *m, const BundleFile *doc, Ma
         if (r) e->records[e->nrecords++] = manifest_record(x, r);
     }
     qsort(e->records, e->nrecords, sizeof *e->records, by_record_id);
+}
+
+bool bundle_sources(const Model *m, const Diag *d, const EmitOptions *e, OutDir *o) {
+    (void)d;
+    (void)e;
+    Arena a;
+    arena_init(&a);
+    bool ok = copy_sources(&a, m, o);
+    arena_free(&a);
+    return ok;
 }
 
 bool bundle_finish(const Model *m, const Diag *d, const EmitOptions *e, OutDir *o) {

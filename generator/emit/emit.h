@@ -25,6 +25,9 @@ typedef struct OutputDef {
     /* The C step after the templates ran, or NULL. Returns false after
      * reporting on stderr; the build then fails and writes nothing. */
     bool (*finish)(const Model *m, const Diag *d, const EmitOptions *e, OutDir *o);
+    /* With --pdf, the C step that must run before its documents are
+     * printed (what they show that the templates do not write), or NULL. */
+    bool (*before_print)(const Model *m, const Diag *d, const EmitOptions *e, OutDir *o);
     bool shards; /* rendered by build --jobs processes, each writing its share of the pages */
     /* The path prefix its templates may write under ("mds2/"); NULL: the
      * site, which has the root less every other output's prefix. */
@@ -58,7 +61,11 @@ bool provider_finish(const Model *m, const Diag *d, const EmitOptions *e, OutDir
  * reported as not signed, not as a problem. */
 size_t provider_verify(const char *out, bool *failed);
 
-/* bundle.c: the premarket output's sources, manifest, signature and ZIP. */
+/* bundle.c: the premarket output's sources, manifest, signature and ZIP.
+ * bundle_sources copies the sources alone (premarket/records/: the
+ * diagrams and evidence the documents show), before the documents are
+ * printed; bundle_finish copies what is not there yet. */
+bool bundle_sources(const Model *m, const Diag *d, const EmitOptions *e, OutDir *o);
 bool bundle_finish(const Model *m, const Diag *d, const EmitOptions *e, OutDir *o);
 /* The ZIP's name, <product>-<version>-premarket.zip in safe characters. Arena-owned. */
 const char *bundle_zip_name(Arena *a, const Model *m);

@@ -8,35 +8,35 @@
 
 const OutputDef output_table[] = {
     {"site", "static site: index, a page per record, traceability matrix, findings", false, NULL,
-     true, NULL, 1, true},
+     NULL, true, NULL, 1, true},
     {"mds2",
      "the MDS2 form (ANSI/NEMA HN 1-2019) for procurement: XLSX and print-ready HTML, each answer "
      "with the records behind it",
-     true, mds2_finish, false, "mds2/", 1, false},
+     true, mds2_finish, NULL, false, "mds2/", 1, false},
     {"advisories",
      "security advisories for customers: an HTML bulletin per advisory, an index, an Atom feed",
-     true, NULL, false, "public/advisories/", 1, false},
+     true, NULL, NULL, false, "public/advisories/", 1, false},
     {"csaf",
      "CSAF 2.0 advisories and VEX in the provider folder layout, with SHA-256 and SHA-512 files",
-     true, provider_finish, false, "public/csaf/", 1, false},
+     true, provider_finish, NULL, false, "public/csaf/", 1, false},
     {"sbom",
      "the SBOM and VEX for customers: CycloneDX 1.6 in JSON and XML with support dates and the VEX "
      "state "
      "of each known vulnerability, and a page that shows the same",
-     true, NULL, false, "public/sbom/", 1, false},
+     true, NULL, NULL, false, "public/sbom/", 1, false},
     {"whitepaper",
      "the security whitepaper for customers: whitepaper.md with data from the records, print-ready "
      "HTML",
-     true, NULL, false, "public/whitepaper", 1, false},
+     true, NULL, NULL, false, "public/whitepaper", 1, false},
     {"bundle",
      "the premarket bundle: premarket/ (documents by FDA item, 524B/eSTAR checklist, source "
      "records), "
      "its ZIP, manifest.json with every file's SHA-256 (signed with --sign)",
-     false, bundle_finish, false, "premarket/", 8, true},
+     false, bundle_finish, bundle_sources, false, "premarket/", 8, true},
     {"postmarket",
      "the postmarket report of a period (--period, default the year up to the build date): F.1-F.5 "
      "activity, the 30/60-day timelines, the FDA metrics by severity",
-     false, NULL, false, "postmarket/", 1, false},
+     false, NULL, NULL, false, "postmarket/", 1, false},
 };
 const size_t output_count = sizeof output_table / sizeof output_table[0];
 

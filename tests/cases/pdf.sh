@@ -111,6 +111,17 @@ if [ "$chromium_ok" = yes ]; then
     sed -n 's/^\(ok\|not ok\) \(.*\)$/\1 pdf: \2/p' "$TMP/checks"
     grep -q '^ok ' "$TMP/checks" || fail "pdfcheck.py ran" "$(head -5 "$TMP/checks")"
 
+    # The architecture views show their diagrams: the SVG drawn as vectors
+    # (its labels are text of the PDF), not the browser's broken-image icon
+    # (a small raster image), as when the diagrams were copied into the
+    # bundle only after the documents were printed.
+    pdftotext "$REAL/premarket/03-architecture-views.pdf" "$TMP/views.txt" 2>/dev/null
+    for label in "Norvale cloud (internet)" "Hospital data centre and LAN"; do
+        expect_grep "03-architecture-views.pdf draws its diagram: '$label'" "$label" "$TMP/views.txt"
+    done
+    n=$(pdfimages -list "$REAL/premarket/03-architecture-views.pdf" 2>/dev/null | awk 'NR > 2 && $4 < 32 && $5 < 32' | wc -l)
+    if [ "$n" -eq 0 ]; then ok "03-architecture-views.pdf holds no broken-image icon"; else fail "03-architecture-views.pdf holds no broken-image icon" "$n small images"; fi
+
     expect_grep "the manifest lists the PDFs" '"path": "01a-threat-model.pdf"' "$REAL/manifest.json"
     expect_grep "a PDF's manifest entry names the HTML it was printed from" \
         "printed to PDF by Chromium from 01a-threat-model.html" "$REAL/manifest.json"
