@@ -505,6 +505,121 @@ static void judge_documents(Pm *pm) {
     free(docs.items);
 }
 
+/* ---- the FDA metrics --------------------------------------------------------- */
+
+static int cmp_i64(const void *pa, const void *pb) {
+    int64_t a = *(const int64_t *)pa, b = *(const int64_t *)pb;
+    return a < b ? -1 : a > b;
+}
+
+static MetricStats stats_of(int64_t *xs, size_t n) {
+    MetricStats s = {.n = n};
+    if (!n) return s;
+    qsort(xs, n, sizeof *xs, cmp_i64);
+    double sum = 0;
+    for (size_t i = 0; i < n; i++)
+        sum += (double)xs[i];
+    s.mean = sum / (double)n;
+    s.median = n % 2 ? (double)xs[n / 2] : ((double)xs[n / 2 - 1] + (double)xs[n / 2]) / 2;
+    s.min = (double)xs[0];
+    s.max = (double)xs[n - 1];
+    return s;
+}
+
+/* The severities of patient harm in the order of the vulnerability's enum,
+ * then what a record without one counts as. */
+static const char *const SEVERITIES[] = {"catastrophic", "critical",   "serious",
+                                         "minor",        "negligible", "unknown"};
+enum { NSEV = sizeof SEVERITIES / sizeof *SEVERITIES };
+
+typedef struct Acc {
+    RecList recs;
+    size_t patched;
+    int64_t *to_patch, *to_field;
+    size_t npatch, nfield;
+} Acc;
+
+static void acc_add(Acc *g, const PmVulnerability *j) {
+    rec_add(&g->recs, j->record);
+    if (j->fixed_date.known) g->patched++;
+    if (j->to_release.known) g->to_patch[g->npatch++] = j->to_release.days;
+}
+
+/* The metrics over n vulnerabilities as of the period's end of pm. */
+static FdaMetrics metrics_over(Pm *pm, const Record *const *vulns, size_t n) {
+    Acc acc[NSEV + 1];
+    memset(acc, 0, sizeof acc);
+    for (size_t k = 0; k <= NSEV; k++) {
+        acc[k].to_patch = xmalloc((n ? n : 1) * sizeof(int64_t));
+        acc[k].to_field = xmalloc((n ? n : 1) * sizeof(int64_t));
+    }
+    for (size_t i = 0; i < n; i++) {
+        PmVulnerability j = judge_vulnerability(pm, vulns[i]);
+        const char *sev = record_str(vulns[i], "severity");
+        size_t k = NSEV - 1; /* unknown */
+        for (size_t s = 0; sev && s < NSEV; s++)
+            if (strcmp(sev, SEVERITIES[s]) == 0) k = s;
+        const PmRelease *pr = j.release ? release_of(pm, j.release) : NULL;
+        Acc *both[2] = {&acc[k], &acc[NSEV]};
+        for (int b = 0; b < 2; b++) {
+            acc_add(both[b], &j);
+            if (pr && pr->to_90.known) both[b]->to_field[both[b]->nfield++] = pr->to_90.days;
+        }
+    }
+    FdaMetrics m = {0};
+    m.groups = arena_alloc(pm->a, (NSEV + 1) * sizeof *m.groups);
+    for (size_t k = 0; k <= NSEV; k++) {
+        Acc *g = &acc[k];
+        if (k < NSEV && !g->recs.n) {
+            free(g->recs.items);
+        } else {
+            MetricGroup *out = &m.groups[m.ngroups++];
+            *out = (MetricGroup){.severity = k < NSEV ? SEVERITIES[k] : "all",
+                                 .total = g->recs.n,
+                                 .patched = g->patched,
+                                 .to_patch = stats_of(g->to_patch, g->npatch),
+                                 .to_field = stats_of(g->to_field, g->nfield)};
+            out->records = rec_done(pm->a, &g->recs, &out->nrecords);
+        }
+        free(g->to_patch);
+        free(g->to_field);
+    }
+    return m;
+}
+
+/* The premarket bundle's metrics: every vulnerability recorded (but those
+ * not affected), and every release's deployment, as of the build date. */
+static void judge_lifetime(Check *c) {
+    Verdicts *v = c->v;
+    Postmarket life = {
+        .from = INT64_MIN / 4, .to = c->m->build_date, .field_threshold = FIELD_THRESHOLD};
+    Pm pm = {c, &life, c->m->arena};
+    judge_releases(&pm);
+    size_t nrel;
+    Record **rels = check_records(c, "release", &nrel);
+    v->deployment = arena_alloc(pm.a, (nrel ? nrel : 1) * sizeof *v->deployment);
+    v->ndeployment = nrel;
+    for (size_t i = 0; i < nrel; i++)
+        v->deployment[i] = *release_of(&pm, rels[i]);
+    size_t n;
+    Record **recs = check_records(c, "vulnerability", &n);
+    RecList affected = {0};
+    for (size_t i = 0; i < n; i++) {
+        if (!is(record_str(recs[i], "vex_state"), "not_affected")) rec_add(&affected, recs[i]);
+        const Record *rel;
+        PmDays fixed = done_by(&pm, recs[i], "fixed", "fixed_in", "date", &rel);
+        RecordVerdict *rv = check_verdict(c, recs[i]);
+        if (fixed.known) {
+            char buf[16];
+            date_format(fixed.days, buf);
+            rv->fixed_date = arena_strdup(pm.a, buf);
+        }
+    }
+    size_t na;
+    const Record **list = rec_done(pm.a, &affected, &na);
+    v->metrics = metrics_over(&pm, list, na);
+}
+
 void postmarket_judge(Check *c) {
     Postmarket *p = &c->v->postmarket;
     p->from = c->m->period_from;
@@ -518,4 +633,6 @@ void postmarket_judge(Check *c) {
     judge_components(&pm);
     judge_incidents(&pm);
     judge_documents(&pm);
+    p->metrics = metrics_over(&pm, p->discovered, p->ndiscovered);
+    judge_lifetime(c);
 }

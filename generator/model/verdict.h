@@ -60,6 +60,9 @@ typedef struct RecordVerdict {
      * to the release submitted: "submitted", "justified" (another release,
      * with the record's justification), "other" or "unstated" */
     const char *tested_release, *build;
+    /* vulnerability: the date it was fixed (its own fixed date, else its
+     * earliest fixing release's; by the build date), YYYY-MM-DD, or NULL */
+    const char *fixed_date;
 } RecordVerdict;
 
 /* One item of the 524B / eSTAR checklist. */
@@ -181,6 +184,29 @@ typedef struct PmDocument {
 } PmDocument;
 
 /* The postmarket report's judgments over its period. */
+/* The FDA metrics (premarket guidance V.A.6) over a set of vulnerabilities
+ * (none marked not_affected): by severity of patient harm, in the order of
+ * the severity enum, then "all". A stat's n is 0 when nothing was measured
+ * (its mean and median are then meaningless). */
+typedef struct MetricStats {
+    size_t n;
+    double mean, median, min, max;
+} MetricStats;
+
+typedef struct MetricGroup {
+    const char *severity;  /* a severity, "unknown", or "all" */
+    size_t total, patched; /* patched: a fixed date by the cut-off */
+    MetricStats to_patch;  /* days from discovery to the fix */
+    MetricStats to_field;  /* days from the fixing release to the deployment threshold */
+    const struct Record **records;
+    size_t nrecords;
+} MetricGroup;
+
+typedef struct FdaMetrics {
+    MetricGroup *groups; /* only the severities present, then "all" (always) */
+    size_t ngroups;
+} FdaMetrics;
+
 typedef struct Postmarket {
     int64_t from, to;
     PmSignal *signals;
@@ -208,6 +234,7 @@ typedef struct Postmarket {
     PmDocument *documents; /* by date, then ID, then revision */
     size_t ndocuments;
     int field_threshold; /* percent: a release is deployed when a figure reaches it */
+    FdaMetrics metrics;  /* over the vulnerabilities discovered in the period */
 } Postmarket;
 
 typedef struct Verdicts {
@@ -229,6 +256,12 @@ typedef struct Verdicts {
     size_t nlabeling;
     bool guidance_named;   /* dossier.xml names it */
     Postmarket postmarket; /* the postmarket report's period */
+    /* the premarket bundle's metrics: every vulnerability recorded, fixes
+     * and deployment figures up to the build date; deployment lists every
+     * release in record order (its to_90 and peak as of that date) */
+    FdaMetrics metrics;
+    PmRelease *deployment;
+    size_t ndeployment;
 } Verdicts;
 
 #endif

@@ -379,6 +379,7 @@ static void push_record_verdict(lua_State *L, Renderer *r, const Record *rec) {
     set_str(L, "cvss4_nomenclature", v->cvss4_nomenclature);
     set_str(L, "tested_release", v->tested_release);
     set_str(L, "build", v->build);
+    set_str(L, "fixed_date", v->fixed_date);
     const FieldDef *f = v->latest ? schema_field(rec->type, "results") : NULL;
     if (f && !(r->public && field_internal(rec, f)))
         push_entry(L, f, v->latest);
@@ -731,6 +732,47 @@ static void push_pm_release(lua_State *L, const PmRelease *r) {
     frozen_wrap(L, FROZEN_MAP, "a release of the postmarket period");
 }
 
+static void push_stats(lua_State *L, const MetricStats *s, const char *what) {
+    lua_createtable(L, 0, 5);
+    set_int(L, "n", (lua_Integer)s->n);
+    const char *keys[] = {"mean", "median", "min", "max"};
+    double vals[] = {s->mean, s->median, s->min, s->max};
+    for (int k = 0; k < 4; k++) {
+        if (s->n)
+            lua_pushnumber(L, vals[k]);
+        else
+            frozen_push_nil(L);
+        lua_setfield(L, -2, keys[k]);
+    }
+    frozen_wrap(L, FROZEN_MAP, what);
+}
+
+/* The FDA metrics by severity (check/postmarket.c): an array of groups. */
+static void push_metrics(lua_State *L, const FdaMetrics *m, const char *what) {
+    lua_createtable(L, (int)m->ngroups, 0);
+    for (size_t i = 0; i < m->ngroups; i++) {
+        const MetricGroup *g = &m->groups[i];
+        lua_createtable(L, 0, 7);
+        set_str(L, "severity", g->severity);
+        set_int(L, "total", (lua_Integer)g->total);
+        set_int(L, "patched", (lua_Integer)g->patched);
+        if (g->total)
+            lua_pushnumber(L, 100.0 * (double)g->patched / (double)g->total);
+        else
+            frozen_push_nil(L);
+        lua_setfield(L, -2, "share");
+        push_stats(L, &g->to_patch, "days to patch");
+        lua_setfield(L, -2, "to_patch");
+        push_stats(L, &g->to_field, "days to field");
+        lua_setfield(L, -2, "to_field");
+        push_record_list(L, g->records, g->nrecords, "the vulnerabilities of a metrics group");
+        lua_setfield(L, -2, "records");
+        frozen_wrap(L, FROZEN_MAP, "a group of the FDA metrics");
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    wrap_array(L, what);
+}
+
 /* model.verdicts.postmarket: the postmarket report's period and what the
  * check stage judged over it (check/postmarket.c); nil in the public view. */
 static void push_postmarket(lua_State *L, const Postmarket *p) {
@@ -841,6 +883,8 @@ static void push_postmarket(lua_State *L, const Postmarket *p) {
     set_int(L, "documents", (lua_Integer)p->ndocuments);
     frozen_wrap(L, FROZEN_MAP, "model.verdicts.postmarket.counts");
     lua_setfield(L, -2, "counts");
+    push_metrics(L, &p->metrics, "model.verdicts.postmarket.metrics");
+    lua_setfield(L, -2, "metrics");
     frozen_wrap(L, FROZEN_MAP, "model.verdicts.postmarket");
 }
 
@@ -889,6 +933,22 @@ static void push_verdicts(lua_State *L, const Model *m) {
     lua_setfield(L, -2, "labeling");
     push_postmarket(L, &v->postmarket);
     lua_setfield(L, -2, "postmarket");
+    if (renderer_of(L)->public) { /* the metrics are the bundle's */
+        frozen_push_nil(L);
+        lua_setfield(L, -2, "metrics");
+        frozen_push_nil(L);
+        lua_setfield(L, -2, "deployment");
+    } else {
+        push_metrics(L, &v->metrics, "model.verdicts.metrics");
+        lua_setfield(L, -2, "metrics");
+        lua_createtable(L, (int)v->ndeployment, 0);
+        for (size_t i = 0; i < v->ndeployment; i++) {
+            push_pm_release(L, &v->deployment[i]);
+            lua_rawseti(L, -2, (lua_Integer)i + 1);
+        }
+        wrap_array(L, "model.verdicts.deployment");
+        lua_setfield(L, -2, "deployment");
+    }
     frozen_wrap(L, FROZEN_MAP, "model.verdicts");
 }
 

@@ -10,7 +10,7 @@ local lib = import("bundle/lib.lua")
 local pm = model.verdicts.postmarket
 
 local ctx = {
-  pm = pm, from = pm.from, to = pm.to, metrics = lib.metrics(pm.discovered), page = "postmarket/index.html",
+  pm = pm, from = pm.from, to = pm.to, metrics = pm.metrics, page = "postmarket/index.html",
   title = "Postmarket cybersecurity report " .. pm.from .. " to " .. pm.to,
 }
 write("postmarket/index.html", render("postmarket/report.html", ctx))

@@ -16,6 +16,11 @@ expect_grep "pump metrics: 1 serious vulnerability patched in 80 days" "2025-01-
 "$DOSSIER" build "$PUMP" -o "$TMP/all" -q 2>/dev/null
 expect_grep "without --period: the 365 days up to the build date" "2024-12-02,2025-12-01,all," "$TMP/all/postmarket/metrics.csv"
 check "a build of every output writes the bundle too" test -f "$TMP/all/manifest.json"
+# the bundle's FDA metrics over every vulnerability, as the check stage
+# computed them (days to field: REL-3.0.1 reached 90% 60 days after release)
+expect_grep "bundle metrics: share patched, days to patch and to field by severity" '<th scope="row">serious</th><td class="num">3</td><td class="num">3</td><td class="num">100%</td><td class="num">87.7</td><td class="num">80</td><td class="num">60</td><td class="num">60</td>' "$TMP/all/premarket/02-metrics.html"
+expect_grep "bundle metrics: a release's days to 90% and highest share" '3.0.1</td><td>2024-11-22</td><td>out-of-cycle</td><td>CVE-2024-6387, VUL-001</td><td class="num">60</td><td class="num">94%</td>' "$TMP/all/premarket/02-metrics.html"
+expect_grep "bundle: a vulnerability's fixed date from its first fixing release" '<td>2025-01-24</td><td>2025-04-14</td></tr>' "$TMP/all/premarket/01d-vulnerability-assessment.html"
 
 "$DOSSIER" build "$PUMP" -o "$TMP/empty" --only postmarket --period 1990-01-01..1990-12-31 -q 2>/dev/null
 expect_grep "empty period: no signals, honestly" "No signal was received in the period." "$TMP/empty/postmarket/index.html"
