@@ -61,6 +61,7 @@ typedef struct FieldDef {
     const char *doc;     /* one sentence for the record reference */
     const char **values; /* FK_ENUM: allowed values */
     size_t nvalues;
+    const char **titles;  /* FK_ENUM: each value in words (nvalues of them), or NULL */
     const char **targets; /* FK_LINK(S): allowed target type names */
     size_t ntargets;
     const char *inverse;  /* FK_LINK(S): name of the link seen from the target */
@@ -218,7 +219,7 @@ typedef struct PreviousCsaf {
     const char *version, *initial, *current; /* tracking as it was */
     PreviousRevision *revisions;
     size_t nrevisions;
-    const char *content; /* the document less its tracking, as csaf/json.lua writes JSON */
+    const char *content; /* the document less its tracking, as common/json.lua writes JSON */
 } PreviousCsaf;
 
 typedef struct Model {

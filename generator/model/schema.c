@@ -26,16 +26,20 @@ static char *attr(Arena *a, xmlNode *n, const char *name) {
     return s;
 }
 
-/* Splits s at spaces into an arena array; returns the count. */
-static size_t split_words(Arena *a, const char *s, const char ***out) {
+/* Splits s at sep (runs of it, and spaces around each item when sep is
+ * not a space) into an arena array; returns the count. */
+static size_t split_at(Arena *a, const char *s, char sep, const char ***out) {
     size_t n = 0, cap = 0;
     const char **items = NULL;
     while (s && *s) {
-        while (*s == ' ')
+        while (*s == ' ' || *s == sep)
             s++;
         const char *e = s;
-        while (*e && *e != ' ')
+        while (*e && *e != sep)
             e++;
+        const char *next = e;
+        while (e > s && e[-1] == ' ')
+            e--;
         if (e > s) {
             if (n == cap) {
                 size_t nc = cap ? cap * 2 : 8;
@@ -44,10 +48,14 @@ static size_t split_words(Arena *a, const char *s, const char ***out) {
             }
             items[n++] = arena_strndup(a, s, (size_t)(e - s));
         }
-        s = e;
+        s = next;
     }
     *out = items;
     return n;
+}
+
+static size_t split_words(Arena *a, const char *s, const char ***out) {
+    return split_at(a, s, ' ', out);
 }
 
 static bool is_elem(xmlNode *n, const char *name) {
@@ -95,6 +103,16 @@ static bool read_field(Arena *a, Diag *d, const char *path, xmlNode *n, FieldDef
         diag_add(d, SEV_ERROR, loc, "xml-schema", NULL, "enum field %s has no values", f->name);
         return false;
     }
+    const char **titles = NULL;
+    size_t ntitles = split_at(a, attr(a, n, "titles"), '|', &titles);
+    if (ntitles && (f->kind != FK_ENUM || ntitles != f->nvalues)) {
+        diag_add(d, SEV_ERROR, loc, "xml-schema", NULL,
+                 "field %s: titles must give one title (separated by |) for each of its %zu "
+                 "values, not %zu",
+                 f->name, f->nvalues, ntitles);
+        return false;
+    }
+    f->titles = ntitles ? titles : NULL;
     if ((f->kind == FK_LINK || f->kind == FK_LINKS) && f->ntargets == 0) {
         diag_add(d, SEV_ERROR, loc, "xml-schema", NULL, "link field %s has no target", f->name);
         return false;

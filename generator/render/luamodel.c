@@ -211,6 +211,13 @@ static void push_field_def(lua_State *L, const FieldDef *f) {
     set_str(L, "doc", f->doc);
     push_strings(L, f->values, f->nvalues, "values");
     lua_setfield(L, -2, "values");
+    lua_createtable(L, 0, (int)f->nvalues); /* value -> its title (the value without one) */
+    for (size_t i = 0; i < f->nvalues; i++) {
+        lua_pushstring(L, f->titles ? f->titles[i] : f->values[i]);
+        lua_setfield(L, -2, f->values[i]);
+    }
+    frozen_wrap(L, FROZEN_MAP, "the titles of a field's values");
+    lua_setfield(L, -2, "titles");
     push_strings(L, f->targets, f->ntargets, "targets");
     lua_setfield(L, -2, "targets");
     set_str(L, "inverse", f->inverse);
@@ -489,6 +496,69 @@ static void push_findings(lua_State *L, const Model *m, const Diag *d, int by_re
         lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
     wrap_array(L, "findings");
+}
+
+/* model.finding_groups and model.finding_counts: the findings by severity
+ * (errors first) then by rule (in name order), with the counts, made once
+ * here from the same list `dossier check` counts; the array of findings is
+ * at index findings. Empty in a public view. */
+static const Diag *sort_diag; /* qsort has no context argument */
+static int cmp_by_rule(const void *pa, const void *pb) {
+    size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+    int c = strcmp(sort_diag->items[a].rule, sort_diag->items[b].rule);
+    return c ? c : (a > b) - (a < b);
+}
+
+static void push_finding_groups(lua_State *L, const Diag *d, int findings) {
+    static const Severity order[] = {SEV_ERROR, SEV_WARNING, SEV_NOTE};
+    static const char *const titles[] = {"Errors", "Warnings", "Notes"};
+    size_t n = d && !renderer_of(L)->public ? d->n : 0; /* as push_findings */
+    if (n) {
+        lua_getiuservalue(L, findings, 1); /* the array under its read-only proxy */
+        findings = lua_gettop(L);
+    }
+    size_t *idx = xmalloc((n ? n : 1) * sizeof *idx);
+    lua_createtable(L, 3, 0); /* groups */
+    lua_createtable(L, 0, 3); /* counts */
+    for (int k = 0; k < 3; k++) {
+        size_t m = 0;
+        for (size_t i = 0; i < n; i++)
+            if (d->items[i].severity == order[k]) idx[m++] = i;
+        sort_diag = d;
+        if (m) qsort(idx, m, sizeof *idx, cmp_by_rule);
+        set_int(L, severity_name(order[k]), (lua_Integer)m);
+        lua_createtable(L, 0, 4);
+        set_str(L, "severity", severity_name(order[k]));
+        set_str(L, "title", titles[k]);
+        set_int(L, "count", (lua_Integer)m);
+        lua_newtable(L); /* rules */
+        for (size_t i = 0; i < m;) {
+            size_t j = i;
+            while (j < m && strcmp(d->items[idx[j]].rule, d->items[idx[i]].rule) == 0)
+                j++;
+            lua_createtable(L, 0, 2);
+            set_str(L, "rule", d->items[idx[i]].rule);
+            lua_createtable(L, (int)(j - i), 0);
+            for (size_t x = i; x < j; x++) {
+                lua_rawgeti(L, findings, (lua_Integer)idx[x] + 1);
+                lua_rawseti(L, -2, (lua_Integer)(x - i) + 1);
+            }
+            wrap_array(L, "the findings of a rule");
+            lua_setfield(L, -2, "findings");
+            frozen_wrap(L, FROZEN_MAP, "the findings of one rule");
+            lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+            i = j;
+        }
+        wrap_array(L, "the rules of a severity");
+        lua_setfield(L, -2, "rules");
+        frozen_wrap(L, FROZEN_MAP, "the findings of one severity");
+        lua_rawseti(L, -3, k + 1);
+    }
+    free(idx);
+    frozen_wrap(L, FROZEN_MAP, "model.finding_counts");
+    lua_insert(L, -2);
+    wrap_array(L, "model.finding_groups");
+    if (n) lua_remove(L, findings);
 }
 
 static void push_product(lua_State *L, const Product *p) {
@@ -1278,6 +1348,10 @@ static void build_view(lua_State *L, const Model *m, const Diag *d) {
     lua_newtable(L);
     int findings = lua_gettop(L);
     push_findings(L, m, d, findings);
+    int all_findings = lua_gettop(L);
+    push_finding_groups(L, d, all_findings);
+    lua_setfield(L, model, "finding_groups");
+    lua_setfield(L, model, "finding_counts");
     lua_setfield(L, model, "findings");
 
     Related *buf = arena_alloc(&r->arena, (maxlinks + 1) * sizeof *buf);

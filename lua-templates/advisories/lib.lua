@@ -26,14 +26,7 @@ function M.csaf_path(adv)
 end
 
 -- The contact for security reports: the psirt contact, else the first one.
-function M.contact()
-  local first
-  for _, c in ipairs(model.product.contacts) do
-    if c.role == "psirt" then return c end
-    first = first or c
-  end
-  return first
-end
+M.contact = import("common/lib.lua").contact
 
 -- "3.0.0, 3.0.1": the versions of a list of releases.
 function M.versions(list)

@@ -12,7 +12,7 @@ end
 
 local advisories = lib.by_date()
 if #advisories == 0 then return end -- a dossier without advisories publishes none
-write("public/advisories/style.css", render("site/style.css"))
+write("public/advisories/style.css", render("common/style.css"))
 page("public/advisories/index.html", "advisories/index.html", "Security advisories", { advisories = advisories })
 for _, adv in ipairs(advisories) do
   page("public/advisories/" .. adv.id .. ".html", "advisories/bulletin.html", adv.id .. " " .. adv.title, { adv = adv })

@@ -7,25 +7,14 @@
 -- Verdicts (the checklist, latest results, residual risk, which anomalies
 -- are unresolved) are the check stage's, in model.verdicts and
 -- record.verdict; nothing here decides one.
+local common = import("common/lib.lua")
 local M = {}
 
--- Dates as day numbers: the tool's one calendar (days, base/util.c),
--- named here for the templates that use lib.
-M.days = days
-
--- Rendered prose (a safe HTML value from markdown or markdown_text for a
--- page at the bundle's root) with each link to a record's site page turned
--- into a link to its source file in records/, since the bundle has no
--- record pages. Returns plain HTML for {{{ }}}: only href values that name
--- a known record are replaced, by an escaped path.
-function M.prose(html)
-  local s = tostring(html)
-  return (s:gsub('href="([%w_%-]+)/([^"/]+)%.html"', function(plural, id)
-    local r = model.index[id]
-    if r and r.plural == plural then return 'href="records/' .. escape_html(r.path) .. '"' end
-    return nil
-  end))
-end
+-- Shared with the postmarket report (common/lib.lua): dates as day
+-- numbers, numbers for table cells, prose with record links into the bundle.
+M.days = common.days
+M.num = common.num
+M.prose = common.prose
 
 -- Appends the records of every array in lists to one array (repeats kept out).
 function M.union(...)
@@ -39,13 +28,6 @@ function M.union(...)
     end
   end
   return out
-end
-
--- "12.5" / "12": a number for a table cell.
-function M.num(x)
-  if x == nil then return "–" end
-  if x == math.floor(x) then return string.format("%d", math.floor(x)) end
-  return string.format("%.1f", x)
 end
 
 -- The 524B / eSTAR checklist as the check stage judged it

@@ -70,28 +70,27 @@ end
 page("checklist.html", "bundle/checklist.html", "524B and eSTAR checklist", { items = items },
      lib.union(table.unpack(checklist_records)), nil)
 file("checklist.json", function() return render("bundle/checklist.json", { items = items }) end)
-local site_lib = import("site/lib.lua")
+local common = import("common/lib.lua")
 local finding_records = {}
 for _, f in ipairs(model.findings) do
   if f.record then finding_records[#finding_records + 1] = f.record end
 end
-page("findings.html", "bundle/findings.html", "Findings of the checks",
-     function() return { groups = site_lib.findings_by_severity() } end, lib.union(finding_records), nil)
+page("findings.html", "common/findings.html", "Findings of the checks",
+     function() return { groups = common.findings_by_severity(), record_link = "bundle/rec.html" } end, lib.union(finding_records), nil)
 index[#index + 1] = { path = "checklist.json", title = "524B and eSTAR checklist (JSON)", records = lib.union(table.unpack(checklist_records)) }
 if #components > 0 then
   file("sbom.cdx.json", function() return import("bundle/sbom.lua").document() end)
   index[#index + 1] = { path = "sbom.cdx.json", title = "SBOM (CycloneDX 1.6)", records = all(components, by.vulnerability),
     validation = "not validated at build time; dossier's tests check this output against the official CycloneDX 1.6 JSON schema" }
 end
-local site = import("site/lib.lua")
-file("traceability.csv", function() return render("site/matrix.csv", { matrix = site.matrix() }) end)
+file("traceability.csv", function() return render("common/matrix.csv", { matrix = common.matrix() }) end)
 index[#index + 1] = { path = "traceability.csv", title = "Traceability matrix (CSV)", records = all(by.threat, by.control, by.test) }
 if #components > 0 then
   file("component-traceability.csv", function() return render("bundle/component_chain.csv") end)
   index[#index + 1] = { path = "component-traceability.csv", title = "Component traceability (CSV)",
     records = all(by.asset, components, by.vulnerability, by.release) }
 end
-file("style.css", function() return render("site/style.css") .. render("bundle/print.css") end)
+file("style.css", function() return render("common/style.css") .. render("common/print.css") end)
 page("index.html", "bundle/index.html", "Premarket cybersecurity documentation",
      { documents = documents, items = items }, {}, nil)
 file("documents.json", function() return render("bundle/documents.json", { documents = index }) end)

@@ -4,7 +4,7 @@
 local M = {}
 
 function M.document()
-  return import("csaf/json.lua").encode(import("sbom/cyclonedx.lua").bom())
+  return import("common/json.lua").encode(import("sbom/cyclonedx.lua").bom())
 end
 
 return M

@@ -4,7 +4,7 @@
 -- rest of the provider folder: the .sha256/.sha512 files, index.txt,
 -- changes.csv, the ROLIE feeds, provider-metadata.json, security.txt and,
 -- with build --csaf-sign, the OpenPGP signatures and key.
-local json = import("csaf/json.lua")
+local json = import("common/json.lua")
 local lib = import("csaf/lib.lua")
 
 local has_vex = false

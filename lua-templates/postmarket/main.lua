@@ -6,7 +6,7 @@
 -- print-ready HTML and CSV. Nothing here decides; the FDA metrics are
 -- bundle/lib.lua's, shared with the premarket bundle, over the
 -- vulnerabilities the check stage found discovered in the period.
-local lib = import("bundle/lib.lua")
+local lib = import("common/lib.lua")
 local pm = model.verdicts.postmarket
 
 local ctx = {
@@ -15,4 +15,4 @@ local ctx = {
 }
 write("postmarket/index.html", render("postmarket/report.html", ctx))
 write("postmarket/metrics.csv", render("postmarket/metrics.csv", ctx))
-write("postmarket/style.css", render("site/style.css") .. render("bundle/print.css"))
+write("postmarket/style.css", render("common/style.css") .. render("common/print.css"))

@@ -10,7 +10,7 @@
 -- back. The serial number comes from the product's name and version, the
 -- timestamp is the build date: the same dossier gives the same bytes.
 local M = {}
-local json = import("csaf/json.lua")
+local json = import("common/json.lua")
 
 M.spec = "1.6"
 

@@ -5,8 +5,8 @@
 -- public view: internal components and fields never reach it.
 if #model.by_type.component == 0 then return end -- no SBOM, nothing to publish
 local bom = import("sbom/cyclonedx.lua").bom()
-write("public/sbom/sbom.cdx.json", import("csaf/json.lua").encode(bom))
+write("public/sbom/sbom.cdx.json", import("common/json.lua").encode(bom))
 write("public/sbom/sbom.cdx.xml", import("sbom/xml.lua").encode(bom))
-write("public/sbom/style.css", render("site/style.css"))
+write("public/sbom/style.css", render("common/style.css"))
 local page = "public/sbom/index.html"
 write(page, render("sbom/index.html", { page = page, bom = bom }))

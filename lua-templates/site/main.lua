@@ -18,7 +18,7 @@ local function page(path, template, title, ctx, crumbs)
   }))
 end
 
-if this_shard("style.css") then write("style.css", render("site/style.css")) end
+if this_shard("style.css") then write("style.css", render("common/style.css")) end
 
 page("index.html", "site/index.html", "Overview", {})
 
@@ -36,7 +36,7 @@ end
 page("matrix.html", "site/matrix.html", "Traceability matrix", function() return { matrix = lib.matrix() } end,
      { { "Overview", "index.html" } })
 if this_shard("matrix.js") then write("matrix.js", render("site/matrix.js")) end
-if this_shard("matrix.csv") then write("matrix.csv", render("site/matrix.csv", { matrix = lib.matrix() })) end
+if this_shard("matrix.csv") then write("matrix.csv", render("common/matrix.csv", { matrix = lib.matrix() })) end
 page("sbom.html", "site/sbom.html", "Software bill of materials", {}, { { "Overview", "index.html" } })
-page("findings.html", "site/findings.html", "Findings", function() return { groups = lib.findings_by_severity() } end,
+page("findings.html", "common/findings.html", "Findings", function() return { groups = lib.findings_by_severity(), record_link = "site/finding_record.html" } end,
      { { "Overview", "index.html" } })

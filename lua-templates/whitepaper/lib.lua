@@ -1,17 +1,15 @@
 -- whitepaper/lib.lua: presentation logic of the whitepaper's directives:
--- control categories in the FDA's order, the release
--- cadence, the PSIRT contact.
+-- control categories in the FDA's order with their titles (the record
+-- schema's, as the bundle shows them), the release cadence, the PSIRT
+-- contact (common/lib.lua).
+local common = import("common/lib.lua")
 local M = {}
 
-M.categories = {
-  "authentication", "authorization", "cryptography", "integrity",
-  "confidentiality", "logging", "resiliency", "updates",
-}
-M.category_titles = {
-  authentication = "Authentication", authorization = "Authorization", cryptography = "Cryptography",
-  integrity = "Code, data and execution integrity", confidentiality = "Confidentiality",
-  logging = "Event detection and logging", resiliency = "Resiliency and recovery", updates = "Updatability and patchability",
-}
+M.categories, M.category_titles = {}, {}
+for _, c in ipairs(common.enum_values("control", "category")) do
+  M.categories[#M.categories + 1] = c.value
+  M.category_titles[c.value] = c.title
+end
 
 -- Days since 1970-01-01 of a YYYY-MM-DD date: the tool's calendar (days).
 M.days = days
@@ -47,13 +45,6 @@ function M.cadence()
 end
 
 -- The contact for vulnerability reports: role psirt, else the first.
-function M.psirt()
-  local first
-  for _, c in ipairs(model.product.contacts) do
-    if c.role == "psirt" then return c end
-    first = first or c
-  end
-  return first
-end
+M.psirt = common.contact
 
 return M

@@ -2,6 +2,7 @@
  * it (schemas/records-file.xsd, docs/records.md) are up to date. With
  * UPDATE=1 in the environment the test rewrites them instead. */
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "base/base.h"
 #include "model/model.h"
@@ -54,6 +55,14 @@ int main(void) {
     CHECK("schema: accepted has three required sub-fields",
           acc && acc->nsub == 3 && schema_subfield(acc, "rationale")->required);
     CHECK("schema: common fields come first", threat && strcmp(threat->fields[0].name, "id") == 0);
+    const RecordType *control = schema_type(&s, "control");
+    const FieldDef *cat = control ? schema_field(control, "category") : NULL;
+    CHECK("schema: an enum's titles, one per value, in order",
+          cat && cat->titles && cat->nvalues == 8 &&
+              strcmp(cat->titles[7], "Firmware and software updates") == 0 &&
+              strcmp(cat->titles[3], "Code, data and execution integrity") == 0);
+    CHECK("schema: an enum without titles has none",
+          threat && !schema_field(threat, "stride")->titles);
 
     StrBuf xsd, md;
     sb_init(&xsd);
@@ -72,6 +81,25 @@ int main(void) {
     Schema broken;
     CHECK("schema: a missing file is an error",
           !schema_load(&a, &d2, "schemas/no-such.xml", &broken) && d2.n == 1);
+    char tmp[] = "/tmp/dossier-schema-XXXXXX";
+    int fd = mkstemp(tmp);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (f) {
+        fputs("<schema><common><field name=\"id\" kind=\"string\"/></common><type name=\"control\" "
+              "title=\"Control\" plural=\"controls\" "
+              "prefix=\"CTL-\" trace=\"3\"><field name=\"category\" kind=\"enum\" "
+              "values=\"a b c\" titles=\"A | B\"/></type></schema>\n",
+              f);
+        fclose(f);
+    }
+    Diag d3;
+    diag_init(&d3);
+    CHECK("schema: titles that do not match the values are refused, saying so",
+          f && !schema_load(&a, &d3, tmp, &broken) && d3.n == 1 &&
+              strstr(d3.items[0].message,
+                     "one title (separated by |) for each of its 3 values, not 2"));
+    diag_free(&d3);
+    unlink(tmp);
     diag_free(&d2);
     diag_free(&d);
     arena_free(&a);

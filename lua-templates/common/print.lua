@@ -1,4 +1,4 @@
--- site/print.lua: the running header and footer of printed documents. A
+-- common/print.lua: the running header and footer of printed documents. A
 -- print-ready layout sets them as CSS custom properties in the style
 -- attribute of its <html>; the @page rules of its stylesheet show them in
 -- the page margins with var(). Used by bundle, postmarket, mds2,

@@ -1,4 +1,4 @@
--- csaf/json.lua: a small JSON writer for the CSAF documents: plain Lua
+-- common/json.lua: a small JSON writer for the CSAF documents: plain Lua
 -- tables in, text out, object keys sorted (pairs is sorted in the sandbox),
 -- two-space indentation. A table with an element 1 is an array; build empty
 -- arrays and objects never (CSAF wants them left out), except M.EMPTY_ARRAY,
