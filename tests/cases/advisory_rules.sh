@@ -35,7 +35,7 @@ expect_exit "draft: builds" 0 "$DOSSIER" build "$TMP/draft" -o "$TMP/draft.out" 
 check "draft: no bulletin" test ! -e "$TMP/draft.out/public/advisories/ADV-001.html"
 check "draft: no CSAF advisory" test ! -e "$TMP/draft.out/public/csaf/.well-known/csaf/white/2025/adv-001.json"
 check "draft: the VEX is still published" test -s "$TMP/draft.out/public/csaf/.well-known/csaf/white/index.txt"
-check "draft: the site shows it" test -s "$TMP/draft.out/advisories/ADV-001.html"
+expect_grep "draft: the site shows it, marked draft" '<span class="badge badge-caution">draft</span>' "$TMP/draft.out/advisories/ADV-001.html"
 
 # whitepaper-directive
 base wp

@@ -20,7 +20,7 @@ expect_grep "internal field: names the template line" "lua-templates/advisories/
 check "internal field: writes nothing" test ! -e "$TMP/out1"
 expect_exit "internal field: the site still reads it" 0 "$DOSSIER" build "$d" -o "$TMP/site" --only site
 expect_grep "internal field: the site shows it" "CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:H/I:H/A:H" "$TMP/site/vulnerabilities/CVE-2024-6387.html"
-check "internal record: the site has its page" test -s "$TMP/site/vulnerabilities/VUL-002.html"
+expect_grep "internal record: the site has its page" "<title>VUL-002 Cross-site request forgery on gateway console role assignment" "$TMP/site/vulnerabilities/VUL-002.html"
 
 # A public output's view, printed by a dossier template.
 mkdir -p "$d/templates/advisories"

@@ -122,7 +122,8 @@ fresh utf8
 T=threats/$(first "$D/threats")
 printf 'caf\351\n' >>"$D/$T"
 expect_exit "invalid UTF-8 exits 1" 1 "$DOSSIER" check "$D"
-expect_grep "invalid UTF-8 is located" "[file-read] not UTF-8 text" "$TMP/out"
+L=$(wc -l <"$D/$T")
+expect_grep "invalid UTF-8 is located at the byte" "$T:$L:4: error: [file-read] not UTF-8 text" "$TMP/out"
 
 fresh alias
 T=threats/$(first "$D/threats")

@@ -31,7 +31,7 @@ expect_grep "a superseded edition is a warning at its element" \
     "dossier.xml:27: warning: [guidance-edition] the guidance edition of September 27, 2023 was superseded by the edition of June 27, 2025 before the build date, 2025-12-01" "$TMP/check2"
 sed -i 's|<guidance edition="2023-09-27"/>|<guidance edition="2026-02-03"/>|' "$D/dossier.xml"
 "$DOSSIER" check "$D" >"$TMP/check3" 2>&1
-expect_grep "an edition issued after the build date is a warning" "the guidance edition of February 3, 2026 is later than the build date, 2025-12-01" "$TMP/check3"
+expect_grep "an edition issued after the build date is a warning at its element" "dossier.xml:27: warning: [guidance-edition] the guidance edition of February 3, 2026 is later than the build date, 2025-12-01" "$TMP/check3"
 "$DOSSIER" build "$D" -o "$TMP/g-out2" --only bundle -q --fail-on none >/dev/null 2>&1
 expect_grep "the 2026 edition's title says Quality Management System" "Quality Management System Considerations" "$TMP/g-out2/premarket/index.html"
 sed -i 's|<guidance edition="2026-02-03"/>|<guidance edition="2024"/>|' "$D/dossier.xml"

@@ -53,7 +53,7 @@ for bytes in '\355\240\200' '\340\200\257' '\364\220\200\200' '\360\200\200\257'
     copy_example minimal utf$k
     printf "\nA line with a bad sequence: $bytes here.\n" >>"$TMP/utf$k/threats/THR-001.md"
     expect_exit "invalid UTF-8 ($k) in a record: check fails" 1 "$DOSSIER" check "$TMP/utf$k"
-    expect_grep "invalid UTF-8 ($k): located" "threats/THR-001.md:" "$TMP/out"
+    expect_grep "invalid UTF-8 ($k): located at the sequence" "threats/THR-001.md:$(wc -l <"$TMP/utf$k/threats/THR-001.md"):29: error: [file-read]" "$TMP/out"
     expect_grep "invalid UTF-8 ($k): said as such" "not UTF-8" "$TMP/out"
 done
 copy_example minimal wp

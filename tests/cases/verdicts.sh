@@ -227,7 +227,7 @@ fi
 copy_example infusion-pump badutf8
 printf '\nA broken byte: \377 here.\n' >>"$TMP/badutf8/whitepaper.md"
 expect_exit "invalid UTF-8 in whitepaper.md: check fails" 1 "$DOSSIER" check "$TMP/badutf8"
-expect_grep "invalid UTF-8 in whitepaper.md: located" "whitepaper.md" "$TMP/out"
+expect_grep "invalid UTF-8 in whitepaper.md: located at the byte" "whitepaper.md:$(wc -l <"$TMP/badutf8/whitepaper.md"):16: error: [file-read]" "$TMP/out"
 expect_grep "invalid UTF-8 in whitepaper.md: says UTF-8" "UTF-8" "$TMP/out"
 
 # no verdict is computed in the bundle's templates

@@ -194,8 +194,9 @@ static void component_findings(Run *r) {
               count(r, "component-ntia", NULL) == 1);
     CHECK("finding: no level of support",
           find(r, "component-support", NULL, 0, "CMP-libbluetooth-5.66"));
+    const Finding *unknown = find(r, "component-support-unknown", NULL, 0, "CMP-libfoo-0.9");
     CHECK("finding: unknown with a reason is a warning",
-          find(r, "component-support-unknown", NULL, 0, "CMP-libfoo-0.9") &&
+          unknown && unknown->severity == SEV_WARNING &&
               !find(r, "component-support", NULL, 0, "CMP-libfoo-0.9"));
     CHECK("finding: past its end of support without a plan",
           find(r, "component-eos-plan", "sbom/pump-fw.cdx.json", 56, "CMP-freertos-kernel-10.4.3"));
