@@ -1,6 +1,7 @@
 /* base.h: the layer every stage stands on: arena, strings, string builder,
  * source locations, diagnostics, files, dates and natural ID order.
- * Implemented in arena.c, strbuf.c, diag.c, fs.c, util.c.
+ * Implemented in arena.c, strbuf.c, diag.c, fs.c, util.c, hashmap.c,
+ * outdir.c, workers.c.
  * Out of memory aborts with a message, so no caller checks for NULL. */
 #ifndef DOSSIER_BASE_H
 #define DOSSIER_BASE_H
@@ -299,5 +300,33 @@ bool outdir_adopt(OutDir *o, const char *relpath, size_t size);
 bool outdir_commit(OutDir *o);
 /* Removes the temporary folder and frees o. */
 void outdir_abort(OutDir *o);
+
+/* ---- workers.c: the one fork-and-merge scheme ------------------------------- */
+/* This process (worker 0) and n - 1 forked copies of it, each doing its
+ * share of one piece of work and sending bytes back through temporary
+ * files, which the parent reads after the children end. Processes, not
+ * threads: a child has its own copy of everything. Used by the prose
+ * parsing (model/prose.c) and the rendering of --jobs (render/shard.c). */
+enum { WORKER_FILES = 3 };
+typedef struct Worker {
+    int pid;
+    void *file[WORKER_FILES]; /* FILE *: the child writes, the parent reads (rewound) */
+    int status;               /* the child's exit status, -1 when a signal ended it */
+    int signal;               /* that signal */
+} Worker;
+/* What a child runs: its share k (1 .. n-1) with its files; the return value
+ * is its exit status. It must flush what it writes to the files. */
+typedef int (*WorkerFn)(int k, void **files, void *arg);
+/* Flushes stdio (nothing buffered is written twice), then forks workers 1,
+ * 2, ... up to n - 1, each with nfiles temporary files; a child runs fn
+ * and _exit()s with its result, no atexit handler run. Returns the number
+ * of workers running counting this one: when a file or a fork cannot be
+ * made it stops there, and the caller does the missing shares itself. */
+int workers_start(Worker *w, int n, int nfiles, WorkerFn fn, void *arg);
+/* Waits for workers 1 .. started - 1 and sets their status; rewinds their
+ * files for reading. */
+void workers_wait(Worker *w, int started);
+/* Closes the files of workers 1 .. n - 1 (those that did not start too). */
+void workers_close(Worker *w, int n);
 
 #endif

@@ -6,14 +6,10 @@
  * the HTML (links still "dossier:ID", made relative per page by
  * render/markdown.c) takes a fraction of the parsed tree's memory.
  * Part of model/. */
-#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/types.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm.h>
@@ -463,6 +459,22 @@ static bool read_all(FILE *f, StrBuf *b) {
     return !ferror(f);
 }
 
+typedef struct Share {
+    Model *m;
+    int jobs;
+} Share;
+
+/* A child's share: the bytes of its shard into its file, nothing else. */
+static int parse_share(int k, void **files, void *arg) {
+    const Share *sh = arg;
+    StrBuf b;
+    sb_init(&b);
+    scan_shard(sh->m, k, sh->jobs, &b);
+    bool ok = fs_write_all(fileno((FILE *)files[0]), b.data ? b.data : "", b.len);
+    sb_free(&b);
+    return ok ? 0 : 1;
+}
+
 void prose_parse_all(Model *m, Diag *d, int jobs) {
     for (size_t i = 0; i < m->nrecords; i++)
         prose_bound(d, m->records[i]);
@@ -475,44 +487,25 @@ void prose_parse_all(Model *m, Diag *d, int jobs) {
         return;
     }
     cmark_gfm_core_extensions_ensure_registered();
-    pid_t pids[PROSE_MAX_JOBS] = {0};
-    FILE *files[PROSE_MAX_JOBS] = {0};
+    Worker w[PROSE_MAX_JOBS];
     StrBuf parts[PROSE_MAX_JOBS];
-    fflush(NULL); /* nothing buffered is written twice */
-    for (int k = 1; k < jobs; k++) {
-        if (!(files[k] = tmpfile())) break;
-        pid_t pid = fork();
-        if (pid < 0) break;
-        if (pid == 0) { /* the child: its shard's bytes into the file, nothing else */
-            StrBuf b;
-            sb_init(&b);
-            scan_shard(m, k, jobs, &b);
-            bool ok = fs_write_all(fileno(files[k]), b.data ? b.data : "", b.len);
-            sb_free(&b);
-            _exit(ok ? 0 : 1);
-        }
-        pids[k] = pid;
-    }
+    Share share = {m, jobs};
+    int started = workers_start(w, jobs, 1, parse_share, &share);
     for (int k = 0; k < jobs; k++)
         sb_init(&parts[k]);
     scan_shard(m, 0, jobs, &parts[0]);
+    workers_wait(w, started);
     /* A shard whose process did not start, failed or sent broken bytes is
      * parsed here: the result is the same, only slower. */
     for (int k = 1; k < jobs; k++) {
-        int status = 0;
-        bool ok = pids[k] > 0;
-        if (ok) {
-            while (waitpid(pids[k], &status, 0) < 0 && errno == EINTR) {
-            }
-            ok = WIFEXITED(status) && WEXITSTATUS(status) == 0 && read_all(files[k], &parts[k]) &&
-                 whole_shard(m, &parts[k], k, jobs);
-        }
-        if (files[k]) fclose(files[k]);
+        bool ok = k < started && w[k].status == 0 && read_all(w[k].file[0], &parts[k]) &&
+                  whole_shard(m, &parts[k], k, jobs);
         if (!ok) {
             parts[k].len = 0;
             scan_shard(m, k, jobs, &parts[k]);
         }
     }
+    workers_close(w, jobs);
     const char *at[PROSE_MAX_JOBS], *end[PROSE_MAX_JOBS];
     for (int k = 0; k < jobs; k++) {
         at[k] = parts[k].data ? parts[k].data : "";

@@ -8,26 +8,30 @@
  * files to the output folder and shows the messages in process order. Processes, not threads: a
  * child has its own copy of everything, so nothing of the render stage needs to be thread-safe.
  * Part of render/. */
-#include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/types.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "renderer.h"
 
 enum { MAX_JOBS = 64 };
 
-typedef struct Child {
-    pid_t pid;
-    FILE *err;   /* the child's stderr */
-    FILE *files; /* "size\tpath\0" per file the child wrote */
-    FILE *cache; /* what its cached pages read (cache.c) */
-    int rc;
-} Child;
+/* The files of a child (Worker.file): its stderr; the files it wrote,
+ * "job\tsize\tpath\0" each; what its cached pages read (cache.c). */
+enum { F_ERR, F_FILES, F_CACHE };
+
+/* What a child needs to render its share. */
+typedef struct Share {
+    Renderer *r;
+    const RenderJob *jobs;
+    size_t n;
+    int *proc, *shard, nshards;
+    OutDir *o;
+    void *ctx;
+    size_t **owner, *cap;
+    bool caching;
+} Share;
 
 /* The child's stderr, copied to ours. */
 static void show(FILE *f) {
@@ -162,6 +166,26 @@ static bool adopt_jobs(OutDir *o, FILE *f, size_t n, size_t **owner, size_t *cap
     return ok;
 }
 
+/* A child's share: its stderr into its file, its outputs rendered, then
+ * the files it wrote and what its cached pages read sent back. */
+static int render_share(int k, void **files, void *arg) {
+    Share *sh = arg;
+    FILE *err = files[F_ERR], *list = files[F_FILES], *cache = files[F_CACHE];
+    if (dup2(fileno(err), STDERR_FILENO) < 0) return EXIT_USAGE;
+    size_t mine = sh->o->nfiles;
+    int rc = run_share(sh->r, sh->jobs, sh->n, sh->proc, sh->shard, sh->nshards, sh->o, k, sh->ctx,
+                       sh->owner, sh->cap);
+    if (rc == EXIT_CLEAN) {
+        for (size_t f = mine; f < sh->o->nfiles; f++)
+            fprintf(list, "%zu\t%zu\t%s%c", (*sh->owner)[f], sh->o->files[f].size,
+                    sh->o->files[f].path, 0);
+        if (sh->caching) cache_send(sh->r, cache);
+        if (fflush(list) != 0 || fflush(cache) != 0) rc = EXIT_USAGE;
+    }
+    fflush(stderr);
+    return rc; /* the parent owns the output folder: no atexit handler runs */
+}
+
 int render_run_all(Renderer *r, const RenderJob *jobs, size_t n, OutDir *o, int nprocs, void *ctx) {
     if (nprocs > MAX_JOBS) nprocs = MAX_JOBS;
     if (nprocs < 1) nprocs = 1;
@@ -172,8 +196,6 @@ int render_run_all(Renderer *r, const RenderJob *jobs, size_t n, OutDir *o, int 
     int *proc = xmalloc((n + 1) * sizeof *proc), shard[MAX_JOBS];
     deal(jobs, n, nprocs, proc);
     int nshards = split(jobs, n, proc, nprocs, shard);
-    Child kids[MAX_JOBS] = {{0}};
-    int started = 1;
     bool caching = false;
     for (size_t i = 0; i < n; i++)
         caching = caching || jobs[i].cache;
@@ -192,37 +214,9 @@ int render_run_all(Renderer *r, const RenderJob *jobs, size_t n, OutDir *o, int 
                 return prc;
             }
         }
-    fflush(NULL); /* nothing buffered is written twice */
-    for (int k = 1; k < nprocs; k++) {
-        Child *c = &kids[k];
-        c->err = tmpfile();
-        c->files = tmpfile();
-        c->cache = tmpfile();
-        if (!c->err || !c->files || !c->cache) break;
-        c->pid = fork();
-        if (c->pid < 0) break;
-        if (c->pid == 0) {
-            if (dup2(fileno(c->err), STDERR_FILENO) < 0) _exit(EXIT_USAGE);
-            size_t mine = o->nfiles;
-            int rc = run_share(r, jobs, n, proc, shard, nshards, o, k, ctx, &owner, &cap);
-            if (rc == EXIT_CLEAN) {
-                for (size_t f = mine; f < o->nfiles; f++)
-                    fprintf(c->files, "%zu\t%zu\t%s%c", owner[f], o->files[f].size,
-                            o->files[f].path, 0);
-                if (caching) cache_send(r, c->cache);
-                if (fflush(c->files) != 0 || fflush(c->cache) != 0) rc = EXIT_USAGE;
-            }
-            fflush(stderr);
-            _exit(rc); /* no atexit handlers: the parent owns the output folder */
-        }
-        started++;
-    }
-    for (int k = started; k < nprocs; k++) {
-        if (kids[k].err) fclose(kids[k].err);
-        if (kids[k].files) fclose(kids[k].files);
-        if (kids[k].cache) fclose(kids[k].cache);
-        kids[k] = (Child){0};
-    }
+    Share sh = {r, jobs, n, proc, shard, nshards, o, ctx, &owner, &cap, caching};
+    Worker kids[MAX_JOBS];
+    int started = workers_start(kids, nprocs, 3, render_share, &sh);
     /* A process that could not start leaves its share to this one: with
      * fewer processes the shares are dealt again, the bytes the same. */
     int procs = started;
@@ -236,28 +230,24 @@ int render_run_all(Renderer *r, const RenderJob *jobs, size_t n, OutDir *o, int 
     } else {
         rc = run_share(r, jobs, n, proc, shard, nshards, o, 0, ctx, &owner, &cap);
     }
-    for (int k = 1; k < procs; k++) {
-        int status = 0;
-        while (waitpid(kids[k].pid, &status, 0) < 0 && errno == EINTR) {
+    workers_wait(kids, procs);
+    for (int k = 1; k < procs; k++)
+        if (kids[k].status < 0) {
+            fseek(kids[k].file[F_ERR], 0, SEEK_END);
+            fprintf(kids[k].file[F_ERR], "dossier: rendering process %d ended by signal %d\n",
+                    k + 1, kids[k].signal);
+            kids[k].status = EXIT_USAGE;
         }
-        if (WIFEXITED(status)) {
-            kids[k].rc = WEXITSTATUS(status);
-        } else {
-            kids[k].rc = EXIT_USAGE;
-            fprintf(kids[k].err, "dossier: rendering process %d ended by signal %d\n", k + 1,
-                    WIFSIGNALED(status) ? WTERMSIG(status) : 0);
-        }
-    }
     for (int k = 1; k < procs; k++) {
-        if (rc == EXIT_CLEAN || kids[k].rc == EXIT_CLEAN) show(kids[k].err);
-        if (rc == EXIT_CLEAN && kids[k].rc != EXIT_CLEAN) rc = kids[k].rc;
+        if (rc == EXIT_CLEAN || kids[k].status == EXIT_CLEAN) show(kids[k].file[F_ERR]);
+        if (rc == EXIT_CLEAN && kids[k].status != EXIT_CLEAN) rc = kids[k].status;
     }
     size_t theirs = 0;
     size_t *bytes = xmalloc((n + 1) * sizeof *bytes);
     memset(bytes, 0, (n + 1) * sizeof *bytes);
     for (int k = 1; k < procs && rc == EXIT_CLEAN; k++)
-        if (!adopt_jobs(o, kids[k].files, n, &owner, &cap, &theirs, bytes) ||
-            (caching && !cache_receive(r, kids[k].cache)))
+        if (!adopt_jobs(o, kids[k].file[F_FILES], n, &owner, &cap, &theirs, bytes) ||
+            (caching && !cache_receive(r, kids[k].file[F_CACHE])))
             rc = EXIT_USAGE;
     if (rc == EXIT_CLEAN && theirs > r->max_output - r->written) {
         /* no one process passed it: name the main.lua of the output the others wrote most of */
@@ -272,11 +262,7 @@ int render_run_all(Renderer *r, const RenderJob *jobs, size_t n, OutDir *o, int 
     }
     free(bytes);
     if (rc == EXIT_CLEAN) r->written += theirs;
-    for (int k = 1; k < procs; k++) {
-        fclose(kids[k].err);
-        fclose(kids[k].files);
-        fclose(kids[k].cache);
-    }
+    workers_close(kids, nprocs);
     free(owner);
     free(proc);
     return rc;

@@ -49,6 +49,17 @@ faulty "a page fails in one process of --jobs 2" "threats/" FAULT_CALL=open FAUL
 n=$(grep -c "cannot write" "$TMP/log")
 if [ "$n" -eq 1 ]; then ok "--jobs 2: the failure is said once"; else fail "--jobs 2: the failure is said once" "$n lines" "$(cat "$TMP/log")"; fi
 EXTRA=""
+# The worker processes of --jobs (base/workers.c): when no fork succeeds,
+# this process renders every share, the same bytes; when a worker is ended
+# by a signal, the build fails naming it and the previous output stays.
+"$DOSSIER" build "$EX" -o "$TMP/jobs1" -q --jobs 1 2>/dev/null
+FAULT_CALL=fork LD_PRELOAD="$SHIM" "$DOSSIER" build "$EX" -o "$TMP/nofork" -q --jobs 2 >"$TMP/log" 2>&1; rc=$?
+if [ $rc -eq 0 ] && diff -r -x .dossier-cache "$TMP/jobs1" "$TMP/nofork" >/dev/null 2>&1; then
+    ok "no fork succeeds: this process renders every share, the same bytes as --jobs 1"
+else fail "no fork succeeds: the same bytes as --jobs 1" "exit $rc" "$(head -3 "$TMP/log")"; fi
+EXTRA="--jobs 2"
+faulty "a rendering process ended by a signal" "rendering process 2 ended by signal 9" FAULT_CALL=forkkill FAULT_AT=1 FAULT_TIMES=1
+EXTRA=""
 # Allocations: the build's malloc calls counted, then made to fail from
 # points between half-way and the end (loading the XML schemas, earlier,
 # meets a libxml2 2.9 that can crash when its memory runs out: not ours to

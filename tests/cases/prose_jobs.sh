@@ -53,4 +53,14 @@ else
     if [ $rc -eq 1 ] && cmp -s "$TMP/check1.json" "$TMP/fault.json"; then
         ok "a prose process whose write fails: the parent parses its share, the same findings"
     else fail "a prose process whose write fails" "exit $rc" "$(head -3 "$TMP/fault.err")"; fi
+    FAULT_CALL=forkkill FAULT_AT=1 FAULT_TIMES=1 LD_PRELOAD="$SHIM" "$DOSSIER" check "$TMP/big" --jobs 3 --format json >"$TMP/kill.json" 2>"$TMP/kill.err"
+    rc=$?
+    if [ $rc -eq 1 ] && cmp -s "$TMP/check1.json" "$TMP/kill.json"; then
+        ok "a prose process ended by a signal: the parent parses its share, the same findings"
+    else fail "a prose process ended by a signal" "exit $rc" "$(head -3 "$TMP/kill.err")"; fi
+    FAULT_CALL=fork LD_PRELOAD="$SHIM" "$DOSSIER" check "$TMP/big" --jobs 3 --format json >"$TMP/nofork.json" 2>"$TMP/nofork.err"
+    rc=$?
+    if [ $rc -eq 1 ] && cmp -s "$TMP/check1.json" "$TMP/nofork.json"; then
+        ok "no prose process can start: the parent parses every share, the same findings"
+    else fail "no prose process can start" "exit $rc" "$(head -3 "$TMP/nofork.err")"; fi
 fi

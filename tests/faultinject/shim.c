@@ -2,7 +2,9 @@
  * kind of call fail, with the errno asked for, from the Nth call of that
  * kind on, or only on paths that contain a given text:
  *
- *   FAULT_CALL   open, write, rename, renameat2, mkdir or malloc
+ *   FAULT_CALL   open, write, rename, renameat2, mkdir, malloc, fork (the
+ *                fork fails with EAGAIN) or forkkill (the fork succeeds
+ *                and the child ends at once by SIGKILL)
  *   FAULT_AT     the first call that fails, counting from 1 (default 1)
  *   FAULT_PATH   only calls whose path contains this (open, rename, mkdir)
  *   FAULT_TIMES  how many calls fail from there (default: all that follow)
@@ -22,6 +24,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,6 +110,19 @@ int mkdir(const char *path, mode_t mode) {
     if (!real) real = (int (*)(const char *, mode_t))dlsym(RTLD_NEXT, "mkdir");
     if (fails("mkdir", path)) return -1;
     return real(path, mode);
+}
+
+pid_t fork(void) {
+    static pid_t (*real)(void);
+    if (!real) real = (pid_t(*)(void))dlsym(RTLD_NEXT, "fork");
+    if (fails("fork", NULL)) {
+        errno = EAGAIN;
+        return -1;
+    }
+    int kill_child = fails("forkkill", NULL);
+    pid_t pid = real();
+    if (pid == 0 && kill_child) raise(SIGKILL);
+    return pid;
 }
 
 /* malloc through glibc's own entry, so the shim needs no dlsym (which
