@@ -1,8 +1,7 @@
 /* check.c: runs every family of rules over the frozen model, and the helpers
- * they share: findings at the rule's severity, locations, scalar text and
+ * they share: findings about records, locations, scalar text and
  * dates, links seen from either side. Part of check/; reads no files but
  * whitepaper.md (rules_advisory.c). */
-#include <assert.h>
 #include <ctype.h>
 #include <string.h>
 
@@ -54,13 +53,11 @@ const Verdicts *check_changes(const Model *m, const Verdicts *v) {
     return nv;
 }
 
-void check_finding(Check *c, const char *rule, SrcLoc loc, const Record *r, const char *fmt, ...) {
-    const Rule *def = rule_find(rule);
-    assert(def && "every rule is in rule_table");
+void check_report(Check *c, RuleId rule, SrcLoc loc, const Record *r, const char *fmt, ...) {
     if (!loc.path && r) loc.path = r->path;
     va_list ap;
     va_start(ap, fmt);
-    diag_vadd(c->d, def ? def->severity : SEV_ERROR, loc, rule, r ? r->id : NULL, fmt, ap);
+    rule_vreport(c->d, rule, loc, r ? r->id : NULL, fmt, ap);
     va_end(ap);
 }
 

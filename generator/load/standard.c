@@ -242,10 +242,11 @@ bool std_cdx_analysis(Standard *s, const char *state, const char *justification,
     for (size_t i = 0; i < sizeof states / sizeof states[0]; i++)
         if (state && strcmp(state, states[i].cdx) == 0) st->state = states[i].vex;
     if (!st->state) {
-        diag_add(s->d, SEV_ERROR, loc, "vex-format", NULL,
-                 "analysis state '%s' is not a CycloneDX state (expected resolved, "
-                 "resolved_with_pedigree, exploitable, in_triage, false_positive or not_affected)",
-                 state ? state : "");
+        rule_report(
+            s->d, RULE_VEX_FORMAT, loc, NULL,
+            "analysis state '%s' is not a CycloneDX state (expected resolved, "
+            "resolved_with_pedigree, exploitable, in_triage, false_positive or not_affected)",
+            state ? state : "");
         return false;
     }
     st->justification = NULL;
@@ -254,13 +255,13 @@ bool std_cdx_analysis(Standard *s, const char *state, const char *justification,
             if (strcmp(justification, justifications[i].cdx) == 0)
                 st->justification = justifications[i].vex;
         if (!st->justification)
-            diag_add(s->d, SEV_ERROR, loc, "vex-format", NULL,
-                     "analysis justification '%s' is not a CycloneDX justification (expected "
-                     "code_not_present, code_not_reachable, requires_configuration, "
-                     "requires_dependency, requires_environment, protected_by_compiler, "
-                     "protected_at_runtime, protected_at_perimeter or "
-                     "protected_by_mitigating_control)",
-                     justification);
+            rule_report(
+                s->d, RULE_VEX_FORMAT, loc, NULL,
+                "analysis justification '%s' is not a CycloneDX justification (expected "
+                "code_not_present, code_not_reachable, requires_configuration, "
+                "requires_dependency, requires_environment, protected_by_compiler, "
+                "protected_at_runtime, protected_at_perimeter or protected_by_mitigating_control)",
+                justification);
     }
     if (strcmp(state, st->state) != 0 || justification)
         st->as_written =
@@ -364,10 +365,10 @@ xmlSchema *std_cdx_xsd(Standard *s, const char *rel, const char *data, size_t le
         s->cdx_tried[v] = true;
         s->cdx_xsd[v] = xtree_schema_load(s->cdx_schemas, *name);
         if (!s->cdx_xsd[v])
-            diag_add(s->d, SEV_NOTE, (SrcLoc){rel, 1, 0}, "sbom-schema-skipped", NULL,
-                     "not checked against the official CycloneDX 1.%d schema: %s/%s is missing or "
-                     "does not compile (with spdx.xsd beside it)",
-                     v, s->cdx_schemas, *name);
+            rule_report(s->d, RULE_SBOM_SCHEMA_SKIPPED, (SrcLoc){rel, 1, 0}, NULL,
+                        "not checked against the official CycloneDX 1.%d schema: %s/%s is missing "
+                        "or does not compile (with spdx.xsd beside it)",
+                        v, s->cdx_schemas, *name);
     }
     return s->cdx_xsd[v];
 }
@@ -377,9 +378,9 @@ void std_supplement(Standard *s, const char *rel, const char *data, size_t len) 
     if (!root) return;
     const Value *list = value_get(root, "components");
     if (root->kind != VAL_MAP || !list || list->kind != VAL_LIST) {
-        diag_add(s->d, SEV_ERROR, root->loc, "supplement-format", NULL,
-                 "expected a mapping with a 'components' list of entries, each naming a component "
-                 "(component: purl or name@version) and its support data");
+        rule_report(s->d, RULE_SUPPLEMENT_FORMAT, root->loc, NULL,
+                    "expected a mapping with a 'components' list of entries, each naming a "
+                    "component (component: purl or name@version) and its support data");
         return;
     }
     if (s->nsupplements == s->supplements_cap) {
@@ -769,9 +770,9 @@ static void supplement_apply(Standard *s, Merged *m, const Value *entry) {
             if (strcmp(key, "support") == 0 || strcmp(key, "end_of_support") == 0) filled = true;
         } else if (have->kind == VAL_SCALAR && v->kind == VAL_SCALAR &&
                    strcmp(have->text, v->text) != 0 && strcmp(key, "support_reason") != 0) {
-            diag_add(s->d, SEV_WARNING, v->loc, "supplement-conflict", NULL,
-                     "%s: the SBOM says '%s' for %s (%s); the SBOM's value is kept", key,
-                     have->text, display_name(m->fields), std_where(s, have->loc));
+            rule_report(s->d, RULE_SUPPLEMENT_CONFLICT, v->loc, NULL,
+                        "%s: the SBOM says '%s' for %s (%s); the SBOM's value is kept", key,
+                        have->text, display_name(m->fields), std_where(s, have->loc));
         }
     }
     if (!filled) return;
@@ -801,27 +802,25 @@ static void supplements_apply(Standard *s, Merged *merged, size_t nmerged) {
             const Value *entry = list->items[i];
             const char *ref = entry->kind == VAL_MAP ? std_get(entry, "component") : NULL;
             if (!ref) {
-                diag_add(s->d, SEV_ERROR, entry->loc, "supplement-format", NULL,
-                         "a supplement entry needs 'component': the purl or name@version of the "
-                         "component "
-                         "it describes");
+                rule_report(s->d, RULE_SUPPLEMENT_FORMAT, entry->loc, NULL,
+                            "a supplement entry needs 'component': the purl or name@version of the "
+                            "component it describes");
                 continue;
             }
             for (size_t k = 0; k < entry->n; k++)
                 if (derived_field(entry->keys[k]))
-                    diag_add(s->d, SEV_ERROR, entry->key_locs[k], "supplement-format", NULL,
-                             "'%s' cannot be set in a supplement: it comes from the SBOMs and the "
-                             "records",
-                             entry->keys[k]);
+                    rule_report(s->d, RULE_SUPPLEMENT_FORMAT, entry->key_locs[k], NULL,
+                                "'%s' cannot be set in a supplement: it comes from the SBOMs and "
+                                "the records",
+                                entry->keys[k]);
             size_t n;
             void *const *found = match_in(s, &by_key, ref, &n);
             if (!n) {
-                diag_add(s->d, SEV_WARNING, value_get(entry, "component")->loc,
-                         "supplement-unmatched", NULL,
-                         "'%s' names no component of the SBOMs in sbom/ (write the purl or "
-                         "name@version the "
-                         "SBOM gives)",
-                         ref);
+                rule_report(s->d, RULE_SUPPLEMENT_UNMATCHED, value_get(entry, "component")->loc,
+                            NULL,
+                            "'%s' names no component of the SBOMs in sbom/ (write the purl or "
+                            "name@version the SBOM gives)",
+                            ref);
                 continue;
             }
             /* the index hands out a copy of its result array: copy before applying */
@@ -855,9 +854,10 @@ static void dependencies_apply(Standard *s, Merged *merged, const char **ids) {
                 } else if (!c) {
                     ok = false;
                     if (unknown++ < 10)
-                        diag_add(s->d, SEV_WARNING, dep->loc, "sbom-reference", NULL,
-                                 "the dependency graph names '%s', which the SBOM does not define",
-                                 refs[e]);
+                        rule_report(
+                            s->d, RULE_SBOM_REFERENCE, dep->loc, NULL,
+                            "the dependency graph names '%s', which the SBOM does not define",
+                            refs[e]);
                 } else if (c->merged) {
                     ends[e] = &merged[c->merged - 1];
                 }
@@ -875,21 +875,20 @@ static void dependencies_apply(Standard *s, Merged *merged, const char **ids) {
                            std_scalar(s, dep->loc, to));
         }
         if (unknown > 10)
-            diag_add(s->d, SEV_WARNING, (SrcLoc){b->path, 0, 0}, "sbom-reference", NULL,
-                     "the dependency graph names %zu references the SBOM does not define (the "
-                     "first 10 are "
-                     "reported)",
-                     unknown);
+            rule_report(s->d, RULE_SBOM_REFERENCE, (SrcLoc){b->path, 0, 0}, NULL,
+                        "the dependency graph names %zu references the SBOM does not define (the "
+                        "first 10 are reported)",
+                        unknown);
     }
     for (size_t i = 0; i < s->nsboms; i++) {
         StdSbom *b = s->sboms[i];
         if (!b->shipped || b->ncomponents == 0) continue;
         SrcLoc top = {b->path, 0, 0};
         if (!b->has_graph) {
-            diag_add(s->d, SEV_WARNING, top, "sbom-dependencies", NULL,
-                     "%s gives no dependency relationships for its %zu components (an NTIA minimum "
-                     "element)",
-                     b->format, b->ncomponents);
+            rule_report(s->d, RULE_SBOM_DEPENDENCIES, top, NULL,
+                        "%s gives no dependency relationships for its %zu components (an NTIA "
+                        "minimum element)",
+                        b->format, b->ncomponents);
             continue;
         }
         NameList out = {0};
@@ -899,10 +898,10 @@ static void dependencies_apply(Standard *s, Merged *merged, const char **ids) {
                 names_add(&out, display_name(c->fields));
         }
         if (out.n)
-            diag_add(s->d, SEV_WARNING, top, "sbom-dependencies", NULL,
-                     "%zu component%s in no relationship of the dependency graph (an NTIA minimum "
-                     "element): %s",
-                     out.n, out.n == 1 ? " is" : "s are", names_text(&out));
+            rule_report(s->d, RULE_SBOM_DEPENDENCIES, top, NULL,
+                        "%zu component%s in no relationship of the dependency graph (an NTIA "
+                        "minimum element): %s",
+                        out.n, out.n == 1 ? " is" : "s are", names_text(&out));
         sb_free(&out.sb);
     }
 }
@@ -982,8 +981,9 @@ static void component_mentions(Standard *s, size_t nwritten) {
             Record *const *found = std_match(s, ref, &nfound);
             /* a vulnerability may name the version of an earlier release */
             if (!nfound && s->any_shipped && strcmp(field, "assets") == 0)
-                diag_add(s->d, SEV_WARNING, items[k]->loc, "component-unlisted", r->id,
-                         "%s names the component '%s', which no SBOM in sbom/ lists", r->id, ref);
+                rule_report(s->d, RULE_COMPONENT_UNLISTED, items[k]->loc, r->id,
+                            "%s names the component '%s', which no SBOM in sbom/ lists", r->id,
+                            ref);
             Record **targets = xmalloc((nfound ? nfound : 1) * sizeof *targets);
             if (nfound) memcpy(targets, found, nfound * sizeof *targets);
             for (size_t f = 0; f < nfound; f++)
