@@ -7,19 +7,20 @@
 
 #include "check.h"
 
+/* The families of rules (rules_*.c), run in this order between the
+ * judgments they read (verdicts_begin) and the ones made from their
+ * findings (postmarket_judge, verdicts_finish). A new family is a row. */
+static void (*const families[])(Check *c) = {
+    rules_threat_check, rules_control_check,  rules_coverage_check, rules_postmarket_check,
+    rules_record_check, rules_sbom_check,     rules_mds2_check,     rules_advisory_check,
+    rules_files_check,  rules_labeling_check,
+};
+
 const Verdicts *check_run(const Model *m, Diag *d) {
     Check c = {.m = m, .d = d, .has_build_date = m->build_date > 0};
     Verdicts *v = verdicts_begin(&c);
-    rules_threat_check(&c);
-    rules_control_check(&c);
-    rules_coverage_check(&c);
-    rules_postmarket_check(&c);
-    rules_record_check(&c);
-    rules_sbom_check(&c);
-    rules_mds2_check(&c);
-    rules_advisory_check(&c);
-    rules_files_check(&c);
-    rules_labeling_check(&c);
+    for (size_t i = 0; i < sizeof families / sizeof families[0]; i++)
+        families[i](&c);
     postmarket_judge(&c);
     verdicts_finish(&c);
     return v;
