@@ -13,12 +13,12 @@
 #include <unistd.h>
 
 #include "base/base.h"
-#include "base/rules.h"
 #include "check/check.h"
 #include "emit/emit.h"
 #include "emit/pdf.h"
 #include "load/load.h"
 #include "model/model.h"
+#include "model/rules.h"
 #include "render/render.h"
 
 #ifndef DOSSIER_VERSION

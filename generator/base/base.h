@@ -118,7 +118,7 @@ typedef enum Severity { SEV_NOTE = 0, SEV_WARNING = 1, SEV_ERROR = 2, SEV_NONE =
 typedef struct Finding {
     SrcLoc loc;
     Severity severity;
-    const char *rule;    /* stable rule ID, see check/rules.c */
+    const char *rule;    /* stable rule ID, see model/rules.def */
     const char *message; /* one sentence, no trailing period */
     const char *record;  /* ID of the record concerned, or NULL */
 } Finding;
@@ -133,9 +133,9 @@ typedef struct Diag {
 
 void diag_init(Diag *d);
 void diag_free(Diag *d);
-/* Records a finding; path in loc is copied. */
-void diag_add(Diag *d, Severity sev, SrcLoc loc, const char *rule, const char *record,
-              const char *fmt, ...) PRINTF_LIKE(6, 7);
+/* Records a finding; path in loc is copied. Stages do not call it: they
+ * report through rule_report (model/rules.h), which gives the severity of
+ * the rule's row. */
 void diag_vadd(Diag *d, Severity sev, SrcLoc loc, const char *rule, const char *record,
                const char *fmt, va_list ap) PRINTF_LIKE(6, 0);
 size_t diag_count(const Diag *d, Severity at_least);

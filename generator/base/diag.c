@@ -36,14 +36,6 @@ void diag_vadd(Diag *d, Severity sev, SrcLoc loc, const char *rule, const char *
     sb_free(&sb);
 }
 
-void diag_add(Diag *d, Severity sev, SrcLoc loc, const char *rule, const char *record,
-              const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    diag_vadd(d, sev, loc, rule, record, fmt, ap);
-    va_end(ap);
-}
-
 size_t diag_count(const Diag *d, Severity at_least) {
     size_t n = 0;
     for (size_t i = 0; i < d->n; i++)

@@ -1,26 +1,26 @@
 /* check.c: runs every family of rules over the frozen model, and the helpers
- * they share: findings at the rule's severity, locations, scalar text and
+ * they share: findings about records, locations, scalar text and
  * dates, links seen from either side. Part of check/; reads no files but
  * whitepaper.md (rules_advisory.c). */
-#include <assert.h>
 #include <ctype.h>
 #include <string.h>
 
 #include "check.h"
 
+/* The families of rules (rules_*.c), run in this order between the
+ * judgments they read (verdicts_begin) and the ones made from their
+ * findings (postmarket_judge, verdicts_finish). A new family is a row. */
+static void (*const families[])(Check *c) = {
+    rules_threat_check, rules_control_check,  rules_coverage_check, rules_postmarket_check,
+    rules_record_check, rules_sbom_check,     rules_mds2_check,     rules_advisory_check,
+    rules_files_check,  rules_labeling_check,
+};
+
 const Verdicts *check_run(const Model *m, Diag *d) {
     Check c = {.m = m, .d = d, .has_build_date = m->build_date > 0};
     Verdicts *v = verdicts_begin(&c);
-    rules_threat_check(&c);
-    rules_control_check(&c);
-    rules_coverage_check(&c);
-    rules_postmarket_check(&c);
-    rules_record_check(&c);
-    rules_sbom_check(&c);
-    rules_mds2_check(&c);
-    rules_advisory_check(&c);
-    rules_files_check(&c);
-    rules_labeling_check(&c);
+    for (size_t i = 0; i < sizeof families / sizeof families[0]; i++)
+        families[i](&c);
     postmarket_judge(&c);
     verdicts_finish(&c);
     return v;
@@ -54,13 +54,11 @@ const Verdicts *check_changes(const Model *m, const Verdicts *v) {
     return nv;
 }
 
-void check_finding(Check *c, const char *rule, SrcLoc loc, const Record *r, const char *fmt, ...) {
-    const Rule *def = rule_find(rule);
-    assert(def && "every rule is in rule_table");
+void check_report(Check *c, RuleId rule, SrcLoc loc, const Record *r, const char *fmt, ...) {
     if (!loc.path && r) loc.path = r->path;
     va_list ap;
     va_start(ap, fmt);
-    diag_vadd(c->d, def ? def->severity : SEV_ERROR, loc, rule, r ? r->id : NULL, fmt, ap);
+    rule_vreport(c->d, rule, loc, r ? r->id : NULL, fmt, ap);
     va_end(ap);
 }
 

@@ -8,8 +8,8 @@
 #include <stdio.h>
 
 #include "../base/base.h"
-#include "../base/rules.h"
 #include "../model/model.h"
+#include "../model/rules.h"
 
 /* Runs every rule over m (frozen), adding findings to d, and returns the
  * verdicts the outputs state (model/verdict.h), allocated in m's arena.
@@ -47,9 +47,9 @@ RecordVerdict *check_verdict(Check *c, const Record *r);
  * it has none. */
 const RecordVerdict *check_latest(const Check *c, const Record *test);
 
-/* Adds a finding of rule (which must be in rule_table, at its default
- * severity) at loc, about record r (may be NULL). */
-void check_finding(Check *c, const char *rule, SrcLoc loc, const Record *r, const char *fmt, ...)
+/* Reports a finding of rule (at its severity, through rule_report) at loc,
+ * about record r (may be NULL); where r's file starts when loc has no path. */
+void check_report(Check *c, RuleId rule, SrcLoc loc, const Record *r, const char *fmt, ...)
     PRINTF_LIKE(5, 6);
 /* v's location when v has one, else where r starts: the line to edit. */
 SrcLoc check_loc(const Record *r, const Value *v);

@@ -330,20 +330,21 @@ static void judge_signals(Pm *pm) {
         } else if (!untriaged) {
             j.state = j.triage_days.days > j.target.days ? "late" : "on-time";
             if (is(j.state, "late"))
-                check_finding(c, "signal-triage-late", check_loc(s, record_field(s, "triaged")), s,
-                              "%s was triaged %" PRId64 " days after its receipt (%s); the target "
-                              "of %s is %" PRId64 " days",
-                              s->id, j.triage_days.days, rec_s, j.source->id, j.target.days);
+                check_report(c, RULE_SIGNAL_TRIAGE_LATE, check_loc(s, record_field(s, "triaged")),
+                             s,
+                             "%s was triaged %" PRId64
+                             " days after its receipt (%s); the target of %s is %" PRId64 " days",
+                             s->id, j.triage_days.days, rec_s, j.source->id, j.target.days);
         } else {
             int64_t due = received.days + j.target.days;
             bool overdue = c->has_build_date && c->m->build_date > due;
             j.state = p->to > due ? "overdue" : "untriaged";
             date_format(due, due_s);
             if (overdue)
-                check_finding(c, "signal-triage-late", check_loc(s, record_field(s, "triage")), s,
-                              "%s (received %s) is still untriaged; the target of %s was %" PRId64
-                              " days (%s)",
-                              s->id, rec_s, j.source->id, j.target.days, due_s);
+                check_report(c, RULE_SIGNAL_TRIAGE_LATE, check_loc(s, record_field(s, "triage")), s,
+                             "%s (received %s) is still untriaged; the target of %s was %" PRId64
+                             " days (%s)",
+                             s->id, rec_s, j.source->id, j.target.days, due_s);
         }
         if (is(j.state, "late") || is(j.state, "overdue")) j.rule = "signal-triage-late";
         if (!within(pm, received)) continue;
@@ -364,22 +365,21 @@ static void judge_sources(Pm *pm) {
         const Value *every = record_field(src, "every"), *target = record_field(src, "triage_days");
         int64_t t;
         if (int_of(every, &j.every) && j.every < 1)
-            check_finding(c, "source-plan", check_loc(src, every), src,
-                          "%s: every is %" PRId64 ", but a source is looked at every 1 day or "
-                          "more",
-                          src->id, j.every);
+            check_report(c, RULE_SOURCE_PLAN, check_loc(src, every), src,
+                         "%s: every is %" PRId64 ", but a source is looked at every 1 day or more",
+                         src->id, j.every);
         if (int_of(target, &t) && t < 0)
-            check_finding(c, "source-plan", check_loc(src, target), src,
-                          "%s: triage_days is %" PRId64 ", but a target is 0 days or more", src->id,
-                          t);
+            check_report(c, RULE_SOURCE_PLAN, check_loc(src, target), src,
+                         "%s: triage_days is %" PRId64 ", but a target is 0 days or more", src->id,
+                         t);
         const Value *runs = record_field(src, "runs");
         for (size_t k = 0; runs && runs->kind == VAL_LIST && k < runs->n; k++) {
             int64_t d, count = 1;
             const Value *cv = value_get(runs->items[k], "count");
             if (cv && int_of(cv, &count) && count < 1) {
-                check_finding(c, "source-plan", check_loc(src, cv), src,
-                              "%s: a runs entry counts %" PRId64 " runs; give 1 or more", src->id,
-                              count);
+                check_report(c, RULE_SOURCE_PLAN, check_loc(src, cv), src,
+                             "%s: a runs entry counts %" PRId64 " runs; give 1 or more", src->id,
+                             count);
                 continue;
             }
             if (!check_date(value_get(runs->items[k], "date"), &d)) continue;
@@ -399,11 +399,11 @@ static void judge_sources(Pm *pm) {
             date_format(end, end_s);
             j.rule = "source-runs";
             p->short_sources++;
-            check_finding(c, "source-runs", check_loc(src, runs ? runs : every), src,
-                          "%s ran %" PRId64 " times from %s to %s; its plan (every %" PRId64
-                          " day%s) calls for %" PRId64 " by %s",
-                          src->id, j.ran, from_s, to_s, j.every, j.every == 1 ? "" : "s", j.planned,
-                          end_s);
+            check_report(c, RULE_SOURCE_RUNS, check_loc(src, runs ? runs : every), src,
+                         "%s ran %" PRId64 " times from %s to %s; its plan (every %" PRId64
+                         " day%s) calls for %" PRId64 " by %s",
+                         src->id, j.ran, from_s, to_s, j.every, j.every == 1 ? "" : "s", j.planned,
+                         end_s);
         }
         p->sources[p->nsources++] = j;
     }
@@ -443,10 +443,10 @@ static void judge_incidents(Pm *pm) {
         if (!notified || notified->kind != VAL_LIST || notified->n == 0)
             check_list_add(&missing, "notified");
         if (missing.n) {
-            check_finding(c, "incident-report", check_loc(r, NULL), r,
-                          "%s does not give %s: the postmarket report states an incident's data "
-                          "impact, root cause and who was informed when",
-                          r->id, check_list_text(&missing));
+            check_report(c, RULE_INCIDENT_REPORT, check_loc(r, NULL), r,
+                         "%s does not give %s: the postmarket report states an incident's data "
+                         "impact, root cause and who was informed when",
+                         r->id, check_list_text(&missing));
         }
         PmDays detected = date_of(r, "detected"), closed = date_of(r, "closed");
         bool open_in = detected.known && detected.days <= pm->p->to &&

@@ -269,7 +269,7 @@ static void write_sarif(StrBuf *sb, const Finding **fs, size_t n, const ReportCo
         sb_puts(sb, ",\n");
     }
     sb_puts(sb, "          \"rules\": [");
-    for (size_t i = 0; i < rule_count; i++) {
+    for (size_t i = 0; i < RULE_COUNT; i++) {
         const Rule *r = &rule_table[i];
         sb_puts(sb, i ? ",\n            {\"id\": " : "\n            {\"id\": ");
         json_str(sb, &tmp, r->id);
@@ -281,7 +281,8 @@ static void write_sarif(StrBuf *sb, const Finding **fs, size_t n, const ReportCo
         StrBuf full;
         sb_init(&full);
         sb_printf(&full, "%s Checked in the %s stage; a finding is %s by default.", r->meaning,
-                  r->stage, severity_name(r->severity) ? severity_name(r->severity) : "");
+                  rule_stage_name(r->stage),
+                  severity_name(r->severity) ? severity_name(r->severity) : "");
         json_str(sb, &tmp, full.data);
         sb_reset(&full);
         sb_printf(&full,
@@ -295,7 +296,7 @@ static void write_sarif(StrBuf *sb, const Finding **fs, size_t n, const ReportCo
         sb_printf(sb,
                   "}, \"defaultConfiguration\": {\"level\": \"%s\"}, \"properties\": {\"stage\": "
                   "\"%s\"}}",
-                  severity_name(r->severity), r->stage);
+                  severity_name(r->severity), rule_stage_name(r->stage));
     }
     sb_puts(sb, "\n          ]\n        }\n      },\n      \"originalUriBaseIds\": {\n        "
                 "\"SRCROOT\": ");
@@ -366,7 +367,7 @@ static void xml_text(StrBuf *sb, StrBuf *tmp, const char *s) {
  * by name; within a rule, the output order. */
 static int rule_order(const Finding *f) {
     const Rule *r = rule_find(f->rule);
-    return r ? (int)(r - rule_table) : (int)rule_count;
+    return r ? (int)(r - rule_table) : (int)RULE_COUNT;
 }
 
 static int by_rule_cmp(const void *pa, const void *pb) {
@@ -429,7 +430,7 @@ static void write_junit(StrBuf *sb, const Finding **fs, size_t n) {
     size_t tests = 0, counts[3];
     count(fs, n, counts);
     size_t next = 0;
-    for (size_t r = 0; r < rule_count; r++) {
+    for (size_t r = 0; r < RULE_COUNT; r++) {
         size_t k = next;
         while (k < n && rule_order(fs[k]) == (int)r)
             k++;
@@ -443,7 +444,7 @@ static void write_junit(StrBuf *sb, const Finding **fs, size_t n) {
         "<testsuites name=\"dossier\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" time=\"0\">\n",
         tests, counts[SEV_ERROR]);
     next = 0;
-    for (size_t r = 0; r < rule_count; r++) {
+    for (size_t r = 0; r < RULE_COUNT; r++) {
         size_t k = next;
         while (k < n && rule_order(fs[k]) == (int)r)
             k++;

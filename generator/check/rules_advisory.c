@@ -53,9 +53,9 @@ static size_t check_versions(Check *c, const Record *adv, const char *field) {
             if (released(c, s + k, e - k))
                 found++;
             else
-                check_finding(c, "advisory-version", check_loc(adv, item), adv,
-                              "%s: %s names version %.*s, which no release of the dossier has",
-                              adv->id, field, (int)(e - k), s + k);
+                check_report(c, RULE_ADVISORY_VERSION, check_loc(adv, item), adv,
+                             "%s: %s names version %.*s, which no release of the dossier has",
+                             adv->id, field, (int)(e - k), s + k);
             k = e;
         }
     }
@@ -68,11 +68,11 @@ static void check_advisories(Check *c) {
     for (size_t i = 0; i < n; i++) {
         const Value *affected = record_field(advisories[i], "affected_versions");
         if (affected && check_versions(c, advisories[i], "affected_versions") == 0)
-            check_finding(
-                c, "advisory-version", check_loc(advisories[i], affected), advisories[i],
-                "%s: affected_versions names no version of a release (write the versions, as in "
-                "3.0.0), so no product can be marked affected",
-                advisories[i]->id);
+            check_report(c, RULE_ADVISORY_VERSION, check_loc(advisories[i], affected),
+                         advisories[i],
+                         "%s: affected_versions names no version of a release (write the versions, "
+                         "as in 3.0.0), so no product can be marked affected",
+                         advisories[i]->id);
         check_versions(c, advisories[i], "fixed_versions");
     }
 }
@@ -81,15 +81,15 @@ static void check_advisories(Check *c) {
 static void check_record_option(Check *c, SrcLoc loc, const char *id, const char *type) {
     const Record *r = model_find(c->m, id);
     if (!r) {
-        check_finding(c, "whitepaper-directive", loc, NULL,
-                      "the directive names %s, which no record has", id);
+        check_report(c, RULE_WHITEPAPER_DIRECTIVE, loc, NULL,
+                     "the directive names %s, which no record has", id);
     } else if (type && strcmp(r->type->name, type) != 0) {
-        check_finding(c, "whitepaper-directive", loc, NULL,
-                      "the directive names %s, a %s, where it needs a record of type %s", id,
-                      r->type->name, type);
+        check_report(c, RULE_WHITEPAPER_DIRECTIVE, loc, NULL,
+                     "the directive names %s, a %s, where it needs a record of type %s", id,
+                     r->type->name, type);
     } else if (r->internal) {
-        check_finding(c, "whitepaper-directive", loc, NULL,
-                      "the directive names %s, which is internal: the whitepaper is public", id);
+        check_report(c, RULE_WHITEPAPER_DIRECTIVE, loc, NULL,
+                     "the directive names %s, which is internal: the whitepaper is public", id);
     }
 }
 
@@ -100,8 +100,8 @@ static void check_whitepaper(Check *c) {
     const char *error;
     if (!whitepaper_read(&a, c->m, &w, &error)) {
         if (error)
-            check_finding(c, "file-read", (SrcLoc){"whitepaper.md", 0, 0}, NULL,
-                          "cannot read whitepaper.md: %s", error);
+            check_report(c, RULE_FILE_READ, (SrcLoc){"whitepaper.md", 0, 0}, NULL,
+                         "cannot read whitepaper.md: %s", error);
         arena_free(&a);
         return;
     }
@@ -113,17 +113,17 @@ static void check_whitepaper(Check *c) {
         SrcLoc loc = {w.path, b->line, 0};
         const WhitepaperDirective *def = whitepaper_directive(b->directive);
         if (b->syntax_error) {
-            check_finding(c, "whitepaper-directive", loc, NULL, "malformed directive: %s",
-                          b->syntax_error);
+            check_report(c, RULE_WHITEPAPER_DIRECTIVE, loc, NULL, "malformed directive: %s",
+                         b->syntax_error);
             continue;
         }
         if (!def) {
             CheckList names = {0};
             for (const WhitepaperDirective *d = whitepaper_directives; d->name; d++)
                 check_list_add(&names, "%s", d->name);
-            check_finding(c, "whitepaper-directive", loc, NULL,
-                          "unknown directive '%s' (directives: %s)", b->directive,
-                          check_list_text(&names));
+            check_report(c, RULE_WHITEPAPER_DIRECTIVE, loc, NULL,
+                         "unknown directive '%s' (directives: %s)", b->directive,
+                         check_list_text(&names));
             check_list_free(&names);
             continue;
         }
@@ -134,12 +134,12 @@ static void check_whitepaper(Check *c) {
             for (size_t j = 0; def->options[j]; j++)
                 known = known || strcmp(def->options[j], o->key) == 0;
             if (!known) {
-                check_finding(c, "whitepaper-directive", oloc, NULL,
-                              "the directive %s has no option '%s'", def->name, o->key);
+                check_report(c, RULE_WHITEPAPER_DIRECTIVE, oloc, NULL,
+                             "the directive %s has no option '%s'", def->name, o->key);
             } else if (strcmp(o->key, "category") == 0 && category &&
                        check_enum_index(category, o->value) < 0) {
-                check_finding(
-                    c, "whitepaper-directive", oloc, NULL,
+                check_report(
+                    c, RULE_WHITEPAPER_DIRECTIVE, oloc, NULL,
                     "'%s' is not a control category (authentication, authorization, cryptography, "
                     "integrity, confidentiality, logging, resiliency, updates)",
                     o->value);
@@ -150,7 +150,8 @@ static void check_whitepaper(Check *c) {
             }
         }
         if (strcmp(def->name, "record") == 0 && !whitepaper_option(b, "id"))
-            check_finding(c, "whitepaper-directive", loc, NULL, "the directive record needs id=ID");
+            check_report(c, RULE_WHITEPAPER_DIRECTIVE, loc, NULL,
+                         "the directive record needs id=ID");
     }
     arena_free(&a);
 }

@@ -23,12 +23,13 @@ static void check_control(Check *c, const Record *r) {
     v->state = status;
     if ((is(status, "partial") || is(status, "planned") || is(status, "not-applicable")) &&
         !check_text(record_field(r, "reason")))
-        check_finding(c, "control-reason", check_loc(r, status_v), r,
-                      "%s is %s but gives no reason", r->id, status);
+        check_report(c, RULE_CONTROL_REASON, check_loc(r, status_v), r,
+                     "%s is %s but gives no reason", r->id, status);
 
     size_t pos = 0;
     if (status && !is(status, "not-applicable") && !check_linked(r, "mitigates", &pos))
-        check_finding(c, "control-traced", check_loc(r, NULL), r, "%s mitigates no threat", r->id);
+        check_report(c, RULE_CONTROL_TRACED, check_loc(r, NULL), r, "%s mitigates no threat",
+                     r->id);
 
     if (!is(status, "implemented") && !is(status, "partial")) return;
 
@@ -76,32 +77,32 @@ static void check_control(Check *c, const Record *r) {
     if (ntested == 0) {
         v->state = "untested";
         v->rule = "control-verified";
-        check_finding(c, "control-verified", loc, r, "%s is %s but verified by no test", r->id,
-                      status);
+        check_report(c, RULE_CONTROL_VERIFIED, loc, r, "%s is %s but verified by no test", r->id,
+                     status);
     } else if (!passed && !manual) {
         v->state = failed.n ? "failed" : "incomplete";
         v->rule = "control-verified";
-        check_finding(c, "control-verified", loc, r,
-                      "%s is %s but no test passed in its latest results: %s", r->id, status,
-                      check_list_text(&why));
+        check_report(c, RULE_CONTROL_VERIFIED, loc, r,
+                     "%s is %s but no test passed in its latest results: %s", r->id, status,
+                     check_list_text(&why));
     } else if (failed.n) {
         v->state = "failed";
         v->rule = "control-test-failed";
-        check_finding(c, "control-test-failed", loc, r, "%s is unverified: %s, though %s passed",
-                      r->id, check_list_text(&failed), passed ? passed->id : manual->id);
+        check_report(c, RULE_CONTROL_TEST_FAILED, loc, r, "%s is unverified: %s, though %s passed",
+                     r->id, check_list_text(&failed), passed ? passed->id : manual->id);
     } else if (incomplete.n) {
         v->state = "incomplete";
         v->rule = "control-test-incomplete";
-        check_finding(c, "control-test-incomplete", loc, r,
-                      "%s is %s but not every test of it passed in its latest result: %s", r->id,
-                      status, check_list_text(&incomplete));
+        check_report(c, RULE_CONTROL_TEST_INCOMPLETE, loc, r,
+                     "%s is %s but not every test of it passed in its latest result: %s", r->id,
+                     status, check_list_text(&incomplete));
     } else if (!passed) {
         char when[16];
         date_format(manual_date, when);
         v->state = "manual";
         v->rule = "control-manual";
-        check_finding(
-            c, "control-manual", loc, r,
+        check_report(
+            c, RULE_CONTROL_MANUAL, loc, r,
             "%s is verified only by a manual result (%s on %s): attach the evidence its note names",
             r->id, manual->id, when);
     } else {
@@ -127,16 +128,16 @@ static void check_pentest(Check *c, const Record *r) {
     SrcLoc at = check_loc(r, value_get(latest, "release") ? value_get(latest, "release") : latest);
     if (!tested) {
         v->build = "unstated";
-        check_finding(c, "test-build", at, r,
-                      "%s: the latest run does not say which release it tested (release)", r->id);
+        check_report(c, RULE_TEST_BUILD, at, r,
+                     "%s: the latest run does not say which release it tested (release)", r->id);
     } else if (submitted && strcmp(tested, submitted) != 0) {
         bool justified = check_text(record_field(r, "release_justification")) != NULL;
         v->build = justified ? "justified" : "other";
         if (!justified)
-            check_finding(c, "test-build", at, r,
-                          "%s: the latest run tested %s, not %s, the release submitted: test "
-                          "that, or say why the result stands for it (release_justification)",
-                          r->id, tested, submitted);
+            check_report(c, RULE_TEST_BUILD, at, r,
+                         "%s: the latest run tested %s, not %s, the release submitted: test that, "
+                         "or say why the result stands for it (release_justification)",
+                         r->id, tested, submitted);
     } else {
         v->build = "submitted";
     }
@@ -146,10 +147,10 @@ static void check_pentest(Check *c, const Record *r) {
     if (!check_text(value_get(latest, "duration"))) check_list_add(&missing, "duration");
     if (!check_text(record_field(r, "scope"))) check_list_add(&missing, "scope");
     if (missing.n)
-        check_finding(c, "test-pentest", check_loc(r, latest), r,
-                      "%s: a penetration test says who ran it, how independent of the design "
-                      "team, for how long and in what scope; missing: %s",
-                      r->id, check_list_text(&missing));
+        check_report(c, RULE_TEST_PENTEST, check_loc(r, latest), r,
+                     "%s: a penetration test says who ran it, how independent of the design team, "
+                     "for how long and in what scope; missing: %s",
+                     r->id, check_list_text(&missing));
     check_list_free(&missing);
 }
 
@@ -163,18 +164,18 @@ static void check_findings(Check *c, const Record *r) {
         const char *rid = check_text(rv);
         const Record *target = rid ? model_find(c->m, rid) : NULL;
         if (rid && !target)
-            check_finding(c, "test-finding", check_loc(r, rv), r,
-                          "%s: the finding '%s' names %s, which is no record", r->id,
-                          title ? title : "", rid);
+            check_report(c, RULE_TEST_FINDING, check_loc(r, rv), r,
+                         "%s: the finding '%s' names %s, which is no record", r->id,
+                         title ? title : "", rid);
         else if (is(disp, "deferred") && (!target || strcmp(target->type->name, "anomaly") != 0))
-            check_finding(c, "test-finding", check_loc(r, value_get(e, "disposition")), r,
-                          "%s: the finding '%s' is deferred: name the unresolved anomaly it "
-                          "ships as (record: ANO-...)",
-                          r->id, title ? title : "");
+            check_report(c, RULE_TEST_FINDING, check_loc(r, value_get(e, "disposition")), r,
+                         "%s: the finding '%s' is deferred: name the unresolved anomaly it ships "
+                         "as (record: ANO-...)",
+                         r->id, title ? title : "");
         else if (is(disp, "accepted") && !check_text(value_get(e, "note")))
-            check_finding(c, "test-finding", check_loc(r, value_get(e, "disposition")), r,
-                          "%s: the finding '%s' is accepted: say why (note)", r->id,
-                          title ? title : "");
+            check_report(c, RULE_TEST_FINDING, check_loc(r, value_get(e, "disposition")), r,
+                         "%s: the finding '%s' is accepted: say why (note)", r->id,
+                         title ? title : "");
     }
 }
 
@@ -189,21 +190,21 @@ static void check_test(Check *c, const Record *r) {
         if (!(is(what, "manual") || is(what, "skipped") || is(what, "not-run"))) continue;
         if (check_text(value_get(e, "note"))) continue;
         const Value *date = value_get(e, "date");
-        check_finding(c, "test-result-reason", check_loc(r, result), r,
-                      "%s: the %s result of %s has no note saying %s", r->id, what,
-                      check_text(date) ? date->text : "(no date)",
-                      is(what, "manual") ? "what evidence to attach" : "why");
+        check_report(c, RULE_TEST_RESULT_REASON, check_loc(r, result), r,
+                     "%s: the %s result of %s has no note saying %s", r->id, what,
+                     check_text(date) ? date->text : "(no date)",
+                     is(what, "manual") ? "what evidence to attach" : "why");
     }
 
     const Value *tool = record_field(r, "tool");
     if (check_text(tool) && !check_text(record_field(r, "tool_version")))
-        check_finding(c, "test-tool-version", check_loc(r, tool), r,
-                      "%s names the tool %s but not its version", r->id, tool->text);
+        check_report(c, RULE_TEST_TOOL_VERSION, check_loc(r, tool), r,
+                     "%s names the tool %s but not its version", r->id, tool->text);
 
     size_t pos = 0, pos2 = 0;
     if (!check_linked(r, "verifies", &pos) && !check_linked(r, "threats", &pos2))
-        check_finding(c, "test-traced", check_loc(r, NULL), r,
-                      "%s verifies no control and exercises no threat", r->id);
+        check_report(c, RULE_TEST_TRACED, check_loc(r, NULL), r,
+                     "%s verifies no control and exercises no threat", r->id);
 }
 
 /* The four testing categories of the premarket guidance (V.C), each with a test. */
@@ -219,11 +220,10 @@ static void check_categories(Check *c, Record **tests, size_t ntests) {
     }
     if (missing.n) {
         SrcLoc loc = ntests ? check_loc(tests[0], NULL) : c->m->product.loc;
-        check_finding(
-            c, "test-category", loc, NULL,
-            "no test in the categories %s: the premarket guidance asks for security requirements, "
-            "threat mitigation, vulnerability and penetration testing",
-            check_list_text(&missing));
+        check_report(c, RULE_TEST_CATEGORY, loc, NULL,
+                     "no test in the categories %s: the premarket guidance asks for security "
+                     "requirements, threat mitigation, vulnerability and penetration testing",
+                     check_list_text(&missing));
     }
     check_list_free(&missing);
 }

@@ -14,14 +14,14 @@ typedef struct Coverage {
     const char *kind;  /* justification kind in dossier.xml */
     const char *type;  /* record type that covers */
     const char *field; /* enum field of that type naming what is covered */
-    const char *rule;
+    RuleId rule;
     const char *noun; /* "control category" */
     bool need_implemented;
 } Coverage;
 
 static const Coverage coverages[] = {
-    {"control-category", "control", "category", "control-category", "control category", true},
-    {"architecture-view", "view", "kind", "architecture-view", "architecture view", false},
+    {"control-category", "control", "category", RULE_CONTROL_CATEGORY, "control category", true},
+    {"architecture-view", "view", "kind", RULE_ARCHITECTURE_VIEW, "architecture view", false},
 };
 
 static const char *const states[] = {"not-applicable", "unknown", "manual"};
@@ -49,18 +49,18 @@ static void check_justification(Check *c, const Justification *j) {
     for (size_t i = 0; i < sizeof states / sizeof states[0]; i++)
         if (j->state && strcmp(j->state, states[i]) == 0) known_state = true;
     if (!known_state)
-        check_finding(
-            c, "justification-invalid", loc, NULL,
+        check_report(
+            c, RULE_JUSTIFICATION_INVALID, loc, NULL,
             "justification for %s: state '%s' is not one of not-applicable, unknown, manual",
             j->name ? j->name : "(no name)", j->state ? j->state : "");
     if (blank(j->reason))
-        check_finding(c, "justification-reason", loc, NULL,
-                      "justification for %s (%s) gives no reason", j->name ? j->name : "(no name)",
-                      j->state ? j->state : "no state");
+        check_report(c, RULE_JUSTIFICATION_REASON, loc, NULL,
+                     "justification for %s (%s) gives no reason", j->name ? j->name : "(no name)",
+                     j->state ? j->state : "no state");
     if (j->state && (strcmp(j->state, "unknown") == 0 || strcmp(j->state, "manual") == 0))
-        check_finding(c, "justification-state", loc, NULL,
-                      "%s %s is justified as %s: an open question until someone resolves it",
-                      j->kind, j->name ? j->name : "(no name)", j->state);
+        check_report(c, RULE_JUSTIFICATION_STATE, loc, NULL,
+                     "%s %s is justified as %s: an open question until someone resolves it",
+                     j->kind, j->name ? j->name : "(no name)", j->state);
 }
 
 static void check_coverage(Check *c, const Coverage *cov) {
@@ -98,16 +98,16 @@ static void check_coverage(Check *c, const Coverage *cov) {
             sb_init(&names);
             for (size_t v = 0; v < f->nvalues; v++)
                 sb_printf(&names, "%s%s", v ? ", " : "", f->values[v]);
-            check_finding(c, "justification-invalid", justification_loc(c, j), NULL,
-                          "justification names the %s '%s', which is not one of: %s", cov->noun,
-                          j->name ? j->name : "", names.data);
+            check_report(c, RULE_JUSTIFICATION_INVALID, justification_loc(c, j), NULL,
+                         "justification names the %s '%s', which is not one of: %s", cov->noun,
+                         j->name ? j->name : "", names.data);
             sb_free(&names);
             continue;
         }
         if (justified[k]) {
-            check_finding(c, "justification-invalid", justification_loc(c, j), NULL,
-                          "a second justification for the %s %s (the first is at line %d)",
-                          cov->noun, j->name, justified[k]->loc.line);
+            check_report(c, RULE_JUSTIFICATION_INVALID, justification_loc(c, j), NULL,
+                         "a second justification for the %s %s (the first is at line %d)",
+                         cov->noun, j->name, justified[k]->loc.line);
             continue;
         }
         justified[k] = j;
@@ -116,23 +116,23 @@ static void check_coverage(Check *c, const Coverage *cov) {
 
     for (size_t k = 0; k < f->nvalues; k++) {
         if (covered[k] && justified[k])
-            check_finding(c, "justification-unused", justification_loc(c, justified[k]), NULL,
-                          "the %s %s is justified as %s but records cover it", cov->noun,
-                          f->values[k], justified[k]->state ? justified[k]->state : "(no state)");
+            check_report(c, RULE_JUSTIFICATION_UNUSED, justification_loc(c, justified[k]), NULL,
+                         "the %s %s is justified as %s but records cover it", cov->noun,
+                         f->values[k], justified[k]->state ? justified[k]->state : "(no state)");
         if (covered[k] || justified[k]) continue;
         if (other[k])
-            check_finding(c, cov->rule, product_loc(c), NULL,
-                          "no implemented control in the %s %s (%s is %s) and no justification in "
-                          "dossier.xml",
-                          cov->noun, f->values[k], other[k]->id, record_str(other[k], "status"));
+            check_report(c, cov->rule, product_loc(c), NULL,
+                         "no implemented control in the %s %s (%s is %s) and no justification in "
+                         "dossier.xml",
+                         cov->noun, f->values[k], other[k]->id, record_str(other[k], "status"));
         else if (cov->need_implemented)
-            check_finding(c, cov->rule, product_loc(c), NULL,
-                          "no implemented control in the %s %s and no justification in dossier.xml",
-                          cov->noun, f->values[k]);
+            check_report(c, cov->rule, product_loc(c), NULL,
+                         "no implemented control in the %s %s and no justification in dossier.xml",
+                         cov->noun, f->values[k]);
         else
-            check_finding(c, cov->rule, product_loc(c), NULL,
-                          "no %s record of kind %s and no justification in dossier.xml", cov->type,
-                          f->values[k]);
+            check_report(c, cov->rule, product_loc(c), NULL,
+                         "no %s record of kind %s and no justification in dossier.xml", cov->type,
+                         f->values[k]);
     }
     free(covered);
     free(other);
@@ -147,10 +147,10 @@ static void check_views(Check *c) {
         bool diagram = check_text(record_field(r, "diagram")) != NULL;
         bool prose = r->body && !blank(r->body);
         if (diagram && prose) continue;
-        check_finding(c, "view-content", check_loc(r, NULL), r, "%s has %s", r->id,
-                      !diagram && !prose ? "no diagram and no explanatory prose"
-                      : !diagram         ? "no diagram"
-                                         : "no explanatory prose");
+        check_report(c, RULE_VIEW_CONTENT, check_loc(r, NULL), r, "%s has %s", r->id,
+                     !diagram && !prose ? "no diagram and no explanatory prose"
+                     : !diagram         ? "no diagram"
+                                        : "no explanatory prose");
     }
 }
 
@@ -164,24 +164,24 @@ static void check_threat_coverage(Check *c) {
         if (!j->kind || strcmp(j->kind, "threat-coverage") != 0) continue;
         const Record *asset = j->name ? model_find(c->m, j->name) : NULL;
         if (!asset || strcmp(asset->type->name, "asset") != 0) {
-            check_finding(
-                c, "justification-invalid", justification_loc(c, j), NULL,
+            check_report(
+                c, RULE_JUSTIFICATION_INVALID, justification_loc(c, j), NULL,
                 "threat-coverage justification names '%s', which is not an asset of the dossier",
                 j->name ? j->name : "");
             continue;
         }
         const Justification *first = check_justified(c, "threat-coverage", j->name);
         if (first != j) {
-            check_finding(c, "justification-invalid", justification_loc(c, j), NULL,
-                          "a second threat-coverage justification for %s (the first is at line %d)",
-                          j->name, first->loc.line);
+            check_report(c, RULE_JUSTIFICATION_INVALID, justification_loc(c, j), NULL,
+                         "a second threat-coverage justification for %s (the first is at line %d)",
+                         j->name, first->loc.line);
             continue;
         }
         check_justification(c, j);
         if (check_threatened(asset))
-            check_finding(c, "justification-unused", justification_loc(c, j), NULL,
-                          "%s is justified as %s but a threat names it", j->name,
-                          j->state ? j->state : "(no state)");
+            check_report(c, RULE_JUSTIFICATION_UNUSED, justification_loc(c, j), NULL,
+                         "%s is justified as %s but a threat names it", j->name,
+                         j->state ? j->state : "(no state)");
     }
 }
 
@@ -220,21 +220,21 @@ static void check_guidance(Check *c) {
     char build[16];
     date_format(c->m->build_date, build);
     if (!named)
-        check_finding(c, "guidance-edition", product_loc(c), NULL,
-                      "dossier.xml names no edition of the FDA premarket cybersecurity guidance: "
-                      "the documents follow the one in force on the build date, %s (%s); name it "
-                      "with <guidance edition=\"%s\"/>",
-                      GUIDANCE[pick].issued, build, GUIDANCE[pick].edition);
+        check_report(c, RULE_GUIDANCE_EDITION, product_loc(c), NULL,
+                     "dossier.xml names no edition of the FDA premarket cybersecurity guidance: "
+                     "the documents follow the one in force on the build date, %s (%s); name it "
+                     "with <guidance edition=\"%s\"/>",
+                     GUIDANCE[pick].issued, build, GUIDANCE[pick].edition);
     else if (pick > in_force ||
              (date_parse(GUIDANCE[pick].edition, &day) && day > c->m->build_date))
-        check_finding(c, "guidance-edition", p->guidance_loc, NULL,
-                      "the guidance edition of %s is later than the build date, %s",
-                      GUIDANCE[pick].issued, build);
+        check_report(c, RULE_GUIDANCE_EDITION, p->guidance_loc, NULL,
+                     "the guidance edition of %s is later than the build date, %s",
+                     GUIDANCE[pick].issued, build);
     else if (pick < in_force)
-        check_finding(c, "guidance-edition", p->guidance_loc, NULL,
-                      "the guidance edition of %s was superseded by the edition of %s before the "
-                      "build date, %s",
-                      GUIDANCE[pick].issued, GUIDANCE[in_force].issued, build);
+        check_report(c, RULE_GUIDANCE_EDITION, p->guidance_loc, NULL,
+                     "the guidance edition of %s was superseded by the edition of %s before the "
+                     "build date, %s",
+                     GUIDANCE[pick].issued, GUIDANCE[in_force].issued, build);
     c->v->guidance_edition = GUIDANCE[pick].edition;
     c->v->guidance_title = GUIDANCE[pick].title;
     c->v->guidance_issued = GUIDANCE[pick].issued;
@@ -253,10 +253,10 @@ void rules_coverage_check(Check *c) {
         for (size_t k = 0; k < sizeof coverages / sizeof coverages[0]; k++)
             if (j->kind && strcmp(j->kind, coverages[k].kind) == 0) known = true;
         if (!known)
-            check_finding(c, "justification-invalid", justification_loc(c, j), NULL,
-                          "justification kind '%s' is not control-category, architecture-view or "
-                          "threat-coverage",
-                          j->kind ? j->kind : "");
+            check_report(c, RULE_JUSTIFICATION_INVALID, justification_loc(c, j), NULL,
+                         "justification kind '%s' is not control-category, architecture-view or "
+                         "threat-coverage",
+                         j->kind ? j->kind : "");
     }
     check_views(c);
 }

@@ -11,12 +11,13 @@
 /* Where records name files: type, field, the key inside each list entry
  * (NULL: the field itself is the path), and the extensions allowed. */
 static const struct {
-    const char *type, *field, *key, *what, *rule;
+    const char *type, *field, *key, *what;
+    RuleId rule;
     const char *extensions; /* space-separated, lower case */
 } file_fields[] = {
-    {"test", "results", "evidence", "evidence", "evidence-file",
+    {"test", "results", "evidence", "evidence", RULE_EVIDENCE_FILE,
      "pdf txt log html htm xml json csv md png jpg jpeg svg sarif zip xlsx docx"},
-    {"view", "diagram", NULL, "diagram", "diagram-file", "svg png jpg jpeg"},
+    {"view", "diagram", NULL, "diagram", RULE_DIAGRAM_FILE, "svg png jpg jpeg"},
 };
 
 static bool extension_allowed(const char *path, const char *list) {
@@ -50,16 +51,15 @@ static const char *path_problem(const Check *c, const char *path, const char *ex
     return NULL;
 }
 
-static void check_path(Check *c, const char *rule, const Record *r, const Value *v,
-                       const char *what, const char *extensions) {
+static void check_path(Check *c, RuleId rule, const Record *r, const Value *v, const char *what,
+                       const char *extensions) {
     if (!v || v->kind != VAL_SCALAR) return;
     const char *why = path_problem(c, v->text, extensions);
     if (why)
-        check_finding(c, rule, check_loc(r, v), r, "%s: the %s '%s' %s%s", r->id, what, v->text,
-                      why,
-                      strcmp(why, "is not a kind of file the outputs carry") == 0
-                          ? arena_printf(c->m->arena, " (%s)", extensions)
-                          : "");
+        check_report(c, rule, check_loc(r, v), r, "%s: the %s '%s' %s%s", r->id, what, v->text, why,
+                     strcmp(why, "is not a kind of file the outputs carry") == 0
+                         ? arena_printf(c->m->arena, " (%s)", extensions)
+                         : "");
 }
 
 void rules_files_check(Check *c) {

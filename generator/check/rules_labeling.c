@@ -58,22 +58,22 @@ void rules_labeling_check(Check *c) {
         for (size_t i = 0; item && i < NITEMS; i++) {
             if (strcmp(item, ITEMS[i][0]) != 0) continue;
             if (items[i].record)
-                check_finding(c, "labeling-item", check_loc(r, iv), r,
-                              "%s answers the labeling item %s, which %s answers already", r->id,
-                              item, items[i].record->id);
+                check_report(c, RULE_LABELING_ITEM, check_loc(r, iv), r,
+                             "%s answers the labeling item %s, which %s answers already", r->id,
+                             item, items[i].record->id);
             else
                 items[i].record = r, items[i].state = status ? status : "missing";
         }
         if (status && strcmp(status, "not-applicable") == 0 &&
             !check_text(record_field(r, "reason")))
-            check_finding(c, "labeling-reason", check_loc(r, record_field(r, "status")), r,
-                          "%s: the labeling item %s does not apply: say why (reason)", r->id,
-                          item ? item : "");
+            check_report(c, RULE_LABELING_REASON, check_loc(r, record_field(r, "status")), r,
+                         "%s: the labeling item %s does not apply: say why (reason)", r->id,
+                         item ? item : "");
         if (status && strcmp(status, "provided") == 0 && !check_text(record_field(r, "document")))
-            check_finding(c, "labeling-item", check_loc(r, record_field(r, "status")), r,
-                          "%s: say where the labeling gives %s (document: the document, its "
-                          "revision and section)",
-                          r->id, item ? item : "the item");
+            check_report(c, RULE_LABELING_ITEM, check_loc(r, record_field(r, "status")), r,
+                         "%s: say where the labeling gives %s (document: the document, its "
+                         "revision and section)",
+                         r->id, item ? item : "the item");
     }
     CheckList missing = {0};
     for (size_t i = 0; i < NITEMS; i++)
@@ -82,11 +82,11 @@ void rules_labeling_check(Check *c) {
         size_t nmissing = missing.n; /* check_list_text shortens the count it keeps */
         SrcLoc loc = n ? check_loc(recs[0], NULL) : c->m->product.loc;
         if (!loc.path) loc.path = "dossier.xml";
-        check_finding(c, "labeling-item", loc, NULL,
-                      "%zu of the %d labeling items the FDA recommends (guidance VI.A) have no "
-                      "labeling record saying where the labeling gives them or why they do not "
-                      "apply: %s",
-                      nmissing, (int)NITEMS, check_list_text(&missing));
+        check_report(
+            c, RULE_LABELING_ITEM, loc, NULL,
+            "%zu of the %d labeling items the FDA recommends (guidance VI.A) have no labeling "
+            "record saying where the labeling gives them or why they do not apply: %s",
+            nmissing, (int)NITEMS, check_list_text(&missing));
     }
     check_list_free(&missing);
     c->v->labeling = items;

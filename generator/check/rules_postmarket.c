@@ -47,53 +47,53 @@ static When when_done(const Record *r, const char *field, const char *link,
 }
 
 /* One FDA deadline: done within limit days of discovery, or still open. */
-static void deadline(Check *c, const Record *r, int64_t discovered, int limit, When w,
-                     const char *rule, const char *what) {
+static void deadline(Check *c, const Record *r, int64_t discovered, int limit, When w, RuleId rule,
+                     const char *what) {
     int64_t due = discovered + limit;
     char due_s[16], done_s[16], build_s[16];
     date_format(due, due_s);
     if (w.known) {
         if (w.days <= due) return;
         date_format(w.days, done_s);
-        check_finding(c, rule, w.loc, r,
-                      "%s has uncontrolled risk and was %s on %s%s%s, %" PRId64
-                      " days after discovery; the limit is %d days (%s)",
-                      r->id, what, done_s, w.via ? " by " : "", w.via ? w.via : "",
-                      w.days - discovered, limit, due_s);
+        check_report(c, rule, w.loc, r,
+                     "%s has uncontrolled risk and was %s on %s%s%s, %" PRId64
+                     " days after discovery; the limit is %d days (%s)",
+                     r->id, what, done_s, w.via ? " by " : "", w.via ? w.via : "",
+                     w.days - discovered, limit, due_s);
         return;
     }
     if (!c->has_build_date) return;
     SrcLoc loc = check_loc(r, record_field(r, "risk"));
     date_format(c->m->build_date, build_s);
     if (c->m->build_date > due)
-        check_finding(c, rule, loc, r,
-                      "%s has uncontrolled risk and is not %s %d days after discovery (due %s, "
-                      "build date %s)",
-                      r->id, what, limit, due_s, build_s);
+        check_report(c, rule, loc, r,
+                     "%s has uncontrolled risk and is not %s %d days after discovery (due %s, "
+                     "build date %s)",
+                     r->id, what, limit, due_s, build_s);
     else
-        check_finding(c, "uncontrolled-due", loc, r,
-                      "%s has uncontrolled risk: to be %s by %s (%d days after discovery)", r->id,
-                      what, due_s, limit);
+        check_report(c, RULE_UNCONTROLLED_DUE, loc, r,
+                     "%s has uncontrolled risk: to be %s by %s (%d days after discovery)", r->id,
+                     what, due_s, limit);
 }
 
 static void check_vulnerability(Check *c, const Record *r) {
     const Value *vex_v = record_field(r, "vex_state");
     const char *vex = check_text(vex_v);
     if (is(vex, "not_affected") && !record_field(r, "vex_justification"))
-        check_finding(c, "vex-justification", check_loc(r, vex_v), r,
-                      "%s is not_affected but gives no vex_justification", r->id);
+        check_report(c, RULE_VEX_JUSTIFICATION, check_loc(r, vex_v), r,
+                     "%s is not_affected but gives no vex_justification", r->id);
     if (is(vex, "under_investigation"))
-        check_finding(c, "vulnerability-unknown", check_loc(r, vex_v), r,
-                      "%s is under_investigation: an open assessment", r->id);
+        check_report(c, RULE_VULNERABILITY_UNKNOWN, check_loc(r, vex_v), r,
+                     "%s is under_investigation: an open assessment", r->id);
 
     const Value *kev = record_field(r, "kev");
     if (kev && !is(vex, "not_affected") && !is(vex, "fixed") && !record_field(r, "fixed") &&
         !is(record_str(r, "risk"), "controlled"))
-        check_finding(c, "vulnerability-kev", check_loc(r, kev), r,
-                      "%s is known to be exploited (CISA KEV since %s) and is neither fixed, not "
-                      "affected nor a controlled risk: fix it, show it does not affect the "
-                      "device, or assess its risk as controlled",
-                      r->id, check_text(kev) ? check_text(kev) : "?");
+        check_report(c, RULE_VULNERABILITY_KEV, check_loc(r, kev), r,
+                     "%s is known to be exploited (CISA KEV since %s) and is neither fixed, not "
+                     "affected nor a controlled risk: fix it, show it does not affect the device, "
+                     "or assess its risk as controlled",
+                     r->id, check_text(kev) ? check_text(kev) : "?");
 
     static const char *const assessed[] = {"exploitability", "severity", "risk"};
     CheckList missing = {0};
@@ -102,10 +102,10 @@ static void check_vulnerability(Check *c, const Record *r) {
         if (!v)
             check_list_add(&missing, "%s", assessed[i]);
         else if (is(check_text(v), "unknown"))
-            check_finding(c, "vulnerability-unknown", check_loc(r, v), r,
-                          "%s: %s is unknown; assess it, or say in the record's prose why it "
-                          "cannot be assessed yet",
-                          r->id, assessed[i]);
+            check_report(c, RULE_VULNERABILITY_UNKNOWN, check_loc(r, v), r,
+                         "%s: %s is unknown; assess it, or say in the record's prose why it cannot "
+                         "be assessed yet",
+                         r->id, assessed[i]);
     }
     if (missing.n && !is(vex, "not_affected")) {
         /* a VEX statement that would have assessed it but matched nothing
@@ -116,15 +116,15 @@ static void check_vulnerability(Check *c, const Record *r) {
                 strcmp(c->d->items[i].record, r->id) == 0)
                 cause = &c->d->items[i];
         if (cause)
-            check_finding(c, "vulnerability-assessment", check_loc(r, NULL), r,
-                          "%s has no %s: assess it, or mark it not_affected with a "
-                          "justification; caused by: the VEX statement at %s:%d names no "
-                          "component the SBOMs list now (vex-unmatched), after an upgrade?",
-                          r->id, check_list_text(&missing), cause->loc.path, cause->loc.line);
+            check_report(c, RULE_VULNERABILITY_ASSESSMENT, check_loc(r, NULL), r,
+                         "%s has no %s: assess it, or mark it not_affected with a justification; "
+                         "caused by: the VEX statement at %s:%d names no component the SBOMs list "
+                         "now (vex-unmatched), after an upgrade?",
+                         r->id, check_list_text(&missing), cause->loc.path, cause->loc.line);
         else
-            check_finding(c, "vulnerability-assessment", check_loc(r, NULL), r,
-                          "%s has no %s: assess it, or mark it not_affected with a justification",
-                          r->id, check_list_text(&missing));
+            check_report(c, RULE_VULNERABILITY_ASSESSMENT, check_loc(r, NULL), r,
+                         "%s has no %s: assess it, or mark it not_affected with a justification",
+                         r->id, check_list_text(&missing));
     }
     check_list_free(&missing);
 
@@ -133,9 +133,9 @@ static void check_vulnerability(Check *c, const Record *r) {
         !check_date(record_field(r, "discovered"), &discovered))
         return;
     deadline(c, r, discovered, 30, when_done(r, "communicated", "advisories", "published"),
-             "uncontrolled-communicated", "communicated to customers");
-    deadline(c, r, discovered, 60, when_done(r, "fixed", "fixed_in", "date"), "uncontrolled-fixed",
-             "fixed");
+             RULE_UNCONTROLLED_COMMUNICATED, "communicated to customers");
+    deadline(c, r, discovered, 60, when_done(r, "fixed", "fixed_in", "date"),
+             RULE_UNCONTROLLED_FIXED, "fixed");
 }
 
 static void check_signal(Check *c, const Record *r) {
@@ -143,17 +143,17 @@ static void check_signal(Check *c, const Record *r) {
     const char *triage = check_text(triage_v);
     const char *received = record_str(r, "received");
     if (is(triage, "new"))
-        check_finding(c, "signal-triage", check_loc(r, triage_v), r,
-                      "%s (received %s) is not triaged yet", r->id,
-                      received ? received : "on an unknown date");
+        check_report(c, RULE_SIGNAL_TRIAGE, check_loc(r, triage_v), r,
+                     "%s (received %s) is not triaged yet", r->id,
+                     received ? received : "on an unknown date");
     if ((is(triage, "not-applicable") || is(triage, "duplicate") || is(triage, "monitoring")) &&
         !check_text(record_field(r, "reason")))
-        check_finding(c, "signal-triage", check_loc(r, triage_v), r,
-                      "%s is triaged as %s but gives no reason", r->id, triage);
+        check_report(c, RULE_SIGNAL_TRIAGE, check_loc(r, triage_v), r,
+                     "%s is triaged as %s but gives no reason", r->id, triage);
     size_t pos = 0;
     if (is(triage, "raised") && !check_linked(r, "raises", &pos))
-        check_finding(c, "signal-raised", check_loc(r, triage_v), r,
-                      "%s is triaged as raised but names no vulnerability (raises)", r->id);
+        check_report(c, RULE_SIGNAL_RAISED, check_loc(r, triage_v), r,
+                     "%s is triaged as raised but names no vulnerability (raises)", r->id);
 }
 
 /* An anomaly is unresolved in the release submitted unless a release that
@@ -173,18 +173,17 @@ static void check_anomaly(Check *c, const Record *r) {
     v->state = resolved ? "resolved" : "unresolved";
     if (resolved) {
         v->detail = fix->id;
-        check_finding(c, "anomaly-resolved", check_loc(r, record_field(r, "fixed_in")), r,
-                      "%s is fixed in %s%s%s: it is not an unresolved anomaly of this submission "
-                      "and is left out "
-                      "of 01e",
-                      r->id, fix->id,
-                      fix == sub ? ", the release submitted" : ", before the release submitted ",
-                      fix == sub ? "" : (sub ? sub->id : "(none)"));
+        check_report(c, RULE_ANOMALY_RESOLVED, check_loc(r, record_field(r, "fixed_in")), r,
+                     "%s is fixed in %s%s%s: it is not an unresolved anomaly of this submission "
+                     "and is left out of 01e",
+                     r->id, fix->id,
+                     fix == sub ? ", the release submitted" : ", before the release submitted ",
+                     fix == sub ? "" : (sub ? sub->id : "(none)"));
         return;
     }
     if (!record_field(r, "cwe"))
-        check_finding(c, "anomaly-cwe", check_loc(r, NULL), r,
-                      "%s gives no CWE for the anomaly (the FDA asks for its CWE category)", r->id);
+        check_report(c, RULE_ANOMALY_CWE, check_loc(r, NULL), r,
+                     "%s gives no CWE for the anomaly (the FDA asks for its CWE category)", r->id);
 }
 
 /* The CVSS v3 vector and score: the vector parses and gives the score the
@@ -198,19 +197,19 @@ static void check_cvss(Check *c, const Record *r) {
     char why[160];
     if (vector && strncmp(vector, "CVSS:3", 6) == 0) {
         if (!cvss3_score(vector, &score, why, sizeof why)) {
-            check_finding(c, "cvss-vector", check_loc(r, vv), r, "%s: not a CVSS v3 vector: %s",
-                          r->id, why);
+            check_report(c, RULE_CVSS_VECTOR, check_loc(r, vv), r, "%s: not a CVSS v3 vector: %s",
+                         r->id, why);
         } else {
             v->cvss_score = score;
             v->cvss_rating = cvss_rating(score);
             v->cvss_version = vector[7] == '1' ? "3.1" : "3.0";
             if (has_given && fabs(given - score) > 0.05)
-                check_finding(c, "cvss-score", check_loc(r, sv), r,
-                              "%s: cvss_score %s, but its vector gives %.1f", r->id, stated, score);
+                check_report(c, RULE_CVSS_SCORE, check_loc(r, sv), r,
+                             "%s: cvss_score %s, but its vector gives %.1f", r->id, stated, score);
         }
     } else if (vector) {
-        check_finding(c, "cvss-vector", check_loc(r, vv), r,
-                      "%s: not a CVSS v3 vector: it starts with CVSS:3.0/ or CVSS:3.1/", r->id);
+        check_report(c, RULE_CVSS_VECTOR, check_loc(r, vv), r,
+                     "%s: not a CVSS v3 vector: it starts with CVSS:3.0/ or CVSS:3.1/", r->id);
     } else if (has_given && given >= 0 && given <= 10) {
         v->cvss_score = given;
         v->cvss_rating = cvss_rating(given);
@@ -225,9 +224,9 @@ static void check_cvss4(Check *c, const Record *r) {
     const char *vector = check_text(vv), *stated = check_text(sv);
     if (!vector) {
         if (stated)
-            check_finding(c, "cvss4-vector", check_loc(r, sv), r,
-                          "%s: cvss4_score %s without a cvss4_vector to compute it from", r->id,
-                          stated);
+            check_report(c, RULE_CVSS4_VECTOR, check_loc(r, sv), r,
+                         "%s: cvss4_score %s without a cvss4_vector to compute it from", r->id,
+                         stated);
         return;
     }
     RecordVerdict *v = check_verdict(c, r);
@@ -235,17 +234,17 @@ static void check_cvss4(Check *c, const Record *r) {
     const char *nomenclature = NULL;
     char why[160];
     if (!cvss4_score(vector, &score, &nomenclature, why, sizeof why)) {
-        check_finding(c, "cvss4-vector", check_loc(r, vv), r, "%s: not a CVSS v4.0 vector: %s",
-                      r->id, why);
+        check_report(c, RULE_CVSS4_VECTOR, check_loc(r, vv), r, "%s: not a CVSS v4.0 vector: %s",
+                     r->id, why);
         return;
     }
     v->cvss4_score = score;
     v->cvss4_rating = cvss_rating(score);
     v->cvss4_nomenclature = nomenclature;
     if (stated && (sscanf(stated, "%lf", &given) != 1 || fabs(given - score) > 0.05))
-        check_finding(c, "cvss4-score", check_loc(r, sv), r,
-                      "%s: cvss4_score %s, but its vector gives %.1f (%s)", r->id, stated, score,
-                      nomenclature);
+        check_report(c, RULE_CVSS4_SCORE, check_loc(r, sv), r,
+                     "%s: cvss4_score %s, but its vector gives %.1f (%s)", r->id, stated, score,
+                     nomenclature);
 }
 
 void rules_postmarket_check(Check *c) {

@@ -46,8 +46,8 @@ static void after_build(Check *c, const Record *r, const char *field, const Valu
     if (!check_date(v, &days) || days <= c->m->build_date) return;
     char build[16];
     date_format(c->m->build_date, build);
-    check_finding(c, "date-after-build", check_loc(r, v), r, "%s: %s %s is after the build date %s",
-                  r->id, field, v->text, build);
+    check_report(c, RULE_DATE_AFTER_BUILD, check_loc(r, v), r,
+                 "%s: %s %s is after the build date %s", r->id, field, v->text, build);
 }
 
 static void check_past_dates(Check *c) {
@@ -78,9 +78,9 @@ static void check_date_order(Check *c) {
             const Value *then = record_field(recs[k], date_pairs[i].then);
             int64_t a, b;
             if (!check_date(first, &a) || !check_date(then, &b) || a <= b) continue;
-            check_finding(c, "date-order", check_loc(recs[k], then), recs[k],
-                          "%s: %s %s is before %s %s", recs[k]->id, date_pairs[i].then, then->text,
-                          date_pairs[i].first, first->text);
+            check_report(c, RULE_DATE_ORDER, check_loc(recs[k], then), recs[k],
+                         "%s: %s %s is before %s %s", recs[k]->id, date_pairs[i].then, then->text,
+                         date_pairs[i].first, first->text);
         }
     }
 }
@@ -92,17 +92,16 @@ static void check_internal_fields(Check *c) {
         for (size_t k = 0; v && v->kind == VAL_LIST && k < v->n; k++) {
             const char *name = check_text(v->items[k]);
             if (name && !schema_field(r->type, name))
-                check_finding(c, "internal-fields", check_loc(r, v->items[k]), r,
-                              "%s: internal_fields names '%s', which is not a field of a %s", r->id,
-                              name, r->type->name);
+                check_report(c, RULE_INTERNAL_FIELDS, check_loc(r, v->items[k]), r,
+                             "%s: internal_fields names '%s', which is not a field of a %s", r->id,
+                             name, r->type->name);
             else if (name && !r->internal && strcmp(name, "title") == 0)
                 /* every public document that names a public record prints its title */
-                check_finding(
-                    c, "audience-conflict", check_loc(r, v->items[k]), r,
-                    "%s: internal_fields names 'title', which every public document citing "
-                    "the record prints (the MDS2, advisories, the SBOM page): mark the whole "
-                    "record internal: true instead, or make the title public",
-                    r->id);
+                check_report(c, RULE_AUDIENCE_CONFLICT, check_loc(r, v->items[k]), r,
+                             "%s: internal_fields names 'title', which every public document "
+                             "citing the record prints (the MDS2, advisories, the SBOM page): mark "
+                             "the whole record internal: true instead, or make the title public",
+                             r->id);
         }
     }
 }

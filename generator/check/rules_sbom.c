@@ -40,9 +40,9 @@ static void check_ntia(Check *c, const Record *r) {
     if (!check_text(record_field(r, "author"))) check_list_add(&missing, "the SBOM's author");
     if (!check_text(record_field(r, "timestamp"))) check_list_add(&missing, "the SBOM's timestamp");
     if (missing.n)
-        check_finding(c, "component-ntia", check_loc(r, NULL), r,
-                      "%s (%s) lacks NTIA minimum elements: %s", r->id, r->title,
-                      check_list_text(&missing));
+        check_report(c, RULE_COMPONENT_NTIA, check_loc(r, NULL), r,
+                     "%s (%s) lacks NTIA minimum elements: %s", r->id, r->title,
+                     check_list_text(&missing));
     check_list_free(&missing);
 }
 
@@ -55,16 +55,15 @@ static void check_support(Check *c, const Record *r) {
     if (!support) check_list_add(&missing, "level of support");
     if (!eos) check_list_add(&missing, "end-of-support date");
     if (missing.n)
-        check_finding(c, "component-support", check_loc(r, NULL), r,
-                      "%s (%s) gives no %s: add it to the SBOM (cdx:fda properties) or to a "
-                      "supplement in sbom/, "
-                      "or write unknown with a support_reason",
-                      r->id, r->title, check_list_text(&missing));
+        check_report(c, RULE_COMPONENT_SUPPORT, check_loc(r, NULL), r,
+                     "%s (%s) gives no %s: add it to the SBOM (cdx:fda properties) or to a "
+                     "supplement in sbom/, or write unknown with a support_reason",
+                     r->id, r->title, check_list_text(&missing));
     check_list_free(&missing);
     int64_t days;
     if (eos && !is(eos, "unknown") && !check_date(eos_v, &days))
-        check_finding(c, "component-support", check_loc(r, eos_v), r,
-                      "%s: end_of_support '%s' is not a real date", r->id, eos);
+        check_report(c, RULE_COMPONENT_SUPPORT, check_loc(r, eos_v), r,
+                     "%s: end_of_support '%s' is not a real date", r->id, eos);
     bool both = is(support, "unknown") && is(eos, "unknown");
     const char *what = both                     ? "level of support and end-of-support date are"
                        : is(support, "unknown") ? "level of support is"
@@ -72,13 +71,13 @@ static void check_support(Check *c, const Record *r) {
     const Value *where = is(support, "unknown") ? support_v : eos_v;
     if (!is(support, "unknown") && !is(eos, "unknown")) return;
     if (!reason)
-        check_finding(c, "component-support", check_loc(r, where), r,
-                      "%s (%s): the %s unknown without a reason: give support_reason", r->id,
-                      r->title, what);
+        check_report(c, RULE_COMPONENT_SUPPORT, check_loc(r, where), r,
+                     "%s (%s): the %s unknown without a reason: give support_reason", r->id,
+                     r->title, what);
     else
-        check_finding(c, "component-support-unknown", check_loc(r, where), r,
-                      "%s (%s): the %s unknown (%s)", r->id, r->title, what,
-                      check_text(record_field(r, "support_reason")));
+        check_report(c, RULE_COMPONENT_SUPPORT_UNKNOWN, check_loc(r, where), r,
+                     "%s (%s): the %s unknown (%s)", r->id, r->title, what,
+                     check_text(record_field(r, "support_reason")));
 }
 
 /* True when a record that carries an end-of-support plan out has done so
@@ -137,14 +136,12 @@ static void check_eos(Check *c, const Record *r) {
         char d[16];
         date_format(due, d);
         v->rule = "component-eos-overdue";
-        check_finding(c, "component-eos-overdue", check_loc(r, due_v), r,
-                      "%s (%s): its end-of-support plan was due on %s and no record carries it out "
-                      "by the build "
-                      "date %s (eos_plan_records: a release out for replace, a control in place "
-                      "for mitigate, an "
-                      "advisory published for notify-customers); "
-                      "carry it out or give a new due date",
-                      r->id, r->title, d, build);
+        check_report(c, RULE_COMPONENT_EOS_OVERDUE, check_loc(r, due_v), r,
+                     "%s (%s): its end-of-support plan was due on %s and no record carries it out "
+                     "by the build date %s (eos_plan_records: a release out for replace, a control "
+                     "in place for mitigate, an advisory published for notify-customers); carry it "
+                     "out or give a new due date",
+                     r->id, r->title, d, build);
     }
     const Record *rel = c->v->release;
     int64_t rel_date;
@@ -153,32 +150,30 @@ static void check_eos(Check *c, const Record *r) {
         char d[16];
         date_format(rel_date, d);
         if (!v->rule) v->rule = "component-eos-shipped";
-        check_finding(c, "component-eos-shipped", check_loc(r, eos_v), r,
-                      "%s (%s) reached its end of support on %s, before %s, the release submitted "
-                      "(%s): ship it "
-                      "past its end of support only under an eos_plan that mitigates the risk "
-                      "(action: mitigate)",
-                      r->id, r->title, when, rel->id, d);
+        check_report(c, RULE_COMPONENT_EOS_SHIPPED, check_loc(r, eos_v), r,
+                     "%s (%s) reached its end of support on %s, before %s, the release submitted "
+                     "(%s): ship it past its end of support only under an eos_plan that mitigates "
+                     "the risk (action: mitigate)",
+                     r->id, r->title, when, rel->id, d);
     }
     if (plan) return;
     if (past) {
         v->rule = "component-eos-plan";
-        check_finding(c, "component-eos-plan", check_loc(r, eos_v), r,
-                      "%s (%s) is past its end of support (%s, build date %s) and has no eos_plan: "
-                      "replace it, "
-                      "mitigate the risk or notify customers",
-                      r->id, r->title, when, build);
+        check_report(c, RULE_COMPONENT_EOS_PLAN, check_loc(r, eos_v), r,
+                     "%s (%s) is past its end of support (%s, build date %s) and has no eos_plan: "
+                     "replace it, mitigate the risk or notify customers",
+                     r->id, r->title, when, build);
     } else if (unmaintained) {
         v->rule = "component-eos-plan";
-        check_finding(
-            c, "component-eos-plan", check_loc(r, support_v), r,
+        check_report(
+            c, RULE_COMPONENT_EOS_PLAN, check_loc(r, support_v), r,
             "%s (%s) is %s and has no eos_plan: replace it, mitigate the risk or notify customers",
             r->id, r->title, support);
     } else if (dated && c->has_build_date && eos - c->m->build_date <= 365)
-        check_finding(c, "component-eos-soon", check_loc(r, eos_v), r,
-                      "%s (%s) reaches its end of support on %s, %" PRId64
-                      " days after the build date",
-                      r->id, r->title, when, eos - c->m->build_date);
+        check_report(c, RULE_COMPONENT_EOS_SOON, check_loc(r, eos_v), r,
+                     "%s (%s) reaches its end of support on %s, %" PRId64
+                     " days after the build date",
+                     r->id, r->title, when, eos - c->m->build_date);
 }
 
 void rules_sbom_check(Check *c) {
@@ -195,22 +190,21 @@ void rules_sbom_check(Check *c) {
             first_unknown = recs[i];
     }
     if (!n)
-        check_finding(
-            c, "sbom-missing", c->m->product.loc, NULL,
+        check_report(
+            c, RULE_SBOM_MISSING, c->m->product.loc, NULL,
             "the dossier has no components: put the device's SBOM (CycloneDX or SPDX) in sbom/");
     if (n && known < n) {
         SrcLoc loc = {first_unknown->path, 0, 0};
-        check_finding(
-            c, "support-coverage", loc, NULL,
-            "%zu of %zu components (%zu%%) have known support data (a level of support and an "
-            "end-of-support date); %s is the first without",
-            known, n, known * 100 / n, first_unknown->id);
+        check_report(c, RULE_SUPPORT_COVERAGE, loc, NULL,
+                     "%zu of %zu components (%zu%%) have known support data (a level of support "
+                     "and an end-of-support date); %s is the first without",
+                     known, n, known * 100 / n, first_unknown->id);
     }
     int want = c->m->min_support_coverage;
     if (n && want >= 0 && known * 100 < (size_t)want * n) {
         SrcLoc loc = {first_unknown->path, 0, 0};
-        check_finding(
-            c, "support-coverage-threshold", loc, NULL,
+        check_report(
+            c, RULE_SUPPORT_COVERAGE_THRESHOLD, loc, NULL,
             "%zu of %zu components (%zu%%) have known support data; at least %d%% are required",
             known, n, known * 100 / n, want);
     }

@@ -20,15 +20,15 @@ static bool acceptance_ok(Check *c, const Record *r, const Value *acc) {
     if (!dated) check_list_add(&missing, "date");
     bool ok = missing.n == 0;
     if (!ok)
-        check_finding(c, "threat-acceptance", check_loc(r, acc), r,
-                      "%s: the risk acceptance gives no %s", r->id, check_list_text(&missing));
+        check_report(c, RULE_THREAT_ACCEPTANCE, check_loc(r, acc), r,
+                     "%s: the risk acceptance gives no %s", r->id, check_list_text(&missing));
     check_list_free(&missing);
     if (dated && c->has_build_date && days > c->m->build_date) {
         char when[16];
         date_format(c->m->build_date, when);
-        check_finding(c, "threat-acceptance", check_loc(r, date), r,
-                      "%s: the risk acceptance is dated %s, after the build date %s", r->id,
-                      date->text, when);
+        check_report(c, RULE_THREAT_ACCEPTANCE, check_loc(r, date), r,
+                     "%s: the risk acceptance is dated %s, after the build date %s", r->id,
+                     date->text, when);
         ok = false;
     }
     return ok;
@@ -80,11 +80,10 @@ static void judge_residual(Check *c, const Record *r, RecordVerdict *v, bool mit
     v->risk_source = "matrix";
     if (written && !is(written, v->risk)) {
         const SrcLoc *at = row_loc.path ? &row_loc : &p->risk_loc;
-        check_finding(c, "threat-risk-matrix", check_loc(r, record_field(r, "risk")), r,
-                      "%s says risk: %s, but the risk acceptance matrix of dossier.xml (%s:%d) "
-                      "makes %s severity "
-                      "at %s exploitability %s",
-                      r->id, written, at->path, at->line, severity, expl, v->risk);
+        check_report(c, RULE_THREAT_RISK_MATRIX, check_loc(r, record_field(r, "risk")), r,
+                     "%s says risk: %s, but the risk acceptance matrix of dossier.xml (%s:%d) "
+                     "makes %s severity at %s exploitability %s",
+                     r->id, written, at->path, at->line, severity, expl, v->risk);
     }
 }
 
@@ -107,21 +106,21 @@ static void check_threat(Check *c, const Record *r) {
     const Value *links = record_field(r, "mitigated_by");
     if (neffective == 0 && !acc) {
         if (ncontrols == 0)
-            check_finding(c, "threat-mitigated", check_loc(r, links), r,
-                          "%s is mitigated by no control and its risk is not accepted", r->id);
+            check_report(c, RULE_THREAT_MITIGATED, check_loc(r, links), r,
+                         "%s is mitigated by no control and its risk is not accepted", r->id);
         else
-            check_finding(c, "threat-mitigated", check_loc(r, links), r,
-                          "%s is not mitigated: its controls are not in place (%s) and its risk is "
-                          "not accepted",
-                          r->id, check_list_text(&weak));
+            check_report(c, RULE_THREAT_MITIGATED, check_loc(r, links), r,
+                         "%s is not mitigated: its controls are not in place (%s) and its risk is "
+                         "not accepted",
+                         r->id, check_list_text(&weak));
     }
     check_list_free(&weak);
 
     if (neffective > 0 && !record_field(r, "exploitability_post"))
-        check_finding(c, "threat-post-mitigation", check_loc(r, links), r,
-                      "%s is mitigated but gives no exploitability_post (exploitability with the "
-                      "controls in place)",
-                      r->id);
+        check_report(c, RULE_THREAT_POST_MITIGATION, check_loc(r, links), r,
+                     "%s is mitigated but gives no exploitability_post (exploitability with the "
+                     "controls in place)",
+                     r->id);
 
     RecordVerdict *v = check_verdict(c, r);
     v->state = neffective ? "mitigated" : acc ? "accepted" : "open";
@@ -131,19 +130,17 @@ static void check_threat(Check *c, const Record *r) {
     if (is(v->risk, "not-acceptable") && !acc && neffective) {
         if (!v->rule) v->rule = "threat-residual-risk";
         if (is(v->risk_source, "matrix"))
-            check_finding(c, "threat-residual-risk", check_loc(r, record_field(r, "severity")), r,
-                          "%s: the residual risk (%s severity at %s exploitability) is not "
-                          "acceptable by the risk "
-                          "acceptance matrix of dossier.xml; add controls or accept the risk with "
-                          "a rationale",
-                          r->id, record_str(r, "severity"),
-                          residual_exploitability(r, neffective > 0));
+            check_report(c, RULE_THREAT_RESIDUAL_RISK, check_loc(r, record_field(r, "severity")), r,
+                         "%s: the residual risk (%s severity at %s exploitability) is not "
+                         "acceptable by the risk acceptance matrix of dossier.xml; add controls or "
+                         "accept the risk with a rationale",
+                         r->id, record_str(r, "severity"),
+                         residual_exploitability(r, neffective > 0));
         else
-            check_finding(
-                c, "threat-residual-risk", check_loc(r, record_field(r, "risk")), r,
-                "%s: the residual risk is not acceptable; add controls or accept the risk "
-                "with a rationale",
-                r->id);
+            check_report(c, RULE_THREAT_RESIDUAL_RISK, check_loc(r, record_field(r, "risk")), r,
+                         "%s: the residual risk is not acceptable; add controls or accept the risk "
+                         "with a rationale",
+                         r->id);
     }
 }
 
@@ -153,10 +150,10 @@ static void check_threat(Check *c, const Record *r) {
 static void check_asset_threatened(Check *c, const Record *asset) {
     if (check_threatened(asset)) return;
     if (check_justified(c, "threat-coverage", asset->id)) return;
-    check_finding(c, "asset-threatened", check_loc(asset, NULL), asset,
-                  "%s is named by no threat (no threat lists it in assets): the threat model does "
-                  "not cover it",
-                  asset->id);
+    check_report(c, RULE_ASSET_THREATENED, check_loc(asset, NULL), asset,
+                 "%s is named by no threat (no threat lists it in assets): the threat model does "
+                 "not cover it",
+                 asset->id);
 }
 
 /* Words of an asset interface (name, protocol, ports) that make a device a
@@ -198,13 +195,11 @@ static void check_cyber_device(Check *c) {
                 if (!v || v->kind != VAL_SCALAR || !has_connected_word(v->text, CONNECTED_WORDS))
                     continue;
                 SrcLoc loc = p->cyber_device_loc.path ? p->cyber_device_loc : p->loc;
-                check_finding(
-                    c, "cyber-device", loc, NULL,
-                    "dossier.xml says the device is not a cyber device (cyberDevice value=\"no\"), "
-                    "but "
-                    "%s has an interface whose %s is '%s' (%s:%d), which connects it: say yes, or "
-                    "correct the interface",
-                    assets[i]->id, parts[q], v->text, assets[i]->path, v->loc.line);
+                check_report(c, RULE_CYBER_DEVICE, loc, NULL,
+                             "dossier.xml says the device is not a cyber device (cyberDevice "
+                             "value=\"no\"), but %s has an interface whose %s is '%s' (%s:%d), "
+                             "which connects it: say yes, or correct the interface",
+                             assets[i]->id, parts[q], v->text, assets[i]->path, v->loc.line);
                 return;
             }
         }
@@ -218,36 +213,34 @@ void rules_threat_check(Check *c) {
     for (size_t i = 0; i < n; i++)
         check_threat(c, threats[i]);
     if (n && !p->risk_matrix)
-        check_finding(c, "risk-matrix", p->loc, NULL,
-                      "dossier.xml has no risk acceptance matrix (riskAcceptance): the residual "
-                      "risk of the %zu "
-                      "threat%s is taken on trust from their risk fields",
-                      n, n == 1 ? "" : "s");
+        check_report(c, RULE_RISK_MATRIX, p->loc, NULL,
+                     "dossier.xml has no risk acceptance matrix (riskAcceptance): the residual "
+                     "risk of the %zu threat%s is taken on trust from their risk fields",
+                     n, n == 1 ? "" : "s");
     const Unloaded *lost = NULL; /* a threat file that did not load: the cause to name */
     for (size_t i = 0; !n && i < c->m->nunloaded && !lost; i++) {
         const RecordType *t = schema_type_for_id(c->m->schema, c->m->unloaded[i].id);
         if (t && strcmp(t->name, "threat") == 0) lost = &c->m->unloaded[i];
     }
     if (!n && lost)
-        check_finding(c, "threat-model-empty", p->loc, NULL,
-                      "the dossier has no threats that loaded: the threat model, the risk "
-                      "assessment and the traceability matrix are empty; %s did not load (see "
-                      "%s:%d [%s])",
-                      lost->id, lost->loc.path, lost->loc.line, lost->rule);
+        check_report(
+            c, RULE_THREAT_MODEL_EMPTY, p->loc, NULL,
+            "the dossier has no threats that loaded: the threat model, the risk assessment and the "
+            "traceability matrix are empty; %s did not load (see %s:%d [%s])",
+            lost->id, lost->loc.path, lost->loc.line, lost->rule);
     else if (!n)
-        check_finding(c, "threat-model-empty", p->loc, NULL,
-                      "the dossier has no threats: the threat model, the risk assessment and the "
-                      "traceability matrix are empty");
+        check_report(c, RULE_THREAT_MODEL_EMPTY, p->loc, NULL,
+                     "the dossier has no threats: the threat model, the risk assessment and the "
+                     "traceability matrix are empty");
     if (!p->cyber_device)
-        check_finding(
-            c, "cyber-device-missing", p->loc, NULL,
+        check_report(
+            c, RULE_CYBER_DEVICE_MISSING, p->loc, NULL,
             "dossier.xml gives no cyber-device determination (cyberDevice value=\"yes\" or \"no\", "
             "with the reason): section 524B(c) decides which requirements apply");
     if (!p->cvd_policy_url)
-        check_finding(c, "cvd-policy", p->loc, NULL,
-                      "dossier.xml names no coordinated vulnerability disclosure policy (cvd "
-                      "policy=\"URL\"): "
-                      "section 524B(b)(1) requires one");
+        check_report(c, RULE_CVD_POLICY, p->loc, NULL,
+                     "dossier.xml names no coordinated vulnerability disclosure policy (cvd "
+                     "policy=\"URL\"): section 524B(b)(1) requires one");
     if (n) { /* without threats, threat-mitigated and the checklist say so once */
         Record **assets = check_records(c, "asset", &n);
         for (size_t i = 0; i < n; i++)

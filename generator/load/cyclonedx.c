@@ -75,10 +75,10 @@ static void read_plan(Standard *s, StdComponent *c, const Value *plan) {
             due[0] = 0;
     }
     if (!len) {
-        diag_add(std_diag(s), SEV_WARNING, plan->loc, "sbom-property", NULL,
-                 "cdx:fda:update-or-replace-plan says only '%s'; expected what is done (and "
-                 "optionally 'replace:', 'mitigate:' or 'notify-customers:' before it)",
-                 plan->text);
+        rule_report(std_diag(s), RULE_SBOM_PROPERTY, plan->loc, NULL,
+                    "cdx:fda:update-or-replace-plan says only '%s'; expected what is done (and "
+                    "optionally 'replace:', 'mitigate:' or 'notify-customers:' before it)",
+                    plan->text);
         return;
     }
     Value *entry = value_new(a, VAL_MAP, plan->loc);
@@ -135,11 +135,10 @@ static void support_properties(Standard *s, const char *rel, StdComponent *c,
             std_field(s, c->fields, "support", mapped, level->loc);
             source_add(&source, "cdx:fda:level-of-support");
         } else {
-            diag_add(std_diag(s), SEV_WARNING, level->loc, "sbom-property", NULL,
-                     "cdx:fda:level-of-support is '%s'; expected actively maintained, no longer "
-                     "maintained, "
-                     "abandoned or unknown",
-                     text ? text : "");
+            rule_report(std_diag(s), RULE_SBOM_PROPERTY, level->loc, NULL,
+                        "cdx:fda:level-of-support is '%s'; expected actively maintained, no longer "
+                        "maintained, abandoned or unknown",
+                        text ? text : "");
         }
     }
     const Value *eos = eos_fda ? eos_fda : eos_lifecycle;
@@ -155,8 +154,9 @@ static void support_properties(Standard *s, const char *rel, StdComponent *c,
             std_field(s, c->fields, "end_of_support", "unknown", eos->loc);
             source_add(&source, prop);
         } else {
-            diag_add(std_diag(s), SEV_WARNING, eos->loc, "sbom-property", NULL,
-                     "%s is '%s'; expected an ISO 8601 date (YYYY-MM-DD)", prop, text ? text : "");
+            rule_report(std_diag(s), RULE_SBOM_PROPERTY, eos->loc, NULL,
+                        "%s is '%s'; expected an ISO 8601 date (YYYY-MM-DD)", prop,
+                        text ? text : "");
         }
     }
     if (why) {
@@ -198,8 +198,8 @@ static void read_component(Standard *s, const char *rel, StdSbom *b, const Value
     if (ref)
         sc->bom_ref = arena_strdup(std_arena(s), ref);
     else if (value_get(c, "bom-ref"))
-        diag_add(std_diag(s), SEV_WARNING, value_get(c, "bom-ref")->loc, "sbom-reference", NULL,
-                 "an empty bom-ref: nothing can refer to this component");
+        rule_report(std_diag(s), RULE_SBOM_REFERENCE, value_get(c, "bom-ref")->loc, NULL,
+                    "an empty bom-ref: nothing can refer to this component");
     const char *scope = std_get(c, "scope");
     sc->excluded = scope && strcmp(scope, "excluded") == 0;
     static const char *const direct[][2] = {
@@ -320,8 +320,8 @@ static void read_dependencies(Standard *s, StdSbom *b, const Value *deps) {
     for (size_t i = 0; i < n; i++) {
         const char *ref = std_get(items[i], "ref");
         if (!ref) {
-            diag_add(std_diag(s), SEV_WARNING, items[i]->loc, "sbom-reference", NULL,
-                     "a dependency without a ref: its relationships are left out");
+            rule_report(std_diag(s), RULE_SBOM_REFERENCE, items[i]->loc, NULL,
+                        "a dependency without a ref: its relationships are left out");
             continue;
         }
         ref = arena_strdup(a, ref);
@@ -352,14 +352,14 @@ static void read_versions(Standard *s, StdProduct *p, const Value *versions) {
         const char *version = std_get(items[i], "version"), *range = std_get(items[i], "range");
         const char *status = std_get(items[i], "status");
         if (!version && !range) {
-            diag_add(std_diag(s), SEV_WARNING, items[i]->loc, "vex-version-range", NULL,
-                     "an affects version entry without a version or a range is ignored");
+            rule_report(std_diag(s), RULE_VEX_VERSION_RANGE, items[i]->loc, NULL,
+                        "an affects version entry without a version or a range is ignored");
             continue;
         }
         if (status && strcmp(status, "affected") != 0 && strcmp(status, "unaffected") != 0 &&
             strcmp(status, "unknown") != 0) {
-            diag_add(std_diag(s), SEV_ERROR, value_get(items[i], "status")->loc, "vex-format", NULL,
-                     "version status '%s' is not affected, unaffected or unknown", status);
+            rule_report(std_diag(s), RULE_VEX_FORMAT, value_get(items[i], "status")->loc, NULL,
+                        "version status '%s' is not affected, unaffected or unknown", status);
             status = "unknown";
         }
         StdVersion *e = &p->versions[p->nversions++];
@@ -377,8 +377,8 @@ static void read_vulnerability(Standard *s, StdSbom *b, const Value *v, const ch
     st.sbom = b;
     const char *id = std_get(v, "id");
     if (!id) {
-        diag_add(std_diag(s), SEV_ERROR, v->loc, "vex-format", NULL,
-                 "a vulnerability without an id: the statement cannot be attached");
+        rule_report(std_diag(s), RULE_VEX_FORMAT, v->loc, NULL,
+                    "a vulnerability without an id: the statement cannot be attached");
         return;
     }
     st.vulnerability = arena_strdup(a, id);
@@ -467,11 +467,10 @@ static void read_bom(Standard *s, const char *rel, const Value *bom, const char 
             b->timestamp = std_scalar(s, ts->loc, ts->text);
             bom_time = b->timestamp->text;
         } else if (ts) {
-            diag_add(std_diag(s), SEV_WARNING, ts->loc, "sbom-property", NULL,
-                     "metadata.timestamp '%s' is not an ISO 8601 date and time; the SBOM has no "
-                     "timestamp (an "
-                     "NTIA minimum element)",
-                     std_str(ts) ? ts->text : "");
+            rule_report(std_diag(s), RULE_SBOM_PROPERTY, ts->loc, NULL,
+                        "metadata.timestamp '%s' is not an ISO 8601 date and time; the SBOM has no "
+                        "timestamp (an NTIA minimum element)",
+                        std_str(ts) ? ts->text : "");
         }
         read_author(s, b, metadata);
         read_subject(s, b, value_get(metadata, "component"));
@@ -493,8 +492,8 @@ static void read_bom(Standard *s, const char *rel, const Value *bom, const char 
         size_t nfound;
         void *const *found = std_index_get(&seen, c->bom_ref, &nfound);
         if (nfound)
-            diag_add(
-                std_diag(s), SEV_WARNING, c->loc, "sbom-reference", NULL,
+            rule_report(
+                std_diag(s), RULE_SBOM_REFERENCE, c->loc, NULL,
                 "bom-ref '%s' is used twice (first at line %d); references to it are ambiguous",
                 c->bom_ref, ((const StdComponent *)found[0])->loc.line);
         else
@@ -510,25 +509,25 @@ void cyclonedx_json(Standard *s, const char *rel, const Value *root, bool shippe
     const char *rule_text = shipped ? "an SBOM" : "a VEX document";
     if (strcmp(bom_format, "CycloneDX") != 0) {
         if (shipped)
-            diag_add(std_diag(s), SEV_ERROR, value_get(root, "bomFormat")->loc, "sbom-format", NULL,
-                     "bomFormat is '%s'; expected \"CycloneDX\"", bom_format);
+            rule_report(std_diag(s), RULE_SBOM_FORMAT, value_get(root, "bomFormat")->loc, NULL,
+                        "bomFormat is '%s'; expected \"CycloneDX\"", bom_format);
         else
-            diag_add(std_diag(s), SEV_ERROR, value_get(root, "bomFormat")->loc, "vex-format", NULL,
-                     "bomFormat is '%s'; expected \"CycloneDX\"", bom_format);
+            rule_report(std_diag(s), RULE_VEX_FORMAT, value_get(root, "bomFormat")->loc, NULL,
+                        "bomFormat is '%s'; expected \"CycloneDX\"", bom_format);
         return;
     }
     if (!known_version(version)) {
         SrcLoc loc = spec ? spec->loc : root->loc;
         if (shipped)
-            diag_add(std_diag(s), SEV_ERROR, loc, "sbom-format", NULL,
-                     "CycloneDX specVersion %s%s%s is not one the tool reads in %s (1.2 to 1.7)",
-                     version ? "'" : "", version ? version : "missing", version ? "'" : "",
-                     rule_text);
+            rule_report(std_diag(s), RULE_SBOM_FORMAT, loc, NULL,
+                        "CycloneDX specVersion %s%s%s is not one the tool reads in %s (1.2 to 1.7)",
+                        version ? "'" : "", version ? version : "missing", version ? "'" : "",
+                        rule_text);
         else
-            diag_add(std_diag(s), SEV_ERROR, loc, "vex-format", NULL,
-                     "CycloneDX specVersion %s%s%s is not one the tool reads in %s (1.2 to 1.7)",
-                     version ? "'" : "", version ? version : "missing", version ? "'" : "",
-                     rule_text);
+            rule_report(std_diag(s), RULE_VEX_FORMAT, loc, NULL,
+                        "CycloneDX specVersion %s%s%s is not one the tool reads in %s (1.2 to 1.7)",
+                        version ? "'" : "", version ? version : "missing", version ? "'" : "",
+                        rule_text);
         return;
     }
     read_bom(s, rel, root, arena_printf(std_arena(s), "CycloneDX %s JSON", version), shipped, NULL,
@@ -715,28 +714,28 @@ void cyclonedx_xml(Standard *s, const char *rel, const XNode *root, bool shipped
         ns && strncmp(ns, prefix, sizeof prefix - 1) == 0 ? ns + sizeof prefix - 1 : NULL;
     if (!version) {
         if (shipped)
-            diag_add(std_diag(s), SEV_ERROR, loc, "sbom-format", NULL,
-                     "<bom> is not in a CycloneDX namespace (expected xmlns=\"%s1.6\" or another "
-                     "version "
-                     "from 1.2 to 1.7)",
-                     prefix);
+            rule_report(std_diag(s), RULE_SBOM_FORMAT, loc, NULL,
+                        "<bom> is not in a CycloneDX namespace (expected xmlns=\"%s1.6\" or "
+                        "another version from 1.2 to 1.7)",
+                        prefix);
         else
-            diag_add(std_diag(s), SEV_ERROR, loc, "vex-format", NULL,
-                     "<bom> is not in a CycloneDX namespace (expected xmlns=\"%s1.6\" or another "
-                     "version "
-                     "from 1.2 to 1.7)",
-                     prefix);
+            rule_report(std_diag(s), RULE_VEX_FORMAT, loc, NULL,
+                        "<bom> is not in a CycloneDX namespace (expected xmlns=\"%s1.6\" or "
+                        "another version from 1.2 to 1.7)",
+                        prefix);
         return;
     }
     if (!known_version(version)) {
         if (shipped)
-            diag_add(std_diag(s), SEV_ERROR, loc, "sbom-format", NULL,
-                     "CycloneDX version '%s' (namespace %s) is not one the tool reads (1.2 to 1.7)",
-                     version, ns);
+            rule_report(
+                std_diag(s), RULE_SBOM_FORMAT, loc, NULL,
+                "CycloneDX version '%s' (namespace %s) is not one the tool reads (1.2 to 1.7)",
+                version, ns);
         else
-            diag_add(std_diag(s), SEV_ERROR, loc, "vex-format", NULL,
-                     "CycloneDX version '%s' (namespace %s) is not one the tool reads (1.2 to 1.7)",
-                     version, ns);
+            rule_report(
+                std_diag(s), RULE_VEX_FORMAT, loc, NULL,
+                "CycloneDX version '%s' (namespace %s) is not one the tool reads (1.2 to 1.7)",
+                version, ns);
         return;
     }
     Arena scratch;

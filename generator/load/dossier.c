@@ -76,12 +76,12 @@ static void load_markdown(Model *m, Diag *d, const LoadOptions *o, Standard *std
     size_t len;
     SrcLoc loc = {relpath, 0, 0};
     if (!load_read(m, path, relpath, o->max_file_size, &data, &len)) {
-        diag_add(d, SEV_ERROR, loc, "file-read", NULL, "cannot read: %s",
-                 errno == EFBIG ? "file too large" : strerror(errno));
+        rule_report(d, RULE_FILE_READ, loc, NULL, "cannot read: %s",
+                    errno == EFBIG ? "file too large" : strerror(errno));
         return;
     }
     if (bad_text(data, len, &loc)) {
-        diag_add(d, SEV_ERROR, loc, "file-read", NULL, "not UTF-8 text (invalid byte or NUL here)");
+        rule_report(d, RULE_FILE_READ, loc, NULL, "not UTF-8 text (invalid byte or NUL here)");
         free(data);
         return;
     }
@@ -109,9 +109,9 @@ static void load_markdown(Model *m, Diag *d, const LoadOptions *o, Standard *std
             base = base ? base + 1 : relpath;
             size_t idlen = strlen(r->id);
             if (strncmp(base, r->id, idlen) != 0 || strcmp(base + idlen, ".md") != 0)
-                diag_add(d, SEV_WARNING, r->loc, "record-location", r->id,
-                         "record %s is in %s; name the file %s.md so reviewers find it", r->id,
-                         base, r->id);
+                rule_report(d, RULE_RECORD_LOCATION, r->loc, r->id,
+                            "record %s is in %s; name the file %s.md so reviewers find it", r->id,
+                            base, r->id);
             model_add(m, d, r);
         }
     }
@@ -184,10 +184,10 @@ static void svg_walk(Diag *d, const char *rel, xmlNode *n, int depth, int *found
                                              "embed",  "handler",       "listener"};
         for (size_t i = 0; i < sizeof banned / sizeof banned[0]; i++)
             if (strcasecmp(name, banned[i]) == 0) {
-                diag_add(d, SEV_ERROR, loc, "diagram-unsafe", NULL,
-                         "<%s> in a diagram: SVG that runs script or embeds other documents is "
-                         "refused; export the diagram without it",
-                         name);
+                rule_report(d, RULE_DIAGRAM_UNSAFE, loc, NULL,
+                            "<%s> in a diagram: SVG that runs script or embeds other documents is "
+                            "refused; export the diagram without it",
+                            name);
                 (*found)++;
             }
         for (xmlAttr *a = n->properties; a; a = a->next) {
@@ -195,19 +195,20 @@ static void svg_walk(Diag *d, const char *rel, xmlNode *n, int depth, int *found
             xmlChar *val = xmlNodeListGetString(n->doc, a->children, 1);
             const char *v = val ? (const char *)val : "";
             if (strncasecmp(an, "on", 2) == 0) {
-                diag_add(d, SEV_ERROR, loc, "diagram-unsafe", NULL,
-                         "the event attribute %s on <%s> runs script: remove it", an, name);
+                rule_report(d, RULE_DIAGRAM_UNSAFE, loc, NULL,
+                            "the event attribute %s on <%s> runs script: remove it", an, name);
                 (*found)++;
             } else if ((strcasecmp(an, "href") == 0 || strcasecmp(an, "src") == 0) &&
                        external_ref(v)) {
-                diag_add(d, SEV_ERROR, loc, "diagram-unsafe", NULL,
-                         "<%s %s=\"%.80s\"> refers outside the diagram: embed the image "
-                         "(data:image/...) or refer within the SVG (#id)",
-                         name, an, v);
+                rule_report(d, RULE_DIAGRAM_UNSAFE, loc, NULL,
+                            "<%s %s=\"%.80s\"> refers outside the diagram: embed the image "
+                            "(data:image/...) or refer within the SVG (#id)",
+                            name, an, v);
                 (*found)++;
             } else if (strcasecmp(an, "style") == 0 && external_url(v)) {
-                diag_add(d, SEV_ERROR, loc, "diagram-unsafe", NULL,
-                         "a style on <%s> loads from outside the diagram (url() or @import)", name);
+                rule_report(d, RULE_DIAGRAM_UNSAFE, loc, NULL,
+                            "a style on <%s> loads from outside the diagram (url() or @import)",
+                            name);
                 (*found)++;
             }
             xmlFree(val);
@@ -215,8 +216,8 @@ static void svg_walk(Diag *d, const char *rel, xmlNode *n, int depth, int *found
         if (strcasecmp(name, "style") == 0) {
             xmlChar *css = xmlNodeGetContent(n);
             if (css && external_url((const char *)css)) {
-                diag_add(d, SEV_ERROR, loc, "diagram-unsafe", NULL,
-                         "a <style> loads from outside the diagram (url() or @import)");
+                rule_report(d, RULE_DIAGRAM_UNSAFE, loc, NULL,
+                            "a <style> loads from outside the diagram (url() or @import)");
                 (*found)++;
             }
             xmlFree(css);
@@ -232,8 +233,8 @@ static void load_svg(Model *m, Diag *d, const LoadOptions *o, const char *rel) {
     char *data;
     size_t len;
     if (!load_read(m, fs_join(m->arena, m->root, rel), rel, o->max_file_size, &data, &len)) {
-        diag_add(d, SEV_ERROR, (SrcLoc){rel, 0, 0}, "file-read", NULL, "cannot read: %s",
-                 errno == EFBIG ? "file too large" : strerror(errno));
+        rule_report(d, RULE_FILE_READ, (SrcLoc){rel, 0, 0}, NULL, "cannot read: %s",
+                    errno == EFBIG ? "file too large" : strerror(errno));
         return;
     }
     xmlDoc *doc = xml_parse(d, rel, data, len);
@@ -242,8 +243,8 @@ static void load_svg(Model *m, Diag *d, const LoadOptions *o, const char *rel) {
     xmlNode *root = xmlDocGetRootElement(doc);
     int found = 0;
     if (!root || strcmp((const char *)root->name, "svg") != 0)
-        diag_add(d, SEV_ERROR, (SrcLoc){rel, root ? (int)xmlGetLineNo(root) : 1, 0},
-                 "diagram-unsafe", NULL, "not an SVG image (the root element is not <svg>)");
+        rule_report(d, RULE_DIAGRAM_UNSAFE, (SrcLoc){rel, root ? (int)xmlGetLineNo(root) : 1, 0},
+                    NULL, "not an SVG image (the root element is not <svg>)");
     else
         svg_walk(d, rel, root, 0, &found);
     xmlFreeDoc(doc);
@@ -372,12 +373,12 @@ static void load_whitepaper(Model *m, Diag *d, const LoadOptions *o, const char 
     size_t len;
     SrcLoc loc = {rel, 0, 0};
     if (!load_read(m, fs_join(m->arena, m->root, rel), rel, o->max_file_size, &data, &len)) {
-        diag_add(d, SEV_ERROR, loc, "file-read", NULL, "cannot read: %s",
-                 errno == EFBIG ? "file too large" : strerror(errno));
+        rule_report(d, RULE_FILE_READ, loc, NULL, "cannot read: %s",
+                    errno == EFBIG ? "file too large" : strerror(errno));
         return;
     }
     if (bad_text(data, len, &loc)) {
-        diag_add(d, SEV_ERROR, loc, "file-read", NULL, "not UTF-8 text (invalid byte or NUL here)");
+        rule_report(d, RULE_FILE_READ, loc, NULL, "not UTF-8 text (invalid byte or NUL here)");
         SourceFile *f = (SourceFile *)model_source(m, rel);
         f->data = NULL; /* never rendered; the bundle copies the file as it is */
         f->len = 0;
@@ -391,10 +392,10 @@ static bool load_product(Model *m, Diag *d, const LoadOptions *o, xmlSchema *xsd
     size_t len;
     if (!load_read(m, fs_join(m->arena, m->root, "dossier.xml"), "dossier.xml", o->max_file_size,
                    &data, &len)) {
-        diag_add(d, SEV_ERROR, loc, "file-read", NULL,
-                 "cannot read dossier.xml: %s (every dossier needs one; "
-                 "`dossier new DIR` writes a start)",
-                 strerror(errno));
+        rule_report(d, RULE_FILE_READ, loc, NULL,
+                    "cannot read dossier.xml: %s (every dossier needs one; `dossier new DIR` "
+                    "writes a start)",
+                    strerror(errno));
         return false;
     }
     xmlDoc *doc = xml_parse(d, "dossier.xml", data, len);
@@ -405,8 +406,8 @@ static bool load_product(Model *m, Diag *d, const LoadOptions *o, xmlSchema *xsd
               strcmp((const char *)root->ns->href, DOSSIER_NS) == 0;
     if (!ok) {
         loc.line = root ? (int)xmlGetLineNo(root) : 1;
-        diag_add(d, SEV_ERROR, loc, "xml-schema", NULL,
-                 "expected a <dossier xmlns=\"%s\"> root element", DOSSIER_NS);
+        rule_report(d, RULE_XML_SCHEMA, loc, NULL, "expected a <dossier xmlns=\"%s\"> root element",
+                    DOSSIER_NS);
     } else if ((ok = xml_validate(d, "dossier.xml", xsd, doc))) {
         read_product(m, d, root, "dossier.xml");
     }
@@ -452,7 +453,7 @@ static void load_license_ids(Model *m, const char *path) {
 
 bool load_dossier(Model *m, Diag *d, const LoadOptions *o) {
     if (!fs_is_dir(m->root)) {
-        diag_add(d, SEV_ERROR, (SrcLoc){m->root, 0, 0}, "file-read", NULL, "not a dossier folder");
+        rule_report(d, RULE_FILE_READ, (SrcLoc){m->root, 0, 0}, NULL, "not a dossier folder");
         return false;
     }
     xmlInitParser();
@@ -471,10 +472,9 @@ bool load_dossier(Model *m, Diag *d, const LoadOptions *o) {
         if (carriable(all[i]))
             files[n++] = all[i];
         else
-            diag_add(
-                d, SEV_ERROR, (SrcLoc){arena_strdup(a, all[i]), 0, 0}, "file-name", NULL,
-                "a file name with a backslash or a control character: not read, since no output "
-                "(the bundle's ZIP, the site) can carry it; rename the file");
+            rule_report(d, RULE_FILE_NAME, (SrcLoc){arena_strdup(a, all[i]), 0, 0}, NULL,
+                        "a file name with a backslash or a control character: not read, since no "
+                        "output (the bundle's ZIP, the site) can carry it; rename the file");
     }
     m->sources = arena_alloc(a, (n + 1) * sizeof *m->sources);
     for (size_t i = 0; i < n; i++)
@@ -485,10 +485,9 @@ bool load_dossier(Model *m, Diag *d, const LoadOptions *o) {
     const char **links;
     size_t nlinks = fs_list_links(a, m->root, &links);
     for (size_t i = 0; i < nlinks; i++)
-        diag_add(
-            d, SEV_WARNING, (SrcLoc){links[i], 0, 0}, "file-symlink", NULL,
-            "a symbolic link: not read (dossier follows no link, so none can reach outside the "
-            "dossier); copy the file in instead");
+        rule_report(d, RULE_FILE_SYMLINK, (SrcLoc){links[i], 0, 0}, NULL,
+                    "a symbolic link: not read (dossier follows no link, so none can reach outside "
+                    "the dossier); copy the file in instead");
     Standard *standard = standard_new(m, d, o);
     /* first the inputs the records merge with (threat models) */
     for (size_t i = 0; i < n; i++) {
@@ -533,16 +532,16 @@ bool load_dossier(Model *m, Diag *d, const LoadOptions *o) {
             }
             xmlrecords_load(m, d, records_xsd, o->max_file_size, path, rel);
         } else if (input_holds(rel)) {
-            diag_add(d, SEV_NOTE, (SrcLoc){rel, 0, 0}, "unknown-file", NULL,
-                     "not read: %.*s holds %s", (int)(slash - rel + 1), rel, input_holds(rel));
+            rule_report(d, RULE_UNKNOWN_FILE, (SrcLoc){rel, 0, 0}, NULL, "not read: %.*s holds %s",
+                        (int)(slash - rel + 1), rel, input_holds(rel));
         } else if (t) {
-            diag_add(d, SEV_NOTE, (SrcLoc){rel, 0, 0}, "unknown-file", NULL,
-                     "not read: %.*s holds %s records (.md) and XML record files (.xml)",
-                     (int)(slash - rel + 1), rel, t->name);
+            rule_report(d, RULE_UNKNOWN_FILE, (SrcLoc){rel, 0, 0}, NULL,
+                        "not read: %.*s holds %s records (.md) and XML record files (.xml)",
+                        (int)(slash - rel + 1), rel, t->name);
         } else if (ends_with(rel, ".md") || ends_with(rel, ".xml") || ends_with(rel, ".yaml") ||
                    ends_with(rel, ".yml")) {
-            diag_add(
-                d, SEV_NOTE, (SrcLoc){rel, 0, 0}, "unknown-file", NULL,
+            rule_report(
+                d, RULE_UNKNOWN_FILE, (SrcLoc){rel, 0, 0}, NULL,
                 "not read: records go in a type's folder (threats/, controls/, ...) or records/");
         }
     }

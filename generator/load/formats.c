@@ -20,7 +20,7 @@ typedef struct InputFolder {
     bool whole;             /* every file in it is an input of this table; else only the rows'
                                extensions are (threats/ also holds Markdown records) */
     bool early;             /* read before the records, which merge with what it gives */
-    const char *rule;       /* the format rule of its findings */
+    RuleId rule;            /* the format rule of its findings */
     const char *holds;      /* the formats it holds, for a file nothing reads */
     const char *empty;      /* what an empty file should have been */
     const char *not_object; /* a JSON document that is a list, or NULL: not_json */
@@ -71,15 +71,15 @@ static bool spdx2_json(Standard *s, const char *rel, const Value *root) {
 static bool spdx3_refused(Standard *s, const char *rel, const Value *root) {
     (void)rel;
     if (!strstr(context_of(root), "spdx.org/rdf/3")) return false;
-    diag_add(std_diag(s), SEV_ERROR, root->loc, "sbom-format", NULL,
-             "SPDX 3 (JSON-LD) is not read yet: write the SBOM as SPDX 2.3 or CycloneDX");
+    rule_report(std_diag(s), RULE_SBOM_FORMAT, root->loc, NULL,
+                "SPDX 3 (JSON-LD) is not read yet: write the SBOM as SPDX 2.3 or CycloneDX");
     return true;
 }
 static bool spdx_misplaced(Standard *s, const char *rel, const Value *root) {
     (void)rel;
     if (!is_spdx2(root)) return false;
-    diag_add(std_diag(s), SEV_ERROR, root->loc, "vex-format", NULL,
-             "an SPDX document is an SBOM: put it in sbom/");
+    rule_report(std_diag(s), RULE_VEX_FORMAT, root->loc, NULL,
+                "an SPDX document is an SBOM: put it in sbom/");
     return true;
 }
 static bool openvex_json(Standard *s, const char *rel, const Value *root) {
@@ -133,25 +133,25 @@ static bool junit_xml(Standard *s, const char *rel, const XNode *root) {
     "supplement (.yaml)"
 
 static const InputFolder FOLDERS[] = {
-    {"sbom/", true, false, "sbom-format", SBOM_HOLDS, "an SBOM (" SBOM_HOLDS ")",
+    {"sbom/", true, false, RULE_SBOM_FORMAT, SBOM_HOLDS, "an SBOM (" SBOM_HOLDS ")",
      "expected a JSON object (a CycloneDX or SPDX document), found a list",
      "not an SBOM: expected a CycloneDX document (\"bomFormat\": \"CycloneDX\") or an SPDX 2 "
      "document (\"spdxVersion\")",
      "expected a CycloneDX <bom> root element", std_cdx_xsd},
-    {"vex/", true, false, "vex-format", VEX_HOLDS, "a VEX document (" VEX_HOLDS ")",
+    {"vex/", true, false, RULE_VEX_FORMAT, VEX_HOLDS, "a VEX document (" VEX_HOLDS ")",
      "expected a JSON object (an OpenVEX, CSAF or CycloneDX document), found a list",
      "not a VEX document: expected OpenVEX (\"@context\": \"https://openvex.dev/ns/...\"), CSAF "
      "(\"document\": {\"csaf_version\": \"2.0\"}) or CycloneDX (\"bomFormat\")",
      "expected a CycloneDX <bom> root element (XML VEX is CycloneDX)", std_cdx_xsd},
-    {"scans/", true, false, "scan-format", SCANS_HOLDS, SCANS_HOLDS, NULL,
+    {"scans/", true, false, RULE_SCAN_FORMAT, SCANS_HOLDS, SCANS_HOLDS, NULL,
      "not a scanner report: expected " SCANS_HOLDS
      " (Grype: \"descriptor\": {\"name\": \"grype\"}; Trivy: \"SchemaVersion\" and \"Results\"; "
      "OSV-Scanner: \"results\" with \"packages\"; CycloneDX: \"bomFormat\" and "
      "\"vulnerabilities\"; KEV: \"catalogVersion\")",
      NULL, NULL},
-    {"tests/results/", true, false, "junit-format", "JUnit XML reports (.xml)",
+    {"tests/results/", true, false, RULE_JUNIT_FORMAT, "JUnit XML reports (.xml)",
      "a JUnit XML report (<testsuites> or <testsuite>)", NULL, NULL, NULL, NULL},
-    {"threats/", false, true, "threat-model-format", THREATS_HOLDS, "a threat model",
+    {"threats/", false, true, RULE_THREAT_MODEL_FORMAT, THREATS_HOLDS, "a threat model",
      "expected a JSON object (a Threat Dragon or Open Threat Model document), found a list",
      "not a threat model: expected OWASP Threat Dragon JSON (\"summary\" and \"detail\") or an "
      "Open Threat Model (\"otmVersion\")",
@@ -241,15 +241,15 @@ void input_load(Standard *s, const char *path, const char *rel) {
     const InputFormat *row = first_row(f, rel);
     Diag *d = std_diag(s);
     if (!row) {
-        diag_add(d, SEV_NOTE, (SrcLoc){rel, 0, 0}, "unknown-file", NULL, "not read: %s holds %s",
-                 f->folder, f->holds);
+        rule_report(d, RULE_UNKNOWN_FILE, (SrcLoc){rel, 0, 0}, NULL, "not read: %s holds %s",
+                    f->folder, f->holds);
         return;
     }
     char *data;
     size_t len;
     if (!load_read(std_model(s), path, rel, std_options(s)->max_file_size, &data, &len)) {
-        diag_add(d, SEV_ERROR, (SrcLoc){rel, 0, 0}, "file-read", NULL, "cannot read: %s",
-                 errno == EFBIG ? "file too large" : strerror(errno));
+        rule_report(d, RULE_FILE_READ, (SrcLoc){rel, 0, 0}, NULL, "cannot read: %s",
+                    errno == EFBIG ? "file too large" : strerror(errno));
         return;
     }
     SrcLoc top = {rel, 1, 0};
@@ -257,7 +257,7 @@ void input_load(Standard *s, const char *path, const char *rel) {
     Arena scratch;
     arena_init(&scratch);
     if (blank(data, len)) {
-        diag_add(d, SEV_ERROR, top, f->rule, NULL, "empty file: expected %s", f->empty);
+        rule_report(d, f->rule, top, NULL, "empty file: expected %s", f->empty);
     } else if (row->syntax == SYNTAX_TEXT) {
         row->text(s, rel, data, len);
     } else if (row->syntax == SYNTAX_JSON) {
@@ -268,8 +268,8 @@ void input_load(Standard *s, const char *path, const char *rel) {
                 (root->kind == VAL_MAP || !f->not_object))
                 taken = r->json(s, rel, root);
         if (root && !taken)
-            diag_add(d, SEV_ERROR, root->loc.line ? root->loc : top, f->rule, NULL, "%s",
-                     root->kind != VAL_MAP && f->not_object ? f->not_object : f->not_json);
+            rule_report(d, f->rule, root->loc.line ? root->loc : top, NULL, "%s",
+                        root->kind != VAL_MAP && f->not_object ? f->not_object : f->not_json);
     } else {
         const char *schema_name = NULL;
         xmlSchema *schema = f->xsd ? f->xsd(s, rel, data, len, &schema_name) : NULL;
@@ -279,8 +279,8 @@ void input_load(Standard *s, const char *path, const char *rel) {
             if (r->xml && strcmp(r->folder, f->folder) == 0 && ends_with(rel, r->ext))
                 taken = r->xml(s, rel, root);
         if (root && !taken)
-            diag_add(d, SEV_ERROR, (SrcLoc){rel, root->line, 0}, f->rule, NULL, "%s, found <%s>",
-                     f->not_xml, root->name);
+            rule_report(d, f->rule, (SrcLoc){rel, root->line, 0}, NULL, "%s, found <%s>",
+                        f->not_xml, root->name);
     }
     arena_free(&scratch);
     free(data);

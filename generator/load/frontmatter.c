@@ -83,14 +83,14 @@ static void syntax_error(YamlCtx *c) {
     if (p->error == YAML_MEMORY_ERROR) die("out of memory parsing YAML");
     const char *hint = syntax_hint(c);
     if (p->context)
-        diag_add(c->d, SEV_ERROR, loc, "yaml-syntax", NULL,
-                 "%s: %s %s started at line %d, column %d%s%s", c->what, p->problem, p->context,
-                 mark_loc(c, p->context_mark).line, mark_loc(c, p->context_mark).col,
-                 hint ? ". Likely: " : "", hint ? hint : "");
+        rule_report(c->d, RULE_YAML_SYNTAX, loc, NULL,
+                    "%s: %s %s started at line %d, column %d%s%s", c->what, p->problem, p->context,
+                    mark_loc(c, p->context_mark).line, mark_loc(c, p->context_mark).col,
+                    hint ? ". Likely: " : "", hint ? hint : "");
     else
-        diag_add(c->d, SEV_ERROR, loc, "yaml-syntax", NULL, "%s: %s%s%s", c->what,
-                 p->problem ? p->problem : "not valid YAML", hint ? ". Likely: " : "",
-                 hint ? hint : "");
+        rule_report(c->d, RULE_YAML_SYNTAX, loc, NULL, "%s: %s%s%s", c->what,
+                    p->problem ? p->problem : "not valid YAML", hint ? ". Likely: " : "",
+                    hint ? hint : "");
     c->failed = true;
 }
 
@@ -122,8 +122,8 @@ static Value *parse_collection(YamlCtx *c, Value *v, yaml_event_type_t end, int 
         /* a mapping: ev is the key */
         SrcLoc kloc = mark_loc(c, ev.start_mark);
         if (ev.type != YAML_SCALAR_EVENT) {
-            diag_add(c->d, SEV_ERROR, kloc, "yaml-syntax", NULL, "%s: a key must be a plain name",
-                     c->what);
+            rule_report(c->d, RULE_YAML_SYNTAX, kloc, NULL, "%s: a key must be a plain name",
+                        c->what);
             yaml_event_delete(&ev);
             c->failed = true;
             return NULL;
@@ -132,9 +132,9 @@ static Value *parse_collection(YamlCtx *c, Value *v, yaml_event_type_t end, int 
         yaml_event_delete(&ev);
         for (size_t i = 0; i < v->n; i++)
             if (strcmp(v->keys[i], key) == 0) {
-                diag_add(c->d, SEV_ERROR, kloc, "yaml-syntax", NULL,
-                         "%s: key '%s' appears twice (first at line %d)", c->what, key,
-                         v->key_locs[i].line);
+                rule_report(c->d, RULE_YAML_SYNTAX, kloc, NULL,
+                            "%s: key '%s' appears twice (first at line %d)", c->what, key,
+                            v->key_locs[i].line);
                 c->failed = true;
                 return NULL;
             }
@@ -151,8 +151,8 @@ static Value *parse_node(YamlCtx *c, yaml_event_t *ev, int depth) {
     SrcLoc loc = mark_loc(c, ev->start_mark);
     Value *v = NULL;
     if (depth > MAX_DEPTH) {
-        diag_add(c->d, SEV_ERROR, loc, "yaml-syntax", NULL, "%s: nested deeper than %d levels",
-                 c->what, MAX_DEPTH);
+        rule_report(c->d, RULE_YAML_SYNTAX, loc, NULL, "%s: nested deeper than %d levels", c->what,
+                    MAX_DEPTH);
         c->failed = true;
         yaml_event_delete(ev);
         return NULL;
@@ -176,12 +176,11 @@ static Value *parse_node(YamlCtx *c, yaml_event_t *ev, int depth) {
         yaml_event_delete(ev);
         return parse_collection(c, value_new(c->a, VAL_MAP, loc), YAML_MAPPING_END_EVENT, depth);
     case YAML_ALIAS_EVENT:
-        diag_add(c->d, SEV_ERROR, loc, "yaml-syntax", NULL,
-                 "%s: aliases (*name) are not allowed; write the value out", c->what);
+        rule_report(c->d, RULE_YAML_SYNTAX, loc, NULL,
+                    "%s: aliases (*name) are not allowed; write the value out", c->what);
         break;
     default:
-        diag_add(c->d, SEV_ERROR, loc, "yaml-syntax", NULL, "%s: unexpected YAML structure",
-                 c->what);
+        rule_report(c->d, RULE_YAML_SYNTAX, loc, NULL, "%s: unexpected YAML structure", c->what);
         break;
     }
     c->failed = true;
@@ -215,8 +214,8 @@ Value *frontmatter_parse(Arena *a, Diag *d, const char *path, const char *text, 
     SrcLoc top = {path, 1, 1};
     if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) text += 3; /* a BOM */
     if (!(end - text >= 4 && memcmp(text, "---", 3) == 0 && (text[3] == '\n' || text[3] == '\r'))) {
-        diag_add(d, SEV_ERROR, top, "front-matter", NULL,
-                 "expected YAML front matter: the file must start with a line '---'");
+        rule_report(d, RULE_FRONT_MATTER, top, NULL,
+                    "expected YAML front matter: the file must start with a line '---'");
         return NULL;
     }
     const char *nl = memchr(text, '\n', (size_t)(end - text));
@@ -225,8 +224,8 @@ Value *frontmatter_parse(Arena *a, Diag *d, const char *path, const char *text, 
     int lines = 0;
     const char *close = find_close(fm, end, &lines);
     if (!close) {
-        diag_add(d, SEV_ERROR, top, "front-matter", NULL,
-                 "front matter is not closed: expected a line '---' after the fields");
+        rule_report(d, RULE_FRONT_MATTER, top, NULL,
+                    "front matter is not closed: expected a line '---' after the fields");
         return NULL;
     }
     const char *after = memchr(close, '\n', (size_t)(end - close));
@@ -262,8 +261,8 @@ Value *frontmatter_parse(Arena *a, Diag *d, const char *path, const char *text, 
     yaml_parser_delete(&c.parser);
     if (!root || c.failed) return NULL;
     if (root->kind != VAL_MAP) {
-        diag_add(d, SEV_ERROR, root->loc, "front-matter", NULL,
-                 "front matter must be a mapping of field names to values");
+        rule_report(d, RULE_FRONT_MATTER, root->loc, NULL,
+                    "front matter must be a mapping of field names to values");
         return NULL;
     }
     return root;

@@ -135,7 +135,7 @@ Value *json_located(Arena *a, Diag *d, const char *rel, const char *data, size_t
     json_t *j = json_loadb(data, len, 0, &err);
     if (!j) {
         SrcLoc loc = {rel, err.line > 0 ? err.line : 1, err.column > 0 ? err.column : 0};
-        diag_add(d, SEV_ERROR, loc, "json-syntax", NULL, "not valid JSON: %s", err.text);
+        rule_report(d, RULE_JSON_SYNTAX, loc, NULL, "not valid JSON: %s", err.text);
         return NULL;
     }
     Locator l = {rel, data, data + len, data, 1, false};

@@ -58,9 +58,9 @@ static void unexpected(Report *r, const XNode *n, const char *parent, const char
         if (strcmp(r->unknown[i], n->name) == 0) return;
     r->unknown = xrealloc(r->unknown, (r->nunknown + 1) * sizeof *r->unknown);
     r->unknown[r->nunknown++] = n->name;
-    diag_add(std_diag(r->s), SEV_WARNING, where(r, n), "junit-element", NULL,
-             "<%s> in <%s> is not part of a JUnit report (expected %s); ignored", n->name, parent,
-             expected);
+    rule_report(std_diag(r->s), RULE_JUNIT_ELEMENT, where(r, n), NULL,
+                "<%s> in <%s> is not part of a JUnit report (expected %s); ignored", n->name,
+                parent, expected);
 }
 
 /* Reads <properties> into inherit: the ones the dossier uses. */
@@ -199,11 +199,10 @@ static void testsuite(Report *r, const XNode *n, const Inherit *outer, int depth
             in.timestamp = ts;
         } else if (!r->bad_timestamp) {
             r->bad_timestamp = true;
-            diag_add(std_diag(r->s), SEV_WARNING, where(r, n), "junit-timestamp", NULL,
-                     "timestamp '%s' is not an ISO 8601 date and time (YYYY-MM-DDThh:mm:ss); the "
-                     "results are "
-                     "dated with the dossier's date",
-                     ts);
+            rule_report(std_diag(r->s), RULE_JUNIT_TIMESTAMP, where(r, n), NULL,
+                        "timestamp '%s' is not an ISO 8601 date and time (YYYY-MM-DDThh:mm:ss); "
+                        "the results are dated with the dossier's date",
+                        ts);
         }
     }
     /* properties first: they apply to every case of the suite */
@@ -226,8 +225,8 @@ static void testsuite(Report *r, const XNode *n, const Inherit *outer, int depth
 void junit_load(Standard *s, const char *rel, const XNode *root) {
     SrcLoc loc = {rel, root ? root->line : 1, 0};
     if (!root || !(named(root, "testsuites") || named(root, "testsuite"))) {
-        diag_add(
-            std_diag(s), SEV_ERROR, loc, "junit-format", NULL,
+        rule_report(
+            std_diag(s), RULE_JUNIT_FORMAT, loc, NULL,
             "not a JUnit report: expected a <testsuites> or <testsuite> root element, found <%s>",
             root ? root->name : "");
         return;
@@ -236,10 +235,9 @@ void junit_load(Standard *s, const char *rel, const XNode *root) {
     Inherit in = {0};
     testsuite(&r, root, &in, 0);
     if (r.no_timestamp && !r.bad_timestamp)
-        diag_add(std_diag(s), SEV_WARNING, loc, "junit-timestamp", NULL,
-                 "the report gives no timestamp (a timestamp attribute on <testsuite>); its "
-                 "results are dated "
-                 "with the dossier's date");
+        rule_report(std_diag(s), RULE_JUNIT_TIMESTAMP, loc, NULL,
+                    "the report gives no timestamp (a timestamp attribute on <testsuite>); its "
+                    "results are dated with the dossier's date");
     free(r.unknown);
 }
 
@@ -354,9 +352,9 @@ static void scan_name(Finish *f, const StdCase *c, const RecordType *t, Value *o
                 if (!seen)
                     value_push(&f->tmp, out, NULL, c->loc, shared_in(&f->tmp, c->loc, r->id));
             } else if (looks) {
-                diag_add(std_diag(f->s), SEV_WARNING, c->loc, "junit-link", NULL,
-                         "the case name '%s' mentions %s, which no %s has", c->name, shortest,
-                         t->name);
+                rule_report(std_diag(f->s), RULE_JUNIT_LINK, c->loc, NULL,
+                            "the case name '%s' mentions %s, which no %s has", c->name, shortest,
+                            t->name);
             }
         }
     }
@@ -400,9 +398,9 @@ static TestBuild *link_case(Finish *f, const StdCase *c) {
             test = c->test;
             test_loc = c->test_loc;
         } else {
-            diag_add(std_diag(s), SEV_WARNING, c->test_loc, "junit-link", NULL,
-                     "the test property '%s' is not a test ID (%s...)", c->test,
-                     f->test->prefixes[0]);
+            rule_report(std_diag(s), RULE_JUNIT_LINK, c->test_loc, NULL,
+                        "the test property '%s' is not a test ID (%s...)", c->test,
+                        f->test->prefixes[0]);
         }
     }
     if (c->verifies) {
@@ -415,8 +413,8 @@ static TestBuild *link_case(Finish *f, const StdCase *c) {
             else if (id_shaped(tok, strlen(tok)) && has_prefix(f->test, tok) && !test)
                 test = tok, test_loc = c->verifies_loc;
             else
-                diag_add(
-                    std_diag(s), SEV_WARNING, c->verifies_loc, "junit-link", NULL,
+                rule_report(
+                    std_diag(s), RULE_JUNIT_LINK, c->verifies_loc, NULL,
                     "the verifies property names '%s', which is not a control, threat or test ID",
                     tok);
         }
@@ -616,12 +614,11 @@ void junit_finish(Standard *s) {
         const StdCase *c = i < s->ncases ? &s->cases[i] : NULL;
         if (!c || !path || strcmp(c->loc.path, path) != 0) {
             if (path && in_file && !linked)
-                diag_add(
-                    std_diag(s), SEV_NOTE, file_loc, "junit-unlinked", NULL,
-                    "none of the %zu cases verifies a control or names a test: give a case a "
-                    "verifies property "
-                    "(CTL-001) or a control ID in its name (test_ctl_001_...) to use its results",
-                    in_file);
+                rule_report(std_diag(s), RULE_JUNIT_UNLINKED, file_loc, NULL,
+                            "none of the %zu cases verifies a control or names a test: give a case "
+                            "a verifies property (CTL-001) or a control ID in its name "
+                            "(test_ctl_001_...) to use its results",
+                            in_file);
             if (!c) break;
             path = c->loc.path;
             file_loc = (SrcLoc){path, 1, 0};

@@ -10,6 +10,7 @@
 
 #include "../base/base.h"
 #include "../model/model.h"
+#include "../model/rules.h"
 
 typedef struct LoadOptions {
     const char *schema_dir; /* where dossier.xsd and records-file.xsd live */

@@ -301,17 +301,17 @@ static void read_given(Model *m, Diag *d, Mds2 *f, xmlNode *root, const char *re
         size_t qi;
         const Mds2Question *q = mds2_question(f, g.id, &qi);
         if (!q) {
-            diag_add(d, SEV_ERROR, loc, "mds2-question", NULL,
-                     "%s is not a question of the MDS2 HN 1-2019 form (schemas/mds2-questions.tsv "
-                     "lists them)",
-                     g.id);
+            rule_report(d, RULE_MDS2_QUESTION, loc, NULL,
+                        "%s is not a question of the MDS2 HN 1-2019 form "
+                        "(schemas/mds2-questions.tsv lists them)",
+                        g.id);
             continue;
         }
         bool dup = false;
         for (size_t i = 0; i < f->ngiven; i++)
             if (strcmp(f->given[i].id, g.id) == 0) {
-                diag_add(d, SEV_ERROR, loc, "mds2-answer", NULL,
-                         "%s is answered twice (first at line %d)", g.id, f->given[i].loc.line);
+                rule_report(d, RULE_MDS2_ANSWER, loc, NULL,
+                            "%s is answered twice (first at line %d)", g.id, f->given[i].loc.line);
                 dup = true;
             }
         if (dup) continue;
@@ -319,29 +319,29 @@ static void read_given(Model *m, Diag *d, Mds2 *f, xmlNode *root, const char *re
         const char *content = text_one_line(a, xml_text(a, c, NULL));
         if (q->text_answer) {
             if (value) {
-                diag_add(d, SEV_ERROR, loc, "mds2-answer", NULL,
-                         "%s is answered with a text, not value=\"%s\": write the answer as the "
-                         "element's content",
-                         g.id, value);
+                rule_report(d, RULE_MDS2_ANSWER, loc, NULL,
+                            "%s is answered with a text, not value=\"%s\": write the answer as the "
+                            "element's content",
+                            g.id, value);
                 continue;
             }
             if (!*content) {
-                diag_add(d, SEV_ERROR, loc, "mds2-answer", NULL,
-                         "%s needs a text answer as the element's content", g.id);
+                rule_report(d, RULE_MDS2_ANSWER, loc, NULL,
+                            "%s needs a text answer as the element's content", g.id);
                 continue;
             }
             g.value = MDS2_TEXT;
             g.text = content;
         } else {
             if (!value || !mds2_value_parse(value, &g.value)) {
-                diag_add(d, SEV_ERROR, loc, "mds2-answer", NULL,
-                         "%s needs value=\"yes\", \"no\", \"n/a\" or \"see-note\"%s", g.id,
-                         value ? "" : " (the element's content is the note)");
+                rule_report(d, RULE_MDS2_ANSWER, loc, NULL,
+                            "%s needs value=\"yes\", \"no\", \"n/a\" or \"see-note\"%s", g.id,
+                            value ? "" : " (the element's content is the note)");
                 continue;
             }
             if (g.value == MDS2_SEE_NOTE && !*content) {
-                diag_add(d, SEV_ERROR, loc, "mds2-answer", NULL,
-                         "%s says see-note but gives no note", g.id);
+                rule_report(d, RULE_MDS2_ANSWER, loc, NULL, "%s says see-note but gives no note",
+                            g.id);
                 continue;
             }
             g.note = *content ? content : NULL;
@@ -357,8 +357,8 @@ static void read_given(Model *m, Diag *d, Mds2 *f, xmlNode *root, const char *re
             copy = arena_strdup(a, ids);
             for (char *t = strtok(copy, " \t\r\n"); t; t = strtok(NULL, " \t\r\n")) {
                 if (!model_find(m, t))
-                    diag_add(d, SEV_ERROR, loc, "mds2-answer", NULL,
-                             "%s names %s, which no record has", g.id, t);
+                    rule_report(d, RULE_MDS2_ANSWER, loc, NULL, "%s names %s, which no record has",
+                                g.id, t);
                 g.record_locs[g.nrecords] = loc;
                 g.record_ids[g.nrecords++] = t;
             }
@@ -391,15 +391,15 @@ static void drop_bad_values(Diag *d, xmlNode *root, const char *relpath) {
             xmlChar *id = xmlGetProp(c, (const xmlChar *)"id");
             SrcLoc loc = {relpath, (int)xmlGetLineNo(c), 0};
             if (near)
-                diag_add(d, SEV_ERROR, loc, "xml-schema", NULL,
-                         "answer %s: value '%s' is written '%s' (yes, no, n/a or see-note, in "
-                         "lower case); this answer is left out, the others count",
-                         id ? (const char *)id : "?", (const char *)v, near);
+                rule_report(d, RULE_XML_SCHEMA, loc, NULL,
+                            "answer %s: value '%s' is written '%s' (yes, no, n/a or see-note, in "
+                            "lower case); this answer is left out, the others count",
+                            id ? (const char *)id : "?", (const char *)v, near);
             else
-                diag_add(d, SEV_ERROR, loc, "xml-schema", NULL,
-                         "answer %s: value '%s' is not yes, no, n/a or see-note; this answer is "
-                         "left out, the others count",
-                         id ? (const char *)id : "?", (const char *)v);
+                rule_report(d, RULE_XML_SCHEMA, loc, NULL,
+                            "answer %s: value '%s' is not yes, no, n/a or see-note; this answer is "
+                            "left out, the others count",
+                            id ? (const char *)id : "?", (const char *)v);
             xmlFree(id);
             xmlUnlinkNode(c);
             xmlFreeNode(c);
@@ -418,8 +418,8 @@ static void given_load(Model *m, Diag *d, Mds2 *f, const LoadOptions *o) {
     size_t len;
     if (!load_read(m, fs_join(m->arena, m->root, relpath), relpath, o->max_file_size, &data,
                    &len)) {
-        diag_add(d, SEV_ERROR, loc, "file-read", NULL, "cannot read: %s",
-                 errno == EFBIG ? "file too large" : strerror(errno));
+        rule_report(d, RULE_FILE_READ, loc, NULL, "cannot read: %s",
+                    errno == EFBIG ? "file too large" : strerror(errno));
         return;
     }
     xmlDoc *doc = xml_parse(d, relpath, data, len);
@@ -429,14 +429,14 @@ static void given_load(Model *m, Diag *d, Mds2 *f, const LoadOptions *o) {
     if (!root || strcmp((const char *)root->name, "mds2") != 0 || !root->ns ||
         strcmp((const char *)root->ns->href, MDS2_NS) != 0) {
         loc.line = root ? (int)xmlGetLineNo(root) : 1;
-        diag_add(d, SEV_ERROR, loc, "xml-schema", NULL,
-                 "expected a <mds2 xmlns=\"%s\"> root element", MDS2_NS);
+        rule_report(d, RULE_XML_SCHEMA, loc, NULL, "expected a <mds2 xmlns=\"%s\"> root element",
+                    MDS2_NS);
     } else {
         f->file_line = (int)xmlGetLineNo(root);
         xmlSchema *xsd = xml_schema_load(fs_join(m->arena, o->schema_dir, "mds2.xsd"));
         if (!xsd) {
-            diag_add(d, SEV_ERROR, loc, "xml-schema", NULL,
-                     "cannot read schemas/mds2.xsd to validate mds2.xml");
+            rule_report(d, RULE_XML_SCHEMA, loc, NULL,
+                        "cannot read schemas/mds2.xsd to validate mds2.xml");
         } else {
             drop_bad_values(d, root, relpath);
             if (xml_validate(d, relpath, xsd, doc)) read_given(m, d, f, root, relpath);

@@ -27,8 +27,8 @@ static void read_folder(Model *m, Diag *d, const char *dir, size_t max_file);
 
 bool load_previous_csaf(Model *m, Diag *d, const char *dir, size_t max_file) {
     if (!fs_is_dir(dir)) {
-        diag_add(d, SEV_WARNING, (SrcLoc){dir, 0, 0}, "csaf-previous", NULL,
-                 "--previous-csaf: not a folder");
+        rule_report(d, RULE_CSAF_PREVIOUS, (SrcLoc){dir, 0, 0}, NULL,
+                    "--previous-csaf: not a folder");
         return false;
     }
     m->previous_csaf = arena_alloc(m->arena, MAX_DOCS * sizeof *m->previous_csaf);
@@ -57,9 +57,9 @@ static void read_folder(Model *m, Diag *d, const char *dir, size_t max_file) {
         size_t dl;
         const char *where = fs_join(m->arena, dir, files[i]);
         if (!fs_read_below(dir, files[i], max_file, &data, &dl)) {
-            diag_add(d, SEV_WARNING, (SrcLoc){where, 0, 0}, "csaf-previous", NULL,
-                     "--previous-csaf: cannot read: %s",
-                     errno == EFBIG ? "file too large" : strerror(errno));
+            rule_report(d, RULE_CSAF_PREVIOUS, (SrcLoc){where, 0, 0}, NULL,
+                        "--previous-csaf: cannot read: %s",
+                        errno == EFBIG ? "file too large" : strerror(errno));
             continue;
         }
         json_error_t err;
@@ -69,8 +69,8 @@ static void read_folder(Model *m, Diag *d, const char *dir, size_t max_file) {
         json_t *tracking = doc ? json_object_get(doc, "tracking") : NULL;
         const char *category = doc ? str_of(doc, "category") : NULL;
         if (!root) {
-            diag_add(d, SEV_WARNING, (SrcLoc){where, err.line, err.column}, "csaf-previous", NULL,
-                     "--previous-csaf: not JSON (%s); left aside", err.text);
+            rule_report(d, RULE_CSAF_PREVIOUS, (SrcLoc){where, err.line, err.column}, NULL,
+                        "--previous-csaf: not JSON (%s); left aside", err.text);
             continue;
         }
         if (!category || strcmp(category, "csaf_vex") != 0 || !json_is_object(tracking) ||

@@ -94,8 +94,8 @@ static bool read_csv(Arena *a, Diag *d, const char *rel, const char *data, size_
     bool ok = csv_parse(&p, data, len, on_field, on_row, &st) == len &&
               csv_fini(&p, on_field, on_row, &st) == 0;
     if (!ok)
-        diag_add(d, SEV_ERROR, (SrcLoc){rel, (int)g->n + 1, 0}, "register-format", NULL,
-                 "not valid CSV here: %s", csv_strerror(csv_error(&p)));
+        rule_report(d, RULE_REGISTER_FORMAT, (SrcLoc){rel, (int)g->n + 1, 0}, NULL,
+                    "not valid CSV here: %s", csv_strerror(csv_error(&p)));
     csv_free(&p);
     return ok;
 }
@@ -106,8 +106,8 @@ static bool read_xlsx(Arena *a, Diag *d, const char *path, const char *rel, size
     Workbook w;
     int err = 0;
     if (!wb_open(&w, a, path, max, &err)) {
-        diag_add(d, SEV_ERROR, (SrcLoc){rel, 0, 0}, "register-format", NULL,
-                 "not an XLSX workbook (libzip error %d)", err);
+        rule_report(d, RULE_REGISTER_FORMAT, (SrcLoc){rel, 0, 0}, NULL,
+                    "not an XLSX workbook (libzip error %d)", err);
         return false;
     }
     const char **sheets;
@@ -118,8 +118,8 @@ static bool read_xlsx(Arena *a, Diag *d, const char *path, const char *rel, size
         if (strcmp(sheets[i], "xl/worksheets/sheet1.xml") == 0) name = sheets[i];
     xmlDoc *doc = name ? wb_part(&w, name) : NULL;
     if (!doc) {
-        diag_add(d, SEV_ERROR, (SrcLoc){rel, 0, 0}, "register-format", NULL,
-                 "the workbook has no readable worksheet");
+        rule_report(d, RULE_REGISTER_FORMAT, (SrcLoc){rel, 0, 0}, NULL,
+                    "the workbook has no readable worksheet");
         wb_close(&w);
         return false;
     }
@@ -216,9 +216,9 @@ bool register_import(Arena *a, Diag *d, const Schema *schema, const char *path, 
     const RecordType *type = type_name ? schema_type(schema, type_name) : NULL;
     const Value *columns = value_get(map, "columns");
     if (!type || !columns || columns->kind != VAL_MAP) {
-        diag_add(d, SEV_ERROR, top, "register-format", NULL,
-                 "expected a mapping with type (a record type: threat, control, asset, ...) and "
-                 "columns (each field of the record: the header of its column)");
+        rule_report(d, RULE_REGISTER_FORMAT, top, NULL,
+                    "expected a mapping with type (a record type: threat, control, asset, ...) and "
+                    "columns (each field of the record: the header of its column)");
         return true;
     }
     out->type = type;
@@ -236,8 +236,8 @@ bool register_import(Arena *a, Diag *d, const Schema *schema, const char *path, 
     size_t header =
         hv && hv->kind == VAL_SCALAR && atoi(hv->text) > 0 ? (size_t)atoi(hv->text) - 1 : 0;
     if (header >= g.n) {
-        diag_add(d, SEV_ERROR, (SrcLoc){rel, 1, 0}, "register-format", NULL,
-                 "no header row: the register has %zu rows", g.n);
+        rule_report(d, RULE_REGISTER_FORMAT, (SrcLoc){rel, 1, 0}, NULL,
+                    "no header row: the register has %zu rows", g.n);
         return true;
     }
     /* each mapped field's column, checked against the header and the type */
@@ -251,21 +251,22 @@ bool register_import(Arena *a, Diag *d, const Schema *schema, const char *path, 
         defs[i] = schema_field(type, field);
         cols[i] = col ? column_of(a, &g, header, col) : -1;
         if (!defs[i] || defs[i]->kind == FK_ENTRY || defs[i]->kind == FK_ENTRIES) {
-            diag_add(d, SEV_ERROR, columns->key_locs[i], "register-format", NULL,
-                     "%s is not a field a column can give to a %s record", field, type->name);
+            rule_report(d, RULE_REGISTER_FORMAT, columns->key_locs[i], NULL,
+                        "%s is not a field a column can give to a %s record", field, type->name);
             usable = false;
         } else if (cols[i] < 0) {
-            diag_add(d, SEV_ERROR, columns->items[i]->loc, "register-format", NULL,
-                     "no column \"%s\" in the header of %s (row %d): %s", col ? col : "", rel,
-                     g.rownum[header], headers(a, &g, header));
+            rule_report(d, RULE_REGISTER_FORMAT, columns->items[i]->loc, NULL,
+                        "no column \"%s\" in the header of %s (row %d): %s", col ? col : "", rel,
+                        g.rownum[header], headers(a, &g, header));
             usable = false;
         }
     }
     const char *body_col = value_get(map, "body") ? std_text(value_get(map, "body")) : NULL;
     int body = body_col ? column_of(a, &g, header, body_col) : -1;
     if (body_col && body < 0) {
-        diag_add(d, SEV_ERROR, value_get(map, "body")->loc, "register-format", NULL,
-                 "no column \"%s\" in the header of %s: %s", body_col, rel, headers(a, &g, header));
+        rule_report(d, RULE_REGISTER_FORMAT, value_get(map, "body")->loc, NULL,
+                    "no column \"%s\" in the header of %s: %s", body_col, rel,
+                    headers(a, &g, header));
         usable = false;
     }
     if (!usable) return true;
@@ -301,8 +302,8 @@ bool register_import(Arena *a, Diag *d, const Schema *schema, const char *path, 
             value_push(a, fields, columns->keys[i], at, v);
         }
         if (!value_get(fields, "id")) {
-            diag_add(d, SEV_ERROR, row_loc, "register-format", NULL,
-                     "row %d has no ID (the column mapped to id is empty)", g.rownum[r]);
+            rule_report(d, RULE_REGISTER_FORMAT, row_loc, NULL,
+                        "row %d has no ID (the column mapped to id is empty)", g.rownum[r]);
             continue;
         }
         Record *rec = typing_record(a, d, type, rel, fields, row_loc);

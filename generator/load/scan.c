@@ -96,8 +96,8 @@ static void grype(Standard *s, const Value *root) {
                     *art = value_get(matches[i], "artifact");
         const char *id = std_get(v, "id");
         if (!id || !art) {
-            diag_add(std_diag(s), SEV_ERROR, matches[i]->loc, "scan-format", NULL,
-                     "a Grype match without vulnerability.id or artifact: left out");
+            rule_report(std_diag(s), RULE_SCAN_FORMAT, matches[i]->loc, NULL,
+                        "a Grype match without vulnerability.id or artifact: left out");
             continue;
         }
         Finding1 f = {.id = id, .loc = matches[i]->loc};
@@ -132,8 +132,8 @@ static void trivy(Standard *s, const Value *root) {
         for (size_t i = 0; i < n; i++) {
             const char *id = std_get(vs[i], "VulnerabilityID");
             if (!id) {
-                diag_add(std_diag(s), SEV_ERROR, vs[i]->loc, "scan-format", NULL,
-                         "a Trivy vulnerability without VulnerabilityID: left out");
+                rule_report(std_diag(s), RULE_SCAN_FORMAT, vs[i]->loc, NULL,
+                            "a Trivy vulnerability without VulnerabilityID: left out");
                 continue;
             }
             Finding1 f = {.id = id, .loc = vs[i]->loc};
@@ -228,8 +228,8 @@ static void kev(Standard *s, const Value *root) {
         const char *cve = std_get(vs[i], "cveID"), *added = std_get(vs[i], "dateAdded");
         char day[11];
         if (!cve || !added || !std_date(added, day)) {
-            diag_add(std_diag(s), SEV_ERROR, vs[i]->loc, "scan-format", NULL,
-                     "a KEV entry without cveID or a dateAdded date: left out");
+            rule_report(std_diag(s), RULE_SCAN_FORMAT, vs[i]->loc, NULL,
+                        "a KEV entry without cveID or a dateAdded date: left out");
             continue;
         }
         std_kev_add(s, cve, day, vs[i]->loc);

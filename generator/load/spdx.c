@@ -113,9 +113,9 @@ static void read_package(Standard *s, const char *rel, StdSbom *b, const Value *
             std_field(s, f, "support_source",
                       arena_printf(std_arena(s), "%s (SPDX validUntilDate)", rel), until->loc);
         } else {
-            diag_add(std_diag(s), SEV_WARNING, until->loc, "sbom-property", NULL,
-                     "validUntilDate is '%s'; expected an ISO 8601 date (YYYY-MM-DDThh:mm:ssZ)",
-                     until->text);
+            rule_report(std_diag(s), RULE_SBOM_PROPERTY, until->loc, NULL,
+                        "validUntilDate is '%s'; expected an ISO 8601 date (YYYY-MM-DDThh:mm:ssZ)",
+                        until->text);
         }
     }
 }
@@ -129,11 +129,10 @@ static void read_spdx(Standard *s, const char *rel, const Value *doc, const char
     if (std_str(created) && std_time(created->text, &secs))
         b->timestamp = std_scalar(s, created->loc, created->text);
     else if (created)
-        diag_add(std_diag(s), SEV_WARNING, created->loc, "sbom-property", NULL,
-                 "created '%s' is not an ISO 8601 date and time; the SBOM has no timestamp (an "
-                 "NTIA minimum "
-                 "element)",
-                 std_str(created) ? created->text : "");
+        rule_report(std_diag(s), RULE_SBOM_PROPERTY, created->loc, NULL,
+                    "created '%s' is not an ISO 8601 date and time; the SBOM has no timestamp (an "
+                    "NTIA minimum element)",
+                    std_str(created) ? created->text : "");
     /* the author: people and organisations, else the tools */
     StrBuf sb;
     sb_init(&sb);
@@ -226,9 +225,10 @@ static void read_spdx(Standard *s, const char *rel, const Value *doc, const char
                 strcmp(ends[e], "NONE") == 0)
                 continue;
             if (unknown++ < 10)
-                diag_add(std_diag(s), SEV_WARNING, rels[i]->loc, "sbom-reference", NULL,
-                         "the relationship %s %s %s names '%s', which the document does not define",
-                         from, type, to, ends[e]);
+                rule_report(
+                    std_diag(s), RULE_SBOM_REFERENCE, rels[i]->loc, NULL,
+                    "the relationship %s %s %s names '%s', which the document does not define",
+                    from, type, to, ends[e]);
         }
         b->has_graph = true;
         if (!package_ends) continue;
@@ -248,9 +248,9 @@ static bool spdx2_version(const char *v) {
 void spdx_json(Standard *s, const char *rel, const Value *root) {
     const Value *version = value_get(root, "spdxVersion");
     if (!spdx2_version(std_str(version))) {
-        diag_add(std_diag(s), SEV_ERROR, version->loc, "sbom-format", NULL,
-                 "spdxVersion '%s' is not one the tool reads (SPDX-2.0 to SPDX-2.3)",
-                 std_str(version) ? version->text : "");
+        rule_report(std_diag(s), RULE_SBOM_FORMAT, version->loc, NULL,
+                    "spdxVersion '%s' is not one the tool reads (SPDX-2.0 to SPDX-2.3)",
+                    std_str(version) ? version->text : "");
         return;
     }
     read_spdx(s, rel, root, arena_printf(std_arena(s), "%s JSON", version->text));
@@ -402,9 +402,9 @@ void spdx_tag_value(Standard *s, const char *rel, const char *text, size_t len) 
         }
         if (!colon || colon == p) {
             if (bad++ < 10)
-                diag_add(std_diag(s), SEV_ERROR, loc, "sbom-format", NULL,
-                         "expected a 'Tag: value' line of SPDX tag-value, found '%.*s'",
-                         (int)(n > 60 ? 60 : n), p);
+                rule_report(std_diag(s), RULE_SBOM_FORMAT, loc, NULL,
+                            "expected a 'Tag: value' line of SPDX tag-value, found '%.*s'",
+                            (int)(n > 60 ? 60 : n), p);
             p = nl ? nl + 1 : end;
             continue;
         }
@@ -424,8 +424,8 @@ void spdx_tag_value(Standard *s, const char *rel, const char *text, size_t len) 
                     break;
                 }
             if (!close) {
-                diag_add(std_diag(s), SEV_ERROR, loc, "sbom-format", NULL,
-                         "<text> is not closed by </text> before the end of the file");
+                rule_report(std_diag(s), RULE_SBOM_FORMAT, loc, NULL,
+                            "<text> is not closed by </text> before the end of the file");
                 break;
             }
             sb_append(&value, body, (size_t)(close - body));
@@ -445,12 +445,12 @@ void spdx_tag_value(Standard *s, const char *rel, const char *text, size_t len) 
     sb_free(&value);
     const Value *version = value_get(t.doc, "spdxVersion");
     if (!version) {
-        diag_add(std_diag(s), SEV_ERROR, top, "sbom-format", NULL,
-                 "not SPDX tag-value: no 'SPDXVersion:' line (expected SPDX-2.0 to SPDX-2.3)");
+        rule_report(std_diag(s), RULE_SBOM_FORMAT, top, NULL,
+                    "not SPDX tag-value: no 'SPDXVersion:' line (expected SPDX-2.0 to SPDX-2.3)");
     } else if (!spdx2_version(std_str(version))) {
-        diag_add(std_diag(s), SEV_ERROR, version->loc, "sbom-format", NULL,
-                 "SPDXVersion '%s' is not one the tool reads (SPDX-2.0 to SPDX-2.3)",
-                 version->text);
+        rule_report(std_diag(s), RULE_SBOM_FORMAT, version->loc, NULL,
+                    "SPDXVersion '%s' is not one the tool reads (SPDX-2.0 to SPDX-2.3)",
+                    version->text);
     } else {
         read_spdx(s, rel, t.doc, arena_printf(std_arena(s), "%s tag-value", version->text));
     }

@@ -1,10 +1,11 @@
 /* standard.h: the readers of standard evidence formats, private to load/.
- * standard.c owns the files under sbom/, vex/ and tests/results/: it parses
- * JSON (jansson) and XML (libxml2), hands each document to its reader, and
- * at the end turns what they found into component, vulnerability and test
- * records. Readers: cyclonedx.c (CycloneDX 1.2 to 1.7, XML and JSON),
- * spdx.c (SPDX 2.x, JSON and tag-value), vex.c (OpenVEX, CSAF VEX),
- * junit.c (JUnit XML reports). Everything they keep is in the model arena. */
+ * formats.c reads the files under sbom/, vex/, scans/, tests/results/ and
+ * the threat models in threats/ (JSON through json.c, XML through xtree.c)
+ * and hands each document to its reader; standard.c holds what the readers
+ * share and, at the end, has components.c, vex.c, scan.c and junit.c turn
+ * what they found into component, vulnerability and test records. Readers: cyclonedx.c
+ * (CycloneDX 1.2 to 1.7, XML and JSON), spdx.c (SPDX 2.x, JSON and tag-value), vex.c (OpenVEX, CSAF
+ * VEX), junit.c (JUnit XML reports). Everything they keep is in the model arena. */
 #ifndef DOSSIER_LOAD_STANDARD_H
 #define DOSSIER_LOAD_STANDARD_H
 
@@ -44,13 +45,13 @@ void standard_finish(Standard *s);
 
 /* One component as an SBOM lists it. fields is a map in the component
  * record's own field names (name, version, supplier, purl, ...), each value
- * located in the SBOM; standard.c adds the ID and the derived fields. */
+ * located in the SBOM; components.c adds the ID and the derived fields. */
 typedef struct StdComponent {
     Value *fields;
     const char *bom_ref; /* CycloneDX bom-ref or SPDX ID, NULL if none */
     SrcLoc loc;
     bool excluded;  /* CycloneDX scope excluded: not shipped, but a known reference */
-    size_t merged;  /* standard.c: 1 + index of the device component it is part of, 0 if none */
+    size_t merged;  /* components.c: 1 + index of the device component it is part of, 0 if none */
     Record *record; /* the component record it became (standard_finish) */
 } StdComponent;
 
@@ -76,7 +77,7 @@ struct StdSbom {
     StdDependency *deps;
     size_t ndeps, deps_cap;
     bool has_graph;        /* the document has a dependency section at all */
-    struct StdIndex *refs; /* standard.c: components by bom-ref, built on first use */
+    struct StdIndex *refs; /* components.c: components by bom-ref, built on first use */
 };
 
 /* A version or a range of versions of a product, as CycloneDX's
@@ -231,6 +232,19 @@ struct Standard {
     ThreatImport *threats;   /* threatmodel.c: what the threat models gave, or NULL */
 };
 
+/* Queues item to be appended to the list field of r (links, lists and
+ * entries alike) once standard_finish is done with r. */
+void std_append(Standard *s, Record *r, const char *field, Value *item);
+/* An unused record ID: prefix, then the parts joined with '-', every run
+ * of characters an ID cannot hold made one '-'; "-2", "-3" when taken. */
+const char *std_new_id(Standard *s, const char *prefix, const char *const *parts, size_t nparts);
+/* A scalar value copied into the model arena. */
+Value *std_scalar(Standard *s, SrcLoc loc, const char *text);
+/* "path:line" of loc, for source fields. */
+const char *std_where(Standard *s, SrcLoc loc);
+
+/* ---- components.c: the device's components ------------------------------ */
+
 /* The component records a reference names: a purl (qualifiers optional), a
  * CPE or name@version (group/name@version). *n gets the count; the array
  * is owned by s. */
@@ -242,16 +256,13 @@ Record *std_sbom_ref(Standard *s, StdSbom *b, const char *ref, bool *subject);
 /* True when name (any case) names the device: the product's name (with or
  * without version or manufacturer), a model, or an SBOM's subject. */
 bool std_device(Standard *s, const char *name);
-/* Queues item to be appended to the list field of r (links, lists and
- * entries alike) once standard_finish is done with r. */
-void std_append(Standard *s, Record *r, const char *field, Value *item);
-/* An unused record ID: prefix, then the parts joined with '-', every run
- * of characters an ID cannot hold made one '-'; "-2", "-3" when taken. */
-const char *std_new_id(Standard *s, const char *prefix, const char *const *parts, size_t nparts);
-/* A scalar value copied into the model arena. */
-Value *std_scalar(Standard *s, SrcLoc loc, const char *text);
-/* "path:line" of loc, for source fields. */
-const char *std_where(Standard *s, SrcLoc loc);
+/* Makes the component records: the shipped SBOMs' entries merged by
+ * identity (purl, else group/name@version) and given IDs, the supplements
+ * applied, the dependency graph as depends_on (and sbom-dependencies where
+ * it leaves components out), then indexes them with the components written
+ * by hand and links the assets and vulnerabilities that name them. Called
+ * by standard_finish, after the threat models' records and before vex.c. */
+void components_finish(Standard *s);
 
 /* scan.c: a scanner report (Grype, Trivy, OSV-Scanner) or the KEV
  * catalogue under scans/; false when root is none of them. */
@@ -296,7 +307,8 @@ void spdx_json(Standard *s, const char *rel, const Value *root);
  * declares (*name its file name), when a folder of schemas was given. */
 xmlSchema *std_cdx_xsd(Standard *s, const char *rel, const char *data, size_t len,
                        const char **name);
-/* standard.c: a support supplement (a .yaml file in sbom/), applied at the end. */
+/* components.c: a support supplement (a .yaml file in sbom/), applied by
+ * components_finish. */
 void std_supplement(Standard *s, const char *rel, const char *data, size_t len);
 void spdx_tag_value(Standard *s, const char *rel, const char *text, size_t len);
 /* vex.c: OpenVEX (0.0.1 and 0.2.0) and CSAF 2.0 documents as JSON values. */

@@ -530,9 +530,9 @@ void threat_supplement(Standard *s, const char *rel, const char *data, size_t le
     Value *root = frontmatter_yaml(std_arena(s), std_diag(s), rel, data, len);
     if (!root) return;
     if (root->kind != VAL_MAP) {
-        diag_add(std_diag(s), SEV_ERROR, root->loc, "threat-model-format", NULL,
-                 "expected a mapping of the threat model's elements, threats, controls and views "
-                 "by their IDs in the tool (and defaults)");
+        rule_report(std_diag(s), RULE_THREAT_MODEL_FORMAT, root->loc, NULL,
+                    "expected a mapping of the threat model's elements, threats, controls and "
+                    "views by their IDs in the tool (and defaults)");
         return;
     }
     ThreatImport *t = ti(s);
@@ -595,10 +595,10 @@ static const char *model_of(ThreatImport *t, const char *rel) {
 static void apply_supplement(Standard *s, ThreatImport *t, const char *rel, const Value *root) {
     const char *model = model_of(t, rel);
     if (!model) {
-        diag_add(std_diag(s), SEV_WARNING, root->loc, "threat-model-supplement", NULL,
-                 "no threat model beside this supplement: it completes the model of the same name "
-                 "(%.*s.json or .tm7)",
-                 (int)(strrchr(rel, '.') - rel), rel);
+        rule_report(std_diag(s), RULE_THREAT_MODEL_SUPPLEMENT, root->loc, NULL,
+                    "no threat model beside this supplement: it completes the model of the same "
+                    "name (%.*s.json or .tm7)",
+                    (int)(strrchr(rel, '.') - rel), rel);
         return;
     }
     for (size_t k = 0; k < root->n; k++) {
@@ -609,18 +609,18 @@ static void apply_supplement(Standard *s, ThreatImport *t, const char *rel, cons
             if (strcmp(section, SECTIONS[j][0]) == 0) type = SECTIONS[j][1];
         if (strcmp(section, "defaults") == 0) continue;
         if (!type || entries->kind != VAL_MAP) {
-            diag_add(std_diag(s), SEV_ERROR, root->key_locs[k], "threat-model-format", NULL,
-                     "expected elements, threats, controls, views or defaults, each a mapping "
-                     "by the tool's IDs, found %s",
-                     section);
+            rule_report(std_diag(s), RULE_THREAT_MODEL_FORMAT, root->key_locs[k], NULL,
+                        "expected elements, threats, controls, views or defaults, each a mapping "
+                        "by the tool's IDs, found %s",
+                        section);
             continue;
         }
         for (size_t e = 0; e < entries->n; e++) {
             Imported *im = tm_find(s, model, type, entries->keys[e]);
             if (!im) {
-                diag_add(std_diag(s), SEV_WARNING, entries->key_locs[e], "threat-model-supplement",
-                         NULL, "%s names %s, which %s does not have among its %s", rel,
-                         entries->keys[e], model, section);
+                rule_report(std_diag(s), RULE_THREAT_MODEL_SUPPLEMENT, entries->key_locs[e], NULL,
+                            "%s names %s, which %s does not have among its %s", rel,
+                            entries->keys[e], model, section);
                 continue;
             }
             if (entries->items[e]->kind == VAL_MAP) apply_entry(s, t, im, entries->items[e]);
@@ -703,9 +703,9 @@ Value *threats_merge(Standard *s, const char *type, Value *front, const char **b
             }
         } else if (!same_value(mine, theirs) && strcmp(key, "title") != 0) {
             SrcLoc at = im->fields->items[k]->loc;
-            diag_add(std_diag(s), SEV_WARNING, mine->loc, "threat-model-conflict", id,
-                     "%s: %s differs from the threat model (%s:%d:%d); the value here is used", id,
-                     key, at.path, at.line, at.col);
+            rule_report(std_diag(s), RULE_THREAT_MODEL_CONFLICT, mine->loc, id,
+                        "%s: %s differs from the threat model (%s:%d:%d); the value here is used",
+                        id, key, at.path, at.line, at.col);
         }
     }
     return front;
@@ -726,11 +726,11 @@ static void incomplete(Standard *s, const RecordType *type, const Imported *im) 
                               : strcmp(im->type, "threat") == 0  ? "threats"
                               : strcmp(im->type, "control") == 0 ? "controls"
                                                                  : "views";
-        diag_add(std_diag(s), SEV_NOTE, im->loc, "threat-model-incomplete", im->id,
-                 "%s lacks %s, which the model cannot give: add them in %.*s.yaml under %s: "
-                 "\"%s\" (or a defaults entry for every %s)",
-                 im->id, missing.data, (int)(dot - im->model), im->model, section, im->key,
-                 im->type);
+        rule_report(std_diag(s), RULE_THREAT_MODEL_INCOMPLETE, im->loc, im->id,
+                    "%s lacks %s, which the model cannot give: add them in %.*s.yaml under %s: "
+                    "\"%s\" (or a defaults entry for every %s)",
+                    im->id, missing.data, (int)(dot - im->model), im->model, section, im->key,
+                    im->type);
     }
     sb_free(&missing);
 }

@@ -29,11 +29,12 @@ static void unknown_field(Typer *t, SrcLoc loc, const char *key, const FieldDef 
         }
     }
     if (best)
-        diag_add(t->d, SEV_ERROR, loc, "unknown-field", t->id,
-                 "unknown field '%s' in %s; did you mean '%s'?", key, where, best);
+        rule_report(t->d, RULE_UNKNOWN_FIELD, loc, t->id,
+                    "unknown field '%s' in %s; did you mean '%s'?", key, where, best);
     else
-        diag_add(t->d, SEV_ERROR, loc, "unknown-field", t->id,
-                 "unknown field '%s' in %s (the fields are listed in docs/records.md)", key, where);
+        rule_report(t->d, RULE_UNKNOWN_FIELD, loc, t->id,
+                    "unknown field '%s' in %s (the fields are listed in docs/records.md)", key,
+                    where);
 }
 
 /* The schema's patterns, compiled once each for the life of the process and
@@ -160,9 +161,9 @@ static const Value *type_map(Typer *t, const FieldDef *defs, size_t ndefs, const
         if (!defs[j].required) continue;
         const Value *got = value_get(v, defs[j].name);
         if (!got || got->kind == VAL_NULL)
-            diag_add(t->d, SEV_ERROR, v->loc, "required-field", t->id,
-                     "%s: missing required field '%s' (%s)", where, defs[j].name,
-                     kind_phrase(defs[j].kind));
+            rule_report(t->d, RULE_REQUIRED_FIELD, v->loc, t->id,
+                        "%s: missing required field '%s' (%s)", where, defs[j].name,
+                        kind_phrase(defs[j].kind));
     }
     return v;
 }
@@ -174,8 +175,8 @@ static bool check_scalar(Typer *t, const FieldDef *f, const Value *v) {
     case FK_DATE: {
         int64_t days;
         if (date_parse(s, &days)) return true;
-        diag_add(t->d, SEV_ERROR, v->loc, "field-type", t->id,
-                 "%s: '%s' is not a date (expected YYYY-MM-DD)", f->name, s);
+        rule_report(t->d, RULE_FIELD_TYPE, v->loc, t->id,
+                    "%s: '%s' is not a date (expected YYYY-MM-DD)", f->name, s);
         return false;
     }
     case FK_INT:
@@ -198,33 +199,33 @@ static bool check_scalar(Typer *t, const FieldDef *f, const Value *v) {
         sb_init(&allowed);
         for (size_t i = 0; i < f->nvalues; i++)
             sb_printf(&allowed, "%s%s", i ? ", " : "", f->values[i]);
-        diag_add(t->d, SEV_ERROR, v->loc, "enum-value", t->id,
-                 "%s: '%s' is not allowed (expected one of: %s)", f->name, s, allowed.data);
+        rule_report(t->d, RULE_ENUM_VALUE, v->loc, t->id,
+                    "%s: '%s' is not allowed (expected one of: %s)", f->name, s, allowed.data);
         sb_free(&allowed);
         return false;
     }
     case FK_LINK:
         if (id_shaped(s, v->len)) return true;
-        diag_add(t->d, SEV_ERROR, v->loc, "field-type", t->id, "%s: '%s' is not a record ID",
-                 f->name, s);
+        rule_report(t->d, RULE_FIELD_TYPE, v->loc, t->id, "%s: '%s' is not a record ID", f->name,
+                    s);
         return false;
     case FK_STRING:
         if (strchr(s, '\n')) {
-            diag_add(t->d, SEV_ERROR, v->loc, "field-type", t->id, "%s: expected one line of text",
-                     f->name);
+            rule_report(t->d, RULE_FIELD_TYPE, v->loc, t->id, "%s: expected one line of text",
+                        f->name);
             return false;
         }
         if (f->pattern && !pattern_match(f->pattern, s)) {
-            diag_add(t->d, SEV_ERROR, v->loc, "field-type", t->id,
-                     "%s: '%s' does not have the form %s", f->name, s, f->pattern);
+            rule_report(t->d, RULE_FIELD_TYPE, v->loc, t->id, "%s: '%s' does not have the form %s",
+                        f->name, s, f->pattern);
             return false;
         }
         return true;
     default:
         return true;
     }
-    diag_add(t->d, SEV_ERROR, v->loc, "field-type", t->id, "%s: '%s' is not %s", f->name, s,
-             kind_phrase(f->kind));
+    rule_report(t->d, RULE_FIELD_TYPE, v->loc, t->id, "%s: '%s' is not %s", f->name, s,
+                kind_phrase(f->kind));
     return false;
 }
 
@@ -243,13 +244,13 @@ static const Value *type_value(Typer *t, const FieldDef *f, const Value *v) {
         for (size_t i = 0; i < v->n; i++) {
             const Value *item = v->items[i];
             if (item->kind != VAL_SCALAR) {
-                diag_add(t->d, SEV_ERROR, item->loc, "field-type", t->id,
-                         "%s: each item must be a single value", f->name);
+                rule_report(t->d, RULE_FIELD_TYPE, item->loc, t->id,
+                            "%s: each item must be a single value", f->name);
                 return NULL;
             }
             if (f->kind == FK_LINKS && !id_shaped(item->text, item->len)) {
-                diag_add(t->d, SEV_ERROR, item->loc, "field-type", t->id,
-                         "%s: '%s' is not a record ID", f->name, item->text);
+                rule_report(t->d, RULE_FIELD_TYPE, item->loc, t->id, "%s: '%s' is not a record ID",
+                            f->name, item->text);
                 return NULL;
             }
         }
@@ -261,8 +262,8 @@ static const Value *type_value(Typer *t, const FieldDef *f, const Value *v) {
         if (v->kind != VAL_LIST) break;
         for (size_t i = 0; i < v->n; i++) {
             if (v->items[i]->kind != VAL_MAP) {
-                diag_add(t->d, SEV_ERROR, v->items[i]->loc, "field-type", t->id,
-                         "%s: each item must be a mapping of sub-fields", f->name);
+                rule_report(t->d, RULE_FIELD_TYPE, v->items[i]->loc, t->id,
+                            "%s: each item must be a mapping of sub-fields", f->name);
                 return NULL;
             }
             type_map(t, f->sub, f->nsub, v->items[i], f->name, NULL);
@@ -272,8 +273,8 @@ static const Value *type_value(Typer *t, const FieldDef *f, const Value *v) {
         if (v->kind != VAL_SCALAR) break;
         return check_scalar(t, f, v) ? v : NULL;
     }
-    diag_add(t->d, SEV_ERROR, v->loc, "field-type", t->id, "%s: expected %s, found %s", f->name,
-             kind_phrase(f->kind), value_kind_phrase(v->kind));
+    rule_report(t->d, RULE_FIELD_TYPE, v->loc, t->id, "%s: expected %s, found %s", f->name,
+                kind_phrase(f->kind), value_kind_phrase(v->kind));
     return NULL;
 }
 
@@ -282,8 +283,7 @@ Record *typing_record(Arena *a, Diag *d, const RecordType *type, const char *pat
     Typer t = {a, d, NULL};
     const Value *id = value_get(v, "id");
     if (!id || id->kind != VAL_SCALAR || id->len == 0) {
-        diag_add(d, SEV_ERROR, where, "required-field", NULL, "%s record without an id",
-                 type->name);
+        rule_report(d, RULE_REQUIRED_FIELD, where, NULL, "%s record without an id", type->name);
         return NULL;
     }
     t.id = id->text;
@@ -295,9 +295,9 @@ Record *typing_record(Arena *a, Diag *d, const RecordType *type, const char *pat
         sb_init(&want);
         for (size_t i = 0; i < type->nprefixes; i++)
             sb_printf(&want, "%s%s", i ? " or " : "", type->prefixes[i]);
-        diag_add(d, SEV_ERROR, id->loc, "id-prefix", id->text,
-                 "%s ID '%s' must start with %s followed by letters, digits, dots or dashes",
-                 type->name, id->text, want.data);
+        rule_report(d, RULE_ID_PREFIX, id->loc, id->text,
+                    "%s ID '%s' must start with %s followed by letters, digits, dots or dashes",
+                    type->name, id->text, want.data);
         sb_free(&want);
         return NULL;
     }
@@ -323,17 +323,17 @@ Record *typing_record(Arena *a, Diag *d, const RecordType *type, const char *pat
     if ((value_get(v, "internal") && !record_field(r, "internal")) ||
         (value_get(v, "internal_fields") && !record_field(r, "internal_fields"))) {
         r->internal = true;
-        diag_add(
-            d, SEV_ERROR, where, "audience-marking", r->id,
-            "the audience marking (internal, internal_fields) is malformed: the record is kept "
-            "out of every public output, and no public output is built until it is fixed");
+        rule_report(
+            d, RULE_AUDIENCE_MARKING, where, r->id,
+            "the audience marking (internal, internal_fields) is malformed: the record is kept out "
+            "of every public output, and no public output is built until it is fixed");
     }
     const Value *names = record_field(r, "internal_fields");
     for (size_t i = 0; names && i < names->n; i++)
         if (!schema_field(type, names->items[i]->text)) {
-            diag_add(d, SEV_ERROR, names->items[i]->loc, "unknown-field", r->id,
-                     "internal_fields: '%s' is not a field of a %s", names->items[i]->text,
-                     type->name);
+            rule_report(d, RULE_UNKNOWN_FIELD, names->items[i]->loc, r->id,
+                        "internal_fields: '%s' is not a field of a %s", names->items[i]->text,
+                        type->name);
             r->internal =
                 true; /* a misspelt field to hide: hide the record, never the field's value */
         }

@@ -62,8 +62,8 @@ void vex_openvex(Standard *s, const char *rel, const Value *root) {
     size_t n;
     const Value *const *statements = std_items(value_get(root, "statements"), &n);
     if (!n) {
-        diag_add(std_diag(s), SEV_ERROR, root->loc, "vex-format", NULL,
-                 "an OpenVEX document needs a non-empty 'statements' list");
+        rule_report(std_diag(s), RULE_VEX_FORMAT, root->loc, NULL,
+                    "an OpenVEX document needs a non-empty 'statements' list");
         return;
     }
     for (size_t i = 0; i < n; i++) {
@@ -75,10 +75,9 @@ void vex_openvex(Standard *s, const char *rel, const Value *root) {
         const char *name = vuln && vuln->kind == VAL_SCALAR ? std_str(vuln) : std_get(vuln, "name");
         if (!name) name = std_get(vuln, "@id");
         if (!name) {
-            diag_add(std_diag(s), SEV_ERROR, v->loc, "vex-format", NULL,
-                     "a statement without a vulnerability (0.2.0: \"vulnerability\": {\"name\": "
-                     "...}; 0.0.1: "
-                     "\"vulnerability\": \"CVE-...\")");
+            rule_report(std_diag(s), RULE_VEX_FORMAT, v->loc, NULL,
+                        "a statement without a vulnerability (0.2.0: \"vulnerability\": {\"name\": "
+                        "...}; 0.0.1: \"vulnerability\": \"CVE-...\")");
             continue;
         }
         st.vulnerability = arena_strdup(a, name);
@@ -89,12 +88,11 @@ void vex_openvex(Standard *s, const char *rel, const Value *root) {
             if (std_str(aliases[k])) st.aliases[st.naliases++] = arena_strdup(a, aliases[k]->text);
         const Value *status = value_get(v, "status");
         if (!one_of(std_str(status), vex_states, 4)) {
-            diag_add(std_diag(s), SEV_ERROR, status ? status->loc : v->loc, "vex-format", NULL,
-                     "%s: status %s%s%s is not an OpenVEX status (expected not_affected, affected, "
-                     "fixed or "
-                     "under_investigation)",
-                     name, status ? "'" : "", status && std_str(status) ? status->text : "missing",
-                     status ? "'" : "");
+            rule_report(std_diag(s), RULE_VEX_FORMAT, status ? status->loc : v->loc, NULL,
+                        "%s: status %s%s%s is not an OpenVEX status (expected not_affected, "
+                        "affected, fixed or under_investigation)",
+                        name, status ? "'" : "",
+                        status && std_str(status) ? status->text : "missing", status ? "'" : "");
             continue;
         }
         st.state = std_str(status);
@@ -107,13 +105,13 @@ void vex_openvex(Standard *s, const char *rel, const Value *root) {
                     if (strcmp(just->text, vex_justifications[k]) == 0)
                         st.justification = vex_justifications[k];
             } else {
-                diag_add(std_diag(s), SEV_ERROR, just->loc, "vex-format", NULL,
-                         "%s: justification '%s' is not an OpenVEX justification (expected "
-                         "component_not_present, "
-                         "vulnerable_code_not_present, vulnerable_code_not_in_execute_path, "
-                         "vulnerable_code_cannot_be_controlled_by_adversary or "
-                         "inline_mitigations_already_exist)",
-                         name, just->text);
+                rule_report(std_diag(s), RULE_VEX_FORMAT, just->loc, NULL,
+                            "%s: justification '%s' is not an OpenVEX justification (expected "
+                            "component_not_present, vulnerable_code_not_present, "
+                            "vulnerable_code_not_in_execute_path, "
+                            "vulnerable_code_cannot_be_controlled_by_adversary or "
+                            "inline_mitigations_already_exist)",
+                            name, just->text);
             }
         }
         const char *detail = std_get(v, "impact_statement") ? std_get(v, "impact_statement")
@@ -247,9 +245,9 @@ void vex_csaf(Standard *s, const char *rel, const Value *root) {
     const Value *document = value_get(root, "document");
     const Value *version = value_get(document, "csaf_version");
     if (!std_str(version) || strcmp(version->text, "2.0") != 0) {
-        diag_add(std_diag(s), SEV_ERROR, version->loc, "vex-format", NULL,
-                 "csaf_version '%s' is not one the tool reads (2.0)",
-                 std_str(version) ? version->text : "");
+        rule_report(std_diag(s), RULE_VEX_FORMAT, version->loc, NULL,
+                    "csaf_version '%s' is not one the tool reads (2.0)",
+                    std_str(version) ? version->text : "");
         return;
     }
     const char *doc_time = std_get(value_get(document, "tracking"), "current_release_date");
@@ -302,8 +300,9 @@ void vex_csaf(Standard *s, const char *rel, const Value *root) {
                 aliases[naliases++] = arena_strdup(a, text);
         }
         if (!name) {
-            diag_add(std_diag(s), SEV_ERROR, v->loc, "vex-format", NULL,
-                     "a CSAF vulnerability without cve or ids: its statements cannot be attached");
+            rule_report(
+                std_diag(s), RULE_VEX_FORMAT, v->loc, NULL,
+                "a CSAF vulnerability without cve or ids: its statements cannot be attached");
             continue;
         }
         const Value *status = value_get(v, "product_status");
@@ -334,9 +333,9 @@ void vex_csaf(Standard *s, const char *rel, const Value *root) {
                             if (strcmp(label, vex_justifications[j]) == 0)
                                 st.justification = vex_justifications[j];
                     } else {
-                        diag_add(std_diag(s), SEV_ERROR, flags[f]->loc, "vex-format", NULL,
-                                 "%s: flag label '%s' is not a CSAF VEX justification", name,
-                                 label ? label : "");
+                        rule_report(std_diag(s), RULE_VEX_FORMAT, flags[f]->loc, NULL,
+                                    "%s: flag label '%s' is not a CSAF VEX justification", name,
+                                    label ? label : "");
                     }
                 }
                 size_t nt;
@@ -427,11 +426,11 @@ static bool version_reached(Standard *s, const StdStatement *st, const StdProduc
             const char *why;
             m = vers_contains(v->range, shipped, &why);
             if (m == VERS_UNSUPPORTED) {
-                diag_add(std_diag(s), SEV_WARNING, v->loc, "vex-version-range", NULL,
-                         "%s: the range '%s' is not evaluated (%s); %s %s is taken as possibly "
-                         "affected",
-                         st->vulnerability, v->range, why,
-                         record_str(r, "name") ? record_str(r, "name") : r->id, shipped);
+                rule_report(
+                    std_diag(s), RULE_VEX_VERSION_RANGE, v->loc, NULL,
+                    "%s: the range '%s' is not evaluated (%s); %s %s is taken as possibly affected",
+                    st->vulnerability, v->range, why,
+                    record_str(r, "name") ? record_str(r, "name") : r->id, shipped);
                 unknown = true;
                 continue;
             }
@@ -447,11 +446,11 @@ static bool version_reached(Standard *s, const StdStatement *st, const StdProduc
     if (affected) return true;
     if (unaffected || (!unknown && lists_affected)) {
         const char *name = record_str(r, "name") ? record_str(r, "name") : r->id;
-        diag_add(std_diag(s), SEV_NOTE, st->loc, "vex-version", r->id,
-                 "%s: %s %s, the version the SBOM ships, %s; not attached to %s", st->vulnerability,
-                 name, shipped,
-                 unaffected ? "is listed as unaffected" : "is not among the versions it affects",
-                 r->id);
+        rule_report(std_diag(s), RULE_VEX_VERSION, st->loc, r->id,
+                    "%s: %s %s, the version the SBOM ships, %s; not attached to %s",
+                    st->vulnerability, name, shipped,
+                    unaffected ? "is listed as unaffected" : "is not among the versions it affects",
+                    r->id);
         return false;
     }
     return true;
@@ -682,9 +681,9 @@ static void attach_group(Standard *s, Group *g) {
                           std_scalar(s, decisive->loc, decisive->justification));
         } else if (written && decisive->state && std_str(written) &&
                    strcmp(written->text, decisive->state) != 0) {
-            diag_add(std_diag(s), SEV_WARNING, decisive->loc, "vex-conflict", r->id,
-                     "%s: this statement says %s, the record says %s (%s); the record wins", r->id,
-                     decisive->state, written->text, std_where(s, written->loc));
+            rule_report(std_diag(s), RULE_VEX_CONFLICT, decisive->loc, r->id,
+                        "%s: this statement says %s, the record says %s (%s); the record wins",
+                        r->id, decisive->state, written->text, std_where(s, written->loc));
         }
     }
     for (size_t i = 0; i < g->n; i++) {
@@ -741,11 +740,10 @@ void vex_finish(Standard *s) {
             continue;
         }
         if (!t.n && !t.device) {
-            diag_add(std_diag(s), SEV_NOTE, st->loc, "vex-unmatched", r ? r->id : NULL,
-                     "%s: the statement names no component of the SBOMs in sbom/ and not the "
-                     "device; it is not "
-                     "attached",
-                     st->vulnerability);
+            rule_report(std_diag(s), RULE_VEX_UNMATCHED, st->loc, r ? r->id : NULL,
+                        "%s: the statement names no component of the SBOMs in sbom/ and not the "
+                        "device; it is not attached",
+                        st->vulnerability);
             free(t.components);
             continue;
         }

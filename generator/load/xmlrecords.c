@@ -17,7 +17,7 @@
 typedef struct ErrSink {
     Diag *d;
     const char *path;
-    const char *rule;
+    RuleId rule;
     int count;
 } ErrSink;
 
@@ -77,13 +77,15 @@ static void on_error(void *data, xmlErrorPtr e) {
     StrBuf msg;
     sb_init(&msg);
     schema_words(&msg, e->message ? e->message : "XML error", n);
-    diag_add(s->d, e->level == XML_ERR_WARNING ? SEV_WARNING : SEV_ERROR, loc, s->rule, NULL, "%s",
-             msg.data);
+    if (e->level == XML_ERR_WARNING)
+        rule_report_warning(s->d, s->rule, loc, NULL, "%s", msg.data);
+    else
+        rule_report(s->d, s->rule, loc, NULL, "%s", msg.data);
     sb_free(&msg);
 }
 
 xmlDoc *xml_parse(Diag *d, const char *relpath, const char *data, size_t len) {
-    ErrSink sink = {d, relpath, "xml-syntax", 0};
+    ErrSink sink = {d, relpath, RULE_XML_SYNTAX, 0};
     xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
     if (!ctxt) die("out of memory creating an XML parser");
     xmlSetStructuredErrorFunc(&sink, on_error);
@@ -94,14 +96,14 @@ xmlDoc *xml_parse(Diag *d, const char *relpath, const char *data, size_t len) {
     xmlFreeParserCtxt(ctxt);
     if (doc && (doc->intSubset || doc->extSubset)) {
         SrcLoc loc = {relpath, 1, 0};
-        diag_add(d, SEV_ERROR, loc, "xml-syntax", NULL,
-                 "a DOCTYPE is not allowed in dossier XML (no DTDs, no entities)");
+        rule_report(d, RULE_XML_SYNTAX, loc, NULL,
+                    "a DOCTYPE is not allowed in dossier XML (no DTDs, no entities)");
         xmlFreeDoc(doc);
         return NULL;
     }
     if (!doc && sink.count == 0) {
         SrcLoc loc = {relpath, 1, 0};
-        diag_add(d, SEV_ERROR, loc, "xml-syntax", NULL, "not well-formed XML");
+        rule_report(d, RULE_XML_SYNTAX, loc, NULL, "not well-formed XML");
     }
     return doc;
 }
@@ -115,7 +117,7 @@ xmlSchema *xml_schema_load(const char *xsd_path) {
 }
 
 bool xml_validate(Diag *d, const char *relpath, xmlSchema *schema, xmlDoc *doc) {
-    ErrSink sink = {d, relpath, "xml-schema", 0};
+    ErrSink sink = {d, relpath, RULE_XML_SCHEMA, 0};
     xmlSchemaValidCtxtPtr vc = xmlSchemaNewValidCtxt(schema);
     if (!vc) die("out of memory creating an XML validator");
     xmlSchemaSetValidStructuredErrors(vc, on_error, &sink);
@@ -210,8 +212,8 @@ Record *xml_record(Model *m, Diag *d, const char *path, xmlNode *n) {
     const RecordType *t = schema_type(m->schema, (const char *)n->name);
     SrcLoc loc = {path, (int)xmlGetLineNo(n), 0};
     if (!t) {
-        diag_add(d, SEV_ERROR, loc, "xml-schema", NULL, "<%s> is not a record type",
-                 (const char *)n->name);
+        rule_report(d, RULE_XML_SCHEMA, loc, NULL, "<%s> is not a record type",
+                    (const char *)n->name);
         return NULL;
     }
     Arena *a = m->arena;
@@ -248,7 +250,7 @@ void xmlrecords_load(Model *m, Diag *d, xmlSchema *records_xsd, size_t max_size,
     size_t len;
     SrcLoc top = {relpath, 0, 0};
     if (!load_read(m, path, relpath, max_size, &data, &len)) {
-        diag_add(d, SEV_ERROR, top, "file-read", NULL, "cannot read: %s", strerror(errno));
+        rule_report(d, RULE_FILE_READ, top, NULL, "cannot read: %s", strerror(errno));
         return;
     }
     xmlDoc *doc = xml_parse(d, relpath, data, len);
@@ -259,8 +261,8 @@ void xmlrecords_load(Model *m, Diag *d, xmlSchema *records_xsd, size_t max_size,
               strcmp((const char *)root->ns->href, RECORDS_NS) == 0;
     if (!ok) {
         top.line = root ? (int)xmlGetLineNo(root) : 1;
-        diag_add(d, SEV_ERROR, top, "xml-schema", NULL,
-                 "expected a <records xmlns=\"%s\"> root element", RECORDS_NS);
+        rule_report(d, RULE_XML_SCHEMA, top, NULL, "expected a <records xmlns=\"%s\"> root element",
+                    RECORDS_NS);
     } else if (xml_validate(d, relpath, records_xsd, doc)) {
         for (xmlNode *c = root->children; c; c = c->next) {
             if (c->type != XML_ELEMENT_NODE) continue;

@@ -65,19 +65,22 @@ static void on_error(void *data, xmlErrorPtr e) {
     if (e->domain == XML_FROM_SCHEMASV) {
         /* the official schema's verdict: a warning a release can gate on */
         loc.col = 0;
-        diag_add(p->d, SEV_WARNING, loc, "sbom-schema", NULL, "%s: %.*s", p->schema_name, (int)n,
-                 e->message ? e->message : "invalid");
+        rule_report(p->d, RULE_SBOM_SCHEMA, loc, NULL, "%s: %.*s", p->schema_name, (int)n,
+                    e->message ? e->message : "invalid");
         return;
     }
-    diag_add(p->d, e->level == XML_ERR_WARNING ? SEV_WARNING : SEV_ERROR, loc, "xml-syntax", NULL,
-             "%.*s", (int)n, e->message ? e->message : "XML error");
+    const char *msg = e->message ? e->message : "XML error";
+    if (e->level == XML_ERR_WARNING)
+        rule_report_warning(p->d, RULE_XML_SYNTAX, loc, NULL, "%.*s", (int)n, msg);
+    else
+        rule_report(p->d, RULE_XML_SYNTAX, loc, NULL, "%.*s", (int)n, msg);
 }
 
 static void on_doctype(void *ctx, const xmlChar *name, const xmlChar *ext, const xmlChar *sys) {
     Parse *p = ((xmlParserCtxtPtr)ctx)->_private;
     p->doctype = true;
-    diag_add(p->d, SEV_ERROR, (SrcLoc){p->path, p->ctxt->input->line, 0}, "xml-syntax", NULL,
-             "a DOCTYPE is not allowed in dossier XML (no DTDs, no entities)");
+    rule_report(p->d, RULE_XML_SYNTAX, (SrcLoc){p->path, p->ctxt->input->line, 0}, NULL,
+                "a DOCTYPE is not allowed in dossier XML (no DTDs, no entities)");
     xmlStopParser(p->ctxt);
 }
 
@@ -210,7 +213,7 @@ XNode *xtree_parse(Arena *a, Diag *d, const char *relpath, const char *data, siz
     if (ctxt->myDoc) xmlFreeDoc(ctxt->myDoc);
     xmlFreeParserCtxt(ctxt);
     if (!ok && p->errors == 0 && !p->doctype)
-        diag_add(d, SEV_ERROR, (SrcLoc){relpath, 1, 0}, "xml-syntax", NULL, "not well-formed XML");
+        rule_report(d, RULE_XML_SYNTAX, (SrcLoc){relpath, 1, 0}, NULL, "not well-formed XML");
     XNode *root = ok ? p->root : NULL;
     sb_free(&p->text);
     free(p);

@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "model.h"
+#include "rules.h"
 
 void model_init(Model *m, Arena *a, const Schema *s, const char *root) {
     memset(m, 0, sizeof *m);
@@ -70,9 +71,8 @@ void model_add(Model *m, Diag *d, Record *r) {
     if (m->frozen) die("internal error: model_add after model_finish");
     Record *prev = hashmap_sput(&m->index, r->id, r);
     if (prev != r) {
-        diag_add(d, SEV_ERROR, r->loc, "unique-id", r->id,
-                 "duplicate ID %s: already defined at %s:%d", r->id, prev->loc.path,
-                 prev->loc.line);
+        rule_report(d, RULE_UNIQUE_ID, r->loc, r->id, "duplicate ID %s: already defined at %s:%d",
+                    r->id, prev->loc.path, prev->loc.line);
         return;
     }
     if (m->nrecords == 0 || (m->nrecords & (m->nrecords - 1)) == 0) {
@@ -159,14 +159,14 @@ static void resolve_one(Model *m, Diag *d, LinkList *all, Record *r, const Field
     Record *to = model_find(m, v->text);
     const Unloaded *u = to ? NULL : model_find_unloaded(m, v->text);
     if (u) {
-        diag_add(d, SEV_NOTE, v->loc, "dangling-unloaded", r->id,
-                 "%s: %s did not load: see %s:%d [%s], which this follows from", f->name, v->text,
-                 u->loc.path, u->loc.line, u->rule);
+        rule_report(d, RULE_DANGLING_UNLOADED, v->loc, r->id,
+                    "%s: %s did not load: see %s:%d [%s], which this follows from", f->name,
+                    v->text, u->loc.path, u->loc.line, u->rule);
         return;
     }
     if (!to) {
-        diag_add(d, SEV_ERROR, v->loc, "dangling-link", r->id, "%s: %s names no record", f->name,
-                 v->text);
+        rule_report(d, RULE_DANGLING_LINK, v->loc, r->id, "%s: %s names no record", f->name,
+                    v->text);
         return;
     }
     if (!type_allowed(f, to->type)) {
@@ -174,8 +174,8 @@ static void resolve_one(Model *m, Diag *d, LinkList *all, Record *r, const Field
         sb_init(&want);
         for (size_t i = 0; i < f->ntargets; i++)
             sb_printf(&want, "%s%s", i ? " or " : "", f->targets[i]);
-        diag_add(d, SEV_ERROR, v->loc, "link-type", r->id, "%s: %s is a %s, expected a %s", f->name,
-                 to->id, to->type->name, want.data);
+        rule_report(d, RULE_LINK_TYPE, v->loc, r->id, "%s: %s is a %s, expected a %s", f->name,
+                    to->id, to->type->name, want.data);
         sb_free(&want);
         return;
     }

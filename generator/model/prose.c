@@ -15,6 +15,7 @@
 #include <cmark-gfm.h>
 
 #include "model.h"
+#include "rules.h"
 
 typedef struct Mention {
     const char *id; /* arena copy of the token inside the brackets */
@@ -335,13 +336,13 @@ static bool take(Model *m, Diag *d, const char **p, const char *end, bool apply)
             char *id = arena_strndup(m->arena, *p, len);
             const Unloaded *u = model_find_unloaded(m, id);
             if (u)
-                diag_add(d, SEV_NOTE, at, "dangling-unloaded", r->id,
-                         "reference [%s] in the prose: %s did not load: see %s:%d [%s], which "
-                         "this follows from",
-                         id, id, u->loc.path, u->loc.line, u->rule);
+                rule_report(d, RULE_DANGLING_UNLOADED, at, r->id,
+                            "reference [%s] in the prose: %s did not load: see %s:%d [%s], which "
+                            "this follows from",
+                            id, id, u->loc.path, u->loc.line, u->rule);
             else
-                diag_add(d, SEV_ERROR, at, "dangling-ref", r->id,
-                         "reference [%s] in the prose names no record", id);
+                rule_report(d, RULE_DANGLING_REF, at, r->id,
+                            "reference [%s] in the prose names no record", id);
         }
         *p += len;
     }
@@ -399,19 +400,17 @@ static void prose_bound(Diag *d, Record *r) {
     if (!r->body || !r->body_len) return;
     SrcLoc at = {r->path, r->body_line > 0 ? r->body_line : 1, 1};
     if (r->body_len > PROSE_MAX_BYTES) {
-        diag_add(d, SEV_ERROR, at, "prose-size", r->id,
-                 "the prose is %zu bytes, over the limit of %d MiB a record: it is left out; split "
-                 "it or move "
-                 "the text into an evidence file",
-                 r->body_len, PROSE_MAX_BYTES >> 20);
+        rule_report(d, RULE_PROSE_SIZE, at, r->id,
+                    "the prose is %zu bytes, over the limit of %d MiB a record: it is left out; "
+                    "split it or move the text into an evidence file",
+                    r->body_len, PROSE_MAX_BYTES >> 20);
     } else {
         size_t cells = prose_table_cells(r->body, r->body_len);
         if (cells <= PROSE_MAX_TABLE_CELLS) return;
-        diag_add(d, SEV_ERROR, at, "prose-size", r->id,
-                 "the prose's tables have %zu cells, over the limit of %d a record: it is left "
-                 "out; move "
-                 "large tables into an evidence file (CSV)",
-                 cells, PROSE_MAX_TABLE_CELLS);
+        rule_report(d, RULE_PROSE_SIZE, at, r->id,
+                    "the prose's tables have %zu cells, over the limit of %d a record: it is left "
+                    "out; move large tables into an evidence file (CSV)",
+                    cells, PROSE_MAX_TABLE_CELLS);
     }
     r->body = "";
     r->body_len = 0;

@@ -7,6 +7,7 @@
 #include <libxml/tree.h>
 
 #include "model.h"
+#include "rules.h"
 
 static const char *const kind_names[] = {
     [FK_STRING] = "string", [FK_TEXT] = "text", [FK_DATE] = "date",   [FK_INT] = "int",
@@ -74,7 +75,7 @@ static bool read_field(Arena *a, Diag *d, const char *path, xmlNode *n, FieldDef
     f->name = attr(a, n, "name");
     char *kind = attr(a, n, "kind");
     if (!f->name || !kind) {
-        diag_add(d, SEV_ERROR, loc, "xml-schema", NULL, "a field needs name and kind");
+        rule_report(d, RULE_XML_SCHEMA, loc, NULL, "a field needs name and kind");
         return false;
     }
     bool found = false;
@@ -84,8 +85,7 @@ static bool read_field(Arena *a, Diag *d, const char *path, xmlNode *n, FieldDef
             found = true;
         }
     if (!found) {
-        diag_add(d, SEV_ERROR, loc, "xml-schema", NULL, "field %s: unknown kind '%s'", f->name,
-                 kind);
+        rule_report(d, RULE_XML_SCHEMA, loc, NULL, "field %s: unknown kind '%s'", f->name, kind);
         return false;
     }
     char *req = attr(a, n, "required");
@@ -100,7 +100,7 @@ static bool read_field(Arena *a, Diag *d, const char *path, xmlNode *n, FieldDef
     f->nvalues = split_words(a, attr(a, n, "values"), &f->values);
     f->ntargets = split_words(a, attr(a, n, "target"), &f->targets);
     if (f->kind == FK_ENUM && f->nvalues == 0) {
-        diag_add(d, SEV_ERROR, loc, "xml-schema", NULL, "enum field %s has no values", f->name);
+        rule_report(d, RULE_XML_SCHEMA, loc, NULL, "enum field %s has no values", f->name);
         return false;
     }
     const char **titles = NULL;
@@ -114,7 +114,7 @@ static bool read_field(Arena *a, Diag *d, const char *path, xmlNode *n, FieldDef
     }
     f->titles = ntitles ? titles : NULL;
     if ((f->kind == FK_LINK || f->kind == FK_LINKS) && f->ntargets == 0) {
-        diag_add(d, SEV_ERROR, loc, "xml-schema", NULL, "link field %s has no target", f->name);
+        rule_report(d, RULE_XML_SCHEMA, loc, NULL, "link field %s has no target", f->name);
         return false;
     }
     f->nsub = count_fields(n);
@@ -129,7 +129,7 @@ static bool read_field(Arena *a, Diag *d, const char *path, xmlNode *n, FieldDef
             }
     }
     if ((f->kind == FK_ENTRY || f->kind == FK_ENTRIES) && f->nsub == 0) {
-        diag_add(d, SEV_ERROR, loc, "xml-schema", NULL, "field %s has no sub-fields", f->name);
+        rule_report(d, RULE_XML_SCHEMA, loc, NULL, "field %s has no sub-fields", f->name);
         return false;
     }
     return true;
@@ -143,8 +143,8 @@ bool schema_load(Arena *a, Diag *d, const char *path, Schema *out) {
     if (!doc) {
         const xmlError *e = xmlGetLastError();
         if (e) loc.line = e->line;
-        diag_add(d, SEV_ERROR, loc, "xml-syntax", NULL, "cannot read the record-type schema: %s",
-                 e && e->message ? e->message : "not well-formed XML");
+        rule_report(d, RULE_XML_SYNTAX, loc, NULL, "cannot read the record-type schema: %s",
+                    e && e->message ? e->message : "not well-formed XML");
         return false;
     }
     xmlNode *root = xmlDocGetRootElement(doc);
@@ -156,8 +156,7 @@ bool schema_load(Arena *a, Diag *d, const char *path, Schema *out) {
     }
     bool ok = root && common && ntypes;
     if (!ok)
-        diag_add(d, SEV_ERROR, loc, "xml-schema", NULL,
-                 "the schema needs <common> and <type> elements");
+        rule_report(d, RULE_XML_SCHEMA, loc, NULL, "the schema needs <common> and <type> elements");
     size_t ncommon = ok ? count_fields(common) : 0;
     out->types = arena_alloc(a, (ntypes ? ntypes : 1) * sizeof *out->types);
     for (xmlNode *c = ok ? root->children : NULL; c && ok; c = c->next) {
@@ -173,8 +172,8 @@ bool schema_load(Arena *a, Diag *d, const char *path, Schema *out) {
         t->nprefixes = split_words(a, attr(a, c, "prefix"), &t->prefixes);
         if (!t->name || !t->title || !t->plural || !t->nprefixes) {
             loc.line = (int)xmlGetLineNo(c);
-            diag_add(d, SEV_ERROR, loc, "xml-schema", NULL,
-                     "a type needs name, title, plural and prefix");
+            rule_report(d, RULE_XML_SCHEMA, loc, NULL,
+                        "a type needs name, title, plural and prefix");
             ok = false;
             break;
         }

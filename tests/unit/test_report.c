@@ -4,6 +4,7 @@
  * twice. `test_report --emit FORMAT [ROOT]` prints the sample report instead,
  * for tests/cases/report_schema.sh to validate against the official
  * schemas. */
+#include <stdarg.h>
 #include <stdlib.h>
 
 #include <jansson.h>
@@ -14,23 +15,34 @@
 #include "check/check.h"
 #include "test.h"
 
+/* A finding made by hand, at any severity and with any rule: the sink as the
+ * report writers see it (stages report through rule_report instead, at the
+ * rule's severity). */
+static void PRINTF_LIKE(6, 7) finding(Diag *d, Severity sev, SrcLoc loc, const char *rule,
+                                      const char *record, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    diag_vadd(d, sev, loc, rule, record, fmt, ap);
+    va_end(ap);
+}
+
 /* A finding of every shape: out of order, every severity, no line, no path,
  * an absolute path, a rule missing from the table, hostile text. */
 static void sample(Diag *d) {
-    diag_add(d, SEV_WARNING, (SrcLoc){"controls/CTL-2.md", 5, 0}, "control-manual", "CTL-2",
-             "CTL-2 is verified only by a manual result");
-    diag_add(d, SEV_ERROR, (SrcLoc){"threats/THR-1.md", 7, 15}, "threat-mitigated", "THR-1",
-             "THR-1 is mitigated by no control and its risk is not accepted");
-    diag_add(d, SEV_NOTE, (SrcLoc){"notes.txt", 0, 0}, "unknown-file", NULL,
-             "no loader reads notes.txt");
-    diag_add(d, SEV_ERROR, (SrcLoc){NULL, 0, 0}, "file-read", NULL, "not a dossier folder");
-    diag_add(d, SEV_ERROR, (SrcLoc){"tests/my results.xml", 3, 1}, "xml-syntax", NULL,
-             "bad <tag> & \"quotes\" 'apos' \\ back\nslash\ttab \x01 ctl \xff\xfe bad utf-8 "
-             "\xE2\x9C\x93 ok");
-    diag_add(d, SEV_WARNING, (SrcLoc){"/usr/share/dossier/schemas/records.xml", 12, 0},
-             "made-up-rule", NULL, "a rule the table lacks");
-    diag_add(d, SEV_ERROR, (SrcLoc){"threats/THR-1.md", 3, 1}, "threat-acceptance", "THR-1",
-             "THR-1: the risk acceptance gives no owner");
+    finding(d, SEV_WARNING, (SrcLoc){"controls/CTL-2.md", 5, 0}, "control-manual", "CTL-2",
+            "CTL-2 is verified only by a manual result");
+    finding(d, SEV_ERROR, (SrcLoc){"threats/THR-1.md", 7, 15}, "threat-mitigated", "THR-1",
+            "THR-1 is mitigated by no control and its risk is not accepted");
+    finding(d, SEV_NOTE, (SrcLoc){"notes.txt", 0, 0}, "unknown-file", NULL,
+            "no loader reads notes.txt");
+    finding(d, SEV_ERROR, (SrcLoc){NULL, 0, 0}, "file-read", NULL, "not a dossier folder");
+    finding(d, SEV_ERROR, (SrcLoc){"tests/my results.xml", 3, 1}, "xml-syntax", NULL,
+            "bad <tag> & \"quotes\" 'apos' \\ back\nslash\ttab \x01 ctl \xff\xfe bad utf-8 "
+            "\xE2\x9C\x93 ok");
+    finding(d, SEV_WARNING, (SrcLoc){"/usr/share/dossier/schemas/records.xml", 12, 0},
+            "made-up-rule", NULL, "a rule the table lacks");
+    finding(d, SEV_ERROR, (SrcLoc){"threats/THR-1.md", 3, 1}, "threat-acceptance", "THR-1",
+            "THR-1: the risk acceptance gives no owner");
 }
 
 static char *report(ReportFormat f, const char *root, Severity min) {
@@ -191,9 +203,9 @@ static void test_sarif(void) {
     json_t *driver = json_object_get(json_object_get(run, "tool"), "driver");
     CHECK_STR("sarif: driver name", jstr(driver, "name"), "dossier");
     json_t *rules = json_object_get(driver, "rules");
-    CHECK("sarif: every rule of the table", json_array_size(rules) == rule_count);
+    CHECK("sarif: every rule of the table", json_array_size(rules) == RULE_COUNT);
     bool same = true;
-    for (size_t i = 0; i < rule_count && i < json_array_size(rules); i++) {
+    for (size_t i = 0; i < RULE_COUNT && i < json_array_size(rules); i++) {
         json_t *r = json_array_get(rules, i);
         json_t *level = json_object_get(json_object_get(r, "defaultConfiguration"), "level");
         json_t *desc = json_object_get(json_object_get(r, "shortDescription"), "text");
@@ -313,14 +325,15 @@ static void test_junit(void) {
     xmlNode *root = xmlDocGetRootElement(doc);
     CHECK("junit: testsuites root", root && strcmp((const char *)root->name, "testsuites") == 0);
     CHECK("junit: a suite per rule, and one for a rule the table lacks",
-          count_elements(root->children, "testsuite") == rule_count + 1);
+          count_elements(root->children, "testsuite") == RULE_COUNT + 1);
     CHECK("junit: a failure per error", count_elements(root->children, "failure") == 4);
     CHECK("junit: a warning is a skipped test case",
           count_elements(root->children, "skipped") == 2);
     CHECK("junit: a note is a passing case with output",
           count_elements(root->children, "system-out") == 1);
     char tests[32];
-    snprintf(tests, sizeof tests, "%zu", rule_count - 6 + 7); /* 6 table rules have 7 findings */
+    snprintf(tests, sizeof tests, "%zu",
+             (size_t)RULE_COUNT - 6 + 7); /* 6 table rules have 7 findings */
     CHECK("junit: totals on testsuites", attr_is(root, "tests", tests) &&
                                              attr_is(root, "failures", "4") &&
                                              attr_is(root, "errors", "0"));
@@ -364,7 +377,7 @@ static void test_junit(void) {
                         XML_PARSE_NONET | XML_PARSE_NOERROR);
     root = doc ? xmlDocGetRootElement(doc) : NULL;
     char want[32];
-    snprintf(want, sizeof want, "%zu", rule_count);
+    snprintf(want, sizeof want, "%zu", (size_t)RULE_COUNT);
     CHECK("junit: a clean run passes a test per rule",
           root && attr_is(root, "tests", want) && attr_is(root, "failures", "0") &&
               count_elements(root->children, "failure") == 0);
