@@ -106,10 +106,10 @@ static bool read_field(Arena *a, Diag *d, const char *path, xmlNode *n, FieldDef
     const char **titles = NULL;
     size_t ntitles = split_at(a, attr(a, n, "titles"), '|', &titles);
     if (ntitles && (f->kind != FK_ENUM || ntitles != f->nvalues)) {
-        diag_add(d, SEV_ERROR, loc, "xml-schema", NULL,
-                 "field %s: titles must give one title (separated by |) for each of its %zu "
-                 "values, not %zu",
-                 f->name, f->nvalues, ntitles);
+        rule_report(d, RULE_XML_SCHEMA, loc, NULL,
+                    "field %s: titles must give one title (separated by |) for each of its %zu "
+                    "values, not %zu",
+                    f->name, f->nvalues, ntitles);
         return false;
     }
     f->titles = ntitles ? titles : NULL;
