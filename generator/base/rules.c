@@ -328,6 +328,15 @@ const Rule rule_table[] = {
      "without an eos_plan that mitigates the risk."},
     {"sbom-missing", SEV_WARNING, "check",
      "The dossier has no components: no SBOM is loaded from sbom/."},
+    {"release-sbom", SEV_ERROR, "check",
+     "A release's sbom field names a file that is not an SBOM the dossier read: a file of sbom/ "
+     "listing components of the device, or an SBOM of the release under sbom/releases/."},
+    {"release-sbom-missing", SEV_WARNING, "check",
+     "A release still supported, other than the one the dossier describes, names no SBOM (sbom): "
+     "its customer documents say its SBOM is not available."},
+    {"release-sbom-unused", SEV_WARNING, "check",
+     "A file of sbom/releases/ that no release names in its sbom field: no customer document "
+     "carries it."},
     {"component-eos-soon", SEV_NOTE, "check",
      "A component reaches its end of support within a year of the build date."},
     {"support-coverage", SEV_NOTE, "check",

@@ -22,6 +22,7 @@ const Verdicts *check_run(const Model *m, Diag *d) {
     rules_files_check(&c);
     rules_labeling_check(&c);
     postmarket_judge(&c);
+    versions_judge(&c);
     verdicts_finish(&c);
     return v;
 }

@@ -209,6 +209,26 @@ typedef struct Unloaded {
     const char *rule; /* that error's rule */
 } Unloaded;
 
+/* A component of an SBOM of an earlier release (sbom/releases/, read by
+ * load/standard.c): the device's component record of the same identity
+ * (purl, else group/name@version) when the current SBOMs list it too, else
+ * the fields the release's SBOM gives (name, version, supplier, purl, ...)
+ * under an ID of its own (CMP- and its name and version). */
+typedef struct ReleaseComponent {
+    const Record *record; /* NULL when the current SBOMs do not list it */
+    const Value *fields;  /* record NULL: a map in the component record's field names */
+    const char *id;       /* record's ID, else its own */
+} ReleaseComponent;
+
+/* One SBOM file of an earlier release: its path relative to the dossier
+ * (sbom/releases/...) and its components, in the file's order. A release
+ * names it in its sbom field. */
+typedef struct ReleaseSbom {
+    const char *path;
+    ReleaseComponent *components;
+    size_t ncomponents;
+} ReleaseSbom;
+
 /* A CSAF document published last time (build --previous-csaf, load/previous.c). */
 typedef struct PreviousRevision {
     const char *date, *number, *summary;
@@ -257,6 +277,8 @@ typedef struct Model {
     Unloaded *unloaded; /* in load order; few */
     size_t nunloaded, unloaded_cap;
     const struct Changes *changes; /* build --previous: what changed since OLD, else NULL */
+    ReleaseSbom *release_sboms;    /* the SBOMs under sbom/releases/, by path */
+    size_t nrelease_sboms;
 } Model;
 
 /* One changed field of a record present in both. A list field has the

@@ -169,6 +169,10 @@ typedef struct PmRelease {
     double peak;         /* the highest figure by the end */
     const char *eos_state;
     PmDays eos, eos_days; /* the date; days from the period's end to it */
+    /* still supported at the build date: released by then, its end of
+     * support (when it gives one) after it; the releases whose customer
+     * documents are published (check/versions.c) */
+    bool supported;
 } PmRelease;
 
 /* A customer document changed in the period: a publication's or an
@@ -210,6 +214,39 @@ typedef struct Postmarket {
     int field_threshold; /* percent: a release is deployed when a figure reaches it */
 } Postmarket;
 
+/* ---- the customer documents of each supported release (check/versions.c) -- */
+
+/* A vulnerability as it stands in one release: state not_affected (the
+ * record says so, or the release predates the one it was introduced in:
+ * justification component_not_present), fixed (the release is the first
+ * that fixes it or a later one, or the record is fixed without a fixing
+ * release), affected (before the fix, or no fix yet) or
+ * under_investigation. */
+typedef struct VersionVulnerability {
+    const struct Record *record;
+    const char *state;
+    const char *justification;     /* not_affected: a VEX justification, or NULL */
+    const struct Record *fixed_by; /* the first release that fixes it, or NULL */
+} VersionVulnerability;
+
+/* A release still supported at the build date, with what its SBOM, VEX and
+ * MDS2 say: sbom "current" (the release the dossier describes: sbom/),
+ * "own" (the files its sbom field names) or "missing" (none: the documents
+ * say so, rule release-sbom-missing). */
+typedef struct SupportedVersion {
+    const struct Record *record;
+    const char *version, *date, *end_of_support; /* end_of_support NULL when not given */
+    bool current;                                /* the release the dossier describes */
+    const char *sbom;
+    const char **sbom_files; /* the files its components come from, relative to the dossier */
+    size_t nsbom_files;
+    const struct ReleaseComponent *components; /* by ID; none when its SBOM is missing */
+    size_t ncomponents;
+    VersionVulnerability
+        *vulnerabilities; /* every vulnerability with a VEX state or a fix, by ID */
+    size_t nvulnerabilities;
+} SupportedVersion;
+
 typedef struct Verdicts {
     RecordVerdict *records; /* indexed by Record.order */
     size_t nrecords;
@@ -227,8 +264,10 @@ typedef struct Verdicts {
     const char *guidance_edition, *guidance_title, *guidance_issued;
     LabelingItem *labeling; /* the fourteen items, in the guidance's order */
     size_t nlabeling;
-    bool guidance_named;   /* dossier.xml names it */
-    Postmarket postmarket; /* the postmarket report's period */
+    bool guidance_named;        /* dossier.xml names it */
+    Postmarket postmarket;      /* the postmarket report's period */
+    SupportedVersion *versions; /* the supported releases, newest first */
+    size_t nversions;
 } Verdicts;
 
 #endif

@@ -844,6 +844,79 @@ static void push_postmarket(lua_State *L, const Postmarket *p) {
     frozen_wrap(L, FROZEN_MAP, "model.verdicts.postmarket");
 }
 
+/* ---- the supported releases' customer documents ------------------------------------ */
+
+/* A component of a supported release: {id, record, fields}; record nil
+ * for one only an earlier release's SBOM lists, whose fields are then
+ * typed by the component record type. NULL-free: every field is set. */
+static void push_version_component(lua_State *L, const ReleaseComponent *rc) {
+    lua_createtable(L, 0, 3);
+    set_str(L, "id", rc->id);
+    if (rc->record) {
+        luamodel_push_record(L, rc->record);
+        lua_getfield(L, -1, "fields");
+        lua_setfield(L, -3, "fields");
+        lua_setfield(L, -2, "record");
+    } else {
+        const RecordType *t = schema_type(renderer_of(L)->model->schema, "component");
+        lua_createtable(L, 0, t ? (int)t->nfields : 0);
+        for (size_t i = 0; t && i < t->nfields; i++) {
+            push_value(L, &t->fields[i], value_get(rc->fields, t->fields[i].name));
+            lua_setfield(L, -2, t->fields[i].name);
+        }
+        frozen_wrap(L, FROZEN_MAP, "the fields of a release's component");
+        lua_setfield(L, -2, "fields");
+        frozen_push_nil(L);
+        lua_setfield(L, -2, "record");
+    }
+    frozen_wrap(L, FROZEN_MAP, "a component of a supported release");
+}
+
+/* model.verdicts.versions: the supported releases, newest first, each with
+ * its components and how each vulnerability stands in it (check/versions.c). */
+static void push_versions(lua_State *L, const Verdicts *v) {
+    lua_createtable(L, (int)v->nversions, 0);
+    for (size_t i = 0; i < v->nversions; i++) {
+        const SupportedVersion *sv = &v->versions[i];
+        if (record_hidden(L, sv->record)) continue;
+        lua_createtable(L, 0, 10);
+        set_record(L, "record", sv->record);
+        set_str(L, "version", sv->version);
+        set_str(L, "date", sv->date);
+        set_str(L, "end_of_support", sv->end_of_support);
+        set_bool(L, "current", sv->current);
+        set_str(L, "sbom", sv->sbom);
+        push_strings(L, sv->sbom_files, sv->nsbom_files, "the SBOM files of a release");
+        lua_setfield(L, -2, "sbom_files");
+        lua_createtable(L, (int)sv->ncomponents, 0);
+        for (size_t k = 0; k < sv->ncomponents; k++) {
+            const ReleaseComponent *rc = &sv->components[k];
+            if (rc->record && record_hidden(L, rc->record)) continue;
+            push_version_component(L, rc);
+            lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+        }
+        wrap_array(L, "the components of a supported release");
+        lua_setfield(L, -2, "components");
+        lua_createtable(L, (int)sv->nvulnerabilities, 0);
+        for (size_t k = 0; k < sv->nvulnerabilities; k++) {
+            const VersionVulnerability *vv = &sv->vulnerabilities[k];
+            if (record_hidden(L, vv->record)) continue;
+            lua_createtable(L, 0, 4);
+            set_record(L, "record", vv->record);
+            set_str(L, "state", vv->state);
+            set_str(L, "justification", vv->justification);
+            set_record(L, "fixed_by", vv->fixed_by);
+            frozen_wrap(L, FROZEN_MAP, "a vulnerability in a supported release");
+            lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+        }
+        wrap_array(L, "the vulnerabilities of a supported release");
+        lua_setfield(L, -2, "vulnerabilities");
+        frozen_wrap(L, FROZEN_MAP, "a supported release");
+        lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+    }
+    wrap_array(L, "model.verdicts.versions");
+}
+
 /* model.verdicts: the checklist, the matrix, the residual-risk counts and
  * the release submitted, as the check stage judged them; nil before it. */
 static void push_verdicts(lua_State *L, const Model *m) {
@@ -889,6 +962,8 @@ static void push_verdicts(lua_State *L, const Model *m) {
     lua_setfield(L, -2, "labeling");
     push_postmarket(L, &v->postmarket);
     lua_setfield(L, -2, "postmarket");
+    push_versions(L, v);
+    lua_setfield(L, -2, "versions");
     frozen_wrap(L, FROZEN_MAP, "model.verdicts");
 }
 

@@ -1,0 +1,131 @@
+#!/bin/sh
+# The customer documents of every supported release (check/versions.c,
+# sbom/main.lua): each release still supported at the build date gets its
+# SBOM (the components its sbom field names: 3.1.0 ships openssl 3.0.15),
+# its VEX (each vulnerability as it stands in that version) and a page under
+# public/sbom/<version>/, listed by public/sbom/versions.html, which the SBOM
+# page and the advisories index link to; a release past its end of support
+# or not yet released gets none; a supported release without an SBOM is
+# release-sbom-missing, located at the release record; the documents pass
+# the official CycloneDX validators.
+. "$(dirname "$0")/../lib.sh"
+
+CDX="$SHARED/schemas-official/cyclonedx"
+EX="$ROOT/examples/infusion-pump"
+out="$TMP/pub"
+expect_exit "build --only sbom,advisories" 0 "$DOSSIER" build "$EX" -o "$out" --only sbom,advisories -q
+S="$out/public/sbom"
+
+# ---- which versions -------------------------------------------------------
+for v in 3.2.0 3.1.0 3.0.1 3.0.0; do
+    check "$v (supported until its end of support) has its VEX and page" test -s "$S/$v/vex.cdx.json" -a -s "$S/$v/index.html"
+    expect_grep "versions.html lists $v" "id=\"v$v\"" "$S/versions.html"
+done
+for v in 3.2.0 3.1.0; do
+    check "$v has its SBOM in JSON and XML" test -s "$S/$v/sbom.cdx.json" -a -s "$S/$v/sbom.cdx.xml"
+done
+expect_grep "the SBOM page links to the versions" 'href="versions.html"' "$S/index.html"
+expect_grep "the advisories index links to the versions" 'href="../sbom/versions.html"' "$out/public/advisories/index.html"
+expect_grep "versions.html marks the current version" '3.2.0</a> <span class="badge badge-good">current' "$S/versions.html"
+expect_grep "versions.html gives the end of support" '2027-04-30' "$S/versions.html"
+
+# ---- the components of each version -----------------------------------------
+comp() { python3 -c 'import json,sys
+d=json.load(open(sys.argv[1]))
+print(" ".join(sorted(c["name"]+"@"+c.get("version","") for c in d.get("components",[]))))' "$1"; }
+comp "$S/3.1.0/sbom.cdx.json" >"$TMP/c310"
+comp "$S/3.2.0/sbom.cdx.json" >"$TMP/c320"
+comp "$S/sbom.cdx.json" >"$TMP/ccur"
+expect_grep "3.1.0 ships openssl 3.0.15" "openssl@3.0.15" "$TMP/c310"
+expect_grep "3.1.0 ships kernel 5.15.171" "linux-kernel@5.15.171" "$TMP/c310"
+expect_grep "3.1.0 ships the unchanged service tool of sbom/ (named by its sbom field)" "BouncyCastle.Cryptography@2.4.0" "$TMP/c310"
+if grep -q "openssl@3.0.16" "$TMP/c310"; then fail "3.1.0 does not ship openssl 3.0.16"; else ok "3.1.0 does not ship openssl 3.0.16"; fi
+expect_grep "3.2.0 ships openssl 3.0.16" "openssl@3.0.16" "$TMP/c320"
+if grep -q "openssl@3.0.15" "$TMP/ccur"; then fail "the device's SBOM leaves the SBOMs of earlier releases out"
+else ok "the device's SBOM leaves the SBOMs of earlier releases out"; fi
+expect_grep "3.1.0's SBOM names version 3.1.0" '"version": "3.1.0"' "$S/3.1.0/sbom.cdx.json"
+
+# ---- the vulnerabilities of each version --------------------------------------
+vex() { python3 -c 'import json,sys
+d=json.load(open(sys.argv[1]))
+for v in d.get("vulnerabilities",[]):
+    print(v["id"], v["analysis"]["state"], v["affects"][0]["versions"][0]["version"], v["affects"][0]["versions"][0]["status"])' "$1"; }
+for v in 3.2.0 3.1.0 3.0.1 3.0.0; do vex "$S/$v/vex.cdx.json" >"$TMP/v$v"; done
+expect_grep "VUL-002 (fixed in 3.1.0) is affected in 3.0.1" "VUL-002 exploitable 3.0.1 affected" "$TMP/v3.0.1"
+expect_grep "VUL-002 is fixed in 3.1.0" "VUL-002 resolved 3.1.0 unaffected" "$TMP/v3.1.0"
+expect_grep "VUL-002 is fixed in 3.2.0" "VUL-002 resolved 3.2.0 unaffected" "$TMP/v3.2.0"
+expect_grep "VUL-001 (fixed in 3.0.1) is affected in 3.0.0" "VUL-001 exploitable 3.0.0 affected" "$TMP/v3.0.0"
+expect_grep "VUL-001 is fixed in 3.0.1" "VUL-001 resolved 3.0.1 unaffected" "$TMP/v3.0.1"
+expect_grep "a not-affected vulnerability is not affected in every version" "CVE-2024-5535 not_affected 3.0.0 unaffected" "$TMP/v3.0.0"
+expect_grep "the affected version's VEX recommends the fixing release" "Update to version 3.1.0 or later." "$S/3.0.1/vex.cdx.json"
+expect_grep "the 3.1.0 page shows the status in 3.1.0" "Status in 3.1.0" "$S/3.1.0/index.html"
+
+# ---- a release without an SBOM --------------------------------------------------
+check "3.0.1 (no sbom field) gets no SBOM" test ! -e "$S/3.0.1/sbom.cdx.json"
+expect_grep "3.0.1's page says its SBOM is not available" "SBOM: not available for this version" "$S/3.0.1/index.html"
+"$DOSSIER" check "$EX" >"$TMP/check" 2>&1
+expect_grep "release-sbom-missing located at the release record" \
+    "records/releases.xml:36: warning: [release-sbom-missing] REL-3.0.1 (3.0.1)" "$TMP/check"
+if grep -q "release-sbom-missing\] REL-3.1.0" "$TMP/check"; then fail "3.1.0, which names its SBOM, is not release-sbom-missing"
+else ok "3.1.0, which names its SBOM, is not release-sbom-missing"; fi
+
+# ---- unsupported releases, bad names, unused files --------------------------------
+copy_example infusion-pump d
+sed -i 's|<end_of_support>2026-06-30</end_of_support>|<end_of_support>2025-06-30</end_of_support>|' "$TMP/d/records/releases.xml"
+sed -i 's|^date: 2025-10-06|date: 2025-12-15|' "$TMP/d/releases/REL-3.2.0.md"
+expect_exit "build with 3.0.x past their end of support and 3.2.0 released after the build date" 0 \
+    "$DOSSIER" build "$TMP/d" -o "$TMP/dout" --only sbom
+cp "$TMP/out" "$TMP/dcheck"
+check "3.1.0, still supported, has its documents" test -s "$TMP/dout/public/sbom/3.1.0/sbom.cdx.json"
+for v in 3.0.0 3.0.1; do
+    check "$v, past its end of support, gets no documents" test ! -e "$TMP/dout/public/sbom/$v"
+    if grep -q "id=\"v$v\"" "$TMP/dout/public/sbom/versions.html"; then fail "versions.html leaves out $v (past its end of support)"
+    else ok "versions.html leaves out $v (past its end of support)"; fi
+done
+check "3.2.0, released after the build date, gets no documents" test ! -e "$TMP/dout/public/sbom/3.2.0"
+if grep -q "release-sbom-missing\] REL-3.0.0" "$TMP/dcheck"; then fail "a release past its end of support is not release-sbom-missing"
+else ok "a release past its end of support is not release-sbom-missing"; fi
+
+copy_example infusion-pump e
+sed -i 's|  - sbom/service-tool.cdx.json|  - sbom/service-tool.cdx.json\n  - sbom/releases/3.1.0/nothing.cdx.json|' "$TMP/e/releases/REL-3.1.0.md"
+cp "$EX/sbom/releases/3.1.0/pump-firmware.cdx.json" "$TMP/e/sbom/releases/3.1.0/spare.cdx.json"
+"$DOSSIER" check "$TMP/e" >"$TMP/echeck" 2>&1
+expect_grep "a name that is no SBOM read is release-sbom, located at the name" \
+    "releases/REL-3.1.0.md:16:5: error: [release-sbom] REL-3.1.0 (3.1.0): sbom names 'sbom/releases/3.1.0/nothing.cdx.json'" "$TMP/echeck"
+expect_grep "a file of sbom/releases/ no release names is release-sbom-unused" \
+    "sbom/releases/3.1.0/spare.cdx.json:1: warning: [release-sbom-unused]" "$TMP/echeck"
+if grep -q "openssl-3.0.15" "$TMP/echeck"; then fail "an earlier release's SBOM adds no component to the device"
+else ok "an earlier release's SBOM adds no component to the device"; fi
+
+# ---- the same bytes every build ----------------------------------------------------
+"$DOSSIER" build "$EX" -o "$TMP/again" --only sbom -q >/dev/null 2>&1
+if diff -r "$S" "$TMP/again/public/sbom" >/dev/null 2>&1; then ok "the same bytes every build"
+else fail "the same bytes every build" "$(diff -r "$S" "$TMP/again/public/sbom" | head -3)"; fi
+
+# ---- the official validators ------------------------------------------------------
+if [ -f "$CDX/bom-1.6.xsd" ] && command -v xmllint >/dev/null 2>&1; then
+    for v in 3.2.0 3.1.0; do
+        if XML_CATALOG_FILES="$CDX/xmlcatalog.xml" xmllint --nonet --noout --schema "$CDX/bom-1.6.xsd" "$S/$v/sbom.cdx.xml" >"$TMP/xsd" 2>&1
+        then ok "$v sbom.cdx.xml valid against the official bom-1.6.xsd"
+        else fail "$v sbom.cdx.xml valid against the official bom-1.6.xsd" "$(head -5 "$TMP/xsd")"; fi
+    done
+else
+    skip "per-version sbom.cdx.xml schema" "no $CDX/bom-1.6.xsd or no xmllint"
+fi
+if [ -f "$SHARED/reference/validators/cdx_json_validate.py" ] && [ -f "$CDX/bom-1.6.schema.json" ]; then
+    for f in 3.2.0/sbom.cdx.json 3.1.0/sbom.cdx.json 3.1.0/vex.cdx.json 3.0.1/vex.cdx.json; do
+        CDX_SCHEMA_DIR="$CDX" python3 "$SHARED/reference/validators/cdx_json_validate.py" "$S/$f" >"$TMP/js" 2>&1
+        expect_grep "$f valid against the official bom-1.6.schema.json" "1.6 $S/$f OK" "$TMP/js"
+    done
+else
+    skip "per-version JSON schema" "the official CycloneDX schemas are not in ../shared"
+fi
+lib="$ROOT/tests/validators/node_modules/@cyclonedx/cyclonedx-library"
+if command -v node >/dev/null 2>&1 && [ -d "$lib" ]; then
+    for f in 3.1.0/sbom.cdx.json 3.0.1/vex.cdx.json; do
+        if node "$ROOT/tests/validators/cdx_check.mjs" "$S/$f" >"$TMP/lib" 2>&1; then ok "$f valid for @cyclonedx/cyclonedx-library"
+        else fail "$f valid for @cyclonedx/cyclonedx-library" "$(head -3 "$TMP/lib")"; fi
+    done
+else
+    skip "per-version cyclonedx-library" "no node or no tests/validators/node_modules"
+fi
