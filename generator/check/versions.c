@@ -1,6 +1,6 @@
-/* versions.c: the customer documents of every release still supported
- * (a verdict of postmarket.c, made against the build date): which
- * components each ships and how each vulnerability stands in it. The
+/* versions.c: how each vulnerability stands in every release, and the
+ * customer documents of every release still supported (a verdict of
+ * postmarket.c, made against the build date): which components each ships. The
  * release the dossier describes ships the device's components (sbom/); an
  * earlier one those of the files its sbom field names, files of sbom/
  * (parts it shares with the current release) or of sbom/releases/ (load
@@ -165,7 +165,7 @@ static void judge_vulnerabilities(Check *c, SupportedVersion *sv) {
 
 static int cmp_version(const void *pa, const void *pb) {
     const SupportedVersion *a = pa, *b = pb;
-    int k = strcmp(b->date, a->date); /* newest first */
+    int k = strcmp(b->date ? b->date : "", a->date ? a->date : ""); /* newest first */
     return k ? k : strcmp(b->record->id, a->record->id);
 }
 
@@ -176,15 +176,17 @@ void versions_judge(Check *c) {
     size_t n = 0;
     for (size_t i = 0; i < p->nreleases; i++) {
         const PmRelease *pr = &p->releases[i];
-        if (!pr->supported) continue;
         SupportedVersion *sv = &out[n++];
         memset(sv, 0, sizeof *sv);
         sv->record = pr->record;
+        sv->supported = pr->supported;
         sv->version = record_str(pr->record, "version");
         if (!sv->version) sv->version = pr->record->id;
         sv->date = record_str(pr->record, "date");
         sv->end_of_support = pr->eos.known ? record_str(pr->record, "end_of_support") : NULL;
         sv->current = pr->record == c->v->release;
+        judge_vulnerabilities(c, sv);
+        if (!sv->supported) continue;
         CompList l = {0};
         if (sv->current) {
             size_t nc;
@@ -209,7 +211,6 @@ void versions_judge(Check *c) {
         sv->components = items;
         sv->ncomponents = l.n;
         free(l.items);
-        judge_vulnerabilities(c, sv);
     }
     if (n) qsort(out, n, sizeof *out, cmp_version);
     c->v->versions = out;

@@ -229,12 +229,15 @@ typedef struct VersionVulnerability {
     const struct Record *fixed_by; /* the first release that fixes it, or NULL */
 } VersionVulnerability;
 
-/* A release still supported at the build date, with what its SBOM, VEX and
- * MDS2 say: sbom "current" (the release the dossier describes: sbom/),
- * "own" (the files its sbom field names) or "missing" (none: the documents
- * say so, rule release-sbom-missing). */
+/* A release with how each vulnerability stands in it (every release: the
+ * CSAF VEX names each as a product) and, when it is still supported at the
+ * build date, what its SBOM, VEX and MDS2 say: sbom "current" (the release
+ * the dossier describes: sbom/), "own" (the files its sbom field names) or
+ * "missing" (none: the documents say so, rule release-sbom-missing); NULL
+ * for a release not supported. */
 typedef struct SupportedVersion {
     const struct Record *record;
+    bool supported;
     const char *version, *date, *end_of_support; /* end_of_support NULL when not given */
     bool current;                                /* the release the dossier describes */
     const char *sbom;
@@ -266,7 +269,7 @@ typedef struct Verdicts {
     size_t nlabeling;
     bool guidance_named;        /* dossier.xml names it */
     Postmarket postmarket;      /* the postmarket report's period */
-    SupportedVersion *versions; /* the supported releases, newest first */
+    SupportedVersion *versions; /* every release, newest first; supported says which are */
     size_t nversions;
 } Verdicts;
 

@@ -874,11 +874,45 @@ static void push_version_component(lua_State *L, const ReleaseComponent *rc) {
 
 /* model.verdicts.versions: the supported releases, newest first, each with
  * its components and how each vulnerability stands in it (check/versions.c). */
-static void push_versions(lua_State *L, const Verdicts *v) {
+static void push_version_vulnerabilities(lua_State *L, const SupportedVersion *sv) {
+    lua_createtable(L, (int)sv->nvulnerabilities, 0);
+    for (size_t k = 0; k < sv->nvulnerabilities; k++) {
+        const VersionVulnerability *vv = &sv->vulnerabilities[k];
+        if (record_hidden(L, vv->record)) continue;
+        lua_createtable(L, 0, 4);
+        set_record(L, "record", vv->record);
+        set_str(L, "state", vv->state);
+        set_str(L, "justification", vv->justification);
+        set_record(L, "fixed_by", vv->fixed_by);
+        frozen_wrap(L, FROZEN_MAP, "a vulnerability in a release");
+        lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+    }
+    wrap_array(L, "the vulnerabilities of a release");
+}
+
+/* model.verdicts.release_states: every release, newest first, with how
+ * each vulnerability stands in it and whether it is still supported. */
+static void push_release_states(lua_State *L, const Verdicts *v) {
     lua_createtable(L, (int)v->nversions, 0);
     for (size_t i = 0; i < v->nversions; i++) {
         const SupportedVersion *sv = &v->versions[i];
         if (record_hidden(L, sv->record)) continue;
+        lua_createtable(L, 0, 3);
+        set_record(L, "record", sv->record);
+        set_bool(L, "supported", sv->supported);
+        push_version_vulnerabilities(L, sv);
+        lua_setfield(L, -2, "vulnerabilities");
+        frozen_wrap(L, FROZEN_MAP, "a release's vulnerabilities");
+        lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+    }
+    wrap_array(L, "model.verdicts.release_states");
+}
+
+static void push_versions(lua_State *L, const Verdicts *v) {
+    lua_createtable(L, (int)v->nversions, 0);
+    for (size_t i = 0; i < v->nversions; i++) {
+        const SupportedVersion *sv = &v->versions[i];
+        if (!sv->supported || record_hidden(L, sv->record)) continue;
         lua_createtable(L, 0, 10);
         set_record(L, "record", sv->record);
         set_str(L, "version", sv->version);
@@ -897,19 +931,7 @@ static void push_versions(lua_State *L, const Verdicts *v) {
         }
         wrap_array(L, "the components of a supported release");
         lua_setfield(L, -2, "components");
-        lua_createtable(L, (int)sv->nvulnerabilities, 0);
-        for (size_t k = 0; k < sv->nvulnerabilities; k++) {
-            const VersionVulnerability *vv = &sv->vulnerabilities[k];
-            if (record_hidden(L, vv->record)) continue;
-            lua_createtable(L, 0, 4);
-            set_record(L, "record", vv->record);
-            set_str(L, "state", vv->state);
-            set_str(L, "justification", vv->justification);
-            set_record(L, "fixed_by", vv->fixed_by);
-            frozen_wrap(L, FROZEN_MAP, "a vulnerability in a supported release");
-            lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
-        }
-        wrap_array(L, "the vulnerabilities of a supported release");
+        push_version_vulnerabilities(L, sv);
         lua_setfield(L, -2, "vulnerabilities");
         frozen_wrap(L, FROZEN_MAP, "a supported release");
         lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
@@ -964,6 +986,8 @@ static void push_verdicts(lua_State *L, const Model *m) {
     lua_setfield(L, -2, "postmarket");
     push_versions(L, v);
     lua_setfield(L, -2, "versions");
+    push_release_states(L, v);
+    lua_setfield(L, -2, "release_states");
     frozen_wrap(L, FROZEN_MAP, "model.verdicts");
 }
 

@@ -7,7 +7,9 @@
 # page and the advisories index link to; a release past its end of support
 # or not yet released gets none; a supported release without an SBOM is
 # release-sbom-missing, located at the release record; the documents pass
-# the official CycloneDX validators.
+# the official CycloneDX validators; the CSAF VEX gives every release as a
+# product with the status the check stage judged, valid for the CSAF
+# validator.
 . "$(dirname "$0")/../lib.sh"
 
 CDX="$SHARED/schemas-official/cyclonedx"
@@ -96,6 +98,41 @@ expect_grep "a file of sbom/releases/ no release names is release-sbom-unused" \
     "sbom/releases/3.1.0/spare.cdx.json:1: warning: [release-sbom-unused]" "$TMP/echeck"
 if grep -q "openssl-3.0.15" "$TMP/echeck"; then fail "an earlier release's SBOM adds no component to the device"
 else ok "an earlier release's SBOM adds no component to the device"; fi
+
+# ---- the CSAF VEX: every release a product, its status as the check stage judged it
+csafst() { python3 -c 'import json,sys
+d=json.load(open(sys.argv[1]))
+for v in d["vulnerabilities"]:
+    for k, ids in sorted(v["product_status"].items()):
+        print(v.get("cve") or v["ids"][0]["text"], k, " ".join(ids))
+    for f in v.get("flags", []): print(v.get("cve") or v["ids"][0]["text"], "flag", f["label"], " ".join(f["product_ids"]))' "$1"; }
+expect_exit "build --only csaf" 0 "$DOSSIER" build "$EX" -o "$TMP/csaf" --only csaf -q
+V=$(find "$TMP/csaf/public/csaf/.well-known/csaf/white" -name '*vex*.json' | head -1)
+csafst "$V" >"$TMP/csafst"
+expect_grep "CSAF VEX: VUL-002 known affected in 3.0.0 and 3.0.1" "VUL-002 known_affected REL-3.0.0 REL-3.0.1" "$TMP/csafst"
+expect_grep "CSAF VEX: VUL-002 fixed in 3.1.0 and 3.2.0" "VUL-002 fixed REL-3.1.0 REL-3.2.0" "$TMP/csafst"
+expect_grep "CSAF VEX: every supported release is a product" '"product_id": "REL-3.0.0"' "$V"
+# a vulnerability introduced in 3.1.0 is not in the releases before it
+copy_example infusion-pump f
+sed -i 's|^vex_state: fixed|vex_state: affected\nintroduced_in: [REL-3.1.0]|' "$TMP/f/vulnerabilities/VUL-002.md"
+sed -i 's|^fixes: \[VUL-002\]||' "$TMP/f/releases/REL-3.1.0.md"
+expect_exit "build a vulnerability introduced in 3.1.0, not yet fixed" 0 "$DOSSIER" build "$TMP/f" -o "$TMP/fout" --only csaf,sbom -q
+V2=$(find "$TMP/fout/public/csaf/.well-known/csaf/white" -name '*vex*.json' | head -1)
+csafst "$V2" >"$TMP/csafst2"
+expect_grep "CSAF VEX: not affected before the release that introduced it" "VUL-002 known_not_affected REL-3.0.0 REL-3.0.1" "$TMP/csafst2"
+expect_grep "CSAF VEX: component_not_present for the releases before it" "VUL-002 flag component_not_present REL-3.0.0 REL-3.0.1" "$TMP/csafst2"
+expect_grep "CSAF VEX: affected from the release that introduced it" "VUL-002 known_affected REL-3.1.0 REL-3.2.0" "$TMP/csafst2"
+vex "$TMP/fout/public/sbom/3.0.1/vex.cdx.json" >"$TMP/f301"
+expect_grep "CycloneDX VEX of 3.0.1: not affected (code not present)" "VUL-002 not_affected 3.0.1 unaffected" "$TMP/f301"
+validators="$ROOT/tests/validators"
+if [ -d "$validators/node_modules/@secvisogram/csaf-validator-lib" ] && command -v node >/dev/null 2>&1; then
+    for f in "$V" "$V2"; do
+        if node "$validators/csaf_check.mjs" "$f" >"$TMP/validate" 2>&1; then ok "csaf-validator-lib: $(basename "$(dirname "$(dirname "$f")")")/.../$(basename "$f") valid"
+        else fail "csaf-validator-lib: $(basename "$f") valid" "$(grep -A3 INVALID "$TMP/validate" | head -8)"; fi
+    done
+else
+    skip "CSAF VEX validator" "csaf-validator-lib not installed"
+fi
 
 # ---- the same bytes every build ----------------------------------------------------
 "$DOSSIER" build "$EX" -o "$TMP/again" --only sbom -q >/dev/null 2>&1
