@@ -211,6 +211,9 @@ void versions_judge(Check *c) {
         sv->components = items;
         sv->ncomponents = l.n;
         free(l.items);
+        if (!sv->current)
+            sv->mds2 = mds2_for_version(c->m, sv->version, sv->components, sv->ncomponents,
+                                        !is(sv->sbom, "missing"), &sv->nmds2);
     }
     if (n) qsort(out, n, sizeof *out, cmp_version);
     c->v->versions = out;

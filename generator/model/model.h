@@ -462,6 +462,14 @@ typedef struct Mds2 {
  * (the loader checked mds2.xml); run once the build date is known (DOC-7)
  * and before the check stage. Nothing when m->mds2 is NULL. */
 void mds2_resolve(Model *m);
+/* The answers that differ in the form of one release of the device: DOC-3
+ * and DOC-4 name its version (when the records gave them), SBOM-1 to
+ * SBOM-2.4 are judged over its n components (cs), or, without an SBOM of
+ * it (has_sbom false), SBOM-1 is No and the rest N/A. *nout gets how many;
+ * in m's arena; NULL without a form. Run by the check stage
+ * (check/versions.c) for each supported release. */
+Mds2Answer *mds2_for_version(const Model *m, const char *version, const ReleaseComponent *cs,
+                             size_t n, bool has_sbom, size_t *nout);
 /* The question (and its index) with that ID, or NULL. */
 const Mds2Question *mds2_question(const Mds2 *f, const char *id, size_t *index);
 /* "Yes", "No", "N/A", "See Note", "" (text or none). */

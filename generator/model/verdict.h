@@ -248,6 +248,11 @@ typedef struct SupportedVersion {
     VersionVulnerability
         *vulnerabilities; /* every vulnerability with a VEX state or a fix, by ID */
     size_t nvulnerabilities;
+    /* the MDS2 answers that differ in this release's form (model/mds2.c,
+     * mds2_for_version), in the form's order; none for the current release
+     * or without a form */
+    const struct Mds2Answer *mds2;
+    size_t nmds2;
 } SupportedVersion;
 
 typedef struct Verdicts {

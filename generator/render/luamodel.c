@@ -874,6 +874,8 @@ static void push_version_component(lua_State *L, const ReleaseComponent *rc) {
 
 /* model.verdicts.versions: the supported releases, newest first, each with
  * its components and how each vulnerability stands in it (check/versions.c). */
+static void push_mds2_answer(lua_State *L, const Mds2Answer *a, int records);
+
 static void push_version_vulnerabilities(lua_State *L, const SupportedVersion *sv) {
     lua_createtable(L, (int)sv->nvulnerabilities, 0);
     for (size_t k = 0; k < sv->nvulnerabilities; k++) {
@@ -933,6 +935,13 @@ static void push_versions(lua_State *L, const Verdicts *v) {
         lua_setfield(L, -2, "components");
         push_version_vulnerabilities(L, sv);
         lua_setfield(L, -2, "vulnerabilities");
+        lua_createtable(L, (int)sv->nmds2, 0);
+        for (size_t k = 0; k < sv->nmds2; k++) {
+            push_mds2_answer(L, &sv->mds2[k], 0);
+            lua_rawseti(L, -2, (lua_Integer)k + 1);
+        }
+        wrap_array(L, "the MDS2 answers of a supported release");
+        lua_setfield(L, -2, "mds2");
         frozen_wrap(L, FROZEN_MAP, "a supported release");
         lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
     }
@@ -1001,6 +1010,38 @@ static const char *mds2_value_key(Mds2Value v) {
     return keys[v];
 }
 
+/* One MDS2 question with its answer; records: the stack index of the
+ * table from Record* to record object, 0 to look each up in the view. */
+static void push_mds2_answer(lua_State *L, const Mds2Answer *a, int records) {
+    const Mds2Question *q = a->question;
+    lua_createtable(L, 0, 14); /* the question */
+    set_str(L, "id", q->id);
+    set_str(L, "section", q->section);
+    set_str(L, "section_name", q->section_name);
+    set_str(L, "text", q->text);
+    set_bool(L, "text_answer", q->text_answer);
+    set_str(L, "value", mds2_value_key(a->value));
+    set_str(L, "answer", a->value == MDS2_TEXT ? a->text : mds2_value_name(a->value));
+    set_str(L, "note", a->note);
+    set_str(L, "source", mds2_source_name(a->source));
+    set_str(L, "basis", a->basis);
+    set_bool(L, "confirmed", a->given != NULL && a->source == MDS2_DERIVED);
+    set_str(L, "path", a->loc.path);
+    set_int(L, "line", a->loc.line);
+    lua_createtable(L, (int)a->nrecords, 0);
+    for (size_t k = 0; k < a->nrecords; k++) {
+        if (record_hidden(L, a->records[k])) continue;
+        if (records)
+            lua_rawgetp(L, records, a->records[k]);
+        else
+            luamodel_push_record(L, a->records[k]);
+        lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+    }
+    wrap_array(L, "the records of an MDS2 answer");
+    lua_setfield(L, -2, "records");
+    frozen_wrap(L, FROZEN_MAP, "an MDS2 question");
+}
+
 static void push_mds2(lua_State *L, const Model *m, int records) {
     const Mds2 *f = m->mds2;
     if (!f) {
@@ -1014,29 +1055,7 @@ static void push_mds2(lua_State *L, const Model *m, int records) {
     for (size_t i = 0; i < f->n; i++) {
         const Mds2Answer *a = &f->answers[i];
         const Mds2Question *q = a->question;
-        lua_createtable(L, 0, 14); /* the question */
-        set_str(L, "id", q->id);
-        set_str(L, "section", q->section);
-        set_str(L, "section_name", q->section_name);
-        set_str(L, "text", q->text);
-        set_bool(L, "text_answer", q->text_answer);
-        set_str(L, "value", mds2_value_key(a->value));
-        set_str(L, "answer", a->value == MDS2_TEXT ? a->text : mds2_value_name(a->value));
-        set_str(L, "note", a->note);
-        set_str(L, "source", mds2_source_name(a->source));
-        set_str(L, "basis", a->basis);
-        set_bool(L, "confirmed", a->given != NULL && a->source == MDS2_DERIVED);
-        set_str(L, "path", a->loc.path);
-        set_int(L, "line", a->loc.line);
-        lua_createtable(L, (int)a->nrecords, 0);
-        for (size_t k = 0; k < a->nrecords; k++) {
-            if (record_hidden(L, a->records[k])) continue;
-            lua_rawgetp(L, records, a->records[k]);
-            lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
-        }
-        wrap_array(L, "the records of an MDS2 answer");
-        lua_setfield(L, -2, "records");
-        frozen_wrap(L, FROZEN_MAP, "an MDS2 question");
+        push_mds2_answer(L, a, records);
         nunanswered += a->source == MDS2_UNANSWERED;
         lua_pushvalue(L, -1);
         lua_rawseti(L, -4, (lua_Integer)i + 1); /* into questions */

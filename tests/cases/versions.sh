@@ -9,7 +9,8 @@
 # release-sbom-missing, located at the release record; the documents pass
 # the official CycloneDX validators; the CSAF VEX gives every release as a
 # product with the status the check stage judged, valid for the CSAF
-# validator.
+# validator; each supported earlier release has its MDS2 form, whose version
+# and SBOM answers are its own.
 . "$(dirname "$0")/../lib.sh"
 
 CDX="$SHARED/schemas-official/cyclonedx"
@@ -134,10 +135,47 @@ else
     skip "CSAF VEX validator" "csaf-validator-lib not installed"
 fi
 
+# ---- the MDS2 form of each supported release ---------------------------------------
+expect_exit "build --only mds2,sbom" 0 "$DOSSIER" build "$EX" -o "$TMP/m" --only mds2,sbom -q
+M="$TMP/m/mds2"
+for v in 3.1.0 3.0.1 3.0.0; do check "$v has its MDS2 form" test -s "$M/$v/index.html"; done
+check "the current version's form stays mds2/index.html" test ! -e "$M/3.2.0"
+row() { python3 -c 'import re,sys
+t=open(sys.argv[1]).read()
+m=re.search(r"<tr id=\""+re.escape(sys.argv[2])+r"\".*?</tr>", t, re.S)
+print(re.sub(r"\s+"," ",re.sub(r"<[^>]+>"," ",m.group(0))) if m else "")' "$1" "$2"; }
+row "$M/3.1.0/index.html" DOC-3 >"$TMP/r"
+expect_grep "MDS2 of 3.1.0: the models name version 3.1.0" "(software 3.1.0)" "$TMP/r"
+row "$M/3.1.0/index.html" DOC-4 >"$TMP/r"
+expect_grep "MDS2 of 3.1.0: the manufacturer's document ID, for version 3.1.0" "NVM-MDS2-CAD-320, revision A, for version 3.1.0" "$TMP/r"
+n310=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["components"]))' "$S/3.1.0/sbom.cdx.json")
+row "$M/3.1.0/index.html" SBOM-1 >"$TMP/r"
+expect_grep "MDS2 of 3.1.0: SBOM-1 counts the components of 3.1.0's SBOM ($n310)" "Yes $n310 components." "$TMP/r"
+expect_grep "MDS2 of 3.1.0: SBOM-1 rests on 3.1.0's SBOM" "components of version 3.1.0 (SBOM)" "$TMP/r"
+row "$M/3.0.1/index.html" SBOM-1 >"$TMP/r"
+expect_grep "MDS2 of 3.0.1 (no SBOM): SBOM-1 is No" "No No SBOM is available for version 3.0.1." "$TMP/r"
+row "$M/3.0.1/index.html" SBOM-2.2 >"$TMP/r"
+expect_grep "MDS2 of 3.0.1: the questions SBOM-1 gates are N/A" "N/A No SBOM is available for version 3.0.1." "$TMP/r"
+row "$M/3.0.1/index.html" SBOM-3 >"$TMP/r"
+row "$M/index.html" SBOM-3 >"$TMP/r0"
+if cmp -s "$TMP/r" "$TMP/r0"; then ok "MDS2 of 3.0.1: the manufacturer's SBOM-3 answer stands"
+else fail "MDS2 of 3.0.1: the manufacturer's SBOM-3 answer stands" "$(cat "$TMP/r")"; fi
+row "$M/3.1.0/index.html" AUTH-1 >"$TMP/r"
+row "$M/index.html" AUTH-1 >"$TMP/r0"
+if cmp -s "$TMP/r" "$TMP/r0"; then ok "MDS2 of 3.1.0: an answer that does not depend on the version is the current form's"
+else fail "MDS2 of 3.1.0: an answer that does not depend on the version is the current form's" "$(cat "$TMP/r")"; fi
+row "$M/index.html" SBOM-1 >"$TMP/r"
+expect_grep "the current form keeps its own SBOM-1" "components (SBOM)" "$TMP/r"
+expect_grep "versions.html links each version's MDS2" 'href="../../mds2/3.1.0/index.html"' "$TMP/m/public/sbom/versions.html"
+expect_grep "versions.html links the current MDS2" 'href="../../mds2/index.html"' "$TMP/m/public/sbom/versions.html"
+"$DOSSIER" build "$TMP/d" -o "$TMP/dm" --only mds2 -q >/dev/null 2>&1
+check "no MDS2 form for a release past its end of support" test ! -e "$TMP/dm/mds2/3.0.0"
+check "the MDS2 form of a supported earlier release (3.1.0)" test -s "$TMP/dm/mds2/3.1.0/index.html"
+
 # ---- the same bytes every build ----------------------------------------------------
-"$DOSSIER" build "$EX" -o "$TMP/again" --only sbom -q >/dev/null 2>&1
-if diff -r "$S" "$TMP/again/public/sbom" >/dev/null 2>&1; then ok "the same bytes every build"
-else fail "the same bytes every build" "$(diff -r "$S" "$TMP/again/public/sbom" | head -3)"; fi
+"$DOSSIER" build "$EX" -o "$TMP/again" --only mds2,sbom -q >/dev/null 2>&1
+if diff -r "$TMP/m" "$TMP/again" >/dev/null 2>&1; then ok "the same bytes every build"
+else fail "the same bytes every build" "$(diff -r "$TMP/m" "$TMP/again" | head -3)"; fi
 
 # ---- the official validators ------------------------------------------------------
 if [ -f "$CDX/bom-1.6.xsd" ] && command -v xmllint >/dev/null 2>&1; then
