@@ -24,7 +24,7 @@ for v in 3.2.0 3.1.0 3.0.1 3.0.0; do
     check "$v (supported until its end of support) has its VEX and page" test -s "$S/$v/vex.cdx.json" -a -s "$S/$v/index.html"
     expect_grep "versions.html lists $v" "id=\"v$v\"" "$S/versions.html"
 done
-for v in 3.2.0 3.1.0; do
+for v in 3.2.0 3.1.0 3.0.1 3.0.0; do
     check "$v has its SBOM in JSON and XML" test -s "$S/$v/sbom.cdx.json" -a -s "$S/$v/sbom.cdx.xml"
 done
 expect_grep "the SBOM page links to the versions" 'href="versions.html"' "$S/index.html"
@@ -44,6 +44,9 @@ expect_grep "3.1.0 ships kernel 5.15.171" "linux-kernel@5.15.171" "$TMP/c310"
 expect_grep "3.1.0 ships the unchanged service tool of sbom/ (named by its sbom field)" "BouncyCastle.Cryptography@2.4.0" "$TMP/c310"
 if grep -q "openssl@3.0.16" "$TMP/c310"; then fail "3.1.0 does not ship openssl 3.0.16"; else ok "3.1.0 does not ship openssl 3.0.16"; fi
 expect_grep "3.2.0 ships openssl 3.0.16" "openssl@3.0.16" "$TMP/c320"
+comp "$S/3.0.0/sbom.cdx.json" >"$TMP/c300"
+expect_grep "3.0.0 ships norvale-comms 3.0.0 (which VUL-001 names)" "norvale-comms@3.0.0" "$TMP/c300"
+expect_grep "3.0.0 ships openssl 3.0.13" "openssl@3.0.13" "$TMP/c300"
 if grep -q "openssl@3.0.15" "$TMP/ccur"; then fail "the device's SBOM leaves the SBOMs of earlier releases out"
 else ok "the device's SBOM leaves the SBOMs of earlier releases out"; fi
 expect_grep "3.1.0's SBOM names version 3.1.0" '"version": "3.1.0"' "$S/3.1.0/sbom.cdx.json"
@@ -64,13 +67,25 @@ expect_grep "the affected version's VEX recommends the fixing release" "Update t
 expect_grep "the 3.1.0 page shows the status in 3.1.0" "Status in 3.1.0" "$S/3.1.0/index.html"
 
 # ---- a release without an SBOM --------------------------------------------------
-check "3.0.1 (no sbom field) gets no SBOM" test ! -e "$S/3.0.1/sbom.cdx.json"
-expect_grep "3.0.1's page says its SBOM is not available" "SBOM: not available for this version" "$S/3.0.1/index.html"
 "$DOSSIER" check "$EX" >"$TMP/check" 2>&1
+if grep -q "release-sbom" "$TMP/check"; then fail "the example names an SBOM for every supported release" "$(grep release-sbom "$TMP/check" | head -3)"
+else ok "the example names an SBOM for every supported release"; fi
+copy_example infusion-pump g
+python3 -c 'import re,sys
+p=sys.argv[1]; s=open(p).read()
+s=re.sub(r"(<version>3\.0\.1</version>(?:.|\n)*?)    <sbom>(?:.|\n)*?</sbom>\n", r"\1", s, count=1)
+open(p,"w").write(s)' "$TMP/g/records/releases.xml"
+expect_exit "build with 3.0.1 naming no SBOM" 0 "$DOSSIER" build "$TMP/g" -o "$TMP/gout" --only sbom,mds2
+cp "$TMP/out" "$TMP/gcheck"
+line=$(grep -n '<release id="REL-3.0.1">' "$TMP/g/records/releases.xml" | cut -d: -f1)
 expect_grep "release-sbom-missing located at the release record" \
-    "records/releases.xml:36: warning: [release-sbom-missing] REL-3.0.1 (3.0.1)" "$TMP/check"
-if grep -q "release-sbom-missing\] REL-3.1.0" "$TMP/check"; then fail "3.1.0, which names its SBOM, is not release-sbom-missing"
-else ok "3.1.0, which names its SBOM, is not release-sbom-missing"; fi
+    "records/releases.xml:$line: warning: [release-sbom-missing] REL-3.0.1 (3.0.1)" "$TMP/gcheck"
+if grep -q "release-sbom-missing\] REL-3.0.0" "$TMP/gcheck"; then fail "3.0.0, which names its SBOM, is not release-sbom-missing"
+else ok "3.0.0, which names its SBOM, is not release-sbom-missing"; fi
+check "3.0.1 (no sbom field) gets no SBOM" test ! -e "$TMP/gout/public/sbom/3.0.1/sbom.cdx.json"
+check "3.0.1 (no sbom field) still gets its VEX" test -s "$TMP/gout/public/sbom/3.0.1/vex.cdx.json"
+expect_grep "3.0.1's page says its SBOM is not available" "SBOM: not available for this version" "$TMP/gout/public/sbom/3.0.1/index.html"
+expect_grep "versions.html says 3.0.1's SBOM is not available" "not available" "$TMP/gout/public/sbom/versions.html"
 
 # ---- unsupported releases, bad names, unused files --------------------------------
 copy_example infusion-pump d
@@ -152,11 +167,14 @@ n310=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["comp
 row "$M/3.1.0/index.html" SBOM-1 >"$TMP/r"
 expect_grep "MDS2 of 3.1.0: SBOM-1 counts the components of 3.1.0's SBOM ($n310)" "Yes $n310 components." "$TMP/r"
 expect_grep "MDS2 of 3.1.0: SBOM-1 rests on 3.1.0's SBOM" "components of version 3.1.0 (SBOM)" "$TMP/r"
+G="$TMP/gout/mds2"
+row "$G/3.0.1/index.html" SBOM-1 >"$TMP/r"
+expect_grep "MDS2 of 3.0.1 without an SBOM: SBOM-1 is No" "No No SBOM is available for version 3.0.1." "$TMP/r"
+row "$G/3.0.1/index.html" SBOM-2.2 >"$TMP/r"
+expect_grep "MDS2 of 3.0.1 without an SBOM: the questions SBOM-1 gates are N/A" "N/A No SBOM is available for version 3.0.1." "$TMP/r"
 row "$M/3.0.1/index.html" SBOM-1 >"$TMP/r"
-expect_grep "MDS2 of 3.0.1 (no SBOM): SBOM-1 is No" "No No SBOM is available for version 3.0.1." "$TMP/r"
-row "$M/3.0.1/index.html" SBOM-2.2 >"$TMP/r"
-expect_grep "MDS2 of 3.0.1: the questions SBOM-1 gates are N/A" "N/A No SBOM is available for version 3.0.1." "$TMP/r"
-row "$M/3.0.1/index.html" SBOM-3 >"$TMP/r"
+expect_grep "MDS2 of 3.0.1 with its SBOM: SBOM-1 is Yes" "components of version 3.0.1 (SBOM)" "$TMP/r"
+row "$G/3.0.1/index.html" SBOM-3 >"$TMP/r"
 row "$M/index.html" SBOM-3 >"$TMP/r0"
 if cmp -s "$TMP/r" "$TMP/r0"; then ok "MDS2 of 3.0.1: the manufacturer's SBOM-3 answer stands"
 else fail "MDS2 of 3.0.1: the manufacturer's SBOM-3 answer stands" "$(cat "$TMP/r")"; fi
