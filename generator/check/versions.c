@@ -186,8 +186,16 @@ void versions_judge(Check *c) {
         sv->end_of_support = pr->eos.known ? record_str(pr->record, "end_of_support") : NULL;
         sv->current = pr->record == c->v->release;
         judge_vulnerabilities(c, sv);
-        if (!sv->supported) continue;
         CompList l = {0};
+        if (!sv->supported || sv->current) {
+            /* no documents from its sbom field, but its names must still be SBOMs read */
+            components_of(c, sv, &l);
+            free(l.items);
+            l = (CompList){0};
+            sv->sbom_files = NULL;
+            sv->nsbom_files = 0;
+            if (!sv->supported) continue;
+        }
         if (sv->current) {
             size_t nc;
             Record **recs = check_records(c, "component", &nc);

@@ -190,6 +190,13 @@ expect_grep "versions.html links the current MDS2" 'href="../../mds2/index.html"
 check "no MDS2 form for a release past its end of support" test ! -e "$TMP/dm/mds2/3.0.0"
 check "the MDS2 form of a supported earlier release (3.1.0)" test -s "$TMP/dm/mds2/3.1.0/index.html"
 
+copy_example infusion-pump h
+sed -i 's|<end_of_support>2026-06-30</end_of_support>|<end_of_support>2025-06-30</end_of_support>|' "$TMP/h/records/releases.xml"
+sed -i 's|<item>sbom/releases/3.0.0/gateway.cdx.xml</item>|<item>sbom/releases/3.0.0/gateway.xml</item>|' "$TMP/h/records/releases.xml"
+"$DOSSIER" check "$TMP/h" >"$TMP/hcheck" 2>&1
+expect_grep "release-sbom for a release past its end of support too" \
+    "error: [release-sbom] REL-3.0.0 (3.0.0): sbom names 'sbom/releases/3.0.0/gateway.xml'" "$TMP/hcheck"
+
 # ---- the same bytes every build ----------------------------------------------------
 "$DOSSIER" build "$EX" -o "$TMP/again" --only mds2,sbom -q >/dev/null 2>&1
 if diff -r "$TMP/m" "$TMP/again" >/dev/null 2>&1; then ok "the same bytes every build"
