@@ -16,12 +16,13 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 B=${FUZZ_BUILDDIR:-build-fuzz}
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
-TARGETS="frontmatter template xmlrecords cdx_json cdx_xml spdx_json spdx_tv openvex csaf scan threatmodel tmt register junit zip"
+TARGETS="frontmatter template xmlrecords cdx_json cdx_xml spdx_json spdx_tv release_sbom openvex csaf scan threatmodel tmt register junit zip"
 
 rel_of() { # the file name a standard target's input is loaded as
     case $1 in
         cdx_json) echo sbom/x.cdx.json ;; cdx_xml) echo sbom/x.cdx.xml ;;
         spdx_json) echo sbom/x.spdx.json ;; spdx_tv) echo sbom/x.spdx ;;
+        release_sbom) echo sbom/releases/1.0/x.cdx.json ;;
         openvex) echo vex/x.openvex.json ;; csaf) echo vex/x.csaf.json ;;
         scan) echo scans/x.json ;;
         threatmodel) echo threats/x.json ;;
@@ -58,6 +59,7 @@ seeds() { # seeds T DIR: DIR/seeds/T, a folder of the project's own files of tha
         cdx_xml) find examples tests/fixtures -name '*.cdx.xml' -o -name 'bom*.xml' | head -100 ;;
         spdx_json) find examples tests/fixtures -name '*.spdx.json' ;;
         spdx_tv) find examples tests/fixtures -name '*.spdx' ;;
+        release_sbom) find examples tests/fixtures -path '*sbom/releases*' -name '*.json' ;;
         openvex) find examples tests/fixtures -name '*openvex*.json' ;;
         csaf) find examples tests/fixtures -path '*vex*' -name '*.json' | grep -v openvex ;;
         scan) find examples tests/fixtures -path '*scans*' -name '*.json' ;;

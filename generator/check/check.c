@@ -22,6 +22,7 @@ const Verdicts *check_run(const Model *m, Diag *d) {
     for (size_t i = 0; i < sizeof families / sizeof families[0]; i++)
         families[i](&c);
     postmarket_judge(&c);
+    versions_judge(&c);
     verdicts_finish(&c);
     return v;
 }

@@ -109,6 +109,10 @@ void rules_labeling_check(Check *c);   /* labeling-item, labeling-reason */
  * (c->v->postmarket); signal-triage-late, source-plan, source-runs,
  * incident-report. */
 void postmarket_judge(Check *c);
+/* versions.c: the releases still supported and what each one's customer
+ * documents say (c->v->versions); release-sbom, release-sbom-missing,
+ * release-sbom-unused. After postmarket_judge. */
+void versions_judge(Check *c);
 /* The coverage figure of the SBOM page: *known of *total components have a
  * level of support and an end-of-support date, neither unknown. */
 void rules_sbom_coverage(const Model *m, size_t *known, size_t *total);

@@ -107,6 +107,8 @@ static void judge_release(Pm *pm, PmRelease *out) {
     if (date.known && first50.known) out->to_50 = some(first50.days - date.days);
     if (date.known && first90.known) out->to_90 = some(first90.days - date.days);
     out->eos = date_of(r, "end_of_support");
+    int64_t now = pm->c->m->build_date > 0 ? pm->c->m->build_date : pm->p->to;
+    out->supported = date.known && date.days <= now && (!out->eos.known || out->eos.days > now);
     if (out->eos.known) {
         out->eos_days = some(out->eos.days - pm->p->to);
         out->eos_state = out->eos.days <= pm->p->to                   ? "past"

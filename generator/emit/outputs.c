@@ -11,7 +11,7 @@ const OutputDef output_table[] = {
      NULL, true, NULL, 1, true},
     {"mds2",
      "the MDS2 form (ANSI/NEMA HN 1-2019) for procurement: XLSX and print-ready HTML, each answer "
-     "with the records behind it",
+     "with the records behind it, and the form of every other supported release",
      true, mds2_finish, NULL, false, "mds2/", 1, false},
     {"advisories",
      "security advisories for customers: an HTML bulletin per advisory, an index, an Atom feed",
@@ -22,7 +22,8 @@ const OutputDef output_table[] = {
     {"sbom",
      "the SBOM and VEX for customers: CycloneDX 1.6 in JSON and XML with support dates and the VEX "
      "state "
-     "of each known vulnerability, and a page that shows the same",
+     "of each known vulnerability, and a page that shows the same; the SBOM, VEX and page of every "
+     "supported release",
      true, NULL, NULL, false, "public/sbom/", 1, false},
     {"whitepaper",
      "the security whitepaper for customers: whitepaper.md with data from the records, print-ready "

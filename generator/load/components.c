@@ -544,6 +544,57 @@ static void component_mentions(Standard *s, size_t nwritten) {
     }
 }
 
+/* The SBOMs of earlier releases (sbom/releases/) into m->release_sboms: each
+ * component the device's records name by the same identity is that record,
+ * any other one keeps its fields under an ID of its own, shared by every
+ * release SBOM that lists it. */
+static void release_sboms(Standard *s, Merged *merged, size_t nmerged) {
+    Arena *a = s->m->arena;
+    StdIndex current = {0}, own = {0};
+    for (size_t i = 0; i < nmerged; i++)
+        if (merged[i].record) std_index_put(&current, merged[i].identity, merged[i].record);
+    size_t n = 0;
+    for (size_t i = 0; i < s->nsboms; i++)
+        n += s->sboms[i]->release;
+    s->m->release_sboms = arena_alloc(a, (n ? n : 1) * sizeof *s->m->release_sboms);
+    s->m->nrelease_sboms = 0;
+    for (size_t i = 0; i < s->nsboms; i++) {
+        const StdSbom *b = s->sboms[i];
+        if (!b->release) continue;
+        ReleaseSbom *rs = &s->m->release_sboms[s->m->nrelease_sboms++];
+        rs->path = b->path;
+        rs->components =
+            arena_alloc(a, (b->ncomponents ? b->ncomponents : 1) * sizeof *rs->components);
+        rs->ncomponents = 0;
+        for (size_t k = 0; k < b->ncomponents; k++) {
+            const StdComponent *c = &b->components[k];
+            if (c->excluded) continue;
+            const char *identity = identity_of(s, c->fields);
+            size_t nfound;
+            void *const *found = std_index_get(&current, identity, &nfound);
+            ReleaseComponent *rc = &rs->components[rs->ncomponents++];
+            if (nfound) {
+                rc->record = found[0];
+                rc->fields = NULL;
+                rc->id = rc->record->id;
+                continue;
+            }
+            found = std_index_get(&own, identity, &nfound);
+            if (nfound) {
+                *rc = *(const ReleaseComponent *)found[0];
+                continue;
+            }
+            const char *parts[3] = {std_get(c->fields, "group"), std_get(c->fields, "name"),
+                                    std_get(c->fields, "version")};
+            if (!parts[1]) parts[1] = std_get(c->fields, "purl");
+            *rc = (ReleaseComponent){NULL, c->fields, std_new_id(s, "CMP-", parts, 3)};
+            std_index_put(&own, identity, rc);
+        }
+    }
+    std_index_free(&current);
+    std_index_free(&own);
+}
+
 void components_finish(Standard *s) {
     size_t nwritten = s->m->nrecords;
     size_t nmerged = 0;
@@ -559,6 +610,7 @@ void components_finish(Standard *s) {
     supplements_apply(s, merged, nmerged);
     dependencies_apply(s, merged, ids);
     components_add(s, merged, nmerged, ids);
+    release_sboms(s, merged, nmerged);
     components_index_written(s, nwritten);
     component_mentions(s, nwritten);
     free(ids);

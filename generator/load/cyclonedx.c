@@ -481,8 +481,10 @@ static void read_bom(Standard *s, const char *rel, const Value *bom, const char 
         read_component(s, rel, b, items[i]);
     if (lazy) xml_components(s, rel, b, x, lazy);
     if (value_get(bom, "dependencies")) read_dependencies(s, b, value_get(bom, "dependencies"));
-    items = std_items(value_get(bom, "vulnerabilities"), &n);
-    for (size_t i = 0; i < n; i++)
+    /* an earlier release's SBOM gives components only: its version's VEX is
+     * computed from the vulnerability records (check/versions.c) */
+    items = b->release ? NULL : std_items(value_get(bom, "vulnerabilities"), &n);
+    for (size_t i = 0; items && i < n; i++)
         if (items[i]->kind == VAL_MAP) read_vulnerability(s, b, items[i], bom_time);
     /* bom-refs are unique within a BOM */
     StdIndex seen = {0};

@@ -114,6 +114,26 @@ static bool cdx_vex_xml(Standard *s, const char *rel, const XNode *root) {
     cyclonedx_xml(s, rel, root, false);
     return true;
 }
+/* An earlier release's SBOM (sbom/releases/): read as an SBOM, kept apart
+ * from the device's components (standard.c, release_sboms). */
+static bool release_json(Standard *s, const char *rel, const Value *root) {
+    s->reading_release = true;
+    bool taken =
+        cdx_sbom_json(s, rel, root) || spdx2_json(s, rel, root) || spdx3_refused(s, rel, root);
+    s->reading_release = false;
+    return taken;
+}
+static bool release_xml(Standard *s, const char *rel, const XNode *root) {
+    s->reading_release = true;
+    bool taken = cdx_sbom_xml(s, rel, root);
+    s->reading_release = false;
+    return taken;
+}
+static void release_tag_value(Standard *s, const char *rel, const char *data, size_t len) {
+    s->reading_release = true;
+    spdx_tag_value(s, rel, data, len);
+    s->reading_release = false;
+}
 static bool junit_xml(Standard *s, const char *rel, const XNode *root) {
     junit_load(s, rel, root);
     return true;
@@ -123,6 +143,9 @@ static bool junit_xml(Standard *s, const char *rel, const XNode *root) {
 
 #define SBOM_HOLDS                                                                                 \
     "CycloneDX (.json, .xml), SPDX 2 (.spdx.json, .spdx) and support supplements (.yaml)"
+#define RELEASE_HOLDS                                                                              \
+    "the SBOMs of earlier releases, which their release records name: CycloneDX (.json, .xml) "    \
+    "and SPDX 2 (.spdx.json, .spdx)"
 #define VEX_HOLDS "OpenVEX, CSAF and CycloneDX VEX (.json) and CycloneDX XML (.xml)"
 #define SCANS_HOLDS                                                                                \
     "Grype, Trivy and OSV-Scanner JSON reports, CycloneDX with vulnerabilities "                   \
@@ -133,6 +156,12 @@ static bool junit_xml(Standard *s, const char *rel, const XNode *root) {
     "supplement (.yaml)"
 
 static const InputFolder FOLDERS[] = {
+    /* before sbom/: the first folder whose prefix fits takes a file */
+    {"sbom/releases/", true, false, RULE_SBOM_FORMAT, RELEASE_HOLDS, "an SBOM (" RELEASE_HOLDS ")",
+     "expected a JSON object (a CycloneDX or SPDX document), found a list",
+     "not an SBOM: expected a CycloneDX document (\"bomFormat\": \"CycloneDX\") or an SPDX 2 "
+     "document (\"spdxVersion\")",
+     "expected a CycloneDX <bom> root element", std_cdx_xsd},
     {"sbom/", true, false, RULE_SBOM_FORMAT, SBOM_HOLDS, "an SBOM (" SBOM_HOLDS ")",
      "expected a JSON object (a CycloneDX or SPDX document), found a list",
      "not an SBOM: expected a CycloneDX document (\"bomFormat\": \"CycloneDX\") or an SPDX 2 "
@@ -159,6 +188,9 @@ static const InputFolder FOLDERS[] = {
 };
 
 static const InputFormat FORMATS[] = {
+    {"sbom/releases/", ".json", SYNTAX_JSON, release_json, NULL, NULL},
+    {"sbom/releases/", ".xml", SYNTAX_XML, NULL, release_xml, NULL},
+    {"sbom/releases/", ".spdx", SYNTAX_TEXT, NULL, NULL, release_tag_value},
     {"sbom/", ".json", SYNTAX_JSON, cdx_sbom_json, NULL, NULL},
     {"sbom/", ".json", SYNTAX_JSON, spdx2_json, NULL, NULL},
     {"sbom/", ".json", SYNTAX_JSON, spdx3_refused, NULL, NULL},

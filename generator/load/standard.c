@@ -276,7 +276,10 @@ StdSbom *std_sbom_add(Standard *s, const char *rel, const char *format, bool shi
     StdSbom *b = arena_alloc(s->m->arena, sizeof *b);
     b->path = rel;
     b->format = arena_strdup(s->m->arena, format);
-    b->shipped = shipped;
+    /* an earlier release's SBOM: read as one, kept apart from the device's */
+    b->release = shipped && s->reading_release;
+    b->shipped = shipped && !b->release;
+    shipped = b->shipped;
     if (s->nsboms == s->sboms_cap) {
         s->sboms_cap = s->sboms_cap ? s->sboms_cap * 2 : 8;
         s->sboms = xrealloc(s->sboms, s->sboms_cap * sizeof *s->sboms);

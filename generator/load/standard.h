@@ -68,6 +68,7 @@ struct StdSbom {
     const char *format;              /* "CycloneDX 1.6 JSON", for messages */
     const char *serial;              /* CycloneDX serial number without urn:uuid:, or NULL */
     bool shipped;                    /* under sbom/: its components are the device's */
+    bool release;                    /* under sbom/releases/: an earlier release's, not shipped */
     const Value *author, *timestamp; /* NTIA document elements, or NULL */
     /* the subject (metadata.component, SPDX DESCRIBES): not a component */
     const char **subject_refs, **subject_names;
@@ -220,6 +221,7 @@ struct Standard {
     const Value **supplements; /* root value of each supplement file */
     size_t nsupplements, supplements_cap;
     bool any_shipped;          /* some SBOM under sbom/ was read */
+    bool reading_release;      /* formats.c: the file being read is under sbom/releases/ */
     StdIndex *components;      /* component records by purl, CPE, name@version */
     StdIndex *ids;             /* IDs handed out by std_new_id, not yet in the model */
     struct StdAppend *appends; /* values to add to records' list fields */

@@ -716,3 +716,119 @@ void mds2_resolve(Model *m) {
         sort_unique(a);
     }
 }
+
+/* ---- the form of one release ------------------------------------------------------ */
+
+/* field of a component of a release as the public sees it: its record's,
+ * else what the release's SBOM gives. */
+static const char *version_field(const ReleaseComponent *c, const char *field) {
+    if (c->record) return record_str_public(c->record, field);
+    const Value *v = value_get(c->fields, field);
+    return v && v->kind == VAL_SCALAR && *v->text ? v->text : NULL;
+}
+
+static bool version_has(const ReleaseComponent *c, const char *field) {
+    if (c->record) return record_field_public(c->record, field) != NULL;
+    const Value *v = value_get(c->fields, field);
+    return v && v->kind != VAL_NULL;
+}
+
+/* The answer of question id for the release: SBOM-1 to SBOM-2.4 judged over
+ * its components, DOC-3 and DOC-4 naming it (the manufacturer's DOC-4
+ * followed by "for version X"); without an SBOM of it, SBOM-1
+ * No and the questions it gates N/A. False when the question is not one of
+ * those or the base answer stands (a person's own answer). */
+static bool version_answer(Derive *dv, const Mds2Answer *base, const char *id, const char *version,
+                           const ReleaseComponent *cs, size_t n, bool has_sbom) {
+    const Product *p = &dv->m->product;
+    bool derived = base->source == MDS2_DERIVED;
+    if (strcmp(id, "DOC-4") == 0 && base->source == MDS2_HUMAN && base->text) {
+        /* the manufacturer's document ID, marked as the form of this release */
+        dv->a->source = MDS2_HUMAN;
+        dv->a->text = arena_printf(dv->m->arena, "%s, for version %s", base->text, version);
+        return answer(dv, MDS2_TEXT, NULL, base->note);
+    }
+    if (strcmp(id, "DOC-3") == 0 || strcmp(id, "DOC-4") == 0) {
+        if (!derived || !p->name) return false;
+        if (strcmp(id, "DOC-4") == 0)
+            return text_answer(dv, arena_printf(dv->m->arena, "%s %s MDS2", p->name, version),
+                               "dossier.xml: product name; the release's version");
+        StrBuf sb;
+        sb_init(&sb);
+        for (size_t i = 0; i < p->nmodels; i++)
+            sb_printf(&sb, "%s%s", i ? "; " : "", text_one_line(dv->m->arena, p->models[i]));
+        sb_printf(&sb, p->nmodels ? " (software %s)" : "%s %s", p->nmodels ? version : p->name,
+                  version);
+        const char *text = arena_strdup(dv->m->arena, sb.data);
+        sb_free(&sb);
+        return text_answer(dv, text, "dossier.xml: models; the release's version");
+    }
+    if (strncmp(id, "SBOM-", 5) != 0 || strcmp(id, "SBOM-4") == 0) return false;
+    if (!has_sbom) {
+        if (strcmp(id, "SBOM-1") == 0)
+            return answer(
+                dv, MDS2_NO, arena_printf(dv->m->arena, "no SBOM of version %s", version),
+                arena_printf(dv->m->arena, "No SBOM is available for version %s.", version));
+        const char *gate = base->question->gate;
+        if (!gate || strcmp(gate, "SBOM-1") != 0) return false; /* SBOM-3, SBOM-4 stand */
+        dv->a->source = MDS2_IMPLIED;
+        return answer(dv, MDS2_NA, "SBOM-1 is No",
+                      arena_printf(dv->m->arena, "No SBOM is available for version %s.", version));
+    }
+    if (!derived) return false;
+    for (size_t i = 0; i < n; i++)
+        if (cs[i].record && !cs[i].record->internal) add_record(dv, (Record *)cs[i].record);
+    if (strcmp(id, "SBOM-1") == 0 || strcmp(id, "SBOM-2.1") == 0)
+        return answer(dv, MDS2_YES,
+                      arena_printf(dv->m->arena, "components of version %s (SBOM)", version),
+                      arena_printf(dv->m->arena, "%zu components.", n));
+    if (strcmp(id, "SBOM-2") == 0)
+        return answer(dv, MDS2_YES, "components read from SBOM files", "CycloneDX or SPDX.");
+    if (strcmp(id, "SBOM-2.2") == 0 || strcmp(id, "SBOM-2.3") == 0) {
+        const char *what = strcmp(id, "SBOM-2.2") == 0 ? "supplier" : "version";
+        size_t with = 0;
+        for (size_t i = 0; i < n; i++) {
+            const char *t = version_field(&cs[i], what);
+            with += t && *t;
+        }
+        const char *basis = arena_printf(dv->m->arena, "components: %s", what);
+        if (with == n) return answer(dv, MDS2_YES, basis, NULL);
+        if (with == 0) return answer(dv, MDS2_NO, basis, NULL);
+        return answer(dv, MDS2_SEE_NOTE, basis,
+                      arena_printf(dv->m->arena, "The %s is given for %zu of %zu components.", what,
+                                   with, n));
+    }
+    if (strcmp(id, "SBOM-2.4") == 0) {
+        bool any = false;
+        for (size_t i = 0; i < n && !any; i++)
+            any = version_has(&cs[i], "purl") || version_has(&cs[i], "cpe") ||
+                  version_has(&cs[i], "hashes") || version_has(&cs[i], "licenses");
+        if (!any) return false;
+        return answer(dv, MDS2_YES, "components: package URLs, CPEs, hashes or licenses", NULL);
+    }
+    return false;
+}
+
+Mds2Answer *mds2_for_version(const Model *fm, const char *version, const ReleaseComponent *cs,
+                             size_t n, bool has_sbom, size_t *nout) {
+    /* reads the frozen model; writes only into its arena */
+    Model *m = (Model *)fm;
+    const Mds2 *f = m->mds2;
+    *nout = 0;
+    if (!f) return NULL;
+    Mds2Answer *out = arena_alloc(m->arena, (f->n ? f->n : 1) * sizeof *out);
+    PublicView pv = {.m = m};
+    for (size_t i = 0; i < f->n; i++) {
+        const Mds2Answer *base = &f->answers[i];
+        Mds2Answer *a = &out[*nout];
+        *a = (Mds2Answer){.question = base->question,
+                          .source = MDS2_DERIVED,
+                          .loc = base->loc,
+                          .given = base->given};
+        Derive dv = {.m = m, .a = a, .pv = &pv};
+        if (!version_answer(&dv, base, base->question->id, version, cs, n, has_sbom)) continue;
+        sort_unique(a);
+        (*nout)++;
+    }
+    return out;
+}

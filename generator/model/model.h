@@ -210,6 +210,26 @@ typedef struct Unloaded {
     const char *rule; /* that error's rule */
 } Unloaded;
 
+/* A component of an SBOM of an earlier release (sbom/releases/, read by
+ * load/standard.c): the device's component record of the same identity
+ * (purl, else group/name@version) when the current SBOMs list it too, else
+ * the fields the release's SBOM gives (name, version, supplier, purl, ...)
+ * under an ID of its own (CMP- and its name and version). */
+typedef struct ReleaseComponent {
+    const Record *record; /* NULL when the current SBOMs do not list it */
+    const Value *fields;  /* record NULL: a map in the component record's field names */
+    const char *id;       /* record's ID, else its own */
+} ReleaseComponent;
+
+/* One SBOM file of an earlier release: its path relative to the dossier
+ * (sbom/releases/...) and its components, in the file's order. A release
+ * names it in its sbom field. */
+typedef struct ReleaseSbom {
+    const char *path;
+    ReleaseComponent *components;
+    size_t ncomponents;
+} ReleaseSbom;
+
 /* A CSAF document published last time (build --previous-csaf, load/previous.c). */
 typedef struct PreviousRevision {
     const char *date, *number, *summary;
@@ -258,6 +278,8 @@ typedef struct Model {
     Unloaded *unloaded; /* in load order; few */
     size_t nunloaded, unloaded_cap;
     const struct Changes *changes; /* build --previous: what changed since OLD, else NULL */
+    ReleaseSbom *release_sboms;    /* the SBOMs under sbom/releases/, by path */
+    size_t nrelease_sboms;
 } Model;
 
 /* One changed field of a record present in both. A list field has the
@@ -441,6 +463,14 @@ typedef struct Mds2 {
  * (the loader checked mds2.xml); run once the build date is known (DOC-7)
  * and before the check stage. Nothing when m->mds2 is NULL. */
 void mds2_resolve(Model *m);
+/* The answers that differ in the form of one release of the device: DOC-3
+ * and DOC-4 name its version (when the records gave them), SBOM-1 to
+ * SBOM-2.4 are judged over its n components (cs), or, without an SBOM of
+ * it (has_sbom false), SBOM-1 is No and the rest N/A. *nout gets how many;
+ * in m's arena; NULL without a form. Run by the check stage
+ * (check/versions.c) for each supported release. */
+Mds2Answer *mds2_for_version(const Model *m, const char *version, const ReleaseComponent *cs,
+                             size_t n, bool has_sbom, size_t *nout);
 /* The question (and its index) with that ID, or NULL. */
 const Mds2Question *mds2_question(const Mds2 *f, const char *id, size_t *index);
 /* "Yes", "No", "N/A", "See Note", "" (text or none). */

@@ -172,6 +172,10 @@ typedef struct PmRelease {
     double peak;         /* the highest figure by the end */
     const char *eos_state;
     PmDays eos, eos_days; /* the date; days from the period's end to it */
+    /* still supported at the build date: released by then, its end of
+     * support (when it gives one) after it; the releases whose customer
+     * documents are published (check/versions.c) */
+    bool supported;
 } PmRelease;
 
 /* A customer document changed in the period: a publication's or an
@@ -237,6 +241,47 @@ typedef struct Postmarket {
     FdaMetrics metrics;  /* over the vulnerabilities discovered in the period */
 } Postmarket;
 
+/* ---- the customer documents of each supported release (check/versions.c) -- */
+
+/* A vulnerability as it stands in one release: state not_affected (the
+ * record says so, or the release predates the one it was introduced in:
+ * justification component_not_present), fixed (the release is the first
+ * that fixes it or a later one, or the record is fixed without a fixing
+ * release), affected (before the fix, or no fix yet) or
+ * under_investigation. */
+typedef struct VersionVulnerability {
+    const struct Record *record;
+    const char *state;
+    const char *justification;     /* not_affected: a VEX justification, or NULL */
+    const struct Record *fixed_by; /* the first release that fixes it, or NULL */
+} VersionVulnerability;
+
+/* A release with how each vulnerability stands in it (every release: the
+ * CSAF VEX names each as a product) and, when it is still supported at the
+ * build date, what its SBOM, VEX and MDS2 say: sbom "current" (the release
+ * the dossier describes: sbom/), "own" (the files its sbom field names) or
+ * "missing" (none: the documents say so, rule release-sbom-missing); NULL
+ * for a release not supported. */
+typedef struct SupportedVersion {
+    const struct Record *record;
+    bool supported;
+    const char *version, *date, *end_of_support; /* end_of_support NULL when not given */
+    bool current;                                /* the release the dossier describes */
+    const char *sbom;
+    const char **sbom_files; /* the files its components come from, relative to the dossier */
+    size_t nsbom_files;
+    const struct ReleaseComponent *components; /* by ID; none when its SBOM is missing */
+    size_t ncomponents;
+    VersionVulnerability
+        *vulnerabilities; /* every vulnerability with a VEX state or a fix, by ID */
+    size_t nvulnerabilities;
+    /* the MDS2 answers that differ in this release's form (model/mds2.c,
+     * mds2_for_version), in the form's order; none for the current release
+     * or without a form */
+    const struct Mds2Answer *mds2;
+    size_t nmds2;
+} SupportedVersion;
+
 typedef struct Verdicts {
     RecordVerdict *records; /* indexed by Record.order */
     size_t nrecords;
@@ -262,6 +307,8 @@ typedef struct Verdicts {
     FdaMetrics metrics;
     PmRelease *deployment;
     size_t ndeployment;
+    SupportedVersion *versions; /* every release, newest first; supported says which are */
+    size_t nversions;
 } Verdicts;
 
 #endif

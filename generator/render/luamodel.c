@@ -958,6 +958,110 @@ static void push_postmarket(lua_State *L, const Postmarket *p) {
     frozen_wrap(L, FROZEN_MAP, "model.verdicts.postmarket");
 }
 
+/* ---- the supported releases' customer documents ------------------------------------ */
+
+/* A component of a supported release: {id, record, fields}; record nil
+ * for one only an earlier release's SBOM lists, whose fields are then
+ * typed by the component record type. NULL-free: every field is set. */
+static void push_version_component(lua_State *L, const ReleaseComponent *rc) {
+    lua_createtable(L, 0, 3);
+    set_str(L, "id", rc->id);
+    if (rc->record) {
+        luamodel_push_record(L, rc->record);
+        lua_getfield(L, -1, "fields");
+        lua_setfield(L, -3, "fields");
+        lua_setfield(L, -2, "record");
+    } else {
+        const RecordType *t = schema_type(renderer_of(L)->model->schema, "component");
+        lua_createtable(L, 0, t ? (int)t->nfields : 0);
+        for (size_t i = 0; t && i < t->nfields; i++) {
+            push_value(L, &t->fields[i], value_get(rc->fields, t->fields[i].name));
+            lua_setfield(L, -2, t->fields[i].name);
+        }
+        frozen_wrap(L, FROZEN_MAP, "the fields of a release's component");
+        lua_setfield(L, -2, "fields");
+        frozen_push_nil(L);
+        lua_setfield(L, -2, "record");
+    }
+    frozen_wrap(L, FROZEN_MAP, "a component of a supported release");
+}
+
+/* model.verdicts.versions: the supported releases, newest first, each with
+ * its components and how each vulnerability stands in it (check/versions.c). */
+static void push_mds2_answer(lua_State *L, const Mds2Answer *a, int records);
+
+static void push_version_vulnerabilities(lua_State *L, const SupportedVersion *sv) {
+    lua_createtable(L, (int)sv->nvulnerabilities, 0);
+    for (size_t k = 0; k < sv->nvulnerabilities; k++) {
+        const VersionVulnerability *vv = &sv->vulnerabilities[k];
+        if (record_hidden(L, vv->record)) continue;
+        lua_createtable(L, 0, 4);
+        set_record(L, "record", vv->record);
+        set_str(L, "state", vv->state);
+        set_str(L, "justification", vv->justification);
+        set_record(L, "fixed_by", vv->fixed_by);
+        frozen_wrap(L, FROZEN_MAP, "a vulnerability in a release");
+        lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+    }
+    wrap_array(L, "the vulnerabilities of a release");
+}
+
+/* model.verdicts.release_states: every release, newest first, with how
+ * each vulnerability stands in it and whether it is still supported. */
+static void push_release_states(lua_State *L, const Verdicts *v) {
+    lua_createtable(L, (int)v->nversions, 0);
+    for (size_t i = 0; i < v->nversions; i++) {
+        const SupportedVersion *sv = &v->versions[i];
+        if (record_hidden(L, sv->record)) continue;
+        lua_createtable(L, 0, 3);
+        set_record(L, "record", sv->record);
+        set_bool(L, "supported", sv->supported);
+        push_version_vulnerabilities(L, sv);
+        lua_setfield(L, -2, "vulnerabilities");
+        frozen_wrap(L, FROZEN_MAP, "a release's vulnerabilities");
+        lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+    }
+    wrap_array(L, "model.verdicts.release_states");
+}
+
+static void push_versions(lua_State *L, const Verdicts *v) {
+    lua_createtable(L, (int)v->nversions, 0);
+    for (size_t i = 0; i < v->nversions; i++) {
+        const SupportedVersion *sv = &v->versions[i];
+        if (!sv->supported || record_hidden(L, sv->record)) continue;
+        lua_createtable(L, 0, 10);
+        set_record(L, "record", sv->record);
+        set_str(L, "version", sv->version);
+        set_str(L, "date", sv->date);
+        set_str(L, "end_of_support", sv->end_of_support);
+        set_bool(L, "current", sv->current);
+        set_str(L, "sbom", sv->sbom);
+        push_strings(L, sv->sbom_files, sv->nsbom_files, "the SBOM files of a release");
+        lua_setfield(L, -2, "sbom_files");
+        lua_createtable(L, (int)sv->ncomponents, 0);
+        for (size_t k = 0; k < sv->ncomponents; k++) {
+            const ReleaseComponent *rc = &sv->components[k];
+            if (rc->record && record_hidden(L, rc->record)) continue;
+            push_version_component(L, rc);
+            lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+        }
+        wrap_array(L, "the components of a supported release");
+        lua_setfield(L, -2, "components");
+        push_version_vulnerabilities(L, sv);
+        lua_setfield(L, -2, "vulnerabilities");
+        lua_createtable(L, (int)sv->nmds2, 0);
+        for (size_t k = 0; k < sv->nmds2; k++) {
+            push_mds2_answer(L, &sv->mds2[k], 0);
+            lua_rawseti(L, -2, (lua_Integer)k + 1);
+        }
+        wrap_array(L, "the MDS2 answers of a supported release");
+        lua_setfield(L, -2, "mds2");
+        frozen_wrap(L, FROZEN_MAP, "a supported release");
+        lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+    }
+    wrap_array(L, "model.verdicts.versions");
+}
+
 /* model.verdicts: the checklist, the matrix, the residual-risk counts and
  * the release submitted, as the check stage judged them; nil before it. */
 static void push_verdicts(lua_State *L, const Model *m) {
@@ -1019,6 +1123,10 @@ static void push_verdicts(lua_State *L, const Model *m) {
         wrap_array(L, "model.verdicts.deployment");
         lua_setfield(L, -2, "deployment");
     }
+    push_versions(L, v);
+    lua_setfield(L, -2, "versions");
+    push_release_states(L, v);
+    lua_setfield(L, -2, "release_states");
     frozen_wrap(L, FROZEN_MAP, "model.verdicts");
 }
 
@@ -1030,6 +1138,38 @@ static void push_verdicts(lua_State *L, const Model *m) {
 static const char *mds2_value_key(Mds2Value v) {
     static const char *const keys[] = {"none", "yes", "no", "n/a", "see-note", "text"};
     return keys[v];
+}
+
+/* One MDS2 question with its answer; records: the stack index of the
+ * table from Record* to record object, 0 to look each up in the view. */
+static void push_mds2_answer(lua_State *L, const Mds2Answer *a, int records) {
+    const Mds2Question *q = a->question;
+    lua_createtable(L, 0, 14); /* the question */
+    set_str(L, "id", q->id);
+    set_str(L, "section", q->section);
+    set_str(L, "section_name", q->section_name);
+    set_str(L, "text", q->text);
+    set_bool(L, "text_answer", q->text_answer);
+    set_str(L, "value", mds2_value_key(a->value));
+    set_str(L, "answer", a->value == MDS2_TEXT ? a->text : mds2_value_name(a->value));
+    set_str(L, "note", a->note);
+    set_str(L, "source", mds2_source_name(a->source));
+    set_str(L, "basis", a->basis);
+    set_bool(L, "confirmed", a->given != NULL && a->source == MDS2_DERIVED);
+    set_str(L, "path", a->loc.path);
+    set_int(L, "line", a->loc.line);
+    lua_createtable(L, (int)a->nrecords, 0);
+    for (size_t k = 0; k < a->nrecords; k++) {
+        if (record_hidden(L, a->records[k])) continue;
+        if (records)
+            lua_rawgetp(L, records, a->records[k]);
+        else
+            luamodel_push_record(L, a->records[k]);
+        lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+    }
+    wrap_array(L, "the records of an MDS2 answer");
+    lua_setfield(L, -2, "records");
+    frozen_wrap(L, FROZEN_MAP, "an MDS2 question");
 }
 
 static void push_mds2(lua_State *L, const Model *m, int records) {
@@ -1045,29 +1185,7 @@ static void push_mds2(lua_State *L, const Model *m, int records) {
     for (size_t i = 0; i < f->n; i++) {
         const Mds2Answer *a = &f->answers[i];
         const Mds2Question *q = a->question;
-        lua_createtable(L, 0, 14); /* the question */
-        set_str(L, "id", q->id);
-        set_str(L, "section", q->section);
-        set_str(L, "section_name", q->section_name);
-        set_str(L, "text", q->text);
-        set_bool(L, "text_answer", q->text_answer);
-        set_str(L, "value", mds2_value_key(a->value));
-        set_str(L, "answer", a->value == MDS2_TEXT ? a->text : mds2_value_name(a->value));
-        set_str(L, "note", a->note);
-        set_str(L, "source", mds2_source_name(a->source));
-        set_str(L, "basis", a->basis);
-        set_bool(L, "confirmed", a->given != NULL && a->source == MDS2_DERIVED);
-        set_str(L, "path", a->loc.path);
-        set_int(L, "line", a->loc.line);
-        lua_createtable(L, (int)a->nrecords, 0);
-        for (size_t k = 0; k < a->nrecords; k++) {
-            if (record_hidden(L, a->records[k])) continue;
-            lua_rawgetp(L, records, a->records[k]);
-            lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
-        }
-        wrap_array(L, "the records of an MDS2 answer");
-        lua_setfield(L, -2, "records");
-        frozen_wrap(L, FROZEN_MAP, "an MDS2 question");
+        push_mds2_answer(L, a, records);
         nunanswered += a->source == MDS2_UNANSWERED;
         lua_pushvalue(L, -1);
         lua_rawseti(L, -4, (lua_Integer)i + 1); /* into questions */

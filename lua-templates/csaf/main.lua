@@ -151,58 +151,64 @@ end
 
 -- ---- VEX -------------------------------------------------------------------------
 
--- The releases on or after the first release that fixes v, and those before it.
-local function split_by_fix(v)
-  local first
-  for _, r in ipairs(v.rel.fixed_in) do
-    if not first or r.fields.date < first.fields.date then first = r end
-  end
-  local before, after = {}, {}
-  for _, r in ipairs(lib.releases()) do
-    if first and r.fields.date >= first.fields.date then after[#after + 1] = r else before[#before + 1] = r end
-  end
-  return before, after, first
+-- How v stands in each release, as the check stage judged it
+-- (model.verdicts.release_states, check/versions.c), by release ID then
+-- vulnerability ID; a product without a release record (the product's
+-- version from dossier.xml) stands as the record's vex_state says.
+local release_state = {}
+for _, rs in ipairs(model.verdicts.release_states) do
+  local by = {}
+  for _, vv in ipairs(rs.vulnerabilities) do by[vv.record.id] = vv end
+  release_state[rs.record.id] = by
 end
+local csaf_status = { not_affected = "known_not_affected", affected = "known_affected", fixed = "fixed",
+  under_investigation = "under_investigation" }
 
 local function vex_vulnerability(v, all)
-  local state = v.fields.vex_state
   local out = lib.vuln_ids(v, {})
   out.title = v.title
   local text = lib.note_text(v)
   out.notes = { { category = "description", title = "Vulnerability description", text = text } }
   local v4 = lib.cvss4_note(v)
   if v4 then out.notes[#out.notes + 1] = v4 end
-  local status = {}
-  if state == "not_affected" then
-    status.known_not_affected = all
-    if v.fields.vex_justification then
-      out.flags = { { label = v.fields.vex_justification, product_ids = all } }
-    else
-      out.threats = { { category = "impact", details = lib.impact(v) or text, product_ids = all } }
-    end
-  elseif state == "under_investigation" then
-    status.under_investigation = all
-  elseif state == "fixed" then
-    local before, after, first = split_by_fix(v)
-    if first then
-      status.fixed = lib.ids(after)
-      status.known_affected = lib.ids(before)
-      if status.known_affected then
-        out.remediations = { { category = "vendor_fix", product_ids = status.known_affected,
-                               details = "Update to " .. first.fields.version .. " or later." } }
+  local status, flags, unjustified, fix = {}, {}, {}, nil
+  for _, pid in ipairs(all) do
+    local vv = release_state[pid] and release_state[pid][v.id]
+    local state = vv and vv.state or v.fields.vex_state
+    local key = csaf_status[state]
+    status[key] = status[key] or {}
+    table.insert(status[key], pid)
+    if state == "not_affected" then
+      local label = vv and vv.justification or (not vv and v.fields.vex_justification) or nil
+      if label then
+        if not flags[label] then flags[label] = {}; flags[#flags + 1] = label end
+        table.insert(flags[label], pid)
+      else
+        unjustified[#unjustified + 1] = pid
       end
+    end
+    if vv and vv.state == "affected" and vv.fixed_by then fix = fix or vv.fixed_by end
+  end
+  for _, label in ipairs(flags) do
+    out.flags = out.flags or {}
+    out.flags[#out.flags + 1] = { label = label, product_ids = flags[label] }
+  end
+  if #unjustified > 0 then
+    out.threats = { { category = "impact", details = lib.impact(v) or text, product_ids = unjustified } }
+  end
+  if status.known_affected then
+    if fix then
+      out.remediations = { { category = "vendor_fix", product_ids = status.known_affected,
+                             details = "Update to " .. fix.fields.version .. " or later." } }
     else
-      status.fixed = all
+      local advice
+      for _, adv in ipairs(v.rel.advisories) do
+        if adv.fields.status ~= "draft" then advice = advice or adv.fields.workarounds or adv.fields.remediation end
+      end
+      out.remediations = { advice
+        and { category = "mitigation", product_ids = status.known_affected, details = advice }
+        or { category = "none_available", product_ids = status.known_affected, details = "No fix is available yet; its availability will be communicated." } }
     end
-  else -- affected
-    status.known_affected = all
-    local advice
-    for _, adv in ipairs(v.rel.advisories) do
-      if adv.fields.status ~= "draft" then advice = advice or adv.fields.workarounds or adv.fields.remediation end
-    end
-    out.remediations = { advice
-      and { category = "mitigation", product_ids = all, details = advice }
-      or { category = "none_available", product_ids = all, details = "No fix is available yet; its availability will be communicated." } }
   end
   out.product_status = status
   local cvss = lib.cvss(v)

@@ -164,18 +164,7 @@ local function vulnerability(v, refs)
   for _, r in ipairs(v.rel.fixed_in) do fixes[#fixes + 1] = r.fields.version end
   if #fixes > 0 then table.insert(actions, 1, "Update to version " .. table.concat(fixes, ", ") .. ".") end
   local state = states[f.vex_state or ""]
-  local ratings
-  -- the score and its rating as the check stage computed them from the vector
-  local vd = v.verdict
-  if vd and vd.cvss_rating then
-    ratings = { { method = vd.cvss_version == "3.0" and "CVSSv3" or "CVSSv31", score = vd.cvss_score,
-                  severity = vd.cvss_rating, vector = f.cvss_vector } }
-  end
-  if vd and vd.cvss4_rating then
-    ratings = ratings or {}
-    ratings[#ratings + 1] = { method = "CVSSv4", score = vd.cvss4_score, severity = vd.cvss4_rating,
-                              vector = f.cvss4_vector }
-  end
+  local ratings = M.ratings(v, f)
   local cwe = f.cwe and tonumber(f.cwe:match("^CWE%-(%d+)$"))
   return {
     ["bom-ref"] = "vuln-" .. v.id, id = v.id,
@@ -190,18 +179,78 @@ local function vulnerability(v, refs)
   }
 end
 
--- The document as a table; model is whichever view the output sees.
-function M.bom()
+-- The ratings of v: the score and its rating as the check stage computed
+-- them from the vector.
+function M.ratings(v, f)
+  local ratings
+  local vd = v.verdict
+  if vd and vd.cvss_rating then
+    ratings = { { method = vd.cvss_version == "3.0" and "CVSSv3" or "CVSSv31", score = vd.cvss_score,
+                  severity = vd.cvss_rating, vector = f.cvss_vector } }
+  end
+  if vd and vd.cvss4_rating then
+    ratings = ratings or {}
+    ratings[#ratings + 1] = { method = "CVSSv4", score = vd.cvss4_score, severity = vd.cvss4_rating,
+                              vector = f.cvss4_vector }
+  end
+  return ratings
+end
+
+-- A vulnerability as it stands in one supported release (vv, from
+-- model.verdicts.versions): its state there, about the device of that
+-- version (affected, unaffected or unknown).
+local version_status = { affected = "affected", fixed = "unaffected", not_affected = "unaffected",
+  under_investigation = "unknown" }
+local function version_vulnerability(vv, sv)
+  local v = vv.record
+  local f = visible(v)
+  local detail, rs, actions = statements(f)
+  if vv.fixed_by and vv.state == "affected" then
+    table.insert(actions, 1, "Update to version " .. vv.fixed_by.fields.version .. " or later.")
+  end
+  local cwe = f.cwe and tonumber(f.cwe:match("^CWE%-(%d+)$"))
+  return {
+    ["bom-ref"] = "vuln-" .. v.id, id = v.id,
+    source = v.id:find("^CVE%-") and { name = "NVD", url = "https://nvd.nist.gov/vuln/detail/" .. v.id } or nil,
+    ratings = M.ratings(v, f), cwes = cwe and { cwe } or nil, description = v.title,
+    recommendation = #actions > 0 and table.concat(actions, " ") or nil,
+    analysis = {
+      state = states[vv.state], justification = justifications[vv.justification or ""],
+      response = vv.state == "affected" and nonempty(rs) or nil,
+      detail = vv.state == f.vex_state and detail and text_one_line(detail) or nil,
+    },
+    affects = { { ref = "device", versions = { { version = sv.version, status = version_status[vv.state] } } } },
+  }
+end
+
+-- The document as a table; model is whichever view the output sees. sv:
+-- a supported release (model.verdicts.versions) for that version's SBOM and
+-- VEX (its components, each vulnerability as it stands in it), nil for the
+-- device the dossier describes; vex_only: the VEX without the components.
+function M.bom(sv, vex_only)
   local p = model.product
   local name, version = p.name or "device", p.version
+  -- the components as {id, fields, deps}: the device's records, or the release's
+  local list = {}
+  if sv then
+    version = sv.version
+    for _, c in ipairs(sv.components) do
+      list[#list + 1] = { id = c.id, fields = c.fields, deps = c.record and c.record.rel.depends_on or {} }
+    end
+  else
+    for _, c in ipairs(model.by_type.component) do
+      list[#list + 1] = { id = c.id, fields = c.fields, deps = c.rel.depends_on }
+    end
+  end
+  if vex_only then list = {} end
   local components, deps, refs, depended = {}, {}, {}, {}
-  for _, c in ipairs(model.by_type.component) do
+  for _, c in ipairs(list) do
     components[#components + 1] = component(c)
     refs[c.id] = true
   end
-  for _, c in ipairs(model.by_type.component) do
+  for _, c in ipairs(list) do
     local on = {}
-    for _, d in ipairs(c.rel.depends_on) do
+    for _, d in ipairs(c.deps) do
       if refs[d.id] then on[#on + 1] = d.id; depended[d.id] = true end
     end
     -- a leaf says so (dependsOn: []), as some consumers require
@@ -209,17 +258,22 @@ function M.bom()
   end
   -- The device holds every component nothing else in it depends on.
   local top = {}
-  for _, c in ipairs(model.by_type.component) do
+  for _, c in ipairs(list) do
     if not depended[c.id] then top[#top + 1] = c.id end
   end
   table.insert(deps, 1, { ref = "device", dependsOn = nonempty(top) })
   local vulns = {}
-  for _, v in ipairs(model.by_type.vulnerability) do vulns[#vulns + 1] = vulnerability(v, refs) end
+  if sv then
+    for _, vv in ipairs(sv.vulnerabilities) do vulns[#vulns + 1] = version_vulnerability(vv, sv) end
+  else
+    for _, v in ipairs(model.by_type.vulnerability) do vulns[#vulns + 1] = vulnerability(v, refs) end
+  end
   local maker = p.manufacturer and { name = p.manufacturer, url = p.manufacturer_url and { p.manufacturer_url } or nil }
+  local seed = sv and ("dossier " .. (vex_only and "vex" or "sbom") .. " of a version\0") or "dossier sbom\0"
   return {
     ["$schema"] = "http://cyclonedx.org/schema/bom-1.6.schema.json",
     bomFormat = "CycloneDX", specVersion = M.spec, version = 1,
-    serialNumber = name_uuid("dossier sbom\0" .. (p.manufacturer or "") .. "\0" .. name .. "\0" .. (version or "")),
+    serialNumber = name_uuid(seed .. (p.manufacturer or "") .. "\0" .. name .. "\0" .. (version or "")),
     metadata = {
       timestamp = model.build_date .. "T00:00:00Z",
       tools = { components = { { type = "application", name = "dossier", version = dossier_version ~= "" and dossier_version or nil } } },
@@ -228,7 +282,7 @@ function M.bom()
       manufacturer = maker, supplier = maker,
     },
     components = nonempty(components),
-    dependencies = deps,
+    dependencies = not vex_only and deps or nil,
     vulnerabilities = nonempty(vulns),
   }
 end
