@@ -376,6 +376,10 @@ const Rule rule_table[] = {
      "that no release record and not the product version in dossier.xml has, or its "
      "affected_versions "
      "name no released version at all."},
+    {"advisory-recipients", SEV_ERROR, "check",
+     "An advisory restricted by its tlp (GREEN, AMBER, AMBER+STRICT, RED) names no recipients, or "
+     "one "
+     "that names recipients is TLP:CLEAR and so would be published for everyone."},
     {"whitepaper-directive", SEV_ERROR, "check",
      "A directive line in whitepaper.md is malformed, unknown, has an option the directive does "
      "not "

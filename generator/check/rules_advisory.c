@@ -1,5 +1,6 @@
 /* rules_advisory.c: consistency of the customer documents with the records:
- * advisory-version (an advisory names a version no release has) and
+ * advisory-version (an advisory names a version no release has),
+ * advisory-recipients (a restricted advisory names nobody it is for) and
  * whitepaper-directive (whitepaper.md asks for a directive, option or record
  * that does not exist, or for an internal record). Part of check/; the one
  * rule family that reads a file, whitepaper.md, through model/whitepaper.c,
@@ -62,6 +63,29 @@ static size_t check_versions(Check *c, const Record *adv, const char *field) {
     return found;
 }
 
+/* A restricted advisory (TLP other than CLEAR) is for its recipients, so
+ * it names them; recipients on a TLP:CLEAR one most likely mean a tlp
+ * forgotten, and the advisory would be published for everyone. */
+static void check_recipients(Check *c, const Record *adv) {
+    const char *tlp = record_str(adv, "tlp");
+    const Value *to = record_field(adv, "recipients");
+    bool restricted = tlp && strcmp(tlp, "CLEAR") != 0 && strcmp(tlp, "WHITE") != 0;
+    bool named = false;
+    for (size_t k = 0; to && to->kind == VAL_LIST && k < to->n; k++)
+        named = named || check_text(to->items[k]);
+    if (restricted && !named)
+        check_finding(c, "advisory-recipients", check_loc(adv, record_field(adv, "tlp")), adv,
+                      "%s: TLP:%s restricts it to its recipients, but it names none (recipients: "
+                      "the customers it is for)",
+                      adv->id, tlp);
+    else if (!restricted && named)
+        check_finding(c, "advisory-recipients", check_loc(adv, to), adv,
+                      "%s: names recipients but is TLP:CLEAR, so it is published for everyone; "
+                      "give it the tlp its recipients may share it under (GREEN, AMBER, "
+                      "AMBER+STRICT, RED) or remove the recipients",
+                      adv->id);
+}
+
 static void check_advisories(Check *c) {
     size_t n;
     Record **advisories = check_records(c, "advisory", &n);
@@ -74,6 +98,7 @@ static void check_advisories(Check *c) {
                 "3.0.0), so no product can be marked affected",
                 advisories[i]->id);
         check_versions(c, advisories[i], "fixed_versions");
+        check_recipients(c, advisories[i]);
     }
 }
 

@@ -96,6 +96,32 @@ static void judge_vulnerabilities(Check *c) {
     }
 }
 
+/* An advisory's audience: draft, public (TLP:CLEAR, the default) or
+ * restricted (any other label, or recipients without a label), and its
+ * label as TLP 2.0 and CSAF 2.0 name it. The one place that decides what a public page may show. */
+static void judge_advisories(Check *c) {
+    size_t n;
+    Record **recs = check_records(c, "advisory", &n);
+    for (size_t i = 0; i < n; i++) {
+        RecordVerdict *v = check_verdict(c, recs[i]);
+        const char *tlp = record_str(recs[i], "tlp");
+        const Value *to = record_field(recs[i], "recipients");
+        if (!tlp && to && to->kind == VAL_LIST && to->n > 0)
+            tlp = "RED"; /* recipients without a (valid) label, an error of
+                            advisory-recipients or enum-value: failing safe,
+                            a build made anyway (--fail-on none) keeps it from
+                            everyone but them */
+        else if (!tlp || is(tlp, "WHITE"))
+            tlp = "CLEAR";
+        v->tlp = tlp;
+        v->csaf_tlp = is(tlp, "CLEAR") ? "WHITE" : is(tlp, "AMBER+STRICT") ? "AMBER" : tlp;
+        if (is(record_str(recs[i], "status"), "draft"))
+            v->state = "draft";
+        else
+            v->state = is(tlp, "CLEAR") ? "public" : "restricted";
+    }
+}
+
 /* ---- the traceability matrix --------------------------------------------------- */
 
 typedef struct Rows {
@@ -730,6 +756,7 @@ Verdicts *verdicts_begin(Check *c) {
 
 void verdicts_finish(Check *c) {
     judge_vulnerabilities(c);
+    judge_advisories(c);
     judge_matrix(c);
     judge_risk(c);
     judge_checklist(c);

@@ -22,12 +22,18 @@
 
 static const char CSAF[] = "public/csaf/.well-known/csaf/";
 static const char WHITE[] = "public/csaf/.well-known/csaf/white/";
+/* restricted/csaf/<label>/<year>/<file>.json: the documents whose TLP label
+ * is not WHITE (CSAF 2.0 requirement 5: not beside the public ones, access
+ * protected), served at /.well-known/csaf/<label>/ to their recipients. */
+static const char RESTRICTED[] = "restricted/csaf/";
 static const char SECURITY_TXT[] = "public/csaf/.well-known/security.txt";
 static const char ROLIE_SCHEMA[] =
     "https://docs.oasis-open.org/csaf/csaf/v2.0/csaf_json_schema.json";
 
 typedef struct Document {
-    const char *rel;     /* relative to the white/ folder: 2024/adv-2024-001.json */
+    const char *dir;     /* its label's folder in the output: WHITE, restricted/csaf/amber/ */
+    const char *label;   /* the folder's label, upper case: WHITE, AMBER */
+    const char *rel;     /* relative to dir: 2024/adv-2024-001.json */
     const char *current; /* document.tracking.current_release_date */
     const char *initial; /* document.tracking.initial_release_date */
     const char *id;      /* document.tracking.id */
@@ -39,11 +45,14 @@ typedef struct Document {
 static int cmp_changes(const void *pa, const void *pb) {
     const Document *a = pa, *b = pb;
     int c = strcmp(b->current, a->current);
-    return c ? c : strcmp(a->rel, b->rel);
+    if (!c) c = strcmp(a->rel, b->rel);
+    return c ? c : strcmp(a->dir, b->dir);
 }
 
 static int cmp_paths(const void *pa, const void *pb) {
-    return strcmp(((const Document *)pa)->rel, ((const Document *)pb)->rel);
+    const Document *a = pa, *b = pb;
+    int c = strcmp(a->dir, b->dir);
+    return c ? c : strcmp(a->rel, b->rel);
 }
 
 static void hex(char *out, const unsigned char *bytes, size_t n) {
@@ -157,13 +166,19 @@ static const char *lower(Arena *a, const char *s) {
  * one TLP label, newest first like changes.csv; each entry links the
  * document, its hashes and its signature. */
 static bool write_feed(OutDir *o, const Document *docs, size_t n, const char *tlp, const char *base,
-                       const char *vendor, const char *updated, bool signed_) {
+                       const char *vendor, bool signed_) {
     Arena *a = &o->arena;
-    const char *name = arena_printf(a, "feed-tlp-%s.json", lower(a, tlp));
+    bool white = strcmp(tlp, "WHITE") == 0;
+    /* the public feed beside provider-metadata.json; a restricted one in
+     * its label's folder, behind the same access control as its documents */
+    const char *name = white ? "feed-tlp-white.json"
+                             : arena_printf(a, "%s/feed-tlp-%s.json", lower(a, tlp), lower(a, tlp));
+    const char *updated = NULL; /* the newest document's: docs are newest first */
     json_t *entries = json_array();
     for (size_t i = 0; i < n; i++) {
         if (strcmp(docs[i].tlp, tlp) != 0) continue;
-        const char *url = arena_printf(a, "%swhite/%s", base, docs[i].rel);
+        if (!updated) updated = docs[i].current;
+        const char *url = arena_printf(a, "%s%s/%s", base, lower(a, docs[i].label), docs[i].rel);
         json_t *links = json_array();
         json_array_append_new(links, link("self", url));
         json_array_append_new(links, link("hash", arena_printf(a, "%s.sha256", url)));
@@ -182,6 +197,14 @@ static bool write_feed(OutDir *o, const Document *docs, size_t n, const char *tl
                              arena_printf(a, "%s CSAF feed (TLP:%s)", vendor, tlp), "link",
                              link("self", arena_printf(a, "%s%s", base, name)), "category",
                              csaf_category(), "updated", updated, "entry", entries);
+    if (!white) {
+        /* RFC 8322's category for the label, as the CSAF examples of
+         * private feeds give it */
+        json_array_append_new(
+            json_object_get(json_object_get(feed, "feed"), "category"),
+            json_pack("{s:s, s:s}", "scheme", "https://www.first.org/tlp/", "term", tlp));
+        return write_json(o, arena_printf(a, "%s%s", RESTRICTED, name), feed);
+    }
     return write_json(o, arena_printf(a, "%s%s", CSAF, name), feed);
 }
 
@@ -277,22 +300,65 @@ static int cmp_str(const void *a, const void *b) {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* "AMBER" for "amber": a folder's label. */
+static const char *upper(Arena *a, const char *s) {
+    char *u = arena_strdup(a, s);
+    for (char *c = u; *c; c++)
+        if (*c >= 'a' && *c <= 'z') *c = (char)(*c - 'a' + 'A');
+    return u;
+}
+
+/* The documents the templates wrote: under white/, and under
+ * restricted/csaf/<label>/ (a year folder, then the file). */
+static size_t find_documents(OutDir *o, Document *docs) {
+    size_t n = 0;
+    const size_t nw = sizeof WHITE - 1, nr = sizeof RESTRICTED - 1;
+    for (size_t i = 0, nfiles = o->nfiles; i < nfiles; i++) {
+        const char *path = o->files[i].path;
+        size_t len = strlen(path);
+        if (len < 5 || strcmp(path + len - 5, ".json") != 0) continue;
+        if (strncmp(path, WHITE, nw) == 0) {
+            docs[n++] = (Document){.dir = WHITE, .label = "WHITE", .rel = path + nw};
+        } else if (strncmp(path, RESTRICTED, nr) == 0) {
+            const char *slash = strchr(path + nr, '/');
+            if (!slash || !strchr(slash + 1, '/')) continue;
+            const char *label = arena_strndup(&o->arena, path + nr, (size_t)(slash - path - nr));
+            docs[n++] = (Document){.dir = arena_printf(&o->arena, "%s%s/", RESTRICTED, label),
+                                   .label = upper(&o->arena, label),
+                                   .rel = slash + 1};
+        }
+    }
+    return n;
+}
+
+/* index.txt (sorted) and changes.csv (newest first) of the documents of
+ * one folder, docs[0..n) sorted by path. */
+static bool write_lists(OutDir *o, Document *docs, size_t n) {
+    StrBuf sb;
+    sb_init(&sb);
+    for (size_t i = 0; i < n; i++)
+        sb_printf(&sb, "%s\n", docs[i].rel);
+    bool ok = outdir_write(o, arena_printf(&o->arena, "%sindex.txt", docs[0].dir),
+                           sb.data ? sb.data : "", sb.len);
+    sb_reset(&sb);
+    qsort(docs, n, sizeof *docs, cmp_changes);
+    for (size_t i = 0; i < n; i++)
+        sb_printf(&sb, "\"%s\",\"%s\"\n", docs[i].rel, docs[i].current);
+    ok = ok && outdir_write(o, arena_printf(&o->arena, "%schanges.csv", docs[0].dir),
+                            sb.data ? sb.data : "", sb.len);
+    qsort(docs, n, sizeof *docs, cmp_paths);
+    sb_free(&sb);
+    return ok;
+}
+
 bool provider_finish(const Model *m, const Diag *d, const EmitOptions *e, OutDir *o) {
     (void)d;
     if (sodium_init() < 0) {
         fprintf(stderr, "dossier: libsodium cannot start\n");
         return false;
     }
-    size_t n = 0, nfiles = o->nfiles;
-    Document *docs = arena_alloc(&o->arena, (nfiles + 1) * sizeof *docs);
-    const size_t prefix = sizeof WHITE - 1;
-    for (size_t i = 0; i < nfiles; i++) {
-        const char *path = o->files[i].path;
-        size_t len = strlen(path);
-        if (strncmp(path, WHITE, prefix) == 0 && len >= prefix + 5 &&
-            strcmp(path + len - 5, ".json") == 0)
-            docs[n++].rel = path + prefix;
-    }
+    Document *docs = arena_alloc(&o->arena, (o->nfiles + 1) * sizeof *docs);
+    size_t n = find_documents(o, docs);
     if (n == 0) return true; /* nothing published: no provider folder either */
     qsort(docs, n, sizeof *docs, cmp_paths);
     Openpgp *pgp = NULL;
@@ -303,7 +369,7 @@ bool provider_finish(const Model *m, const Diag *d, const EmitOptions *e, OutDir
     StrBuf asc;
     sb_init(&asc);
     for (size_t i = 0; ok && i < n; i++) {
-        const char *path = arena_printf(&o->arena, "%s%s", WHITE, docs[i].rel);
+        const char *path = arena_printf(&o->arena, "%s%s", docs[i].dir, docs[i].rel);
         char *data;
         size_t size;
         const char *full = fs_join(&o->arena, o->tmp_path, path);
@@ -312,8 +378,17 @@ bool provider_finish(const Model *m, const Diag *d, const EmitOptions *e, OutDir
             ok = false;
             break;
         }
-        ok = read_document(o, path, data, size, &docs[i], &publisher) &&
-             write_hashes(o, path, (const unsigned char *)data, size);
+        ok = read_document(o, path, data, size, &docs[i], &publisher);
+        /* a document in another label's folder would reach people its
+         * label keeps it from: the public folder holds TLP:WHITE alone */
+        if (ok && strcmp(docs[i].tlp, docs[i].label) != 0) {
+            fprintf(stderr,
+                    "dossier: %s: a TLP:%s document in the folder of TLP:%s; the csaf templates "
+                    "put it in the wrong place\n",
+                    path, docs[i].tlp, docs[i].label);
+            ok = false;
+        }
+        ok = ok && write_hashes(o, path, (const unsigned char *)data, size);
         if (ok && pgp) {
             sb_reset(&asc);
             ok = openpgp_sign(pgp, data, size, &asc) &&
@@ -330,19 +405,11 @@ bool provider_finish(const Model *m, const Diag *d, const EmitOptions *e, OutDir
     }
     sb_free(&asc);
     openpgp_close(pgp);
-    StrBuf sb;
-    sb_init(&sb);
-    for (size_t i = 0; ok && i < n; i++)
-        sb_printf(&sb, "%s\n", docs[i].rel);
-    ok = ok && outdir_write(o, arena_printf(&o->arena, "%sindex.txt", WHITE),
-                            sb.data ? sb.data : "", sb.len);
-    sb_reset(&sb);
-    qsort(docs, n, sizeof *docs, cmp_changes);
-    for (size_t i = 0; ok && i < n; i++)
-        sb_printf(&sb, "\"%s\",\"%s\"\n", docs[i].rel, docs[i].current);
-    ok = ok && outdir_write(o, arena_printf(&o->arena, "%schanges.csv", WHITE),
-                            sb.data ? sb.data : "", sb.len);
-    sb_free(&sb);
+    for (size_t i = 0, k; ok && i < n; i = k) { /* one label's folder at a time */
+        for (k = i; k < n && strcmp(docs[k].dir, docs[i].dir) == 0; k++)
+            ;
+        ok = write_lists(o, docs + i, k - i);
+    }
     if (!ok) {
         json_decref(publisher);
         return false;
@@ -366,13 +433,21 @@ bool provider_finish(const Model *m, const Diag *d, const EmitOptions *e, OutDir
         if (k == ntlps) tlps[ntlps++] = docs[i].tlp;
     }
     qsort(tlps, ntlps, sizeof *tlps, cmp_str);
-    const char *updated = docs[0].current; /* newest first */
-    for (size_t i = 0; ok && i < ntlps; i++)
-        ok = write_feed(o, docs, n, tlps[i], base, vendor, updated, pgp != NULL);
-    ok = ok && write_service(o, base, vendor, tlps, ntlps);
-    ok = ok &&
-         write_security_txt(o, m, ns, arena_printf(&o->arena, "%sprovider-metadata.json", base));
-    ok = ok && write_metadata(o, m, publisher, base, tlps, ntlps, fpr);
+    qsort(docs, n, sizeof *docs, cmp_changes); /* newest first, for the feeds */
+    bool white = false;
+    for (size_t i = 0; ok && i < ntlps; i++) {
+        white = white || strcmp(tlps[i], "WHITE") == 0;
+        ok = write_feed(o, docs, n, tlps[i], base, vendor, pgp != NULL);
+    }
+    /* The public files name the public feed alone: a restricted feed is
+     * given to its recipients, and nothing public says it exists. */
+    const char *public_tlps[] = {"WHITE"};
+    if (ok && white) {
+        ok = write_service(o, base, vendor, public_tlps, 1) &&
+             write_security_txt(o, m, ns,
+                                arena_printf(&o->arena, "%sprovider-metadata.json", base)) &&
+             write_metadata(o, m, publisher, base, public_tlps, 1, fpr);
+    }
     json_decref(publisher);
     return ok;
 }

@@ -37,6 +37,9 @@ const char *verdict_state_name(VerdictState s);
  *   component:     supported, ending-soon, past-end-of-support, unknown.
  *   vulnerability: not-affected, fixed, under-investigation or open.
  *   anomaly:       unresolved or resolved (in the submitted release).
+ *   advisory:      public (TLP:CLEAR, for everyone), restricted (TLP:GREEN,
+ *                  AMBER, AMBER+STRICT or RED: for its recipients only) or
+ *                  draft (published to nobody).
  * Every state that is not good names the rule whose finding says so. */
 typedef struct RecordVerdict {
     const char *state;          /* NULL for a type without a verdict */
@@ -60,6 +63,10 @@ typedef struct RecordVerdict {
      * to the release submitted: "submitted", "justified" (another release,
      * with the record's justification), "other" or "unstated" */
     const char *tested_release, *build;
+    /* advisory: its TLP label as TLP 2.0 names it ("CLEAR", "AMBER+STRICT")
+     * and as CSAF 2.0's document.distribution.tlp.label takes it ("WHITE",
+     * "GREEN", "AMBER", "RED") */
+    const char *tlp, *csaf_tlp;
 } RecordVerdict;
 
 /* One item of the 524B / eSTAR checklist. */

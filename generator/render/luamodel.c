@@ -379,6 +379,8 @@ static void push_record_verdict(lua_State *L, Renderer *r, const Record *rec) {
     set_str(L, "cvss4_nomenclature", v->cvss4_nomenclature);
     set_str(L, "tested_release", v->tested_release);
     set_str(L, "build", v->build);
+    set_str(L, "tlp", v->tlp);
+    set_str(L, "csaf_tlp", v->csaf_tlp);
     const FieldDef *f = v->latest ? schema_field(rec->type, "results") : NULL;
     if (f && !(r->public && field_internal(rec, f)))
         push_entry(L, f, v->latest);

@@ -49,14 +49,54 @@ function M.filename(tracking_id)
   return (tracking_id:lower():gsub("[^%+%-a-z0-9]+", "_")) .. ".json"
 end
 
--- The advisories to publish: every advisory record that is not a draft
--- (a draft is previewed in the internal site), sorted by ID.
+-- The advisories to publish for everyone: those the check stage judged
+-- public (TLP:CLEAR, not a draft; a draft is previewed in the internal
+-- site), sorted by ID.
 function M.published()
   local list = {}
   for _, adv in ipairs(model.by_type.advisory) do
-    if adv.fields.status ~= "draft" then list[#list + 1] = adv end
+    if adv.verdict.state == "public" then list[#list + 1] = adv end
   end
   return list
+end
+
+-- The advisories for their recipients only (a TLP label other than
+-- CLEAR), sorted by ID: written under restricted/, never under public/.
+function M.restricted()
+  local list = {}
+  for _, adv in ipairs(model.by_type.advisory) do
+    if adv.verdict.state == "restricted" then list[#list + 1] = adv end
+  end
+  return list
+end
+
+-- Where the CSAF document of adv goes, relative to the build output, and
+-- its URL: public/csaf/.well-known/csaf/white/<year>/ for a public one;
+-- restricted/csaf/<label>/<year>/ for a restricted one, which the web
+-- server serves at /.well-known/csaf/<label>/ behind access control.
+function M.place(adv, tracking_id, year)
+  local file = year .. "/" .. M.filename(tracking_id)
+  local base = M.base_url() .. "/.well-known/csaf/"
+  if adv and adv.verdict.state == "restricted" then
+    local label = adv.verdict.csaf_tlp:lower()
+    return "restricted/csaf/" .. label .. "/" .. file, base .. label .. "/" .. file
+  end
+  return "public/csaf/.well-known/csaf/white/" .. file, base .. "white/" .. file
+end
+
+-- document.distribution of a CSAF document: the TLP label as CSAF 2.0
+-- takes it, with the definition's URL, and for a restricted label what its
+-- recipients may do with it, in words.
+local SHARING = {
+  GREEN = "TLP:GREEN: recipients may share it with peers and partners in their community, not publicly.",
+  AMBER = "TLP:AMBER: recipients may share it within their organisation and with its clients on a need-to-know basis.",
+  ["AMBER+STRICT"] = "TLP:AMBER+STRICT: recipients may share it within their organisation only. CSAF 2.0 has no such label, so the document carries AMBER.",
+  RED = "TLP:RED: for the named recipients only; not to be shared further.",
+}
+function M.distribution(adv)
+  local label, tlp = "WHITE", "CLEAR"
+  if adv then label, tlp = adv.verdict.csaf_tlp, adv.verdict.tlp end
+  return { tlp = { label = label, url = "https://www.first.org/tlp/" }, text = SHARING[tlp] }
 end
 
 -- Releases sorted by date, then ID: the products of the product tree.

@@ -1,6 +1,7 @@
 -- csaf/main.lua: the CSAF 2.0 documents of a dossier, in the provider's
--- folder layout: a csaf_security_advisory per advisory record, one csaf_vex
--- for the product's VEX. The C step after it (emit/provider.c) writes the
+-- folder layout: a csaf_security_advisory per advisory record (a public one
+-- under public/, one restricted by its TLP label under restricted/csaf/),
+-- one csaf_vex for the product's VEX. The C step after it (emit/provider.c) writes the
 -- rest of the provider folder: the .sha256/.sha512 files, index.txt,
 -- changes.csv, the ROLIE feeds, provider-metadata.json, security.txt and,
 -- with build --csaf-sign, the OpenPGP signatures and key.
@@ -9,21 +10,19 @@ local lib = import("csaf/lib.lua")
 
 local has_vex = false
 for _, v in ipairs(model.by_type.vulnerability) do has_vex = has_vex or v.fields.vex_state ~= nil end
-if #lib.published() == 0 and not has_vex then return end -- nothing to publish
+if #lib.published() == 0 and #lib.restricted() == 0 and not has_vex then return end -- nothing to publish
 
-local root = "public/csaf/.well-known/csaf/"
-local base = lib.base_url() .. "/.well-known/csaf/"
-
--- Writes doc under white/<year of its initial release>/ and returns the path.
-local function publish(doc)
+-- Writes doc in the folder of its TLP label and the year of its initial
+-- release (lib.place); adv is nil for the VEX document, which is public.
+local function publish(doc, adv)
   local tracking = doc.document.tracking
-  local rel = "white/" .. tracking.initial_release_date:sub(1, 4) .. "/" .. lib.filename(tracking.id)
+  local path, url = lib.place(adv, tracking.id, tracking.initial_release_date:sub(1, 4))
   doc.document.references = doc.document.references or {}
-  table.insert(doc.document.references, 1, { category = "self", summary = "This document", url = base .. rel })
-  write(root .. rel, json.encode(doc))
+  table.insert(doc.document.references, 1, { category = "self", summary = "This document", url = url })
+  write(path, json.encode(doc))
 end
 
-local function common_document(category, title, tracking)
+local function common_document(category, title, tracking, adv)
   local doc = {
     category = category,
     csaf_version = "2.0",
@@ -31,7 +30,7 @@ local function common_document(category, title, tracking)
     title = title,
     tracking = tracking,
     lang = "en",
-    distribution = { tlp = { label = "WHITE" } },
+    distribution = lib.distribution(adv),
   }
   if model.product.cvd_policy_url then
     doc.references = { { category = "external", summary = "Coordinated vulnerability disclosure policy",
@@ -119,7 +118,9 @@ local function advisory_vulnerability(adv, v, affected, fixed, tree, seen)
   return out
 end
 
-for _, adv in ipairs(lib.published()) do
+local advisories = lib.published()
+for _, adv in ipairs(lib.restricted()) do advisories[#advisories + 1] = adv end
+for _, adv in ipairs(advisories) do
   local revisions, history = lib.revisions(adv), {}
   for i, r in ipairs(revisions) do
     history[i] = { date = lib.timestamp(r.date), number = lib.semver(r.number), summary = r.summary }
@@ -132,7 +133,7 @@ for _, adv in ipairs(lib.published()) do
     initial_release_date = lib.timestamp(adv.fields.published),
     current_release_date = lib.timestamp(last.date),
     revision_history = history,
-  })
+  }, adv)
   if adv.body_markdown ~= "" then
     doc.notes = { { category = "summary", title = "Summary", text = lib.note_text(adv) } }
   end
@@ -146,7 +147,7 @@ for _, adv in ipairs(lib.published()) do
     vulns[#vulns + 1] = advisory_vulnerability(adv, v, affected, fixed, tree, seen)
   end
   if #vulns == 0 then error(adv.id .. ": it covers no public vulnerability") end
-  publish({ document = doc, product_tree = tree, vulnerabilities = vulns })
+  publish({ document = doc, product_tree = tree, vulnerabilities = vulns }, adv)
 end
 
 -- ---- VEX -------------------------------------------------------------------------
@@ -198,7 +199,8 @@ local function vex_vulnerability(v, all)
     status.known_affected = all
     local advice
     for _, adv in ipairs(v.rel.advisories) do
-      if adv.fields.status ~= "draft" then advice = advice or adv.fields.workarounds or adv.fields.remediation end
+      -- the public VEX takes advice from public advisories only
+      if adv.verdict.state == "public" then advice = advice or adv.fields.workarounds or adv.fields.remediation end
     end
     out.remediations = { advice
       and { category = "mitigation", product_ids = all, details = advice }
