@@ -380,6 +380,10 @@ const Rule rule_table[] = {
      "An advisory restricted by its tlp (GREEN, AMBER, AMBER+STRICT, RED) names no recipients, or "
      "one "
      "that names recipients is TLP:CLEAR and so would be published for everyone."},
+    {"vulnerability-parts", SEV_WARNING, "check",
+     "The product names its parts (assets with part: true), but a vulnerability an advisory "
+     "covers, or whose VEX state is not not_affected, affects none of them: the customer "
+     "documents cannot say which parts it affects."},
     {"whitepaper-directive", SEV_ERROR, "check",
      "A directive line in whitepaper.md is malformed, unknown, has an option the directive does "
      "not "

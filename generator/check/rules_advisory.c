@@ -1,6 +1,8 @@
 /* rules_advisory.c: consistency of the customer documents with the records:
  * advisory-version (an advisory names a version no release has),
- * advisory-recipients (a restricted advisory names nobody it is for) and
+ * advisory-recipients (a restricted advisory names nobody it is for),
+ * vulnerability-parts (what customers are told names no part of the
+ * product while the product has parts) and
  * whitepaper-directive (whitepaper.md asks for a directive, option or record
  * that does not exist, or for an internal record). Part of check/; the one
  * rule family that reads a file, whitepaper.md, through model/whitepaper.c,
@@ -180,7 +182,41 @@ static void check_whitepaper(Check *c) {
     arena_free(&a);
 }
 
+/* When the product names its parts (assets with part: true), a
+ * vulnerability the customer documents state (an advisory covers it, or it
+ * has a VEX state other than not_affected) says which parts it affects. */
+static void check_parts(Check *c) {
+    size_t nassets, nvulns;
+    Record **assets = check_records(c, "asset", &nassets);
+    Record **vulns = check_records(c, "vulnerability", &nvulns);
+    bool parts = false;
+    for (size_t i = 0; i < nassets && !parts; i++) {
+        const char *p = record_str(assets[i], "part");
+        parts = p && strcmp(p, "true") == 0;
+    }
+    for (size_t i = 0; parts && i < nvulns; i++) {
+        const char *vex = record_str(vulns[i], "vex_state");
+        size_t pos = 0;
+        bool stated =
+            (vex && strcmp(vex, "not_affected") != 0) || check_linked(vulns[i], "advisories", &pos);
+        bool named = false;
+        pos = 0;
+        for (const Record *a; stated && !named && (a = check_linked(vulns[i], "affects", &pos));) {
+            const char *p = record_str(a, "part");
+            named = p && strcmp(p, "true") == 0;
+        }
+        if (stated && !named)
+            check_finding(
+                c, "vulnerability-parts", check_loc(vulns[i], record_field(vulns[i], "affects")),
+                vulns[i],
+                "%s: its affects names no part of the product (an asset with part: true), "
+                "so advisories and VEX cannot say which parts it affects",
+                vulns[i]->id);
+    }
+}
+
 void rules_advisory_check(Check *c) {
     check_advisories(c);
+    check_parts(c);
     check_whitepaper(c);
 }

@@ -122,6 +122,42 @@ static void judge_advisories(Check *c) {
     }
 }
 
+/* The product's parts a vulnerability affects (its affects links to
+ * assets with part: true) and those it does not; none of either when it
+ * affects no part, as it then concerns the product as a whole. */
+static void judge_parts(Check *c) {
+    Arena *a = c->m->arena;
+    size_t nassets, nvulns;
+    Record **assets = check_records(c, "asset", &nassets);
+    Record **vulns = check_records(c, "vulnerability", &nvulns);
+    size_t nparts = 0;
+    for (size_t i = 0; i < nassets; i++)
+        if (is(record_str(assets[i], "part"), "true")) nparts++;
+    if (nparts == 0) return;
+    for (size_t i = 0; i < nvulns; i++) {
+        RecordVerdict *v = check_verdict(c, vulns[i]);
+        const Record **hit = arena_alloc(a, nparts * sizeof *hit),
+                     **miss = arena_alloc(a, nparts * sizeof *miss);
+        size_t nhit = 0, nmiss = 0;
+        for (size_t k = 0; k < nassets; k++) {
+            if (!is(record_str(assets[k], "part"), "true")) continue;
+            bool affected = false;
+            size_t pos = 0;
+            for (const Record *r; !affected && (r = check_linked(vulns[i], "affects", &pos));)
+                affected = r == assets[k];
+            if (affected)
+                hit[nhit++] = assets[k];
+            else
+                miss[nmiss++] = assets[k];
+        }
+        if (nhit == 0) continue;
+        v->parts_affected = hit;
+        v->nparts_affected = nhit;
+        v->parts_unaffected = miss;
+        v->nparts_unaffected = nmiss;
+    }
+}
+
 /* ---- the traceability matrix --------------------------------------------------- */
 
 typedef struct Rows {
@@ -757,6 +793,7 @@ Verdicts *verdicts_begin(Check *c) {
 void verdicts_finish(Check *c) {
     judge_vulnerabilities(c);
     judge_advisories(c);
+    judge_parts(c);
     judge_matrix(c);
     judge_risk(c);
     judge_checklist(c);

@@ -67,6 +67,12 @@ typedef struct RecordVerdict {
      * and as CSAF 2.0's document.distribution.tlp.label takes it ("WHITE",
      * "GREEN", "AMBER", "RED") */
     const char *tlp, *csaf_tlp;
+    /* vulnerability: the product's parts (assets with part: true, by ID)
+     * it affects (those of its affects links) and those it does not; both
+     * empty when the product has no parts or it affects none of them, as
+     * it then concerns the product as a whole */
+    const struct Record **parts_affected, **parts_unaffected;
+    size_t nparts_affected, nparts_unaffected;
 } RecordVerdict;
 
 /* One item of the 524B / eSTAR checklist. */

@@ -192,6 +192,47 @@ function M.product_tree()
   }
 end
 
+-- The product's parts (assets with part: true) as products of the given
+-- releases: each part a product of its own (its asset ID) that is a
+-- default component of each release, added to tree once; returns the
+-- IDs of those combined products ("REL-3.0.0:AST-005") for parts in
+-- release order, nil when there are none.
+function M.part_products(tree, seen, parts, releases)
+  local ids = {}
+  for _, r in ipairs(releases) do
+    for _, part in ipairs(parts) do
+      if not seen[part.id] then
+        seen[part.id] = true
+        tree.full_product_names = tree.full_product_names or {}
+        table.insert(tree.full_product_names, { product_id = part.id, name = part.title })
+      end
+      local pid = r.id .. ":" .. part.id
+      if not seen[pid] then
+        seen[pid] = true
+        tree.relationships = tree.relationships or {}
+        table.insert(tree.relationships, {
+          category = "default_component_of", product_reference = part.id, relates_to_product_reference = r.id,
+          full_product_name = { product_id = pid, name = part.title .. " in " .. model.product.name .. " " .. r.fields.version },
+        })
+      end
+      ids[#ids + 1] = pid
+    end
+  end
+  if #ids == 0 then return nil end
+  return ids
+end
+
+-- The statement on the parts a vulnerability does not affect: a threat of
+-- category impact for their products (CSAF's VEX profile wants one for
+-- every product known not to be affected), nil when there are none.
+function M.parts_impact(v, ids)
+  if not ids then return nil end
+  local names = {}
+  for i, p in ipairs(v.verdict.parts_affected) do names[i] = p.title end
+  return { category = "impact", product_ids = ids,
+           details = "The vulnerability is in " .. table.concat(names, ", ") .. " only; these parts do not contain it." }
+end
+
 -- Every product ID of the tree, in tree order.
 function M.all_ids()
   local ids = {}

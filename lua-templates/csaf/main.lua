@@ -94,6 +94,16 @@ local function advisory_vulnerability(adv, v, affected, fixed, tree, seen)
   for _, pid in ipairs(component_products(tree, seen, v, affected)) do
     table.insert(status.known_affected, pid)
   end
+  -- the product's parts: the affected ones where the releases are affected
+  -- or fixed, the others known not affected in the affected releases
+  local vd = v.verdict
+  for _, pid in ipairs(lib.part_products(tree, seen, vd.parts_affected, affected) or {}) do
+    table.insert(status.known_affected, pid)
+  end
+  for _, pid in ipairs(lib.part_products(tree, seen, vd.parts_affected, fixed) or {}) do
+    table.insert(status.fixed, pid)
+  end
+  status.known_not_affected = lib.part_products(tree, seen, vd.parts_unaffected, affected)
   out.product_status = status
   if status.known_affected then
     local rem = {}
@@ -115,6 +125,11 @@ local function advisory_vulnerability(adv, v, affected, fixed, tree, seen)
   end
   local impact = lib.impact(v)
   if impact then out.threats = { { category = "impact", details = impact } } end
+  local parts = lib.parts_impact(v, status.known_not_affected)
+  if parts then
+    out.threats = out.threats or {}
+    table.insert(out.threats, parts)
+  end
   return out
 end
 
@@ -165,7 +180,16 @@ local function split_by_fix(v)
   return before, after, first
 end
 
-local function vex_vulnerability(v, all)
+-- A copy of list (may be nil) with ids (may be nil) after it; nil when empty.
+local function joined(list, ids)
+  local out = {}
+  for _, id in ipairs(list or {}) do out[#out + 1] = id end
+  for _, id in ipairs(ids or {}) do out[#out + 1] = id end
+  if #out == 0 then return nil end
+  return out
+end
+
+local function vex_vulnerability(v, all, tree, seen)
   local state = v.fields.vex_state
   local out = lib.vuln_ids(v, {})
   out.title = v.title
@@ -206,15 +230,30 @@ local function vex_vulnerability(v, all)
       and { category = "mitigation", product_ids = all, details = advice }
       or { category = "none_available", product_ids = all, details = "No fix is available yet; its availability will be communicated." } }
   end
+  -- the product's parts: in an affected or fixed statement the parts it
+  -- affects share the releases' status, and the others are not affected
+  if (state == "affected" or state == "fixed") and #v.verdict.parts_affected > 0 then
+    local before, after = lib.releases(), {}
+    if state == "fixed" then
+      local b, a, first = split_by_fix(v)
+      if first then before, after = b, a else before, after = {}, lib.releases() end
+    end
+    status.known_affected = joined(status.known_affected, lib.part_products(tree, seen, v.verdict.parts_affected, before))
+    status.fixed = joined(status.fixed, lib.part_products(tree, seen, v.verdict.parts_affected, after))
+    status.known_not_affected = lib.part_products(tree, seen, v.verdict.parts_unaffected, lib.releases())
+    for _, r in ipairs(out.remediations or {}) do r.product_ids = status.known_affected end
+    local parts = lib.parts_impact(v, status.known_not_affected)
+    if parts then out.threats = { parts } end
+  end
   out.product_status = status
   local cvss = lib.cvss(v)
   if cvss and status.known_affected then out.scores = { { products = status.known_affected, cvss_v3 = cvss } } end
   return out
 end
 
-local vex, all = {}, lib.all_ids()
+local vex, all, vex_tree, vex_seen = {}, lib.all_ids(), lib.product_tree(), {}
 for _, v in ipairs(model.by_type.vulnerability) do
-  if v.fields.vex_state then vex[#vex + 1] = vex_vulnerability(v, all) end
+  if v.fields.vex_state then vex[#vex + 1] = vex_vulnerability(v, all, vex_tree, vex_seen) end
 end
 if #vex > 0 then
   local id = model.product.name .. " VEX " .. (model.product.version or model.build_date)
@@ -223,7 +262,7 @@ if #vex > 0 then
   doc.notes = { { category = "summary", title = "About this document",
                   text = "The exploitability of every assessed vulnerability in each release of " .. model.product.name ..
                          ", from the manufacturer's vulnerability records." } }
-  local full = { document = doc, product_tree = lib.product_tree(), vulnerabilities = vex }
+  local full = { document = doc, product_tree = vex_tree, vulnerabilities = vex }
   -- Stable tracking (build --previous-csaf): the document as published last
   -- time, compared without its tracking. Unchanged: its tracking as it was.
   -- Changed: the next version, a revision of the build date, the first
