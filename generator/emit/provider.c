@@ -2,8 +2,9 @@
  * CSAF documents under public/csaf/.well-known/csaf/white/<year>/; this step adds
  * what the CSAF 2.0 provider rules (spec section 7) ask beside them, all
  * from the bytes already written: a .sha256 and a .sha512 file per document
- * (libsodium), index.txt and changes.csv (newest first), a ROLIE feed per
- * TLP label and the service document, provider-metadata.json and
+ * (libsodium), index.txt and changes.csv (newest first), a ROLIE feed and
+ * category document per TLP label and the service document,
+ * provider-metadata.json and
  * security.txt; with build --csaf-sign, an OpenPGP signature (.asc) per
  * document and the public key (openpgp.c), which make the folder a
  * csaf_trusted_provider. The role is decided here and nowhere else. */
@@ -39,6 +40,10 @@ typedef struct Document {
     const char *id;      /* document.tracking.id */
     const char *title;   /* document.title */
     const char *tlp;     /* document.distribution.tlp.label, WHITE when none */
+    /* its ROLIE categories (requirement 17): its document category, then
+     * the vendor and product names of its product tree, in tree order */
+    const char **terms;
+    size_t nterms;
 } Document;
 
 /* Newest first; the path breaks a tie so the order never depends on the run. */
@@ -47,6 +52,10 @@ static int cmp_changes(const void *pa, const void *pb) {
     int c = strcmp(b->current, a->current);
     if (!c) c = strcmp(a->rel, b->rel);
     return c ? c : strcmp(a->dir, b->dir);
+}
+
+static int cmp_str(const void *a, const void *b) {
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
 static int cmp_paths(const void *pa, const void *pb) {
@@ -92,6 +101,28 @@ static const char *str_at(json_t *o, const char *a, const char *b, const char *c
     return json_string_value(v);
 }
 
+enum { MAX_TERMS = 64 };
+
+/* Adds to doc's terms the names of the vendor and product_name branches
+ * below branches (depth-first, tree order), each once. */
+static void add_branch_terms(Arena *a, json_t *branches, Document *doc, int depth) {
+    size_t i;
+    json_t *b;
+    if (depth > 32) return; /* the validator bounds the tree; so do we */
+    json_array_foreach(branches, i, b) {
+        const char *cat = json_string_value(json_object_get(b, "category"));
+        const char *name = json_string_value(json_object_get(b, "name"));
+        if (cat && name && (strcmp(cat, "vendor") == 0 || strcmp(cat, "product_name") == 0)) {
+            size_t k = 0;
+            while (k < doc->nterms && strcmp(doc->terms[k], name) != 0)
+                k++;
+            if (k == doc->nterms && doc->nterms < MAX_TERMS)
+                doc->terms[doc->nterms++] = arena_strdup(a, name);
+        }
+        add_branch_terms(a, json_object_get(b, "branches"), doc, depth + 1);
+    }
+}
+
 /* Reads the tracking, title and TLP label of the CSAF document in data into
  * doc (arena copies), and its publisher into *publisher (new reference) if
  * still NULL; false after a message. */
@@ -118,6 +149,12 @@ static bool read_document(OutDir *o, const char *path, const char *data, size_t 
         doc->id = arena_strdup(&o->arena, id);
         doc->title = arena_strdup(&o->arena, title);
         doc->tlp = arena_strdup(&o->arena, tlp ? tlp : "WHITE");
+        doc->terms = arena_alloc(&o->arena, MAX_TERMS * sizeof *doc->terms);
+        doc->nterms = 0;
+        const char *category = str_at(d, "category", NULL, NULL);
+        if (category) doc->terms[doc->nterms++] = arena_strdup(&o->arena, category);
+        add_branch_terms(
+            &o->arena, json_object_get(json_object_get(root, "product_tree"), "branches"), doc, 0);
         if (!*publisher) *publisher = json_deep_copy(pub);
     } else {
         fprintf(stderr,
@@ -185,12 +222,16 @@ static bool write_feed(OutDir *o, const Document *docs, size_t n, const char *tl
         json_array_append_new(links, link("hash", arena_printf(a, "%s.sha512", url)));
         if (signed_)
             json_array_append_new(links, link("signature", arena_printf(a, "%s.asc", url)));
+        json_t *terms = json_array();
+        for (size_t k = 0; k < docs[i].nterms; k++)
+            json_array_append_new(terms, json_pack("{s:s}", "term", docs[i].terms[k]));
         json_array_append_new(
-            entries, json_pack("{s:s, s:s, s:o, s:s, s:s, s:{s:s}, s:{s:s, s:s}, s:{s:s, s:s}}",
-                               "id", docs[i].id, "title", docs[i].title, "link", links, "published",
-                               docs[i].initial, "updated", docs[i].current, "summary", "content",
-                               docs[i].title, "content", "type", "application/json", "src", url,
-                               "format", "schema", ROLIE_SCHEMA, "version", "2.0"));
+            entries,
+            json_pack("{s:s, s:s, s:o, s:o, s:s, s:s, s:{s:s}, s:{s:s, s:s}, s:{s:s, s:s}}", "id",
+                      docs[i].id, "title", docs[i].title, "link", links, "category", terms,
+                      "published", docs[i].initial, "updated", docs[i].current, "summary",
+                      "content", docs[i].title, "content", "type", "application/json", "src", url,
+                      "format", "schema", ROLIE_SCHEMA, "version", "2.0"));
     }
     json_t *feed = json_pack("{s:{s:s, s:s, s:[o], s:[o], s:s, s:o}}", "feed", "id",
                              arena_printf(a, "csaf-feed-tlp-%s", lower(a, tlp)), "title",
@@ -206,6 +247,38 @@ static bool write_feed(OutDir *o, const Document *docs, size_t n, const char *tl
         return write_json(o, arena_printf(a, "%s%s", RESTRICTED, name), feed);
     }
     return write_json(o, arena_printf(a, "%s%s", CSAF, name), feed);
+}
+
+/* The ROLIE category document (RFC 8322; CSAF 2.0 requirement 17) of the
+ * feed of one TLP label, beside it: every term its entries carry (document
+ * categories, vendor and product names), sorted, so a client can ask for
+ * the advisories of one product or only the VEX documents. */
+static bool write_categories(OutDir *o, const Document *docs, size_t n, const char *tlp) {
+    Arena *a = &o->arena;
+    size_t nterms = 0;
+    const char **terms = NULL;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(docs[i].tlp, tlp) == 0) nterms += docs[i].nterms;
+    terms = arena_alloc(a, (nterms + 1) * sizeof *terms);
+    nterms = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(docs[i].tlp, tlp) != 0) continue;
+        for (size_t k = 0; k < docs[i].nterms; k++) {
+            size_t j = 0;
+            while (j < nterms && strcmp(terms[j], docs[i].terms[k]) != 0)
+                j++;
+            if (j == nterms) terms[nterms++] = docs[i].terms[k];
+        }
+    }
+    qsort(terms, nterms, sizeof *terms, cmp_str);
+    json_t *list = json_array();
+    for (size_t i = 0; i < nterms; i++)
+        json_array_append_new(list, json_pack("{s:s}", "term", terms[i]));
+    const char *name = arena_printf(a, "category-%s.json", lower(a, tlp));
+    const char *path = strcmp(tlp, "WHITE") == 0
+                           ? arena_printf(a, "%s%s", CSAF, name)
+                           : arena_printf(a, "%s%s/%s", RESTRICTED, lower(a, tlp), name);
+    return write_json(o, path, json_pack("{s:{s:o}}", "categories", "category", list));
 }
 
 /* security.txt (RFC 9116; CSAF 2.0 requirement 8): the PSIRT contact (else
@@ -262,9 +335,13 @@ static bool write_metadata(OutDir *o, const Model *m, json_t *publisher, const c
                       arena_printf(a, "Every TLP:%s CSAF document of the provider.", tlps[i]),
                       "tlp_label", tlps[i], "url",
                       arena_printf(a, "%sfeed-tlp-%s.json", base, lower(a, tlps[i]))));
+    json_t *categories = json_array();
+    for (size_t i = 0; i < ntlps; i++)
+        json_array_append_new(categories, json_string(arena_printf(a, "%scategory-%s.json", base,
+                                                                   lower(a, tlps[i]))));
     json_object_set_new(dist, "rolie",
-                        json_pack("{s:o, s:[s]}", "feeds", feeds, "services",
-                                  arena_printf(a, "%sservice.json", base)));
+                        json_pack("{s:o, s:o, s:[s]}", "categories", categories, "feeds", feeds,
+                                  "services", arena_printf(a, "%sservice.json", base)));
     json_t *meta = json_pack("{s:s, s:[o], s:s, s:b, s:s, s:b, s:O, s:s}", "canonical_url",
                              arena_printf(a, "%sprovider-metadata.json", base), "distributions",
                              dist, "last_updated", arena_printf(a, "%sT00:00:00.000Z", day),
@@ -294,10 +371,6 @@ static bool write_service(OutDir *o, const char *base, const char *vendor, const
         json_pack("{s:{s:[{s:s, s:o}]}}", "service", "workspace", "title",
                   arena_printf(a, "%s CSAF feeds", vendor), "collection", collections);
     return write_json(o, arena_printf(a, "%sservice.json", CSAF), service);
-}
-
-static int cmp_str(const void *a, const void *b) {
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
 /* "AMBER" for "amber": a folder's label. */
@@ -437,7 +510,8 @@ bool provider_finish(const Model *m, const Diag *d, const EmitOptions *e, OutDir
     bool white = false;
     for (size_t i = 0; ok && i < ntlps; i++) {
         white = white || strcmp(tlps[i], "WHITE") == 0;
-        ok = write_feed(o, docs, n, tlps[i], base, vendor, pgp != NULL);
+        ok = write_feed(o, docs, n, tlps[i], base, vendor, pgp != NULL) &&
+             write_categories(o, docs, n, tlps[i]);
     }
     /* The public files name the public feed alone: a restricted feed is
      * given to its recipients, and nothing public says it exists. */

@@ -57,6 +57,7 @@ else
     fail "provider-metadata is JSON" "$(cat "$TMP/py")"
 fi
 check "no restricted feed in the public folder" test ! -e "$csaf/feed-tlp-amber.json"
+expect_grep "the restricted feed's category document is beside it" '"term": "csaf_security_advisory"' "$out/restricted/csaf/amber/category-amber.json"
 expect_grep "the public VEX still states VUL-002" '"VUL-002"' "$csaf/white/2025/norvale-cadence-infusion-system-vex-3_2_0.json"
 if grep -qF "sign out of the" "$csaf/white/2025/norvale-cadence-infusion-system-vex-3_2_0.json"; then
     fail "the public VEX does not quote the restricted advisory's workaround"
