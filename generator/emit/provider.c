@@ -625,10 +625,20 @@ size_t provider_verify(const char *out, bool *failed) {
     for (int i = 0; i < nfprs; i++)
         fpr_list[i] = fprs[i];
     size_t ndocs = 0, good = 0;
-    for (size_t t = 0; t < ntlps && !*failed; t++) {
-        if (strcmp(tlps[t], "openpgp") == 0) continue;
+    /* the label folders: the public ones, then the restricted ones (signed
+     * by the same key, which the public folder publishes) */
+    const char **restricted;
+    size_t nrestricted = names_in(&a, out, "restricted/csaf", true, &restricted);
+    const char **folders = arena_alloc(&a, (ntlps + nrestricted + 1) * sizeof *folders);
+    size_t nfolders = 0;
+    for (size_t t = 0; t < ntlps; t++)
+        if (strcmp(tlps[t], "openpgp") != 0)
+            folders[nfolders++] = arena_printf(&a, "%s/%s", csaf, tlps[t]);
+    for (size_t t = 0; t < nrestricted; t++)
+        folders[nfolders++] = arena_printf(&a, "restricted/csaf/%s", restricted[t]);
+    for (size_t t = 0; t < nfolders && !*failed; t++) {
         const char **years;
-        const char *tlp = arena_printf(&a, "%s/%s", csaf, tlps[t]);
+        const char *tlp = folders[t];
         size_t nyears = names_in(&a, out, tlp, true, &years);
         for (size_t y = 0; y < nyears && !*failed; y++) {
             const char **files;
