@@ -2,6 +2,7 @@
  * a folder of templates (lua-templates/<name>/main.lua) rendered into the
  * build's output folder, then, where it needs one, a C step that finishes
  * it (packing, hashing, signing). Part of emit/. */
+#include <stdio.h>
 #include <string.h>
 
 #include "emit.h"
@@ -74,9 +75,15 @@ static bool scope_allows(const OutScope *s, const char *path) {
 
 const OutScope *output_scope(const OutputDef *def) {
     static OutScope scopes[sizeof output_table / sizeof output_table[0]];
+    static char both[sizeof output_table / sizeof output_table[0]][96];
     size_t i = (size_t)(def - output_table);
-    if (!scopes[i].name)
-        scopes[i] = (OutScope){def->name, def->folder ? def->folder : "the site's own paths",
-                               scope_allows, def};
+    if (!scopes[i].name) {
+        const char *where = def->folder ? def->folder : "the site's own paths";
+        if (def->folder && def->restricted) {
+            snprintf(both[i], sizeof both[i], "%s and %s", def->folder, def->restricted);
+            where = both[i];
+        }
+        scopes[i] = (OutScope){def->name, where, scope_allows, def};
+    }
     return &scopes[i];
 }

@@ -120,3 +120,14 @@ LUA
 expect_exit "a TLP:AMBER document under white/: the build fails" 2 "$DOSSIER" build "$TMP/misplaced" -o "$TMP/mis-out" --only csaf
 expect_grep "naming the file and the labels" "white/2025/x.json: a TLP:AMBER document in the folder of TLP:WHITE" "$TMP/out"
 check "and writes nothing" test ! -e "$TMP/mis-out"
+
+# each output writes only its own restricted folder; the site none
+copy_example infusion-pump scope
+mkdir -p "$TMP/scope/templates/site" "$TMP/scope/templates/advisories"
+echo 'write("restricted/advisories/amber/x.html", "x")' >"$TMP/scope/templates/site/main.lua"
+expect_exit "the site cannot write under restricted/" 2 "$DOSSIER" build "$TMP/scope" -o "$TMP/scope-out" --only site -q
+expect_grep "and is told where it may" "refusing to write 'restricted/advisories/amber/x.html': the site output writes only under the site's own paths" "$TMP/out"
+rm "$TMP/scope/templates/site/main.lua"
+echo 'write("restricted/csaf/amber/x.json", "{}")' >"$TMP/scope/templates/advisories/main.lua"
+expect_exit "the advisories cannot write the restricted CSAF folder" 2 "$DOSSIER" build "$TMP/scope" -o "$TMP/scope-out" --only advisories -q
+expect_grep "naming both its folders" "the advisories output writes only under public/advisories/ and restricted/advisories/" "$TMP/out"
