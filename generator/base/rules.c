@@ -384,6 +384,10 @@ const Rule rule_table[] = {
      "The product names its parts (assets with part: true), but a vulnerability an advisory "
      "covers, or whose VEX state is not not_affected, affects none of them: the customer "
      "documents cannot say which parts it affects."},
+    {"vulnerability-restricted", SEV_NOTE, "check",
+     "A vulnerability that only restricted advisories (a tlp other than CLEAR) tell of and that is "
+     "neither fixed nor not affected: the public CSAF VEX and customer SBOM leave it out until it "
+     "is fixed or a public advisory tells of it."},
     {"whitepaper-directive", SEV_ERROR, "check",
      "A directive line in whitepaper.md is malformed, unknown, has an option the directive does "
      "not "

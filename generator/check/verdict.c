@@ -122,6 +122,36 @@ static void judge_advisories(Check *c) {
     }
 }
 
+/* A vulnerability is embargoed while only restricted advisories tell of
+ * it and it is open or under investigation: the public documents leave it
+ * out until it is fixed or a public advisory tells of it
+ * (vulnerability-restricted says so). After judge_advisories. */
+static void judge_embargo(Check *c) {
+    size_t n;
+    Record **recs = check_records(c, "vulnerability", &n);
+    for (size_t i = 0; i < n; i++) {
+        RecordVerdict *v = check_verdict(c, recs[i]);
+        if (recs[i]->internal) continue; /* in no public document anyway */
+        if (!is(v->state, "open") && !is(v->state, "under-investigation")) continue;
+        size_t restricted = 0, told = 0, pos = 0;
+        for (const Record *adv; (adv = check_linked(recs[i], "advisories", &pos));) {
+            const RecordVerdict *a = check_verdict(c, adv);
+            if (adv->internal || is(a->state, "draft")) continue;
+            if (is(a->state, "restricted"))
+                restricted++;
+            else
+                told++;
+        }
+        if (restricted == 0 || told > 0) continue;
+        v->embargoed = true;
+        check_finding(c, "vulnerability-restricted", check_loc(recs[i], NULL), recs[i],
+                      "%s: only restricted advisories tell of it and it is not fixed: the public "
+                      "CSAF VEX and customer SBOM leave it out until it is fixed or a public "
+                      "advisory tells of it",
+                      recs[i]->id);
+    }
+}
+
 /* The product's parts a vulnerability affects (its affects links to
  * assets with part: true) and those it does not; none of either when it
  * affects no part, as it then concerns the product as a whole. */
@@ -793,6 +823,7 @@ Verdicts *verdicts_begin(Check *c) {
 void verdicts_finish(Check *c) {
     judge_vulnerabilities(c);
     judge_advisories(c);
+    judge_embargo(c);
     judge_parts(c);
     judge_matrix(c);
     judge_risk(c);

@@ -73,6 +73,10 @@ typedef struct RecordVerdict {
      * it then concerns the product as a whole */
     const struct Record **parts_affected, **parts_unaffected;
     size_t nparts_affected, nparts_unaffected;
+    /* vulnerability: only restricted advisories tell of it and it is
+     * neither fixed nor not affected, so no public document states it
+     * (the CSAF VEX and the customer SBOM leave it out) */
+    bool embargoed;
 } RecordVerdict;
 
 /* One item of the 524B / eSTAR checklist. */

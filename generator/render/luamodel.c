@@ -383,6 +383,7 @@ static void push_record_verdict(lua_State *L, Renderer *r, const Record *rec) {
     set_str(L, "build", v->build);
     set_str(L, "tlp", v->tlp);
     set_str(L, "csaf_tlp", v->csaf_tlp);
+    set_bool(L, "embargoed", v->embargoed);
     push_record_list(L, v->parts_affected, v->nparts_affected, "parts_affected");
     lua_setfield(L, -2, "parts_affected");
     push_record_list(L, v->parts_unaffected, v->nparts_unaffected, "parts_unaffected");

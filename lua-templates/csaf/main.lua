@@ -253,7 +253,8 @@ end
 
 local vex, all, vex_tree, vex_seen = {}, lib.all_ids(), lib.product_tree(), {}
 for _, v in ipairs(model.by_type.vulnerability) do
-  if v.fields.vex_state then vex[#vex + 1] = vex_vulnerability(v, all, vex_tree, vex_seen) end
+  -- embargoed: only restricted advisories tell of it yet (check decides)
+  if v.fields.vex_state and not v.verdict.embargoed then vex[#vex + 1] = vex_vulnerability(v, all, vex_tree, vex_seen) end
 end
 if #vex > 0 then
   local id = model.product.name .. " VEX " .. (model.product.version or model.build_date)

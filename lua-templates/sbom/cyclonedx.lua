@@ -214,7 +214,10 @@ function M.bom()
   end
   table.insert(deps, 1, { ref = "device", dependsOn = nonempty(top) })
   local vulns = {}
-  for _, v in ipairs(model.by_type.vulnerability) do vulns[#vulns + 1] = vulnerability(v, refs) end
+  for _, v in ipairs(model.by_type.vulnerability) do
+    -- embargoed: only restricted advisories tell of it yet (check decides)
+    if not v.verdict.embargoed then vulns[#vulns + 1] = vulnerability(v, refs) end
+  end
   local maker = p.manufacturer and { name = p.manufacturer, url = p.manufacturer_url and { p.manufacturer_url } or nil }
   return {
     ["$schema"] = "http://cyclonedx.org/schema/bom-1.6.schema.json",

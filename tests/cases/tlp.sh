@@ -131,3 +131,23 @@ rm "$TMP/scope/templates/site/main.lua"
 echo 'write("restricted/csaf/amber/x.json", "{}")' >"$TMP/scope/templates/advisories/main.lua"
 expect_exit "the advisories cannot write the restricted CSAF folder" 2 "$DOSSIER" build "$TMP/scope" -o "$TMP/scope-out" --only advisories -q
 expect_grep "naming both its folders" "the advisories output writes only under public/advisories/ and restricted/advisories/" "$TMP/out"
+
+# a vulnerability only the restricted advisory tells of, not yet fixed, is
+# embargoed: the public VEX documents leave it out; the restricted
+# advisory still describes it
+copy_example infusion-pump embargo
+sed -i '/^vex_state: fixed$/d; /^fixed: 2025-04-14$/d' "$TMP/embargo/vulnerabilities/VUL-002.md"
+sed -i 's/^fixes: \[VUL-002\]$/fixes: []/' "$TMP/embargo/releases/REL-3.1.0.md"
+"$DOSSIER" check "$TMP/embargo" >"$TMP/e1" 2>&1
+expect_grep "unfixed, told only under TLP: vulnerability-restricted" "vulnerabilities/VUL-002.md:2:5: note: [vulnerability-restricted] VUL-002: only restricted advisories tell of it and it is not fixed" "$TMP/e1"
+expect_exit "embargoed: builds" 0 "$DOSSIER" build "$TMP/embargo" -o "$TMP/embargo-out" --only csaf,sbom,advisories -q
+if hits=$(grep -rlF "VUL-002" "$TMP/embargo-out/public"); then
+    fail "embargoed: no public file names VUL-002 (CSAF VEX, CycloneDX, the SBOM page)" $hits
+else
+    ok "embargoed: no public file names VUL-002 (CSAF VEX, CycloneDX, the SBOM page)"
+fi
+expect_grep "embargoed: the restricted bulletin describes it" "Cross-site request forgery on gateway console role assignment" "$TMP/embargo-out/restricted/advisories/amber/ADV-2025-001.html"
+expect_grep "embargoed: the public VEX still states the others" "CVE-2024-6387" "$TMP/embargo-out/public/csaf/.well-known/csaf/white/2025/norvale-cadence-infusion-system-vex-3_2_0.json"
+expect_grep "embargoed: so does the CycloneDX SBOM" "CVE-2024-6387" "$(find "$TMP/embargo-out/public/sbom" -name '*.cdx.json' | head -1)"
+"$DOSSIER" check "$ex" >"$TMP/e0" 2>&1
+if grep -q "vulnerability-restricted" "$TMP/e0"; then fail "fixed: no vulnerability-restricted" "$(grep vulnerability-restricted "$TMP/e0")"; else ok "fixed: no vulnerability-restricted"; fi
