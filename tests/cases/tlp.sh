@@ -32,6 +32,13 @@ done
 check "the public bulletins are still there" test -s "$out/public/advisories/ADV-2024-002.html"
 expect_grep "the public index lists the public advisories" "ADV-2024-002" "$out/public/advisories/index.html"
 
+expect_exit "a second build" 0 "$DOSSIER" build "$ex" -o "$TMP/again" --only csaf,advisories -q
+if diff -r "$out/restricted" "$TMP/again/restricted" >"$TMP/diff" 2>&1; then
+    ok "the restricted folders are the same bytes twice"
+else
+    fail "the restricted folders are the same bytes twice" "$(head -5 "$TMP/diff")"
+fi
+
 # the document's label and the restricted feed
 py() { python3 -c "$1" "$2" >"$TMP/py" 2>&1; }
 if py 'import json,sys; d=json.load(open(sys.argv[1]))["document"]["distribution"]; print(d["tlp"]["label"], d["tlp"]["url"]); print(d["text"])' "$doc"; then
