@@ -154,7 +154,8 @@ static void judge_embargo(Check *c) {
 
 /* The product's parts a vulnerability affects (its affects links to
  * assets with part: true) and those it does not; none of either when it
- * affects no part, as it then concerns the product as a whole. */
+ * affects no part, as it then concerns the product as a whole, or when
+ * the product is not affected at all. */
 static void judge_parts(Check *c) {
     Arena *a = c->m->arena;
     size_t nassets, nvulns;
@@ -166,6 +167,7 @@ static void judge_parts(Check *c) {
     if (nparts == 0) return;
     for (size_t i = 0; i < nvulns; i++) {
         RecordVerdict *v = check_verdict(c, vulns[i]);
+        if (is(v->state, "not-affected")) continue; /* no part is, then */
         const Record **hit = arena_alloc(a, nparts * sizeof *hit),
                      **miss = arena_alloc(a, nparts * sizeof *miss);
         size_t nhit = 0, nmiss = 0;

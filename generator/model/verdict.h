@@ -70,7 +70,7 @@ typedef struct RecordVerdict {
     /* vulnerability: the product's parts (assets with part: true, by ID)
      * it affects (those of its affects links) and those it does not; both
      * empty when the product has no parts or it affects none of them, as
-     * it then concerns the product as a whole */
+     * it then concerns the product as a whole, and when it is not-affected */
     const struct Record **parts_affected, **parts_unaffected;
     size_t nparts_affected, nparts_unaffected;
     /* vulnerability: only restricted advisories tell of it and it is

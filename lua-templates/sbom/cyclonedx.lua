@@ -177,6 +177,11 @@ local function vulnerability(v, refs)
                               vector = f.cvss4_vector }
   end
   local cwe = f.cwe and tonumber(f.cwe:match("^CWE%-(%d+)$"))
+  -- the product's parts it affects and does not, as the check stage judged
+  -- them: CycloneDX's affects name the SBOM's components, and a part is none
+  local parts = {}
+  for _, p in ipairs(vd and vd.parts_affected or {}) do parts[#parts + 1] = { name = "dossier:part:affected", value = p.title } end
+  for _, p in ipairs(vd and vd.parts_unaffected or {}) do parts[#parts + 1] = { name = "dossier:part:not-affected", value = p.title } end
   return {
     ["bom-ref"] = "vuln-" .. v.id, id = v.id,
     source = v.id:find("^CVE%-") and { name = "NVD", url = "https://nvd.nist.gov/vuln/detail/" .. v.id } or nil,
@@ -187,6 +192,7 @@ local function vulnerability(v, refs)
       response = nonempty(rs), detail = detail and text_one_line(detail) or nil,
     } or nil,
     affects = affects,
+    properties = nonempty(parts),
   }
 end
 

@@ -6,8 +6,9 @@
 # as a product of the releases (default_component_of), the gateway of
 # 3.0.0 known affected and fixed from 3.0.1, the other parts of 3.0.0
 # known not affected with an impact statement; the CSAF VEX says the same
-# per part; the bulletin lists the parts affected and not affected; the
-# official validator accepts both. A vulnerability that names no part is
+# per part, the CycloneDX VEX of the customer SBOM as properties; the
+# bulletin lists the parts affected and not affected; the official
+# validator accepts both. A vulnerability that names no part is
 # vulnerability-parts, a part that is not true or false field-type, located.
 . "$(dirname "$0")/../lib.sh"
 
@@ -85,6 +86,21 @@ b="$out/public/advisories/ADV-2024-001.html"
 tr -s ' \n' ' ' <"$b" | sed 's/<[^>]*>/ /g' | tr -s ' ' >"$TMP/bulletin.txt"
 expect_grep "bulletin: the parts affected" "Parts affected Cadence Gateway server Parts not affected" "$TMP/bulletin.txt"
 expect_grep "bulletin: the parts not affected" "Parts not affected Pump-control processor and firmware Pump communications module Cadence Clinician app Cadence Library Service" "$TMP/bulletin.txt"
+
+# the customer SBOM's CycloneDX VEX: the parts as properties (its affects
+# name the SBOM's components, and a part is none); not for one not affected
+expect_exit "the SBOM builds" 0 "$DOSSIER" build "$ex" -o "$TMP/sbom" --only sbom -q
+cdx="$TMP/sbom/public/sbom/sbom.cdx.json"
+if python3 -c 'import json,sys
+for v in json.load(open(sys.argv[1]))["vulnerabilities"]:
+    for p in v.get("properties", []): print(v["id"], p["name"], p["value"])' "$cdx" >"$TMP/cdx.txt" 2>&1; then
+    expect_grep "CycloneDX: the part CVE-2024-6387 affects" "CVE-2024-6387 dossier:part:affected Cadence Gateway server" "$TMP/cdx.txt"
+    expect_grep "CycloneDX: a part it does not" "CVE-2024-6387 dossier:part:not-affected Cadence Clinician app" "$TMP/cdx.txt"
+    if grep -q "^CVE-2023-45853 " "$TMP/cdx.txt"; then fail "CycloneDX: no parts for a vulnerability not affected" "$(grep CVE-2023-45853 "$TMP/cdx.txt")"; else ok "CycloneDX: no parts for a vulnerability not affected"; fi
+else
+    fail "the CycloneDX SBOM reads" "$(head -3 "$TMP/cdx.txt")"
+fi
+expect_grep "CycloneDX XML: the same, after affects" '<property name="dossier:part:affected">Cadence Gateway server</property>' "$TMP/sbom/public/sbom/sbom.cdx.xml"
 
 # the rules, located
 copy_example infusion-pump bad
