@@ -454,6 +454,13 @@ bool provider_finish(const Model *m, const Diag *d, const EmitOptions *e, OutDir
         ok = read_document(o, path, data, size, &docs[i], &publisher);
         /* a document in another label's folder would reach people its
          * label keeps it from: the public folder holds TLP:WHITE alone */
+        if (ok && docs[i].dir != WHITE && strcmp(docs[i].label, "WHITE") == 0) {
+            fprintf(stderr,
+                    "dossier: %s: a TLP:WHITE document belongs in the public folder, not under "
+                    "%s\n",
+                    path, RESTRICTED);
+            ok = false;
+        }
         if (ok && strcmp(docs[i].tlp, docs[i].label) != 0) {
             fprintf(stderr,
                     "dossier: %s: a TLP:%s document in the folder of TLP:%s; the csaf templates "

@@ -127,6 +127,9 @@ LUA
 expect_exit "a TLP:AMBER document under white/: the build fails" 2 "$DOSSIER" build "$TMP/misplaced" -o "$TMP/mis-out" --only csaf
 expect_grep "naming the file and the labels" "white/2025/x.json: a TLP:AMBER document in the folder of TLP:WHITE" "$TMP/out"
 check "and writes nothing" test ! -e "$TMP/mis-out"
+sed -i 's#public/csaf/.well-known/csaf/white/2025/x.json#restricted/csaf/white/2025/x.json#; s#"AMBER"#"WHITE"#' "$TMP/misplaced/templates/csaf/main.lua"
+expect_exit "a TLP:WHITE document under restricted/: the build fails" 2 "$DOSSIER" build "$TMP/misplaced" -o "$TMP/mis-out" --only csaf
+expect_grep "saying where it belongs" "restricted/csaf/white/2025/x.json: a TLP:WHITE document belongs in the public folder" "$TMP/out"
 
 # each output writes only its own restricted folder; the site none
 copy_example infusion-pump scope
