@@ -1,5 +1,8 @@
 /* rules_advisory.c: consistency of the customer documents with the records:
- * advisory-version (an advisory names a version no release has) and
+ * advisory-version (an advisory names a version no release has),
+ * advisory-recipients (a restricted advisory names nobody it is for),
+ * vulnerability-parts (what customers are told names no part of the
+ * product while the product has parts) and
  * whitepaper-directive (whitepaper.md asks for a directive, option or record
  * that does not exist, or for an internal record). Part of check/; the one
  * rule family that reads a file, whitepaper.md, through model/whitepaper.c,
@@ -62,6 +65,29 @@ static size_t check_versions(Check *c, const Record *adv, const char *field) {
     return found;
 }
 
+/* A restricted advisory (TLP other than CLEAR) is for its recipients, so
+ * it names them; recipients on a TLP:CLEAR one most likely mean a tlp
+ * forgotten, and the advisory would be published for everyone. */
+static void check_recipients(Check *c, const Record *adv) {
+    const char *tlp = record_str(adv, "tlp");
+    const Value *to = record_field(adv, "recipients");
+    bool restricted = tlp && strcmp(tlp, "CLEAR") != 0 && strcmp(tlp, "WHITE") != 0;
+    bool named = false;
+    for (size_t k = 0; to && to->kind == VAL_LIST && k < to->n; k++)
+        named = named || check_text(to->items[k]);
+    if (restricted && !named)
+        check_report(c, RULE_ADVISORY_RECIPIENTS, check_loc(adv, record_field(adv, "tlp")), adv,
+                     "%s: TLP:%s restricts it to its recipients, but it names none (recipients: "
+                     "the customers it is for)",
+                     adv->id, tlp);
+    else if (!restricted && named)
+        check_report(c, RULE_ADVISORY_RECIPIENTS, check_loc(adv, to), adv,
+                     "%s: names recipients but is TLP:CLEAR, so it is published for everyone; "
+                     "give it the tlp its recipients may share it under (GREEN, AMBER, "
+                     "AMBER+STRICT, RED) or remove the recipients",
+                     adv->id);
+}
+
 static void check_advisories(Check *c) {
     size_t n;
     Record **advisories = check_records(c, "advisory", &n);
@@ -74,6 +100,7 @@ static void check_advisories(Check *c) {
                          "as in 3.0.0), so no product can be marked affected",
                          advisories[i]->id);
         check_versions(c, advisories[i], "fixed_versions");
+        check_recipients(c, advisories[i]);
     }
 }
 
@@ -156,7 +183,40 @@ static void check_whitepaper(Check *c) {
     arena_free(&a);
 }
 
+/* When the product names its parts (assets with part: true), a
+ * vulnerability the customer documents state (an advisory covers it, or it
+ * has a VEX state other than not_affected) says which parts it affects. */
+static void check_parts(Check *c) {
+    size_t nassets, nvulns;
+    Record **assets = check_records(c, "asset", &nassets);
+    Record **vulns = check_records(c, "vulnerability", &nvulns);
+    bool parts = false;
+    for (size_t i = 0; i < nassets && !parts; i++) {
+        const char *p = record_str(assets[i], "part");
+        parts = p && strcmp(p, "true") == 0;
+    }
+    for (size_t i = 0; parts && i < nvulns; i++) {
+        const char *vex = record_str(vulns[i], "vex_state");
+        size_t pos = 0;
+        bool stated =
+            (vex && strcmp(vex, "not_affected") != 0) || check_linked(vulns[i], "advisories", &pos);
+        bool named = false;
+        pos = 0;
+        for (const Record *a; stated && !named && (a = check_linked(vulns[i], "affects", &pos));) {
+            const char *p = record_str(a, "part");
+            named = p && strcmp(p, "true") == 0;
+        }
+        if (stated && !named)
+            check_report(c, RULE_VULNERABILITY_PARTS,
+                         check_loc(vulns[i], record_field(vulns[i], "affects")), vulns[i],
+                         "%s: its affects names no part of the product (an asset with part: true), "
+                         "so advisories and VEX cannot say which parts it affects",
+                         vulns[i]->id);
+    }
+}
+
 void rules_advisory_check(Check *c) {
     check_advisories(c);
+    check_parts(c);
     check_whitepaper(c);
 }

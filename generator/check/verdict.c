@@ -96,6 +96,100 @@ static void judge_vulnerabilities(Check *c) {
     }
 }
 
+/* An advisory's audience: draft, public (TLP:CLEAR, the default) or
+ * restricted (any other label, or recipients without a label), and its
+ * label as TLP 2.0 and CSAF 2.0 name it. The one place that decides what a public page may show. */
+static void judge_advisories(Check *c) {
+    size_t n;
+    Record **recs = check_records(c, "advisory", &n);
+    for (size_t i = 0; i < n; i++) {
+        RecordVerdict *v = check_verdict(c, recs[i]);
+        const char *tlp = record_str(recs[i], "tlp");
+        const Value *to = record_field(recs[i], "recipients");
+        if (!tlp && to && to->kind == VAL_LIST && to->n > 0)
+            tlp = "RED"; /* recipients without a (valid) label, an error of
+                            advisory-recipients or enum-value: failing safe,
+                            a build made anyway (--fail-on none) keeps it from
+                            everyone but them */
+        else if (!tlp || is(tlp, "WHITE"))
+            tlp = "CLEAR";
+        v->tlp = tlp;
+        v->csaf_tlp = is(tlp, "CLEAR") ? "WHITE" : is(tlp, "AMBER+STRICT") ? "AMBER" : tlp;
+        if (is(record_str(recs[i], "status"), "draft"))
+            v->state = "draft";
+        else
+            v->state = is(tlp, "CLEAR") ? "public" : "restricted";
+    }
+}
+
+/* A vulnerability is embargoed while only restricted advisories tell of
+ * it and it is open or under investigation: the public documents leave it
+ * out until it is fixed or a public advisory tells of it
+ * (vulnerability-restricted says so). After judge_advisories. */
+static void judge_embargo(Check *c) {
+    size_t n;
+    Record **recs = check_records(c, "vulnerability", &n);
+    for (size_t i = 0; i < n; i++) {
+        RecordVerdict *v = check_verdict(c, recs[i]);
+        if (recs[i]->internal) continue; /* in no public document anyway */
+        if (!is(v->state, "open") && !is(v->state, "under-investigation")) continue;
+        size_t restricted = 0, told = 0, pos = 0;
+        for (const Record *adv; (adv = check_linked(recs[i], "advisories", &pos));) {
+            const RecordVerdict *a = check_verdict(c, adv);
+            if (adv->internal || is(a->state, "draft")) continue;
+            if (is(a->state, "restricted"))
+                restricted++;
+            else
+                told++;
+        }
+        if (restricted == 0 || told > 0) continue;
+        v->embargoed = true;
+        check_report(c, RULE_VULNERABILITY_RESTRICTED, check_loc(recs[i], NULL), recs[i],
+                     "%s: only restricted advisories tell of it and it is not fixed: the public "
+                     "CSAF VEX and customer SBOM leave it out until it is fixed or a public "
+                     "advisory tells of it",
+                     recs[i]->id);
+    }
+}
+
+/* The product's parts a vulnerability affects (its affects links to
+ * assets with part: true) and those it does not; none of either when it
+ * affects no part, as it then concerns the product as a whole, or when
+ * the product is not affected at all. */
+static void judge_parts(Check *c) {
+    Arena *a = c->m->arena;
+    size_t nassets, nvulns;
+    Record **assets = check_records(c, "asset", &nassets);
+    Record **vulns = check_records(c, "vulnerability", &nvulns);
+    size_t nparts = 0;
+    for (size_t i = 0; i < nassets; i++)
+        if (is(record_str(assets[i], "part"), "true")) nparts++;
+    if (nparts == 0) return;
+    for (size_t i = 0; i < nvulns; i++) {
+        RecordVerdict *v = check_verdict(c, vulns[i]);
+        if (is(v->state, "not-affected")) continue; /* no part is, then */
+        const Record **hit = arena_alloc(a, nparts * sizeof *hit),
+                     **miss = arena_alloc(a, nparts * sizeof *miss);
+        size_t nhit = 0, nmiss = 0;
+        for (size_t k = 0; k < nassets; k++) {
+            if (!is(record_str(assets[k], "part"), "true")) continue;
+            bool affected = false;
+            size_t pos = 0;
+            for (const Record *r; !affected && (r = check_linked(vulns[i], "affects", &pos));)
+                affected = r == assets[k];
+            if (affected)
+                hit[nhit++] = assets[k];
+            else
+                miss[nmiss++] = assets[k];
+        }
+        if (nhit == 0) continue;
+        v->parts_affected = hit;
+        v->nparts_affected = nhit;
+        v->parts_unaffected = miss;
+        v->nparts_unaffected = nmiss;
+    }
+}
+
 /* ---- the traceability matrix --------------------------------------------------- */
 
 typedef struct Rows {
@@ -730,6 +824,9 @@ Verdicts *verdicts_begin(Check *c) {
 
 void verdicts_finish(Check *c) {
     judge_vulnerabilities(c);
+    judge_advisories(c);
+    judge_embargo(c);
+    judge_parts(c);
     judge_matrix(c);
     judge_risk(c);
     judge_checklist(c);

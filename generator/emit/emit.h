@@ -39,6 +39,10 @@ typedef struct OutputDef {
      * its main.lua asks this_shard before making each, and keeps no state
      * between them but through memo() and import() */
     bool cache;
+    /* A second prefix it may write, outside public/, for what only some
+     * customers may see (restricted/advisories/: an advisory whose TLP
+     * label restricts it), or NULL. */
+    const char *restricted;
 } OutputDef;
 
 /* Whether the templates of def may write path: each output writes only

@@ -2,8 +2,9 @@
  * CSAF documents under public/csaf/.well-known/csaf/white/<year>/; this step adds
  * what the CSAF 2.0 provider rules (spec section 7) ask beside them, all
  * from the bytes already written: a .sha256 and a .sha512 file per document
- * (libsodium), index.txt and changes.csv (newest first), a ROLIE feed per
- * TLP label and the service document, provider-metadata.json and
+ * (libsodium), index.txt and changes.csv (newest first), a ROLIE feed and
+ * category document per TLP label and the service document,
+ * provider-metadata.json and
  * security.txt; with build --csaf-sign, an OpenPGP signature (.asc) per
  * document and the public key (openpgp.c), which make the folder a
  * csaf_trusted_provider. The role is decided here and nowhere else. */
@@ -22,28 +23,45 @@
 
 static const char CSAF[] = "public/csaf/.well-known/csaf/";
 static const char WHITE[] = "public/csaf/.well-known/csaf/white/";
+/* restricted/csaf/<label>/<year>/<file>.json: the documents whose TLP label
+ * is not WHITE (CSAF 2.0 requirement 5: not beside the public ones, access
+ * protected), served at /.well-known/csaf/<label>/ to their recipients. */
+static const char RESTRICTED[] = "restricted/csaf/";
 static const char SECURITY_TXT[] = "public/csaf/.well-known/security.txt";
 static const char ROLIE_SCHEMA[] =
     "https://docs.oasis-open.org/csaf/csaf/v2.0/csaf_json_schema.json";
 
 typedef struct Document {
-    const char *rel;     /* relative to the white/ folder: 2024/adv-2024-001.json */
+    const char *dir;     /* its label's folder in the output: WHITE, restricted/csaf/amber/ */
+    const char *label;   /* the folder's label, upper case: WHITE, AMBER */
+    const char *rel;     /* relative to dir: 2024/adv-2024-001.json */
     const char *current; /* document.tracking.current_release_date */
     const char *initial; /* document.tracking.initial_release_date */
     const char *id;      /* document.tracking.id */
     const char *title;   /* document.title */
     const char *tlp;     /* document.distribution.tlp.label, WHITE when none */
+    /* its ROLIE categories (requirement 17): its document category, then
+     * the vendor and product names of its product tree, in tree order */
+    const char **terms;
+    size_t nterms;
 } Document;
 
 /* Newest first; the path breaks a tie so the order never depends on the run. */
 static int cmp_changes(const void *pa, const void *pb) {
     const Document *a = pa, *b = pb;
     int c = strcmp(b->current, a->current);
-    return c ? c : strcmp(a->rel, b->rel);
+    if (!c) c = strcmp(a->rel, b->rel);
+    return c ? c : strcmp(a->dir, b->dir);
+}
+
+static int cmp_str(const void *a, const void *b) {
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
 static int cmp_paths(const void *pa, const void *pb) {
-    return strcmp(((const Document *)pa)->rel, ((const Document *)pb)->rel);
+    const Document *a = pa, *b = pb;
+    int c = strcmp(a->dir, b->dir);
+    return c ? c : strcmp(a->rel, b->rel);
 }
 
 static void hex(char *out, const unsigned char *bytes, size_t n) {
@@ -83,6 +101,28 @@ static const char *str_at(json_t *o, const char *a, const char *b, const char *c
     return json_string_value(v);
 }
 
+enum { MAX_TERMS = 64 };
+
+/* Adds to doc's terms the names of the vendor and product_name branches
+ * below branches (depth-first, tree order), each once. */
+static void add_branch_terms(Arena *a, json_t *branches, Document *doc, int depth) {
+    size_t i;
+    json_t *b;
+    if (depth > 32) return; /* the validator bounds the tree; so do we */
+    json_array_foreach(branches, i, b) {
+        const char *cat = json_string_value(json_object_get(b, "category"));
+        const char *name = json_string_value(json_object_get(b, "name"));
+        if (cat && name && (strcmp(cat, "vendor") == 0 || strcmp(cat, "product_name") == 0)) {
+            size_t k = 0;
+            while (k < doc->nterms && strcmp(doc->terms[k], name) != 0)
+                k++;
+            if (k == doc->nterms && doc->nterms < MAX_TERMS)
+                doc->terms[doc->nterms++] = arena_strdup(a, name);
+        }
+        add_branch_terms(a, json_object_get(b, "branches"), doc, depth + 1);
+    }
+}
+
 /* Reads the tracking, title and TLP label of the CSAF document in data into
  * doc (arena copies), and its publisher into *publisher (new reference) if
  * still NULL; false after a message. */
@@ -109,6 +149,12 @@ static bool read_document(OutDir *o, const char *path, const char *data, size_t 
         doc->id = arena_strdup(&o->arena, id);
         doc->title = arena_strdup(&o->arena, title);
         doc->tlp = arena_strdup(&o->arena, tlp ? tlp : "WHITE");
+        doc->terms = arena_alloc(&o->arena, MAX_TERMS * sizeof *doc->terms);
+        doc->nterms = 0;
+        const char *category = str_at(d, "category", NULL, NULL);
+        if (category) doc->terms[doc->nterms++] = arena_strdup(&o->arena, category);
+        add_branch_terms(
+            &o->arena, json_object_get(json_object_get(root, "product_tree"), "branches"), doc, 0);
         if (!*publisher) *publisher = json_deep_copy(pub);
     } else {
         fprintf(stderr,
@@ -157,32 +203,82 @@ static const char *lower(Arena *a, const char *s) {
  * one TLP label, newest first like changes.csv; each entry links the
  * document, its hashes and its signature. */
 static bool write_feed(OutDir *o, const Document *docs, size_t n, const char *tlp, const char *base,
-                       const char *vendor, const char *updated, bool signed_) {
+                       const char *vendor, bool signed_) {
     Arena *a = &o->arena;
-    const char *name = arena_printf(a, "feed-tlp-%s.json", lower(a, tlp));
+    bool white = strcmp(tlp, "WHITE") == 0;
+    /* the public feed beside provider-metadata.json; a restricted one in
+     * its label's folder, behind the same access control as its documents */
+    const char *name = white ? "feed-tlp-white.json"
+                             : arena_printf(a, "%s/feed-tlp-%s.json", lower(a, tlp), lower(a, tlp));
+    const char *updated = NULL; /* the newest document's: docs are newest first */
     json_t *entries = json_array();
     for (size_t i = 0; i < n; i++) {
         if (strcmp(docs[i].tlp, tlp) != 0) continue;
-        const char *url = arena_printf(a, "%swhite/%s", base, docs[i].rel);
+        if (!updated) updated = docs[i].current;
+        const char *url = arena_printf(a, "%s%s/%s", base, lower(a, docs[i].label), docs[i].rel);
         json_t *links = json_array();
         json_array_append_new(links, link("self", url));
         json_array_append_new(links, link("hash", arena_printf(a, "%s.sha256", url)));
         json_array_append_new(links, link("hash", arena_printf(a, "%s.sha512", url)));
         if (signed_)
             json_array_append_new(links, link("signature", arena_printf(a, "%s.asc", url)));
+        json_t *terms = json_array();
+        for (size_t k = 0; k < docs[i].nterms; k++)
+            json_array_append_new(terms, json_pack("{s:s}", "term", docs[i].terms[k]));
         json_array_append_new(
-            entries, json_pack("{s:s, s:s, s:o, s:s, s:s, s:{s:s}, s:{s:s, s:s}, s:{s:s, s:s}}",
-                               "id", docs[i].id, "title", docs[i].title, "link", links, "published",
-                               docs[i].initial, "updated", docs[i].current, "summary", "content",
-                               docs[i].title, "content", "type", "application/json", "src", url,
-                               "format", "schema", ROLIE_SCHEMA, "version", "2.0"));
+            entries,
+            json_pack("{s:s, s:s, s:o, s:o, s:s, s:s, s:{s:s}, s:{s:s, s:s}, s:{s:s, s:s}}", "id",
+                      docs[i].id, "title", docs[i].title, "link", links, "category", terms,
+                      "published", docs[i].initial, "updated", docs[i].current, "summary",
+                      "content", docs[i].title, "content", "type", "application/json", "src", url,
+                      "format", "schema", ROLIE_SCHEMA, "version", "2.0"));
     }
     json_t *feed = json_pack("{s:{s:s, s:s, s:[o], s:[o], s:s, s:o}}", "feed", "id",
                              arena_printf(a, "csaf-feed-tlp-%s", lower(a, tlp)), "title",
                              arena_printf(a, "%s CSAF feed (TLP:%s)", vendor, tlp), "link",
                              link("self", arena_printf(a, "%s%s", base, name)), "category",
                              csaf_category(), "updated", updated, "entry", entries);
+    if (!white) {
+        /* RFC 8322's category for the label, as the CSAF examples of
+         * private feeds give it */
+        json_array_append_new(
+            json_object_get(json_object_get(feed, "feed"), "category"),
+            json_pack("{s:s, s:s}", "scheme", "https://www.first.org/tlp/", "term", tlp));
+        return write_json(o, arena_printf(a, "%s%s", RESTRICTED, name), feed);
+    }
     return write_json(o, arena_printf(a, "%s%s", CSAF, name), feed);
+}
+
+/* The ROLIE category document (RFC 8322; CSAF 2.0 requirement 17) of the
+ * feed of one TLP label, beside it: every term its entries carry (document
+ * categories, vendor and product names), sorted, so a client can ask for
+ * the advisories of one product or only the VEX documents. */
+static bool write_categories(OutDir *o, const Document *docs, size_t n, const char *tlp) {
+    Arena *a = &o->arena;
+    size_t nterms = 0;
+    const char **terms = NULL;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(docs[i].tlp, tlp) == 0) nterms += docs[i].nterms;
+    terms = arena_alloc(a, (nterms + 1) * sizeof *terms);
+    nterms = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(docs[i].tlp, tlp) != 0) continue;
+        for (size_t k = 0; k < docs[i].nterms; k++) {
+            size_t j = 0;
+            while (j < nterms && strcmp(terms[j], docs[i].terms[k]) != 0)
+                j++;
+            if (j == nterms) terms[nterms++] = docs[i].terms[k];
+        }
+    }
+    qsort(terms, nterms, sizeof *terms, cmp_str);
+    json_t *list = json_array();
+    for (size_t i = 0; i < nterms; i++)
+        json_array_append_new(list, json_pack("{s:s}", "term", terms[i]));
+    const char *name = arena_printf(a, "category-%s.json", lower(a, tlp));
+    const char *path = strcmp(tlp, "WHITE") == 0
+                           ? arena_printf(a, "%s%s", CSAF, name)
+                           : arena_printf(a, "%s%s/%s", RESTRICTED, lower(a, tlp), name);
+    return write_json(o, path, json_pack("{s:{s:o}}", "categories", "category", list));
 }
 
 /* security.txt (RFC 9116; CSAF 2.0 requirement 8): the PSIRT contact (else
@@ -239,9 +335,13 @@ static bool write_metadata(OutDir *o, const Model *m, json_t *publisher, const c
                       arena_printf(a, "Every TLP:%s CSAF document of the provider.", tlps[i]),
                       "tlp_label", tlps[i], "url",
                       arena_printf(a, "%sfeed-tlp-%s.json", base, lower(a, tlps[i]))));
+    json_t *categories = json_array();
+    for (size_t i = 0; i < ntlps; i++)
+        json_array_append_new(categories, json_string(arena_printf(a, "%scategory-%s.json", base,
+                                                                   lower(a, tlps[i]))));
     json_object_set_new(dist, "rolie",
-                        json_pack("{s:o, s:[s]}", "feeds", feeds, "services",
-                                  arena_printf(a, "%sservice.json", base)));
+                        json_pack("{s:o, s:o, s:[s]}", "categories", categories, "feeds", feeds,
+                                  "services", arena_printf(a, "%sservice.json", base)));
     json_t *meta = json_pack("{s:s, s:[o], s:s, s:b, s:s, s:b, s:O, s:s}", "canonical_url",
                              arena_printf(a, "%sprovider-metadata.json", base), "distributions",
                              dist, "last_updated", arena_printf(a, "%sT00:00:00.000Z", day),
@@ -273,8 +373,55 @@ static bool write_service(OutDir *o, const char *base, const char *vendor, const
     return write_json(o, arena_printf(a, "%sservice.json", CSAF), service);
 }
 
-static int cmp_str(const void *a, const void *b) {
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
+/* "AMBER" for "amber": a folder's label. */
+static const char *upper(Arena *a, const char *s) {
+    char *u = arena_strdup(a, s);
+    for (char *c = u; *c; c++)
+        if (*c >= 'a' && *c <= 'z') *c = (char)(*c - 'a' + 'A');
+    return u;
+}
+
+/* The documents the templates wrote: under white/, and under
+ * restricted/csaf/<label>/ (a year folder, then the file). */
+static size_t find_documents(OutDir *o, Document *docs) {
+    size_t n = 0;
+    const size_t nw = sizeof WHITE - 1, nr = sizeof RESTRICTED - 1;
+    for (size_t i = 0, nfiles = o->nfiles; i < nfiles; i++) {
+        const char *path = o->files[i].path;
+        size_t len = strlen(path);
+        if (len < 5 || strcmp(path + len - 5, ".json") != 0) continue;
+        if (strncmp(path, WHITE, nw) == 0) {
+            docs[n++] = (Document){.dir = WHITE, .label = "WHITE", .rel = path + nw};
+        } else if (strncmp(path, RESTRICTED, nr) == 0) {
+            const char *slash = strchr(path + nr, '/');
+            if (!slash || !strchr(slash + 1, '/')) continue;
+            const char *label = arena_strndup(&o->arena, path + nr, (size_t)(slash - path - nr));
+            docs[n++] = (Document){.dir = arena_printf(&o->arena, "%s%s/", RESTRICTED, label),
+                                   .label = upper(&o->arena, label),
+                                   .rel = slash + 1};
+        }
+    }
+    return n;
+}
+
+/* index.txt (sorted) and changes.csv (newest first) of the documents of
+ * one folder, docs[0..n) sorted by path. */
+static bool write_lists(OutDir *o, Document *docs, size_t n) {
+    StrBuf sb;
+    sb_init(&sb);
+    for (size_t i = 0; i < n; i++)
+        sb_printf(&sb, "%s\n", docs[i].rel);
+    bool ok = outdir_write(o, arena_printf(&o->arena, "%sindex.txt", docs[0].dir),
+                           sb.data ? sb.data : "", sb.len);
+    sb_reset(&sb);
+    qsort(docs, n, sizeof *docs, cmp_changes);
+    for (size_t i = 0; i < n; i++)
+        sb_printf(&sb, "\"%s\",\"%s\"\n", docs[i].rel, docs[i].current);
+    ok = ok && outdir_write(o, arena_printf(&o->arena, "%schanges.csv", docs[0].dir),
+                            sb.data ? sb.data : "", sb.len);
+    qsort(docs, n, sizeof *docs, cmp_paths);
+    sb_free(&sb);
+    return ok;
 }
 
 bool provider_finish(const Model *m, const Diag *d, const EmitOptions *e, OutDir *o) {
@@ -283,16 +430,8 @@ bool provider_finish(const Model *m, const Diag *d, const EmitOptions *e, OutDir
         fprintf(stderr, "dossier: libsodium cannot start\n");
         return false;
     }
-    size_t n = 0, nfiles = o->nfiles;
-    Document *docs = arena_alloc(&o->arena, (nfiles + 1) * sizeof *docs);
-    const size_t prefix = sizeof WHITE - 1;
-    for (size_t i = 0; i < nfiles; i++) {
-        const char *path = o->files[i].path;
-        size_t len = strlen(path);
-        if (strncmp(path, WHITE, prefix) == 0 && len >= prefix + 5 &&
-            strcmp(path + len - 5, ".json") == 0)
-            docs[n++].rel = path + prefix;
-    }
+    Document *docs = arena_alloc(&o->arena, (o->nfiles + 1) * sizeof *docs);
+    size_t n = find_documents(o, docs);
     if (n == 0) return true; /* nothing published: no provider folder either */
     qsort(docs, n, sizeof *docs, cmp_paths);
     Openpgp *pgp = NULL;
@@ -303,7 +442,7 @@ bool provider_finish(const Model *m, const Diag *d, const EmitOptions *e, OutDir
     StrBuf asc;
     sb_init(&asc);
     for (size_t i = 0; ok && i < n; i++) {
-        const char *path = arena_printf(&o->arena, "%s%s", WHITE, docs[i].rel);
+        const char *path = arena_printf(&o->arena, "%s%s", docs[i].dir, docs[i].rel);
         char *data;
         size_t size;
         const char *full = fs_join(&o->arena, o->tmp_path, path);
@@ -312,8 +451,24 @@ bool provider_finish(const Model *m, const Diag *d, const EmitOptions *e, OutDir
             ok = false;
             break;
         }
-        ok = read_document(o, path, data, size, &docs[i], &publisher) &&
-             write_hashes(o, path, (const unsigned char *)data, size);
+        ok = read_document(o, path, data, size, &docs[i], &publisher);
+        /* a document in another label's folder would reach people its
+         * label keeps it from: the public folder holds TLP:WHITE alone */
+        if (ok && docs[i].dir != WHITE && strcmp(docs[i].label, "WHITE") == 0) {
+            fprintf(stderr,
+                    "dossier: %s: a TLP:WHITE document belongs in the public folder, not under "
+                    "%s\n",
+                    path, RESTRICTED);
+            ok = false;
+        }
+        if (ok && strcmp(docs[i].tlp, docs[i].label) != 0) {
+            fprintf(stderr,
+                    "dossier: %s: a TLP:%s document in the folder of TLP:%s; the csaf templates "
+                    "put it in the wrong place\n",
+                    path, docs[i].tlp, docs[i].label);
+            ok = false;
+        }
+        ok = ok && write_hashes(o, path, (const unsigned char *)data, size);
         if (ok && pgp) {
             sb_reset(&asc);
             ok = openpgp_sign(pgp, data, size, &asc) &&
@@ -330,19 +485,11 @@ bool provider_finish(const Model *m, const Diag *d, const EmitOptions *e, OutDir
     }
     sb_free(&asc);
     openpgp_close(pgp);
-    StrBuf sb;
-    sb_init(&sb);
-    for (size_t i = 0; ok && i < n; i++)
-        sb_printf(&sb, "%s\n", docs[i].rel);
-    ok = ok && outdir_write(o, arena_printf(&o->arena, "%sindex.txt", WHITE),
-                            sb.data ? sb.data : "", sb.len);
-    sb_reset(&sb);
-    qsort(docs, n, sizeof *docs, cmp_changes);
-    for (size_t i = 0; ok && i < n; i++)
-        sb_printf(&sb, "\"%s\",\"%s\"\n", docs[i].rel, docs[i].current);
-    ok = ok && outdir_write(o, arena_printf(&o->arena, "%schanges.csv", WHITE),
-                            sb.data ? sb.data : "", sb.len);
-    sb_free(&sb);
+    for (size_t i = 0, k; ok && i < n; i = k) { /* one label's folder at a time */
+        for (k = i; k < n && strcmp(docs[k].dir, docs[i].dir) == 0; k++)
+            ;
+        ok = write_lists(o, docs + i, k - i);
+    }
     if (!ok) {
         json_decref(publisher);
         return false;
@@ -366,13 +513,22 @@ bool provider_finish(const Model *m, const Diag *d, const EmitOptions *e, OutDir
         if (k == ntlps) tlps[ntlps++] = docs[i].tlp;
     }
     qsort(tlps, ntlps, sizeof *tlps, cmp_str);
-    const char *updated = docs[0].current; /* newest first */
-    for (size_t i = 0; ok && i < ntlps; i++)
-        ok = write_feed(o, docs, n, tlps[i], base, vendor, updated, pgp != NULL);
-    ok = ok && write_service(o, base, vendor, tlps, ntlps);
-    ok = ok &&
-         write_security_txt(o, m, ns, arena_printf(&o->arena, "%sprovider-metadata.json", base));
-    ok = ok && write_metadata(o, m, publisher, base, tlps, ntlps, fpr);
+    qsort(docs, n, sizeof *docs, cmp_changes); /* newest first, for the feeds */
+    bool white = false;
+    for (size_t i = 0; ok && i < ntlps; i++) {
+        white = white || strcmp(tlps[i], "WHITE") == 0;
+        ok = write_feed(o, docs, n, tlps[i], base, vendor, pgp != NULL) &&
+             write_categories(o, docs, n, tlps[i]);
+    }
+    /* The public files name the public feed alone: a restricted feed is
+     * given to its recipients, and nothing public says it exists. */
+    const char *public_tlps[] = {"WHITE"};
+    if (ok && white) {
+        ok = write_service(o, base, vendor, public_tlps, 1) &&
+             write_security_txt(o, m, ns,
+                                arena_printf(&o->arena, "%sprovider-metadata.json", base)) &&
+             write_metadata(o, m, publisher, base, public_tlps, 1, fpr);
+    }
     json_decref(publisher);
     return ok;
 }
@@ -476,10 +632,20 @@ size_t provider_verify(const char *out, bool *failed) {
     for (int i = 0; i < nfprs; i++)
         fpr_list[i] = fprs[i];
     size_t ndocs = 0, good = 0;
-    for (size_t t = 0; t < ntlps && !*failed; t++) {
-        if (strcmp(tlps[t], "openpgp") == 0) continue;
+    /* the label folders: the public ones, then the restricted ones (signed
+     * by the same key, which the public folder publishes) */
+    const char **restricted;
+    size_t nrestricted = names_in(&a, out, "restricted/csaf", true, &restricted);
+    const char **folders = arena_alloc(&a, (ntlps + nrestricted + 1) * sizeof *folders);
+    size_t nfolders = 0;
+    for (size_t t = 0; t < ntlps; t++)
+        if (strcmp(tlps[t], "openpgp") != 0)
+            folders[nfolders++] = arena_printf(&a, "%s/%s", csaf, tlps[t]);
+    for (size_t t = 0; t < nrestricted; t++)
+        folders[nfolders++] = arena_printf(&a, "restricted/csaf/%s", restricted[t]);
+    for (size_t t = 0; t < nfolders && !*failed; t++) {
         const char **years;
-        const char *tlp = arena_printf(&a, "%s/%s", csaf, tlps[t]);
+        const char *tlp = folders[t];
         size_t nyears = names_in(&a, out, tlp, true, &years);
         for (size_t y = 0; y < nyears && !*failed; y++) {
             const char **files;

@@ -37,6 +37,9 @@ const char *verdict_state_name(VerdictState s);
  *   component:     supported, ending-soon, past-end-of-support, unknown.
  *   vulnerability: not-affected, fixed, under-investigation or open.
  *   anomaly:       unresolved or resolved (in the submitted release).
+ *   advisory:      public (TLP:CLEAR, for everyone), restricted (TLP:GREEN,
+ *                  AMBER, AMBER+STRICT or RED: for its recipients only) or
+ *                  draft (published to nobody).
  * Every state that is not good names the rule whose finding says so. */
 typedef struct RecordVerdict {
     const char *state;          /* NULL for a type without a verdict */
@@ -63,6 +66,20 @@ typedef struct RecordVerdict {
     /* vulnerability: the date it was fixed (its own fixed date, else its
      * earliest fixing release's; by the build date), YYYY-MM-DD, or NULL */
     const char *fixed_date;
+    /* advisory: its TLP label as TLP 2.0 names it ("CLEAR", "AMBER+STRICT")
+     * and as CSAF 2.0's document.distribution.tlp.label takes it ("WHITE",
+     * "GREEN", "AMBER", "RED") */
+    const char *tlp, *csaf_tlp;
+    /* vulnerability: the product's parts (assets with part: true, by ID)
+     * it affects (those of its affects links) and those it does not; both
+     * empty when the product has no parts or it affects none of them, as
+     * it then concerns the product as a whole, and when it is not-affected */
+    const struct Record **parts_affected, **parts_unaffected;
+    size_t nparts_affected, nparts_unaffected;
+    /* vulnerability: only restricted advisories tell of it and it is
+     * neither fixed nor not affected, so no public document states it
+     * (the CSAF VEX and the customer SBOM leave it out) */
+    bool embargoed;
 } RecordVerdict;
 
 /* One item of the 524B / eSTAR checklist. */

@@ -354,6 +354,8 @@ static void push_links(lua_State *L, Link *const *links, size_t n, bool out, boo
 
 /* ---- verdicts (model/verdict.h): what the check stage judged ------------------------ */
 
+static void push_record_list(lua_State *L, const Record *const *recs, size_t n, const char *what);
+
 /* record.verdict: the check stage's state of the record, nil for a type
  * without one; for a test, latest is its latest results entry (nil when
  * the view withholds the results). */
@@ -387,6 +389,13 @@ static void push_record_verdict(lua_State *L, Renderer *r, const Record *rec) {
     set_str(L, "tested_release", v->tested_release);
     set_str(L, "build", v->build);
     set_str(L, "fixed_date", v->fixed_date);
+    set_str(L, "tlp", v->tlp);
+    set_str(L, "csaf_tlp", v->csaf_tlp);
+    set_bool(L, "embargoed", v->embargoed);
+    push_record_list(L, v->parts_affected, v->nparts_affected, "parts_affected");
+    lua_setfield(L, -2, "parts_affected");
+    push_record_list(L, v->parts_unaffected, v->nparts_unaffected, "parts_unaffected");
+    lua_setfield(L, -2, "parts_unaffected");
     const FieldDef *f = v->latest ? schema_field(rec->type, "results") : NULL;
     if (f && !(r->public && field_internal(rec, f)))
         push_entry(L, f, v->latest);

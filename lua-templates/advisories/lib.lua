@@ -22,7 +22,17 @@ end
 
 -- The path of the advisory's CSAF document in the build output.
 function M.csaf_path(adv)
-  return "public/csaf/.well-known/csaf/white/" .. adv.fields.published:sub(1, 4) .. "/" .. csaf.filename(adv.id)
+  return (csaf.place(adv, adv.id, adv.fields.published:sub(1, 4)))
+end
+
+-- The folder of adv's bulletin: public/advisories/, or for an advisory
+-- restricted by its TLP label restricted/advisories/<label>/, which is
+-- served only to its recipients.
+function M.folder(adv)
+  if adv and adv.verdict.state == "restricted" then
+    return "restricted/advisories/" .. adv.verdict.csaf_tlp:lower() .. "/"
+  end
+  return "public/advisories/"
 end
 
 -- The contact for security reports: the psirt contact, else the first one.

@@ -49,14 +49,54 @@ function M.filename(tracking_id)
   return (tracking_id:lower():gsub("[^%+%-a-z0-9]+", "_")) .. ".json"
 end
 
--- The advisories to publish: every advisory record that is not a draft
--- (a draft is previewed in the internal site), sorted by ID.
+-- The advisories to publish for everyone: those the check stage judged
+-- public (TLP:CLEAR, not a draft; a draft is previewed in the internal
+-- site), sorted by ID.
 function M.published()
   local list = {}
   for _, adv in ipairs(model.by_type.advisory) do
-    if adv.fields.status ~= "draft" then list[#list + 1] = adv end
+    if adv.verdict.state == "public" then list[#list + 1] = adv end
   end
   return list
+end
+
+-- The advisories for their recipients only (a TLP label other than
+-- CLEAR), sorted by ID: written under restricted/, never under public/.
+function M.restricted()
+  local list = {}
+  for _, adv in ipairs(model.by_type.advisory) do
+    if adv.verdict.state == "restricted" then list[#list + 1] = adv end
+  end
+  return list
+end
+
+-- Where the CSAF document of adv goes, relative to the build output, and
+-- its URL: public/csaf/.well-known/csaf/white/<year>/ for a public one;
+-- restricted/csaf/<label>/<year>/ for a restricted one, which the web
+-- server serves at /.well-known/csaf/<label>/ behind access control.
+function M.place(adv, tracking_id, year)
+  local file = year .. "/" .. M.filename(tracking_id)
+  local base = M.base_url() .. "/.well-known/csaf/"
+  if adv and adv.verdict.state == "restricted" then
+    local label = adv.verdict.csaf_tlp:lower()
+    return "restricted/csaf/" .. label .. "/" .. file, base .. label .. "/" .. file
+  end
+  return "public/csaf/.well-known/csaf/white/" .. file, base .. "white/" .. file
+end
+
+-- document.distribution of a CSAF document: the TLP label as CSAF 2.0
+-- takes it, with the definition's URL, and for a restricted label what its
+-- recipients may do with it, in words.
+local SHARING = {
+  GREEN = "TLP:GREEN: recipients may share it with peers and partners in their community, not publicly.",
+  AMBER = "TLP:AMBER: recipients may share it within their organisation and with its clients on a need-to-know basis.",
+  ["AMBER+STRICT"] = "TLP:AMBER+STRICT: recipients may share it within their organisation only. CSAF 2.0 has no such label, so the document carries AMBER.",
+  RED = "TLP:RED: for the named recipients only; not to be shared further.",
+}
+function M.distribution(adv)
+  local label, tlp = "WHITE", "CLEAR"
+  if adv then label, tlp = adv.verdict.csaf_tlp, adv.verdict.tlp end
+  return { tlp = { label = label, url = "https://www.first.org/tlp/" }, text = SHARING[tlp] }
 end
 
 -- Releases sorted by date, then ID: the products of the product tree.
@@ -150,6 +190,47 @@ function M.product_tree()
       branches = { { category = "product_name", name = p.name, branches = versions } },
     } },
   }
+end
+
+-- The product's parts (assets with part: true) as products of the given
+-- releases: each part a product of its own (its asset ID) that is a
+-- default component of each release, added to tree once; returns the
+-- IDs of those combined products ("REL-3.0.0:AST-005") for parts in
+-- release order, nil when there are none.
+function M.part_products(tree, seen, parts, releases)
+  local ids = {}
+  for _, r in ipairs(releases) do
+    for _, part in ipairs(parts) do
+      if not seen[part.id] then
+        seen[part.id] = true
+        tree.full_product_names = tree.full_product_names or {}
+        table.insert(tree.full_product_names, { product_id = part.id, name = part.title })
+      end
+      local pid = r.id .. ":" .. part.id
+      if not seen[pid] then
+        seen[pid] = true
+        tree.relationships = tree.relationships or {}
+        table.insert(tree.relationships, {
+          category = "default_component_of", product_reference = part.id, relates_to_product_reference = r.id,
+          full_product_name = { product_id = pid, name = part.title .. " in " .. model.product.name .. " " .. r.fields.version },
+        })
+      end
+      ids[#ids + 1] = pid
+    end
+  end
+  if #ids == 0 then return nil end
+  return ids
+end
+
+-- The statement on the parts a vulnerability does not affect: a threat of
+-- category impact for their products (CSAF's VEX profile wants one for
+-- every product known not to be affected), nil when there are none.
+function M.parts_impact(v, ids)
+  if not ids then return nil end
+  local names = {}
+  for i, p in ipairs(v.verdict.parts_affected) do names[i] = p.title end
+  return { category = "impact", product_ids = ids,
+           details = "The vulnerability is in " .. table.concat(names, ", ") .. " only; these parts do not contain it." }
 end
 
 -- Every product ID of the tree, in tree order.

@@ -1,6 +1,7 @@
 -- csaf/main.lua: the CSAF 2.0 documents of a dossier, in the provider's
--- folder layout: a csaf_security_advisory per advisory record, one csaf_vex
--- for the product's VEX. The C step after it (emit/provider.c) writes the
+-- folder layout: a csaf_security_advisory per advisory record (a public one
+-- under public/, one restricted by its TLP label under restricted/csaf/),
+-- one csaf_vex for the product's VEX. The C step after it (emit/provider.c) writes the
 -- rest of the provider folder: the .sha256/.sha512 files, index.txt,
 -- changes.csv, the ROLIE feeds, provider-metadata.json, security.txt and,
 -- with build --csaf-sign, the OpenPGP signatures and key.
@@ -9,21 +10,19 @@ local lib = import("csaf/lib.lua")
 
 local has_vex = false
 for _, v in ipairs(model.by_type.vulnerability) do has_vex = has_vex or v.fields.vex_state ~= nil end
-if #lib.published() == 0 and not has_vex then return end -- nothing to publish
+if #lib.published() == 0 and #lib.restricted() == 0 and not has_vex then return end -- nothing to publish
 
-local root = "public/csaf/.well-known/csaf/"
-local base = lib.base_url() .. "/.well-known/csaf/"
-
--- Writes doc under white/<year of its initial release>/ and returns the path.
-local function publish(doc)
+-- Writes doc in the folder of its TLP label and the year of its initial
+-- release (lib.place); adv is nil for the VEX document, which is public.
+local function publish(doc, adv)
   local tracking = doc.document.tracking
-  local rel = "white/" .. tracking.initial_release_date:sub(1, 4) .. "/" .. lib.filename(tracking.id)
+  local path, url = lib.place(adv, tracking.id, tracking.initial_release_date:sub(1, 4))
   doc.document.references = doc.document.references or {}
-  table.insert(doc.document.references, 1, { category = "self", summary = "This document", url = base .. rel })
-  write(root .. rel, json.encode(doc))
+  table.insert(doc.document.references, 1, { category = "self", summary = "This document", url = url })
+  write(path, json.encode(doc))
 end
 
-local function common_document(category, title, tracking)
+local function common_document(category, title, tracking, adv)
   local doc = {
     category = category,
     csaf_version = "2.0",
@@ -31,7 +30,7 @@ local function common_document(category, title, tracking)
     title = title,
     tracking = tracking,
     lang = "en",
-    distribution = { tlp = { label = "WHITE" } },
+    distribution = lib.distribution(adv),
   }
   if model.product.cvd_policy_url then
     doc.references = { { category = "external", summary = "Coordinated vulnerability disclosure policy",
@@ -95,6 +94,16 @@ local function advisory_vulnerability(adv, v, affected, fixed, tree, seen)
   for _, pid in ipairs(component_products(tree, seen, v, affected)) do
     table.insert(status.known_affected, pid)
   end
+  -- the product's parts: the affected ones where the releases are affected
+  -- or fixed, the others known not affected in the affected releases
+  local vd = v.verdict
+  for _, pid in ipairs(lib.part_products(tree, seen, vd.parts_affected, affected) or {}) do
+    table.insert(status.known_affected, pid)
+  end
+  for _, pid in ipairs(lib.part_products(tree, seen, vd.parts_affected, fixed) or {}) do
+    table.insert(status.fixed, pid)
+  end
+  status.known_not_affected = lib.part_products(tree, seen, vd.parts_unaffected, affected)
   out.product_status = status
   if status.known_affected then
     local rem = {}
@@ -116,10 +125,17 @@ local function advisory_vulnerability(adv, v, affected, fixed, tree, seen)
   end
   local impact = lib.impact(v)
   if impact then out.threats = { { category = "impact", details = impact } } end
+  local parts = lib.parts_impact(v, status.known_not_affected)
+  if parts then
+    out.threats = out.threats or {}
+    table.insert(out.threats, parts)
+  end
   return out
 end
 
-for _, adv in ipairs(lib.published()) do
+local advisories = lib.published()
+for _, adv in ipairs(lib.restricted()) do advisories[#advisories + 1] = adv end
+for _, adv in ipairs(advisories) do
   local revisions, history = lib.revisions(adv), {}
   for i, r in ipairs(revisions) do
     history[i] = { date = lib.timestamp(r.date), number = lib.semver(r.number), summary = r.summary }
@@ -132,7 +148,7 @@ for _, adv in ipairs(lib.published()) do
     initial_release_date = lib.timestamp(adv.fields.published),
     current_release_date = lib.timestamp(last.date),
     revision_history = history,
-  })
+  }, adv)
   if adv.body_markdown ~= "" then
     doc.notes = { { category = "summary", title = "Summary", text = lib.note_text(adv) } }
   end
@@ -146,7 +162,7 @@ for _, adv in ipairs(lib.published()) do
     vulns[#vulns + 1] = advisory_vulnerability(adv, v, affected, fixed, tree, seen)
   end
   if #vulns == 0 then error(adv.id .. ": it covers no public vulnerability") end
-  publish({ document = doc, product_tree = tree, vulnerabilities = vulns })
+  publish({ document = doc, product_tree = tree, vulnerabilities = vulns }, adv)
 end
 
 -- ---- VEX -------------------------------------------------------------------------
@@ -164,7 +180,16 @@ end
 local csaf_status = { not_affected = "known_not_affected", affected = "known_affected", fixed = "fixed",
   under_investigation = "under_investigation" }
 
-local function vex_vulnerability(v, all)
+-- A copy of list (may be nil) with ids (may be nil) after it; nil when empty.
+local function joined(list, ids)
+  local out = {}
+  for _, id in ipairs(list or {}) do out[#out + 1] = id end
+  for _, id in ipairs(ids or {}) do out[#out + 1] = id end
+  if #out == 0 then return nil end
+  return out
+end
+
+local function vex_vulnerability(v, all, tree, seen)
   local out = lib.vuln_ids(v, {})
   out.title = v.title
   local text = lib.note_text(v)
@@ -172,12 +197,16 @@ local function vex_vulnerability(v, all)
   local v4 = lib.cvss4_note(v)
   if v4 then out.notes[#out.notes + 1] = v4 end
   local status, flags, unjustified, fix = {}, {}, {}, nil
+  local affected_releases, fixed_releases = {}, {} -- release records, for the parts below
   for _, pid in ipairs(all) do
     local vv = release_state[pid] and release_state[pid][v.id]
     local state = vv and vv.state or v.fields.vex_state
     local key = csaf_status[state]
     status[key] = status[key] or {}
     table.insert(status[key], pid)
+    local rel = model.index[pid]
+    if rel and state == "affected" then affected_releases[#affected_releases + 1] = rel end
+    if rel and state == "fixed" then fixed_releases[#fixed_releases + 1] = rel end
     if state == "not_affected" then
       local label = vv and vv.justification or (not vv and v.fields.vex_justification) or nil
       if label then
@@ -196,6 +225,20 @@ local function vex_vulnerability(v, all)
   if #unjustified > 0 then
     out.threats = { { category = "impact", details = lib.impact(v) or text, product_ids = unjustified } }
   end
+  -- the product's parts: the parts it affects share the releases' status
+  -- (affected, fixed), the others are not affected in those releases
+  local vd = v.verdict
+  if #vd.parts_affected > 0 and (#affected_releases > 0 or #fixed_releases > 0) then
+    status.known_affected = joined(status.known_affected, lib.part_products(tree, seen, vd.parts_affected, affected_releases))
+    status.fixed = joined(status.fixed, lib.part_products(tree, seen, vd.parts_affected, fixed_releases))
+    local both = joined(affected_releases, fixed_releases)
+    status.known_not_affected = joined(status.known_not_affected, lib.part_products(tree, seen, vd.parts_unaffected, both))
+    local parts = lib.parts_impact(v, status.known_not_affected)
+    if parts then
+      out.threats = out.threats or {}
+      out.threats[#out.threats + 1] = parts
+    end
+  end
   if status.known_affected then
     if fix then
       out.remediations = { { category = "vendor_fix", product_ids = status.known_affected,
@@ -203,7 +246,8 @@ local function vex_vulnerability(v, all)
     else
       local advice
       for _, adv in ipairs(v.rel.advisories) do
-        if adv.fields.status ~= "draft" then advice = advice or adv.fields.workarounds or adv.fields.remediation end
+        -- the public VEX takes advice from public advisories only
+        if adv.verdict.state == "public" then advice = advice or adv.fields.workarounds or adv.fields.remediation end
       end
       out.remediations = { advice
         and { category = "mitigation", product_ids = status.known_affected, details = advice }
@@ -216,9 +260,10 @@ local function vex_vulnerability(v, all)
   return out
 end
 
-local vex, all = {}, lib.all_ids()
+local vex, all, vex_tree, vex_seen = {}, lib.all_ids(), lib.product_tree(), {}
 for _, v in ipairs(model.by_type.vulnerability) do
-  if v.fields.vex_state then vex[#vex + 1] = vex_vulnerability(v, all) end
+  -- embargoed: only restricted advisories tell of it yet (check decides)
+  if v.fields.vex_state and not v.verdict.embargoed then vex[#vex + 1] = vex_vulnerability(v, all, vex_tree, vex_seen) end
 end
 if #vex > 0 then
   local id = model.product.name .. " VEX " .. (model.product.version or model.build_date)
@@ -227,7 +272,7 @@ if #vex > 0 then
   doc.notes = { { category = "summary", title = "About this document",
                   text = "The exploitability of every assessed vulnerability in each release of " .. model.product.name ..
                          ", from the manufacturer's vulnerability records." } }
-  local full = { document = doc, product_tree = lib.product_tree(), vulnerabilities = vex }
+  local full = { document = doc, product_tree = vex_tree, vulnerabilities = vex }
   -- Stable tracking (build --previous-csaf): the document as published last
   -- time, compared without its tracking. Unchanged: its tracking as it was.
   -- Changed: the next version, a revision of the build date, the first

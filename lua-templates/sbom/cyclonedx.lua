@@ -166,6 +166,12 @@ local function vulnerability(v, refs)
   local state = states[f.vex_state or ""]
   local ratings = M.ratings(v, f)
   local cwe = f.cwe and tonumber(f.cwe:match("^CWE%-(%d+)$"))
+  -- the product's parts it affects and does not, as the check stage judged
+  -- them: CycloneDX's affects name the SBOM's components, and a part is none
+  local vd = v.verdict
+  local parts = {}
+  for _, p in ipairs(vd and vd.parts_affected or {}) do parts[#parts + 1] = { name = "dossier:part:affected", value = p.title } end
+  for _, p in ipairs(vd and vd.parts_unaffected or {}) do parts[#parts + 1] = { name = "dossier:part:not-affected", value = p.title } end
   return {
     ["bom-ref"] = "vuln-" .. v.id, id = v.id,
     source = v.id:find("^CVE%-") and { name = "NVD", url = "https://nvd.nist.gov/vuln/detail/" .. v.id } or nil,
@@ -176,6 +182,7 @@ local function vulnerability(v, refs)
       response = nonempty(rs), detail = detail and text_one_line(detail) or nil,
     } or nil,
     affects = affects,
+    properties = nonempty(parts),
   }
 end
 
@@ -264,9 +271,14 @@ function M.bom(sv, vex_only)
   table.insert(deps, 1, { ref = "device", dependsOn = nonempty(top) })
   local vulns = {}
   if sv then
-    for _, vv in ipairs(sv.vulnerabilities) do vulns[#vulns + 1] = version_vulnerability(vv, sv) end
+    for _, vv in ipairs(sv.vulnerabilities) do
+      -- embargoed: only restricted advisories tell of it yet (check decides)
+      if not vv.record.verdict.embargoed then vulns[#vulns + 1] = version_vulnerability(vv, sv) end
+    end
   else
-    for _, v in ipairs(model.by_type.vulnerability) do vulns[#vulns + 1] = vulnerability(v, refs) end
+    for _, v in ipairs(model.by_type.vulnerability) do
+      if not v.verdict.embargoed then vulns[#vulns + 1] = vulnerability(v, refs) end
+    end
   end
   local maker = p.manufacturer and { name = p.manufacturer, url = p.manufacturer_url and { p.manufacturer_url } or nil }
   local seed = sv and ("dossier " .. (vex_only and "vex" or "sbom") .. " of a version\0") or "dossier sbom\0"

@@ -123,6 +123,7 @@ local function vulnerability(indent, v)
     close(ii, "target")
   end
   close(i, "affects")
+  properties(i, v.properties)
   close(indent, "vulnerability")
 end
 

@@ -7,8 +7,10 @@
 
 d="$TMP/pump"
 copy_example infusion-pump pump
-# VUL-002 becomes internal; CVE-2024-6387 keeps its CVSS vector internal.
+# VUL-002 becomes internal, and with it ADV-2025-001, the one advisory that
+# covers it; CVE-2024-6387 keeps its CVSS vector internal.
 sed -i 's/^id: VUL-002$/id: VUL-002\ninternal: true/' "$d/vulnerabilities/VUL-002.md"
+sed -i 's/^id: ADV-2025-001$/id: ADV-2025-001\ninternal: true/' "$d/advisories/ADV-2025-001.md"
 sed -i 's/^id: CVE-2024-6387$/id: CVE-2024-6387\ninternal_fields: [cvss_vector]/' "$d/vulnerabilities/CVE-2024-6387.md"
 expect_exit "check: still clean" 0 "$DOSSIER" check "$d"
 

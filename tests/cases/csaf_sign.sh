@@ -135,7 +135,14 @@ if grep -q public_openpgp_keys "$TMP/plain/public/csaf/.well-known/csaf/provider
 
 # dossier verify and the downloader on the signed folder
 expect_exit "dossier verify: the signed output" 0 "$DOSSIER" verify "$out"
-expect_grep "dossier verify: counts the good signatures" "3 of 3 CSAF documents carry a good signature" "$TMP/out"
+expect_grep "dossier verify: counts the good signatures, the restricted document's too" "4 of 4 CSAF documents carry a good signature" "$TMP/out"
+restricted="$out/restricted/csaf/amber/2025/adv-2025-001.json"
+if V --status-fd 1 --verify "$restricted.asc" "$restricted" 2>/dev/null | grep -q "VALIDSIG.* $plain\$"; then
+    ok "gpg --verify accepts the TLP:AMBER document's signature"
+else
+    fail "gpg --verify accepts the TLP:AMBER document's signature" "$(V --verify "$restricted.asc" "$restricted" 2>&1 | head -3)"
+fi
+expect_grep "the restricted feed links the signature" "amber/2025/adv-2025-001.json.asc" "$out/restricted/csaf/amber/feed-tlp-amber.json"
 if python3 "$ROOT/tests/validators/csaf_download.py" "$out/public/csaf" >"$TMP/download" 2>&1; then
     ok "downloader (section 7.3): security.txt, provider-metadata, ROLIE, hashes, signatures all good"
 else
@@ -148,11 +155,13 @@ rm -rf "$bad" && cp -R "$out" "$bad"
 doc="$bad/public/csaf/.well-known/csaf/white/2024/adv-2024-001.json"
 sed -i 's/"Summary"/"Summery"/' "$doc"
 rm "$bad/public/csaf/.well-known/csaf/white/2024/adv-2024-002.json.asc"
+sed -i 's/"Summary"/"Summery"/' "$bad/restricted/csaf/amber/2025/adv-2025-001.json"
 check "tampered: the document did change" test -n "$(cmp "$doc" "$csaf/white/2024/adv-2024-001.json" 2>&1)"
 if V --verify "$doc.asc" "$doc" >/dev/null 2>&1; then fail "tampered: gpg --verify rejects it" ""; else ok "tampered: gpg --verify rejects it"; fi
 expect_exit "tampered: dossier verify exits 1" 1 "$DOSSIER" verify "$bad"
 expect_grep "tampered: dossier verify names the bad signature" "bad signature: $doc.asc" "$TMP/out"
 expect_grep "tampered: dossier verify names the missing signature" "missing signature: $bad/public/csaf/.well-known/csaf/white/2024/adv-2024-002.json.asc" "$TMP/out"
+expect_grep "tampered: dossier verify checks the restricted folder too" "bad signature: $bad/restricted/csaf/amber/2025/adv-2025-001.json.asc" "$TMP/out"
 expect_exit "tampered: the downloader fails" 1 python3 "$ROOT/tests/validators/csaf_download.py" "$bad/public/csaf"
 expect_grep "tampered: the downloader names the signature" "adv-2024-001.json: signature does not verify" "$TMP/out"
 
