@@ -138,7 +138,7 @@ static const OptDef options[] = {
     {"--lua-budget", NULL, "N", OPT_LUA_BUDGET, "build",
      "Lua instructions a template output may run (default 2e9)"},
     {"--lua-memory", NULL, "MIB", OPT_LUA_MEMORY, "build",
-     "Lua heap a template output may use (default 256)"},
+     "Lua heap a template output may use besides the model's views (default 256)"},
     {"--max-document", NULL, "MIB", OPT_MAX_DOCUMENT, "build",
      "size of one file a template may write (default 128)"},
     {"--max-output", NULL, "MIB", OPT_MAX_OUTPUT, "build",

@@ -102,7 +102,7 @@ static void sandbox_hook(lua_State *L, lua_Debug *ar) {
         lua_error(L);
     }
     if (r->mem_used > r->mem_cap - r->mem_cap / 16) {
-        lua_pushfstring(L, "memory limit of %d MiB exceeded", (int)(r->mem_cap >> 20));
+        lua_pushfstring(L, "memory limit of %d MiB exceeded", renderer_limit_mib(r));
         lua_error(L);
     }
 }
@@ -123,7 +123,7 @@ void sandbox_items(lua_State *L, lua_Integer n, const char *what) {
     if (n > most)
         luaL_error(
             L, "%s: %I items is more than a table can hold under the memory limit of %d MiB (%I)",
-            what, n, (int)(r->mem_cap >> 20), most);
+            what, n, renderer_limit_mib(r), most);
     sandbox_charge(L, n, what);
 }
 
@@ -312,7 +312,7 @@ int sandbox_run(Renderer *r, lua_CFunction f, void *arg) {
         rc = EXIT_USAGE;
     } else if (status == LUA_ERRMEM) {
         char what[64];
-        snprintf(what, sizeof what, "memory limit of %zu MiB exceeded", r->mem_cap >> 20);
+        snprintf(what, sizeof what, "memory limit of %d MiB exceeded", renderer_limit_mib(r));
         print_located(r, what);
         rc = EXIT_TEMPLATE;
     } else if (status == LUA_ERRERR) {
@@ -596,7 +596,7 @@ static int f_string_rep(lua_State *L) {
     double room = (double)(r->mem_cap - r->mem_used);
     if (total > room)
         return luaL_error(L, "string.rep: %f bytes would exceed the memory limit of %d MiB", total,
-                          (int)(r->mem_cap >> 20));
+                          renderer_limit_mib(r));
     sandbox_charge(L, n, "string.rep");
     return call_original(L);
 }
@@ -619,7 +619,7 @@ static int f_string_pack(lua_State *L) {
     }
     if (total > (double)(r->mem_cap - r->mem_used))
         return luaL_error(L, "string.pack: %f bytes would exceed the memory limit of %d MiB", total,
-                          (int)(r->mem_cap >> 20));
+                          renderer_limit_mib(r));
     sandbox_charge(L, (lua_Integer)total, "string.pack");
     return call_original(L);
 }

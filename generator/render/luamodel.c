@@ -5,6 +5,7 @@
  * its audience runs: the full one, and the public one in which internal
  * records do not exist and internal fields are withheld. Part of render/; the shape is in
  * docs/templates.md. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1562,8 +1563,18 @@ void luamodel_select(lua_State *L, bool public) {
     Renderer *r = renderer_of(L);
     r->public = public;
     if (lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_MODELS[public]) == LUA_TNIL) { /* +1 */
+        /* The view is the tool's data, not a template's: what it takes is
+         * added to the cap (--lua-memory bounds the templates' own use), so
+         * a dossier of many results builds whatever views an output and
+         * the processes of --jobs need. */
+        size_t cap = r->mem_cap, before = r->mem_used;
+        r->mem_cap = SIZE_MAX;
         build_view(L, r->model, r->diag);
         lua_rawsetp(L, LUA_REGISTRYINDEX, &KEY_MODELS[public]);
+        lua_gc(L, LUA_GCCOLLECT, 0);
+        size_t view = r->mem_used > before ? r->mem_used - before : 0;
+        r->mem_cap = cap + view;
+        r->mem_views += view;
     }
     lua_pop(L, 1);
     set_model(L);

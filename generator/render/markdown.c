@@ -162,7 +162,7 @@ static const char *render_text(lua_State *L, Renderer *r, const char *text, size
                    "(a call "
                    "may use %d MiB, and no more than the memory limit of %d MiB leaves)",
                    (lua_Integer)len, (int)(p.room >> 20), (int)(MARKDOWN_MAX_MEMORY >> 20),
-                   (int)(r->mem_cap >> 20));
+                   renderer_limit_mib(r));
     lua_error(L); /* anything else, as it came */
     return NULL;
 }

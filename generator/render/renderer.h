@@ -73,7 +73,8 @@ struct Renderer {
     bool public;        /* the audience of the view in use: public outputs
                            see no internal record and cannot read internal fields */
     size_t mem_used, mem_cap;
-    Pool pool; /* lua_state.c: the blocks of L */
+    size_t mem_views; /* what the model's views took: added to the cap, not the templates' */
+    Pool pool;        /* lua_state.c: the blocks of L */
     unsigned long steps, budget;
     size_t max_document, max_output; /* render.c: limits of write() */
     size_t written;                  /* bytes write() wrote in this build, this process's
@@ -291,5 +292,11 @@ void render_add_relurl(lua_State *L, luaL_Buffer *b, const char *from, const cha
 /* True when p is a clean relative path: no "..", ".", empty parts,
  * backslashes, leading slash or NUL. */
 bool render_clean_path(const char *p, size_t len);
+
+/* The templates' own memory limit in MiB, as --lua-memory gave it: the
+ * cap without the model's views. */
+static inline int renderer_limit_mib(const struct Renderer *r) {
+    return (int)((r->mem_cap - r->mem_views) >> 20);
+}
 
 #endif

@@ -32,6 +32,13 @@ while true do
 end'
 expect_grep "small-memory: the cap is the one asked for" "memory limit of 16 MiB exceeded" "$TMP/out"
 EVIL_OPTS=""
+# The model's views are the tool's data, not a template's: a cap far below
+# what the two views of the example take still builds it, in one process or
+# in two (where both views are built before the fork, in one Lua state).
+for j in 1 2; do
+    expect_exit "the views are not charged to the templates' cap (--lua-memory 8, --jobs $j)" 0 \
+        "$DOSSIER" build "$ROOT/examples/infusion-pump" -o "$TMP/lm$j" --lua-memory 8 --jobs "$j" --fail-on none -q
+done
 evil memory site/main.lua 3 'local t, i = {}, 0
 while true do
   i = i + 1; t[i] = ("x"):rep(64) .. i
