@@ -67,7 +67,8 @@ $(BUILDDIR)/tests/%: tests/unit/%.c tests/unit/test.h $(LIB)
 demo: deps
 	@sh scripts/install-deps.sh --demo
 	$(MAKE) all
-	$(BIN) build $(EXAMPLE) -o output/$(notdir $(EXAMPLE)) --pdf
+	sh scripts/demo-key.sh output/demo-signing-key.asc
+	$(BIN) build $(EXAMPLE) -o output/$(notdir $(EXAMPLE)) --pdf --csaf-sign output/demo-signing-key.asc
 	@echo "open output/$(notdir $(EXAMPLE))/index.html"
 
 check: test-deps
