@@ -73,6 +73,11 @@ bool bundle_sources(const Model *m, const Diag *d, const EmitOptions *e, OutDir 
 bool bundle_finish(const Model *m, const Diag *d, const EmitOptions *e, OutDir *o);
 /* The ZIP's name, <product>-<version>-premarket.zip in safe characters. Arena-owned. */
 const char *bundle_zip_name(Arena *a, const Model *m);
+/* One line of `dossier verify`'s report on standard output, escaped for
+ * the terminal (names come from the folder verified); a problem adds one
+ * to *problems. */
+void verify_line(size_t *problems, bool problem, const char *fmt, ...) PRINTF_LIKE(3, 4);
+
 /* verify.c: `dossier verify`: recomputes every hash of the bundle at path
  * (a ZIP, an unzipped folder, or a build's output folder, whose premarket/,
  * ZIP, and the manifest and signature beside them are checked and must

@@ -537,26 +537,6 @@ bool provider_finish(const Model *m, const Diag *d, const EmitOptions *e, OutDir
 
 enum { VERIFY_MAX_DOC = 64 << 20, VERIFY_MAX_SIG = 64 << 10, VERIFY_MAX_KEYS = 16 };
 
-static void report(size_t *problems, bool problem, const char *fmt, ...) PRINTF_LIKE(3, 4);
-
-/* One line on standard output, escaped for the terminal (names come from
- * the folder); a problem is counted. */
-static void report(size_t *problems, bool problem, const char *fmt, ...) {
-    StrBuf sb, out;
-    sb_init(&sb);
-    sb_init(&out);
-    va_list ap;
-    va_start(ap, fmt);
-    sb_vprintf(&sb, fmt, ap);
-    va_end(ap);
-    sb_escape_text(&out, sb.data, sb.len, false);
-    sb_putc(&out, '\n');
-    fwrite(out.data, 1, out.len, stdout);
-    sb_free(&sb);
-    sb_free(&out);
-    if (problem) ++*problems;
-}
-
 /* The names in the folder rel below root (a real folder, not a link) that
  * are of the kind asked (folders or regular files), sorted; arena-owned. */
 static size_t names_in(Arena *a, const char *root, const char *rel, bool folders,
@@ -617,15 +597,15 @@ size_t provider_verify(const char *out, bool *failed) {
         char *data;
         size_t len;
         if (!fs_read_below(out, rel, VERIFY_MAX_SIG, &data, &len)) {
-            report(&problems, true, "cannot read the public key %s: %s", fs_join(&a, out, rel),
-                   strerror(errno));
+            verify_line(&problems, true, "cannot read the public key %s: %s", fs_join(&a, out, rel),
+                        strerror(errno));
             continue;
         }
         int got = openpgp_import_public(pgp, data, len, fs_join(&a, out, rel), fprs + nfprs,
                                         VERIFY_MAX_KEYS - nfprs);
         free(data);
         if (got < 0)
-            report(&problems, true, "not an OpenPGP public key: %s", fs_join(&a, out, rel));
+            verify_line(&problems, true, "not an OpenPGP public key: %s", fs_join(&a, out, rel));
         else
             nfprs += got;
     }
@@ -660,12 +640,13 @@ size_t provider_verify(const char *out, bool *failed) {
                 for (size_t k = 0; k < nf && !have_sig; k++)
                     have_sig = strcmp(files[k], arena_printf(&a, "%s.asc", files[f])) == 0;
                 if (!have_sig) {
-                    if (nfprs) report(&problems, true, "missing signature: %s.asc", shown_doc);
+                    if (nfprs) verify_line(&problems, true, "missing signature: %s.asc", shown_doc);
                     continue;
                 }
                 if (!nfprs) {
-                    report(&problems, true, "signature without a public key in %s/openpgp/: %s.asc",
-                           shown, shown_doc);
+                    verify_line(&problems, true,
+                                "signature without a public key in %s/openpgp/: %s.asc", shown,
+                                shown_doc);
                     continue;
                 }
                 char *data = NULL, *sig = NULL;
@@ -673,13 +654,13 @@ size_t provider_verify(const char *out, bool *failed) {
                 if (!fs_read_below(out, rel, VERIFY_MAX_DOC, &data, &len) ||
                     !fs_read_below(out, arena_printf(&a, "%s.asc", rel), VERIFY_MAX_SIG, &sig,
                                    &siglen)) {
-                    report(&problems, true, "cannot read %s or its signature: %s", shown_doc,
-                           strerror(errno));
+                    verify_line(&problems, true, "cannot read %s or its signature: %s", shown_doc,
+                                strerror(errno));
                 } else {
                     const char *why =
                         openpgp_verify(pgp, &a, data, len, sig, siglen, fpr_list, nfprs);
                     if (why)
-                        report(&problems, true, "bad signature: %s.asc: %s", shown_doc, why);
+                        verify_line(&problems, true, "bad signature: %s.asc: %s", shown_doc, why);
                     else
                         good++;
                 }
@@ -691,10 +672,10 @@ size_t provider_verify(const char *out, bool *failed) {
     openpgp_close(pgp);
     if (!*failed && ndocs) {
         if (nfprs)
-            report(&problems, false, "%s: %zu of %zu CSAF documents carry a good signature", shown,
-                   good, ndocs);
+            verify_line(&problems, false, "%s: %zu of %zu CSAF documents carry a good signature",
+                        shown, good, ndocs);
         else if (!problems)
-            report(&problems, false, "%s: %zu CSAF documents, not signed", shown, ndocs);
+            verify_line(&problems, false, "%s: %zu CSAF documents, not signed", shown, ndocs);
     }
     arena_free(&a);
     return problems;

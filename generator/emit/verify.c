@@ -65,11 +65,7 @@ typedef struct Verify {
     bool keep_over;
 } Verify;
 
-static void say(Verify *v, bool problem, const char *fmt, ...) PRINTF_LIKE(3, 4);
-
-/* Prints one line to standard output, escaped for the terminal; a problem
- * counts against the bundle. */
-static void say(Verify *v, bool problem, const char *fmt, ...) {
+void verify_line(size_t *problems, bool problem, const char *fmt, ...) {
     StrBuf sb, out;
     sb_init(&sb);
     sb_init(&out);
@@ -82,8 +78,11 @@ static void say(Verify *v, bool problem, const char *fmt, ...) {
     fwrite(out.data, 1, out.len, stdout);
     sb_free(&sb);
     sb_free(&out);
-    if (problem) v->problems++;
+    if (problem) ++*problems;
 }
+
+/* One line of verify's report on the bundle; a problem counts against it. */
+#define say(v, problem, ...) verify_line(&(v)->problems, problem, __VA_ARGS__)
 
 static void refuse(Verify *v, const char *where, const char *why) {
     say(v, true, "refused: %s: %s; not read further", where, why);
