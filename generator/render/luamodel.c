@@ -512,10 +512,11 @@ static void push_findings(lua_State *L, const Model *m, const Diag *d, int by_re
  * (errors first) then by rule (in name order), with the counts, made once
  * here from the same list `dossier check` counts; the array of findings is
  * at index findings. Empty in a public view. */
-static const Diag *sort_diag; /* qsort has no context argument */
+/* By rule, then in the list's order (the findings are one array, so their
+ * addresses keep it). */
 static int cmp_by_rule(const void *pa, const void *pb) {
-    size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
-    int c = strcmp(sort_diag->items[a].rule, sort_diag->items[b].rule);
+    const Finding *a = *(const Finding *const *)pa, *b = *(const Finding *const *)pb;
+    int c = strcmp(a->rule, b->rule);
     return c ? c : (a > b) - (a < b);
 }
 
@@ -527,14 +528,13 @@ static void push_finding_groups(lua_State *L, const Diag *d, int findings) {
         lua_getiuservalue(L, findings, 1); /* the array under its read-only proxy */
         findings = lua_gettop(L);
     }
-    size_t *idx = xmalloc((n ? n : 1) * sizeof *idx);
+    const Finding **idx = xmalloc((n ? n : 1) * sizeof *idx);
     lua_createtable(L, 3, 0); /* groups */
     lua_createtable(L, 0, 3); /* counts */
     for (int k = 0; k < 3; k++) {
         size_t m = 0;
         for (size_t i = 0; i < n; i++)
-            if (d->items[i].severity == order[k]) idx[m++] = i;
-        sort_diag = d;
+            if (d->items[i].severity == order[k]) idx[m++] = &d->items[i];
         if (m) qsort(idx, m, sizeof *idx, cmp_by_rule);
         set_int(L, severity_name(order[k]), (lua_Integer)m);
         lua_createtable(L, 0, 4);
@@ -544,13 +544,13 @@ static void push_finding_groups(lua_State *L, const Diag *d, int findings) {
         lua_newtable(L); /* rules */
         for (size_t i = 0; i < m;) {
             size_t j = i;
-            while (j < m && strcmp(d->items[idx[j]].rule, d->items[idx[i]].rule) == 0)
+            while (j < m && strcmp(idx[j]->rule, idx[i]->rule) == 0)
                 j++;
             lua_createtable(L, 0, 2);
-            set_str(L, "rule", d->items[idx[i]].rule);
+            set_str(L, "rule", idx[i]->rule);
             lua_createtable(L, (int)(j - i), 0);
             for (size_t x = i; x < j; x++) {
-                lua_rawgeti(L, findings, (lua_Integer)idx[x] + 1);
+                lua_rawgeti(L, findings, (lua_Integer)(idx[x] - d->items) + 1);
                 lua_rawseti(L, -2, (lua_Integer)(x - i) + 1);
             }
             wrap_array(L, "the findings of a rule");
