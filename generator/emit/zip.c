@@ -36,6 +36,103 @@ uint16_t zip_dos_date(int64_t days) {
  * 6 for a ZIP 0.9% smaller (1.332 against 1.344 MB). */
 enum { ZIP_LEVEL = 6 };
 
+/* An entry deflated here, before libzip sees it: one raw deflate stream
+ * for each memory level serves every entry of its size (reset between
+ * them, where libzip would set up a compressor per entry), and libzip,
+ * told the method, sizes and CRC-32, copies the bytes as they are. The
+ * memory level grows with the entry up to zlib's largest: a reset clears
+ * the stream's hash table, and one sized for the entry (256 slots for the
+ * median entry of 750 bytes, not 65,536) keeps that cost in proportion.
+ * Measured on the benchmark's bundle of 5,000 records (5,026 entries, 14.0
+ * MB): 0.58e9 fewer instructions than zlib's largest level for every
+ * entry, for a ZIP 0.13% larger (3,444,611 bytes against 3,440,007). */
+enum { MEM_LEVELS = MAX_MEM_LEVEL + 1 };
+
+static int mem_level(size_t len) {
+    int level = 1;
+    while (level < MAX_MEM_LEVEL && ((size_t)1 << (level + 7)) < len)
+        level++;
+    return level;
+}
+
+typedef struct Packed {
+    unsigned char *data;   /* the deflated bytes */
+    size_t len, size, off; /* their length, the entry's, where a read is */
+    uint32_t crc;
+} Packed;
+
+static zip_int64_t packed_source(void *ud, void *buf, zip_uint64_t n, zip_source_cmd_t cmd) {
+    Packed *p = ud;
+    switch (cmd) {
+    case ZIP_SOURCE_OPEN:
+        p->off = 0;
+        return 0;
+    case ZIP_SOURCE_READ: {
+        size_t k = p->len - p->off < n ? p->len - p->off : (size_t)n;
+        memcpy(buf, p->data + p->off, k);
+        p->off += k;
+        return (zip_int64_t)k;
+    }
+    case ZIP_SOURCE_STAT: {
+        zip_stat_t *st = buf;
+        zip_stat_init(st);
+        st->valid = ZIP_STAT_SIZE | ZIP_STAT_COMP_SIZE | ZIP_STAT_COMP_METHOD | ZIP_STAT_CRC |
+                    ZIP_STAT_ENCRYPTION_METHOD;
+        st->size = p->size;
+        st->comp_size = p->len;
+        st->comp_method = ZIP_CM_DEFLATE;
+        st->encryption_method = ZIP_EM_NONE;
+        st->crc = p->crc;
+        return sizeof *st;
+    }
+    case ZIP_SOURCE_ERROR:
+        memset(buf, 0, 2 * sizeof(int)); /* nothing of ours fails */
+        return 2 * sizeof(int);
+    case ZIP_SOURCE_CLOSE:
+    case ZIP_SOURCE_FREE:
+        return 0;
+    case ZIP_SOURCE_SUPPORTS:
+        return zip_source_make_command_bitmap(ZIP_SOURCE_OPEN, ZIP_SOURCE_READ, ZIP_SOURCE_CLOSE,
+                                              ZIP_SOURCE_STAT, ZIP_SOURCE_ERROR, ZIP_SOURCE_FREE,
+                                              -1);
+    default:
+        return -1;
+    }
+}
+
+static uint32_t crc_of(const unsigned char *data, size_t len) {
+    uLong crc = crc32(0L, Z_NULL, 0);
+    for (size_t off = 0; off < len;) { /* crc32 takes a uInt length */
+        uInt step = len - off > (1u << 30) ? (1u << 30) : (uInt)(len - off);
+        crc = crc32(crc, data + off, step);
+        off += step;
+    }
+    return (uint32_t)crc;
+}
+
+/* Deflates data into p with zs (reset first); false when zlib fails (out
+ * of memory: nothing else can go wrong with a stream of our own). */
+static bool deflate_entry(z_stream *zs, const unsigned char *data, size_t len, Packed *p) {
+    if (deflateReset(zs) != Z_OK) return false;
+    size_t cap = deflateBound(zs, (uLong)len) + 16;
+    p->data = xmalloc(cap);
+    p->size = len;
+    p->crc = crc_of(data, len);
+    zs->next_in = (Bytef *)data;
+    zs->next_out = p->data;
+    int rc = Z_OK;
+    size_t in_left = len;
+    while (rc == Z_OK) {
+        uInt step = in_left > (1u << 30) ? (1u << 30) : (uInt)in_left;
+        zs->avail_in = step;
+        zs->avail_out = (uInt)(cap - (size_t)(zs->next_out - p->data));
+        rc = deflate(zs, step == in_left ? Z_FINISH : Z_NO_FLUSH);
+        in_left -= step - zs->avail_in;
+    }
+    p->len = (size_t)(zs->next_out - p->data);
+    return rc == Z_STREAM_END;
+}
+
 /* Whether the libzip call that failed with e ran out of memory. libzip 1.7
  * says so (ZIP_ER_MEMORY, zlib's Z_MEM_ERROR, ENOMEM); or says nothing where
  * malloc failed (buffer_new, _zip_string_new copying an entry's name) and
@@ -89,14 +186,9 @@ static zip_int64_t reusable(zip_t *old, const BundleFile *f) {
     zip_int64_t idx = zip_name_locate(old, f->path, ZIP_FL_ENC_RAW);
     zip_stat_t st;
     if (idx < 0 || zip_stat_index(old, (zip_uint64_t)idx, 0, &st) != 0) return -1;
-    uLong crc = crc32(0L, Z_NULL, 0);
-    for (size_t off = 0; off < f->len;) { /* crc32 takes a uInt length */
-        uInt step = f->len - off > (1u << 30) ? (1u << 30) : (uInt)(f->len - off);
-        crc = crc32(crc, f->data + off, step);
-        off += step;
-    }
+    uint32_t crc = crc_of(f->data, f->len);
     if (!(st.valid & ZIP_STAT_SIZE) || !(st.valid & ZIP_STAT_CRC) ||
-        !(st.valid & ZIP_STAT_COMP_METHOD) || st.size != f->len || st.crc != (zip_uint32_t)crc ||
+        !(st.valid & ZIP_STAT_COMP_METHOD) || st.size != f->len || st.crc != crc ||
         st.comp_method != ZIP_CM_DEFLATE ||
         (st.valid & ZIP_STAT_ENCRYPTION_METHOD && st.encryption_method != ZIP_EM_NONE))
         return -1;
@@ -139,39 +231,56 @@ bool zip_pack_reusing(BundleFile *files, size_t n, int64_t build_date, const uns
     }
     zip_source_keep(src); /* survives zip_close, so the bytes can be read back */
     zip_uint16_t date = zip_dos_date(build_date);
-    bool ok = true;
+    Packed *packed = xmalloc((n + 1) * sizeof *packed);
+    memset(packed, 0, (n + 1) * sizeof *packed);
+    z_stream zs[MEM_LEVELS];
+    bool started[MEM_LEVELS] = {false}, ok = true;
     for (size_t i = 0; ok && i < n; i++) {
         errno = 0;
         zip_int64_t from = oldza ? reusable(oldza, &files[i]) : -1;
+        int ml = mem_level(files[i].len);
+        if (from < 0 && !started[ml]) {
+            memset(&zs[ml], 0, sizeof zs[ml]);
+            started[ml] = deflateInit2(&zs[ml], ZIP_LEVEL, Z_DEFLATED, -MAX_WBITS, ml,
+                                       Z_DEFAULT_STRATEGY) == Z_OK;
+        }
+        if (from < 0 &&
+            (!started[ml] || !deflate_entry(&zs[ml], files[i].data, files[i].len, &packed[i]))) {
+            fprintf(stderr, "dossier: cannot deflate %s for the ZIP: out of memory\n",
+                    files[i].path);
+            ok = false;
+            break;
+        }
         zip_source_t *s =
             from >= 0 ? zip_source_zip(za, oldza, (zip_uint64_t)from, ZIP_FL_COMPRESSED, 0, -1)
-                      : zip_source_buffer(za, files[i].data, files[i].len, 0);
+                      : zip_source_function(za, packed_source, &packed[i]);
         zip_int64_t idx = s ? zip_file_add(za, files[i].path, s, ZIP_FL_ENC_UTF_8) : -1;
         zip_uint64_t k = (zip_uint64_t)idx;
         ok = idx >= 0 && zip_file_set_dostime(za, k, 0, date, 0) == 0 &&
              zip_file_set_external_attributes(za, k, 0, ZIP_OPSYS_UNIX, 0100644u << 16) == 0 &&
-             (from >= 0 || zip_set_file_compression(za, k, ZIP_CM_DEFLATE, ZIP_LEVEL) == 0);
+             zip_set_file_compression(za, k, ZIP_CM_DEFLATE, ZIP_LEVEL) == 0;
         if (ok && from >= 0 && reused) (*reused)++;
         if (!ok)
             fprintf(stderr, "dossier: cannot add %s to the ZIP: %s\n", files[i].path,
                     zip_reason(zip_get_error(za)));
         if (idx < 0 && s) zip_source_free(s);
     }
-    if (!ok) {
-        zip_discard(za);
-        zip_source_free(src);
-        if (oldza) zip_discard(oldza);
-        return false;
-    }
+    for (int ml = 0; ml < MEM_LEVELS; ml++)
+        if (started[ml]) deflateEnd(&zs[ml]);
     errno = 0;
-    if (zip_close(za) != 0) {
+    if (ok && zip_close(za) != 0) {
         fprintf(stderr, "dossier: cannot write the ZIP: %s\n", zip_reason(zip_get_error(za)));
-        zip_discard(za);
-        zip_source_free(src);
-        if (oldza) zip_discard(oldza);
-        return false;
+        ok = false;
     }
+    if (!ok) {
+        zip_discard(za); /* before the bytes its sources name are freed */
+        zip_source_free(src);
+    }
+    for (size_t i = 0; i < n; i++)
+        free(packed[i].data);
+    free(packed);
     if (oldza) zip_discard(oldza);
+    if (!ok) return false;
     errno = 0;
     ok = zip_source_open(src) == 0 && zip_source_seek(src, 0, SEEK_END) == 0;
     zip_int64_t size = ok ? zip_source_tell(src) : -1;
