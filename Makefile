@@ -7,7 +7,7 @@ MANDIR ?= $(PREFIX)/share/man
 DESTDIR ?=
 BUILDDIR ?= build
 PKG_CONFIG ?= pkg-config
-PKGS := libcmark-gfm libxml-2.0 libzip zlib lua5.4 yaml-0.1 jansson libsodium libmicrohttpd gpgme
+PKGS := libcmark-gfm libxml-2.0 libzip zlib lua5.4 yaml-0.1 jansson libsodium libcrypto libmicrohttpd gpgme
 
 CC ?= cc
 CFLAGS ?= -O2 -g

@@ -1497,5 +1497,6 @@ int main(int argc, char **argv) {
         }
     Options o = {.command = cmd};
     if (!parse_args(argc, argv, &o)) return EXIT_USAGE;
+    digest_start();
     return c->fn(&o);
 }

@@ -4,7 +4,7 @@
 # `make check` (--test); safe to run again.
 set -eu
 build="pkg-config gcc make libcmark-gfm-dev libcmark-gfm-extensions-dev libxml2-dev \
-libzip-dev zlib1g-dev liblua5.4-dev libyaml-dev libjansson-dev libsodium-dev libmicrohttpd-dev libcsv-dev libgpgme-dev gnupg"
+libzip-dev zlib1g-dev liblua5.4-dev libyaml-dev libjansson-dev libsodium-dev libssl-dev libmicrohttpd-dev libcsv-dev libgpgme-dev gnupg"
 # build --pdf prints with Chromium; the PDFs embed the DejaVu and Liberation fonts
 pdf="chromium fonts-dejavu-core fonts-liberation"
 test="libxml2-utils python3 python3-jsonschema python3-openpyxl minisign unzip clang clang-format valgrind poppler-utils nodejs"

@@ -130,7 +130,7 @@ static const char *file_hash(Index *x, const BundleFile *f) {
     size_t i = (size_t)(f - x->files);
     if (!x->hex[i]) {
         char *hex = arena_alloc(x->a, 65);
-        manifest_sha256_hex(f->data, f->len, hex);
+        sha256_hex(f->data, f->len, hex);
         x->hex[i] = hex;
     }
     return x->hex[i];

@@ -1,7 +1,7 @@
 /* bundle.h: the pieces of the premarket bundle inside emit/: deterministic
- * ZIP (zip.c), SHA-256 and the manifest (manifest.c), minisign signatures
+ * ZIP (zip.c), SHA-2 (digest.c), the manifest (manifest.c), minisign signatures
  * (sign.c), `dossier verify` (verify.c). Only emit/ includes it; main.c
- * sees emit.h. libzip and libsodium stay inside these files. */
+ * sees emit.h. libzip, libsodium and libcrypto stay inside these files. */
 #ifndef DOSSIER_BUNDLE_H
 #define DOSSIER_BUNDLE_H
 
@@ -102,10 +102,22 @@ bool zip_unpack(const char *path, const char *dir);
  * bundle_zip_name makes it. Arena-owned. */
 const char *bundle_zip_name_of(Arena *a, const char *product, const char *version);
 
-/* ---- manifest.c ---------------------------------------------------------- */
+/* ---- digest.c: SHA-2 in lowercase hex ------------------------------------ */
 
-/* The lowercase hex SHA-256 of data into hex (65 bytes). */
-void manifest_sha256_hex(const void *data, size_t len, char *hex);
+enum { SHA256_HEX = 65, SHA512_HEX = 129 };
+void sha256_hex(const void *data, size_t len, char hex[SHA256_HEX]);
+void sha512_hex(const void *data, size_t len, char hex[SHA512_HEX]);
+/* A SHA-256 computed piece by piece: zeroed, then start, add..., end (which
+ * may be followed by start again), free once. */
+typedef struct Sha256 {
+    void *ctx;
+} Sha256;
+void sha256_start(Sha256 *h);
+void sha256_add(Sha256 *h, const void *data, size_t len);
+void sha256_end(Sha256 *h, char hex[SHA256_HEX]);
+void sha256_free(Sha256 *h);
+
+/* ---- manifest.c ---------------------------------------------------------- */
 
 /* A record a file was produced from: its ID, source file and that file's hash. */
 typedef struct ManifestRecord {

@@ -7,6 +7,13 @@
 #include "../base/base.h"
 #include "../model/model.h"
 
+/* ---- digest.c ------------------------------------------------------------ */
+
+/* Starts libcrypto's SHA-2 before any input is read: OpenSSL 3 can crash
+ * when memory runs out during its own start (a lock it does not check), so
+ * it starts while memory is plentiful; its configuration file is not read. */
+void digest_start(void);
+
 /* ---- outputs.c: what `dossier build` can write --------------------------- */
 
 /* Options of the C steps that finish outputs. */

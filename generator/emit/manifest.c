@@ -5,19 +5,11 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <jansson.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bundle.h"
-
-void manifest_sha256_hex(const void *data, size_t len, char *hex) {
-    unsigned char h[crypto_hash_sha256_BYTES];
-    if (sodium_init() < 0) die("libsodium cannot start");
-    crypto_hash_sha256(h, data, len);
-    sodium_bin2hex(hex, 65, h, sizeof h);
-}
 
 char *manifest_json(const Model *m, const ManifestEntry *entries, size_t n) {
     char date[16];
@@ -37,7 +29,7 @@ char *manifest_json(const Model *m, const ManifestEntry *entries, size_t n) {
     for (size_t i = 0; i < n; i++) {
         const ManifestEntry *e = &entries[i];
         char hex[65];
-        manifest_sha256_hex(e->file->data, e->file->len, hex);
+        sha256_hex(e->file->data, e->file->len, hex);
         json_t *f = json_object();
         json_object_set_new(f, "path", json_string(e->file->path));
         json_object_set_new(f, "sha256", json_string(hex));

@@ -17,9 +17,8 @@
 #include <sys/stat.h>
 
 #include <jansson.h>
-#include <sodium.h>
 
-#include "emit.h"
+#include "bundle.h"
 
 static const char CSAF[] = "public/csaf/.well-known/csaf/";
 static const char WHITE[] = "public/csaf/.well-known/csaf/white/";
@@ -64,30 +63,18 @@ static int cmp_paths(const void *pa, const void *pb) {
     return c ? c : strcmp(a->rel, b->rel);
 }
 
-static void hex(char *out, const unsigned char *bytes, size_t n) {
-    static const char digits[] = "0123456789abcdef";
-    for (size_t i = 0; i < n; i++) {
-        out[2 * i] = digits[bytes[i] >> 4];
-        out[2 * i + 1] = digits[bytes[i] & 15];
-    }
-    out[2 * n] = 0;
-}
-
 /* Writes path.sha256 and path.sha512 in the sha256sum format: digest, two
  * blanks, the file's own name. */
 static bool write_hashes(OutDir *o, const char *path, const unsigned char *data, size_t len) {
-    unsigned char d256[crypto_hash_sha256_BYTES], d512[crypto_hash_sha512_BYTES];
-    char h[2 * crypto_hash_sha512_BYTES + 1];
+    char h[SHA512_HEX];
     const char *name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-    crypto_hash_sha256(d256, data, len);
-    crypto_hash_sha512(d512, data, len);
     StrBuf sb;
     sb_init(&sb);
-    hex(h, d256, sizeof d256);
+    sha256_hex(data, len, h);
     sb_printf(&sb, "%s  %s\n", h, name);
     bool ok = outdir_write(o, arena_printf(&o->arena, "%s.sha256", path), sb.data, sb.len);
     sb_reset(&sb);
-    hex(h, d512, sizeof d512);
+    sha512_hex(data, len, h);
     sb_printf(&sb, "%s  %s\n", h, name);
     ok = ok && outdir_write(o, arena_printf(&o->arena, "%s.sha512", path), sb.data, sb.len);
     sb_free(&sb);
@@ -426,10 +413,6 @@ static bool write_lists(OutDir *o, Document *docs, size_t n) {
 
 bool provider_finish(const Model *m, const Diag *d, const EmitOptions *e, OutDir *o) {
     (void)d;
-    if (sodium_init() < 0) {
-        fprintf(stderr, "dossier: libsodium cannot start\n");
-        return false;
-    }
     Document *docs = arena_alloc(&o->arena, (o->nfiles + 1) * sizeof *docs);
     size_t n = find_documents(o, docs);
     if (n == 0) return true; /* nothing published: no provider folder either */

@@ -59,7 +59,7 @@ typedef struct Verify {
     Bundle *cur;
     size_t cur_index;
     bool cur_open;
-    crypto_hash_sha256_state hash;
+    Sha256 hash;
     StrBuf *keep;
     size_t keep_max;
     bool keep_over;
@@ -110,12 +110,6 @@ static Entry *find_entry(const Bundle *b, const char *path) {
     return b->n ? bsearch(&key, b->entries, b->n, sizeof *b->entries, by_path) : NULL;
 }
 
-static void hex_digest(crypto_hash_sha256_state *st, char *hex) {
-    unsigned char h[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256_final(st, h);
-    sodium_bin2hex(hex, 65, h, sizeof h);
-}
-
 static const char *file_kind(mode_t mode) {
     return S_ISFIFO(mode)   ? "a FIFO"
            : S_ISCHR(mode)  ? "a character device"
@@ -159,8 +153,8 @@ static bool hash_file(Verify *v, int dirfd, const char *name, const char *shown,
         say(v, true, "changed while being read: %s", shown);
         return true;
     }
-    crypto_hash_sha256_state h;
-    crypto_hash_sha256_init(&h);
+    Sha256 h = {0};
+    sha256_start(&h);
     unsigned char *buf = xmalloc(CHUNK);
     uint64_t got = 0;
     bool ok = true;
@@ -181,7 +175,7 @@ static bool hash_file(Verify *v, int dirfd, const char *name, const char *shown,
             ok = false;
             break;
         }
-        crypto_hash_sha256_update(&h, buf, (size_t)r);
+        sha256_add(&h, buf, (size_t)r);
         if (keep && got <= keep_max)
             sb_append(keep, (const char *)buf, (size_t)r);
         else if (keep)
@@ -189,10 +183,11 @@ static bool hash_file(Verify *v, int dirfd, const char *name, const char *shown,
     }
     free(buf);
     close(fd);
+    if (ok) sha256_end(&h, e->sha256);
+    sha256_free(&h);
     if (!ok) return false;
     v->total += got;
     e->size = got;
-    hex_digest(&h, e->sha256);
     return true;
 }
 
@@ -325,7 +320,7 @@ static bool zip_data(void *ctx, const ZipEntry *ze, const void *data, size_t n) 
     if (!v->cur_open || v->cur_index != ze->index) {
         v->cur_open = true;
         v->cur_index = ze->index;
-        crypto_hash_sha256_init(&v->hash);
+        sha256_start(&v->hash);
         bool is_manifest = strcmp(ze->name, MANIFEST) == 0,
              is_signature = strcmp(ze->name, SIGNATURE) == 0;
         v->keep = is_manifest ? &b->manifest : is_signature ? &b->signature : NULL;
@@ -334,7 +329,7 @@ static bool zip_data(void *ctx, const ZipEntry *ze, const void *data, size_t n) 
         v->keep_over = false;
     }
     if (data) {
-        crypto_hash_sha256_update(&v->hash, data, n);
+        sha256_add(&v->hash, data, n);
         if (v->keep && v->keep->len + n <= v->keep_max)
             sb_append(v->keep, (const char *)data, n);
         else if (v->keep)
@@ -346,7 +341,7 @@ static bool zip_data(void *ctx, const ZipEntry *ze, const void *data, size_t n) 
     e->size = ze->size;
     e->dos_date = ze->dos_date;
     e->dos_time = ze->dos_time;
-    hex_digest(&v->hash, e->sha256);
+    sha256_end(&v->hash, e->sha256);
     if (v->keep && v->keep_over) {
         say(v, true, "refused: %s%s: larger than dossier writes one (%zu bytes); not read as one",
             b->where, ze->name, v->keep_max);
@@ -790,6 +785,7 @@ int bundle_verify(const char *path, const char *pubkey) {
         }
         if (fd >= 0) close(fd);
     }
+    sha256_free(&v.hash);
     arena_free(&v.a);
     return rc;
 }

@@ -17,7 +17,8 @@ known = {}
 # Which stages may include each library's headers.
 libs = {
     "zip.h": {"emit", "load"},             # the ZIP and XLSX written; the MDS2 catalogue (XLSX) read
-    "sodium.h": {"emit", "render"},        # hashes and signatures of what is written; name_uuid() in templates
+    "sodium.h": {"emit", "render"},        # minisign signatures, BLAKE2b of the cache; name_uuid() in templates
+    "openssl/": {"emit"},                  # SHA-2 of the bundle, the CSAF files, verify (emit/digest.c)
     "lua": {"render"},                     # the template sandbox
     "lauxlib.h": {"render"}, "lualib.h": {"render"},
     "libxml/": {"load", "model"},          # XML records, dossier.xml, SBOMs; the record schema (model/schema.c)
