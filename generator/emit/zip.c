@@ -31,10 +31,13 @@ uint16_t zip_dos_date(int64_t days) {
     return (uint16_t)(((y - 1980) << 9) | (m << 5) | d);
 }
 
-/* Deflate's level, chosen by measurement on the benchmark's bundle of 2,000
- * records (2,026 files, 5.5 MB): level 9 took twice the compression time of
- * 6 for a ZIP 0.9% smaller (1.332 against 1.344 MB). */
-enum { ZIP_LEVEL = 6 };
+/* Deflate's level, chosen by measurement on the benchmark's bundle of 5,000
+ * records (5,026 entries, 14.0 MB; callgrind, each entry deflated as below):
+ * level 1 1.11e9 instructions for 3.61 MB, 3 1.15e9 for 3.57 MB, 4 1.48e9
+ * for 3.46 MB, 6 1.63e9 for 3.44 MB (9, earlier, twice 6 for 0.9% less).
+ * Levels 1 to 3 take the first match; 4 and up look further for a longer
+ * one, which costs 0.3e9 instructions here for 3% of the ZIP's size. */
+enum { ZIP_LEVEL = 3 };
 
 /* An entry deflated here, before libzip sees it: one raw deflate stream
  * for each memory level serves every entry of its size (reset between
@@ -44,7 +47,7 @@ enum { ZIP_LEVEL = 6 };
  * the stream's hash table, and one sized for the entry (256 slots for the
  * median entry of 750 bytes, not 65,536) keeps that cost in proportion.
  * Measured on the benchmark's bundle of 5,000 records (5,026 entries, 14.0
- * MB): 0.58e9 fewer instructions than zlib's largest level for every
+ * MB, at level 6): 0.58e9 fewer instructions than zlib's largest level for every
  * entry, for a ZIP 0.13% larger (3,444,611 bytes against 3,440,007). */
 enum { MEM_LEVELS = MAX_MEM_LEVEL + 1 };
 
