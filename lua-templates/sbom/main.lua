@@ -7,7 +7,7 @@
 -- (CycloneDX, each vulnerability as it stands in that version) and a page,
 -- and public/sbom/versions.html lists them. It sees the public view:
 -- internal components and fields never reach it.
-local cdx = import("sbom/cyclonedx.lua")
+local cdx = import("common/cyclonedx.lua")
 local json = import("common/json.lua")
 local xml = import("sbom/xml.lua")
 local versions = model.verdicts.versions

@@ -1,4 +1,4 @@
--- sbom/xml.lua: a CycloneDX document built by sbom/cyclonedx.lua (the JSON
+-- sbom/xml.lua: a CycloneDX document built by common/cyclonedx.lua (the JSON
 -- shape) written in the XML format of the same version. The XML schema wants
 -- its elements in a fixed order, so each object kind lists its children in
 -- that order; what a kind does not list is not written.
