@@ -1,7 +1,7 @@
 -- advisories/lib.lua: presentation logic of the bulletins: advisories
 -- newest first, the latest revision, the CSAF file of an advisory and the
 -- four items of the FDA's 30-day customer communication.
-local csaf = import("csaf/lib.lua")
+local csaf = import("common/csaf.lua")
 local M = { csaf = csaf }
 
 -- The last revision of an advisory (by date, then number).

@@ -2,7 +2,7 @@
 -- public output: an HTML bulletin per advisory record, an index of them
 -- and an Atom feed, under public/advisories/; a bulletin restricted by its
 -- TLP label under restricted/advisories/<label>/, listed nowhere public. The CSAF documents are the csaf
--- output; the facts both need are in csaf/lib.lua.
+-- output; the facts both need are in common/csaf.lua.
 local lib = import("advisories/lib.lua")
 
 local function page(path, template, title, ctx)

@@ -144,4 +144,19 @@ function M.enum_values(type_name, field)
   end)
 end
 
+-- The records of a type by the values of one of its enum fields, in
+-- schema order: each {value, title, records}, records those of the type
+-- whose field has that value (sorted by ID; possibly none).
+function M.by_enum(type_name, field)
+  local out = {}
+  for i, e in ipairs(M.enum_values(type_name, field)) do
+    local list = {}
+    for _, r in ipairs(model.by_type[type_name]) do
+      if r.fields[field] == e.value then list[#list + 1] = r end
+    end
+    out[i] = { value = e.value, title = e.title, records = list }
+  end
+  return out
+end
+
 return M

@@ -6,17 +6,18 @@
 -- changes.csv, the ROLIE feeds, provider-metadata.json, security.txt and,
 -- with build --csaf-sign, the OpenPGP signatures and key.
 local json = import("common/json.lua")
+local csaf = import("common/csaf.lua")
 local lib = import("csaf/lib.lua")
 
 local has_vex = false
 for _, v in ipairs(model.by_type.vulnerability) do has_vex = has_vex or v.fields.vex_state ~= nil end
-if #lib.published() == 0 and #lib.restricted() == 0 and not has_vex then return end -- nothing to publish
+if #csaf.published() == 0 and #csaf.restricted() == 0 and not has_vex then return end -- nothing to publish
 
 -- Writes doc in the folder of its TLP label and the year of its initial
--- release (lib.place); adv is nil for the VEX document, which is public.
+-- release (csaf.place); adv is nil for the VEX document, which is public.
 local function publish(doc, adv)
   local tracking = doc.document.tracking
-  local path, url = lib.place(adv, tracking.id, tracking.initial_release_date:sub(1, 4))
+  local path, url = csaf.place(adv, tracking.id, tracking.initial_release_date:sub(1, 4))
   doc.document.references = doc.document.references or {}
   table.insert(doc.document.references, 1, { category = "self", summary = "This document", url = url })
   write(path, json.encode(doc))
@@ -30,7 +31,7 @@ local function common_document(category, title, tracking, adv)
     title = title,
     tracking = tracking,
     lang = "en",
-    distribution = lib.distribution(adv),
+    distribution = csaf.distribution(adv),
   }
   if model.product.cvd_policy_url then
     doc.references = { { category = "external", summary = "Coordinated vulnerability disclosure policy",
@@ -75,18 +76,13 @@ local function component_products(tree, seen, v, affected)
 end
 
 local function advisory_vulnerability(adv, v, affected, fixed, tree, seen)
-  local out = lib.vuln_ids(v, {})
-  out.title = v.title
-  local text = lib.note_text(v)
-  out.notes = { { category = "description", title = "Vulnerability description", text = text } }
-  local v4 = lib.cvss4_note(v)
-  if v4 then out.notes[#out.notes + 1] = v4 end
+  local out = lib.vulnerability(v)
   if v.fields.cwe and v.fields.cwe_name then
     out.cwe = { id = v.fields.cwe, name = v.fields.cwe_name }
   elseif v.fields.cwe then -- the cwe field needs the entry's name: without it, a note
     out.notes[#out.notes + 1] = { category = "details", title = "Weakness", text = v.fields.cwe }
   end
-  if v.fields.discovered then out.discovery_date = lib.timestamp(v.fields.discovered) end
+  if v.fields.discovered then out.discovery_date = csaf.timestamp(v.fields.discovered) end
   local status = { known_affected = lib.ids(affected), fixed = lib.ids(fixed) }
   if not status.known_affected and not status.fixed then
     error(adv.id .. ": none of its affected or fixed versions is a release of the dossier")
@@ -120,10 +116,10 @@ local function advisory_vulnerability(adv, v, affected, fixed, tree, seen)
                  details = "No fix is available yet; its availability will be communicated." }
     end
     out.remediations = rem
-    local cvss = lib.cvss(v)
+    local cvss = csaf.cvss(v)
     if cvss then out.scores = { { products = status.known_affected, cvss_v3 = cvss } } end
   end
-  local impact = lib.impact(v)
+  local impact = csaf.impact(v)
   if impact then out.threats = { { category = "impact", details = impact } } end
   local parts = lib.parts_impact(v, status.known_not_affected)
   if parts then
@@ -133,20 +129,20 @@ local function advisory_vulnerability(adv, v, affected, fixed, tree, seen)
   return out
 end
 
-local advisories = lib.published()
-for _, adv in ipairs(lib.restricted()) do advisories[#advisories + 1] = adv end
+local advisories = csaf.published()
+for _, adv in ipairs(csaf.restricted()) do advisories[#advisories + 1] = adv end
 for _, adv in ipairs(advisories) do
-  local revisions, history = lib.revisions(adv), {}
+  local revisions, history = csaf.revisions(adv), {}
   for i, r in ipairs(revisions) do
-    history[i] = { date = lib.timestamp(r.date), number = lib.semver(r.number), summary = r.summary }
+    history[i] = { date = csaf.timestamp(r.date), number = csaf.semver(r.number), summary = r.summary }
   end
   local last = revisions[#revisions]
   local doc = common_document("csaf_security_advisory", adv.title, {
     id = adv.id,
     status = adv.fields.status,
-    version = lib.semver(last.number),
-    initial_release_date = lib.timestamp(adv.fields.published),
-    current_release_date = lib.timestamp(last.date),
+    version = csaf.semver(last.number),
+    initial_release_date = csaf.timestamp(adv.fields.published),
+    current_release_date = csaf.timestamp(last.date),
     revision_history = history,
   }, adv)
   if adv.body_markdown ~= "" then
@@ -156,7 +152,7 @@ for _, adv in ipairs(advisories) do
     doc.acknowledgments = {}
     for i, a in ipairs(adv.fields.acknowledgments) do doc.acknowledgments[i] = { summary = a } end
   end
-  local affected, fixed = lib.advisory_releases(adv)
+  local affected, fixed = csaf.advisory_releases(adv)
   local vulns, tree, seen = {}, lib.product_tree(), {}
   for _, v in ipairs(adv.rel.vulnerabilities) do
     vulns[#vulns + 1] = advisory_vulnerability(adv, v, affected, fixed, tree, seen)
@@ -190,12 +186,7 @@ local function joined(list, ids)
 end
 
 local function vex_vulnerability(v, all, tree, seen)
-  local out = lib.vuln_ids(v, {})
-  out.title = v.title
-  local text = lib.note_text(v)
-  out.notes = { { category = "description", title = "Vulnerability description", text = text } }
-  local v4 = lib.cvss4_note(v)
-  if v4 then out.notes[#out.notes + 1] = v4 end
+  local out, text = lib.vulnerability(v)
   local status, flags, unjustified, fix = {}, {}, {}, nil
   local affected_releases, fixed_releases = {}, {} -- release records, for the parts below
   for _, pid in ipairs(all) do
@@ -223,7 +214,7 @@ local function vex_vulnerability(v, all, tree, seen)
     out.flags[#out.flags + 1] = { label = label, product_ids = flags[label] }
   end
   if #unjustified > 0 then
-    out.threats = { { category = "impact", details = lib.impact(v) or text, product_ids = unjustified } }
+    out.threats = { { category = "impact", details = csaf.impact(v) or text, product_ids = unjustified } }
   end
   -- the product's parts: the parts it affects share the releases' status
   -- (affected, fixed), the others are not affected in those releases
@@ -255,7 +246,7 @@ local function vex_vulnerability(v, all, tree, seen)
     end
   end
   out.product_status = status
-  local cvss = lib.cvss(v)
+  local cvss = csaf.cvss(v)
   if cvss and status.known_affected then out.scores = { { products = status.known_affected, cvss_v3 = cvss } } end
   return out
 end
@@ -277,7 +268,7 @@ if #vex > 0 then
   -- time, compared without its tracking. Unchanged: its tracking as it was.
   -- Changed: the next version, a revision of the build date, the first
   -- release date kept. Never published: version 1 of the build date.
-  local today = lib.timestamp(model.build_date)
+  local today = csaf.timestamp(model.build_date)
   local prev = model.previous_csaf[tracking_id]
   local tracking = { id = tracking_id, status = "final" }
   if prev then

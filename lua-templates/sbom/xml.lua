@@ -1,4 +1,4 @@
--- sbom/xml.lua: a CycloneDX document built by sbom/cyclonedx.lua (the JSON
+-- sbom/xml.lua: a CycloneDX document built by common/cyclonedx.lua (the JSON
 -- shape) written in the XML format of the same version. The XML schema wants
 -- its elements in a fixed order, so each object kind lists its children in
 -- that order; what a kind does not list is not written.
@@ -22,6 +22,20 @@ end
 
 local function close(indent, name) out[#out + 1] = indent .. "</" .. name .. ">\n" end
 
+-- <name> holding one child per item of items, each written by
+-- child(indent of the children, item); nothing when items is nil.
+local function list(indent, name, items, child)
+  if not items then return end
+  open(indent, name)
+  for _, x in ipairs(items) do child(indent .. "  ", x) end
+  close(indent, name)
+end
+
+-- A child for list: the element name with the item as its text.
+local function leaves(name)
+  return function(indent, value) leaf(indent, name, value) end
+end
+
 local function entity(indent, name, e)
   if not e then return end
   open(indent, name)
@@ -31,12 +45,9 @@ local function entity(indent, name, e)
 end
 
 local function properties(indent, props)
-  if not props then return end
-  open(indent, "properties")
-  for _, p in ipairs(props) do
-    out[#out + 1] = indent .. '  <property name="' .. text(p.name) .. '">' .. text(p.value) .. "</property>\n"
-  end
-  close(indent, "properties")
+  list(indent, "properties", props, function(i, p)
+    out[#out + 1] = i .. '<property name="' .. text(p.name) .. '">' .. text(p.value) .. "</property>\n"
+  end)
 end
 
 local function component(indent, c)
@@ -48,26 +59,18 @@ local function component(indent, c)
   leaf(i, "name", c.name)
   leaf(i, "version", c.version)
   leaf(i, "description", c.description)
-  if c.hashes then
-    open(i, "hashes")
-    for _, h in ipairs(c.hashes) do
-      out[#out + 1] = i .. '  <hash alg="' .. text(h.alg) .. '">' .. text(h.content) .. "</hash>\n"
+  list(i, "hashes", c.hashes, function(ii, h)
+    out[#out + 1] = ii .. '<hash alg="' .. text(h.alg) .. '">' .. text(h.content) .. "</hash>\n"
+  end)
+  list(i, "licenses", c.licenses, function(at, l)
+    if l.expression then
+      leaf(at, "expression", l.expression)
+    else
+      open(at, "license")
+      if l.license.id then leaf(at .. "  ", "id", l.license.id) else leaf(at .. "  ", "name", l.license.name) end
+      close(at, "license")
     end
-    close(i, "hashes")
-  end
-  if c.licenses then
-    open(i, "licenses")
-    for _, l in ipairs(c.licenses) do
-      if l.expression then
-        leaf(i .. "  ", "expression", l.expression)
-      else
-        open(i .. "  ", "license")
-        if l.license.id then leaf(i .. "    ", "id", l.license.id) else leaf(i .. "    ", "name", l.license.name) end
-        close(i .. "  ", "license")
-      end
-    end
-    close(i, "licenses")
-  end
+  end)
   leaf(i, "cpe", c.cpe)
   leaf(i, "purl", c.purl)
   properties(i, c.properties)
@@ -84,23 +87,15 @@ local function vulnerability(indent, v)
     leaf(ii, "url", v.source.url)
     close(i, "source")
   end
-  if v.ratings then
-    open(i, "ratings")
-    for _, r in ipairs(v.ratings) do
-      open(ii, "rating")
-      leaf(ii .. "  ", "score", r.score)
-      leaf(ii .. "  ", "severity", r.severity)
-      leaf(ii .. "  ", "method", r.method)
-      leaf(ii .. "  ", "vector", r.vector)
-      close(ii, "rating")
-    end
-    close(i, "ratings")
-  end
-  if v.cwes then
-    open(i, "cwes")
-    for _, c in ipairs(v.cwes) do leaf(ii, "cwe", c) end
-    close(i, "cwes")
-  end
+  list(i, "ratings", v.ratings, function(at, r)
+    open(at, "rating")
+    leaf(at .. "  ", "score", r.score)
+    leaf(at .. "  ", "severity", r.severity)
+    leaf(at .. "  ", "method", r.method)
+    leaf(at .. "  ", "vector", r.vector)
+    close(at, "rating")
+  end)
+  list(i, "cwes", v.cwes, leaves("cwe"))
   leaf(i, "description", v.description)
   leaf(i, "recommendation", v.recommendation)
   local a = v.analysis
@@ -108,21 +103,15 @@ local function vulnerability(indent, v)
     open(i, "analysis")
     leaf(ii, "state", a.state)
     leaf(ii, "justification", a.justification)
-    if a.response then
-      open(ii, "responses")
-      for _, r in ipairs(a.response) do leaf(ii .. "  ", "response", r) end
-      close(ii, "responses")
-    end
+    list(ii, "responses", a.response, leaves("response"))
     leaf(ii, "detail", a.detail)
     close(i, "analysis")
   end
-  open(i, "affects")
-  for _, t in ipairs(v.affects) do
-    open(ii, "target")
-    leaf(ii .. "  ", "ref", t.ref)
-    close(ii, "target")
-  end
-  close(i, "affects")
+  list(i, "affects", v.affects, function(at, t)
+    open(at, "target")
+    leaf(at .. "  ", "ref", t.ref)
+    close(at, "target")
+  end)
   properties(i, v.properties)
   close(indent, "vulnerability")
 end
@@ -137,19 +126,13 @@ function M.encode(bom)
   open("  ", "metadata")
   leaf("    ", "timestamp", m.timestamp)
   open("    ", "tools")
-  open("      ", "components")
-  for _, t in ipairs(m.tools.components) do component("        ", t) end
-  close("      ", "components")
+  list("      ", "components", m.tools.components, component)
   close("    ", "tools")
   component("    ", m.component)
   entity("    ", "manufacturer", m.manufacturer)
   entity("    ", "supplier", m.supplier)
   close("  ", "metadata")
-  if bom.components then
-    open("  ", "components")
-    for _, c in ipairs(bom.components) do component("    ", c) end
-    close("  ", "components")
-  end
+  list("  ", "components", bom.components, component)
   open("  ", "dependencies")
   for _, d in ipairs(bom.dependencies) do
     if d.dependsOn and d.dependsOn[1] then
@@ -161,11 +144,7 @@ function M.encode(bom)
     end
   end
   close("  ", "dependencies")
-  if bom.vulnerabilities then
-    open("  ", "vulnerabilities")
-    for _, v in ipairs(bom.vulnerabilities) do vulnerability("    ", v) end
-    close("  ", "vulnerabilities")
-  end
+  list("  ", "vulnerabilities", bom.vulnerabilities, vulnerability)
   close("", "bom")
   local s = table.concat(out)
   out = nil

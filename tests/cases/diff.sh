@@ -54,7 +54,7 @@ then ok "json: every kind of change"; else fail "json: every kind of change" "$(
 
 "$DOSSIER" diff "$OLD" "$NEW" --format html >"$TMP/diff.html" 2>/dev/null
 expect_grep "html: a page" "<h1>Changes since the last submission</h1>" "$TMP/diff.html"
-expect_grep "html: changed field" '<td class="id">THR-001</td><td>severity</td><td>negligible</td>' "$TMP/diff.html"
+expect_grep "html: changed field" '<td><span class="id">THR-001</span> Spoofed gateway sends infusion programs to pumps over Wi-Fi</td><td>severity</td><td>negligible</td>' "$TMP/diff.html"
 if command -v xmllint >/dev/null 2>&1; then
     check "html: well-formed enough for an HTML parser" xmllint --html --noout "$TMP/diff.html"
 fi

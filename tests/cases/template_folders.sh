@@ -11,13 +11,6 @@ if python3 - "$ROOT/lua-templates" >"$TMP/arrows" 2>&1 <<'PY'
 import os, re, sys
 root = sys.argv[1]
 outputs = sorted(d for d in os.listdir(root) if os.path.isdir(os.path.join(root, d)))
-# Known arrows, each with the reason it is still here.
-known = {
-    # the bulletins name their CSAF documents by the provider's file names
-    ("advisories", "csaf"),
-    # the bundle carries the customer SBOM's CycloneDX document as it is
-    ("bundle", "sbom"),
-}
 ref = re.compile(r'(?:import|include|render)\(\s*"([a-z0-9_-]+)/[^"]+"')
 bad = []
 for out in outputs:
@@ -27,7 +20,7 @@ for out in outputs:
             text = open(p, encoding="utf-8").read()
             for m in ref.finditer(text):
                 target = m.group(1)
-                if target in (out, "common") or (out, target) in known:
+                if target in (out, "common"):
                     continue
                 line = text.count("\n", 0, m.start()) + 1
                 bad.append("%s:%d: %s uses %s/" % (os.path.relpath(p, root), line, out, target))

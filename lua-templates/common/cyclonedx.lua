@@ -1,4 +1,4 @@
--- sbom/cyclonedx.lua: the device's SBOM and VEX as one CycloneDX 1.6
+-- common/cyclonedx.lua: the device's SBOM and VEX as one CycloneDX 1.6
 -- document, a Lua table in the shape of the JSON format (sbom/xml.lua writes
 -- the same table as XML). Used by the customer SBOM (public view of the
 -- model) and by the premarket bundle (the whole model).
