@@ -1369,13 +1369,13 @@ static int diff_in_child(const Options *o, const char *tmp) {
 /* A private folder of TMPDIR (else /tmp) for a ZIP to be unpacked into,
  * named after what, in a; NULL after a message. */
 static char *private_folder(Arena *a, const char *what) {
-    const char *t = getenv("TMPDIR");
-    size_t tl = t && t[0] == '/' ? strlen(t) : 0;
-    while (tl > 1 && t[tl - 1] == '/')
-        tl--;
-    char *tmp = arena_printf(a, "%.*s/dossier-%s-XXXXXX", tl ? (int)tl : 4, tl ? t : "/tmp", what);
-    if (mkdtemp(tmp)) return tmp;
-    fprintf(stderr, "dossier: cannot create a temporary folder %s: %s\n", tmp, strerror(errno));
+    char *made;
+    bool ok = fs_temp_folder(what, &made);
+    int err = errno;
+    char *tmp = arena_strdup(a, made);
+    free(made);
+    if (ok) return tmp;
+    fprintf(stderr, "dossier: cannot create a temporary folder %s: %s\n", tmp, strerror(err));
     return NULL;
 }
 
