@@ -673,6 +673,16 @@ static bool set_build_date(Model *m) {
     return false;
 }
 
+/* Writes to f the report of the findings of d at or above min. */
+static void print_report(FILE *f, const Diag *d, ReportFormat format, const ReportContext *ctx,
+                         Severity min) {
+    StrBuf sb;
+    sb_init(&sb);
+    report_write_for(&sb, d, format, ctx, min);
+    fwrite(sb.data ? sb.data : "", 1, sb.len, f);
+    sb_free(&sb);
+}
+
 /* load -> model -> check. Returns false on a system error. */
 static void print_load_failure(const Diag *d) {
     StrBuf sb;
@@ -807,8 +817,6 @@ static void print_summary(const Diag *d, const Options *o) {
 static int cmd_check(const Options *o) {
     Run run;
     if (!run_pipeline(&run, o)) return EXIT_USAGE;
-    StrBuf sb;
-    sb_init(&sb);
     char *prefix = o->sarif_root ? below_root(o->dir, o->sarif_root) : NULL;
     if (o->sarif_root && !prefix) {
         fprintf(stderr, "dossier: %s is not inside the --sarif-root folder %s\n", o->dir,
@@ -817,12 +825,10 @@ static int cmd_check(const Options *o) {
         return EXIT_USAGE;
     }
     ReportContext ctx = {o->dir, DOSSIER_VERSION, prefix};
-    report_write_for(&sb, &run.diag, o->format, &ctx,
-                     o->verbosity == 0 && o->format == REPORT_TEXT ? SEV_ERROR : SEV_NOTE);
-    fwrite(sb.data ? sb.data : "", 1, sb.len, stdout);
+    print_report(stdout, &run.diag, o->format, &ctx,
+                 o->verbosity == 0 && o->format == REPORT_TEXT ? SEV_ERROR : SEV_NOTE);
     free(prefix);
     fflush(stdout); /* the report before the summary, also when both go to one file */
-    sb_free(&sb);
     print_summary(&run.diag, o);
     if (run.model.product_broken) {
         fprintf(stderr, "dossier: dossier.xml did not load, so the rules did not run: fix it "
@@ -978,11 +984,8 @@ static int build_with(const Options *o, Run *old, bool *old_loaded) {
         return usage_error("--csaf-sign signs the csaf output, which --only leaves out");
     Run run;
     if (!run_pipeline(&run, o)) return EXIT_USAGE;
-    StrBuf sb;
-    sb_init(&sb);
-    report_write(&sb, &run.diag, REPORT_TEXT, o->dir, o->verbosity >= 1 ? SEV_WARNING : SEV_ERROR);
-    fwrite(sb.data ? sb.data : "", 1, sb.len, stderr);
-    sb_free(&sb);
+    print_report(stderr, &run.diag, REPORT_TEXT, &(ReportContext){o->dir, NULL, NULL},
+                 o->verbosity >= 1 ? SEV_WARNING : SEV_ERROR);
     print_summary(&run.diag, o);
     if (run.model.product_broken) {
         fprintf(stderr, "dossier: build stopped: dossier.xml did not load, so the rules did not "
@@ -1425,11 +1428,8 @@ static int cmd_import(const Options *o) {
     } else if (register_import(&a, &d, &schema, o->register_file, o->register_file, o->map,
                                MAX_FILE, &set)) {
         diag_sort(&d);
-        StrBuf sb;
-        sb_init(&sb);
-        report_write(&sb, &d, REPORT_TEXT, NULL, o->verbosity == 0 ? SEV_ERROR : SEV_NOTE);
-        fputs(sb.data ? sb.data : "", stderr);
-        sb_free(&sb);
+        print_report(stderr, &d, REPORT_TEXT, &(ReportContext){NULL, NULL, NULL},
+                     o->verbosity == 0 ? SEV_ERROR : SEV_NOTE);
         if (diag_count(&d, SEV_ERROR) > 0 || !set.type) {
             fprintf(stderr, "dossier: nothing written: correct the register or the mapping\n");
             rc = EXIT_FINDINGS;
