@@ -441,6 +441,15 @@ static bool number_arg(const char *flag, const char *val, long min, long max, lo
     return true;
 }
 
+/* A path the option takes: to *out when ok (it names what the option
+ * takes), else false after a usage message saying what it takes. */
+static bool path_arg(const char *flag, const char *val, bool ok, const char *takes,
+                     const char **out) {
+    if (!ok) return usage_error("%s takes %s, not '%s'", flag, takes, val), false;
+    *out = val;
+    return true;
+}
+
 /* Sets the option id of Options from val; false after a usage message. */
 static bool set_value_option(Options *o, OptId id, const char *flag, const char *val) {
     long n;
@@ -493,29 +502,14 @@ static bool set_value_option(Options *o, OptId id, const char *flag, const char 
     case OPT_DEPTH:
         return number_arg(flag, val, 1, 64, &o->depth);
     case OPT_PREVIOUS_CSAF:
-        if (!fs_is_dir(val))
-            return usage_error("--previous-csaf takes a folder, not '%s'", val), false;
-        o->previous_csaf = val;
-        return true;
+        return path_arg(flag, val, fs_is_dir(val), "a folder", &o->previous_csaf);
     case OPT_PREVIOUS:
-        if (!fs_is_file(val) && !fs_is_dir(val))
-            return usage_error("--previous takes a premarket bundle (ZIP or folder) or a dossier "
-                               "folder, not '%s'",
-                               val),
-                   false;
-        o->previous = val;
-        return true;
+        return path_arg(flag, val, fs_is_file(val) || fs_is_dir(val),
+                        "a premarket bundle (ZIP or folder) or a dossier folder", &o->previous);
     case OPT_CSAF_SIGN:
-        if (!fs_is_file(val))
-            return usage_error("--csaf-sign takes an OpenPGP secret key file, not '%s'", val),
-                   false;
-        o->csaf_sign = val;
-        return true;
+        return path_arg(flag, val, fs_is_file(val), "an OpenPGP secret key file", &o->csaf_sign);
     case OPT_CSAF_PASSPHRASE:
-        if (!fs_is_file(val))
-            return usage_error("--csaf-sign-passphrase-file takes a file, not '%s'", val), false;
-        o->csaf_passphrase = val;
-        return true;
+        return path_arg(flag, val, fs_is_file(val), "a file", &o->csaf_passphrase);
     case OPT_PORT:
         return number_arg(flag, val, 0, 65535, &o->port);
     case OPT_QUIET:
@@ -549,10 +543,7 @@ static bool set_value_option(Options *o, OptId id, const char *flag, const char 
         o->map = val;
         return true;
     case OPT_SARIF_ROOT:
-        if (!fs_is_dir(val))
-            return usage_error("--sarif-root takes a folder, not '%s'", val), false;
-        o->sarif_root = val;
-        return true;
+        return path_arg(flag, val, fs_is_dir(val), "a folder", &o->sarif_root);
     case OPT_DRY_RUN:
         o->dry_run = true;
         return true;
@@ -682,6 +673,16 @@ static bool set_build_date(Model *m) {
     return false;
 }
 
+/* Writes to f the report of the findings of d at or above min. */
+static void print_report(FILE *f, const Diag *d, ReportFormat format, const ReportContext *ctx,
+                         Severity min) {
+    StrBuf sb;
+    sb_init(&sb);
+    report_write_for(&sb, d, format, ctx, min);
+    fwrite(sb.data ? sb.data : "", 1, sb.len, f);
+    sb_free(&sb);
+}
+
 /* load -> model -> check. Returns false on a system error. */
 static void print_load_failure(const Diag *d) {
     StrBuf sb;
@@ -739,7 +740,9 @@ static void period_days(const char *period, int64_t build_date, int64_t *from, i
     }
 }
 
-static bool run_pipeline(Run *run, const Options *o) {
+/* Loads and checks o->dir into run; false after a message. The caller
+ * frees run either way (run_free). */
+static bool pipeline(Run *run, const Options *o) {
     arena_init(&run->arena);
     diag_init(&run->diag);
     run->datadir = find_datadir(&run->arena);
@@ -787,6 +790,14 @@ static void run_free(Run *run) {
     arena_free(&run->arena);
 }
 
+/* pipeline for a command's own run: on failure the run is freed, so the
+ * command has only to return. */
+static bool run_pipeline(Run *run, const Options *o) {
+    if (pipeline(run, o)) return true;
+    run_free(run);
+    return false;
+}
+
 static void print_summary(const Diag *d, const Options *o) {
     if (o->verbosity == 0) return;
     size_t e = 0, w = 0, n = 0;
@@ -805,12 +816,7 @@ static void print_summary(const Diag *d, const Options *o) {
 
 static int cmd_check(const Options *o) {
     Run run;
-    if (!run_pipeline(&run, o)) {
-        run_free(&run);
-        return EXIT_USAGE;
-    }
-    StrBuf sb;
-    sb_init(&sb);
+    if (!run_pipeline(&run, o)) return EXIT_USAGE;
     char *prefix = o->sarif_root ? below_root(o->dir, o->sarif_root) : NULL;
     if (o->sarif_root && !prefix) {
         fprintf(stderr, "dossier: %s is not inside the --sarif-root folder %s\n", o->dir,
@@ -819,12 +825,10 @@ static int cmd_check(const Options *o) {
         return EXIT_USAGE;
     }
     ReportContext ctx = {o->dir, DOSSIER_VERSION, prefix};
-    report_write_for(&sb, &run.diag, o->format, &ctx,
-                     o->verbosity == 0 && o->format == REPORT_TEXT ? SEV_ERROR : SEV_NOTE);
-    fwrite(sb.data ? sb.data : "", 1, sb.len, stdout);
+    print_report(stdout, &run.diag, o->format, &ctx,
+                 o->verbosity == 0 && o->format == REPORT_TEXT ? SEV_ERROR : SEV_NOTE);
     free(prefix);
     fflush(stdout); /* the report before the summary, also when both go to one file */
-    sb_free(&sb);
     print_summary(&run.diag, o);
     if (run.model.product_broken) {
         fprintf(stderr, "dossier: dossier.xml did not load, so the rules did not run: fix it "
@@ -931,7 +935,7 @@ static bool load_previous(const Options *o, Run *run, Run *old, bool *loaded) {
         oo.verbosity = 0; /* its findings are not this build's */
         if (oo.dir) {
             *loaded = true;
-            ok = run_pipeline(old, &oo);
+            ok = pipeline(old, &oo);
             if (ok && old->model.product_broken) {
                 fprintf(stderr, "dossier: --previous %s: its dossier.xml did not load\n",
                         text_printable(&a, o->previous));
@@ -979,15 +983,9 @@ static int build_with(const Options *o, Run *old, bool *old_loaded) {
     if (o->csaf_sign && !csaf)
         return usage_error("--csaf-sign signs the csaf output, which --only leaves out");
     Run run;
-    if (!run_pipeline(&run, o)) {
-        run_free(&run);
-        return EXIT_USAGE;
-    }
-    StrBuf sb;
-    sb_init(&sb);
-    report_write(&sb, &run.diag, REPORT_TEXT, o->dir, o->verbosity >= 1 ? SEV_WARNING : SEV_ERROR);
-    fwrite(sb.data ? sb.data : "", 1, sb.len, stderr);
-    sb_free(&sb);
+    if (!run_pipeline(&run, o)) return EXIT_USAGE;
+    print_report(stderr, &run.diag, REPORT_TEXT, &(ReportContext){o->dir, NULL, NULL},
+                 o->verbosity >= 1 ? SEV_WARNING : SEV_ERROR);
     print_summary(&run.diag, o);
     if (run.model.product_broken) {
         fprintf(stderr, "dossier: build stopped: dossier.xml did not load, so the rules did not "
@@ -1116,10 +1114,7 @@ static int build_with(const Options *o, Run *old, bool *old_loaded) {
 
 static int cmd_trace(const Options *o) {
     Run run;
-    if (!run_pipeline(&run, o)) {
-        run_free(&run);
-        return EXIT_USAGE;
-    }
+    if (!run_pipeline(&run, o)) return EXIT_USAGE;
     Arena *a = &run.arena;
     const Record *r = model_find(&run.model, o->id);
     if (!r) {
@@ -1297,8 +1292,8 @@ static int diff_run(const Options *o, const char *tmp) {
     oo.dir = dossier_folder(&a, o->dir, tmp, "old");
     no.dir = oo.dir ? dossier_folder(&a, o->dir2, tmp, "new") : NULL;
     if (!no.dir) oo.dir = NULL;
-    bool ok_old = no.dir && run_pipeline(&old, &oo);
-    bool ok_new = ok_old && run_pipeline(&new, &no);
+    bool ok_old = no.dir && pipeline(&old, &oo);
+    bool ok_new = ok_old && pipeline(&new, &no);
     int rc = EXIT_USAGE;
     if (ok_new && strcmp(format, "html") == 0) {
         rc = diff_html(o, &old, &new, no.dir, tmp);
@@ -1369,13 +1364,13 @@ static int diff_in_child(const Options *o, const char *tmp) {
 /* A private folder of TMPDIR (else /tmp) for a ZIP to be unpacked into,
  * named after what, in a; NULL after a message. */
 static char *private_folder(Arena *a, const char *what) {
-    const char *t = getenv("TMPDIR");
-    size_t tl = t && t[0] == '/' ? strlen(t) : 0;
-    while (tl > 1 && t[tl - 1] == '/')
-        tl--;
-    char *tmp = arena_printf(a, "%.*s/dossier-%s-XXXXXX", tl ? (int)tl : 4, tl ? t : "/tmp", what);
-    if (mkdtemp(tmp)) return tmp;
-    fprintf(stderr, "dossier: cannot create a temporary folder %s: %s\n", tmp, strerror(errno));
+    char *made;
+    bool ok = fs_temp_folder(what, &made);
+    int err = errno;
+    char *tmp = arena_strdup(a, made);
+    free(made);
+    if (ok) return tmp;
+    fprintf(stderr, "dossier: cannot create a temporary folder %s: %s\n", tmp, strerror(err));
     return NULL;
 }
 
@@ -1401,10 +1396,7 @@ static int cmd_verify(const Options *o) {
 
 static int cmd_mds2(const Options *o) {
     Run run;
-    if (!run_pipeline(&run, o)) {
-        run_free(&run);
-        return EXIT_USAGE;
-    }
+    if (!run_pipeline(&run, o)) return EXIT_USAGE;
     if (!run.model.mds2) {
         fprintf(stderr, "dossier: no MDS2 catalogue (schemas/mds2-questions.tsv) was loaded\n");
         run_free(&run);
@@ -1436,11 +1428,8 @@ static int cmd_import(const Options *o) {
     } else if (register_import(&a, &d, &schema, o->register_file, o->register_file, o->map,
                                MAX_FILE, &set)) {
         diag_sort(&d);
-        StrBuf sb;
-        sb_init(&sb);
-        report_write(&sb, &d, REPORT_TEXT, NULL, o->verbosity == 0 ? SEV_ERROR : SEV_NOTE);
-        fputs(sb.data ? sb.data : "", stderr);
-        sb_free(&sb);
+        print_report(stderr, &d, REPORT_TEXT, &(ReportContext){NULL, NULL, NULL},
+                     o->verbosity == 0 ? SEV_ERROR : SEV_NOTE);
         if (diag_count(&d, SEV_ERROR) > 0 || !set.type) {
             fprintf(stderr, "dossier: nothing written: correct the register or the mapping\n");
             rc = EXIT_FINDINGS;

@@ -48,13 +48,17 @@ void arena_init(Arena *a) {
     a->total = 0;
 }
 
-void arena_free(Arena *a) {
-    ArenaBlock *b = a->head;
+/* Frees the chain of blocks from b on. */
+static void free_blocks(ArenaBlock *b) {
     while (b) {
         ArenaBlock *next = b->next;
         free(b);
         b = next;
     }
+}
+
+void arena_free(Arena *a) {
+    free_blocks(a->head);
     a->head = NULL;
     a->total = 0;
 }
@@ -87,12 +91,7 @@ static void *bump(Arena *a, size_t size, size_t align) {
 void arena_reset(Arena *a) {
     ArenaBlock *keep = a->head;
     if (!keep) return;
-    ArenaBlock *b = keep->next;
-    while (b) {
-        ArenaBlock *next = b->next;
-        free(b);
-        b = next;
-    }
+    free_blocks(keep->next);
     keep->next = NULL;
     keep->used = 0;
     a->total = 0;

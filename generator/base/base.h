@@ -177,6 +177,11 @@ bool fs_write_all(int fd, const void *data, size_t len);
 bool fs_mkdirs(const char *path);
 /* rm -rf; returns false with errno set on the first failure. */
 bool fs_remove_tree(const char *path);
+/* Makes a private folder (mkdtemp: mode 0700) dossier-WHAT-XXXXXX in
+ * TMPDIR when that is an absolute path, else in /tmp. *path is the
+ * folder made or, when it returns false with errno set, the name tried
+ * (for the message); heap, the caller frees it either way. */
+bool fs_temp_folder(const char *what, char **path);
 /* Joins two path parts with one slash. Arena-owned. */
 char *fs_join(Arena *a, const char *dir, const char *name);
 /* Directory part of path (arena-owned), "." if none. */

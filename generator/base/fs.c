@@ -225,6 +225,18 @@ bool fs_remove_tree(const char *path) {
     return ok;
 }
 
+bool fs_temp_folder(const char *what, char **path) {
+    const char *t = getenv("TMPDIR");
+    size_t tl = t && t[0] == '/' ? strlen(t) : 0;
+    while (tl > 1 && t[tl - 1] == '/')
+        tl--;
+    if (!tl) t = "/tmp", tl = 4;
+    size_t n = tl + strlen(what) + sizeof "/dossier--XXXXXX";
+    *path = xmalloc(n);
+    snprintf(*path, n, "%.*s/dossier-%s-XXXXXX", (int)tl, t, what);
+    return mkdtemp(*path) != NULL;
+}
+
 char *fs_join(Arena *a, const char *dir, const char *name) {
     size_t n = strlen(dir);
     if (n && dir[n - 1] == '/') return arena_printf(a, "%s%s", dir, name);

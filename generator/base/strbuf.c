@@ -63,6 +63,15 @@ void sb_printf(StrBuf *sb, const char *fmt, ...) {
     va_end(ap);
 }
 
+/* Appends the text s[start..at) kept as it is, then rep in place of the
+ * len bytes at s + at; returns where the kept text starts again. */
+static size_t replace_bytes(StrBuf *sb, const char *s, size_t start, size_t at, size_t len,
+                            const char *rep) {
+    sb_append(sb, s + start, at - start);
+    sb_puts(sb, rep);
+    return at + len;
+}
+
 /* Appends s escaped with the replacement table for markup (HTML and XML). */
 static void escape_markup(StrBuf *sb, const char *s, size_t n, bool xml) {
     size_t start = 0;
@@ -93,17 +102,11 @@ static void escape_markup(StrBuf *sb, const char *s, size_t n, bool xml) {
         /* nor U+FFFE and U+FFFF */
         if (xml && c == 0xEF && i + 2 < n && (unsigned char)s[i + 1] == 0xBF &&
             ((unsigned char)s[i + 2] == 0xBE || (unsigned char)s[i + 2] == 0xBF)) {
-            sb_append(sb, s + start, i - start);
-            sb_puts(sb, "\xEF\xBF\xBD");
+            start = replace_bytes(sb, s, start, i, 3, "\xEF\xBF\xBD");
             i += 2;
-            start = i + 1;
             continue;
         }
-        if (rep) {
-            sb_append(sb, s + start, i - start);
-            sb_puts(sb, rep);
-            start = i + 1;
-        }
+        if (rep) start = replace_bytes(sb, s, start, i, 1, rep);
     }
     sb_append(sb, s + start, n - start);
 }
@@ -151,11 +154,7 @@ void sb_escape_json(StrBuf *sb, const char *s, size_t n) {
             }
             break;
         }
-        if (rep) {
-            sb_append(sb, s + start, i - start);
-            sb_puts(sb, rep);
-            start = i + 1;
-        }
+        if (rep) start = replace_bytes(sb, s, start, i, 1, rep);
     }
     sb_append(sb, s + start, n - start);
 }

@@ -45,6 +45,13 @@ typedef struct Pm {
     Arena *a;
 } Pm;
 
+/* The records of a type (*n of them) in *recs, and zeroed room in the
+ * run's arena for a verdict of size bytes on each (at least one). */
+static void *pm_verdicts(const Pm *pm, const char *type, size_t size, Record ***recs, size_t *n) {
+    *recs = check_records(pm->c, type, n);
+    return arena_alloc(pm->a, (*n ? *n : 1) * size);
+}
+
 static bool within(const Pm *pm, PmDays d) {
     return d.known && d.days >= pm->p->from && d.days <= pm->p->to;
 }
@@ -118,11 +125,10 @@ static void judge_release(Pm *pm, PmRelease *out) {
 }
 
 static void judge_releases(Pm *pm) {
-    size_t n;
-    Record **recs = check_records(pm->c, "release", &n);
     Postmarket *p = pm->p;
-    p->releases = arena_alloc(pm->a, (n ? n : 1) * sizeof *p->releases);
-    memset(p->releases, 0, (n ? n : 1) * sizeof *p->releases);
+    Record **recs;
+    size_t n;
+    p->releases = pm_verdicts(pm, "release", sizeof *p->releases, &recs, &n);
     p->nreleases = n;
     for (size_t i = 0; i < n; i++) {
         p->releases[i].record = recs[i];
@@ -260,10 +266,10 @@ static PmVulnerability judge_vulnerability(Pm *pm, const Record *v) {
 }
 
 static void judge_vulnerabilities(Pm *pm) {
-    size_t n;
-    Record **recs = check_records(pm->c, "vulnerability", &n);
     Postmarket *p = pm->p;
-    p->vulnerabilities = arena_alloc(pm->a, (n ? n : 1) * sizeof *p->vulnerabilities);
+    Record **recs;
+    size_t n;
+    p->vulnerabilities = pm_verdicts(pm, "vulnerability", sizeof *p->vulnerabilities, &recs, &n);
     p->exposed = arena_alloc(pm->a, (n ? n : 1) * sizeof *p->exposed);
     RecList late = {0}, discovered = {0}, remediated = {0};
     for (size_t i = 0; i < n; i++) {
@@ -314,10 +320,10 @@ static PmDays target_of(const Record *src) {
  * to gate on); the ones received in the period into the verdicts. */
 static void judge_signals(Pm *pm) {
     Check *c = pm->c;
-    size_t n;
-    Record **recs = check_records(c, "signal", &n);
     Postmarket *p = pm->p;
-    p->signals = arena_alloc(pm->a, (n ? n : 1) * sizeof *p->signals);
+    Record **recs;
+    size_t n;
+    p->signals = pm_verdicts(pm, "signal", sizeof *p->signals, &recs, &n);
     for (size_t i = 0; i < n; i++) {
         const Record *s = recs[i];
         PmSignal j = {.record = s, .source = source_of(pm, s)};
@@ -357,10 +363,10 @@ static void judge_signals(Pm *pm) {
 
 static void judge_sources(Pm *pm) {
     Check *c = pm->c;
-    size_t n;
-    Record **recs = check_records(c, "source", &n);
     Postmarket *p = pm->p;
-    p->sources = arena_alloc(pm->a, (n ? n : 1) * sizeof *p->sources);
+    Record **recs;
+    size_t n;
+    p->sources = pm_verdicts(pm, "source", sizeof *p->sources, &recs, &n);
     for (size_t i = 0; i < n; i++) {
         const Record *src = recs[i];
         PmSource j = {.record = src};

@@ -135,6 +135,12 @@ static void json_str(StrBuf *sb, StrBuf *tmp, const char *s) {
     sb_json_string(sb, utf8_clean(tmp, s));
 }
 
+/* before as it is, then s as a JSON string: a member or an item. */
+static void json_after(StrBuf *sb, StrBuf *tmp, const char *before, const char *s) {
+    sb_puts(sb, before);
+    json_str(sb, tmp, s);
+}
+
 static void count(const Finding **fs, size_t n, size_t counts[3]) {
     counts[SEV_NOTE] = counts[SEV_WARNING] = counts[SEV_ERROR] = 0;
     for (size_t i = 0; i < n; i++)
@@ -147,16 +153,13 @@ static void write_json(StrBuf *sb, const Finding **fs, size_t n) {
     sb_puts(sb, "{\n  \"version\": 1,\n  \"findings\": [");
     for (size_t i = 0; i < n; i++) {
         const Finding *f = fs[i];
-        sb_puts(sb, i ? ",\n    {\"path\": " : "\n    {\"path\": ");
-        json_str(sb, &tmp, f->loc.path);
+        json_after(sb, &tmp, i ? ",\n    {\"path\": " : "\n    {\"path\": ", f->loc.path);
         sb_printf(sb, ", \"line\": %d, \"column\": %d, \"severity\": \"%s\", \"rule\": ",
                   f->loc.line > 0 ? f->loc.line : 0, f->loc.col > 0 ? f->loc.col : 0,
                   severity_name(f->severity));
         json_str(sb, &tmp, f->rule);
-        sb_puts(sb, ", \"message\": ");
-        json_str(sb, &tmp, f->message);
-        sb_puts(sb, ", \"record\": ");
-        json_str(sb, &tmp, f->record);
+        json_after(sb, &tmp, ", \"message\": ", f->message);
+        json_after(sb, &tmp, ", \"record\": ", f->record);
         sb_putc(sb, '}');
     }
     size_t counts[3];
@@ -262,21 +265,16 @@ static void write_sarif(StrBuf *sb, const Finding **fs, size_t n, const ReportCo
                 "        \"driver\": {\n"
                 "          \"name\": \"dossier\",\n");
     if (ctx->version) {
-        sb_puts(sb, "          \"version\": ");
-        json_str(sb, &tmp, ctx->version);
-        sb_puts(sb, ",\n          \"semanticVersion\": ");
-        json_str(sb, &tmp, ctx->version);
+        json_after(sb, &tmp, "          \"version\": ", ctx->version);
+        json_after(sb, &tmp, ",\n          \"semanticVersion\": ", ctx->version);
         sb_puts(sb, ",\n");
     }
     sb_puts(sb, "          \"rules\": [");
     for (size_t i = 0; i < RULE_COUNT; i++) {
         const Rule *r = &rule_table[i];
-        sb_puts(sb, i ? ",\n            {\"id\": " : "\n            {\"id\": ");
-        json_str(sb, &tmp, r->id);
-        sb_puts(sb, ", \"name\": ");
-        json_str(sb, &tmp, r->id);
-        sb_puts(sb, ", \"shortDescription\": {\"text\": ");
-        json_str(sb, &tmp, r->meaning);
+        json_after(sb, &tmp, i ? ",\n            {\"id\": " : "\n            {\"id\": ", r->id);
+        json_after(sb, &tmp, ", \"name\": ", r->id);
+        json_after(sb, &tmp, ", \"shortDescription\": {\"text\": ", r->meaning);
         sb_puts(sb, "}, \"fullDescription\": {\"text\": ");
         StrBuf full;
         sb_init(&full);
@@ -290,8 +288,7 @@ static void write_sarif(StrBuf *sb, const Finding **fs, size_t n, const ReportCo
                   "(docs/rules.md, or `dossier rules --markdown`) lists every rule; `dossier "
                   "check --fail-on` sets the severity that fails a build.",
                   r->meaning);
-        sb_puts(sb, "}, \"help\": {\"text\": ");
-        json_str(sb, &tmp, full.data);
+        json_after(sb, &tmp, "}, \"help\": {\"text\": ", full.data);
         sb_free(&full);
         sb_printf(sb,
                   "}, \"defaultConfiguration\": {\"level\": \"%s\"}, \"properties\": {\"stage\": "
@@ -301,8 +298,7 @@ static void write_sarif(StrBuf *sb, const Finding **fs, size_t n, const ReportCo
     sb_puts(sb, "\n          ]\n        }\n      },\n      \"originalUriBaseIds\": {\n        "
                 "\"SRCROOT\": ");
     if (base.root_uri.len) {
-        sb_puts(sb, "{\"uri\": ");
-        json_str(sb, &tmp, base.root_uri.data);
+        json_after(sb, &tmp, "{\"uri\": ", base.root_uri.data);
         sb_puts(sb, "}");
     } else {
         sb_puts(sb, "{\"description\": {\"text\": \"The folder dossier ran in (the repository root "
@@ -313,9 +309,10 @@ static void write_sarif(StrBuf *sb, const Finding **fs, size_t n, const ReportCo
     for (size_t i = 0; i < n; i++) {
         const Finding *f = fs[i];
         const Rule *r = rule_find(f->rule);
-        sb_puts(sb,
-                i ? ",\n        {\n          \"ruleId\": " : "\n        {\n          \"ruleId\": ");
-        json_str(sb, &tmp, f->rule);
+        json_after(sb, &tmp,
+                   i ? ",\n        {\n          \"ruleId\": "
+                     : "\n        {\n          \"ruleId\": ",
+                   f->rule);
         if (r) sb_printf(sb, ",\n          \"ruleIndex\": %zu", (size_t)(r - rule_table));
         sb_printf(sb, ",\n          \"level\": \"%s\",\n          \"message\": {\"text\": ",
                   severity_name(f->severity));
@@ -323,8 +320,7 @@ static void write_sarif(StrBuf *sb, const Finding **fs, size_t n, const ReportCo
         sb_putc(sb, '}');
         if (f->loc.path && f->loc.path[0]) sarif_location(sb, &base, f);
         if (f->record) {
-            sb_puts(sb, ",\n          \"properties\": {\"record\": ");
-            json_str(sb, &tmp, f->record);
+            json_after(sb, &tmp, ",\n          \"properties\": {\"record\": ", f->record);
             sb_putc(sb, '}');
         }
         sb_puts(sb, "\n        }");

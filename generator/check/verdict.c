@@ -466,6 +466,38 @@ typedef struct Set {
     size_t n;
 } Set;
 
+/* What an item says when the records it rests on are none. */
+typedef struct Absent {
+    VerdictState state;
+    const char *rule;
+    const char *detail;
+} Absent;
+
+/* No SBOM: nothing says what the device is made of. */
+static Absent no_sbom(const char *detail) {
+    return (Absent){VERDICT_UNKNOWN, "sbom-missing", detail};
+}
+
+/* No threat: there is no threat model. */
+static Absent no_threats(const char *detail) {
+    return (Absent){VERDICT_FAIL, "threat-model-empty", detail};
+}
+
+/* When scope is empty, the item absent says, and true; else false. */
+static bool absent_item(Judge *j, const char *ref, const char *question, Set scope, Absent absent) {
+    if (scope.n) return false;
+    add_item(j, ref, question, absent.state, absent.rule, NULL, 0, "%s", absent.detail);
+    return true;
+}
+
+/* by_findings over scope, or the item absent says when scope is empty. */
+static void by_findings_in(Judge *j, const char *ref, const char *question, Set scope,
+                           Absent absent, const char *rules, const char *pass_detail,
+                           const char *fail_detail) {
+    if (!absent_item(j, ref, question, scope, absent))
+        by_findings(j, ref, question, rules, scope.items, scope.n, pass_detail, fail_detail);
+}
+
 /* The records of a type whose field has one of the values (space-separated). */
 static Set where(Judge *j, const char *type, const char *field, const char *values) {
     size_t n;
@@ -560,31 +592,25 @@ static void checklist(Judge *j) {
 
     /* eSTAR 69 */
     q = "Software bill of materials (commercial, open-source and off-the-shelf components)";
-    if (!components.n)
-        add_item(j, "524B(b)(3); eSTAR 69", q, VERDICT_UNKNOWN, "sbom-missing", NULL, 0,
-                 "No SBOM loaded: the dossier has no sbom/ folder with a CycloneDX or SPDX file.");
-    else
-        by_findings(
-            j, "524B(b)(3); eSTAR 69", q, "component-ntia", components.items, components.n,
-            arena_printf(a, "%s the NTIA minimum elements.",
-                         count_text(a, components.n, "component carries", "components carry")),
-            "Components lack NTIA minimum elements");
+    by_findings_in(
+        j, "524B(b)(3); eSTAR 69", q, components,
+        no_sbom("No SBOM loaded: the dossier has no sbom/ folder with a CycloneDX or SPDX file."),
+        "component-ntia",
+        arena_printf(a, "%s the NTIA minimum elements.",
+                     count_text(a, components.n, "component carries", "components carry")),
+        "Components lack NTIA minimum elements");
 
     /* eSTAR 70 */
     q = "Level of support and end-of-support date of each component";
-    if (!components.n)
-        add_item(j, "eSTAR 70", q, VERDICT_UNKNOWN, "sbom-missing", NULL, 0,
-                 "No SBOM loaded, so no component's support can be stated.");
-    else
-        by_findings(
-            j, "eSTAR 70", q,
-            "component-support component-eos-plan component-eos-overdue component-eos-shipped "
-            "component-support-unknown",
-            components.items, components.n,
-            "Every component gives its level of support and end-of-support date, and every plan "
-            "for "
-            "one past its end of support is on time.",
-            "Support data, end-of-support plans or their dates");
+    by_findings_in(
+        j, "eSTAR 70", q, components,
+        no_sbom("No SBOM loaded, so no component's support can be stated."),
+        "component-support component-eos-plan component-eos-overdue component-eos-shipped "
+        "component-support-unknown",
+        "Every component gives its level of support and end-of-support date, and every plan "
+        "for "
+        "one past its end of support is on time.",
+        "Support data, end-of-support plans or their dates");
 
     add_item(j, "eSTAR 71",
              "Supported operating systems and versions (none past or near end of support)",
@@ -594,23 +620,16 @@ static void checklist(Judge *j) {
 
     /* eSTAR 63 */
     q = "Security risk management report";
-    if (!threats.n)
-        add_item(j, "eSTAR 63", q, VERDICT_FAIL, "threat-model-empty", NULL, 0,
-                 "The dossier has no threats.");
-    else
-        by_findings(j, "eSTAR 63", q, "threat-mitigated threat-acceptance threat-residual-risk",
-                    threats.items, threats.n,
-                    arena_printf(a,
-                                 "Written from %s, each mitigated or accepted with rationale (01).",
-                                 count_text(a, threats.n, "threat", "threats")),
-                    "Threats neither mitigated nor accepted, or residual risk not acceptable");
+    by_findings_in(j, "eSTAR 63", q, threats, no_threats("The dossier has no threats."),
+                   "threat-mitigated threat-acceptance threat-residual-risk",
+                   arena_printf(a,
+                                "Written from %s, each mitigated or accepted with rationale (01).",
+                                count_text(a, threats.n, "threat", "threats")),
+                   "Threats neither mitigated nor accepted, or residual risk not acceptable");
 
     /* eSTAR 64 */
     q = "Threat model covering all end-to-end elements";
-    if (!threats.n)
-        add_item(j, "eSTAR 64", q, VERDICT_FAIL, "threat-model-empty", NULL, 0,
-                 "The dossier has no threats.");
-    else {
+    if (!absent_item(j, "eSTAR 64", q, threats, no_threats("The dossier has no threats."))) {
         size_t nscope = threats.n + assets.n;
         const Record **scope = xmalloc((nscope ? nscope : 1) * sizeof *scope);
         if (threats.n) memcpy(scope, threats.items, threats.n * sizeof *scope);
@@ -627,10 +646,7 @@ static void checklist(Judge *j) {
     /* eSTAR 65: STRIDE is a required field, so a threat without one has a
      * required-field finding */
     q = "Threat modeling methodology";
-    if (!threats.n)
-        add_item(j, "eSTAR 65", q, VERDICT_FAIL, "threat-model-empty", NULL, 0,
-                 "The dossier has no threats.");
-    else {
+    if (!absent_item(j, "eSTAR 65", q, threats, no_threats("The dossier has no threats."))) {
         Set nostride = {arena_alloc(a, threats.n * sizeof *nostride.items), 0};
         for (size_t i = 0; i < threats.n; i++)
             if (!record_str(threats.items[i], "stride"))
@@ -657,40 +673,33 @@ static void checklist(Judge *j) {
     /* eSTAR 67, 68 */
     q = "Cybersecurity risk assessment by exploitability (not probability), with scoring method "
         "and acceptance criteria";
-    if (!threats.n)
-        add_item(j, "eSTAR 67, 68", q, VERDICT_FAIL, "threat-model-empty", NULL, 0,
-                 "The dossier has no threats, so nothing is assessed.");
-    else
-        by_findings(j, "eSTAR 67, 68", q,
-                    "threat-post-mitigation threat-residual-risk threat-risk-matrix risk-matrix",
-                    threats.items, threats.n,
-                    "Each threat is scored by exploitability before and after controls and by "
-                    "severity of patient "
-                    "harm, and its residual risk is read from the risk acceptance matrix of "
-                    "dossier.xml (01b).",
-                    "Threats without post-mitigation exploitability, residual risk not acceptable "
-                    "or not by the "
-                    "acceptance matrix");
+    by_findings_in(j, "eSTAR 67, 68", q, threats,
+                   no_threats("The dossier has no threats, so nothing is assessed."),
+                   "threat-post-mitigation threat-residual-risk threat-risk-matrix risk-matrix",
+                   "Each threat is scored by exploitability before and after controls and by "
+                   "severity of patient "
+                   "harm, and its residual risk is read from the risk acceptance matrix of "
+                   "dossier.xml (01b).",
+                   "Threats without post-mitigation exploitability, residual risk not acceptable "
+                   "or not by the "
+                   "acceptance matrix");
 
     /* eSTAR 72 */
     q = "Assessment of vulnerabilities in the SBOM components, with controls";
-    if (!vulns.n && !components.n)
-        add_item(j, "eSTAR 72", q, VERDICT_UNKNOWN, "sbom-missing", NULL, 0,
-                 "No SBOM loaded and no vulnerability recorded: nothing shows the components were "
-                 "checked for "
-                 "known vulnerabilities.");
-    else if (!vulns.n)
-        add_item(j, "eSTAR 72", q, VERDICT_MANUAL, "", components.items, components.n,
-                 "No vulnerability is recorded against the %s: attach the scan (KEV included) that "
-                 "found none.",
-                 count_text(a, components.n, "component", "components"));
-    else
+    if (vulns.n)
         by_findings(j, "eSTAR 72", q,
                     "vulnerability-assessment vex-justification vulnerability-unknown", vulns.items,
                     vulns.n,
                     arena_printf(a, "%s assessed (01d).",
                                  count_text(a, vulns.n, "vulnerability is", "vulnerabilities are")),
                     "Vulnerabilities without a complete assessment");
+    else if (!absent_item(j, "eSTAR 72", q, components,
+                          no_sbom("No SBOM loaded and no vulnerability recorded: nothing shows "
+                                  "the components were checked for known vulnerabilities.")))
+        add_item(j, "eSTAR 72", q, VERDICT_MANUAL, "", components.items, components.n,
+                 "No vulnerability is recorded against the %s: attach the scan (KEV included) that "
+                 "found none.",
+                 count_text(a, components.n, "component", "components"));
 
     /* eSTAR 73: the anomalies unresolved in the release submitted */
     q = "Assessment of unresolved anomalies";

@@ -80,13 +80,10 @@ static Openpgp *keyring_new(const char *shown) {
         fprintf(stderr, "dossier: GPGME cannot start gpg (is gnupg installed?)\n");
         return NULL;
     }
-    const char *tmp = getenv("TMPDIR");
-    size_t n = strlen(tmp && *tmp ? tmp : "/tmp") + 32;
-    char *home = xmalloc(n);
-    snprintf(home, n, "%s/dossier-gpg-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(home)) {
-        fprintf(stderr, "dossier: cannot create a temporary keyring in %s: %s\n",
-                tmp && *tmp ? tmp : "/tmp", strerror(errno));
+    char *home;
+    if (!fs_temp_folder("gpg", &home)) {
+        fprintf(stderr, "dossier: cannot create a temporary keyring in %.*s: %s\n",
+                (int)(strrchr(home, '/') - home), home, strerror(errno));
         free(home);
         return NULL;
     }

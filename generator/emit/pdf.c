@@ -105,11 +105,8 @@ PdfEngine *pdf_open(bool verbose) {
             return NULL;
         }
     }
-    const char *tmpdir = getenv("TMPDIR");
-    size_t len = strlen(tmpdir && *tmpdir ? tmpdir : "/tmp") + 32;
-    char *scratch = xmalloc(len);
-    snprintf(scratch, len, "%s/dossier-pdf-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
-    if (!mkdtemp(scratch)) {
+    char *scratch;
+    if (!fs_temp_folder("pdf", &scratch)) {
         fprintf(stderr, "dossier: --pdf: cannot create a scratch folder %s: %s\n", scratch,
                 strerror(errno));
         free(scratch);

@@ -208,6 +208,30 @@ static const char *find_close(const char *s, const char *end, int *lines) {
     return NULL;
 }
 
+/* The one document of c's text: its root node, or a value of kind empty at
+ * the file's start when the text holds none; NULL after a message. */
+static Value *parse_document(YamlCtx *c, ValueKind empty) {
+    if (!yaml_parser_initialize(&c->parser)) die("out of memory initialising libyaml");
+    yaml_parser_set_input_string(&c->parser, (const unsigned char *)c->text, c->len);
+    yaml_parser_set_encoding(&c->parser, YAML_UTF8_ENCODING);
+    Value *root = NULL;
+    yaml_event_t ev;
+    /* stream start, then a document start or the end of an empty stream */
+    if (next(c, &ev)) {
+        yaml_event_delete(&ev);
+        if (next(c, &ev)) {
+            bool none = ev.type == YAML_STREAM_END_EVENT;
+            yaml_event_delete(&ev);
+            if (none)
+                root = value_new(c->a, empty, (SrcLoc){c->path, 1, 1});
+            else if (next(c, &ev))
+                root = parse_node(c, &ev, 0);
+        }
+    }
+    yaml_parser_delete(&c->parser);
+    return c->failed ? NULL : root;
+}
+
 Value *frontmatter_parse(Arena *a, Diag *d, const char *path, const char *text, size_t len,
                          const char **body, size_t *body_len, int *body_line) {
     const char *end = text + len;
@@ -240,26 +264,8 @@ Value *frontmatter_parse(Arena *a, Diag *d, const char *path, const char *text, 
                  .what = "front matter",
                  .text = fm,
                  .len = (size_t)(close - fm)};
-    if (!yaml_parser_initialize(&c.parser)) die("out of memory initialising libyaml");
-    yaml_parser_set_input_string(&c.parser, (const unsigned char *)fm, (size_t)(close - fm));
-    yaml_parser_set_encoding(&c.parser, YAML_UTF8_ENCODING);
-    Value *root = NULL;
-    yaml_event_t ev;
-    /* stream start, document start, then the root node */
-    if (next(&c, &ev)) {
-        yaml_event_delete(&ev);
-        if (next(&c, &ev)) {
-            if (ev.type == YAML_STREAM_END_EVENT) {
-                yaml_event_delete(&ev);
-                root = value_new(a, VAL_MAP, top); /* empty front matter */
-            } else {
-                yaml_event_delete(&ev);
-                if (next(&c, &ev)) root = parse_node(&c, &ev, 0);
-            }
-        }
-    }
-    yaml_parser_delete(&c.parser);
-    if (!root || c.failed) return NULL;
+    Value *root = parse_document(&c, VAL_MAP); /* empty front matter: no fields */
+    if (!root) return NULL;
     if (root->kind != VAL_MAP) {
         rule_report(d, RULE_FRONT_MATTER, root->loc, NULL,
                     "front matter must be a mapping of field names to values");
@@ -273,23 +279,5 @@ Value *frontmatter_yaml(Arena *a, Diag *d, const char *path, const char *text, s
     if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) text += 3, len -= 3; /* a BOM */
     c.text = text;
     c.len = len;
-    if (!yaml_parser_initialize(&c.parser)) die("out of memory initialising libyaml");
-    yaml_parser_set_input_string(&c.parser, (const unsigned char *)text, len);
-    yaml_parser_set_encoding(&c.parser, YAML_UTF8_ENCODING);
-    Value *root = NULL;
-    yaml_event_t ev;
-    /* stream start, then a document start or the end of an empty stream */
-    if (next(&c, &ev)) {
-        yaml_event_delete(&ev);
-        if (next(&c, &ev)) {
-            bool empty = ev.type == YAML_STREAM_END_EVENT;
-            yaml_event_delete(&ev);
-            if (empty)
-                root = value_new(a, VAL_NULL, (SrcLoc){path, 1, 1});
-            else if (next(&c, &ev))
-                root = parse_node(&c, &ev, 0);
-        }
-    }
-    yaml_parser_delete(&c.parser);
-    return c.failed ? NULL : root;
+    return parse_document(&c, VAL_NULL);
 }

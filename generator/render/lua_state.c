@@ -437,16 +437,23 @@ static lua_Integer push_copy(lua_State *L, int t, const char *what) {
     return n;
 }
 
-/* table.sort(t [, less]): stable, in place. */
-static int f_table_sort(lua_State *L) {
+/* Pushes a copy of the array argument 1 sorted, stably, by the function
+ * argument 2 when given, else by <; returns its length. */
+static lua_Integer push_sorted(lua_State *L, const char *what) {
     luaL_checkany(L, 1);
     int cmp = 0;
     if (!lua_isnoneornil(L, 2)) {
         luaL_checktype(L, 2, LUA_TFUNCTION);
         cmp = 2;
     }
-    lua_Integer n = push_copy(L, 1, "table.sort");
+    lua_Integer n = push_copy(L, 1, what); /* +1 */
     stable_sort(L, -1, n, cmp ? less_call : less_default, cmp);
+    return n;
+}
+
+/* table.sort(t [, less]): stable, in place. */
+static int f_table_sort(lua_State *L) {
+    lua_Integer n = push_sorted(L, "table.sort"); /* +1 */
     for (lua_Integer i = 1; i <= n; i++) {
         lua_rawgeti(L, -1, i); /* +1 */
         lua_seti(L, 1, i);     /* -1 */
@@ -456,25 +463,25 @@ static int f_table_sort(lua_State *L) {
 
 /* sorted(t [, less]): a sorted copy of an array (read-only ones too). */
 static int f_sorted(lua_State *L) {
-    luaL_checkany(L, 1);
-    int cmp = 0;
-    if (!lua_isnoneornil(L, 2)) {
-        luaL_checktype(L, 2, LUA_TFUNCTION);
-        cmp = 2;
-    }
-    lua_Integer n = push_copy(L, 1, "sorted");
-    stable_sort(L, -1, n, cmp ? less_call : less_default, cmp);
+    push_sorted(L, "sorted"); /* +1 */
     return 1;
 }
 
 /* ---- deterministic replacements of base functions ----------------------- */
 
-static int sorted_keys_next(lua_State *L) {
+/* For an iterator closure over a sorted list of keys (upvalue 1) and the
+ * count so far (upvalue 2): counts one on and pushes the next key, false
+ * when it is nil (the end). */
+static bool push_next_key(lua_State *L) {
     lua_Integer i = lua_tointeger(L, lua_upvalueindex(2)) + 1;
     lua_pushinteger(L, i);
     lua_copy(L, -1, lua_upvalueindex(2));
     lua_pop(L, 1);
-    if (lua_rawgeti(L, lua_upvalueindex(1), i) == LUA_TNIL) return 1; /* +1 key */
+    return lua_rawgeti(L, lua_upvalueindex(1), i) != LUA_TNIL; /* +1 key */
+}
+
+static int sorted_keys_next(lua_State *L) {
+    if (!push_next_key(L)) return 1; /* +1 key */
     lua_pushvalue(L, -1);
     lua_gettable(L, 1); /* +1 value */
     return 2;
@@ -836,12 +843,8 @@ static int array_next(lua_State *L) {
 /* Keys of a map come out sorted; the sorted list is made once and kept
  * as the second user value. */
 static int map_next(lua_State *L) {
-    lua_Integer i = lua_tointeger(L, lua_upvalueindex(2)) + 1;
-    lua_pushinteger(L, i);
-    lua_copy(L, -1, lua_upvalueindex(2));
-    lua_pop(L, 1);
-    if (lua_rawgeti(L, lua_upvalueindex(1), i) == LUA_TNIL) return 1; /* +1 key */
-    lua_getiuservalue(L, 1, 1);                                       /* +1 hidden */
+    if (!push_next_key(L)) return 1; /* +1 key */
+    lua_getiuservalue(L, 1, 1);      /* +1 hidden */
     lua_pushvalue(L, -2);
     lua_rawget(L, -2); /* +1 value */
     lua_remove(L, -2);
