@@ -10,6 +10,7 @@
 
 #include <libxml/parser.h>
 
+#include "../model/whitepaper.h"
 #include "load.h"
 #include "standard.h"
 #include "xml.h"
@@ -366,8 +367,9 @@ bool load_read(Model *m, const char *path, const char *rel, size_t max, char **d
     return true;
 }
 
-/* whitepaper.md: read here, with the size and UTF-8 rules of records, so
- * check and render use these bytes (whitepaper_read) or none. */
+/* whitepaper.md: read here, with the size and UTF-8 rules of records, and
+ * parsed once into m->whitepaper, which check and render use (none when it
+ * is not usable; the bytes stay in the sources for the bundle). */
 static void load_whitepaper(Model *m, Diag *d, const LoadOptions *o, const char *rel) {
     char *data;
     size_t len;
@@ -377,13 +379,16 @@ static void load_whitepaper(Model *m, Diag *d, const LoadOptions *o, const char 
                     errno == EFBIG ? "file too large" : strerror(errno));
         return;
     }
-    if (bad_text(data, len, &loc)) {
-        rule_report(d, RULE_FILE_READ, loc, NULL, "not UTF-8 text (invalid byte or NUL here)");
-        SourceFile *f = (SourceFile *)model_source(m, rel);
-        f->data = NULL; /* never rendered; the bundle copies the file as it is */
-        f->len = 0;
-    }
     free(data);
+    const SourceFile *f = model_source(m, rel);
+    if (bad_text(f->data, f->len, &loc)) {
+        rule_report(d, RULE_FILE_READ, loc, NULL, "not UTF-8 text (invalid byte or NUL here)");
+        return; /* never rendered */
+    }
+    Whitepaper *w = arena_alloc(m->arena, sizeof *w);
+    w->path = rel;
+    whitepaper_parse(m->arena, f->data, f->len, w);
+    m->whitepaper = w;
 }
 
 static bool load_product(Model *m, Diag *d, const LoadOptions *o, xmlSchema *xsd) {

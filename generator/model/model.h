@@ -269,6 +269,9 @@ typedef struct Model {
     SourceFile *sources; /* every regular file below root (hidden ones and links left out), sorted
                             by path */
     size_t nsources;
+    /* whitepaper.md as the load stage parsed it; NULL when the dossier has
+     * none or it was not usable (the load stage said why) */
+    const struct Whitepaper *whitepaper;
     bool product_broken;         /* dossier.xml did not load (or is not valid): the rules, which
                                     all read it, do not run, so its own error stands alone */
     PreviousCsaf *previous_csaf; /* build --previous-csaf: what was published last time */
