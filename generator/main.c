@@ -739,7 +739,8 @@ static void period_days(const char *period, int64_t build_date, int64_t *from, i
     }
 }
 
-static bool run_pipeline(Run *run, const Options *o) {
+/* carry: an output to build carries the dossier's files (LoadOptions). */
+static bool run_pipeline(Run *run, const Options *o, bool carry) {
     arena_init(&run->arena);
     diag_init(&run->diag);
     run->datadir = find_datadir(&run->arena);
@@ -753,7 +754,7 @@ static bool run_pipeline(Run *run, const Options *o) {
     run->model.jobs = (int)(o->jobs ? o->jobs : default_jobs());
     const char *cdx =
         o->cyclonedx_schemas ? o->cyclonedx_schemas : getenv("DOSSIER_CYCLONEDX_SCHEMAS");
-    LoadOptions lo = {schemas, MAX_FILE, cdx, o->previous_csaf};
+    LoadOptions lo = {schemas, MAX_FILE, cdx, o->previous_csaf, carry};
     progress(o, "loading records");
     if (!load_dossier(&run->model, &run->diag, &lo)) {
         print_load_failure(&run->diag);
@@ -805,7 +806,7 @@ static void print_summary(const Diag *d, const Options *o) {
 
 static int cmd_check(const Options *o) {
     Run run;
-    if (!run_pipeline(&run, o)) {
+    if (!run_pipeline(&run, o, false)) {
         run_free(&run);
         return EXIT_USAGE;
     }
@@ -931,7 +932,7 @@ static bool load_previous(const Options *o, Run *run, Run *old, bool *loaded) {
         oo.verbosity = 0; /* its findings are not this build's */
         if (oo.dir) {
             *loaded = true;
-            ok = run_pipeline(old, &oo);
+            ok = run_pipeline(old, &oo, false);
             if (ok && old->model.product_broken) {
                 fprintf(stderr, "dossier: --previous %s: its dossier.xml did not load\n",
                         text_printable(&a, o->previous));
@@ -974,12 +975,15 @@ static int build_with(const Options *o, Run *old, bool *old_loaded) {
     if (o->csaf_passphrase && !o->csaf_sign)
         return usage_error("--csaf-sign-passphrase-file goes with --csaf-sign");
     bool csaf = false;
-    for (size_t i = 0; i < noutputs; i++)
+    bool carry = false; /* the bundle copies the dossier's files: the load stage reads them all */
+    for (size_t i = 0; i < noutputs; i++) {
         csaf = csaf || strcmp(outputs[i]->name, "csaf") == 0;
+        carry = carry || outputs[i]->finish == bundle_finish;
+    }
     if (o->csaf_sign && !csaf)
         return usage_error("--csaf-sign signs the csaf output, which --only leaves out");
     Run run;
-    if (!run_pipeline(&run, o)) {
+    if (!run_pipeline(&run, o, carry)) {
         run_free(&run);
         return EXIT_USAGE;
     }
@@ -1116,7 +1120,7 @@ static int build_with(const Options *o, Run *old, bool *old_loaded) {
 
 static int cmd_trace(const Options *o) {
     Run run;
-    if (!run_pipeline(&run, o)) {
+    if (!run_pipeline(&run, o, false)) {
         run_free(&run);
         return EXIT_USAGE;
     }
@@ -1297,8 +1301,8 @@ static int diff_run(const Options *o, const char *tmp) {
     oo.dir = dossier_folder(&a, o->dir, tmp, "old");
     no.dir = oo.dir ? dossier_folder(&a, o->dir2, tmp, "new") : NULL;
     if (!no.dir) oo.dir = NULL;
-    bool ok_old = no.dir && run_pipeline(&old, &oo);
-    bool ok_new = ok_old && run_pipeline(&new, &no);
+    bool ok_old = no.dir && run_pipeline(&old, &oo, false);
+    bool ok_new = ok_old && run_pipeline(&new, &no, false);
     int rc = EXIT_USAGE;
     if (ok_new && strcmp(format, "html") == 0) {
         rc = diff_html(o, &old, &new, no.dir, tmp);
@@ -1401,7 +1405,7 @@ static int cmd_verify(const Options *o) {
 
 static int cmd_mds2(const Options *o) {
     Run run;
-    if (!run_pipeline(&run, o)) {
+    if (!run_pipeline(&run, o, false)) {
         run_free(&run);
         return EXIT_USAGE;
     }

@@ -391,6 +391,26 @@ static void load_whitepaper(Model *m, Diag *d, const LoadOptions *o, const char 
     m->whitepaper = w;
 }
 
+/* With o->carry, the files no loader read (evidence, attachments, ...):
+ * read here as they are, without following a link, up to SOURCE_MAX_FILE
+ * each, so no later stage opens a file of the dossier. A file that cannot
+ * be read keeps the reason in its error, for the output that carries it. */
+static void carry_sources(Model *m) {
+    for (size_t i = 0; i < m->nsources; i++) {
+        SourceFile *f = &m->sources[i];
+        if (f->data) continue;
+        char *data;
+        size_t len;
+        if (!fs_read_below(m->root, f->path, SOURCE_MAX_FILE, &data, &len)) {
+            f->error = errno ? errno : EIO;
+            continue;
+        }
+        f->data = arena_strndup(m->arena, data, len);
+        f->len = len;
+        free(data);
+    }
+}
+
 static bool load_product(Model *m, Diag *d, const LoadOptions *o, xmlSchema *xsd) {
     SrcLoc loc = {"dossier.xml", 0, 0};
     char *data;
@@ -555,5 +575,7 @@ bool load_dossier(Model *m, Diag *d, const LoadOptions *o) {
     if (records_xsd) xmlSchemaFree(records_xsd);
     model_finish(m, d);
     if (o->previous_csaf) load_previous_csaf(m, d, o->previous_csaf, o->max_file_size);
-    return mds2_load(m, d, o);
+    bool ok = mds2_load(m, d, o);
+    if (o->carry) carry_sources(m); /* last: what the loaders read is kept as they read it */
+    return ok;
 }
