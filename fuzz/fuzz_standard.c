@@ -39,7 +39,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     fclose(fp);
     FuzzRun f;
     fuzz_begin(&f, ".");
-    LoadOptions lo = {"schemas", 1 << 26, NULL, NULL};
+    LoadOptions lo = {"schemas", 1 << 26, NULL, NULL, false};
     Standard *s = standard_new(&f.m, &f.d, &lo);
     input_load(s, path, FUZZ_REL);
     standard_finish(s);

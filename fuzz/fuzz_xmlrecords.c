@@ -32,7 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     fclose(fp);
     FuzzRun f;
     fuzz_begin(&f, dir);
-    LoadOptions lo = {"schemas", 1 << 26, NULL, NULL};
+    LoadOptions lo = {"schemas", 1 << 26, NULL, NULL, false};
     load_dossier(&f.m, &f.d, &lo);
     fuzz_end(&f);
     return 0;

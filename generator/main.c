@@ -741,8 +741,9 @@ static void period_days(const char *period, int64_t build_date, int64_t *from, i
 }
 
 /* Loads and checks o->dir into run; false after a message. The caller
- * frees run either way (run_free). */
-static bool pipeline(Run *run, const Options *o) {
+ * frees run either way (run_free). carry: an output to build carries the
+ * dossier's files (LoadOptions). */
+static bool pipeline(Run *run, const Options *o, bool carry) {
     arena_init(&run->arena);
     diag_init(&run->diag);
     run->datadir = find_datadir(&run->arena);
@@ -756,7 +757,7 @@ static bool pipeline(Run *run, const Options *o) {
     run->model.jobs = (int)(o->jobs ? o->jobs : default_jobs());
     const char *cdx =
         o->cyclonedx_schemas ? o->cyclonedx_schemas : getenv("DOSSIER_CYCLONEDX_SCHEMAS");
-    LoadOptions lo = {schemas, MAX_FILE, cdx, o->previous_csaf};
+    LoadOptions lo = {schemas, MAX_FILE, cdx, o->previous_csaf, carry};
     progress(o, "loading records");
     if (!load_dossier(&run->model, &run->diag, &lo)) {
         print_load_failure(&run->diag);
@@ -792,8 +793,8 @@ static void run_free(Run *run) {
 
 /* pipeline for a command's own run: on failure the run is freed, so the
  * command has only to return. */
-static bool run_pipeline(Run *run, const Options *o) {
-    if (pipeline(run, o)) return true;
+static bool run_pipeline(Run *run, const Options *o, bool carry) {
+    if (pipeline(run, o, carry)) return true;
     run_free(run);
     return false;
 }
@@ -816,7 +817,7 @@ static void print_summary(const Diag *d, const Options *o) {
 
 static int cmd_check(const Options *o) {
     Run run;
-    if (!run_pipeline(&run, o)) return EXIT_USAGE;
+    if (!run_pipeline(&run, o, false)) return EXIT_USAGE;
     char *prefix = o->sarif_root ? below_root(o->dir, o->sarif_root) : NULL;
     if (o->sarif_root && !prefix) {
         fprintf(stderr, "dossier: %s is not inside the --sarif-root folder %s\n", o->dir,
@@ -935,7 +936,7 @@ static bool load_previous(const Options *o, Run *run, Run *old, bool *loaded) {
         oo.verbosity = 0; /* its findings are not this build's */
         if (oo.dir) {
             *loaded = true;
-            ok = pipeline(old, &oo);
+            ok = pipeline(old, &oo, false);
             if (ok && old->model.product_broken) {
                 fprintf(stderr, "dossier: --previous %s: its dossier.xml did not load\n",
                         text_printable(&a, o->previous));
@@ -978,12 +979,15 @@ static int build_with(const Options *o, Run *old, bool *old_loaded) {
     if (o->csaf_passphrase && !o->csaf_sign)
         return usage_error("--csaf-sign-passphrase-file goes with --csaf-sign");
     bool csaf = false;
-    for (size_t i = 0; i < noutputs; i++)
+    bool carry = false; /* the bundle copies the dossier's files: the load stage reads them all */
+    for (size_t i = 0; i < noutputs; i++) {
         csaf = csaf || strcmp(outputs[i]->name, "csaf") == 0;
+        carry = carry || outputs[i]->finish == bundle_finish;
+    }
     if (o->csaf_sign && !csaf)
         return usage_error("--csaf-sign signs the csaf output, which --only leaves out");
     Run run;
-    if (!run_pipeline(&run, o)) return EXIT_USAGE;
+    if (!run_pipeline(&run, o, carry)) return EXIT_USAGE;
     print_report(stderr, &run.diag, REPORT_TEXT, &(ReportContext){o->dir, NULL, NULL},
                  o->verbosity >= 1 ? SEV_WARNING : SEV_ERROR);
     print_summary(&run.diag, o);
@@ -1114,7 +1118,7 @@ static int build_with(const Options *o, Run *old, bool *old_loaded) {
 
 static int cmd_trace(const Options *o) {
     Run run;
-    if (!run_pipeline(&run, o)) return EXIT_USAGE;
+    if (!run_pipeline(&run, o, false)) return EXIT_USAGE;
     Arena *a = &run.arena;
     const Record *r = model_find(&run.model, o->id);
     if (!r) {
@@ -1292,8 +1296,8 @@ static int diff_run(const Options *o, const char *tmp) {
     oo.dir = dossier_folder(&a, o->dir, tmp, "old");
     no.dir = oo.dir ? dossier_folder(&a, o->dir2, tmp, "new") : NULL;
     if (!no.dir) oo.dir = NULL;
-    bool ok_old = no.dir && pipeline(&old, &oo);
-    bool ok_new = ok_old && pipeline(&new, &no);
+    bool ok_old = no.dir && pipeline(&old, &oo, false);
+    bool ok_new = ok_old && pipeline(&new, &no, false);
     int rc = EXIT_USAGE;
     if (ok_new && strcmp(format, "html") == 0) {
         rc = diff_html(o, &old, &new, no.dir, tmp);
@@ -1396,7 +1400,7 @@ static int cmd_verify(const Options *o) {
 
 static int cmd_mds2(const Options *o) {
     Run run;
-    if (!run_pipeline(&run, o)) return EXIT_USAGE;
+    if (!run_pipeline(&run, o, false)) return EXIT_USAGE;
     if (!run.model.mds2) {
         fprintf(stderr, "dossier: no MDS2 catalogue (schemas/mds2-questions.tsv) was loaded\n");
         run_free(&run);

@@ -121,23 +121,14 @@ static void check_record_option(Check *c, SrcLoc loc, const char *id, const char
 }
 
 static void check_whitepaper(Check *c) {
-    Arena a;
-    arena_init(&a);
-    Whitepaper w;
-    const char *error;
-    if (!whitepaper_read(&a, c->m, &w, &error)) {
-        if (error)
-            check_report(c, RULE_FILE_READ, (SrcLoc){"whitepaper.md", 0, 0}, NULL,
-                         "cannot read whitepaper.md: %s", error);
-        arena_free(&a);
-        return;
-    }
+    const Whitepaper *w = c->m->whitepaper;
+    if (!w) return; /* none, or the load stage said why it is not usable */
     const RecordType *control = schema_type(c->m->schema, "control");
     const FieldDef *category = control ? schema_field(control, "category") : NULL;
-    for (size_t i = 0; i < w.nblocks; i++) {
-        const WhitepaperBlock *b = &w.blocks[i];
+    for (size_t i = 0; i < w->nblocks; i++) {
+        const WhitepaperBlock *b = &w->blocks[i];
         if (!b->directive) continue;
-        SrcLoc loc = {w.path, b->line, 0};
+        SrcLoc loc = {w->path, b->line, 0};
         const WhitepaperDirective *def = whitepaper_directive(b->directive);
         if (b->syntax_error) {
             check_report(c, RULE_WHITEPAPER_DIRECTIVE, loc, NULL, "malformed directive: %s",
@@ -156,7 +147,7 @@ static void check_whitepaper(Check *c) {
         }
         for (size_t k = 0; k < b->noptions; k++) {
             const WhitepaperOption *o = &b->options[k];
-            SrcLoc oloc = {w.path, b->line, o->col};
+            SrcLoc oloc = {w->path, b->line, o->col};
             bool known = false;
             for (size_t j = 0; def->options[j]; j++)
                 known = known || strcmp(def->options[j], o->key) == 0;
@@ -180,7 +171,6 @@ static void check_whitepaper(Check *c) {
             check_report(c, RULE_WHITEPAPER_DIRECTIVE, loc, NULL,
                          "the directive record needs id=ID");
     }
-    arena_free(&a);
 }
 
 /* When the product names its parts (assets with part: true), a

@@ -43,28 +43,21 @@ const char *bundle_zip_name(Arena *a, const Model *m) {
     return bundle_zip_name_of(a, m->product.name, m->product.version);
 }
 
-/* True for a path with a part that starts with a dot (.git, .DS_Store). */
 /* Copies every source file of the dossier into premarket/records/: the
- * bytes the load stage read and checked where it read the file, else the
- * file as it is now, read without following any link (evidence, diagrams). */
+ * bytes the load stage read (LoadOptions carry), where a loader read the
+ * file those it checked. This stage opens no file of the dossier. */
 static bool copy_sources(Arena *a, const Model *m, OutDir *o) {
     bool ok = true;
     for (size_t i = 0; ok && i < m->nsources; i++) {
         const SourceFile *f = &m->sources[i];
         const char *dest = arena_printf(a, PREFIX "records/%s", f->path);
         if (outdir_has(o, dest)) continue; /* copied before the documents were printed */
-        if (f->data) {
-            ok = outdir_write(o, dest, f->data, f->len);
-            continue;
-        }
-        char *data;
-        size_t len;
-        if (!fs_read_below(m->root, f->path, (size_t)1 << 30, &data, &len)) {
-            fprintf(stderr, "dossier: cannot read %s/%s: %s\n", m->root, f->path, strerror(errno));
+        if (!f->data) {
+            fprintf(stderr, "dossier: cannot read %s/%s: %s\n", m->root, f->path,
+                    f->error ? strerror(f->error) : "not read by the load stage");
             return false;
         }
-        ok = outdir_write(o, dest, data, len);
-        free(data);
+        ok = outdir_write(o, dest, f->data, f->len);
     }
     return ok;
 }
@@ -78,8 +71,10 @@ static const BundleFile *lookup(const BundleFile *files, size_t n, const char *p
     return bsearch(&key, files, n, sizeof *files, by_file_path);
 }
 
-/* Reads back everything written under premarket/ (paths without the prefix). */
-static bool read_written(Arena *a, OutDir *o, BundleFile **files, size_t *n) {
+/* Reads back everything written under premarket/ (paths without the
+ * prefix). A copy of a source file that holds the model's bytes points at
+ * them, so the dossier's files are in memory once, not twice. */
+static bool read_written(Arena *a, const Model *m, OutDir *o, BundleFile **files, size_t *n) {
     BundleFile *out = arena_alloc(a, (o->nfiles + 1) * sizeof *out);
     size_t k = 0;
     for (size_t i = 0; i < o->nfiles; i++) {
@@ -93,7 +88,12 @@ static bool read_written(Arena *a, OutDir *o, BundleFile **files, size_t *n) {
             return false;
         }
         out[k].path = p + strlen(PREFIX);
-        out[k].data = (unsigned char *)arena_strndup(a, data, len);
+        const SourceFile *src =
+            strncmp(out[k].path, "records/", 8) == 0 ? model_source(m, out[k].path + 8) : NULL;
+        if (src && src->data && src->len == len && memcmp(src->data, data, len) == 0)
+            out[k].data = (const unsigned char *)src->data;
+        else
+            out[k].data = (unsigned char *)arena_strndup(a, data, len);
         out[k].len = len;
         free(data);
         k++;
@@ -297,7 +297,7 @@ bool bundle_finish(const Model *m, const Diag *d, const EmitOptions *e, OutDir *
     arena_init(&a);
     BundleFile *files;
     size_t n;
-    bool ok = copy_sources(&a, m, o) && read_written(&a, o, &files, &n);
+    bool ok = copy_sources(&a, m, o) && read_written(&a, m, o, &files, &n);
     if (!ok) {
         arena_free(&a);
         return false;

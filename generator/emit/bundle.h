@@ -19,7 +19,7 @@ typedef struct BundleFile {
  * much as a ZIP without ZIP64 holds, as many as such a ZIP has entries,
  * and (for a ZIP) no entry over 1 MiB, nor the whole, inflating to more
  * than 200 times its compressed bytes. */
-#define BUNDLE_MAX_FILE ((uint64_t)1 << 30)
+#define BUNDLE_MAX_FILE ((uint64_t)SOURCE_MAX_FILE)
 #define BUNDLE_MAX_TOTAL ((uint64_t)4 << 30)
 #define BUNDLE_RATIO_FLOOR ((uint64_t)1 << 20)
 enum { BUNDLE_MAX_RATIO = 200, BUNDLE_MAX_FILES = 65535, BUNDLE_MAX_DEPTH = 64 };

@@ -10,6 +10,7 @@
 
 #include <libxml/parser.h>
 
+#include "../model/whitepaper.h"
 #include "load.h"
 #include "standard.h"
 #include "xml.h"
@@ -366,8 +367,9 @@ bool load_read(Model *m, const char *path, const char *rel, size_t max, char **d
     return true;
 }
 
-/* whitepaper.md: read here, with the size and UTF-8 rules of records, so
- * check and render use these bytes (whitepaper_read) or none. */
+/* whitepaper.md: read here, with the size and UTF-8 rules of records, and
+ * parsed once into m->whitepaper, which check and render use (none when it
+ * is not usable; the bytes stay in the sources for the bundle). */
 static void load_whitepaper(Model *m, Diag *d, const LoadOptions *o, const char *rel) {
     char *data;
     size_t len;
@@ -377,13 +379,36 @@ static void load_whitepaper(Model *m, Diag *d, const LoadOptions *o, const char 
                     errno == EFBIG ? "file too large" : strerror(errno));
         return;
     }
-    if (bad_text(data, len, &loc)) {
-        rule_report(d, RULE_FILE_READ, loc, NULL, "not UTF-8 text (invalid byte or NUL here)");
-        SourceFile *f = (SourceFile *)model_source(m, rel);
-        f->data = NULL; /* never rendered; the bundle copies the file as it is */
-        f->len = 0;
-    }
     free(data);
+    const SourceFile *f = model_source(m, rel);
+    if (bad_text(f->data, f->len, &loc)) {
+        rule_report(d, RULE_FILE_READ, loc, NULL, "not UTF-8 text (invalid byte or NUL here)");
+        return; /* never rendered */
+    }
+    Whitepaper *w = arena_alloc(m->arena, sizeof *w);
+    w->path = rel;
+    whitepaper_parse(m->arena, f->data, f->len, w);
+    m->whitepaper = w;
+}
+
+/* With o->carry, the files no loader read (evidence, attachments, ...):
+ * read here as they are, without following a link, up to SOURCE_MAX_FILE
+ * each, so no later stage opens a file of the dossier. A file that cannot
+ * be read keeps the reason in its error, for the output that carries it. */
+static void carry_sources(Model *m) {
+    for (size_t i = 0; i < m->nsources; i++) {
+        SourceFile *f = &m->sources[i];
+        if (f->data) continue;
+        char *data;
+        size_t len;
+        if (!fs_read_below(m->root, f->path, SOURCE_MAX_FILE, &data, &len)) {
+            f->error = errno ? errno : EIO;
+            continue;
+        }
+        f->data = arena_strndup(m->arena, data, len);
+        f->len = len;
+        free(data);
+    }
 }
 
 static bool load_product(Model *m, Diag *d, const LoadOptions *o, xmlSchema *xsd) {
@@ -550,5 +575,7 @@ bool load_dossier(Model *m, Diag *d, const LoadOptions *o) {
     if (records_xsd) xmlSchemaFree(records_xsd);
     model_finish(m, d);
     if (o->previous_csaf) load_previous_csaf(m, d, o->previous_csaf, o->max_file_size);
-    return mds2_load(m, d, o);
+    bool ok = mds2_load(m, d, o);
+    if (o->carry) carry_sources(m); /* last: what the loaders read is kept as they read it */
+    return ok;
 }

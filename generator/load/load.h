@@ -22,11 +22,16 @@ typedef struct LoadOptions {
     const char *cyclonedx_schemas;
     /* build --previous-csaf: the CSAF documents published last time, or NULL */
     const char *previous_csaf;
+    /* an output carries the dossier's files as they are (the bundle): the
+     * load stage also reads every file no loader read (SourceFile.data),
+     * so no later stage opens one */
+    bool carry;
 } LoadOptions;
 
 /* Reads the dossier file rel (relative to m->root) as fs_read_below does,
  * following no link, and keeps its bytes in the model's source list, where
- * later stages (the bundle) take them from. A rel the load stage did not
+ * later stages (the bundle) take them from: they open no file of the
+ * dossier. A rel the load stage did not
  * list (a reader given one file, as the unit tests and fuzz targets do) is
  * read from path. Returns a heap copy the caller frees, or false with
  * errno set. */

@@ -197,9 +197,17 @@ typedef struct Product {
  * again, so what is bundled is what was checked. */
 typedef struct SourceFile {
     const char *path; /* relative to the root */
-    const char *data; /* arena-owned, NUL-terminated; NULL when no loader read it */
+    /* arena-owned, NUL-terminated: what a loader read, or (LoadOptions
+     * carry) the file as it was read at the end of loading; NULL when
+     * neither read it */
+    const char *data;
     size_t len;
+    int error; /* data NULL: the errno of the load stage's read, 0 when none was tried */
 } SourceFile;
+
+/* The largest file the build carries as it is (into the bundle's
+ * records/): the load stage reads none larger for that. */
+#define SOURCE_MAX_FILE ((size_t)1 << 30)
 
 /* A record file that did not load (its front matter or its fields were
  * broken), under the ID its file name gives: links and references to
@@ -269,6 +277,9 @@ typedef struct Model {
     SourceFile *sources; /* every regular file below root (hidden ones and links left out), sorted
                             by path */
     size_t nsources;
+    /* whitepaper.md as the load stage parsed it; NULL when the dossier has
+     * none or it was not usable (the load stage said why) */
+    const struct Whitepaper *whitepaper;
     bool product_broken;         /* dossier.xml did not load (or is not valid): the rules, which
                                     all read it, do not run, so its own error stands alone */
     PreviousCsaf *previous_csaf; /* build --previous-csaf: what was published last time */

@@ -1,8 +1,7 @@
-/* whitepaper.c: reads whitepaper.md and splits it into Markdown runs and
- * directive lines ({{controls category=cryptography}}), with lines and
- * columns for the findings. Part of model/: the check stage and the
- * render stage both use the parsed form. */
-#include <errno.h>
+/* whitepaper.c: splits whitepaper.md into Markdown runs and directive
+ * lines ({{controls category=cryptography}}), with lines and columns for
+ * the findings. Part of model/: the load stage parses, the check stage and
+ * the render stage both use the parsed form (m->whitepaper). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -161,14 +160,4 @@ void whitepaper_parse(Arena *a, const char *text, size_t len, Whitepaper *out) {
     if (end > run)
         PUSH(((WhitepaperBlock){.line = run_line, .markdown = run, .len = (size_t)(end - run)}));
 #undef PUSH
-}
-
-bool whitepaper_read(Arena *a, const Model *m, Whitepaper *out, const char **error) {
-    *error = NULL;
-    memset(out, 0, sizeof *out);
-    const SourceFile *f = model_source(m, "whitepaper.md");
-    if (!f || !f->data) return false; /* none, or the load stage reported why not */
-    out->path = "whitepaper.md";
-    whitepaper_parse(a, arena_strndup(a, f->data, f->len), f->len, out);
-    return true;
 }

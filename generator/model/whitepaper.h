@@ -1,8 +1,9 @@
 /* whitepaper.h: whitepaper.md of a dossier, prose written by people with
  * directives that pull data from the model. A directive is a line of its
  * own, outside fenced code: {{name key=value key="two words"}}. The text
- * between directives stays Markdown. Implemented in whitepaper.c; checked
- * by check/rules_advisory.c, rendered by lua-templates/whitepaper/. */
+ * between directives stays Markdown. Implemented in whitepaper.c; parsed
+ * once by the load stage (load/dossier.c, into m->whitepaper), checked by
+ * check/rules_advisory.c, rendered by lua-templates/whitepaper/. */
 #ifndef DOSSIER_WHITEPAPER_H
 #define DOSSIER_WHITEPAPER_H
 
@@ -38,13 +39,10 @@ typedef struct WhitepaperDirective {
 } WhitepaperDirective;
 extern const WhitepaperDirective whitepaper_directives[];
 
-/* Splits text into blocks (arena-owned). Never fails: a malformed
- * directive becomes a block with syntax_error set. */
+/* Splits text into blocks (arena-owned; Markdown runs point into text,
+ * which must live as long). Never fails: a malformed directive becomes a
+ * block with syntax_error set. */
 void whitepaper_parse(Arena *a, const char *text, size_t len, Whitepaper *out);
-/* Parses whitepaper.md as the load stage read it (m's sources). False when
- * the dossier has none or the load stage could not use it (it reported why;
- * *error is then NULL). */
-bool whitepaper_read(Arena *a, const Model *m, Whitepaper *out, const char **error);
 /* The definition of a directive name, or NULL. */
 const WhitepaperDirective *whitepaper_directive(const char *name);
 /* The value of option key in b, or NULL. */

@@ -258,19 +258,17 @@ static int f_whitepaper(lua_State *L) {
         return 1;
     }
     lua_pop(L, 1);
-    /* read once: each reading takes arena memory, which the cap does not see */
-    Whitepaper w;
-    const char *error;
-    if (!whitepaper_read(&r->arena, r->model, &w, &error)) {
-        if (error) return luaL_error(L, "whitepaper(): cannot read whitepaper.md: %s", error);
+    /* parsed by the load stage; the table made once */
+    const Whitepaper *w = r->model->whitepaper;
+    if (!w) {
         lua_pushboolean(L, 0);
         lua_rawsetp(L, LUA_REGISTRYINDEX, &KEY_WHITEPAPER);
         lua_pushnil(L);
         return 1;
     }
-    lua_createtable(L, (int)w.nblocks, 0);
-    for (size_t i = 0; i < w.nblocks; i++) {
-        const WhitepaperBlock *b = &w.blocks[i];
+    lua_createtable(L, (int)w->nblocks, 0);
+    for (size_t i = 0; i < w->nblocks; i++) {
+        const WhitepaperBlock *b = &w->blocks[i];
         if (b->syntax_error)
             return luaL_error(L, "whitepaper.md:%d: malformed directive: %s", b->line,
                               b->syntax_error);

@@ -69,3 +69,20 @@ sed -n '/^if python3/,/^PY$/p' "$0" | sed '1s/.*/python3 - "$1" <<'"'"'PY'"'"'/'
 sh "$TMP/layers.sh" "$TMP/gen" >"$TMP/planted" 2>&1
 expect_grep "a planted check -> render include is caught" "check -> render" "$TMP/planted"
 expect_grep "a planted libzip use in render is caught" "<zip.h> in render" "$TMP/planted"
+
+# Only the load stage reads the dossier folder: check, render and emit take
+# its files' bytes from the model (SourceFile.data, read by load/; the
+# bundle's copy too), so none of them hands the model's root (the dossier
+# folder) to a function that opens or lists files. midbuild.sh tries it at
+# run time: the folder moved away after rendering, the bundle still built.
+below_load() {
+    grep -rnE '(\bfs_[a-z_]+|\bopen[a-z]*|\bfopen|\bopendir|\bstat|\baccess)[[:space:]]*\([^;]*\b(m|model)->root\b' \
+        "$1/check" "$1/render" "$1/emit" 2>/dev/null
+}
+if below_load "$ROOT/generator" >"$TMP/root"; then
+    fail "no stage below load opens a file of the dossier folder" "$(head -5 "$TMP/root")"
+else ok "no stage below load opens a file of the dossier folder"; fi
+mkdir -p "$TMP/gen/emit"
+printf '    if (!fs_read_below(m->root, f->path, max, &data, &len)) return false;\n' >"$TMP/gen/emit/z.c"
+if below_load "$TMP/gen" >/dev/null; then ok "a planted read of the dossier folder in emit is caught"
+else fail "a planted read of the dossier folder in emit is caught"; fi

@@ -55,9 +55,21 @@ static bool count_data(void *ctx, const ZipEntry *e, const void *data, size_t n)
 
 int main(void) {
     if (sodium_init() < 0) return 1;
-    char hex[65];
-    manifest_sha256_hex("abc", 3, hex);
+    char hex[SHA512_HEX];
+    sha256_hex("abc", 3, hex);
     CHECK_STR("sha256 of abc", hex,
+              "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    sha512_hex("abc", 3, hex);
+    CHECK_STR("sha512 of abc", hex,
+              "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a"
+              "2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f");
+    Sha256 h = {0};
+    sha256_start(&h);
+    sha256_add(&h, "a", 1);
+    sha256_add(&h, "bc", 2);
+    sha256_end(&h, hex);
+    sha256_free(&h);
+    CHECK_STR("sha256 of abc in pieces", hex,
               "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 
     /* the same files in another order give the same bytes */

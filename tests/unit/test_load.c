@@ -6,6 +6,7 @@
 #include "base/base.h"
 #include "load/load.h"
 #include "model/model.h"
+#include "model/whitepaper.h"
 #include "test.h"
 
 static const Finding *find(const Diag *d, const char *rule, const char *needle) {
@@ -31,7 +32,7 @@ int main(void) {
     diag_init(&d);
     if (!schema_load(&a, &d, "schemas/records.xml", &s)) return 1;
     model_init(&m, &a, &s, "tests/fixtures/load/basic");
-    LoadOptions lo = {"schemas", 1 << 24, NULL, NULL};
+    LoadOptions lo = {"schemas", 1 << 24, NULL, NULL, false};
     CHECK("load: basic dossier loads", load_dossier(&m, &d, &lo));
     for (size_t i = 0; i < d.n; i++)
         printf("# %s:%d:%d: [%s] %s\n", d.items[i].loc.path, d.items[i].loc.line,
@@ -69,6 +70,33 @@ int main(void) {
     CHECK("load: nothing else reported", d.n == 1);
     CHECK("model: records sorted", strcmp(m.records[0]->id, "AST-1") == 0);
     diag_free(&d);
+
+    /* The example: whitepaper.md parsed once by the load stage; the files no
+     * loader reads (evidence/) read only when an output carries them. */
+    for (int carry = 0; carry < 2; carry++) {
+        Model e;
+        Diag ed;
+        diag_init(&ed);
+        model_init(&e, &a, &s, "examples/infusion-pump");
+        LoadOptions eo = {"schemas", 1 << 24, NULL, NULL, carry == 1};
+        CHECK("load: the example loads", load_dossier(&e, &ed, &eo));
+        CHECK("load: whitepaper.md parsed into the model",
+              e.whitepaper && e.whitepaper->nblocks > 1 &&
+                  strcmp(e.whitepaper->path, "whitepaper.md") == 0);
+        size_t read = 0, unread = 0;
+        for (size_t i = 0; i < e.nsources; i++)
+            if (strncmp(e.sources[i].path, "evidence/", 9) == 0) {
+                if (e.sources[i].data)
+                    read++;
+                else
+                    unread++;
+            }
+        if (carry)
+            CHECK("load: carry reads every file no loader read", read > 0 && unread == 0);
+        else
+            CHECK("load: without carry no attachment is read", read == 0 && unread > 0);
+        diag_free(&ed);
+    }
     arena_free(&a);
     TEST_DONE();
 }

@@ -26,7 +26,7 @@ static void load(Loaded *l, const char *dir) {
     l->ok = schema_load(&l->a, &l->d, "schemas/records.xml", &l->s);
     if (!l->ok) return;
     model_init(&l->m, &l->a, &l->s, dir);
-    LoadOptions lo = {"schemas", 1 << 24, NULL, NULL};
+    LoadOptions lo = {"schemas", 1 << 24, NULL, NULL, false};
     l->ok = load_dossier(&l->m, &l->d, &lo) && l->m.mds2 != NULL;
     if (!l->ok) return;
     date_parse("2025-12-01", &l->m.build_date);

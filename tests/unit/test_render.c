@@ -945,7 +945,7 @@ int main(void) {
     diag_init(&d);
     if (!schema_load(&a, &d, "schemas/records.xml", &s)) return 1;
     model_init(&m, &a, &s, "tests/fixtures/load/basic");
-    LoadOptions lo = {"schemas", 1 << 24, NULL, NULL};
+    LoadOptions lo = {"schemas", 1 << 24, NULL, NULL, false};
     if (!load_dossier(&m, &d, &lo)) return 1;
     diag_sort(&d);
     m.build_date = 1;

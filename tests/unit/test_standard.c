@@ -26,7 +26,7 @@ static void run_load(Run *r, const char *dir) {
     arena_init(&r->arena);
     diag_init(&r->diag);
     model_init(&r->model, &r->arena, &schema, dir);
-    LoadOptions lo = {"schemas", 1 << 24, NULL, NULL};
+    LoadOptions lo = {"schemas", 1 << 24, NULL, NULL, false};
     if (!load_dossier(&r->model, &r->diag, &lo)) printf("# load_dossier failed on %s\n", dir);
     date_parse("2025-12-01", &r->model.build_date);
     check_run(&r->model, &r->diag);
@@ -398,7 +398,7 @@ static void load_alone(Run *r, const char *path, const char *rel) {
     model_init(&r->model, &r->arena, &schema, "tests/fixtures/standard/versions");
     r->model.product.name = "Twin Device";
     r->model.product.date = "2025-11-01";
-    LoadOptions lo = {"schemas", 1 << 24, NULL, NULL};
+    LoadOptions lo = {"schemas", 1 << 24, NULL, NULL, false};
     Standard *s = standard_new(&r->model, &r->diag, &lo);
     input_load(s, path, rel);
     standard_finish(s);

@@ -32,7 +32,7 @@ static Outcome load_one(const char *path, const char *rel) {
     model_init(&m, &a, &schema, ".");
     m.product.name = "Corpus Device";
     m.product.date = "2025-01-01";
-    LoadOptions lo = {"schemas", 1 << 26, NULL, NULL};
+    LoadOptions lo = {"schemas", 1 << 26, NULL, NULL, false};
     Standard *s = standard_new(&m, &d, &lo);
     input_load(s, path, rel);
     standard_finish(s);
