@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include <libxml/parser.h>
 
@@ -411,6 +412,48 @@ static void carry_sources(Model *m) {
     }
 }
 
+static int by_path(const void *a, const void *b) {
+    return strcmp(((const SourceFile *)a)->path, ((const SourceFile *)b)->path);
+}
+
+void load_templates(Model *m, const char *dir) {
+    Arena *a = m->arena;
+    size_t keep = 0;
+    for (size_t i = 0; i < m->nsources; i++)
+        if (strncmp(m->sources[i].path, "templates/", 10) != 0) keep++;
+    const char **files = NULL, **links = NULL;
+    struct stat st;
+    bool linked = lstat(dir, &st) == 0 && S_ISLNK(st.st_mode);
+    size_t nfiles = linked ? 0 : fs_list(a, dir, &files);
+    size_t nlinks = linked ? 0 : fs_list_links(a, dir, &links);
+    SourceFile *all = arena_alloc(a, (keep + nfiles + 1) * sizeof *all);
+    size_t n = 0;
+    for (size_t i = 0; i < m->nsources; i++)
+        if (strncmp(m->sources[i].path, "templates/", 10) != 0) all[n++] = m->sources[i];
+    for (size_t i = 0; i < nfiles; i++) {
+        if (!carriable(files[i])) continue;
+        SourceFile f = {.path = arena_printf(a, "templates/%s", files[i])};
+        char *data;
+        size_t len;
+        if (fs_read_below(dir, files[i], TEMPLATE_MAX_FILE, &data, &len)) {
+            f.data = arena_strndup(a, data, len);
+            f.len = len;
+            free(data);
+        } else {
+            f.error = errno ? errno : EIO;
+        }
+        all[n++] = f;
+    }
+    qsort(all, n, sizeof *all, by_path);
+    m->sources = all;
+    m->nsources = n;
+    m->ntemplate_links = linked ? 1 : nlinks;
+    m->template_links = arena_alloc(a, (m->ntemplate_links + 1) * sizeof *m->template_links);
+    if (linked) m->template_links[0] = "templates";
+    for (size_t i = 0; !linked && i < nlinks; i++)
+        m->template_links[i] = arena_printf(a, "templates/%s", links[i]);
+}
+
 static bool load_product(Model *m, Diag *d, const LoadOptions *o, xmlSchema *xsd) {
     SrcLoc loc = {"dossier.xml", 0, 0};
     char *data;
@@ -505,6 +548,7 @@ bool load_dossier(Model *m, Diag *d, const LoadOptions *o) {
     for (size_t i = 0; i < n; i++)
         m->sources[i] = (SourceFile){.path = files[i]};
     m->nsources = n;
+    load_templates(m, fs_join(a, m->root, "templates"));
     m->product_broken = !load_product(m, d, o, dossier_xsd);
 
     const char **links;

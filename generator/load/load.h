@@ -54,6 +54,14 @@ bool register_import(Arena *a, Diag *d, const Schema *schema, const char *path, 
  * finishes the model. Returns false on a system error (already reported);
  * input problems are findings in d and still return true. */
 bool load_dossier(Model *m, Diag *d, const LoadOptions *o);
+/* The templates folder dir read into m as the dossier's templates/: its
+ * files replace the model's sources below templates/, each read without
+ * following a link, up to TEMPLATE_MAX_FILE (a file that cannot be read
+ * keeps the reason in its error), and the links in or at dir are kept so
+ * the render stage can refuse a template reached through one. Called by
+ * load_dossier for root/templates; the render stage reads no file of the
+ * dossier. */
+void load_templates(Model *m, const char *dir);
 
 /* previous.c: reads the CSAF VEX documents below dir (build
  * --previous-csaf) into m->previous_csaf; false (after a finding) when dir

@@ -378,6 +378,21 @@ const SourceFile *model_source(const Model *m, const char *path) {
     return bsearch(&key, m->sources, m->nsources, sizeof key, by_source_path);
 }
 
+bool model_has_templates(const Model *m) {
+    for (size_t i = 0; i < m->nsources; i++)
+        if (strncmp(m->sources[i].path, "templates/", 10) == 0) return true;
+    return false;
+}
+
+const char *model_template_link(const Model *m, const char *path) {
+    for (size_t i = 0; i < m->ntemplate_links; i++) {
+        const char *l = m->template_links[i];
+        size_t n = strlen(l);
+        if (strncmp(path, l, n) == 0 && (path[n] == 0 || path[n] == '/')) return l;
+    }
+    return NULL;
+}
+
 bool record_field_internal(const Record *r, const FieldDef *f) {
     if (f->internal) return true;
     const Value *names = record_field(r, "internal_fields");

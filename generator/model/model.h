@@ -208,6 +208,9 @@ typedef struct SourceFile {
 /* The largest file the build carries as it is (into the bundle's
  * records/): the load stage reads none larger for that. */
 #define SOURCE_MAX_FILE ((size_t)1 << 30)
+/* The largest template or Lua file of the dossier's templates/ the load
+ * stage reads for the render stage. */
+#define TEMPLATE_MAX_FILE ((size_t)4 << 20)
 
 /* A record file that did not load (its front matter or its fields were
  * broken), under the ID its file name gives: links and references to
@@ -277,6 +280,10 @@ typedef struct Model {
     SourceFile *sources; /* every regular file below root (hidden ones and links left out), sorted
                             by path */
     size_t nsources;
+    /* The symbolic links in or at templates/ ("templates", "templates/site"),
+     * never followed: a template reached through one is refused by name. */
+    const char **template_links;
+    size_t ntemplate_links;
     /* whitepaper.md as the load stage parsed it; NULL when the dossier has
      * none or it was not usable (the load stage said why) */
     const struct Whitepaper *whitepaper;
@@ -385,6 +392,11 @@ const Unloaded *model_find_unloaded(const Model *m, const char *id);
 /* The dossier file at path (relative to the root), or NULL when the load
  * stage did not list it. */
 const SourceFile *model_source(const Model *m, const char *path);
+/* Whether the dossier has templates of its own (a file below templates/). */
+bool model_has_templates(const Model *m);
+/* The symbolic link in templates/ that path (templates/...) is or lies
+ * below, or NULL. */
+const char *model_template_link(const Model *m, const char *path);
 /* The value of a field by name, or NULL when absent. */
 const Value *record_field(const Record *r, const char *name);
 /* The audience policy, the one place it is decided: true when field f of

@@ -674,7 +674,7 @@ static bool make_key(Renderer *r, unsigned char *key) {
     size_t n = fs_list(&a, r->opts.default_templates, &files);
     for (size_t i = 0; i < n; i++) {
         hash_str(h, files[i]);
-        hash_file(h, fs_join(&a, r->opts.default_templates, files[i]), RENDER_MAX_TEMPLATE);
+        hash_file(h, fs_join(&a, r->opts.default_templates, files[i]), TEMPLATE_MAX_FILE);
     }
     arena_free(&a);
     hash_str(h, r->opts.period);
@@ -959,12 +959,7 @@ bool cache_open(Renderer *r, OutDir *o) {
     memset(c, 0, sizeof *c);
     arena_init(&c->a);
     r->cache = c;
-    Arena a;
-    arena_init(&a);
-    const char **files;
-    bool own = r->opts.user_templates && fs_is_dir(r->opts.user_templates) &&
-               fs_list(&a, r->opts.user_templates, &files) > 0;
-    arena_free(&a);
+    bool own = r->opts.user_templates && model_has_templates(r->model);
     if (own || !make_key(r, c->key)) return false;
     bool was = r->public;
     if (sandbox_run(r, select_internal, r) != EXIT_CLEAN) return false;

@@ -155,8 +155,7 @@ bool sandbox_open(Renderer *r) {
      * seldom walk the model (site of 5,000 records: 7% less peak memory,
      * 1% fewer instructions than incremental). */
     lua_gc(r->L, LUA_GCGEN, 0, 0);
-    const char *user = r->opts.user_templates;
-    if (r->opts.instruction_budget > 0 || (user && fs_is_dir(user)))
+    if (r->opts.instruction_budget > 0 || (r->opts.user_templates && model_has_templates(r->model)))
         lua_sethook(r->L, sandbox_hook, LUA_MASKCOUNT, RENDER_HOOK_PERIOD);
     r->last_chunk = -1;
     return true;

@@ -13,9 +13,8 @@
 #include "render.h"
 
 enum {
-    RENDER_MAX_DEPTH = 32,         /* nested render/include calls */
-    RENDER_HOOK_PERIOD = 1000,     /* VM instructions between two hook calls */
-    RENDER_MAX_TEMPLATE = 4 << 20, /* bytes of one template or Lua file */
+    RENDER_MAX_DEPTH = 32,     /* nested render/include calls */
+    RENDER_HOOK_PERIOD = 1000, /* VM instructions between two hook calls */
 };
 
 /* The output context of a template, from its file extension: what {{ }}

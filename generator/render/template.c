@@ -579,38 +579,16 @@ static int open_dir_nofollow(int dir, const char *part, bool *link) {
     return fd;
 }
 
-/* Reads name below the templates folder root. Every part of name is opened
- * from the one before with O_NOFOLLOW, so a symbolic link anywhere on the
- * way (templates/etc -> /etc) is never followed: a templates folder could
- * otherwise hand any file of the system to a public output. The folder
- * root itself may be reached through links when it is the installation's
- * (strict false), not when it is the dossier's (strict: its last part is
- * opened like the others). FOUND: *data (heap, for the caller to free)
- * and *len; LINKED: the link is the first *at bytes of the path
- * root/name; FAILED: errno says why; ABSENT: no regular file there. */
-static Found read_below(const char *root, bool strict, const char *name, char **data, size_t *len,
-                        size_t *at) {
+/* Reads name below the installation's templates folder root (which may be
+ * reached through links). Every part of name is opened from the one before
+ * with O_NOFOLLOW, so a symbolic link anywhere on the way is never
+ * followed. FOUND: *data (heap, for the caller to free) and *len; LINKED:
+ * the link is the first *at bytes of the path root/name; FAILED: errno
+ * says why; ABSENT: no regular file there. (The dossier's own templates/
+ * the load stage reads, with the same rules: read_user.) */
+static Found read_below(const char *root, const char *name, char **data, size_t *len, size_t *at) {
     bool link = false;
-    int dir;
-    const char *slash = strrchr(root, '/');
-    if (strict) {
-        /* the folder that holds root is the user's to name: links allowed */
-        int parent = AT_FDCWD;
-        if (slash) {
-            size_t plen = slash > root ? (size_t)(slash - root) : 1;
-            char *p = xmalloc(plen + 1);
-            memcpy(p, root, plen);
-            p[plen] = 0;
-            parent = open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-            free(p);
-            if (parent < 0) return errno == ENOENT || errno == ENOTDIR ? ABSENT : FAILED;
-        }
-        dir = open_dir_nofollow(parent, slash ? slash + 1 : root, &link);
-        if (parent != AT_FDCWD) close(parent);
-        *at = strlen(root);
-    } else {
-        dir = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    }
+    int dir = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dir < 0) return link ? LINKED : errno == ENOENT || errno == ENOTDIR ? ABSENT : FAILED;
     char part[513];
     const char *p = name;
@@ -649,7 +627,7 @@ static Found read_below(const char *root, bool strict, const char *name, char **
         } else if (!S_ISREG(st.st_mode)) {
             found = ABSENT; /* a folder of that name: as if there were no file */
         } else {
-            found = fs_read_fd(fd, RENDER_MAX_TEMPLATE, data, len) ? FOUND : FAILED;
+            found = fs_read_fd(fd, TEMPLATE_MAX_FILE, data, len) ? FOUND : FAILED;
         }
         if (fd >= 0) {
             int e = errno;
@@ -662,6 +640,43 @@ static Found read_below(const char *root, bool strict, const char *name, char **
     close(dir);
     errno = e;
     return found;
+}
+
+/* Template name of the dossier's templates/, as the load stage read it
+ * (load_templates): FOUND with *data (the model's) and *len; LINKED when
+ * templates/name is or lies below a symbolic link, the link then the first
+ * *at bytes of the path shown (the user_templates root joined with name);
+ * FAILED with errno when the load stage could not read it; else ABSENT. */
+static Found read_user(Renderer *r, const char *name, const char **data, size_t *len, size_t *at) {
+    const char *rel = arena_printf(&r->arena, "templates/%s", name);
+    const SourceFile *f = model_source(r->model, rel);
+    if (f && f->data) {
+        *data = f->data;
+        *len = f->len;
+        return FOUND;
+    }
+    if (f) {
+        errno = f->error ? f->error : EIO;
+        return FAILED;
+    }
+    const char *link = model_template_link(r->model, rel);
+    if (!link) return ABSENT;
+    *at = strlen(r->opts.user_templates) - strlen("templates") + strlen(link);
+    return LINKED;
+}
+
+/* Raises for a template found through a link or that could not be read. */
+static void report_unfound(lua_State *L, Found found, const char *name, const char *path,
+                           size_t at) {
+    if (found == LINKED)
+        luaL_error(L,
+                   "template '%s': %s is a symbolic link; dossier follows no link in a templates "
+                   "folder (copy the file in instead)",
+                   name, lua_pushlstring(L, path, at));
+    if (found == FAILED) {
+        int e = errno;
+        luaL_error(L, "cannot read %s: %s", path, strerror(e));
+    }
 }
 
 /* Reads template or Lua file name: the dossier's templates/ first, then
@@ -677,24 +692,25 @@ static const char *find_source(lua_State *L, Renderer *r, const char *name, cons
         if (!roots[i]) continue;
         const char *path = fs_join(&r->arena, roots[i], name);
         looked[i] = path;
-        char *data = NULL;
         size_t at = 0;
-        Found found = read_below(roots[i], i == 0, name, &data, len, &at);
+        if (i == 0) {
+            const char *data = NULL;
+            Found found = read_user(r, name, &data, len, &at);
+            if (found == FOUND) {
+                *src = data;
+                return path;
+            }
+            report_unfound(L, found, name, path, at);
+            continue;
+        }
+        char *data = NULL;
+        Found found = read_below(roots[i], name, &data, len, &at);
         if (found == FOUND) {
             *src = arena_strndup(&r->arena, data, *len);
             free(data); /* before anything that can raise */
             return path;
         }
-        if (found == LINKED)
-            luaL_error(
-                L,
-                "template '%s': %s is a symbolic link; dossier follows no link in a templates "
-                "folder (copy the file in instead)",
-                name, lua_pushlstring(L, path, at));
-        if (found == FAILED) {
-            int e = errno;
-            luaL_error(L, "cannot read %s: %s", path, strerror(e));
-        }
+        report_unfound(L, found, name, path, at);
     }
     if (looked[0] && looked[1])
         luaL_error(L, "no template '%s' (looked for %s and %s)", name, looked[0], looked[1]);

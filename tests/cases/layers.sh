@@ -72,11 +72,13 @@ expect_grep "a planted libzip use in render is caught" "<zip.h> in render" "$TMP
 
 # Only the load stage reads the dossier folder: check, render and emit take
 # its files' bytes from the model (SourceFile.data, read by load/; the
-# bundle's copy too), so none of them hands the model's root (the dossier
-# folder) to a function that opens or lists files. midbuild.sh tries it at
-# run time: the folder moved away after rendering, the bundle still built.
+# bundle's copy too; the dossier's own templates, read by load_templates),
+# so none of them hands the model's root (the dossier folder) or the
+# dossier's templates folder to a function that opens or lists files.
+# midbuild.sh tries it at run time: the folder moved away after rendering,
+# the bundle still built.
 below_load() {
-    grep -rnE '(\bfs_[a-z_]+|\bopen[a-z]*|\bfopen|\bopendir|\bstat|\baccess)[[:space:]]*\([^;]*\b(m|model)->root\b' \
+    grep -rnE '(\bfs_[a-z_]+|\bopen[a-z]*|\bfopen|\bopendir|\bstat|\baccess)[[:space:]]*\([^;]*\b((m|model)->root|user_templates)\b' \
         "$1/check" "$1/render" "$1/emit" 2>/dev/null
 }
 if below_load "$ROOT/generator" >"$TMP/root"; then
@@ -86,3 +88,7 @@ mkdir -p "$TMP/gen/emit"
 printf '    if (!fs_read_below(m->root, f->path, max, &data, &len)) return false;\n' >"$TMP/gen/emit/z.c"
 if below_load "$TMP/gen" >/dev/null; then ok "a planted read of the dossier folder in emit is caught"
 else fail "a planted read of the dossier folder in emit is caught"; fi
+mkdir -p "$TMP/gen2/render" "$TMP/gen2/check" "$TMP/gen2/emit"
+printf '    bool own = fs_is_dir(r->opts.user_templates);\n' >"$TMP/gen2/render/z.c"
+if below_load "$TMP/gen2" >/dev/null; then ok "a planted look at the dossier's templates folder in render is caught"
+else fail "a planted look at the dossier's templates folder in render is caught"; fi

@@ -86,6 +86,7 @@ int main(void) {
     spit(&a, fs_join(&a, tdir, "leak/main.lua"),
          "write('x', model.index['THR-1'].fields.severity)");
     spit(&a, fs_join(&a, tdir, "leaklink/main.lua"), "local n = #model.index['THR-1'].rel.assets");
+    load_templates(&m, tdir); /* the load stage reads them; render reads no dossier file */
     RenderOptions ro = {.user_templates = tdir, .default_templates = SCRATCH "/defaults"};
     Renderer *r;
     CHECK("render_open", render_open(&m, &d, &ro, &r) == EXIT_CLEAN);

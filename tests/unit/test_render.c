@@ -761,6 +761,8 @@ static int render_dir(const Model *m, const Diag *d, const char *dir, const char
     FILE *ef = fopen(errpath, "w");
     dup2(fileno(ef), 2);
     OutDir *o = outdir_begin(fs_join(&a, dir, "out"), NULL);
+    /* the load stage reads the templates; render reads no file of the dossier */
+    load_templates((Model *)m, fs_join(&a, dir, "templates"));
     RenderOptions ro = {.user_templates = fs_join(&a, dir, "templates"),
                         .default_templates = fs_join(&a, dir, "defaults"),
                         .output = output,
