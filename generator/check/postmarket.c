@@ -354,7 +354,8 @@ static void judge_signals(Pm *pm) {
                              " days (%s)",
                              s->id, rec_s, j.source->id, j.target.days, due_s);
         }
-        if (is(j.state, "late") || is(j.state, "overdue")) j.rule = "signal-triage-late";
+        if (is(j.state, "late") || is(j.state, "overdue"))
+            j.rule = rule_table[RULE_SIGNAL_TRIAGE_LATE].id;
         if (!within(pm, received)) continue;
         p->late_triage += j.rule != NULL;
         p->signals[p->nsignals++] = j;
@@ -399,13 +400,13 @@ static void judge_sources(Pm *pm) {
         int64_t end = c->has_build_date && c->m->build_date < p->to ? c->m->build_date : p->to;
         if (j.every >= 1 && end >= p->from) j.planned = (end - p->from + 1) / j.every;
         j.state = j.every < 1 ? "no-plan" : j.ran >= j.planned ? "as-planned" : "short";
-        if (is(j.state, "no-plan")) j.rule = "source-plan";
+        if (is(j.state, "no-plan")) j.rule = rule_table[RULE_SOURCE_PLAN].id;
         if (is(j.state, "short")) {
             char from_s[16], to_s[16], end_s[16];
             date_format(p->from, from_s);
             date_format(p->to, to_s);
             date_format(end, end_s);
-            j.rule = "source-runs";
+            j.rule = rule_table[RULE_SOURCE_RUNS].id;
             p->short_sources++;
             check_report(c, RULE_SOURCE_RUNS, check_loc(src, runs ? runs : every), src,
                          "%s ran %" PRId64 " times from %s to %s; its plan (every %" PRId64

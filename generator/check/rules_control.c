@@ -76,23 +76,23 @@ static void check_control(Check *c, const Record *r) {
     SrcLoc loc = check_loc(r, links);
     if (ntested == 0) {
         v->state = "untested";
-        v->rule = "control-verified";
+        v->rule = rule_table[RULE_CONTROL_VERIFIED].id;
         check_report(c, RULE_CONTROL_VERIFIED, loc, r, "%s is %s but verified by no test", r->id,
                      status);
     } else if (!passed && !manual) {
         v->state = failed.n ? "failed" : "incomplete";
-        v->rule = "control-verified";
+        v->rule = rule_table[RULE_CONTROL_VERIFIED].id;
         check_report(c, RULE_CONTROL_VERIFIED, loc, r,
                      "%s is %s but no test passed in its latest results: %s", r->id, status,
                      check_list_text(&why));
     } else if (failed.n) {
         v->state = "failed";
-        v->rule = "control-test-failed";
+        v->rule = rule_table[RULE_CONTROL_TEST_FAILED].id;
         check_report(c, RULE_CONTROL_TEST_FAILED, loc, r, "%s is unverified: %s, though %s passed",
                      r->id, check_list_text(&failed), passed ? passed->id : manual->id);
     } else if (incomplete.n) {
         v->state = "incomplete";
-        v->rule = "control-test-incomplete";
+        v->rule = rule_table[RULE_CONTROL_TEST_INCOMPLETE].id;
         check_report(c, RULE_CONTROL_TEST_INCOMPLETE, loc, r,
                      "%s is %s but not every test of it passed in its latest result: %s", r->id,
                      status, check_list_text(&incomplete));
@@ -100,7 +100,7 @@ static void check_control(Check *c, const Record *r) {
         char when[16];
         date_format(manual_date, when);
         v->state = "manual";
-        v->rule = "control-manual";
+        v->rule = rule_table[RULE_CONTROL_MANUAL].id;
         check_report(
             c, RULE_CONTROL_MANUAL, loc, r,
             "%s is verified only by a manual result (%s on %s): attach the evidence its note names",

@@ -127,7 +127,8 @@ static void check_eos(Check *c, const Record *r) {
                : dated && c->has_build_date && eos - c->m->build_date <= 365 ? "ending-soon"
                : support_known(r, NULL)                                      ? "supported"
                                                                              : "unknown";
-    if (!support_known(r, NULL) && !past && !unmaintained) v->rule = "component-support-unknown";
+    if (!support_known(r, NULL) && !past && !unmaintained)
+        v->rule = rule_table[RULE_COMPONENT_SUPPORT_UNKNOWN].id;
 
     int64_t due;
     const Value *due_v = plan_v ? value_get(plan_v, "due") : NULL;
@@ -135,7 +136,7 @@ static void check_eos(Check *c, const Record *r) {
         due < c->m->build_date && !carried_out(c, r, check_text(value_get(plan_v, "action")))) {
         char d[16];
         date_format(due, d);
-        v->rule = "component-eos-overdue";
+        v->rule = rule_table[RULE_COMPONENT_EOS_OVERDUE].id;
         check_report(c, RULE_COMPONENT_EOS_OVERDUE, check_loc(r, due_v), r,
                      "%s (%s): its end-of-support plan was due on %s and no record carries it out "
                      "by the build date %s (eos_plan_records: a release out for replace, a control "
@@ -149,7 +150,7 @@ static void check_eos(Check *c, const Record *r) {
         !is(plan_v ? check_text(value_get(plan_v, "action")) : NULL, "mitigate")) {
         char d[16];
         date_format(rel_date, d);
-        if (!v->rule) v->rule = "component-eos-shipped";
+        if (!v->rule) v->rule = rule_table[RULE_COMPONENT_EOS_SHIPPED].id;
         check_report(c, RULE_COMPONENT_EOS_SHIPPED, check_loc(r, eos_v), r,
                      "%s (%s) reached its end of support on %s, before %s, the release submitted "
                      "(%s): ship it past its end of support only under an eos_plan that mitigates "
@@ -158,13 +159,13 @@ static void check_eos(Check *c, const Record *r) {
     }
     if (plan) return;
     if (past) {
-        v->rule = "component-eos-plan";
+        v->rule = rule_table[RULE_COMPONENT_EOS_PLAN].id;
         check_report(c, RULE_COMPONENT_EOS_PLAN, check_loc(r, eos_v), r,
                      "%s (%s) is past its end of support (%s, build date %s) and has no eos_plan: "
                      "replace it, mitigate the risk or notify customers",
                      r->id, r->title, when, build);
     } else if (unmaintained) {
-        v->rule = "component-eos-plan";
+        v->rule = rule_table[RULE_COMPONENT_EOS_PLAN].id;
         check_report(
             c, RULE_COMPONENT_EOS_PLAN, check_loc(r, support_v), r,
             "%s (%s) is %s and has no eos_plan: replace it, mitigate the risk or notify customers",

@@ -124,11 +124,11 @@ static void check_threat(Check *c, const Record *r) {
 
     RecordVerdict *v = check_verdict(c, r);
     v->state = neffective ? "mitigated" : acc ? "accepted" : "open";
-    if (!neffective && !acc) v->rule = "threat-mitigated";
+    if (!neffective && !acc) v->rule = rule_table[RULE_THREAT_MITIGATED].id;
     if (acc) v->detail = "risk formally accepted";
     judge_residual(c, r, v, neffective > 0);
     if (is(v->risk, "not-acceptable") && !acc && neffective) {
-        if (!v->rule) v->rule = "threat-residual-risk";
+        if (!v->rule) v->rule = rule_table[RULE_THREAT_RESIDUAL_RISK].id;
         if (is(v->risk_source, "matrix"))
             check_report(c, RULE_THREAT_RESIDUAL_RISK, check_loc(r, record_field(r, "severity")), r,
                          "%s: the residual risk (%s severity at %s exploitability) is not "
