@@ -2,7 +2,7 @@
  * folder and `dossier verify` hash, with OpenSSL's libcrypto, which uses
  * the CPU's SHA extensions where it has them (libsodium's SHA-2 is
  * portable C: at 5,000 records the manifest's 14 MB took 0.83e9
- * instructions there, 0.42e9 here in callgrind's CPU, a tenth of the
+ * instructions there, 0.45e9 here in callgrind's CPU, a tenth of the
  * time with the extensions). libsodium keeps the signatures and BLAKE2b.
  * Part of emit/; libcrypto stays inside this file. */
 #include <openssl/crypto.h>
