@@ -1490,6 +1490,7 @@ int main(int argc, char **argv) {
         }
     Options o = {.command = cmd};
     if (!parse_args(argc, argv, &o)) return EXIT_USAGE;
+    heap_start();
     digest_start();
     return c->fn(&o);
 }

@@ -72,6 +72,7 @@ static void *bump(Arena *a, size_t size, size_t align) {
     if (!b || at > b->cap || b->cap - at < size) {
         size_t cap = size > ARENA_BLOCK / 2 ? size : ARENA_BLOCK;
         b = xmalloc(sizeof(ArenaBlock) + cap);
+        heap_grown();
         b->used = 0;
         b->cap = cap;
         if (size > ARENA_BLOCK / 2 && a->head) {

@@ -1,7 +1,7 @@
 /* base.h: the layer every stage stands on: arena, strings, string builder,
  * source locations, diagnostics, files, dates and natural ID order.
  * Implemented in arena.c, strbuf.c, diag.c, fs.c, util.c, hashmap.c,
- * outdir.c, workers.c.
+ * outdir.c, workers.c, heap.c.
  * Out of memory aborts with a message, so no caller checks for NULL. */
 #ifndef DOSSIER_BASE_H
 #define DOSSIER_BASE_H
@@ -58,6 +58,12 @@ void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 NORETURN void die(const char *fmt, ...) PRINTF_LIKE(1, 2);
 
+/* malloc's heap set up for a build (heap.c): heap_start once, before the
+ * input is read; heap_grown after taking a large block, to mark what the
+ * heap gained for transparent huge pages. */
+void heap_start(void);
+void heap_grown(void);
+
 /* ---- pool.c ------------------------------------------------------------ */
 
 /* Small blocks (up to POOL_MAX_SMALL bytes) in size classes, reused after
@@ -73,6 +79,10 @@ typedef struct Pool {
 void *pool_alloc(Pool *p, size_t n);
 void pool_free(Pool *p, void *b, size_t n);
 void *pool_realloc(Pool *p, void *b, size_t old, size_t n);
+/* After a fork, in each process: later blocks come from fresh slabs. The
+ * free lists' blocks lie on pages the processes share; a block taken from
+ * them and written would make the system copy its whole page. */
+void pool_forked(Pool *p);
 void pool_destroy(Pool *p);
 
 /* ---- strbuf.c --------------------------------------------------------- */

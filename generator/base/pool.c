@@ -43,6 +43,7 @@ static void *carve(Pool *p, size_t c) {
         }
         char *slab = malloc(SLAB_SIZE);
         if (!slab) return NULL;
+        heap_grown();
         p->slabs[p->nslabs++] = slab;
         p->cur = slab;
         p->end = slab + SLAB_SIZE;
@@ -89,6 +90,11 @@ void *pool_realloc(Pool *p, void *b, size_t old, size_t n) {
     memcpy(nb, b, old < n ? old : n);
     pool_free(p, b, old);
     return nb;
+}
+
+void pool_forked(Pool *p) {
+    memset(p->free, 0, sizeof p->free);
+    p->cur = p->end = NULL;
 }
 
 void pool_destroy(Pool *p) {

@@ -1569,9 +1569,11 @@ void luamodel_select(lua_State *L, bool public) {
          * the processes of --jobs need. */
         size_t cap = r->mem_cap, before = r->mem_used;
         r->mem_cap = SIZE_MAX;
+        lua_gc(L, LUA_GCSTOP);
         build_view(L, r->model, r->diag);
         lua_rawsetp(L, LUA_REGISTRYINDEX, &KEY_MODELS[public]);
-        lua_gc(L, LUA_GCCOLLECT, 0);
+        lua_gc(L, LUA_GCRESTART);
+        sandbox_settle(L);
         size_t view = r->mem_used > before ? r->mem_used - before : 0;
         r->mem_cap = cap + view;
         r->mem_views += view;

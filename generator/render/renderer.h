@@ -114,6 +114,17 @@ Renderer *renderer_of(lua_State *L);
 /* Creates r->L with the allocator and hook that enforce the limits.
  * False (nothing to clean up) if Lua cannot start. */
 bool sandbox_open(Renderer *r);
+/* Lua's generational collector, told what the views are. A major
+ * collection (one that walks every object) starts when the heap has grown
+ * SANDBOX_GC_MAJOR percent since the last; when it frees little, as where
+ * most of the heap is the model's views, Lua 5.4 takes it as bad and walks
+ * every object at each later step until the heap shrinks. sandbox_settle,
+ * after a view is built (the collector stopped meanwhile: all of it lives)
+ * and before the fork of build --jobs, collects once and makes everything
+ * alive old, so young collections alone follow: nothing writes to the
+ * views' pages, which the processes of --jobs share until one writes. */
+enum { SANDBOX_GC_MAJOR = 300 };
+void sandbox_settle(lua_State *L);
 /* Runs f(arg) under lua_pcall with the traceback handler. On an error,
  * prints "path:line: error: message" and the template stack on stderr and
  * returns EXIT_TEMPLATE (or EXIT_USAGE after an I/O failure). */

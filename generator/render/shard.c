@@ -172,6 +172,7 @@ static int render_share(int k, void **files, void *arg) {
     Share *sh = arg;
     FILE *err = files[F_ERR], *list = files[F_FILES], *cache = files[F_CACHE];
     if (dup2(fileno(err), STDERR_FILENO) < 0) return EXIT_USAGE;
+    pool_forked(&sh->r->pool);
     size_t mine = sh->o->nfiles;
     int rc = run_share(sh->r, sh->jobs, sh->n, sh->proc, sh->shard, sh->nshards, sh->o, k, sh->ctx,
                        sh->owner, sh->cap);
@@ -214,6 +215,7 @@ int render_run_all(Renderer *r, const RenderJob *jobs, size_t n, OutDir *o, int 
                 return prc;
             }
         }
+    if (nprocs > 1) sandbox_settle(r->L);
     Share sh = {r, jobs, n, proc, shard, nshards, o, ctx, &owner, &cap, caching};
     Worker kids[MAX_JOBS];
     int started = workers_start(kids, nprocs, 3, render_share, &sh);
@@ -221,6 +223,8 @@ int render_run_all(Renderer *r, const RenderJob *jobs, size_t n, OutDir *o, int 
      * fewer processes the shares are dealt again, the bytes the same. */
     int procs = started;
     int rc = EXIT_CLEAN;
+    if (procs > 1) pool_forked(&r->pool);
+
     if (procs < nprocs) {
         /* the children that started render for nprocs processes; what the
          * missing ones would have done is done here, share by share */
