@@ -21,8 +21,8 @@ SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-r
 endif
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lcmark-gfm-extensions -lcsv
-ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARNINGS) $(SANFLAGS) $(PKG_CFLAGS) $(CPPFLAGS) $(CFLAGS)
-ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
+ALL_CFLAGS = -std=c11 -pthread -D_POSIX_C_SOURCE=200809L $(WARNINGS) $(SANFLAGS) $(PKG_CFLAGS) $(CPPFLAGS) $(CFLAGS)
+ALL_LDFLAGS = -pthread $(SANFLAGS) $(LDFLAGS)
 
 SRCS := $(sort $(shell find generator -name '*.c' ! -name main.c))
 OBJS := $(SRCS:%.c=$(BUILDDIR)/%.o)

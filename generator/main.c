@@ -1054,13 +1054,14 @@ static int build_with(const Options *o, Run *old, bool *old_loaded) {
         .version = DOSSIER_VERSION,
         .cache = !o->no_cache,
     };
+    int jobs = (int)(o->jobs ? o->jobs : default_jobs());
     EmitOptions eo = {.dossier_dir = o->dir,
                       .sign_key = o->sign,
                       .csaf_key = o->csaf_sign,
                       .csaf_passphrase_file = o->csaf_passphrase,
-                      .cache = !o->no_cache};
+                      .cache = !o->no_cache,
+                      .threads = jobs};
     Renderer *renderer = NULL;
-    int jobs = (int)(o->jobs ? o->jobs : default_jobs());
     int rc = render_open(&run.model, &run.diag, &ro, &renderer);
     RenderJob *rj = arena_alloc(&run.arena, (noutputs + 1) * sizeof *rj);
     for (size_t i = 0; i < noutputs; i++)

@@ -1,7 +1,7 @@
 /* base.h: the layer every stage stands on: arena, strings, string builder,
  * source locations, diagnostics, files, dates and natural ID order.
  * Implemented in arena.c, strbuf.c, diag.c, fs.c, util.c, hashmap.c,
- * outdir.c, workers.c, heap.c.
+ * outdir.c, workers.c, heap.c, threads.c.
  * Out of memory aborts with a message, so no caller checks for NULL. */
 #ifndef DOSSIER_BASE_H
 #define DOSSIER_BASE_H
@@ -63,6 +63,13 @@ NORETURN void die(const char *fmt, ...) PRINTF_LIKE(1, 2);
  * heap gained for transparent huge pages. */
 void heap_start(void);
 void heap_grown(void);
+
+/* fn(ctx, i, thread) for every i below n, by up to `threads` threads at
+ * once, the caller among them (threads.c); thread numbers the one running
+ * it (0 to threads_clamp(threads) - 1), for state of its own. fn may touch
+ * nothing but item i and its thread's state: no arena, pool or die(). */
+void threads_each(size_t n, int threads, void (*fn)(void *ctx, size_t i, int thread), void *ctx);
+int threads_clamp(int threads);
 
 /* ---- pool.c ------------------------------------------------------------ */
 

@@ -112,7 +112,7 @@ typedef struct Index {
     Arena *a;
     const BundleFile *files;
     size_t n;
-    const char **hex;       /* per file, its SHA-256 once computed */
+    const char **hex;       /* per file, its SHA-256 */
     const Record **by_path; /* records with a source path, sorted by it */
     size_t nby_path;
     const Finding **findings; /* findings with a path, sorted by it */
@@ -127,13 +127,20 @@ typedef struct Index {
 } Index;
 
 static const char *file_hash(Index *x, const BundleFile *f) {
-    size_t i = (size_t)(f - x->files);
-    if (!x->hex[i]) {
-        char *hex = arena_alloc(x->a, 65);
-        sha256_hex(f->data, f->len, hex);
-        x->hex[i] = hex;
-    }
-    return x->hex[i];
+    return x->hex[f - x->files];
+}
+
+/* Every file's SHA-256, by the threads of --jobs at once. */
+typedef struct Hashing {
+    const BundleFile *files;
+    char (*hex)[SHA256_HEX];
+    bool *failed;
+} Hashing;
+
+static void hash_one(void *ctx, size_t i, int thread) {
+    (void)thread;
+    Hashing *h = ctx;
+    h->failed[i] = !sha256_hex_checked(h->files[i].data, h->files[i].len, h->hex[i]);
 }
 
 /* The record as the manifest names it: ID, source file, that file's hash. */
@@ -167,13 +174,24 @@ static int by_doc_path(const void *a, const void *b) {
     return c ? c : (x->at > y->at) - (x->at < y->at);
 }
 
-static void index_make(Index *x, Arena *a, const Model *m, const Diag *d, const BundleFile *files,
-                       size_t n) {
+static bool index_make(Index *x, Arena *a, const Model *m, const Diag *d, const BundleFile *files,
+                       size_t n, int threads) {
     memset(x, 0, sizeof *x);
     x->a = a;
     x->files = files;
     x->n = n;
     x->hex = arena_alloc(a, (n + 1) * sizeof *x->hex);
+    Hashing h = {files, arena_alloc(a, (n + 1) * sizeof *h.hex),
+                 arena_alloc(a, (n + 1) * sizeof *h.failed)};
+    threads_each(n, threads, hash_one, &h);
+    for (size_t i = 0; i < n; i++) {
+        if (h.failed[i]) {
+            fprintf(stderr, "dossier: cannot hash %s for the manifest: out of memory\n",
+                    files[i].path);
+            return false;
+        }
+        x->hex[i] = h.hex[i];
+    }
     x->by_path = arena_alloc(a, (m->nrecords + 1) * sizeof *x->by_path);
     for (size_t i = 0; i < m->nrecords; i++)
         if (m->records[i]->path) x->by_path[x->nby_path++] = m->records[i];
@@ -197,6 +215,7 @@ static void index_make(Index *x, Arena *a, const Model *m, const Diag *d, const 
         qsort(x->docs, x->ndocs, sizeof *x->docs, by_doc_path);
     }
     json_decref(root);
+    return true;
 }
 
 /* The first index in a sorted array of n whose key is not below want. */
@@ -303,11 +322,16 @@ bool bundle_finish(const Model *m, const Diag *d, const EmitOptions *e, OutDir *
         return false;
     }
     Index x;
-    index_make(&x, &a, m, d, files, n);
+    if (!index_make(&x, &a, m, d, files, n, e->threads)) {
+        json_decref(x.documents);
+        arena_free(&a);
+        return false;
+    }
     ManifestEntry *entries = arena_alloc(&a, (n + 1) * sizeof *entries);
     for (size_t i = 0; i < n; i++) {
         ManifestEntry *me = &entries[i];
         me->file = &files[i];
+        me->sha256 = x.hex[i];
         if (strncmp(files[i].path, "records/", 8) == 0) {
             source_records(&x, files[i].path + 8, me);
         } else {
@@ -345,7 +369,8 @@ bool bundle_finish(const Model *m, const Diag *d, const EmitOptions *e, OutDir *
         if (e->cache && o->final_path &&
             !fs_read_below(o->final_path, name, (size_t)BUNDLE_MAX_TOTAL, (char **)&old, &oldlen))
             old = NULL, oldlen = 0;
-        ok = zip_pack_reusing(all, nall, m->build_date, old, oldlen, &zip, &ziplen, NULL);
+        ok = zip_pack_reusing(all, nall, m->build_date, old, oldlen, &zip, &ziplen, NULL,
+                              e->threads);
         free(old);
         if (ok) {
             ok = outdir_write(o, bundle_zip_name(&a, m), zip, ziplen);

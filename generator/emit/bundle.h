@@ -35,9 +35,11 @@ bool zip_pack(BundleFile *files, size_t n, int64_t build_date, unsigned char **o
  * NULL) each entry that holds a file's bytes exactly, its compressed bytes
  * copied as they are (the same bytes a fresh deflate writes: the same
  * level of the same zlib on the same input); *reused (may be NULL) gets
- * how many. */
+ * how many. The entries are deflated by up to `threads` threads at once
+ * (the same bytes whatever the number). */
 bool zip_pack_reusing(BundleFile *files, size_t n, int64_t build_date, const unsigned char *old,
-                      size_t oldlen, unsigned char **out, size_t *outlen, size_t *reused);
+                      size_t oldlen, unsigned char **out, size_t *outlen, size_t *reused,
+                      int threads);
 /* The DOS date zip_pack gives every entry for a build date (days since 1970). */
 uint16_t zip_dos_date(int64_t days);
 /* Why a libzip call failed, given its error record, for a message: "out of
@@ -106,6 +108,8 @@ const char *bundle_zip_name_of(Arena *a, const char *product, const char *versio
 
 enum { SHA256_HEX = 65, SHA512_HEX = 129 };
 void sha256_hex(const void *data, size_t len, char hex[SHA256_HEX]);
+/* The same, false where libcrypto runs out of memory: for threads_each. */
+bool sha256_hex_checked(const void *data, size_t len, char hex[SHA256_HEX]);
 void sha512_hex(const void *data, size_t len, char hex[SHA512_HEX]);
 /* A SHA-256 computed piece by piece: zeroed, then start, add..., end (which
  * may be followed by start again), free once. */
@@ -127,6 +131,7 @@ typedef struct ManifestRecord {
 /* One file of the manifest. */
 typedef struct ManifestEntry {
     const BundleFile *file;
+    const char *sha256;      /* the file's, in hex */
     ManifestRecord *records; /* sorted by ID */
     size_t nrecords;
     const char *validation; /* "validated by ..." or "not validated: ..." */

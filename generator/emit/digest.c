@@ -49,6 +49,14 @@ void sha256_hex(const void *data, size_t len, char hex[SHA256_HEX]) {
     digest_hex(false, data, len, hex);
 }
 
+bool sha256_hex_checked(const void *data, size_t len, char hex[SHA256_HEX]) {
+    unsigned char d[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+    if (!md[0] || !EVP_Digest(data, len, d, &n, md[0], NULL)) return false;
+    hex_of(d, n, hex);
+    return true;
+}
+
 void sha512_hex(const void *data, size_t len, char hex[SHA512_HEX]) {
     digest_hex(true, data, len, hex);
 }

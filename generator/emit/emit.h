@@ -22,7 +22,8 @@ typedef struct EmitOptions {
     const char *sign_key;             /* --sign: a minisign secret key file, or NULL */
     const char *csaf_key;             /* --csaf-sign: an armored OpenPGP secret key file, or NULL */
     const char *csaf_passphrase_file; /* --csaf-sign-passphrase-file, or NULL */
-    bool cache; /* not --no-cache: the previous build's ZIP lends its unchanged entries */
+    bool cache;  /* not --no-cache: the previous build's ZIP lends its unchanged entries */
+    int threads; /* --jobs: threads hashing and deflating the bundle's files (0: one) */
 } EmitOptions;
 
 typedef struct OutputDef {

@@ -28,11 +28,9 @@ char *manifest_json(const Model *m, const ManifestEntry *entries, size_t n) {
     json_t *records = json_object(); /* by ID: each record once, with its source file's hash */
     for (size_t i = 0; i < n; i++) {
         const ManifestEntry *e = &entries[i];
-        char hex[65];
-        sha256_hex(e->file->data, e->file->len, hex);
         json_t *f = json_object();
         json_object_set_new(f, "path", json_string(e->file->path));
-        json_object_set_new(f, "sha256", json_string(hex));
+        json_object_set_new(f, "sha256", json_string(e->sha256));
         json_object_set_new(f, "size", json_integer((json_int_t)e->file->len));
         json_object_set_new(f, "validation", json_string(e->validation));
         json_t *recs = json_array();

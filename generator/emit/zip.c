@@ -113,12 +113,13 @@ static uint32_t crc_of(const unsigned char *data, size_t len) {
     return (uint32_t)crc;
 }
 
-/* Deflates data into p with zs (reset first); false when zlib fails (out
- * of memory: nothing else can go wrong with a stream of our own). */
+/* Deflates data into p with zs (reset first); false when zlib or malloc
+ * fails (out of memory: nothing else can go wrong with a stream of our
+ * own). Runs in the threads of threads_each: no xmalloc, no die(). */
 static bool deflate_entry(z_stream *zs, const unsigned char *data, size_t len, Packed *p) {
     if (deflateReset(zs) != Z_OK) return false;
     size_t cap = deflateBound(zs, (uLong)len) + 16;
-    p->data = xmalloc(cap);
+    if (!(p->data = malloc(cap))) return false;
     p->size = len;
     p->crc = crc_of(data, len);
     zs->next_in = (Bytef *)data;
@@ -212,11 +213,38 @@ static zip_int64_t reusable(zip_t *old, const BundleFile *f) {
 
 bool zip_pack(BundleFile *files, size_t n, int64_t build_date, unsigned char **out,
               size_t *outlen) {
-    return zip_pack_reusing(files, n, build_date, NULL, 0, out, outlen, NULL);
+    return zip_pack_reusing(files, n, build_date, NULL, 0, out, outlen, NULL, 1);
+}
+
+/* The entries to deflate, dealt to threads: each thread has its own stream
+ * per memory level, set up when it first needs one. */
+typedef struct Deflating {
+    const BundleFile *files;
+    const zip_int64_t *from; /* an entry of the previous ZIP, or -1: deflate */
+    Packed *packed;
+    bool *failed;
+    z_stream (*zs)[MEM_LEVELS];
+    bool (*started)[MEM_LEVELS];
+} Deflating;
+
+static void deflate_one(void *ctx, size_t i, int thread) {
+    Deflating *d = ctx;
+    if (d->from[i] >= 0) return;
+    int ml = mem_level(d->files[i].len);
+    z_stream *zs = &d->zs[thread][ml];
+    bool *started = &d->started[thread][ml];
+    if (!*started) {
+        memset(zs, 0, sizeof *zs);
+        *started =
+            deflateInit2(zs, ZIP_LEVEL, Z_DEFLATED, -MAX_WBITS, ml, Z_DEFAULT_STRATEGY) == Z_OK;
+    }
+    d->failed[i] =
+        !*started || !deflate_entry(zs, d->files[i].data, d->files[i].len, &d->packed[i]);
 }
 
 bool zip_pack_reusing(BundleFile *files, size_t n, int64_t build_date, const unsigned char *old,
-                      size_t oldlen, unsigned char **out, size_t *outlen, size_t *reused) {
+                      size_t oldlen, unsigned char **out, size_t *outlen, size_t *reused,
+                      int threads) {
     qsort(files, n, sizeof *files, by_path);
     zip_t *oldza = open_old(old, oldlen);
     if (reused) *reused = 0;
@@ -236,19 +264,32 @@ bool zip_pack_reusing(BundleFile *files, size_t n, int64_t build_date, const uns
     zip_uint16_t date = zip_dos_date(build_date);
     Packed *packed = xmalloc((n + 1) * sizeof *packed);
     memset(packed, 0, (n + 1) * sizeof *packed);
-    z_stream zs[MEM_LEVELS];
-    bool started[MEM_LEVELS] = {false}, ok = true;
+    zip_int64_t *froms = xmalloc((n + 1) * sizeof *froms);
+    bool *failed = xmalloc((n + 1) * sizeof *failed), ok = true;
+    for (size_t i = 0; i < n; i++) {
+        froms[i] = oldza ? reusable(oldza, &files[i]) : -1;
+        failed[i] = false;
+    }
+    /* every entry deflated at once by the threads, each on its own, so the
+     * bytes are the same whatever their number */
+    threads = threads_clamp(threads);
+    Deflating dfl = {files,
+                     froms,
+                     packed,
+                     failed,
+                     xmalloc((size_t)threads * sizeof *dfl.zs),
+                     xmalloc((size_t)threads * sizeof *dfl.started)};
+    memset(dfl.started, 0, (size_t)threads * sizeof *dfl.started);
+    threads_each(n, threads, deflate_one, &dfl);
+    for (int t = 0; t < threads; t++)
+        for (int ml = 0; ml < MEM_LEVELS; ml++)
+            if (dfl.started[t][ml]) deflateEnd(&dfl.zs[t][ml]);
+    free(dfl.zs);
+    free(dfl.started);
     for (size_t i = 0; ok && i < n; i++) {
         errno = 0;
-        zip_int64_t from = oldza ? reusable(oldza, &files[i]) : -1;
-        int ml = mem_level(files[i].len);
-        if (from < 0 && !started[ml]) {
-            memset(&zs[ml], 0, sizeof zs[ml]);
-            started[ml] = deflateInit2(&zs[ml], ZIP_LEVEL, Z_DEFLATED, -MAX_WBITS, ml,
-                                       Z_DEFAULT_STRATEGY) == Z_OK;
-        }
-        if (from < 0 &&
-            (!started[ml] || !deflate_entry(&zs[ml], files[i].data, files[i].len, &packed[i]))) {
+        zip_int64_t from = froms[i];
+        if (failed[i]) {
             fprintf(stderr, "dossier: cannot deflate %s for the ZIP: out of memory\n",
                     files[i].path);
             ok = false;
@@ -268,8 +309,8 @@ bool zip_pack_reusing(BundleFile *files, size_t n, int64_t build_date, const uns
                     zip_reason(zip_get_error(za)));
         if (idx < 0 && s) zip_source_free(s);
     }
-    for (int ml = 0; ml < MEM_LEVELS; ml++)
-        if (started[ml]) deflateEnd(&zs[ml]);
+    free(froms);
+    free(failed);
     errno = 0;
     if (ok && zip_close(za) != 0) {
         fprintf(stderr, "dossier: cannot write the ZIP: %s\n", zip_reason(zip_get_error(za)));

@@ -92,7 +92,7 @@ int main(void) {
     size_t reused = 99;
     unsigned char *zr;
     size_t lr;
-    ok = zip_pack_reusing(a, 3, 20393, za, la, &zr, &lr, &reused);
+    ok = zip_pack_reusing(a, 3, 20393, za, la, &zr, &lr, &reused, 1);
     CHECK("zip: every unchanged entry taken from the previous ZIP", ok && reused == 3);
     CHECK("zip: taken entries, the same bytes", ok && lr == la && memcmp(zr, za, la) == 0);
     free(zr);
@@ -102,14 +102,46 @@ int main(void) {
     unsigned char *zf;
     size_t lf;
     ok = zip_pack(changed, 3, 20393, &zf, &lf) &&
-         zip_pack_reusing(changed, 3, 20393, za, la, &zr, &lr, &reused);
+         zip_pack_reusing(changed, 3, 20393, za, la, &zr, &lr, &reused, 1);
     CHECK("zip: a file of the same size and other bytes is packed again",
           ok && reused == 2 && lr == lf && memcmp(zr, zf, lf) == 0);
     free(zr);
     free(zf);
+    /* entries of every memory level, deflated by 1, 2 and 7 threads: the
+     * same bytes, and the same taken from the previous ZIP by 3 threads */
+    enum { MANY = 300 };
+    BundleFile many[MANY];
+    char names[MANY][16];
+    StrBuf body;
+    sb_init(&body);
+    for (size_t i = 0; i < 70000; i++)
+        sb_putc(&body, (char)('a' + (i * 7 + i / 13) % 26));
+    for (size_t i = 0; i < MANY; i++) {
+        snprintf(names[i], sizeof names[i], "f/%03zu.txt", MANY - i);
+        size_t len = (i * i * 37) % body.len;
+        many[i] = (BundleFile){names[i], (const unsigned char *)body.data + i % 50, len};
+    }
+    unsigned char *z1 = NULL, *zt = NULL;
+    size_t l1 = 0, lt = 0;
+    ok = zip_pack_reusing(many, MANY, 20393, NULL, 0, &z1, &l1, NULL, 1);
+    CHECK("zip: 300 entries by one thread", ok);
+    int counts[] = {2, 7};
+    for (size_t c = 0; c < 2; c++) {
+        ok = zip_pack_reusing(many, MANY, 20393, NULL, 0, &zt, &lt, NULL, counts[c]);
+        CHECK("zip: by several threads, the same bytes as by one",
+              ok && lt == l1 && memcmp(zt, z1, l1) == 0);
+        free(zt);
+    }
+    ok = zip_pack_reusing(many, MANY, 20393, z1, l1, &zt, &lt, &reused, 3);
+    CHECK("zip: by 3 threads from the previous ZIP, every entry taken, the same bytes",
+          ok && reused == MANY && lt == l1 && memcmp(zt, z1, l1) == 0);
+    free(zt);
+    free(z1);
+    sb_free(&body);
+
     unsigned char junk[64];
     memset(junk, 'P', sizeof junk);
-    ok = zip_pack_reusing(a, 3, 20393, junk, sizeof junk, &zr, &lr, &reused);
+    ok = zip_pack_reusing(a, 3, 20393, junk, sizeof junk, &zr, &lr, &reused, 1);
     CHECK("zip: a previous ZIP that is no ZIP lends nothing",
           ok && reused == 0 && lr == la && memcmp(zr, za, la) == 0);
     free(zr);
@@ -119,7 +151,7 @@ int main(void) {
     /* the first entry (a.html, sorted first): local header, name, then data */
     CHECK("zip: the first entry is a.html", la > 40 && memcmp(bad + 30, "a.html", 6) == 0);
     bad[30 + 6 + 2] ^= 0x01;
-    ok = zip_pack_reusing(a, 3, 20393, bad, la, &zr, &lr, &reused);
+    ok = zip_pack_reusing(a, 3, 20393, bad, la, &zr, &lr, &reused, 1);
     CHECK("zip: a damaged entry of the previous ZIP is not taken, the others are",
           ok && reused == 2 && lr == la && memcmp(zr, za, la) == 0);
     free(zr);
