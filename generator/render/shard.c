@@ -201,13 +201,19 @@ int render_run_all(Renderer *r, const RenderJob *jobs, size_t n, OutDir *o, int 
     for (size_t i = 0; i < n; i++)
         caching = caching || jobs[i].cache;
     if (caching) caching = cache_open(r, o);
-    /* the views of the model the outputs need, built once, before the
-     * fork: every process shares them instead of building its own */
-    bool need[2] = {false, false};
+    /* a view of the model that more than one process needs is built once,
+     * before the fork, and shared; one that a single process needs is
+     * built by that process (luamodel_select), at the same time as the
+     * others work, instead of before they start */
+    bool need[MAX_JOBS][2] = {{false}};
     for (size_t i = 0; i < n; i++)
-        need[jobs[i].public] = true;
-    for (int v = 0; v < 2 && nprocs > 1; v++)
-        if (need[v]) {
+        for (int p = 0; p < nprocs; p++)
+            if (jobs[i].shards ? shard[p] >= 0 : proc[i] == p) need[p][jobs[i].public] = true;
+    for (int v = 0; v < 2 && nprocs > 1; v++) {
+        int users = 0;
+        for (int p = 0; p < nprocs; p++)
+            users += need[p][v];
+        if (users > 1) {
             int prc = render_prepare(r, v == 1);
             if (prc != EXIT_CLEAN) {
                 free(owner);
@@ -215,6 +221,7 @@ int render_run_all(Renderer *r, const RenderJob *jobs, size_t n, OutDir *o, int 
                 return prc;
             }
         }
+    }
     if (nprocs > 1) sandbox_settle(r->L);
     Share sh = {r, jobs, n, proc, shard, nshards, o, ctx, &owner, &cap, caching};
     Worker kids[MAX_JOBS];
