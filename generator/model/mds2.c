@@ -140,12 +140,17 @@ static Record **public_of_type(PublicView *pv, const char *type, size_t *n) {
 
 /* The MDS2 is a customer document: every answer is derived from the public
  * view of the model, as the public outputs see it. */
+/* What the control rules read of a public control, read once for all the
+ * questions: title and statement in lower case, status and category. */
+typedef struct ControlText {
+    const char *text, *status, *category;
+} ControlText;
+
 typedef struct Derive {
     Model *m;
     Mds2Answer *a;
-    size_t cap; /* of a->records */
-    const char *const
-        *control; /* per public control (ID order): title and statement in lower case */
+    size_t cap;                 /* of a->records */
+    const ControlText *control; /* per public control (ID order) */
     PublicView *pv;
 } Derive;
 
@@ -191,14 +196,13 @@ static bool from_controls(Derive *dv, const char *categories, const char *words1
     for (int pass = 0; pass < 2 && dv->a->nrecords == 0; pass++) {
         for (size_t i = 0; i < n; i++) {
             Record *r = controls[i];
-            const char *status = record_str_public(r, "status"),
-                       *cat = record_str_public(r, "category");
+            const char *status = dv->control[i].status, *cat = dv->control[i].category;
             if (!status || strcmp(status, "not-applicable") == 0) continue;
             bool placed = strcmp(status, "implemented") == 0 || strcmp(status, "partial") == 0;
             if (pass == 0 && !placed) continue;
             if (categories && (!cat || !has_word(categories, cat))) continue;
-            if (words1 && !has_word_lower(dv->control[i], words1)) continue;
-            if (words2 && !has_word_lower(dv->control[i], words2)) continue;
+            if (words1 && !has_word_lower(dv->control[i].text, words1)) continue;
+            if (words2 && !has_word_lower(dv->control[i].text, words2)) continue;
             add_record(dv, r);
             in_place = in_place || placed;
         }
@@ -606,7 +610,7 @@ static const Rule rules[] = {
      "transmission integrity controls"},
 };
 
-static bool derive(Model *m, Mds2Answer *a, const Rule *rule, const char *const *control,
+static bool derive(Model *m, Mds2Answer *a, const Rule *rule, const ControlText *control,
                    PublicView *pv) {
     Derive dv = {.m = m, .a = a, .control = control, .pv = pv};
     if (rule->fn) return rule->fn(&dv);
@@ -650,14 +654,16 @@ void mds2_resolve(Model *m) {
     PublicView pv = {.m = m};
     size_t ncontrols;
     Record **controls = public_of_type(&pv, "control", &ncontrols);
-    const char **control = arena_alloc(m->arena, (ncontrols + 1) * sizeof *control);
+    ControlText *control = arena_alloc(m->arena, (ncontrols + 1) * sizeof *control);
     for (size_t i = 0; i < ncontrols; i++) {
+        control[i].status = record_str_public(controls[i], "status");
+        control[i].category = record_str_public(controls[i], "category");
         const char *st = record_str_public(controls[i], "statement");
         const char *title = record_str_public(controls[i], "title");
         char *t = arena_printf(m->arena, "%s\n%s", title ? title : "", st ? st : "");
         for (char *c = t; *c; c++)
             *c = (char)tolower((unsigned char)*c);
-        control[i] = t;
+        control[i].text = t;
     }
     for (size_t i = 0; i < f->n; i++) {
         Mds2Answer *a = &f->answers[i];
