@@ -112,7 +112,9 @@ typedef struct Index {
     Arena *a;
     const BundleFile *files;
     size_t n;
-    const char **hex;       /* per file, its SHA-256 */
+    const char **hex;               /* per file, its SHA-256 */
+    const BundleFile **record_file; /* per record (Record.order), its source's copy once found */
+    bool *record_looked;
     const Record **by_path; /* records with a source path, sorted by it */
     size_t nby_path;
     const Finding **findings; /* findings with a path, sorted by it */
@@ -143,11 +145,16 @@ static void hash_one(void *ctx, size_t i, int thread) {
     h->failed[i] = !sha256_hex_checked(h->files[i].data, h->files[i].len, h->hex[i]);
 }
 
-/* The record as the manifest names it: ID, source file, that file's hash. */
+/* The record as the manifest names it: ID, source file, that file's hash
+ * (its copy looked up once per record, not once per document naming it). */
 static ManifestRecord manifest_record(Index *x, const Record *r) {
     ManifestRecord mr = {r->id, r->path, "not in the bundle"};
-    const BundleFile *f =
-        r->path ? lookup(x->files, x->n, arena_printf(x->a, "records/%s", r->path)) : NULL;
+    if (!x->record_looked[r->order]) {
+        x->record_looked[r->order] = true;
+        x->record_file[r->order] =
+            r->path ? lookup(x->files, x->n, arena_printf(x->a, "records/%s", r->path)) : NULL;
+    }
+    const BundleFile *f = x->record_file[r->order];
     if (f) mr.sha256 = file_hash(x, f);
     return mr;
 }
@@ -181,6 +188,8 @@ static bool index_make(Index *x, Arena *a, const Model *m, const Diag *d, const 
     x->files = files;
     x->n = n;
     x->hex = arena_alloc(a, (n + 1) * sizeof *x->hex);
+    x->record_file = arena_alloc(a, (m->nrecords + 1) * sizeof *x->record_file);
+    x->record_looked = arena_alloc(a, (m->nrecords + 1) * sizeof *x->record_looked);
     Hashing h = {files, arena_alloc(a, (n + 1) * sizeof *h.hex),
                  arena_alloc(a, (n + 1) * sizeof *h.failed)};
     threads_each(n, threads, hash_one, &h);
