@@ -1573,7 +1573,9 @@ void luamodel_select(lua_State *L, bool public) {
         build_view(L, r->model, r->diag);
         lua_rawsetp(L, LUA_REGISTRYINDEX, &KEY_MODELS[public]);
         lua_gc(L, LUA_GCRESTART);
-        sandbox_settle(L);
+        /* after the fork a full collection would write to every object,
+         * the shared ones too: young collections age the new view instead */
+        if (!r->forked) sandbox_settle(L);
         size_t view = r->mem_used > before ? r->mem_used - before : 0;
         r->mem_cap = cap + view;
         r->mem_views += view;

@@ -85,9 +85,10 @@ struct Renderer {
     size_t nchunks, chunk_cap;
     int active[RENDER_MAX_DEPTH + 1]; /* chunks being rendered, outermost first */
     int depth;
-    int shard, nshards;        /* shard.c: this process writes the paths whose hash
-                                  modulo nshards is shard (nshards 1: every path) */
-    Tracker track;             /* cache.c: frames while a cached output renders */
+    bool forked;        /* shard.c: the processes of --jobs share the pages of what is built */
+    int shard, nshards; /* shard.c: this process writes the paths whose hash
+                           modulo nshards is shard (nshards 1: every path) */
+    Tracker track;      /* cache.c: frames while a cached output renders */
     struct RenderCache *cache; /* cache.c: NULL until a build asks for it */
     bool cache_run;            /* the output being rendered is cached page by page */
 };
@@ -122,7 +123,9 @@ bool sandbox_open(Renderer *r);
  * after a view is built (the collector stopped meanwhile: all of it lives)
  * and before the fork of build --jobs, collects once and makes everything
  * alive old, so young collections alone follow: nothing writes to the
- * views' pages, which the processes of --jobs share until one writes. */
+ * views' pages, which the processes of --jobs share until one writes. A
+ * view built after the fork is aged by young collections instead: a full
+ * one would write to the shared objects too. */
 enum { SANDBOX_GC_MAJOR = 300 };
 void sandbox_settle(lua_State *L);
 /* Runs f(arg) under lua_pcall with the traceback handler. On an error,

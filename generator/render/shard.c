@@ -173,6 +173,7 @@ static int render_share(int k, void **files, void *arg) {
     FILE *err = files[F_ERR], *list = files[F_FILES], *cache = files[F_CACHE];
     if (dup2(fileno(err), STDERR_FILENO) < 0) return EXIT_USAGE;
     pool_forked(&sh->r->pool);
+    sh->r->forked = true;
     size_t mine = sh->o->nfiles;
     int rc = run_share(sh->r, sh->jobs, sh->n, sh->proc, sh->shard, sh->nshards, sh->o, k, sh->ctx,
                        sh->owner, sh->cap);
@@ -230,7 +231,10 @@ int render_run_all(Renderer *r, const RenderJob *jobs, size_t n, OutDir *o, int 
      * fewer processes the shares are dealt again, the bytes the same. */
     int procs = started;
     int rc = EXIT_CLEAN;
-    if (procs > 1) pool_forked(&r->pool);
+    if (procs > 1) {
+        pool_forked(&r->pool);
+        r->forked = true;
+    }
 
     if (procs < nprocs) {
         /* the children that started render for nprocs processes; what the
