@@ -1099,7 +1099,10 @@ static int build_with(const Options *o, Run *old, bool *old_loaded) {
                     "dossier: %zu pages made, %zu taken unchanged from the previous build\n", made,
                     carried);
     }
-    if (renderer) render_close(renderer);
+    if (renderer && rc == EXIT_CLEAN)
+        render_leave(renderer); /* the process ends with the build */
+    else if (renderer)
+        render_close(renderer);
     pdf_close(pdf);
     if (rc != EXIT_CLEAN) {
         outdir_abort(od);

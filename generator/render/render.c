@@ -433,6 +433,12 @@ int render_run(Renderer *r, const char *output, bool public, OutDir *o) {
     return rc;
 }
 
+static Renderer *left_at_exit;
+
+void render_leave(Renderer *r) {
+    left_at_exit = r;
+}
+
 void render_close(Renderer *r) {
     if (!r) return;
     cache_close(r);
