@@ -173,7 +173,8 @@ static const OptDef options[] = {
      "(default: the 365 days up to the build date)"},
     {"--jobs", "-j", "N", OPT_JOBS, "check build serve",
      "processes that parse the records' prose and render the\n"
-     "outputs, all at once (default: one per CPU, at most 8); the\n"
+     "outputs, all at once, and threads that hash and deflate the\n"
+     "bundle's files (default: one per CPU, at most 8); the\n"
      "findings and the output are the same whatever N"},
     {"--pdf", NULL, NULL, OPT_PDF, "build",
      "print the bundle's and the customer documents to PDF with\n"
