@@ -433,7 +433,7 @@ int render_run(Renderer *r, const char *output, bool public, OutDir *o) {
     return rc;
 }
 
-static Renderer *left_at_exit;
+static Renderer *volatile left_at_exit; /* volatile: a store never read is not dropped */
 
 void render_leave(Renderer *r) {
     left_at_exit = r;
