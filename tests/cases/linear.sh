@@ -2,7 +2,9 @@
 # Linearity by instruction counts (valgrind's callgrind, not a clock): four
 # times the records cost at most 4.4 times the instructions, for the whole
 # `dossier build` and for each output alone, and four times the components
-# of an SBOM likewise. A pairwise loop anywhere shows up as about 16 times.
+# of an SBOM, the elements of a threat model, the findings of a scanner and
+# the cases of a JUnit report likewise. A pairwise loop anywhere shows up
+# as about 16 times.
 . "$(dirname "$0")/../lib.sh"
 
 if ! command -v valgrind >/dev/null 2>&1; then
@@ -122,3 +124,19 @@ json.dump({"descriptor": {"name": "grype", "version": "0.74.1", "timestamp": "20
 EOF
 done
 linear "dossier build, a threat model of 100 and 400 elements and 250 and 1,000 scanner findings" "$TMP/tm100" "$TMP/tm400" --fail-on none
+
+# JUnit reports of 500 and 2,000 cases in the dossier of 150 records: once
+# naming its test records (each case adds a result to one), once naming its
+# controls (each case becomes a test record of its own, with a page and its
+# bundle entries); bench/evidence.py writes them, as for make bench
+for names in tests controls; do
+    for n in 500 2000; do
+        d="$TMP/junit-$names-$n"
+        rm -rf "$d" && cp -R "$TMP/n" "$d"
+        k=$(find "$d/$names" -name '*.md' | wc -l)
+        mkdir -p "$d/tests/results"
+        python3 "$ROOT/bench/evidence.py" junit "$n" "$k" "$d/tests/results/linear.xml" "$names"
+    done
+    linear "dossier build, a JUnit report of 500 and 2,000 cases naming $names" \
+        "$TMP/junit-$names-500" "$TMP/junit-$names-2000" --fail-on none
+done
